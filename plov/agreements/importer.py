@@ -1,0 +1,98 @@
+"""Bulk import of service agreements from CSV (for migration and for municipalities with many).
+
+Columns: kommunekode, sor_id, aftaleidentifikation, type, start, slut, beskrivelse. Each row is
+validated as the back office validates one agreement; bad rows are reported with their line and
+the good ones are imported. Rows are keyed on (kommunekode, aftaleidentifikation), so importing
+the same file again changes nothing.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+from django.db import transaction
+
+from plov.agreements.models import AgreementDescription, AgreementType, ServiceAgreement
+from plov.agreements.rules import agreement_problems
+from plov.registers.readers import read_csv
+from plov.registers.summary import ImportSummary
+from plov.units.models import Municipality, Unit
+
+COLUMNS = ["kommunekode", "sor_id", "aftaleidentifikation", "type", "start", "slut", "beskrivelse"]
+REQUIRED = COLUMNS[:5]
+TYPES_BY_NAME = {t.value: t.value for t in AgreementType} | {
+    t.label.lower(): t.value for t in AgreementType
+}
+
+
+def _date(value: str) -> dt.date | None:
+    value = value.strip()
+    if not value:
+        return None
+    for parse in (dt.date.fromisoformat, lambda v: dt.datetime.strptime(v, "%d-%m-%Y").date()):
+        try:
+            return parse(value)
+        except ValueError:
+            continue
+    raise ValueError(f"{value!r} er ikke en dato (brug ÅÅÅÅ-MM-DD)")
+
+
+def import_agreements(path: Path, *, by_agency: bool = True) -> tuple[ImportSummary, list[str]]:
+    """Returns the summary and the rejected rows as `PATH:LINE: reason`."""
+    from plov.publishing.refresh import refresh_publication
+
+    path = Path(path)
+    summary = ImportSummary()
+    rejected: list[str] = []
+    municipalities = Municipality.objects.in_bulk()
+    with transaction.atomic():
+        for line, row in read_csv(path, REQUIRED, delimiters=";,"):
+            problems: list[str] = []
+            code_raw = row["kommunekode"].strip()
+            party = municipalities.get(int(code_raw)) if code_raw.isdigit() else None
+            if party is None:
+                problems.append(f"kommunekode {code_raw!r} er ikke en kommune")
+            sor_id = row["sor_id"].strip().removeprefix('="').removesuffix('"')
+            unit = Unit.objects.select_related("owner").filter(sor_id=sor_id).first()
+            if unit is None:
+                problems.append(f"ingen enhed med SOR-ID {sor_id!r}")
+            elif unit.closed_on:
+                problems.append(f"enheden {sor_id} er lukket i SOR")
+            agreement_type = TYPES_BY_NAME.get(row["type"].strip().lower(), row["type"].strip())
+            try:
+                start, end = _date(row["start"]), _date(row.get("slut") or "")
+            except ValueError as exc:
+                problems.append(str(exc))
+                start = end = None
+            reference = row["aftaleidentifikation"].strip()
+            if party and unit and not problems:
+                problems = agreement_problems(
+                    party=party, unit=unit, agreement_type=agreement_type, start=start, end=end,
+                    reference=reference, by_agency=by_agency,
+                )
+            if problems:
+                rejected.append(f"{path}:{line}: " + "; ".join(problems))
+                summary.skipped["rejected row"] += 1
+                continue
+            values = {"unit": unit, "type": agreement_type, "start": start, "end": end}
+            current = ServiceAgreement.objects.filter(
+                municipality=party, reference=reference
+            ).first()
+            if current is None:
+                ServiceAgreement.objects.create(municipality=party, reference=reference, **values)
+                summary.created += 1
+            elif any(getattr(current, k) != v for k, v in values.items()):
+                for key, value in values.items():
+                    setattr(current, key, value)
+                current.save()
+                summary.updated += 1
+            else:
+                summary.unchanged += 1
+            description = (row.get("beskrivelse") or "").strip()
+            if description:
+                AgreementDescription.objects.update_or_create(
+                    unit=unit, municipality=party, defaults={"text": description}
+                )
+        refresh_publication()
+    return summary, rejected

@@ -1,0 +1,88 @@
+"""Service agreements (serviceleverancer) between a municipality and a unit it offers."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+
+from plov.units.models import Municipality, Unit
+
+
+class AgreementType(models.TextChoices):
+    OPERATING_AGREEMENT = "driftsoverenskomst", "Driftsoverenskomst"
+    OWN_PRODUCTION = "myndighedsproduktion", "Myndighedsproduktion"
+    LOCAL_CARE_HOME = "lokalplejehjem", "Lokalplejehjem"
+    FREE_CARE_HOME = "friplejebolig", "Friplejebolig"  # created only by the national agency
+
+
+class ServiceAgreementQuerySet(models.QuerySet):
+    def in_force(self, on: dt.date) -> ServiceAgreementQuerySet:
+        return self.filter(Q(end__isnull=True) | Q(end__gte=on), start__lte=on)
+
+
+class ServiceAgreement(models.Model):
+    municipality = models.ForeignKey(
+        Municipality,
+        on_delete=models.PROTECT,
+        related_name="agreements",
+        verbose_name="aftalepart",
+    )
+    unit = models.ForeignKey(
+        Unit, on_delete=models.PROTECT, related_name="agreements", verbose_name="enhed"
+    )
+    reference = models.CharField("aftaleidentifikation", max_length=100)
+    type = models.CharField("type", max_length=30, choices=AgreementType.choices)
+    start = models.DateField("startdato")
+    end = models.DateField("slutdato", null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    objects = ServiceAgreementQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["municipality", "reference"]
+        verbose_name = "serviceleverance"
+        verbose_name_plural = "serviceleverancer"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["municipality", "reference"], name="agreement_reference_unique_per_party"
+            ),
+            models.CheckConstraint(
+                condition=Q(end__isnull=True) | Q(end__gte=models.F("start")),
+                name="agreement_ends_after_start",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.municipality} – {self.unit} ({self.get_type_display()})"
+
+    def in_force(self, on: dt.date) -> bool:
+        return self.start <= on and (self.end is None or self.end >= on)
+
+
+class AgreementDescription(models.Model):
+    """The private provider's description (aftalebeskrivelse) of what it agreed with one
+    municipality. Written by the provider's editor; the contract manager sees it read-only."""
+
+    unit = models.ForeignKey(Unit, on_delete=models.CASCADE, related_name="agreement_descriptions")
+    municipality = models.ForeignKey(Municipality, on_delete=models.PROTECT, related_name="+")
+    text = models.TextField("beskrivelse")
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = "aftalebeskrivelse"
+        verbose_name_plural = "aftalebeskrivelser"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["unit", "municipality"], name="one_description_per_unit_and_party"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.unit} – {self.municipality}"

@@ -1,0 +1,101 @@
+"""Copies of the national registers' data that plov reads, and the log of every import."""
+
+from __future__ import annotations
+
+from django.db import models
+
+
+class CvrProductionUnit(models.Model):
+    """A CVR production unit (P-enhed), as the CVR distribution's `VrproduktionsEnhed`."""
+
+    p_number = models.CharField("P-nummer", max_length=10, primary_key=True)
+    name = models.CharField(max_length=255, blank=True)
+    cvr_number = models.CharField(max_length=8, blank=True, db_index=True)
+    primary_industry_code = models.CharField(max_length=6, blank=True)
+    primary_industry_text = models.CharField(max_length=255, blank=True)
+    # [{"code": "881010", "text": "Hjemmehjælp"}, ...] from bibranche1..3
+    secondary_industries = models.JSONField(default=list, blank=True)
+    employees = models.PositiveIntegerField(null=True, blank=True)
+    full_time_employees = models.DecimalField(
+        max_digits=8, decimal_places=1, null=True, blank=True
+    )
+    # CVR often gives only an interval code ("ANTAL_20_49"); shown as such, never as a number.
+    employees_interval = models.CharField(max_length=40, blank=True)
+    full_time_employees_interval = models.CharField(max_length=40, blank=True)
+    employment_year = models.PositiveSmallIntegerField(null=True, blank=True)
+    address = models.JSONField(default=dict, blank=True)
+    municipality_code = models.PositiveSmallIntegerField(null=True, blank=True)
+    record_hash = models.CharField(max_length=40)
+    imported_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = "CVR-produktionsenhed"
+        verbose_name_plural = "CVR-produktionsenheder"
+
+    def __str__(self) -> str:
+        return f"{self.p_number} {self.name}"
+
+    @property
+    def secondary_codes(self) -> list[str]:
+        return [s["code"] for s in self.secondary_industries]
+
+
+class DarAddress(models.Model):
+    """An official address from DAR (in DAWA's flat `mini` shape)."""
+
+    id = models.CharField(max_length=36, primary_key=True)
+    status = models.PositiveSmallIntegerField()
+    street_name = models.CharField(max_length=255)
+    house_number = models.CharField(max_length=20)
+    floor = models.CharField(max_length=20, blank=True)
+    door = models.CharField(max_length=20, blank=True)
+    postcode = models.CharField(max_length=4)
+    postcode_name = models.CharField(max_length=100, blank=True)
+    municipality_code = models.PositiveSmallIntegerField()
+    longitude = models.FloatField(null=True, blank=True)
+    latitude = models.FloatField(null=True, blank=True)
+    label = models.CharField(max_length=500, blank=True)
+    # normalised "street|house|postcode", see plov.registers.addresses
+    match_key = models.CharField(max_length=300, db_index=True)
+    record_hash = models.CharField(max_length=40)
+
+    class Meta:
+        verbose_name = "DAR-adresse"
+        verbose_name_plural = "DAR-adresser"
+
+    def __str__(self) -> str:
+        return self.label or f"{self.street_name} {self.house_number}, {self.postcode}"
+
+
+class ImportRun(models.Model):
+    """One run of one importer: kept so the agency can see every nightly run later."""
+
+    class Register(models.TextChoices):
+        SOR = "sor", "SOR"
+        CVR = "cvr", "CVR"
+        DAR = "dar", "DAR"
+        AGREEMENTS = "agreements", "Serviceleverancer"
+        EDITORIAL = "editorial", "Redaktionelt indhold"
+        AUTHORITIES = "authorities", "Tilsynsmyndigheder"
+
+    class Status(models.TextChoices):
+        RUNNING = "running", "Kører"
+        SUCCEEDED = "succeeded", "Gennemført"
+        FAILED = "failed", "Fejlet"
+
+    register = models.CharField(max_length=20, choices=Register.choices)
+    source = models.CharField(max_length=1000)
+    started_at = models.DateTimeField(auto_now_add=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+    status = models.CharField(max_length=20, choices=Status.choices, default=Status.RUNNING)
+    summary = models.JSONField(default=dict, blank=True)
+    error = models.TextField(blank=True)
+    trigger = models.CharField(max_length=20, default="cli")
+
+    class Meta:
+        ordering = ["-started_at"]
+        verbose_name = "registerkørsel"
+        verbose_name_plural = "registerkørsler"
+
+    def __str__(self) -> str:
+        return f"{self.get_register_display()} {self.started_at:%Y-%m-%d %H:%M} {self.status}"

@@ -1,0 +1,416 @@
+"""Import of SOR's daily entity file (`SorEntity_daily.csv`).
+
+Each file is a full reconciliation: units in the file are created or updated, units missing
+from it or whose ToDate has passed are closed (hidden, never deleted). The file is read once,
+streaming; only the few thousand care-unit rows are kept, plus a compact parent index of every
+entity, which the nesting rule needs. All writes happen in one transaction at the end, so a
+malformed file or a killed run leaves the database as it was.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import json
+import re
+from dataclasses import dataclass
+from pathlib import Path
+
+from django.conf import settings
+from django.db import transaction
+
+from plov.registers.addresses import to_wgs84
+from plov.registers.readers import MalformedFile, read_csv
+from plov.registers.summary import ImportSummary
+from plov.units.models import Municipality, Organisation, Unit, UnitKind
+
+# --- The mapping: every SOR column name plov reads, in one place. ---------------------------
+COLUMNS = {
+    "sor_id": "SorId",
+    "sor_type": "SorType",
+    "name": "EntityName",
+    "unit_type": "EntityTypeName",
+    "owner_type_name": "InstitutionOwnerEntityTypeName",
+    "first_from_date": "FirstFromDate",
+    "from_date": "FromDate",
+    "to_date": "ToDate",
+    "parent_id": "ParentSorId",
+    "owner_sor_id": "InstitutionOwnerSorId",
+    "owner_name": "InstitutionOwnerEntityName",
+    "owner_cvr": "InstitutionOwnerCvrNumber",
+    "municipality_code": "MunicipalityCode",
+    "phone": "VirtualAddressTelephoneNumber",
+    "email": "VirtualAddressEmailAddress",
+    "website": "VirtualAddressWebsite",
+}
+ADDRESS_PREFIXES = {
+    "visiting_address": "VisitingAddress",
+    "postal_address": "PostalAddress",
+    "activity_address": "ActivityAddress",
+}
+ADDRESS_PARTS = {
+    "street": "StreetName",
+    "house_number": "StreetBuildingId",
+    "floor": "FloorId",
+    "door": "SuiteId",
+    "postcode": "PostCodeId",
+    "district": "DistrictName",
+    "east": "CoordETRS89z32EMeasure",
+    "north": "CoordETRS89z32NMeasure",
+}
+REQUIRED = [
+    *COLUMNS.values(),
+    *(f"VisitingAddress{ADDRESS_PARTS[p]}" for p in ("street", "house_number", "postcode")),
+]
+OWNER_LEVEL_TYPES = {"IE", "IO"}
+MUNICIPAL_OWNER_TYPES = {"kommune"}
+
+# The unit types that become units; configurable because SOR introduces them now.
+UNIT_TYPES: dict[str, str] = getattr(
+    settings,
+    "PLOV_SOR_UNIT_TYPES",
+    {"plejeenhed": UnitKind.CARE_HOME, "helhedsplejeleverandørsted": UnitKind.HOME_CARE_SITE},
+)
+# Older types the SOR guides ask owners to re-type: listed for the agency, not imported.
+LEGACY_TYPES: set[str] = set(
+    getattr(
+        settings,
+        "PLOV_SOR_LEGACY_TYPES",
+        {"plejehjem", "hjemmeplejeenhed", "hjemmesygeplejeenhed"},
+    )
+)
+
+SOR_ID = re.compile(r"\d{6,18}")
+
+
+def _sor_id(raw: str) -> str:
+    """SOR writes ids as ="7141000016000" so that Excel keeps them as text."""
+    value = raw.strip()
+    if value.startswith('="') and value.endswith('"'):
+        value = value[2:-1]
+    return value.strip()
+
+
+@dataclass
+class ParsedUnit:
+    line: int
+    kind: str
+    sor_id: str
+    owner_key: str
+    fields: dict
+    closed_on: dt.date | None
+    nested: bool = False
+
+
+@dataclass
+class Owner:
+    key: str
+    kind: str
+    name: str
+    cvr_number: str | None
+    sor_id: str | None
+    municipality_code: int | None
+
+
+class SorImporter:
+    def __init__(self, path: Path, *, today: dt.date | None = None) -> None:
+        self.path = Path(path)
+        self.today = today or dt.date.today()
+        self.summary = ImportSummary()
+        self.parents: dict[str, str] = {}
+        self.care_homes_open: set[str] = set()
+        self.units: dict[str, ParsedUnit] = {}
+        self.owners: dict[str, Owner] = {}
+        self.legacy: list[dict] = []
+        self.municipality_codes = set(Municipality.objects.values_list("code", flat=True))
+
+    # --- Reading ---------------------------------------------------------------------------
+    def _date(self, value: str, column: str, line: int) -> dt.date | None:
+        value = value.strip()
+        if not value:
+            return None
+        try:
+            return dt.date.fromisoformat(value[:10])
+        except ValueError:
+            raise MalformedFile(
+                self.path, line, f"{column} {value!r} is not a date (expected YYYY-MM-DD)"
+            ) from None
+
+    def _address(self, row: dict[str, str], prefix: str) -> dict:
+        parts = {k: row.get(f"{prefix}{col}", "").strip() for k, col in ADDRESS_PARTS.items()}
+        east, north = parts.pop("east"), parts.pop("north")
+        try:
+            coords = to_wgs84(float(east.replace(",", ".")), float(north.replace(",", ".")))
+        except ValueError:
+            coords = None
+        if coords:
+            parts["longitude"], parts["latitude"] = coords
+        return {k: v for k, v in parts.items() if v not in ("", None)}
+
+    def read(self) -> None:
+        for line, row in read_csv(self.path, REQUIRED):
+            sor_id = _sor_id(row[COLUMNS["sor_id"]])
+            if not SOR_ID.fullmatch(sor_id):
+                raise MalformedFile(self.path, line, f"SorId {sor_id!r} is not a SOR-ID")
+            parent_id = _sor_id(row[COLUMNS["parent_id"]])
+            if parent_id:
+                self.parents[sor_id] = parent_id
+            unit_type = row[COLUMNS["unit_type"]].strip()
+            kind = UNIT_TYPES.get(unit_type.lower())
+            sor_type = row[COLUMNS["sor_type"]].strip().upper()
+            from_date = self._date(row[COLUMNS["from_date"]], COLUMNS["from_date"], line)
+            to_date = self._date(row[COLUMNS["to_date"]], COLUMNS["to_date"], line)
+            first_from = self._date(
+                row[COLUMNS["first_from_date"]], COLUMNS["first_from_date"], line
+            )
+            where = f"{sor_id} (line {line})"
+            if kind is None:
+                if unit_type.lower() in LEGACY_TYPES:
+                    self.summary.skip(f"old unit type '{unit_type}' (re-type in SOR)", where)
+                    self.legacy.append(
+                        {"sor_id": sor_id, "name": row[COLUMNS["name"]].strip(), "type": unit_type}
+                    )
+                else:
+                    self.summary.skipped["not a care unit type"] += 1
+                continue
+            if sor_type in OWNER_LEVEL_TYPES:
+                self.summary.skip(f"unit type '{unit_type}' on an institution owner", where)
+                continue
+            if from_date and from_date > self.today:
+                self.summary.skip("not in force yet (FromDate in the future)", where)
+                continue
+            owner = self._owner(row, line)
+            if owner is None:
+                self.summary.skip("owner has neither CVR number nor SOR-ID", where)
+                continue
+            closed_on = to_date if to_date and to_date < self.today else None
+            if kind == UnitKind.CARE_HOME and closed_on is None:
+                self.care_homes_open.add(sor_id)
+            fields = {
+                "name": row[COLUMNS["name"]].strip(),
+                "sor_type": sor_type,
+                "sor_unit_type": unit_type,
+                "sor_parent_id": parent_id,
+                "owner_type_name": row[COLUMNS["owner_type_name"]].strip(),
+                "phone": row.get(COLUMNS["phone"], "").strip(),
+                "email": row.get(COLUMNS["email"], "").strip(),
+                "website": row.get(COLUMNS["website"], "").strip(),
+                "first_from_date": first_from,
+                "from_date": from_date,
+                "to_date": to_date,
+                **{f: self._address(row, p) for f, p in ADDRESS_PREFIXES.items()},
+            }
+            if sor_id in self.units:
+                raise MalformedFile(
+                    self.path, line, f"SorId {sor_id} appears twice (first on line "
+                    f"{self.units[sor_id].line})"
+                )
+            self.units[sor_id] = ParsedUnit(line, kind, sor_id, owner.key, fields, closed_on)
+
+    def _owner(self, row: dict[str, str], line: int) -> Owner | None:
+        cvr = row[COLUMNS["owner_cvr"]].strip() or None
+        owner_sor_id = _sor_id(row[COLUMNS["owner_sor_id"]]) or None
+        if cvr and not re.fullmatch(r"\d{8}", cvr):
+            raise MalformedFile(
+                self.path, line, f"{COLUMNS['owner_cvr']} {cvr!r} is not an 8-digit CVR number"
+            )
+        municipal = row[COLUMNS["owner_type_name"]].strip().lower() in MUNICIPAL_OWNER_TYPES
+        code = None
+        if municipal:
+            raw_code = row[COLUMNS["municipality_code"]].strip()
+            if not raw_code.isdigit() or int(raw_code) not in self.municipality_codes:
+                raise MalformedFile(
+                    self.path,
+                    line,
+                    f"{COLUMNS['municipality_code']} {raw_code!r} is not a municipality code "
+                    "(a municipal owner needs one)",
+                )
+            code = int(raw_code)
+            key = f"kommune:{code}"
+        elif cvr or owner_sor_id:
+            key = f"cvr:{cvr}" if cvr else f"sor:{owner_sor_id}"
+        else:
+            return None
+        if key not in self.owners:
+            self.owners[key] = Owner(
+                key=key,
+                kind=Organisation.Kind.MUNICIPALITY if municipal else Organisation.Kind.COMPANY,
+                name=row[COLUMNS["owner_name"]].strip(),
+                cvr_number=cvr,
+                sor_id=owner_sor_id,
+                municipality_code=code,
+            )
+        return self.owners[key]
+
+    def mark_nesting_errors(self) -> None:
+        """A care home with another care home above it: both are registration errors."""
+        for sor_id in self.care_homes_open:
+            seen = {sor_id}
+            ancestor = self.parents.get(sor_id)
+            while ancestor and ancestor not in seen:
+                if ancestor in self.care_homes_open:
+                    self.units[sor_id].nested = True
+                    self.units[ancestor].nested = True
+                seen.add(ancestor)
+                ancestor = self.parents.get(ancestor)
+
+    # --- Writing ---------------------------------------------------------------------------
+    def _state_hash(self, parsed: ParsedUnit) -> str:
+        state = {
+            **parsed.fields,
+            "owner": parsed.owner_key,
+            "nested": parsed.nested,
+            "closed": parsed.closed_on is not None,
+        }
+        return hashlib.sha1(
+            json.dumps(state, sort_keys=True, default=str).encode(), usedforsecurity=False
+        ).hexdigest()
+
+    def _organisations(self) -> dict[str, Organisation]:
+        """Create or update the owners; municipalities keep one organisation each."""
+        by_key: dict[str, Organisation] = {}
+        existing = list(Organisation.objects.all())
+        by_municipality = {o.municipality_id: o for o in existing if o.municipality_id}
+        by_cvr = {o.cvr_number: o for o in existing if o.cvr_number}
+        by_sor = {o.sor_id: o for o in existing if o.sor_id}
+        municipalities = Municipality.objects.in_bulk()
+        for key, owner in self.owners.items():
+            if owner.municipality_code is not None:
+                org = by_municipality.get(owner.municipality_code)
+                name = str(municipalities[owner.municipality_code])
+            else:
+                org = by_cvr.get(owner.cvr_number) or by_sor.get(owner.sor_id)
+                name = owner.name or f"CVR {owner.cvr_number}"
+            if org is None:
+                org = Organisation.objects.create(
+                    kind=owner.kind,
+                    name=name,
+                    cvr_number=owner.cvr_number,
+                    sor_id=owner.sor_id,
+                    municipality_id=owner.municipality_code,
+                )
+            else:
+                changed = False
+                for attr, value in (
+                    ("name", name),
+                    ("cvr_number", owner.cvr_number or org.cvr_number),
+                    ("sor_id", owner.sor_id or org.sor_id),
+                ):
+                    if getattr(org, attr) != value:
+                        setattr(org, attr, value)
+                        changed = True
+                if changed:
+                    org.save()
+            by_key[key] = org
+        return by_key
+
+    def _providers(self, orgs: dict[str, Organisation]) -> dict[str, Unit]:
+        """One automatic home-care provider per owner that has home-care sites."""
+        keys = {u.owner_key for u in self.units.values() if u.kind == UnitKind.HOME_CARE_SITE}
+        existing = {
+            u.owner_id: u for u in Unit.objects.filter(kind=UnitKind.HOME_CARE_PROVIDER)
+        }
+        providers = {}
+        for key in keys:
+            org = orgs[key]
+            provider = existing.get(org.pk)
+            name = f"{org.name} – helhedspleje"
+            if provider is None:
+                provider = Unit.objects.create(
+                    kind=UnitKind.HOME_CARE_PROVIDER, owner=org, name=name,
+                    municipality_id=org.municipality_id,
+                )
+                self.summary.notes.append(f"home-care provider created: {name}")
+            elif provider.name != name or provider.closed_on is not None:
+                provider.name, provider.closed_on = name, None
+                provider.save(update_fields=["name", "closed_on", "register_updated_at"])
+            providers[key] = provider
+        return providers
+
+    def write(self) -> list[int]:
+        """Apply the parsed file; return the ids of units whose register data changed."""
+        from plov.registers.dar import match_visiting_addresses
+
+        orgs = self._organisations()
+        providers = self._providers(orgs)
+        existing = {
+            row["sor_id"]: row
+            for row in Unit.objects.filter(sor_id__isnull=False).values(
+                "id", "sor_id", "register_hash", "closed_on"
+            )
+        }
+        to_create: list[Unit] = []
+        to_update: list[Unit] = []
+        for parsed in self.units.values():
+            state = self._state_hash(parsed)
+            current = existing.get(parsed.sor_id)
+            if current and current["register_hash"] == state:
+                self.summary.unchanged += 1
+                continue
+            unit = Unit(
+                kind=parsed.kind,
+                sor_id=parsed.sor_id,
+                owner=orgs[parsed.owner_key],
+                parent=providers.get(parsed.owner_key)
+                if parsed.kind == UnitKind.HOME_CARE_SITE
+                else None,
+                nested_care_home=parsed.nested,
+                closed_on=parsed.closed_on,
+                register_hash=state,
+                **parsed.fields,
+            )
+            if current is None:
+                to_create.append(unit)
+                if parsed.closed_on:
+                    self.summary.closed += 1
+                else:
+                    self.summary.created += 1
+            else:
+                unit.pk = current["id"]
+                if parsed.closed_on and current["closed_on"]:
+                    unit.closed_on = current["closed_on"]  # keep the first closing date
+                to_update.append(unit)
+                if parsed.closed_on and not current["closed_on"]:
+                    self.summary.closed += 1
+                else:
+                    self.summary.updated += 1
+        Unit.objects.bulk_create(to_create, batch_size=1000)
+        update_fields = [
+            "kind", "owner", "parent", "nested_care_home", "closed_on", "register_hash",
+            *self.units[next(iter(self.units))].fields.keys(),
+        ] if self.units else []
+        Unit.objects.bulk_update(to_update, update_fields, batch_size=500)
+
+        missing = [
+            row["id"]
+            for sor_id, row in existing.items()
+            if sor_id not in self.units and row["closed_on"] is None
+        ]
+        if missing:
+            Unit.objects.filter(id__in=missing).update(
+                closed_on=self.today, register_hash="missing-from-sor"
+            )
+            self.summary.closed += len(missing)
+
+        changed_ids = [u.pk for u in to_update]
+        changed_ids += list(
+            Unit.objects.filter(sor_id__in=[u.sor_id for u in to_create]).values_list(
+                "id", flat=True
+            )
+        )
+        match_visiting_addresses(Unit.objects.filter(id__in=changed_ids))
+        return changed_ids + missing
+
+
+def import_sor(path: Path, *, today: dt.date | None = None) -> ImportSummary:
+    from plov.publishing.refresh import refresh_publication
+
+    importer = SorImporter(path, today=today)
+    importer.read()
+    importer.mark_nesting_errors()
+    with transaction.atomic():
+        importer.write()
+        refresh_publication(today=importer.today)
+    if importer.legacy:
+        importer.summary.details["legacy_typed_units"] = importer.legacy
+    return importer.summary

@@ -1,0 +1,8 @@
+"""Local development and the demo: DEBUG on, demo logins on."""
+
+import os
+
+os.environ.setdefault("PLOV_DEBUG", "1")
+os.environ.setdefault("PLOV_DEMO", "1")
+
+from .base import *  # noqa: E402,F403

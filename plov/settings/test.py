@@ -1,0 +1,12 @@
+"""Fast, deterministic settings for the test suite. DATABASE_URL picks PostgreSQL in CI."""
+
+import os
+
+os.environ.setdefault("PLOV_SECRET_KEY", "test-only-secret")
+
+from .base import *  # noqa: E402,F403
+
+PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}

@@ -1,0 +1,7 @@
+from django.apps import AppConfig
+
+
+class SupervisionConfig(AppConfig):
+    name = "plov.supervision"
+    label = "supervision"
+    verbose_name = "Supervising authorities (Ældretilsynet)"

@@ -1,0 +1,90 @@
+"""Bulk import of editorial content (migration from the old system).
+
+A JSON list of objects keyed by `sor_id`, with the model's field names, and optionally
+`agreement_descriptions`: {kommunekode: text}. Each record is validated like a save in the
+back office; rejected records are reported and the others saved. Register fields can't be set
+this way: they belong to the registers.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from django.db import transaction
+
+from plov.agreements.models import AgreementDescription, ServiceAgreement
+from plov.registers.readers import read_json_records
+from plov.registers.summary import ImportSummary
+from plov.units.forms import EDITORIAL_FIELDS, UnitContentForm
+from plov.units.models import Unit, UnitContent
+
+ALLOWED_KEYS = {"sor_id", "agreement_descriptions", *EDITORIAL_FIELDS}
+
+
+def _form_data(instance: UnitContent, record: dict) -> dict:
+    """Start from what is saved, so a record changes only the fields it names."""
+    data = {}
+    for name in EDITORIAL_FIELDS:
+        value = record[name] if name in record else getattr(instance, name)
+        data[name] = "" if value is None else value
+    if not data["fixed_teams"]:
+        data.pop("fixed_teams")
+    return data
+
+
+def import_editorial(path: Path) -> tuple[ImportSummary, list[str]]:
+    from plov.publishing.refresh import refresh_publication
+
+    path = Path(path)
+    summary = ImportSummary()
+    rejected: list[str] = []
+    with transaction.atomic():
+        for line, record in read_json_records(path):
+            where = f"{path}:{line}"
+            if not isinstance(record, dict):
+                rejected.append(f"{where}: expected an object, found {type(record).__name__}")
+                continue
+            unknown = sorted(set(record) - ALLOWED_KEYS)
+            sor_id = str(record.get("sor_id") or "").strip()
+            unit = Unit.objects.filter(sor_id=sor_id).first() if sor_id else None
+            problems = []
+            if unknown:
+                problems.append("unknown or read-only fields: " + ", ".join(unknown))
+            if unit is None:
+                problems.append(f"no unit with SOR-ID {sor_id!r}")
+            descriptions = record.get("agreement_descriptions") or {}
+            if not isinstance(descriptions, dict):
+                problems.append("agreement_descriptions must be an object {kommunekode: text}")
+                descriptions = {}
+            if problems:
+                rejected.append(f"{where}: sor_id {sor_id}: " + "; ".join(problems))
+                continue
+            instance = UnitContent.objects.filter(unit=unit).first() or UnitContent(unit=unit)
+            form = UnitContentForm(_form_data(instance, record), instance=instance)
+            parties = set(
+                ServiceAgreement.objects.filter(unit=unit).values_list("municipality_id", flat=True)
+            )
+            for code in descriptions:
+                if not str(code).isdigit() or int(code) not in parties:
+                    form.add_error(None, f"ingen serviceleverance med kommune {code}")
+            if not form.is_valid():
+                errors = "; ".join(
+                    f"{field}: {' '.join(msgs)}" if field != "__all__" else " ".join(msgs)
+                    for field, msgs in form.errors.items()
+                )
+                rejected.append(f"{where}: sor_id {sor_id}: {errors}")
+                continue
+            is_new = instance.pk is None
+            if is_new or form.has_changed():
+                form.save()
+                summary.created += is_new
+                summary.updated += not is_new
+            else:
+                summary.unchanged += 1
+            for code, text in descriptions.items():
+                AgreementDescription.objects.update_or_create(
+                    unit=unit, municipality_id=int(code), defaults={"text": str(text).strip()}
+                )
+        summary.skipped["rejected record"] = len(rejected)
+        refresh_publication()
+    return summary, rejected

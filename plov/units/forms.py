@@ -1,0 +1,37 @@
+"""Validation of what an editor writes; shared by the back office and the bulk import."""
+
+from __future__ import annotations
+
+import re
+
+from django import forms
+
+from plov.units.models import UnitContent
+
+EDITORIAL_FIELDS = [
+    "p_number", "cvr_valid_from",
+    "sick_leave_days", "leader_changes", "employees", "full_time_employees",
+    "housing_description", "homes", "homes_for_couples", "housing_type", "temporary_homes",
+    "temporary_homes_for_couples",
+    "leader_first_name", "leader_last_name",
+    "values", "vision", "approaches", "resident_relations", "relatives", "activities", "food",
+    "food_link", "surroundings", "civil_society", "fixed_teams",
+]
+
+
+class UnitContentForm(forms.ModelForm):
+    class Meta:
+        model = UnitContent
+        fields = EDITORIAL_FIELDS
+
+    def clean_p_number(self) -> str:
+        value = re.sub(r"\s+", "", self.cleaned_data.get("p_number") or "")
+        if value and not re.fullmatch(r"\d{10}", value):
+            raise forms.ValidationError("P-nummeret skal bestå af 10 cifre")
+        return value
+
+    def clean_sick_leave_days(self):
+        value = self.cleaned_data.get("sick_leave_days")
+        if value is not None and not 0 <= value <= 366:
+            raise forms.ValidationError("Sygefraværet skal være mellem 0 og 366 dage")
+        return value
