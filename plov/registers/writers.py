@@ -98,10 +98,13 @@ def write_sor(path: Path, entities: Iterable[SorEntity]) -> Path:
     """Write SorEntity_daily.csv: semicolon-separated UTF-8 with a BOM, as SOR publishes it."""
     path = Path(path)
     with path.open("w", encoding="utf-8-sig", newline="") as handle:
-        writer = csv.DictWriter(handle, fieldnames=SOR_HEADER, delimiter=";")
-        writer.writeheader()
+        writer = csv.writer(handle, delimiter=";", lineterminator="\r\n")
+        writer.writerow(SOR_HEADER)
         for entity in entities:
-            writer.writerow(entity.row())
+            row = entity.row()
+            # SOR writes the id bare as ="…" (an Excel formula keeping it text), unquoted.
+            handle.write(row.pop("SorId") + ";")
+            writer.writerow(row.values())
     return path
 
 

@@ -7,6 +7,7 @@ import datetime as dt
 from pathlib import Path
 
 from django.db import transaction
+from django.db.models import F
 
 from plov.registers.readers import MalformedFile, read_csv
 from plov.registers.summary import ImportSummary
@@ -22,7 +23,7 @@ def authority_by_municipality(on: dt.date | None = None) -> dict[int, str]:
     result: dict[int, str] = {}
     for code, name in (
         AuthorityCoverage.objects.in_force(on)
-        .order_by("municipality_id", "valid_from")
+        .order_by("municipality_id", F("valid_from").asc(nulls_first=True))
         .values_list("municipality_id", "authority__name")
     ):
         result[code] = name  # the latest valid_from wins
