@@ -1,12 +1,12 @@
 """The `plov` command: plov's own commands, and Django's management commands passed through.
 
-    plov import sor|cvr|dar|agreements|editorial|authorities PATH
-    plov units [--kommune CODE] [--all] --json
-    plov check-pnumber PNR
-    plov registration-errors --json
-    plov demo
-    plov nightly DIR
-    plov migrate | runserver | …   (any Django management command)
+plov import sor|cvr|dar|agreements|editorial|authorities PATH
+plov units [--kommune CODE] [--all] --json
+plov check-pnumber PNR
+plov registration-errors --json
+plov demo
+plov nightly DIR
+plov migrate | runserver | …   (any Django management command)
 """
 
 from __future__ import annotations
@@ -25,7 +25,7 @@ ALIASES = {
 def main(argv: list[str] | None = None) -> None:
     argv = list(sys.argv if argv is None else argv)
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "plov.settings.dev")
-    if len(argv) < 2 or argv[1] in {"-h", "--help", "help"} and len(argv) == 2:
+    if len(argv) < 2 or (argv[1] in {"-h", "--help", "help"} and len(argv) == 2):
         print(__doc__)
         print("`plov COMMAND --help` explains each command.")
         if len(argv) < 2:

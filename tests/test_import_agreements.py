@@ -26,7 +26,7 @@ def test_good_rows_are_imported_and_bad_rows_reported_by_line(imported, tmp_path
         f"751;{c.LINDEHUS};AAR-002;driftsoverenskomst;2025-01-01;2027-12-31;",
         f"746;{c.SOLGAARDEN};SKA-001;myndighedsproduktion;2025-01-01;;",
         f"751;{c.LINDEHUS};AAR-003;driftsoverenskomst;2025-05-01;2025-01-01;",
-        f"751;999999999999;AAR-004;driftsoverenskomst;2025-01-01;;",
+        "751;999999999999;AAR-004;driftsoverenskomst;2025-01-01;;",
         f"751;{c.SITE_NORTH};AAR-005;driftsoverenskomst;2025-01-01;;",
         f"999;{c.LINDEHUS};X-1;driftsoverenskomst;2025-01-01;;",
         f"751;{c.LINDEHUS};AAR-006;lejeaftale;2025-01-01;;",
@@ -42,7 +42,10 @@ def test_good_rows_are_imported_and_bad_rows_reported_by_line(imported, tmp_path
         f"{path}:9: Ukendt type 'lejeaftale'; vælg en af: Driftsoverenskomst, "
         "Myndighedsproduktion, Lokalplejehjem, Friplejebolig",
     ]
-    assert set(ServiceAgreement.objects.values_list("reference", flat=True)) == {"AAR-001", "AAR-002"}
+    assert set(ServiceAgreement.objects.values_list("reference", flat=True)) == {
+        "AAR-001",
+        "AAR-002",
+    }
 
 
 def test_reimporting_changes_nothing_and_a_changed_row_updates(imported, tmp_path):

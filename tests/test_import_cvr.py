@@ -38,24 +38,36 @@ def test_an_interval_code_is_kept_and_no_number_invented(imported):
 
 def test_it_accepts_search_hits_as_well_as_bare_documents(db, tmp_path):
     doc = cvr_document("1234567890", name="Hit", cvr_number="11111111")
-    write_jsonl(tmp_path / "cvr.jsonl", [{"_source": doc}, doc["VrproduktionsEnhed"] | {"pNummer": 1234567891}])
+    write_jsonl(
+        tmp_path / "cvr.jsonl",
+        [{"_source": doc}, doc["VrproduktionsEnhed"] | {"pNummer": 1234567891}],
+    )
     summary = import_cvr(tmp_path / "cvr.jsonl")
     assert summary.created == 2
-    assert set(CvrProductionUnit.objects.values_list("p_number", flat=True)) == {"1234567890", "1234567891"}
+    assert set(CvrProductionUnit.objects.values_list("p_number", flat=True)) == {
+        "1234567890",
+        "1234567891",
+    }
 
 
 def test_reimporting_changes_nothing_and_a_change_is_an_update(imported, tmp_path, country):
     path = write_jsonl(tmp_path / "cvr.jsonl", country.cvr)
     summary = import_cvr(path)
     assert (summary.created, summary.updated, summary.unchanged) == (0, 0, len(country.cvr))
-    country.cvr[0]["VrproduktionsEnhed"]["produktionsEnhedMetadata"]["nyesteAarsbeskaeftigelse"]["antalAnsatte"] = 50
+    country.cvr[0]["VrproduktionsEnhed"]["produktionsEnhedMetadata"]["nyesteAarsbeskaeftigelse"][
+        "antalAnsatte"
+    ] = 50
     summary = import_cvr(write_jsonl(tmp_path / "cvr2.jsonl", country.cvr))
     assert summary.updated == 1
     assert CvrProductionUnit.objects.get(p_number=c.P_SOLGAARDEN).employees == 50
 
 
-def test_a_json_syntax_error_is_reported_with_its_line_and_nothing_changes(imported, tmp_path, country):
-    country.cvr[0]["VrproduktionsEnhed"]["produktionsEnhedMetadata"]["nyesteNavn"]["navn"] = "Nyt navn"
+def test_a_json_syntax_error_is_reported_with_its_line_and_nothing_changes(
+    imported, tmp_path, country
+):
+    country.cvr[0]["VrproduktionsEnhed"]["produktionsEnhedMetadata"]["nyesteNavn"]["navn"] = (
+        "Nyt navn"
+    )
     path = write_jsonl(tmp_path / "cvr.jsonl", country.cvr)
     lines = path.read_text(encoding="utf-8").splitlines()
     lines[2] = lines[2][:-5]  # a cut-off object on line 3
@@ -70,7 +82,9 @@ def test_a_json_syntax_error_is_reported_with_its_line_and_nothing_changes(impor
 def test_a_p_number_that_is_not_ten_digits_is_reported(db, tmp_path):
     path = tmp_path / "cvr.jsonl"
     path.write_text(json.dumps({"pNummer": 12345}) + "\n", encoding="utf-8")
-    with pytest.raises(MalformedFile, match=r"cvr.jsonl:1: pNummer '12345' is not a 10-digit P-number"):
+    with pytest.raises(
+        MalformedFile, match=r"cvr.jsonl:1: pNummer '12345' is not a 10-digit P-number"
+    ):
         import_cvr(path)
 
 

@@ -40,9 +40,18 @@ def test_a_unit_without_a_dar_address_has_a_sor_error_and_no_municipality(import
 def test_a_later_dar_import_with_the_address_makes_the_unit_valid(imported, tmp_path):
     path = write_jsonl(
         tmp_path / "dar.jsonl",
-        [dar_address("b0000000-0000-0000-0000-000000000001", street="Findesikkevej",
-                     house_number="99", postcode="8000", postcode_name="Aarhus C",
-                     municipality_code=751, lon=10.2, lat=56.15)],
+        [
+            dar_address(
+                "b0000000-0000-0000-0000-000000000001",
+                street="Findesikkevej",
+                house_number="99",
+                postcode="8000",
+                postcode_name="Aarhus C",
+                municipality_code=751,
+                lon=10.2,
+                lat=56.15,
+            )
+        ],
     )
     import_dar(path)
     kaerbo = Unit.objects.get(sor_id=c.KAERBO)

@@ -17,8 +17,17 @@ from tests import country as c
 def snapshot() -> list[tuple]:
     return list(
         Unit.objects.order_by("id").values_list(
-            "id", "sor_id", "name", "kind", "parent_id", "closed_on", "nested_care_home",
-            "municipality_id", "dar_address_id", "published", "register_hash",
+            "id",
+            "sor_id",
+            "name",
+            "kind",
+            "parent_id",
+            "closed_on",
+            "nested_care_home",
+            "municipality_id",
+            "dar_address_id",
+            "published",
+            "register_hash",
         )
     )
 
@@ -29,10 +38,16 @@ def test_only_care_homes_and_home_care_sites_become_units(imported):
         for kind in (UnitKind.CARE_HOME, UnitKind.HOME_CARE_SITE)
     }
     assert by_kind[UnitKind.CARE_HOME] == {
-        c.SOLGAARDEN, c.KAERBO, c.NESTED_PARENT, c.NESTED_CHILD, c.LINDEHUS
+        c.SOLGAARDEN,
+        c.KAERBO,
+        c.NESTED_PARENT,
+        c.NESTED_CHILD,
+        c.LINDEHUS,
     }
     assert by_kind[UnitKind.HOME_CARE_SITE] == {c.SITE_NORTH, c.SITE_SOUTH, c.SITE_PRIVATE}
-    assert not Unit.objects.filter(sor_id__in=[c.AARHUS, c.AARHUS_ELDER, c.HOME_CARE_GROUP]).exists()
+    assert not Unit.objects.filter(
+        sor_id__in=[c.AARHUS, c.AARHUS_ELDER, c.HOME_CARE_GROUP]
+    ).exists()
 
 
 def test_a_municipalitys_sites_hang_under_its_one_automatic_provider_whatever_the_depth(imported):
@@ -55,7 +70,9 @@ def test_owners_become_organisations_with_cvr(imported):
 
 
 def test_a_care_home_above_or_below_another_care_home_is_a_registration_error(imported):
-    flags = dict(Unit.objects.filter(kind=UnitKind.CARE_HOME).values_list("sor_id", "nested_care_home"))
+    flags = dict(
+        Unit.objects.filter(kind=UnitKind.CARE_HOME).values_list("sor_id", "nested_care_home")
+    )
     assert flags[c.NESTED_PARENT] is True
     assert flags[c.NESTED_CHILD] is True
     assert flags[c.SOLGAARDEN] is False
@@ -89,7 +106,9 @@ def test_a_changed_unit_is_updated(imported, tmp_path, country):
     assert Unit.objects.get(sor_id=c.SOLGAARDEN).name == "Plejecenter Solgården Syd"
 
 
-def test_a_unit_missing_from_the_file_is_closed_not_deleted_and_reopens(imported, tmp_path, country):
+def test_a_unit_missing_from_the_file_is_closed_not_deleted_and_reopens(
+    imported, tmp_path, country
+):
     day2 = country.copy()
     day2.sor = [e for e in day2.sor if e.sor_id != c.LINDEHUS]
     summary = import_sor(day2.write(tmp_path / "day2")[0])
@@ -97,7 +116,11 @@ def test_a_unit_missing_from_the_file_is_closed_not_deleted_and_reopens(imported
     lindehus = Unit.objects.get(sor_id=c.LINDEHUS)
     assert lindehus.closed_on == dt.date.today()
     assert not lindehus.published
-    assert {"category": "SOR", "message": "Enheden er lukket i SOR", "level": "error"} in lindehus.warnings
+    assert {
+        "category": "SOR",
+        "message": "Enheden er lukket i SOR",
+        "level": "error",
+    } in lindehus.warnings
 
     summary = import_sor(country.write(tmp_path / "day3")[0])
     assert summary.updated == 1
@@ -146,6 +169,7 @@ def test_it_reads_wgs84_degrees_given_in_the_utm_fields(db, tmp_path, country):
 
 
 # --- Malformed files: a clear PATH:LINE: reason, and the database as it was --------------------
+
 
 def _import_expecting_error(path: Path) -> MalformedFile:
     with pytest.raises(MalformedFile) as info:
@@ -219,7 +243,9 @@ def test_a_sor_id_twice_is_reported(imported, tmp_path, country):
     assert f"SorId {c.LINDEHUS} appears twice" in error.reason
 
 
-def test_an_import_killed_half_way_leaves_the_database_as_before(imported, tmp_path, country, monkeypatch):
+def test_an_import_killed_half_way_leaves_the_database_as_before(
+    imported, tmp_path, country, monkeypatch
+):
     before = snapshot()
     country.entity(c.SOLGAARDEN).name = "Omdøbt"
     country.sor = [e for e in country.sor if e.sor_id != c.LINDEHUS]

@@ -26,10 +26,15 @@ def give_p_number(sor_id: str, p_number: str) -> None:
     UnitContent.objects.update_or_create(unit=unit(sor_id), defaults={"p_number": p_number})
 
 
-def agree(sor_id: str, party: int, type_: str, *, start=None, end=None, ref=None) -> ServiceAgreement:
+def agree(
+    sor_id: str, party: int, type_: str, *, start=None, end=None, ref=None
+) -> ServiceAgreement:
     return ServiceAgreement.objects.create(
-        municipality_id=party, unit=unit(sor_id), type=type_,
-        start=start or TODAY - dt.timedelta(days=30), end=end,
+        municipality_id=party,
+        unit=unit(sor_id),
+        type=type_,
+        start=start or TODAY - dt.timedelta(days=30),
+        end=end,
         reference=ref or f"{party}-{sor_id}-{type_}-{start}-{end}",
     )
 
@@ -105,7 +110,10 @@ def test_missing_texts_and_images_do_not_block_publication(complete):
 
 def test_a_citizen_sees_exactly_the_units_with_an_agreement_in_force(complete):
     assert set(visible_units(AARHUS).values_list("sor_id", flat=True)) == {
-        c.SOLGAARDEN, c.LINDEHUS, c.SITE_NORTH, c.SITE_SOUTH
+        c.SOLGAARDEN,
+        c.LINDEHUS,
+        c.SITE_NORTH,
+        c.SITE_SOUTH,
     }
 
 

@@ -68,8 +68,13 @@ def import_agreements(path: Path, *, by_agency: bool = True) -> tuple[ImportSumm
             reference = row["aftaleidentifikation"].strip()
             if party and unit and not problems:
                 problems = agreement_problems(
-                    party=party, unit=unit, agreement_type=agreement_type, start=start, end=end,
-                    reference=reference, by_agency=by_agency,
+                    party=party,
+                    unit=unit,
+                    agreement_type=agreement_type,
+                    start=start,
+                    end=end,
+                    reference=reference,
+                    by_agency=by_agency,
                 )
             if problems:
                 rejected.append(f"{path}:{line}: " + "; ".join(problems))

@@ -42,8 +42,9 @@ def agreement_problems(
     private = unit.owner.kind == Organisation.Kind.COMPANY
     if agreement_type == AgreementType.FREE_CARE_HOME:
         if not by_agency:
-            problems.append("Kun Sundhedsdatastyrelsen kan oprette serviceleverancer af typen "
-                            "Friplejebolig")
+            problems.append(
+                "Kun Sundhedsdatastyrelsen kan oprette serviceleverancer af typen Friplejebolig"
+            )
         if unit.kind != UnitKind.CARE_HOME:
             problems.append("Friplejebolig kan kun aftales med en plejeenhed")
     elif agreement_type == AgreementType.OWN_PRODUCTION and not own_unit:

@@ -13,9 +13,7 @@ from plov.supervision.authorities import authority_by_municipality
 from plov.units.models import Unit, UnitContent
 
 
-def shown_staff(
-    content: UnitContent | None, production_unit: CvrProductionUnit | None
-) -> dict:
+def shown_staff(content: UnitContent | None, production_unit: CvrProductionUnit | None) -> dict:
     """Employees shown: the editor's figure if given, else CVR's (DOMAIN.md §3)."""
     editor_employees = content.employees if content else None
     editor_fte = content.full_time_employees if content else None
@@ -23,11 +21,14 @@ def shown_staff(
     cvr_fte = production_unit.full_time_employees if production_unit else None
     return {
         "employees": editor_employees if editor_employees is not None else cvr_employees,
-        "employees_source": "unit" if editor_employees is not None
+        "employees_source": "unit"
+        if editor_employees is not None
         else ("CVR" if cvr_employees is not None else None),
-        "full_time_employees": float(editor_fte) if editor_fte is not None
+        "full_time_employees": float(editor_fte)
+        if editor_fte is not None
         else (float(cvr_fte) if cvr_fte is not None else None),
-        "full_time_employees_source": "unit" if editor_fte is not None
+        "full_time_employees_source": "unit"
+        if editor_fte is not None
         else ("CVR" if cvr_fte is not None else None),
         # CVR often gives only an interval; it is shown as such, never turned into a number.
         "employees_interval": (production_unit.employees_interval if production_unit else "")
@@ -38,7 +39,9 @@ def shown_staff(
 def units_as_dicts(units: QuerySet[Unit], *, today: dt.date | None = None) -> list[dict]:
     today = today or dt.date.today()
     units = units.select_related("owner", "content").prefetch_related(
-        Prefetch("agreements", queryset=ServiceAgreement.objects.order_by("municipality_id", "start"))
+        Prefetch(
+            "agreements", queryset=ServiceAgreement.objects.order_by("municipality_id", "start")
+        )
     )
     authorities = authority_by_municipality(today)
     units = list(units)

@@ -22,8 +22,14 @@ def refresh_publication(*, today: dt.date | None = None) -> int:
     today = today or dt.date.today()
     units = list(
         Unit.objects.only(
-            "id", "kind", "parent_id", "closed_on", "dar_address_id", "nested_care_home",
-            "published", "warnings",
+            "id",
+            "kind",
+            "parent_id",
+            "closed_on",
+            "dar_address_id",
+            "nested_care_home",
+            "published",
+            "warnings",
         )
     )
     p_numbers = dict(UnitContent.objects.values_list("unit_id", "p_number"))

@@ -11,11 +11,11 @@ from plov.publishing.rules import SOR_INVALID_ADDRESS, SOR_NESTED
 from plov.registers.addresses import match_key
 from plov.units.models import Unit, UnitKind
 
-NAME_SIMILARITY = 90  # rapidfuzz token_sort_ratio, 0–100
+NAME_SIMILARITY = 90  # rapidfuzz ratio, 0–100, on names without spaces and punctuation
 
 
 def _normalised_name(name: str) -> str:
-    return " ".join(name.lower().replace("-", " ").split())
+    return "".join(ch for ch in name.lower() if ch.isalnum())
 
 
 def suspected_duplicates(units: list[Unit]) -> list[tuple[Unit, Unit, str]]:
@@ -27,7 +27,7 @@ def suspected_duplicates(units: list[Unit]) -> list[tuple[Unit, Unit, str]]:
     pairs = []
     for (_, kind), members in groups.items():
         for a, b in combinations(members, 2):
-            similarity = fuzz.token_sort_ratio(_normalised_name(a.name), _normalised_name(b.name))
+            similarity = fuzz.ratio(_normalised_name(a.name), _normalised_name(b.name))
             if similarity >= NAME_SIMILARITY:
                 pairs.append((a, b, "same or near-same name"))
                 continue
@@ -43,14 +43,24 @@ def registration_errors() -> list[dict]:
     units = list(
         Unit.objects.open()
         .exclude(kind=UnitKind.HOME_CARE_PROVIDER)
-        .only("id", "sor_id", "name", "kind", "owner_id", "visiting_address", "dar_address_id",
-              "nested_care_home")
+        .only(
+            "id",
+            "sor_id",
+            "name",
+            "kind",
+            "owner_id",
+            "visiting_address",
+            "dar_address_id",
+            "nested_care_home",
+        )
         .order_by("sor_id")
     )
     errors = []
     for unit in units:
         if unit.nested_care_home:
-            errors.append({"sor_id": unit.sor_id, "kind": "nested_care_home", "message": SOR_NESTED})
+            errors.append(
+                {"sor_id": unit.sor_id, "kind": "nested_care_home", "message": SOR_NESTED}
+            )
         if unit.dar_address_id is None:
             errors.append(
                 {"sor_id": unit.sor_id, "kind": "invalid_address", "message": SOR_INVALID_ADDRESS}
@@ -63,8 +73,10 @@ def registration_errors() -> list[dict]:
                     "kind": "duplicate",
                     "duplicate_of": other.sor_id,
                     "message": f"Mulig dubletenhed af {other.name} (SOR-ID {other.sor_id}): "
-                    + {"same or near-same name": "samme eller næsten samme navn",
-                       "same visiting address": "samme besøgsadresse"}[why],
+                    + {
+                        "same or near-same name": "samme eller næsten samme navn",
+                        "same visiting address": "samme besøgsadresse",
+                    }[why],
                 }
             )
     return errors

@@ -89,9 +89,9 @@ def unit_findings(
     in_force = [a for a in agreements if a.in_force(today)]
     counting = [a for a in in_force if agreement_counts(a, unit, described_parties, today)]
     if not counting:
-        undescribed = sorted(
-            {a.municipality_id for a in in_force} - described_parties
-        ) if in_force else []
+        undescribed = (
+            sorted({a.municipality_id for a in in_force} - described_parties) if in_force else []
+        )
         if undescribed:
             findings.extend(
                 Finding(AGREEMENT, MISSING_DESCRIPTION.format(party=party_names[code]))

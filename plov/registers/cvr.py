@@ -126,7 +126,9 @@ def import_cvr(path: Path) -> ImportSummary:
         for line, raw in read_json_records(path):
             record = _record(line, path, _document(line, path, raw))
             if record["p_number"] in seen:
-                summary.skip("P-number appears twice in the file", f"{record['p_number']} (line {line})")
+                summary.skip(
+                    "P-number appears twice in the file", f"{record['p_number']} (line {line})"
+                )
                 continue
             seen.add(record["p_number"])
             batch.append(record)

@@ -87,9 +87,7 @@ def _record(line: int, path: Path, raw: object) -> dict:
 
 def _write_batch(batch: list[dict], summary: ImportSummary) -> None:
     existing = dict(
-        DarAddress.objects.filter(id__in=[r["id"] for r in batch]).values_list(
-            "id", "record_hash"
-        )
+        DarAddress.objects.filter(id__in=[r["id"] for r in batch]).values_list("id", "record_hash")
     )
     new, changed = [], []
     for record in batch:
@@ -123,7 +121,9 @@ def import_dar(path: Path) -> ImportSummary:
         for line, raw in read_json_records(path):
             record = _record(line, path, raw)
             if record["id"] in seen:
-                summary.skip("address id appears twice in the file", f"{record['id']} (line {line})")
+                summary.skip(
+                    "address id appears twice in the file", f"{record['id']} (line {line})"
+                )
                 continue
             seen.add(record["id"])
             batch.append(record)
@@ -155,13 +155,20 @@ def match_visiting_addresses(units: QuerySet[Unit]) -> int:
     municipalities = set(Municipality.objects.values_list("code", flat=True))
     units = list(
         units.only(
-            "id", "visiting_address", "dar_address_id", "municipality_id", "latitude",
+            "id",
+            "visiting_address",
+            "dar_address_id",
+            "municipality_id",
+            "latitude",
             "longitude",
         )
     )
     keys = {
-        match_key(u.visiting_address.get("street"), u.visiting_address.get("house_number"),
-                  u.visiting_address.get("postcode"))
+        match_key(
+            u.visiting_address.get("street"),
+            u.visiting_address.get("house_number"),
+            u.visiting_address.get("postcode"),
+        )
         for u in units
     }
     by_key: dict[str, list[DarAddress]] = {}

@@ -16,9 +16,7 @@ class CvrProductionUnit(models.Model):
     # [{"code": "881010", "text": "Hjemmehjælp"}, ...] from bibranche1..3
     secondary_industries = models.JSONField(default=list, blank=True)
     employees = models.PositiveIntegerField(null=True, blank=True)
-    full_time_employees = models.DecimalField(
-        max_digits=8, decimal_places=1, null=True, blank=True
-    )
+    full_time_employees = models.DecimalField(max_digits=8, decimal_places=1, null=True, blank=True)
     # CVR often gives only an interval code ("ANTAL_20_49"); shown as such, never as a number.
     employees_interval = models.CharField(max_length=40, blank=True)
     full_time_employees_interval = models.CharField(max_length=40, blank=True)

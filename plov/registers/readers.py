@@ -141,8 +141,12 @@ def read_json_records(path: Path) -> Iterator[tuple[int, Any]]:
                     break
                 except json.JSONDecodeError as exc:
                     # An incomplete record needs more text; a wrong one is an error.
-                    complete_line = buffer.endswith("\n") and exc.pos < len(buffer.rstrip())
-                    if (complete_line and not in_array) or (eof or not fill()):
+                    # In JSON Lines a record is one line: a whole line that fails is wrong.
+                    if not in_array and buffer.endswith("\n"):
+                        raise MalformedFile(
+                            path, line_offset, f"JSON syntax error: {exc.msg} (column {exc.colno})"
+                        ) from None
+                    if eof or not fill():
                         raise MalformedFile(
                             path,
                             line_offset + exc.lineno - 1,
@@ -164,7 +168,9 @@ def read_json_records(path: Path) -> Iterator[tuple[int, Any]]:
                     return
                 elif buffer:
                     raise MalformedFile(
-                        path, line_offset, f"expected ',' or ']' between records, found {buffer[0]!r}"
+                        path,
+                        line_offset,
+                        f"expected ',' or ']' between records, found {buffer[0]!r}",
                     )
                 else:
                     raise MalformedFile(path, line_offset, "JSON array is not closed with ']'")

@@ -34,7 +34,9 @@ def importer_for(register: str) -> Callable[[Path], tuple[ImportSummary, list[st
     }[register]
 
 
-def run_import(register: str, path: Path, *, trigger: str = "cli") -> tuple[ImportSummary, list[str]]:
+def run_import(
+    register: str, path: Path, *, trigger: str = "cli"
+) -> tuple[ImportSummary, list[str]]:
     """Import one file. The ImportRun row is written outside the import's transaction, so a
     failed run is recorded too. Raises MalformedFile (database unchanged) on a bad file."""
     run = ImportRun.objects.create(register=register, source=str(path), trigger=trigger)

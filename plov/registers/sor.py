@@ -202,8 +202,9 @@ class SorImporter:
             }
             if sor_id in self.units:
                 raise MalformedFile(
-                    self.path, line, f"SorId {sor_id} appears twice (first on line "
-                    f"{self.units[sor_id].line})"
+                    self.path,
+                    line,
+                    f"SorId {sor_id} appears twice (first on line {self.units[sor_id].line})",
                 )
             self.units[sor_id] = ParsedUnit(line, kind, sor_id, owner.key, fields, closed_on)
 
@@ -307,9 +308,7 @@ class SorImporter:
     def _providers(self, orgs: dict[str, Organisation]) -> dict[str, Unit]:
         """One automatic home-care provider per owner that has home-care sites."""
         keys = {u.owner_key for u in self.units.values() if u.kind == UnitKind.HOME_CARE_SITE}
-        existing = {
-            u.owner_id: u for u in Unit.objects.filter(kind=UnitKind.HOME_CARE_PROVIDER)
-        }
+        existing = {u.owner_id: u for u in Unit.objects.filter(kind=UnitKind.HOME_CARE_PROVIDER)}
         providers = {}
         for key in keys:
             org = orgs[key]
@@ -317,7 +316,9 @@ class SorImporter:
             name = f"{org.name} – helhedspleje"
             if provider is None:
                 provider = Unit.objects.create(
-                    kind=UnitKind.HOME_CARE_PROVIDER, owner=org, name=name,
+                    kind=UnitKind.HOME_CARE_PROVIDER,
+                    owner=org,
+                    name=name,
                     municipality_id=org.municipality_id,
                 )
                 self.summary.notes.append(f"home-care provider created: {name}")
@@ -375,10 +376,19 @@ class SorImporter:
                 else:
                     self.summary.updated += 1
         Unit.objects.bulk_create(to_create, batch_size=1000)
-        update_fields = [
-            "kind", "owner", "parent", "nested_care_home", "closed_on", "register_hash",
-            *self.units[next(iter(self.units))].fields.keys(),
-        ] if self.units else []
+        update_fields = (
+            [
+                "kind",
+                "owner",
+                "parent",
+                "nested_care_home",
+                "closed_on",
+                "register_hash",
+                *self.units[next(iter(self.units))].fields.keys(),
+            ]
+            if self.units
+            else []
+        )
         Unit.objects.bulk_update(to_update, update_fields, batch_size=500)
 
         missing = [

@@ -12,17 +12,32 @@ from pathlib import Path
 from plov.registers import sor
 
 SOR_HEADER = [
-    "SorId", "SorType", "EntityName", "EntityTypeName", "InstitutionOwnerEntityTypeName",
-    "HealthInstitutionSorId", "HealthInstitutionEntityName", "HealthInstitutionEntityTypeName",
-    "FirstFromDate", "FromDate", "ToDate", "ParentSorId", "InstitutionOwnerSorId",
-    "InstitutionOwnerEntityName", "InstitutionOwnerCvrNumber", "MunicipalityCode",
+    "SorId",
+    "SorType",
+    "EntityName",
+    "EntityTypeName",
+    "InstitutionOwnerEntityTypeName",
+    "HealthInstitutionSorId",
+    "HealthInstitutionEntityName",
+    "HealthInstitutionEntityTypeName",
+    "FirstFromDate",
+    "FromDate",
+    "ToDate",
+    "ParentSorId",
+    "InstitutionOwnerSorId",
+    "InstitutionOwnerEntityName",
+    "InstitutionOwnerCvrNumber",
+    "MunicipalityCode",
     *(
         f"{prefix}{part}"
         for prefix in ("PostalAddress", "VisitingAddress", "ActivityAddress")
         for part in sor.ADDRESS_PARTS.values()
     ),
-    "VirtualAddressTelephoneNumber", "VirtualAddressEmailAddress", "VirtualAddressWebsite",
-    "OrganisationalLevelCode", "OrganisationalLevelName",
+    "VirtualAddressTelephoneNumber",
+    "VirtualAddressEmailAddress",
+    "VirtualAddressWebsite",
+    "OrganisationalLevelCode",
+    "OrganisationalLevelName",
 ]
 
 

@@ -5,4 +5,4 @@ import os
 os.environ.setdefault("PLOV_DEBUG", "1")
 os.environ.setdefault("PLOV_DEMO", "1")
 
-from .base import *  # noqa: E402,F403
+from .base import *  # noqa: F403

@@ -4,7 +4,7 @@ import os
 
 os.environ.setdefault("PLOV_SECRET_KEY", "test-only-secret")
 
-from .base import *  # noqa: E402,F403
+from .base import *  # noqa: F403
 
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}

@@ -38,7 +38,9 @@ def import_authorities(path: Path) -> ImportSummary:
     summary = ImportSummary()
     codes = set(Municipality.objects.values_list("code", flat=True))
     rows = []
-    for line, row in read_csv(path, [COLUMNS["municipality"], COLUMNS["authority"]], delimiters=";,"):
+    for line, row in read_csv(
+        path, [COLUMNS["municipality"], COLUMNS["authority"]], delimiters=";,"
+    ):
         raw_code = row[COLUMNS["municipality"]].strip()
         if not raw_code.isdigit() or int(raw_code) not in codes:
             raise MalformedFile(path, line, f"kommunekode {raw_code!r} is not a municipality")

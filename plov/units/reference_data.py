@@ -10,16 +10,34 @@ OWN_COPY = Path(__file__).resolve().parent / "data" / "municipalities.csv"
 SHARED_COPY = Path(__file__).resolve().parents[3] / "shared" / "data" / "municipalities.csv"
 
 PROFESSIONS = [
-    "Social- og sundhedshjælper", "Social- og sundhedsassistent", "Sygeplejerske",
-    "Fysioterapeut", "Ergoterapeut", "Pædagog", "Køkkenpersonale / ernæringsassistent",
-    "Diætist", "Aktivitetsmedarbejder", "Demenskoordinator", "Præst / sjælesørger",
+    "Social- og sundhedshjælper",
+    "Social- og sundhedsassistent",
+    "Sygeplejerske",
+    "Fysioterapeut",
+    "Ergoterapeut",
+    "Pædagog",
+    "Køkkenpersonale / ernæringsassistent",
+    "Diætist",
+    "Aktivitetsmedarbejder",
+    "Demenskoordinator",
+    "Præst / sjælesørger",
 ]
 PROPERTIES = {
-    "Boligen": ["Eget badeværelse", "Eget køkken", "Altan eller terrasse", "Plads til egne møbler",
-                "Mulighed for husdyr"],
+    "Boligen": [
+        "Eget badeværelse",
+        "Eget køkken",
+        "Altan eller terrasse",
+        "Plads til egne møbler",
+        "Mulighed for husdyr",
+    ],
     "Fællesarealer": ["Have", "Café", "Træningssal", "Sansehave", "Fælles opholdsstue"],
-    "Målgrupper": ["Demensenhed", "Skærmet enhed", "Midlertidige pladser", "Aflastningspladser",
-                   "Hospice-lignende pladser"],
+    "Målgrupper": [
+        "Demensenhed",
+        "Skærmet enhed",
+        "Midlertidige pladser",
+        "Aflastningspladser",
+        "Hospice-lignende pladser",
+    ],
     "Mad": ["Eget køkken på stedet", "Økologisk mad", "Mulighed for at spise med pårørende"],
 }
 
