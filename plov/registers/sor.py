@@ -13,11 +13,13 @@ import datetime as dt
 import hashlib
 import json
 import re
+from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
 
 from django.conf import settings
 from django.db import transaction
+from django.utils import timezone
 
 from plov.registers.addresses import to_wgs84
 from plov.registers.readers import MalformedFile, read_csv
@@ -79,6 +81,13 @@ LEGACY_TYPES: set[str] = set(
         {"plejehjem", "hjemmeplejeenhed", "hjemmesygeplejeenhed"},
     )
 )
+
+ERROR_KINDS = ("nested_care_home", "invalid_address", "duplicate")
+# The Unit fields filled from a SOR row (see SorImporter.read).
+REGISTER_FIELDS = [
+    "name", "sor_type", "sor_unit_type", "sor_parent_id", "owner_type_name", "phone", "email",
+    "website", "first_from_date", "from_date", "to_date", *ADDRESS_PREFIXES,
+]
 
 SOR_ID = re.compile(r"\d{6,18}")
 
@@ -376,19 +385,13 @@ class SorImporter:
                 else:
                     self.summary.updated += 1
         Unit.objects.bulk_create(to_create, batch_size=1000)
-        update_fields = (
-            [
-                "kind",
-                "owner",
-                "parent",
-                "nested_care_home",
-                "closed_on",
-                "register_hash",
-                *self.units[next(iter(self.units))].fields.keys(),
-            ]
-            if self.units
-            else []
-        )
+        now = timezone.now()
+        for unit in to_update:
+            unit.register_updated_at = now  # bulk_update does not apply auto_now
+        update_fields = [
+            "kind", "owner", "parent", "nested_care_home", "closed_on", "register_hash",
+            "register_updated_at", *REGISTER_FIELDS,
+        ]
         Unit.objects.bulk_update(to_update, update_fields, batch_size=500)
 
         missing = [
@@ -398,7 +401,7 @@ class SorImporter:
         ]
         if missing:
             Unit.objects.filter(id__in=missing).update(
-                closed_on=self.today, register_hash="missing-from-sor"
+                closed_on=self.today, register_hash="missing-from-sor", register_updated_at=now
             )
             self.summary.closed += len(missing)
 
@@ -414,6 +417,7 @@ class SorImporter:
 
 def import_sor(path: Path, *, today: dt.date | None = None) -> ImportSummary:
     from plov.publishing.refresh import refresh_publication
+    from plov.publishing.registration_errors import registration_errors
 
     importer = SorImporter(path, today=today)
     importer.read()
@@ -421,6 +425,12 @@ def import_sor(path: Path, *, today: dt.date | None = None) -> ImportSummary:
     with transaction.atomic():
         importer.write()
         refresh_publication(today=importer.today)
+    errors = Counter(e["kind"] for e in registration_errors())
+    importer.summary.notes.append(
+        "registration errors: "
+        + ", ".join(f"{errors[k]} {k}" for k in ERROR_KINDS)
+        + " (plov registration-errors --json lists them)"
+    )
     if importer.legacy:
         importer.summary.details["legacy_typed_units"] = importer.legacy
     return importer.summary
