@@ -82,3 +82,11 @@ def c_unit_id(sor_id: str) -> int:
     from plov.units.models import Unit
 
     return Unit.objects.get(sor_id=sor_id).pk
+
+
+def test_a_description_is_kept_only_for_home_care_operating_agreements(imported, tmp_path):
+    path = write(tmp_path, f"751;{c.LINDEHUS};AAR-9;Driftsoverenskomst;2025-01-01;;Vi har have")
+    summary, rejected = import_agreements(path)
+    assert rejected == [] and summary.created == 1
+    assert not AgreementDescription.objects.exists()
+    assert summary.skipped["beskrivelse ignored: only home-care driftsoverenskomster have one"] == 1

@@ -258,3 +258,14 @@ def test_an_import_killed_half_way_leaves_the_database_as_before(
     with pytest.raises(KeyboardInterrupt):
         import_sor(_good_file(tmp_path, country))
     assert snapshot() == before
+
+
+def test_every_municipal_owner_in_sor_is_an_organisation_even_without_care_units(db, tmp_path, country):
+    from tests.country import SorEntity
+
+    country.sor.append(SorEntity("300000000001", "Læsø Kommune", sor_type="IE", unit_type="kommune",
+                                 owner_type="kommune", owner_cvr="45973328", municipality_code="825",
+                                 owner_sor_id="300000000001", owner_name="Læsø Kommune"))
+    import_sor(country.write(tmp_path)[0])
+    laesoe = Organisation.objects.get(municipality_id=825)
+    assert (laesoe.cvr_number, laesoe.kind) == ("45973328", Organisation.Kind.MUNICIPALITY)

@@ -95,7 +95,16 @@ def import_agreements(path: Path, *, by_agency: bool = True) -> tuple[ImportSumm
             else:
                 summary.unchanged += 1
             description = (row.get("beskrivelse") or "").strip()
-            if description:
+            # Beskrivelse belongs to home-care driftsoverenskomster only (the provider's text);
+            # the bulk import carries it over from the old system.
+            if description and not (
+                agreement_type == AgreementType.OPERATING_AGREEMENT and unit.is_home_care
+            ):
+                summary.skip(
+                    "beskrivelse ignored: only home-care driftsoverenskomster have one",
+                    f"{path}:{line}",
+                )
+            elif description:
                 AgreementDescription.objects.update_or_create(
                     unit=unit, municipality=party, defaults={"text": description}
                 )

@@ -167,6 +167,11 @@ class SorImporter:
             unit_type = row[COLUMNS["unit_type"]].strip()
             kind = UNIT_TYPES.get(unit_type.lower())
             sor_type = row[COLUMNS["sor_type"]].strip().upper()
+            if sor_type in OWNER_LEVEL_TYPES and kind is None:
+                owner_type = row[COLUMNS["owner_type_name"]].strip().lower()
+                if owner_type in MUNICIPAL_OWNER_TYPES:
+                    self._owner(row, line)  # every municipality is an organisation
+                continue
             from_date = self._date(row[COLUMNS["from_date"]], COLUMNS["from_date"], line)
             to_date = self._date(row[COLUMNS["to_date"]], COLUMNS["to_date"], line)
             first_from = self._date(

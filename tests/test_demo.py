@@ -1,0 +1,142 @@
+"""`plov demo`: a small demo country built through the real importers."""
+
+from __future__ import annotations
+
+import csv
+import io
+import time
+from collections import Counter
+from pathlib import Path
+
+import pytest
+from django.contrib.auth import get_user_model
+from django.core.management import call_command
+
+from plov.agreements.models import ServiceAgreement
+from plov.demo.generator import FILES, generate
+from plov.demo.users import organisation_cvr
+from plov.publishing.registration_errors import registration_errors
+from plov.publishing.visibility import visible_units
+from plov.units.models import Municipality, Organisation, Unit, UnitKind
+
+SCALE = 0.05
+
+
+def run_demo(folder: Path | None = None, **options) -> str:
+    out = io.StringIO()
+    call_command("demo", scale=SCALE, keep_files=folder, stdout=out, stderr=out, **options)
+    return out.getvalue()
+
+
+@pytest.fixture
+def demo(db) -> str:
+    return run_demo()
+
+
+def care_units():
+    return Unit.objects.exclude(kind=UnitKind.HOME_CARE_PROVIDER)
+
+
+@pytest.mark.django_db
+def test_a_small_demo_is_built_quickly_with_every_municipality_owning_units():
+    started = time.monotonic()
+    output = run_demo()
+    assert time.monotonic() - started < 15
+    assert "Demodata bygget" in output and "afviste" not in output
+
+    assert Organisation.objects.filter(municipality__isnull=False).count() == 98
+    owners_of = {
+        kind: set(
+            care_units().filter(kind=kind, owner__municipality__isnull=False)
+            .values_list("owner__municipality", flat=True)
+        )
+        for kind in (UnitKind.CARE_HOME, UnitKind.HOME_CARE_SITE)
+    }
+    assert len(owners_of[UnitKind.CARE_HOME]) >= 5
+    assert len(owners_of[UnitKind.HOME_CARE_SITE]) >= 5
+    assert care_units().filter(owner__kind=Organisation.Kind.COMPANY).exists()
+    assert Unit.objects.filter(kind=UnitKind.HOME_CARE_PROVIDER).exists()
+
+
+def test_some_units_are_published_and_some_are_not(demo):
+    open_units = care_units().open()
+    published = open_units.filter(published=True).count()
+    assert 0 < published < open_units.count()
+    assert published / open_units.count() > 0.7
+    messages = Counter(
+        w["message"] for u in open_units.filter(published=False) for w in u.warnings
+    )
+    assert messages["Enheden har ikke noget PNummer"] > 0
+    assert care_units().filter(closed_on__isnull=False).exists()
+
+
+def test_a_municipality_sees_a_provider_lying_in_another(demo):
+    crossing = [
+        (code, unit)
+        for code in Municipality.objects.values_list("code", flat=True)
+        for unit in visible_units(code)
+        if unit.municipality_id != code
+    ]
+    assert crossing
+    code, unit = crossing[0]
+    assert ServiceAgreement.objects.filter(municipality_id=code, unit=unit).exists()
+
+
+def test_registration_errors_include_all_three_kinds(demo):
+    kinds = Counter(error["kind"] for error in registration_errors())
+    assert kinds["nested_care_home"] >= 2  # the care home above and the one below
+    assert kinds["invalid_address"] >= 1
+    assert kinds["duplicate"] >= 2  # reported for both units of the pair
+
+
+def test_running_the_demo_twice_gives_the_same_result(db, tmp_path):
+    def state() -> tuple:
+        return (
+            sorted(care_units().values_list("sor_id", "published", "closed_on")),
+            ServiceAgreement.objects.count(),
+            Organisation.objects.count(),
+        )
+
+    run_demo(tmp_path / "first")
+    first = state()
+    run_demo(tmp_path / "second")
+    assert state() == first
+    for name in FILES.values():
+        assert (tmp_path / "first" / name).read_bytes() == (tmp_path / "second" / name).read_bytes()
+
+
+def test_demo_users_log_in_with_their_role_and_organisation(db, client, monkeypatch):
+    monkeypatch.setenv("PLOV_DEMO_PASSWORD", "hemmelig-demo")
+    output = run_demo()
+    aarhus = Organisation.objects.get(municipality_id=751)
+    users = {u.username: u for u in get_user_model().objects.prefetch_related("groups")}
+    expected = {
+        "admin": "Sundhedsdatastyrelsen",
+        "redaktoer-aarhus": "Redaktør",
+        "redaktoer-privat": "Redaktør",
+        "kontrakt-aarhus": "Driftsoverenskomstansvarlig",
+        "tilsyn-silkeborg": "Ældretilsynet",
+    }
+    for username, group in expected.items():
+        user = users[username]
+        assert [g.name for g in user.groups.all()] == [group]
+        assert user.has_perm("wagtailadmin.access_admin")
+        assert username in output
+        assert client.login(username=username, password="hemmelig-demo")
+        assert not client.login(username=username, password="demo")
+    assert users["admin"].is_superuser
+    assert not users["redaktoer-aarhus"].is_superuser
+    assert organisation_cvr(users["redaktoer-aarhus"]) == aarhus.cvr_number
+    private = Organisation.objects.get(cvr_number=organisation_cvr(users["redaktoer-privat"]))
+    assert private.kind == Organisation.Kind.COMPANY
+
+
+def test_the_full_demo_has_a_thousand_care_homes_and_four_hundred_sites(tmp_path):
+    started = time.monotonic()
+    files = generate(tmp_path, seed=1, scale=1.0)
+    assert time.monotonic() - started < 10
+    with files.paths["sor"].open(encoding="utf-8-sig") as handle:
+        types = Counter(row["EntityTypeName"] for row in csv.DictReader(handle, delimiter=";"))
+    assert types["plejeenhed"] >= 950
+    assert types["helhedsplejeleverandørsted"] >= 350
+    assert types["plejehjem"] + types["hjemmeplejeenhed"] >= 2  # old types, still in SOR
