@@ -480,6 +480,8 @@ class DemoGenerator:
     def care_home_name(self, owner: Owner, town: Town, *, free_care: bool = False) -> str:
         names = list(self.care_home_names)
         self.rng.shuffle(names)
+        if not free_care:  # "Friplejehjemmet …" is a friplejebolig's name only
+            names = [n for n in names if not n.startswith("Friplejehjem")]
         if free_care:
             names.sort(key=lambda n: not n.startswith("Friplejehjemmet"))
         candidates = [n for n in names if n not in self._used_names]
