@@ -78,8 +78,19 @@ POSTCODES = [("1050", "København K"), ("2100", "København Ø"), ("2200", "Køb
              ("5000", "Odense C"), ("6000", "Kolding"), ("6700", "Esbjerg"), ("7100", "Vejle"),
              ("7400", "Herning"), ("8000", "Aarhus C"), ("8660", "Skanderborg"),
              ("8800", "Viborg"), ("9000", "Aalborg"), ("9800", "Hjørring")]
+# Care-unit names are built from these, as real ones are ("Plejecenter Solgården"); no running
+# numbers, which the duplicate check (rapidfuzz on names) would rightly call near-duplicates.
 NAMES = ["Solgården", "Lindehuset", "Kærbo", "Åhaven", "Egely", "Bøgely", "Rosenhaven",
-         "Skovbrynet", "Fjordblink", "Engtoften", "Møllehøj", "Strandgården", "Bakkehuset"]
+         "Skovbrynet", "Fjordblink", "Engtoften", "Møllehøj", "Strandgården", "Bakkehuset",
+         "Humlebo", "Kastanjehaven", "Kildebakken", "Tranehuset", "Nørrevang", "Sølyst",
+         "Ellehøj", "Birkebo", "Grønnegården", "Fuglsang", "Hybenhaven", "Lærkereden",
+         "Toftegården", "Pilehuset", "Ådalen", "Vibehuset", "Skovly", "Havebo", "Enggården",
+         "Klintebjerg", "Mosegården", "Bellahøj", "Damhuset", "Valmuen", "Rønnebo", "Hvidkilde",
+         "Ørnereden"]
+HOME_PREFIXES = ["Plejecenter", "Plejehjemmet", "Ældrecenter", "Omsorgscenter", "Bo- og "
+                 "Plejecenter", "Friplejehjemmet"]
+AREAS = ["Nord", "Syd", "Øst", "Vest", "Centrum", "Midt", "Land", "By", "Kyst", "Øer",
+         "Nordvest", "Sydøst", "Distrikt 1", "Distrikt 2", "Distrikt 3", "Aften", "Nat"]
 
 
 class SorFileGenerator:
@@ -111,6 +122,16 @@ class SorFileGenerator:
         self.counts: Counter = Counter()
 
     # -- small helpers --
+    def _home_name(self, owner: dict) -> str:
+        town = owner["postcode"][1].split()[0]
+        return f"{self.rng.choice(HOME_PREFIXES)} {self.rng.choice(NAMES)}" + (
+            f" {town}" if self.rng.random() < 0.5 else "")
+
+    def _site_name(self, owner: dict, private: bool) -> str:
+        town = owner["postcode"][1].split()[0]
+        head = self.rng.choice(NAMES) if private else "Hjemmeplejen"
+        return f"{head} {town} {self.rng.choice(AREAS)}"
+
     def _id(self) -> str:
         self.next_id += 17
         return str(self.next_id)
@@ -247,17 +268,15 @@ class SorFileGenerator:
             if i < private_homes:
                 owner = rng.choice(companies)
                 node = self._entity(owner, sor_type="SI", unit_type=CARE_HOME,
-                                    name=f"Privat plejehjem {rng.choice(NAMES)} {i}",
-                                    parent=ies[owner["sor_id"]])
+                                    name=self._home_name(owner), parent=ies[owner["sor_id"]])
             elif i % 2:
                 owner = rng.choice(by_kind["municipality"])
                 node = self._entity(owner, sor_type="SI", unit_type=CARE_HOME,
-                                    name=f"Plejecenter {rng.choice(NAMES)} {i}",
-                                    parent=ies[owner["sor_id"]])
+                                    name=self._home_name(owner), parent=ies[owner["sor_id"]])
             else:
                 parent = rng.choice(municipal_parents)
                 node = self._entity(parent["owner"], sor_type="OE", unit_type=CARE_HOME,
-                                    name=f"Plejecenter {rng.choice(NAMES)} {i}", parent=parent)
+                                    name=self._home_name(parent["owner"]), parent=parent)
             node["care"] = True
             care_homes.append(node)
         for i in range(care_children):  # afsnit below a care home (not care units themselves)
@@ -275,11 +294,11 @@ class SorFileGenerator:
             if i < private_sites:
                 owner = rng.choice(companies)
                 self._entity(owner, sor_type="SI", unit_type=HOME_CARE_SITE,
-                             name=f"Privat hjemmepleje {i}", parent=ies[owner["sor_id"]])
+                             name=self._site_name(owner, True), parent=ies[owner["sor_id"]])
             else:
                 parent = rng.choice(municipal_parents)
                 self._entity(parent["owner"], sor_type="OE", unit_type=HOME_CARE_SITE,
-                             name=f"Helhedspleje {i}", parent=parent)
+                             name=self._site_name(parent["owner"], False), parent=parent)
         for i in range(self.legacy):
             parent = rng.choice(municipal_parents)
             self._entity(parent["owner"], sor_type="OE", unit_type=LEGACY[i % len(LEGACY)],
@@ -351,10 +370,11 @@ def maxrss_mb() -> float:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024  # Linux: KiB
 
 
-def current_rss_mb() -> float:
+def proc_status_mb(field: str) -> float:
+    """VmRSS (now) or VmHWM (peak) of this process's own memory map, which exec starts afresh."""
     with open("/proc/self/status") as handle:
         for line in handle:
-            if line.startswith("VmRSS:"):
+            if line.startswith(f"{field}:"):
                 return int(line.split()[1]) / 1024
     return float("nan")
 
@@ -398,16 +418,23 @@ def copy_into_table(url: str, path: Path) -> float:
 
 def install_phase_timers() -> dict[str, list[float]]:
     """Wrap the importer's steps to time them (diagnostic runs only: adds a little overhead)."""
-    from plov.publishing import refresh
+    from django.db.models.query import QuerySet
+
+    from plov.publishing import refresh, registration_errors
     from plov.registers import dar, sor
 
     timings: dict[str, list[float]] = {}
+    stack: list[str] = []  # the step being run, to attribute bulk_create/bulk_update to it
 
-    def timed(owner, attr, label):
-        original = getattr(owner, attr)
-        timings[label] = [0.0, 0]  # printed in this order
+    def timed(owner, attr, label, step=False):
+        original = getattr(owner, attr, None)
+        if original is None:  # the code under test changed: time what is there
+            return
+        timings[label] = [0.0, 0, 0]  # seconds, calls, rows; printed in this order
 
         def wrapper(*args, **kwargs):
+            if step:
+                stack.append(label.strip())
             start = time.perf_counter()
             try:
                 return original(*args, **kwargs)
@@ -415,13 +442,32 @@ def install_phase_timers() -> dict[str, list[float]]:
                 slot = timings[label]
                 slot[0] += time.perf_counter() - start
                 slot[1] += 1
+                if step:
+                    stack.pop()
 
         setattr(owner, attr, wrapper)
+
+    def bulk(attr):
+        original = getattr(QuerySet, attr)
+
+        def wrapper(self, objs, *args, **kwargs):
+            objs = list(objs)
+            label = f"  QuerySet.{attr} in {stack[-1] if stack else '?'}"
+            slot = timings.setdefault(label, [0.0, 0, 0])
+            start = time.perf_counter()
+            try:
+                return original(self, objs, *args, **kwargs)
+            finally:
+                slot[0] += time.perf_counter() - start
+                slot[1] += 1
+                slot[2] += len(objs)
+
+        setattr(QuerySet, attr, wrapper)
 
     original_read_csv = sor.read_csv
 
     def read_csv(*args, **kwargs):  # time spent inside the reader's next(), per row
-        slot = timings.setdefault("  read_csv (generator: decode, csv, dict)", [0.0, 0])
+        slot = timings["  read_csv (generator: decode, csv, dict)"]
         iterator = original_read_csv(*args, **kwargs)
         while True:
             start = time.perf_counter()
@@ -437,26 +483,52 @@ def install_phase_timers() -> dict[str, list[float]]:
     sor.read_csv = read_csv
     timed(sor.SorImporter, "__init__", "SorImporter.__init__")
     timed(sor.SorImporter, "read", "SorImporter.read")
-    timings["  read_csv (generator: decode, csv, dict)"] = [0.0, 0]
+    timings["  read_csv (generator: decode, csv, dict)"] = [0.0, 0, 0]
     timed(sor.SorImporter, "_date", "  SorImporter._date")
     timed(sor.SorImporter, "_address", "  SorImporter._address")
     timed(sor, "to_wgs84", "    to_wgs84 (pyproj)")
     timed(sor.SorImporter, "_owner", "  SorImporter._owner")
     timed(sor.SorImporter, "mark_nesting_errors", "SorImporter.mark_nesting_errors")
-    timed(sor.SorImporter, "write", "SorImporter.write")
-    timed(sor.SorImporter, "_organisations", "  SorImporter._organisations")
-    timed(sor.SorImporter, "_providers", "  SorImporter._providers")
+    timings["SorImporter.write"] = [0.0, 0, 0]  # wrapped below, after its steps
+    timed(sor.SorImporter, "_organisations", "  SorImporter._organisations", step=True)
+    timed(sor.SorImporter, "_providers", "  SorImporter._providers", step=True)
     timed(sor.SorImporter, "_state_hash", "  SorImporter._state_hash")
-    timed(dar, "match_visiting_addresses", "  dar.match_visiting_addresses")
-    timed(refresh, "refresh_publication", "refresh.refresh_publication")
+    timed(dar, "match_visiting_addresses", "  dar.match_visiting_addresses", step=True)
+    timed(sor.SorImporter, "write", "SorImporter.write", step=True)
+    timed(refresh, "refresh_publication", "refresh.refresh_publication", step=True)
+    timed(registration_errors, "registration_errors", "registration_errors.registration_errors",
+          step=True)
+    timed(registration_errors, "suspected_duplicates", "  suspected_duplicates (pairs)")
+    bulk("bulk_create")
+    bulk("bulk_update")
     return timings
 
 
 def child_main(args: argparse.Namespace) -> None:
-    """One import in a fresh process: time it, and read this process's peak RSS at its end."""
+    """Work that needs Django runs in children, so that the parent stays small: Linux keeps a
+    process's ru_maxrss across fork+exec, so a child's ru_maxrss is at least its parent's RSS at
+    the fork. The parent never imports Django nor holds the entities, so ru_maxrss is the child's
+    own peak (VmHWM, which exec resets, is reported beside it as a cross-check)."""
     setup_django(args.database_url)
+    if args.child == "generate":
+        from plov.registers.writers import write_sor
+
+        start = time.perf_counter()
+        generator = SorFileGenerator(args.entities, args.care_share)
+        path = write_sor(Path(args.file), generator.generate())
+        print(RESULT_MARK + json.dumps({"seconds": time.perf_counter() - start,
+                                        "bytes": path.stat().st_size,
+                                        "description": generator.describe()}))
+        return
+    if args.child == "migrate":
+        from django.core.management import call_command
+
+        start = time.perf_counter()
+        call_command("migrate", verbosity=0)
+        print(RESULT_MARK + json.dumps({"seconds": time.perf_counter() - start}))
+        return
     baseline = maxrss_mb()
-    baseline_now = current_rss_mb()
+    baseline_now = proc_status_mb("VmRSS")
     from plov.registers.sor import import_sor
 
     timings = install_phase_timers() if args.child == "phases" else None
@@ -478,6 +550,7 @@ def child_main(args: argparse.Namespace) -> None:
         profiler.disable()
     elapsed = time.perf_counter() - start
     peak = maxrss_mb()
+    peak_hwm = proc_status_mb("VmHWM")
     if args.child == "phases":
         from django.db import connection
 
@@ -486,18 +559,17 @@ def child_main(args: argparse.Namespace) -> None:
         profiler.dump_stats(args.profile_out)
     result = {
         "seconds": elapsed, "baseline_maxrss_mb": baseline, "baseline_rss_mb": baseline_now,
-        "peak_rss_mb": peak, "created": summary.created, "updated": summary.updated,
-        "closed": summary.closed, "unchanged": summary.unchanged,
+        "peak_rss_mb": peak, "peak_hwm_mb": peak_hwm,
+        "created": summary.created, "updated": summary.updated, "closed": summary.closed,
+        "unchanged": summary.unchanged,
         "skipped": dict(summary.skipped), "timings": timings, "queries": queries,
     }
     print(RESULT_MARK + json.dumps(result))
 
 
-def run_child(mode: str, url: str, path: Path, profile_out: Path | None = None) -> dict:
+def run_child(mode: str, url: str, path: Path, *extra: str) -> dict:
     command = [sys.executable, str(Path(__file__).resolve()), "--child", mode,
-               "--database-url", url, "--file", str(path)]
-    if profile_out:
-        command += ["--profile-out", str(profile_out)]
+               "--database-url", url, "--file", str(path), *extra]
     done = subprocess.run(command, capture_output=True, text=True, cwd=ROOT, check=False)
     if done.returncode:
         sys.stderr.write(done.stdout + done.stderr)
@@ -510,8 +582,9 @@ def run_child(mode: str, url: str, path: Path, profile_out: Path | None = None) 
 
 def print_phases(title: str, result: dict) -> None:
     print(f"\n  {title}: {result['seconds']:.3f} s with timers, {result['queries']} queries")
-    for label, (seconds, calls) in result["timings"].items():
-        print(f"    {label:<46} {seconds:8.3f} s  {calls:>8,} calls")
+    for label, (seconds, calls, rows) in result["timings"].items():
+        rows_text = f"  {rows:>7,} rows" if rows else ""
+        print(f"    {label:<56} {seconds:8.3f} s  {calls:>8,} calls{rows_text}")
 
 
 def print_profile(path: Path, title: str, limit: int = 25) -> None:
@@ -525,6 +598,30 @@ def print_profile(path: Path, title: str, limit: int = 25) -> None:
         print(f"\n--- cProfile {title}, by {order} (full: {path}) ---")
         text = out.getvalue()
         print(text[text.find("   ncalls"):].rstrip())
+
+
+def code_version() -> str:
+    """The commit benchmarked, and whether plov/ had uncommitted changes (read-only git)."""
+    def git(*command: str) -> str:
+        done = subprocess.run(["git", *command], capture_output=True, text=True, cwd=ROOT,
+                              check=False)
+        return done.stdout.strip() if done.returncode == 0 else ""
+
+    commit = git("log", "-1", "--format=%h %s")
+    if not commit:
+        return "unknown (not a git checkout)"
+    dirty = git("status", "--porcelain", "--untracked-files=no", "--", "plov")
+    return commit + (" + uncommitted changes in plov/" if dirty else "")
+
+
+CODE_UNDER_TEST = ["plov/registers/sor.py", "plov/registers/readers.py", "plov/registers/dar.py",
+                   "plov/registers/addresses.py", "plov/publishing/refresh.py",
+                   "plov/publishing/rules.py", "plov/publishing/registration_errors.py"]
+
+
+def code_fingerprint() -> dict[str, float]:
+    """Modification times of the importer's files, to warn if they change during a run."""
+    return {f: (ROOT / f).stat().st_mtime for f in CODE_UNDER_TEST if (ROOT / f).exists()}
 
 
 def median(values: list[float]) -> float:
@@ -548,7 +645,7 @@ def main() -> None:
     parser.add_argument("--keep-db", action="store_true", help="do not drop the database")
     parser.add_argument("--workdir", type=Path, default=None,
                         help="where to write the SOR file and profiles (default: a temp dir)")
-    parser.add_argument("--child", choices=["import", "phases", "profile"],
+    parser.add_argument("--child", choices=["generate", "migrate", "import", "phases", "profile"],
                         help=argparse.SUPPRESS)
     parser.add_argument("--file", help=argparse.SUPPRESS)
     parser.add_argument("--profile-out", help=argparse.SUPPRESS)
@@ -557,27 +654,22 @@ def main() -> None:
         child_main(args)
         return
 
+    print(f"code under test: {code_version()}")
+    fingerprint = code_fingerprint()
     workdir = args.workdir or Path(tempfile.mkdtemp(prefix="plov_bench_"))
     workdir.mkdir(parents=True, exist_ok=True)
     name = f"plov_bench_{os.getpid()}"
     url = create_database(args.database_url, name)
     print(f"database {name} on {args.database_url}; files in {workdir}")
     try:
-        setup_django(url)
-        from django.core.management import call_command
-        from django.db import connections
-
-        from plov.registers.writers import write_sor
-
-        start = time.perf_counter()
-        generator = SorFileGenerator(args.entities, args.care_share)
-        path = write_sor(workdir / "SorEntity_daily.csv", generator.generate())
-        print(f"wrote {path.name} in {time.perf_counter() - start:.1f} s: "
-              f"{path.stat().st_size / 1e6:.1f} MB, {generator.describe()}")
-        start = time.perf_counter()
-        call_command("migrate", verbosity=0)
-        connections.close_all()
-        print(f"migrated in {time.perf_counter() - start:.1f} s")
+        path = workdir / "SorEntity_daily.csv"
+        extra = ["--entities", str(args.entities)]
+        if args.care_share is not None:
+            extra += ["--care-share", str(args.care_share)]
+        made = run_child("generate", url, path, *extra)
+        print(f"wrote {path.name} in {made['seconds']:.1f} s: {made['bytes'] / 1e6:.1f} MB, "
+              f"{made['description']}")
+        print(f"migrated in {run_child('migrate', url, path)['seconds']:.1f} s")
 
         full, reimport = [], []
         for i in range(args.repeat):
@@ -587,7 +679,7 @@ def main() -> None:
             r = full[-1]
             print(f"(a) full import #{i + 1}: {r['seconds']:.3f} s, created={r['created']} "
                   f"closed={r['closed']} skipped={sum(r['skipped'].values()):,}, "
-                  f"peak RSS {r['peak_rss_mb']:.0f} MB")
+                  f"peak RSS {r['peak_rss_mb']:.0f} MB (VmHWM {r['peak_hwm_mb']:.0f} MB)")
         for i in range(args.repeat):
             reimport.append(run_child("import", url, path))
             r = reimport[-1]
@@ -600,8 +692,11 @@ def main() -> None:
 
         a, b = median([r["seconds"] for r in full]), median([r["seconds"] for r in reimport])
         c, d = median(csv_times), median(copy_times)
-        peak = max(r["peak_rss_mb"] for r in full + reimport)
+        peak = max(r["peak_rss_mb"] for r in full)
+        peak_hwm = max(r["peak_hwm_mb"] for r in full)
+        peak_again = max(r["peak_rss_mb"] for r in reimport)
         base = full[0]["baseline_maxrss_mb"]
+        base_now = full[0]["baseline_rss_mb"]
         unchanged = all(not (r["created"] or r["updated"] or r["closed"]) for r in reimport)
 
         def verdict(ok: bool) -> str:
@@ -619,10 +714,13 @@ def main() -> None:
             ("(d) PostgreSQL COPY of the file", f"{d:.3f} s", ""),
             ("a/d", f"{a / d:.1f}", f"<= {TARGET_A_D:g}: {verdict(a / d <= TARGET_A_D)}"),
             ("b/c", f"{b / c:.1f}", f"<= {TARGET_B_C:g}: {verdict(b / c <= TARGET_B_C)}"),
-            ("import peak RSS (child, ru_maxrss)", f"{peak:.0f} MB",
+            ("(a) peak RSS (child ru_maxrss)", f"{peak:.0f} MB",
              f"< {TARGET_RSS_MB:g} MB: {verdict(peak < TARGET_RSS_MB)}"),
-            ("child RSS after django.setup()", f"{base:.0f} MB", "baseline"),
-            ("  import's growth above baseline", f"{peak - base:.0f} MB", ""),
+            ("    same, /proc VmHWM cross-check", f"{peak_hwm:.0f} MB", ""),
+            ("(b) peak RSS (child ru_maxrss)", f"{peak_again:.0f} MB", ""),
+            ("child RSS after django.setup() (VmRSS)", f"{base_now:.0f} MB",
+             f"baseline (ru_maxrss then: {base:.0f} MB)"),
+            ("parent's own ru_maxrss (inherited floor)", f"{maxrss_mb():.0f} MB", ""),
         ]
         for label, figure, target in rows:
             print(f"  {label:<44}{figure:>12}  {target}")
@@ -637,17 +735,14 @@ def main() -> None:
             print_phases("re-import", run_child("phases", url, path))
         if args.profile:
             truncate_import_tables(url)
-            run_child("profile", url, path, workdir / "import_full.prof")
-            run_child("profile", url, path, workdir / "import_again.prof")
+            run_child("profile", url, path, "--profile-out", str(workdir / "import_full.prof"))
+            run_child("profile", url, path, "--profile-out", str(workdir / "import_again.prof"))
             print_profile(workdir / "import_full.prof", "full import")
             print_profile(workdir / "import_again.prof", "re-import")
+        changed = [f for f, t in code_fingerprint().items() if fingerprint.get(f) != t]
+        if changed:
+            print(f"\n!! changed during this run, so the figures mix versions: {changed}")
     finally:
-        try:
-            from django.db import connections
-
-            connections.close_all()
-        except Exception:  # Django may not be set up yet
-            pass
         if args.keep_db:
             print(f"kept database {name}")
         else:

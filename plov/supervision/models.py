@@ -50,3 +50,109 @@ class AuthorityCoverage(models.Model):
 
     def __str__(self) -> str:
         return f"{self.municipality} → {self.authority}"
+
+
+class SupervisionStatus(models.TextChoices):
+    """The unit's current status against Ældretilsynet's overall assessment."""
+
+    NO_REMARKS = "ingen_bemaerkninger", "Ingen bemærkninger"
+    MINOR = "mindre_bemaerkninger", "Mindre bemærkninger"
+    SIGNIFICANT = "vaesentlige_bemaerkninger", "Væsentlige bemærkninger"
+    CRITICAL = "kritiske_bemaerkninger", "Kritiske bemærkninger"
+
+
+class SupervisionFeedback(models.Model):
+    """The supervisor's written feedback on one inspection of a unit (PDF + date + status)."""
+
+    unit = models.ForeignKey(
+        "units.Unit", on_delete=models.CASCADE, related_name="supervision_feedback"
+    )
+    authority = models.ForeignKey(SupervisingAuthority, on_delete=models.PROTECT, related_name="+")
+    inspected_on = models.DateField("tilsynsdato")
+    status = models.CharField("status", max_length=40, choices=SupervisionStatus.choices)
+    summary = models.TextField("sammenfatning", blank=True)
+    document = models.ForeignKey(
+        "wagtaildocs.Document", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-inspected_on", "-id"]
+        verbose_name = "tilsynstilbagemelding"
+        verbose_name_plural = "tilsynstilbagemeldinger"
+
+    def __str__(self) -> str:
+        return f"{self.unit} {self.inspected_on}"
+
+
+class SanctionType(models.TextChoices):
+    """Decisions under the Elder Supervision Act §9."""
+
+    ORDER = "paabud", "Påbud om at sikre kvaliteten"
+    ADVICE_ORDER = "paabud_raadgivning", "Påbud om at modtage rådgivning og sparring"
+    BAN_NEW_RESIDENTS = "forbud_indflytning", "Forbud mod indflytning af nye beboere"
+    BAN_NEW_CITIZENS = "forbud_nye_borgere", "Forbud mod at modtage nye borgere"
+
+
+class SanctionQuerySet(models.QuerySet):
+    def in_force(self, on: dt.date) -> SanctionQuerySet:
+        return self.filter(
+            Q(lifted_on__isnull=True) | Q(lifted_on__gt=on),
+            Q(period_end__isnull=True) | Q(period_end__gte=on),
+            decided_on__lte=on,
+        )
+
+
+class Sanction(models.Model):
+    unit = models.ForeignKey("units.Unit", on_delete=models.CASCADE, related_name="sanctions")
+    authority = models.ForeignKey(SupervisingAuthority, on_delete=models.PROTECT, related_name="+")
+    type = models.CharField("type", max_length=30, choices=SanctionType.choices)
+    decided_on = models.DateField("afgørelsesdato")
+    themes = models.TextField("temaer", blank=True)
+    deadline = models.DateField("frist", null=True, blank=True)
+    period_end = models.DateField("gælder til", null=True, blank=True)
+    lifted_on = models.DateField("ophævet", null=True, blank=True)
+
+    objects = SanctionQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-decided_on", "-id"]
+        verbose_name = "sanktion"
+        verbose_name_plural = "sanktioner"
+
+    def __str__(self) -> str:
+        return f"{self.get_type_display()} – {self.unit}"
+
+
+class QualityResult(models.Model):
+    """A quality indicator or a user-satisfaction result for one unit and period."""
+
+    class Kind(models.TextChoices):
+        INDICATOR = "indicator", "Kvalitetsindikator"
+        SATISFACTION = "satisfaction", "Brugertilfredshed"
+
+    unit = models.ForeignKey("units.Unit", on_delete=models.CASCADE, related_name="quality_results")
+    kind = models.CharField(max_length=20, choices=Kind.choices)
+    code = models.CharField("kode", max_length=50)
+    name = models.CharField("navn", max_length=255)
+    period = models.CharField("periode", max_length=20)  # e.g. "2025" or "2025-H1"
+    value = models.DecimalField("værdi", max_digits=12, decimal_places=3)
+    unit_of_measure = models.CharField("enhed", max_length=50, blank=True)
+    national_average = models.DecimalField(
+        "landsgennemsnit", max_digits=12, decimal_places=3, null=True, blank=True
+    )
+    source = models.CharField("kilde", max_length=255, blank=True)
+    published_on = models.DateField("offentliggjort", null=True, blank=True)
+
+    class Meta:
+        ordering = ["unit", "kind", "code", "-period"]
+        verbose_name = "kvalitetsresultat"
+        verbose_name_plural = "kvalitetsresultater"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["unit", "kind", "code", "period"], name="one_result_per_unit_code_period"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.name} {self.period}: {self.value}"

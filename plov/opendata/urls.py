@@ -1,0 +1,3 @@
+"""Open data: /api/v1/ (JSON + OpenAPI), CSV and FHIR downloads. (Being built.)"""
+
+urlpatterns: list = []

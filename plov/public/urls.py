@@ -1,0 +1,16 @@
+"""The public site's pages (inside i18n_patterns: Danish at /, English at /en/)."""
+
+from django.urls import path
+
+from plov.public import views_search, views_unit
+
+app_name = "public"
+
+urlpatterns = [
+    path("", views_search.home, name="home"),
+    path("soeg/", views_search.results, name="results"),
+    path("kort/", views_search.map_view, name="map"),
+    path("enhed/<int:pk>/<slug:slug>/", views_unit.unit_page, name="unit"),
+    path("enhed/<int:pk>/", views_unit.unit_page, name="unit-short"),
+    path("sammenlign/", views_unit.compare, name="compare"),
+]

@@ -1,7 +1,0 @@
-from django.urls import path
-
-from plov.publishing import views
-
-urlpatterns = [
-    path("", views.home, name="home"),
-]
