@@ -19,6 +19,8 @@ ALIASES = {
     "import": "import_register",
     "check-pnumber": "check_pnumber",
     "registration-errors": "registration_errors",
+    "supervision-list": "supervision_list",
+    "data-quality": "data_quality",
 }
 
 

@@ -75,6 +75,7 @@ class ImportRun(models.Model):
         AGREEMENTS = "agreements", "Serviceleverancer"
         EDITORIAL = "editorial", "Redaktionelt indhold"
         AUTHORITIES = "authorities", "Tilsynsmyndigheder"
+        QUALITY = "quality", "Kvalitetsindikatorer og brugertilfredshed"
 
     class Status(models.TextChoices):
         RUNNING = "running", "Kører"

@@ -19,6 +19,7 @@ def importer_for(register: str) -> Callable[[Path], tuple[ImportSummary, list[st
     from plov.registers.dar import import_dar
     from plov.registers.sor import import_sor
     from plov.supervision.authorities import import_authorities
+    from plov.supervision.quality import import_quality
     from plov.units.editorial import import_editorial
 
     def whole_file(fn):
@@ -31,6 +32,7 @@ def importer_for(register: str) -> Callable[[Path], tuple[ImportSummary, list[st
         "authorities": whole_file(import_authorities),
         "agreements": import_agreements,
         "editorial": import_editorial,
+        "quality": import_quality,
     }[register]
 
 

@@ -8,16 +8,17 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from plov.registers.readers import MalformedFile
 from plov.registers.runs import run_import
 
-REGISTERS = ["sor", "cvr", "dar", "agreements", "editorial", "authorities"]
+REGISTERS = ["sor", "cvr", "dar", "agreements", "editorial", "authorities", "quality"]
 
 
 class Command(BaseCommand):
     help = (
         "Import one file: sor (SorEntity_daily.csv), cvr (production units, JSON Lines), "
         "dar (addresses, JSON array or JSON Lines), agreements (CSV), editorial (JSON), "
-        "authorities (CSV). Prints what was created, updated, closed and skipped. A malformed "
-        "file exits 1 with PATH:LINE: reason and changes nothing; rejected rows of agreements "
-        "and editorial files are listed and exit 1, the good rows are imported."
+        "authorities (CSV), quality (indicators and satisfaction, CSV). Prints what was "
+        "created, updated, closed and skipped. A malformed "
+        "file exits 1 with PATH:LINE: reason and changes nothing; rejected rows of agreements, "
+        "editorial and quality files are listed and exit 1, the good rows are imported."
     )
 
     def add_arguments(self, parser: CommandParser) -> None:
