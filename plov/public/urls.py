@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from plov.public import views_search, views_unit
+from plov.public import views_search, views_transition, views_unit
 
 app_name = "public"
 
@@ -13,4 +13,10 @@ urlpatterns = [
     path("enhed/<int:pk>/<slug:slug>/", views_unit.unit_page, name="unit"),
     path("enhed/<int:pk>/", views_unit.unit_page, name="unit-short"),
     path("sammenlign/", views_unit.compare, name="compare"),
+    path("overgangsordning/", views_transition.transition_list, name="transition-list"),
+    path(
+        "overgangsordning.csv",
+        views_transition.transition_list_csv,
+        name="transition-list-csv",
+    ),
 ]

@@ -156,3 +156,41 @@ class QualityResult(models.Model):
 
     def __str__(self) -> str:
         return f"{self.name} {self.period}: {self.value}"
+
+
+TRANSITION_ENDS = dt.date(2027, 7, 1)
+
+
+class TransitionProviderQuerySet(models.QuerySet):
+    def current(self, on: dt.date) -> TransitionProviderQuerySet:
+        return self.filter(
+            Q(removed_on__isnull=True) | Q(removed_on__gt=on), added_on__lte=on, valid_until__gte=on
+        )
+
+
+class TransitionProvider(models.Model):
+    """A company on the transition list (overgangsordning): until 1 July 2027 it delivers only
+    under the Social Services Act. Maintained by the national agency."""
+
+    name = models.CharField("virksomhed", max_length=255)
+    cvr_number = models.CharField("CVR-nummer", max_length=8)
+    added_on = models.DateField("optaget på listen")
+    valid_until = models.DateField("gælder til", default=TRANSITION_ENDS)
+    removed_on = models.DateField("fjernet fra listen", null=True, blank=True)
+    note = models.TextField("bemærkning", blank=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    objects = TransitionProviderQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = "virksomhed på overgangsordningen"
+        verbose_name_plural = "overgangsordningen"
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(cvr_number__regex=r"^\d{8}$"), name="transition_cvr_is_8_digits"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.name} (CVR {self.cvr_number})"
