@@ -6,8 +6,11 @@ AGENCY_GROUP = "Sundhedsdatastyrelsen"
 
 def grant_agency_permissions(sender, **kwargs) -> None:
     """The agency's group maintains the transition list (permissions exist only after migrate)."""
+    from django.contrib.auth.management import create_permissions
     from django.contrib.auth.models import Group, Permission
 
+    # auth's own post_migrate handler may not have run yet for this app
+    create_permissions(sender, verbosity=0, using=kwargs.get("using", "default"))
     permissions = Permission.objects.filter(
         content_type__app_label="supervision", codename__endswith="transitionprovider"
     )
