@@ -56,6 +56,7 @@ INSTALLED_APPS = [
     "plov.demo",
     "plov.public",
     "plov.opendata",
+    "plov.accounts",
     "wagtail.contrib.forms",
     "wagtail.contrib.redirects",
     "wagtail.sites",
@@ -70,6 +71,7 @@ INSTALLED_APPS = [
     "taggit",
     "django_filters",
     "django_tasks",
+    "mozilla_django_oidc",
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",
@@ -181,3 +183,6 @@ PLOV_AUTHORITIES_CSV = Path(
         str(PROJECT_DIR / "supervision" / "data" / "supervising_authorities.csv"),
     )
 )
+
+# Single sign-on (SEB): authentication backends, OIDC_* and login URLs.
+from .oidc import *  # noqa: E402, F403
