@@ -57,6 +57,8 @@ INSTALLED_APPS = [
     "plov.public",
     "plov.opendata",
     "plov.accounts",
+    "plov.backoffice",
+    "plov.media",
     "wagtail.contrib.forms",
     "wagtail.contrib.redirects",
     "wagtail.sites",

@@ -1,0 +1,7 @@
+from django.apps import AppConfig
+
+
+class MediaConfig(AppConfig):
+    name = "plov.media"
+    label = "unitmedia"
+    verbose_name = "Unit images, documents and housing descriptions"
