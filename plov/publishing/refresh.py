@@ -12,6 +12,7 @@ from plov.publishing.rules import (
     provider_findings,
     unit_findings,
 )
+from plov.registers.bulk import update_rows
 from plov.registers.models import CvrProductionUnit
 from plov.registers.pnumber import check_pnumber_against
 from plov.units.models import Municipality, Unit, UnitContent, UnitKind
@@ -76,5 +77,5 @@ def refresh_publication(*, today: dt.date | None = None) -> int:
     for unit in units:
         if unit.kind == UnitKind.HOME_CARE_PROVIDER:
             store(unit, provider_findings(unit, site_states[unit.id]))
-    Unit.objects.bulk_update(changed, ["published", "warnings"], batch_size=500)
+    update_rows(changed, ["published", "warnings"])
     return len(changed)

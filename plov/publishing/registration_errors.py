@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections import defaultdict
 from itertools import combinations
 
-from rapidfuzz import fuzz
+from rapidfuzz import fuzz, process
 
 from plov.publishing.rules import SOR_INVALID_ADDRESS, SOR_NESTED
 from plov.registers.addresses import match_key
@@ -26,16 +26,32 @@ def suspected_duplicates(units: list[Unit]) -> list[tuple[Unit, Unit, str]]:
         groups[(unit.owner_id, unit.kind)].append(unit)
     pairs = []
     for (_, kind), members in groups.items():
-        for a, b in combinations(members, 2):
-            similarity = fuzz.ratio(_normalised_name(a.name), _normalised_name(b.name))
-            if similarity >= NAME_SIMILARITY:
-                pairs.append((a, b, "same or near-same name"))
-                continue
-            va, vb = a.visiting_address, b.visiting_address
-            key_a = match_key(va.get("street"), va.get("house_number"), va.get("postcode"))
-            key_b = match_key(vb.get("street"), vb.get("house_number"), vb.get("postcode"))
-            if kind == UnitKind.CARE_HOME and va.get("street") and key_a == key_b:
-                pairs.append((a, b, "same visiting address"))
+        if len(members) < 2:
+            continue
+        names = [_normalised_name(u.name) for u in members]
+        named: set[tuple[int, int]] = set()
+        for i, name in enumerate(names):
+            # rapidfuzz compares one name with all later ones in C
+            for _, _, offset in process.extract(
+                name, names[i + 1 :], scorer=fuzz.ratio, score_cutoff=NAME_SIMILARITY, limit=None
+            ):
+                named.add((i, i + 1 + offset))
+        pairs.extend((members[i], members[j], "same or near-same name") for i, j in sorted(named))
+        if kind != UnitKind.CARE_HOME:
+            continue
+        by_address: dict[str, list[int]] = defaultdict(list)
+        for i, unit in enumerate(members):
+            v = unit.visiting_address
+            if v.get("street"):
+                by_address[
+                    match_key(v.get("street"), v.get("house_number"), v.get("postcode"))
+                ].append(i)
+        for indices in by_address.values():
+            pairs.extend(
+                (members[i], members[j], "same visiting address")
+                for i, j in combinations(indices, 2)
+                if (i, j) not in named
+            )
     return pairs
 
 

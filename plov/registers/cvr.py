@@ -10,6 +10,7 @@ from typing import Any
 
 from django.db import transaction
 
+from plov.registers.bulk import update_rows
 from plov.registers.models import CvrProductionUnit
 from plov.registers.readers import MalformedFile, read_json_records
 from plov.registers.summary import ImportSummary
@@ -108,9 +109,7 @@ def _write_batch(batch: list[dict], summary: ImportSummary) -> None:
         else:
             summary.unchanged += 1
     CvrProductionUnit.objects.bulk_create(new)
-    CvrProductionUnit.objects.bulk_update(
-        changed, [f for f in batch[0] if f != "p_number"] if batch else []
-    )
+    update_rows(changed, [f for f in batch[0] if f != "p_number"] if batch else [])
     summary.created += len(new)
     summary.updated += len(changed)
 

@@ -13,6 +13,7 @@ from django.db import transaction
 from django.db.models import QuerySet
 
 from plov.registers.addresses import match_key, normalise_floor
+from plov.registers.bulk import update_rows
 from plov.registers.models import DarAddress
 from plov.registers.readers import MalformedFile, read_json_records
 from plov.registers.summary import ImportSummary
@@ -99,9 +100,7 @@ def _write_batch(batch: list[dict], summary: ImportSummary) -> None:
         else:
             summary.unchanged += 1
     DarAddress.objects.bulk_create(new)
-    DarAddress.objects.bulk_update(
-        changed, [f for f in FIELDS if f != "id"] + ["match_key", "record_hash"]
-    )
+    update_rows(changed, [f for f in FIELDS if f != "id"] + ["match_key", "record_hash"])
     summary.created += len(new)
     summary.updated += len(changed)
 
@@ -150,41 +149,28 @@ def _pick(candidates: Iterable[DarAddress], visiting: dict) -> DarAddress | None
     return fitting[0] if fitting else None
 
 
-def match_visiting_addresses(units: QuerySet[Unit]) -> int:
-    """Set each unit's DAR address, beliggenhedskommune and coordinates. Returns changed count."""
+def match_units(units: list[Unit]) -> list[Unit]:
+    """Set each unit's DAR address, beliggenhedskommune and coordinates in memory from its
+    visiting address; return the units whose values changed (nothing is written)."""
+    if not units:
+        return []
     municipalities = set(Municipality.objects.values_list("code", flat=True))
-    units = list(
-        units.only(
-            "id",
-            "visiting_address",
-            "dar_address_id",
-            "municipality_id",
-            "latitude",
-            "longitude",
-        )
-    )
-    keys = {
-        match_key(
-            u.visiting_address.get("street"),
-            u.visiting_address.get("house_number"),
-            u.visiting_address.get("postcode"),
-        )
-        for u in units
-    }
+
+    def key(unit: Unit) -> str:
+        v = unit.visiting_address
+        return match_key(v.get("street"), v.get("house_number"), v.get("postcode"))
+
+    keys = list({key(u) for u in units})
     by_key: dict[str, list[DarAddress]] = {}
-    keys_list = list(keys)
-    for start in range(0, len(keys_list), 900):
+    for start in range(0, len(keys), 900):
         for address in DarAddress.objects.filter(
-            match_key__in=keys_list[start : start + 900], status__in=VALID_STATUSES
-        ):
+            match_key__in=keys[start : start + 900], status__in=VALID_STATUSES
+        ).only("id", "floor", "door", "municipality_code", "latitude", "longitude", "match_key"):
             by_key.setdefault(address.match_key, []).append(address)
     changed = []
     for unit in units:
         v = unit.visiting_address
-        address = _pick(
-            by_key.get(match_key(v.get("street"), v.get("house_number"), v.get("postcode")), []),
-            v,
-        )
+        address = _pick(by_key.get(key(unit), []), v)
         if address and address.municipality_code not in municipalities:
             address = None
         new = (
@@ -196,7 +182,13 @@ def match_visiting_addresses(units: QuerySet[Unit]) -> int:
         if new != old:
             unit.dar_address_id, unit.municipality_id, unit.latitude, unit.longitude = new
             changed.append(unit)
-    Unit.objects.bulk_update(
-        changed, ["dar_address", "municipality", "latitude", "longitude"], batch_size=500
-    )
-    return len(changed)
+    return changed
+
+
+MATCH_FIELDS = ["dar_address", "municipality", "latitude", "longitude"]
+
+
+def match_visiting_addresses(units: QuerySet[Unit]) -> int:
+    """Re-match the units' visiting addresses and write what changed. Returns that count."""
+    loaded = list(units.only("id", "visiting_address", *MATCH_FIELDS))
+    return update_rows(match_units(loaded), MATCH_FIELDS)

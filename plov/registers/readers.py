@@ -37,55 +37,84 @@ def _decoded_lines(path: Path, handle: Iterable[bytes]) -> Iterator[str]:
             ) from None
 
 
-def read_csv(
-    path: Path, required_columns: Iterable[str], *, delimiters: str = ";"
-) -> Iterator[tuple[int, dict[str, str]]]:
-    """Yield (line number, row) for each data row of a CSV file with a header row.
-
-    The delimiter is sniffed among `delimiters` from the header line. Raises MalformedFile for a
-    missing column, a row with the wrong number of fields, a broken quote, a bad encoding.
-    """
-    path = Path(path)
+def _decode_error(path: Path) -> MalformedFile:
+    """Find the line of the first byte sequence that is not UTF-8 (only when one exists)."""
     with path.open("rb") as handle:
-        lines = _decoded_lines(path, handle)
         try:
-            first = next(lines)
-        except StopIteration:
-            raise MalformedFile(path, 1, "the file is empty (expected a header row)") from None
-        delimiter = max(delimiters, key=first.count)
+            for _ in _decoded_lines(path, handle):
+                pass
+        except MalformedFile as exc:
+            return exc
+    return MalformedFile(path, 1, "not valid UTF-8")
 
-        def all_lines() -> Iterator[str]:
-            yield first
-            yield from lines
 
-        reader = csv.reader(all_lines(), delimiter=delimiter, strict=True)
+class CsvRows:
+    """A CSV file with a header row, read as (line number, list of fields).
+
+    `columns` maps each header name to its index. The delimiter is sniffed among `delimiters`
+    from the header line. Iterating raises MalformedFile for a row with the wrong number of
+    fields, a broken quote or a bad encoding; the constructor for a missing column.
+    """
+
+    def __init__(self, path: Path, required: Iterable[str], *, delimiters: str = ";") -> None:
+        self.path = Path(path)
+        self._handle = self.path.open(encoding="utf-8-sig", newline="")
         try:
-            header = [h.strip() for h in next(reader)]
-            missing = [c for c in required_columns if c not in header]
-            if missing:
-                raise MalformedFile(
-                    path,
-                    1,
-                    f"missing column{'s' if len(missing) > 1 else ''} {', '.join(missing)} "
-                    f"(the header has: {', '.join(header)})",
-                )
-            width = len(header)
-            row_start = reader.line_num + 1
+            first = self._handle.readline()
+        except UnicodeDecodeError:
+            self._handle.close()
+            raise _decode_error(self.path) from None
+        if not first.strip():
+            self._handle.close()
+            raise MalformedFile(self.path, 1, "the file is empty (expected a header row)")
+        self.delimiter = max(delimiters, key=first.count)
+        header = [h.strip() for h in next(csv.reader([first], delimiter=self.delimiter))]
+        missing = [c for c in required if c not in header]
+        if missing:
+            self._handle.close()
+            raise MalformedFile(
+                self.path,
+                1,
+                f"missing column{'s' if len(missing) > 1 else ''} {', '.join(missing)} "
+                f"(the header has: {', '.join(header)})",
+            )
+        self.header = header
+        self.columns = {name: i for i, name in enumerate(header)}
+
+    def __iter__(self) -> Iterator[tuple[int, list[str]]]:
+        reader = csv.reader(self._handle, delimiter=self.delimiter, strict=True)
+        width = len(self.header)
+        consumed = 1  # physical lines read so far (the header)
+        try:
             for fields in reader:
-                if not fields or fields == [""]:
-                    row_start = reader.line_num + 1
-                    continue
+                line = consumed + 1
+                consumed = reader.line_num + 1
                 if len(fields) != width:
+                    if not fields or fields == [""]:
+                        continue
                     raise MalformedFile(
-                        path,
-                        row_start,
+                        self.path,
+                        line,
                         f"expected {width} fields, found {len(fields)} "
                         "(a truncated line or a stray separator)",
                     )
-                yield row_start, dict(zip(header, fields, strict=True))
-                row_start = reader.line_num + 1
+                yield line, fields
         except csv.Error as exc:
-            raise MalformedFile(path, reader.line_num, f"broken CSV: {exc}") from None
+            raise MalformedFile(self.path, reader.line_num + 1, f"broken CSV: {exc}") from None
+        except UnicodeDecodeError:
+            raise _decode_error(self.path) from None
+        finally:
+            self._handle.close()
+
+
+def read_csv(
+    path: Path, required_columns: Iterable[str], *, delimiters: str = ";"
+) -> Iterator[tuple[int, dict[str, str]]]:
+    """Yield (line number, row as dict) for each data row; see CsvRows."""
+    rows = CsvRows(path, required_columns, delimiters=delimiters)
+    header = rows.header
+    for line, fields in rows:
+        yield line, dict(zip(header, fields, strict=True))
 
 
 def read_json_records(path: Path) -> Iterator[tuple[int, Any]]:

@@ -22,7 +22,8 @@ from django.db import transaction
 from django.utils import timezone
 
 from plov.registers.addresses import to_wgs84
-from plov.registers.readers import MalformedFile, read_csv
+from plov.registers.bulk import update_rows
+from plov.registers.readers import CsvRows, MalformedFile
 from plov.registers.summary import ImportSummary
 from plov.units.models import Municipality, Organisation, Unit, UnitKind
 
@@ -132,6 +133,7 @@ class SorImporter:
         self.owners: dict[str, Owner] = {}
         self.legacy: list[dict] = []
         self.municipality_codes = set(Municipality.objects.values_list("code", flat=True))
+        self.structure_changed = False  # did this run write anything?
 
     # --- Reading ---------------------------------------------------------------------------
     def _date(self, value: str, column: str, line: int) -> dt.date | None:
@@ -157,36 +159,43 @@ class SorImporter:
         return {k: v for k, v in parts.items() if v not in ("", None)}
 
     def read(self) -> None:
-        for line, row in read_csv(self.path, REQUIRED):
-            sor_id = _sor_id(row[COLUMNS["sor_id"]])
+        rows = CsvRows(self.path, REQUIRED)
+        header, index = rows.header, rows.columns
+        i_sor_id, i_parent = index[COLUMNS["sor_id"]], index[COLUMNS["parent_id"]]
+        i_type, i_level = index[COLUMNS["unit_type"]], index[COLUMNS["sor_type"]]
+        i_owner_type, i_name = index[COLUMNS["owner_type_name"]], index[COLUMNS["name"]]
+        not_care = 0
+        for line, values in rows:
+            sor_id = _sor_id(values[i_sor_id])
             if not SOR_ID.fullmatch(sor_id):
                 raise MalformedFile(self.path, line, f"SorId {sor_id!r} is not a SOR-ID")
-            parent_id = _sor_id(row[COLUMNS["parent_id"]])
+            parent_id = _sor_id(values[i_parent])
             if parent_id:
                 self.parents[sor_id] = parent_id
-            unit_type = row[COLUMNS["unit_type"]].strip()
+            unit_type = values[i_type].strip()
             kind = UNIT_TYPES.get(unit_type.lower())
-            sor_type = row[COLUMNS["sor_type"]].strip().upper()
-            if sor_type in OWNER_LEVEL_TYPES and kind is None:
-                owner_type = row[COLUMNS["owner_type_name"]].strip().lower()
-                if owner_type in MUNICIPAL_OWNER_TYPES:
-                    self._owner(row, line)  # every municipality is an organisation
+            sor_type = values[i_level].strip().upper()
+            if kind is None:
+                # Most of SOR is not a care unit: only the parent index is kept for those.
+                if sor_type in OWNER_LEVEL_TYPES:
+                    if values[i_owner_type].strip().lower() in MUNICIPAL_OWNER_TYPES:
+                        self._owner(dict(zip(header, values, strict=True)), line)
+                elif unit_type.lower() in LEGACY_TYPES:
+                    where = f"{sor_id} (line {line})"
+                    self.summary.skip(f"old unit type '{unit_type}' (re-type in SOR)", where)
+                    self.legacy.append(
+                        {"sor_id": sor_id, "name": values[i_name].strip(), "type": unit_type}
+                    )
+                else:
+                    not_care += 1
                 continue
+            row = dict(zip(header, values, strict=True))
             from_date = self._date(row[COLUMNS["from_date"]], COLUMNS["from_date"], line)
             to_date = self._date(row[COLUMNS["to_date"]], COLUMNS["to_date"], line)
             first_from = self._date(
                 row[COLUMNS["first_from_date"]], COLUMNS["first_from_date"], line
             )
             where = f"{sor_id} (line {line})"
-            if kind is None:
-                if unit_type.lower() in LEGACY_TYPES:
-                    self.summary.skip(f"old unit type '{unit_type}' (re-type in SOR)", where)
-                    self.legacy.append(
-                        {"sor_id": sor_id, "name": row[COLUMNS["name"]].strip(), "type": unit_type}
-                    )
-                else:
-                    self.summary.skipped["not a care unit type"] += 1
-                continue
             if sor_type in OWNER_LEVEL_TYPES:
                 self.summary.skip(f"unit type '{unit_type}' on an institution owner", where)
                 continue
@@ -221,6 +230,8 @@ class SorImporter:
                     f"SorId {sor_id} appears twice (first on line {self.units[sor_id].line})",
                 )
             self.units[sor_id] = ParsedUnit(line, kind, sor_id, owner.key, fields, closed_on)
+        if not_care:
+            self.summary.skipped["not a care unit type"] += not_care
 
     def _owner(self, row: dict[str, str], line: int) -> Owner | None:
         cvr = row[COLUMNS["owner_cvr"]].strip() or None
@@ -289,6 +300,7 @@ class SorImporter:
         by_cvr = {o.cvr_number: o for o in existing if o.cvr_number}
         by_sor = {o.sor_id: o for o in existing if o.sor_id}
         municipalities = Municipality.objects.in_bulk()
+        new: list[Organisation] = []
         for key, owner in self.owners.items():
             if owner.municipality_code is not None:
                 org = by_municipality.get(owner.municipality_code)
@@ -297,13 +309,14 @@ class SorImporter:
                 org = by_cvr.get(owner.cvr_number) or by_sor.get(owner.sor_id)
                 name = owner.name or f"CVR {owner.cvr_number}"
             if org is None:
-                org = Organisation.objects.create(
+                org = Organisation(
                     kind=owner.kind,
                     name=name,
                     cvr_number=owner.cvr_number,
                     sor_id=owner.sor_id,
                     municipality_id=owner.municipality_code,
                 )
+                new.append(org)
             else:
                 changed = False
                 for attr, value in (
@@ -316,35 +329,44 @@ class SorImporter:
                         changed = True
                 if changed:
                     org.save()
+                    self.structure_changed = True
             by_key[key] = org
+        Organisation.objects.bulk_create(new)
+        self.structure_changed |= bool(new)
         return by_key
 
     def _providers(self, orgs: dict[str, Organisation]) -> dict[str, Unit]:
         """One automatic home-care provider per owner that has home-care sites."""
         keys = {u.owner_key for u in self.units.values() if u.kind == UnitKind.HOME_CARE_SITE}
         existing = {u.owner_id: u for u in Unit.objects.filter(kind=UnitKind.HOME_CARE_PROVIDER)}
-        providers = {}
+        providers: dict[str, Unit] = {}
+        new: list[Unit] = []
         for key in keys:
             org = orgs[key]
             provider = existing.get(org.pk)
             name = f"{org.name} – helhedspleje"
             if provider is None:
-                provider = Unit.objects.create(
+                provider = Unit(
                     kind=UnitKind.HOME_CARE_PROVIDER,
                     owner=org,
                     name=name,
                     municipality_id=org.municipality_id,
                 )
-                self.summary.notes.append(f"home-care provider created: {name}")
+                new.append(provider)
             elif provider.name != name or provider.closed_on is not None:
                 provider.name, provider.closed_on = name, None
                 provider.save(update_fields=["name", "closed_on", "register_updated_at"])
+                self.structure_changed = True
             providers[key] = provider
+        Unit.objects.bulk_create(new)
+        if new:
+            self.structure_changed = True
+            self.summary.notes.append(f"home-care providers created: {len(new)}")
         return providers
 
     def write(self) -> list[int]:
         """Apply the parsed file; return the ids of units whose register data changed."""
-        from plov.registers.dar import match_visiting_addresses
+        from plov.registers.dar import MATCH_FIELDS, match_units
 
         orgs = self._organisations()
         providers = self._providers(orgs)
@@ -389,15 +411,19 @@ class SorImporter:
                     self.summary.closed += 1
                 else:
                     self.summary.updated += 1
+        # Visiting addresses are matched against DAR before anything is written: one pass.
+        match_units(to_create + to_update)
         Unit.objects.bulk_create(to_create, batch_size=1000)
         now = timezone.now()
         for unit in to_update:
-            unit.register_updated_at = now  # bulk_update does not apply auto_now
-        update_fields = [
-            "kind", "owner", "parent", "nested_care_home", "closed_on", "register_hash",
-            "register_updated_at", *REGISTER_FIELDS,
-        ]
-        Unit.objects.bulk_update(to_update, update_fields, batch_size=500)
+            unit.register_updated_at = now  # a plain UPDATE does not apply auto_now
+        update_rows(
+            to_update,
+            [
+                "kind", "owner", "parent", "nested_care_home", "closed_on", "register_hash",
+                "register_updated_at", *REGISTER_FIELDS, *MATCH_FIELDS,
+            ],
+        )
 
         missing = [
             row["id"]
@@ -410,14 +436,8 @@ class SorImporter:
             )
             self.summary.closed += len(missing)
 
-        changed_ids = [u.pk for u in to_update]
-        changed_ids += list(
-            Unit.objects.filter(sor_id__in=[u.sor_id for u in to_create]).values_list(
-                "id", flat=True
-            )
-        )
-        match_visiting_addresses(Unit.objects.filter(id__in=changed_ids))
-        return changed_ids + missing
+        self.structure_changed |= bool(to_create or to_update or missing)
+        return [u.pk for u in to_update] + missing
 
 
 def import_sor(path: Path, *, today: dt.date | None = None) -> ImportSummary:
@@ -429,13 +449,19 @@ def import_sor(path: Path, *, today: dt.date | None = None) -> ImportSummary:
     importer.mark_nesting_errors()
     with transaction.atomic():
         importer.write()
-        refresh_publication(today=importer.today)
-    errors = Counter(e["kind"] for e in registration_errors())
-    importer.summary.notes.append(
-        "registration errors: "
-        + ", ".join(f"{errors[k]} {k}" for k in ERROR_KINDS)
-        + " (plov registration-errors --json lists them)"
-    )
+        if importer.structure_changed:
+            refresh_publication(today=importer.today)
+    if importer.structure_changed:
+        errors = Counter(e["kind"] for e in registration_errors())
+        importer.summary.notes.append(
+            "registration errors: "
+            + ", ".join(f"{errors[k]} {k}" for k in ERROR_KINDS)
+            + " (plov registration-errors --json lists them)"
+        )
+    else:
+        # Nothing changed: publication can only move with the date, which `plov nightly`
+        # re-evaluates anyway.
+        importer.summary.notes.append("no register data changed")
     if importer.legacy:
         importer.summary.details["legacy_typed_units"] = importer.legacy
     return importer.summary
