@@ -59,7 +59,7 @@ def test_quality_rows_import_and_bad_rows_are_reported_by_line(imported, tmp_pat
         tmp_path,
         f"{c.SOLGAARDEN};kvalitetsindikator;FALD;Faldulykker pr. 100 beboere;2025;3,4;pr. 100;4,1;Sundhedsdatastyrelsen;2026-03-01",
         f"{c.SOLGAARDEN};brugertilfredshed;TILF;Tilfredse beboere;2025;87;%;;Brugertilfredshedsundersøgelse 2025;",
-        f"999999;kvalitetsindikator;FALD;Faldulykker;2025;3;;;;",
+        "999999;kvalitetsindikator;FALD;Faldulykker;2025;3;;;;",
         f"{c.LINDEHUS};brugertilfredshed;TILF;Tilfredse beboere;2025;187;%;;;",
         f"{c.LINDEHUS};kvalitetsindikator;FALD;Faldulykker;2025;mange;;;;",
     )

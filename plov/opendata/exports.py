@@ -1,0 +1,403 @@
+"""Open data: one record per published unit, and the downloads built from it.
+
+`unit_records` is the open-data shape of a unit, shared by `/api/v1/units`, the CSV
+(`/data/enheder.csv`) and the FHIR export (`/data/fhir.json`). It starts from
+`plov.publishing.listing.units_as_dicts` (the shape `plov units --json` prints) and adds what a
+reader outside plov needs: plov's id, names next to codes, the number of homes, the unit's
+contact data and the municipalities whose citizens see it today (`shown_in`, decided by
+`plov.publishing.rules.agreement_counts`, the same rule `visible_units` applies).
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import re
+import uuid
+from collections import defaultdict
+from collections.abc import Iterable, Iterator
+
+from django.db.models import QuerySet
+from django.db.models.functions import Coalesce, Greatest
+from django.utils import timezone
+
+from plov.agreements.models import AgreementDescription, ServiceAgreement
+from plov.publishing.listing import units_as_dicts
+from plov.publishing.rules import agreement_counts, kind_label
+from plov.units.models import Municipality, Organisation, Unit, UnitContent, UnitKind
+
+# What the public site calls each kind of unit.
+CATEGORY = {
+    UnitKind.CARE_HOME: "Plejehjem",
+    UnitKind.HOME_CARE_SITE: "Helhedspleje",
+    UnitKind.HOME_CARE_PROVIDER: "Helhedspleje",
+}
+ADDRESS_FIELDS = ("street", "house_number", "floor", "door", "postcode", "district")
+
+
+def updated_at_expression():
+    """When the unit last changed: max(register side, editor side). Coalesce first, because
+    SQLite's MAX() of a NULL is NULL while PostgreSQL's GREATEST() skips it."""
+    return Greatest("register_updated_at", Coalesce("content__updated_at", "register_updated_at"))
+
+
+def published_units() -> QuerySet[Unit]:
+    """Every unit open data shows: published and not closed in SOR."""
+    return Unit.objects.published()
+
+
+def _content(unit: Unit) -> UnitContent | None:
+    try:
+        return unit.content
+    except UnitContent.DoesNotExist:
+        return None
+
+
+def unit_records(units: Iterable[Unit] | QuerySet[Unit], *, today: dt.date) -> list[dict]:
+    """Open-data records for `units`, in the order given."""
+    if isinstance(units, QuerySet):
+        units = units.select_related("content")
+    units = list(units)
+    ids = sorted(u.pk for u in units)
+    listed = units_as_dicts(Unit.objects.filter(pk__in=ids).order_by("pk"), today=today)
+    if len(listed) != len(ids):  # units are never deleted, only closed
+        raise RuntimeError("units changed while being listed")
+    listing = dict(zip(ids, listed, strict=True))
+
+    in_force = defaultdict(list)
+    for agreement in ServiceAgreement.objects.in_force(today).filter(unit_id__in=ids):
+        in_force[agreement.unit_id].append(agreement)
+    described = defaultdict(set)
+    for unit_id, code in (
+        AgreementDescription.objects.filter(unit_id__in=ids)
+        .exclude(text="")
+        .values_list("unit_id", "municipality_id")
+    ):
+        described[unit_id].add(code)
+    names = municipality_names()
+
+    records = []
+    for unit in units:
+        base = listing[unit.pk]
+        content = _content(unit)
+        shown_in = sorted(
+            {
+                a.municipality_id
+                for a in in_force[unit.pk]
+                if agreement_counts(a, unit, described[unit.pk], today)
+            }
+        )
+        updated = unit.register_updated_at
+        if content is not None and content.updated_at > updated:
+            updated = content.updated_at
+        address = {k: base["visiting_address"].get(k) for k in ADDRESS_FIELDS}
+        records.append(
+            {
+                "id": unit.pk,
+                "sor_id": base["sor_id"],
+                "name": base["name"],
+                "kind": base["kind"],
+                "kind_label": kind_label(base["kind"]),
+                "category": CATEGORY[base["kind"]],
+                "provider_id": unit.parent_id,
+                "owner_id": unit.owner_id,
+                "owner_name": base["owner_name"],
+                "owner_cvr": base["owner_cvr"],
+                "owner_kind": base["owner_kind"],
+                "municipality": base["municipality"],
+                "municipality_name": names.get(unit.municipality_id),
+                "supervising_authority": base["supervising_authority"],
+                "visiting_address": address,
+                "latitude": base["latitude"],
+                "longitude": base["longitude"],
+                "phone": unit.phone or None,
+                "email": unit.email or None,
+                "website": unit.website or None,
+                "p_number": base["p_number"],
+                "homes": content.homes if content else None,
+                "employees": base["employees"],
+                "employees_source": base["employees_source"],
+                "employees_interval": base["employees_interval"],
+                "full_time_employees": base["full_time_employees"],
+                "full_time_employees_source": base["full_time_employees_source"],
+                "agreements": base["agreements"],
+                "shown_in": [
+                    {"code": f"{code:03d}", "name": names.get(code, "")} for code in shown_in
+                ],
+                "updated_at": timezone.localtime(updated),
+            }
+        )
+    return records
+
+
+def municipality_names() -> dict[int, str]:
+    return dict(Municipality.objects.values_list("code", "name"))
+
+
+def _chunks(ids: list[int], size: int) -> Iterator[list[int]]:
+    for start in range(0, len(ids), size):
+        yield ids[start : start + size]
+
+
+def published_records(*, today: dt.date, batch: int = 250) -> Iterator[dict]:
+    """Every published unit's record, by name, read in batches (for the streamed CSV)."""
+    ids = list(published_units().order_by("name", "pk").values_list("pk", flat=True))
+    for chunk in _chunks(ids, batch):
+        order = {pk: i for i, pk in enumerate(chunk)}
+        units = sorted(
+            Unit.objects.filter(pk__in=chunk).select_related("content"),
+            key=lambda u: order[u.pk],
+        )
+        yield from unit_records(units, today=today)
+
+
+# --- CSV -----------------------------------------------------------------------------------
+
+CSV_HEADER = [
+    "SOR-ID",
+    "Navn",
+    "Type",
+    "Ejer",
+    "Ejers CVR",
+    "Adresse",
+    "Postnummer",
+    "By",
+    "Beliggenhedskommune",
+    "Tilsynsmyndighed",
+    "Antal boliger",
+    "Medarbejdere",
+    "Fuldtidsmedarbejdere",
+    "Kommuner med aftale",
+    "Senest opdateret",
+]
+BOM = "\ufeff"
+INTERVAL = re.compile(r"ANTAL_(\d+)_(\d+)")
+
+
+def address_line(address: dict) -> str:
+    """'Vejnavn 12, 2. tv' as Danes write it."""
+    line = " ".join(p for p in (address.get("street"), address.get("house_number")) if p)
+    floor, door = address.get("floor"), address.get("door")
+    unit_part = " ".join(p for p in (f"{floor}." if floor else "", door or "") if p)
+    return f"{line}, {unit_part}" if unit_part else line
+
+
+def danish_decimal(value: float | None) -> str:
+    return "" if value is None else f"{value:.1f}".replace(".", ",")
+
+
+def employees_text(record: dict) -> str:
+    if record["employees"] is not None:
+        return str(record["employees"])
+    interval = record["employees_interval"] or ""
+    match = INTERVAL.fullmatch(interval)
+    return f"{match[1]}-{match[2]}" if match else interval  # CVR's interval, never a number
+
+
+def csv_row(record: dict) -> list[str]:
+    address = record["visiting_address"]
+    return [
+        record["sor_id"] or "",
+        record["name"],
+        record["kind_label"],
+        record["owner_name"],
+        record["owner_cvr"] or "",
+        address_line(address),
+        address.get("postcode") or "",
+        address.get("district") or "",
+        record["municipality_name"] or "",
+        record["supervising_authority"] or "",
+        "" if record["homes"] is None else str(record["homes"]),
+        employees_text(record),
+        danish_decimal(record["full_time_employees"]),
+        ", ".join(m["name"] for m in record["shown_in"]),
+        record["updated_at"].strftime("%Y-%m-%d %H:%M:%S"),
+    ]
+
+
+class _Line:
+    """A file-like object whose write() hands the line back (Django's streaming-CSV recipe)."""
+
+    def write(self, value: str) -> str:
+        return value
+
+
+def csv_lines(*, today: dt.date | None = None) -> Iterator[str]:
+    """The CSV of every published unit: BOM, header, one line per unit (semicolons, CRLF)."""
+    today = today or timezone.localdate()
+    writer = csv.writer(_Line(), delimiter=";")
+    yield BOM + writer.writerow(CSV_HEADER)
+    for record in published_records(today=today):
+        yield writer.writerow(csv_row(record))
+
+
+# --- FHIR ----------------------------------------------------------------------------------
+#
+# Built with fhir.resources' R4B classes (FHIR 4.3.0): fhir.resources 8 ships R5 (default),
+# R4B and STU3, not 4.0.1. Only elements that are identical in R4 (4.0.1) are used, so the
+# bundle is also valid R4.
+#
+# Identifier systems, as HL7 Denmark's DK Core profiles fix them:
+# - SOR-ID: "urn:oid:1.2.208.176.1.1" (dk-core-sor-identifier). This is the OID SOR's own
+#   documentation and DK Core use for SOR codes; we believe it right, but have not seen it in
+#   a Sundhedsdatastyrelsen publication itself.
+# - CVR: "http://cvr.dk" (dk-core-cvr-identifier). NOT "urn:oid:1.2.208.176.1.2": that OID is
+#   the CPR (personal identification number) system in DK Core and MedCom.
+# - Kommunekode: DK Core's code system for municipality codes (4 digits, "0751"), used as
+#   the identifier system of the municipality Locations that coverageArea points to.
+SOR_SYSTEM = "urn:oid:1.2.208.176.1.1"
+CVR_SYSTEM = "http://cvr.dk"
+MUNICIPALITY_SYSTEM = "http://hl7.dk/fhir/core/CodeSystem/dk-core-municipality-codes"
+ORGANIZATION_TYPE_SYSTEM = "http://terminology.hl7.org/CodeSystem/organization-type"
+PHYSICAL_TYPE_SYSTEM = "http://terminology.hl7.org/CodeSystem/location-physical-type"
+# fullUrls are urn:uuid, stable across exports: uuid5 of this namespace and "Type/id".
+UUID_NAMESPACE = uuid.uuid5(uuid.NAMESPACE_URL, "https://plejeoverblikket.dk/fhir")
+
+
+def _urn(resource_type: str, resource_id: str) -> str:
+    return f"urn:uuid:{uuid.uuid5(UUID_NAMESPACE, f'{resource_type}/{resource_id}')}"
+
+
+def fhir_units() -> QuerySet[Unit]:
+    """The units the FHIR export describes: published care homes and home-care sites. The
+    automatic home-care provider (an aggregate with no address of its own) is left out."""
+    return published_units().exclude(kind=UnitKind.HOME_CARE_PROVIDER).order_by("pk")
+
+
+def fhir_bundle(*, today: dt.date | None = None):
+    """A FHIR `Bundle` (type collection) of Organization, Location, HealthcareService."""
+    from fhir.resources.R4B.bundle import Bundle, BundleEntry
+    from fhir.resources.R4B.healthcareservice import HealthcareService
+    from fhir.resources.R4B.location import Location
+    from fhir.resources.R4B.organization import Organization
+
+    today = today or timezone.localdate()
+    records = unit_records(fhir_units(), today=today)
+    entries: list[BundleEntry] = []
+
+    def add(resource, resource_id: str) -> str:
+        url = _urn(resource.get_resource_type(), resource_id)
+        entries.append(BundleEntry(fullUrl=url, resource=resource))
+        return url
+
+    owners = Organisation.objects.in_bulk({r["owner_id"] for r in records})
+    owner_urls = {}
+    for owner in sorted(owners.values(), key=lambda o: o.pk):
+        identifiers = []
+        if owner.cvr_number:
+            identifiers.append({"use": "official", "system": CVR_SYSTEM, "value": owner.cvr_number})
+        if owner.sor_id:
+            identifiers.append({"use": "official", "system": SOR_SYSTEM, "value": owner.sor_id})
+        municipal = owner.kind == Organisation.Kind.MUNICIPALITY
+        resource_id = f"ejer-{owner.pk}"
+        owner_urls[owner.pk] = add(
+            Organization(
+                id=resource_id,
+                identifier=identifiers or None,
+                active=True,
+                type=[
+                    {
+                        "coding": [
+                            {
+                                "system": ORGANIZATION_TYPE_SYSTEM,
+                                "code": "govt" if municipal else "prov",
+                            }
+                        ],
+                        "text": owner.get_kind_display(),
+                    }
+                ],
+                name=owner.name,
+            ),
+            resource_id,
+        )
+
+    names = municipality_names()
+    area_urls = {}
+    for code in sorted({m["code"] for r in records for m in r["shown_in"]}):
+        resource_id = f"kommune-{code}"
+        area_urls[code] = add(
+            Location(
+                id=resource_id,
+                status="active",
+                name=f"{names.get(int(code), code)} Kommune",
+                identifier=[{"system": MUNICIPALITY_SYSTEM, "value": f"0{code}"}],
+                mode="instance",
+                physicalType={
+                    "coding": [{"system": PHYSICAL_TYPE_SYSTEM, "code": "jdn"}],
+                    "text": "Kommune",
+                },
+            ),
+            resource_id,
+        )
+
+    for record in records:
+        identifiers = [{"use": "official", "system": SOR_SYSTEM, "value": record["sor_id"]}]
+        telecom = [
+            {"system": system, "value": record[field]}
+            for system, field in (("phone", "phone"), ("email", "email"), ("url", "website"))
+            if record[field]
+        ]
+        address = record["visiting_address"]
+        line = address_line(address)
+        position = None
+        if record["latitude"] is not None and record["longitude"] is not None:
+            position = {"latitude": record["latitude"], "longitude": record["longitude"]}
+        location_id = f"enhed-{record['id']}"
+        location_url = add(
+            Location(
+                id=location_id,
+                identifier=identifiers,
+                status="active",
+                name=record["name"],
+                mode="instance",
+                telecom=telecom or None,
+                address={
+                    "use": "work",
+                    "type": "physical",
+                    "line": [line] if line else None,
+                    "city": address.get("district"),
+                    "postalCode": address.get("postcode"),
+                    "country": "DK",
+                },
+                physicalType={
+                    "coding": [
+                        {
+                            "system": PHYSICAL_TYPE_SYSTEM,
+                            "code": "bu" if record["kind"] == UnitKind.CARE_HOME else "si",
+                        }
+                    ]
+                },
+                position=position,
+                managingOrganization={"reference": owner_urls[record["owner_id"]]},
+            ),
+            location_id,
+        )
+        service_id = f"ydelse-{record['id']}"
+        add(
+            HealthcareService(
+                id=service_id,
+                identifier=identifiers,
+                active=True,
+                providedBy={"reference": owner_urls[record["owner_id"]]},
+                category=[{"text": record["category"]}],
+                type=[{"text": record["kind_label"]}],
+                name=record["name"],
+                location=[{"reference": location_url}],
+                telecom=telecom or None,
+                coverageArea=[
+                    {"reference": area_urls[m["code"]], "display": m["name"]}
+                    for m in record["shown_in"]
+                ]
+                or None,
+            ),
+            service_id,
+        )
+
+    # No Bundle.timestamp: the same data must give the same bytes (and ETag).
+    last = max((r["updated_at"] for r in records), default=None)
+    return Bundle(
+        id="plejeoverblikket",
+        meta={"lastUpdated": last} if last else None,
+        type="collection",
+        entry=entries or None,
+    )
