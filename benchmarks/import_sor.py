@@ -129,8 +129,9 @@ class SorFileGenerator:
 
     def _site_name(self, owner: dict, private: bool) -> str:
         town = owner["postcode"][1].split()[0]
-        head = self.rng.choice(NAMES) if private else "Hjemmeplejen"
-        return f"{head} {town} {self.rng.choice(AREAS)}"
+        head = f"{self.rng.choice(NAMES)} Hjemmepleje" if private else "Hjemmeplejen"
+        return f"{head} {self.rng.choice(NAMES if private else [town, *NAMES])} " + (
+            self.rng.choice(AREAS))
 
     def _id(self) -> str:
         self.next_id += 17
@@ -444,6 +445,7 @@ def install_phase_timers() -> dict[str, list[float]]:
                 slot[1] += 1
                 if step:
                     stack.pop()
+                    slot[3:] = [proc_status_mb("VmHWM")]  # the peak RSS when this step ends
 
         setattr(owner, attr, wrapper)
 
@@ -464,43 +466,25 @@ def install_phase_timers() -> dict[str, list[float]]:
 
         setattr(QuerySet, attr, wrapper)
 
-    original_read_csv = sor.read_csv
-
-    def read_csv(*args, **kwargs):  # time spent inside the reader's next(), per row
-        slot = timings["  read_csv (generator: decode, csv, dict)"]
-        iterator = original_read_csv(*args, **kwargs)
-        while True:
-            start = time.perf_counter()
-            try:
-                item = next(iterator)
-            except StopIteration:
-                slot[0] += time.perf_counter() - start
-                return
-            slot[0] += time.perf_counter() - start
-            slot[1] += 1
-            yield item
-
-    sor.read_csv = read_csv
     timed(sor.SorImporter, "__init__", "SorImporter.__init__")
-    timed(sor.SorImporter, "read", "SorImporter.read")
-    timings["  read_csv (generator: decode, csv, dict)"] = [0.0, 0, 0]
+    timed(sor.SorImporter, "read", "SorImporter.read", step=True)
     timed(sor.SorImporter, "_date", "  SorImporter._date")
     timed(sor.SorImporter, "_address", "  SorImporter._address")
     timed(sor, "to_wgs84", "    to_wgs84 (pyproj)")
     timed(sor.SorImporter, "_owner", "  SorImporter._owner")
-    timed(sor.SorImporter, "mark_nesting_errors", "SorImporter.mark_nesting_errors")
+    timed(sor.SorImporter, "mark_nesting_errors", "SorImporter.mark_nesting_errors", step=True)
     timings["SorImporter.write"] = [0.0, 0, 0]  # wrapped below, after its steps
     timed(sor.SorImporter, "_organisations", "  SorImporter._organisations", step=True)
     timed(sor.SorImporter, "_providers", "  SorImporter._providers", step=True)
     timed(sor.SorImporter, "_state_hash", "  SorImporter._state_hash")
-    timed(dar, "match_visiting_addresses", "  dar.match_visiting_addresses", step=True)
+    timed(dar, "match_units", "  dar.match_units", step=True)
+    timed(sor, "update_rows", "  bulk.update_rows (units)")
     timed(sor.SorImporter, "write", "SorImporter.write", step=True)
     timed(refresh, "refresh_publication", "refresh.refresh_publication", step=True)
     timed(registration_errors, "registration_errors", "registration_errors.registration_errors",
           step=True)
     timed(registration_errors, "suspected_duplicates", "  suspected_duplicates (pairs)")
     bulk("bulk_create")
-    bulk("bulk_update")
     return timings
 
 
@@ -581,10 +565,14 @@ def run_child(mode: str, url: str, path: Path, *extra: str) -> dict:
 
 
 def print_phases(title: str, result: dict) -> None:
-    print(f"\n  {title}: {result['seconds']:.3f} s with timers, {result['queries']} queries")
-    for label, (seconds, calls, rows) in result["timings"].items():
-        rows_text = f"  {rows:>7,} rows" if rows else ""
-        print(f"    {label:<56} {seconds:8.3f} s  {calls:>8,} calls{rows_text}")
+    print(f"\n  {title}: {result['seconds']:.3f} s with timers, {result['queries']} queries, "
+          f"RSS after django.setup() {result['baseline_rss_mb']:.0f} MB, "
+          f"peak {result['peak_hwm_mb']:.0f} MB")
+    print(f"    {'step':<56} {'time':>10}  {'calls':>14} {'rows':>12} {'peak RSS after':>15}")
+    for label, (seconds, calls, rows, *peak) in result["timings"].items():
+        rows_text = f"{rows:>7,} rows" if rows else ""
+        peak_text = f"{peak[0]:>6.0f} MB" if peak else ""
+        print(f"    {label:<56} {seconds:8.3f} s  {calls:>8,} calls {rows_text:>12} {peak_text:>15}")
 
 
 def print_profile(path: Path, title: str, limit: int = 25) -> None:

@@ -36,6 +36,7 @@ def _utm32_to_wgs84():
     return Transformer.from_crs("EPSG:25832", "EPSG:4326", always_xy=True)
 
 
+@lru_cache(maxsize=65536)  # a unit's three addresses usually share their coordinates
 def to_wgs84(east: float | None, north: float | None) -> tuple[float, float] | None:
     """SOR coordinates → (longitude, latitude). SOR gives ETRS89/UTM32N; some exports carried
     WGS84 degrees in the same fields, so the range decides."""

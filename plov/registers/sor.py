@@ -90,15 +90,17 @@ REGISTER_FIELDS = [
     "website", "first_from_date", "from_date", "to_date", *ADDRESS_PREFIXES,
 ]
 
-SOR_ID = re.compile(r"\d{6,18}")
 
 
 def _sor_id(raw: str) -> str:
     """SOR writes ids as ="7141000016000" so that Excel keeps them as text."""
-    value = raw.strip()
-    if value.startswith('="') and value.endswith('"'):
-        value = value[2:-1]
-    return value.strip()
+    if raw.startswith('="') and raw.endswith('"'):
+        return raw[2:-1].strip()
+    return raw.strip()
+
+
+def _is_sor_id(value: str) -> bool:
+    return value.isascii() and value.isdigit() and 6 <= len(value) <= 18
 
 
 @dataclass
@@ -167,11 +169,11 @@ class SorImporter:
         not_care = 0
         for line, values in rows:
             sor_id = _sor_id(values[i_sor_id])
-            if not SOR_ID.fullmatch(sor_id):
+            if not _is_sor_id(sor_id):
                 raise MalformedFile(self.path, line, f"SorId {sor_id!r} is not a SOR-ID")
-            parent_id = _sor_id(values[i_parent])
+            parent_id = values[i_parent]
             if parent_id:
-                self.parents[sor_id] = parent_id
+                parent_id = self.parents[sor_id] = _sor_id(parent_id)
             unit_type = values[i_type].strip()
             kind = UNIT_TYPES.get(unit_type.lower())
             sor_type = values[i_level].strip().upper()
