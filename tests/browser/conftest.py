@@ -64,3 +64,35 @@ def screenshot(page, name: str) -> None:
         page.set_viewport_size(size)
         page.screenshot(path=SCREENSHOTS / f"{name}-{label}.png", full_page=True)
     page.set_viewport_size(original)
+
+
+@pytest.fixture
+def reference_data(transactional_db):
+    """Municipalities, professions, properties and the authority table, as migrations load them.
+
+    Browser tests run against live_server with a flushed database (transactional tests empty
+    every table afterwards, reference data included), so they load it again here."""
+    from django.apps import apps as django_apps
+
+    from plov.supervision.authorities import load_default_authorities
+    from plov.units.models import Municipality, Profession, Property
+    from plov.units.reference_data import load_municipalities, load_professions_and_properties
+
+    load_municipalities(Municipality)
+    load_professions_and_properties(Profession, Property)
+    from django.conf import settings
+
+    load_default_authorities(settings.PLOV_AUTHORITIES_CSV)
+    # groups and permissions granted after migrate (e.g. the agency's)
+    from plov.supervision.apps import grant_agency_permissions
+
+    grant_agency_permissions(django_apps.get_app_config("supervision"))
+
+
+@pytest.fixture
+def demo_site(reference_data, live_server):
+    """The demo country at a small scale, served by live_server."""
+    from django.core.management import call_command
+
+    call_command("demo", scale=0.05, stdout=open(os.devnull, "w"))  # noqa: SIM115
+    return live_server

@@ -1,0 +1,245 @@
+"""The back-office forms for a unit's images, documents and housing descriptions (Danish)."""
+
+from __future__ import annotations
+
+import html
+import re
+import unicodedata
+
+import nh3
+from django import forms
+from django.core.exceptions import ValidationError
+
+from plov.media import documents, images
+from plov.units.models import HousingDescription, UnitDocument
+
+SLOT_LABELS = {
+    1: "Forsidebillede (vises i søgeresultater)",
+    2: "Billede 2",
+    3: "Billede 3",
+    4: "Billede 4",
+}
+
+_BLOCK_END = re.compile(r"(?i)<br\s*/?>|</(?:p|div|li|h[1-6]|tr)\s*>")
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+
+
+def plain_text(value: str, *, multiline: bool = False) -> str:
+    """Text without markup: tags (and script/style contents) removed by nh3, entities decoded,
+    control characters dropped, line breaks normalised (kept only when `multiline`)."""
+    value = (value or "").replace("\r\n", "\n").replace("\r", "\n")
+    if multiline:
+        value = _BLOCK_END.sub("\n", value)
+    value = html.unescape(nh3.clean(value, tags=set()))
+    value = unicodedata.normalize("NFC", _CONTROL.sub("", value))
+    if multiline:
+        lines = [line.rstrip() for line in value.split("\n")]
+        return re.sub(r"\n{3,}", "\n\n", "\n".join(lines)).strip()
+    return " ".join(value.split())
+
+
+class PlainTextField(forms.CharField):
+    def __init__(self, *args, multiline: bool = False, **kwargs):
+        self.multiline = multiline
+        super().__init__(*args, **kwargs)
+
+    def to_python(self, value):
+        value = super().to_python(value)
+        return plain_text(value, multiline=self.multiline) if value else value
+
+
+class WholeNumberField(forms.IntegerField):
+    """A whole number, as Danes write it: '7500', '7.500' or '7 500' (also with 'kr.')."""
+
+    widget = forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "off"})
+    default_error_messages = {
+        "invalid": "Skriv et helt tal uden decimaler, f.eks. 7500.",
+        "min_value": "Tallet må ikke være mindre end %(limit_value)s.",
+        "max_value": "Tallet må højst være %(limit_value)s.",
+    }
+
+    def to_python(self, value):
+        if isinstance(value, str):
+            text = value.strip().replace("\xa0", " ")
+            text = re.sub(r"(?i)\s*kr\.?$", "", text).strip()
+            if re.fullmatch(r"\d{1,3}(?:[. ]\d{3})+", text):
+                text = text.replace(".", "").replace(" ", "")
+            if text and not re.fullmatch(r"-?\d+", text):
+                raise ValidationError(self.error_messages["invalid"], code="invalid")
+            value = text
+        return super().to_python(value)
+
+
+# --- images ---------------------------------------------------------------------------------
+
+
+class ImageSlotForm(forms.Form):
+    """Upload or replace the image in one slot, and its alternative text.
+
+    With an image already in the slot, the file may be left out to change only the text."""
+
+    file = forms.FileField(
+        label="Billedfil",
+        required=False,
+        help_text=(
+            "JPEG, PNG, WebP eller HEIC (fotos fra iPhone). Filnavnet må gerne indeholde æ, ø, å, "
+            "parenteser og mellemrum. Billedet gemmes som JPEG i højst "
+            f"{images.DEFAULT_MAX_SIDE} pixels, og oplysninger som GPS-position fjernes."
+        ),
+        widget=forms.ClearableFileInput(attrs={"accept": images.ACCEPT_ATTRIBUTE}),
+    )
+    alt_text = PlainTextField(
+        label="Alternativ tekst",
+        max_length=255,
+        required=True,
+        help_text=(
+            "Beskriv kort, hvad billedet viser, for dem der ikke kan se det, "
+            "f.eks. »Beboere og personale spiser frokost i fællesstuen«."
+        ),
+        error_messages={
+            "required": "Skriv en alternativ tekst, der beskriver billedet.",
+            "max_length": "Den alternative tekst må højst være %(limit_value)d tegn.",
+        },
+    )
+
+    def __init__(self, *args, slot: int, current=None, **kwargs):
+        self.slot = slot
+        self.current = current
+        super().__init__(*args, **kwargs)
+        self.fields["file"].label = SLOT_LABELS[slot]
+        if current is None:
+            self.fields["file"].required = True
+            self.fields["file"].error_messages["required"] = "Vælg en billedfil."
+        else:
+            self.fields["file"].help_text = (
+                "Vælg kun en fil, hvis billedet skal udskiftes. "
+                + self.fields["file"].help_text
+            )
+            self.fields["file"].widget = forms.FileInput(attrs={"accept": images.ACCEPT_ATTRIBUTE})
+        self.cleaned_image: images.CleanImage | None = None
+
+    def clean_file(self):
+        upload = self.cleaned_data.get("file")
+        if not upload:
+            return None
+        try:
+            self.cleaned_image = images.clean_image(upload)
+        except images.ImageRejected as exc:
+            raise ValidationError(str(exc), code="invalid_image") from None
+        return upload
+
+    def clean_alt_text(self):
+        text = self.cleaned_data.get("alt_text", "")
+        if not text:
+            raise ValidationError(self.fields["alt_text"].error_messages["required"])
+        if re.fullmatch(r"(?i).+\.(jpe?g|png|webp|heic|heif|gif)", text):
+            raise ValidationError(
+                "Den alternative tekst skal beskrive billedet, ikke være et filnavn."
+            )
+        return text
+
+
+# --- documents ------------------------------------------------------------------------------
+
+
+class UnitDocumentForm(forms.ModelForm):
+    name = PlainTextField(
+        label="Navn",
+        max_length=255,
+        help_text="Navnet vises på den offentlige side. Æ, ø og å må gerne bruges.",
+        error_messages={"required": "Skriv dokumentets navn."},
+    )
+    file = forms.FileField(
+        label="PDF-fil",
+        required=True,
+        help_text=f"Kun PDF. Højst {documents.DEFAULT_MAX_MB} MB.",
+        widget=forms.FileInput(attrs={"accept": "application/pdf,.pdf"}),
+        error_messages={"required": "Vælg en PDF-fil."},
+    )
+
+    class Meta:
+        model = UnitDocument
+        fields = ["name", "document_type", "annulled"]
+        labels = {"document_type": "Type", "annulled": "Dokumentet er annulleret"}
+        help_texts = {
+            "annulled": "Et annulleret dokument vises ikke på plejeoverblikket.dk.",
+        }
+        error_messages = {"document_type": {"required": "Vælg dokumentets type."}}
+
+    def __init__(self, *args, with_file: bool, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.pdf_bytes: bytes | None = None
+        if with_file:
+            self.fields["file"].help_text = (
+                f"Kun PDF. Højst {documents.max_document_mb()} MB."
+            )
+        else:
+            del self.fields["file"]
+        self.order_fields(["name", "file", "document_type", "annulled"])
+
+    def clean_file(self):
+        upload = self.cleaned_data.get("file")
+        if upload:
+            try:
+                self.pdf_bytes = documents.check_pdf(upload)
+            except documents.DocumentRejected as exc:
+                raise ValidationError(str(exc), code="invalid_pdf") from None
+        return upload
+
+
+# --- housing descriptions -------------------------------------------------------------------
+
+LIMITS = {
+    "persons_per_home": (1, 10),
+    "rent": (0, 100_000),
+    "deposit": (0, 1_000_000),
+    "rooms": (1, 10),
+}
+
+
+class HousingDescriptionForm(forms.ModelForm):
+    persons_per_home = WholeNumberField(
+        label="Bolig for antal personer",
+        min_value=LIMITS["persons_per_home"][0],
+        max_value=LIMITS["persons_per_home"][1],
+        initial=1,
+    )
+    rent = WholeNumberField(
+        label="Husleje (kr. pr. måned)",
+        required=False,
+        min_value=LIMITS["rent"][0],
+        max_value=LIMITS["rent"][1],
+        help_text="Et helt tal i kroner pr. måned.",
+    )
+    deposit = WholeNumberField(
+        label="Indskud (kr.)",
+        required=False,
+        min_value=LIMITS["deposit"][0],
+        max_value=LIMITS["deposit"][1],
+        help_text="Et helt tal i kroner.",
+    )
+    rooms = WholeNumberField(
+        label="Antal værelser",
+        required=False,
+        min_value=LIMITS["rooms"][0],
+        max_value=LIMITS["rooms"][1],
+    )
+    description = PlainTextField(
+        label="Beskrivelse",
+        required=False,
+        multiline=True,
+        max_length=4000,
+        widget=forms.Textarea(attrs={"rows": 6}),
+        help_text="Almindelig tekst; formatering fra Word og hjemmesider fjernes automatisk.",
+    )
+
+    class Meta:
+        model = HousingDescription
+        fields = ["title", "persons_per_home", "rent", "deposit", "rooms", "description"]
+        labels = {"title": "Titel"}
+        error_messages = {
+            "title": {
+                "required": "Vælg en titel.",
+                "invalid_choice": "Vælg en af titlerne på listen.",
+            }
+        }

@@ -1,0 +1,588 @@
+"""The back office's pages for a unit's images, documents and housing descriptions.
+
+Every view asks `plov.accounts.scope` first: a unit the user may not see is a 404, a unit the
+user may see but not edit is a 403, and nothing is written. Changing anything also needs the
+unit's edit lock, held by the user and not expired (`holds_lock`, the one place that reads the
+lock). Uploads are logged as "plov.upload", other changes as Wagtail's own edit/create/delete
+log entries, so the unit's history shows them.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+
+from django.conf import settings
+from django.core.files.base import ContentFile
+from django.db import transaction
+from django.db.models import Q
+from django.http import Http404, HttpResponse
+from django.shortcuts import get_object_or_404, redirect
+from django.template.response import TemplateResponse
+from django.urls import NoReverseMatch, reverse
+from django.utils import timezone
+from django.views import View
+from wagtail.admin import messages
+from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
+from wagtail.documents import get_document_model
+from wagtail.images import get_image_model
+from wagtail.log_actions import log
+
+from plov.accounts.scope import can_edit_unit, can_view_unit
+from plov.backoffice.audit import audit
+from plov.media.forms import (
+    SLOT_LABELS,
+    HousingDescriptionForm,
+    ImageSlotForm,
+    UnitDocumentForm,
+)
+from plov.media.images import original_title, stored_name
+from plov.media.models import UnitMediaFolder
+from plov.units.models import HousingDescription, Unit, UnitContent, UnitDocument, UnitKind
+
+SLOTS = (1, 2, 3, 4)
+DEFAULT_LOCK_TIMEOUT_MINUTES = 30
+
+
+# --- the edit lock (swap for plov.backoffice.locking when it exists) -----------------------
+
+
+def lock_timeout() -> dt.timedelta:
+    """PLOV_LOCK_TIMEOUT_MINUTES (setting, else environment variable), default 30."""
+    value = getattr(settings, "PLOV_LOCK_TIMEOUT_MINUTES", None)
+    if value is None:
+        value = os.environ.get("PLOV_LOCK_TIMEOUT_MINUTES", DEFAULT_LOCK_TIMEOUT_MINUTES)
+    try:
+        minutes = float(value)
+    except (TypeError, ValueError):
+        minutes = DEFAULT_LOCK_TIMEOUT_MINUTES
+    return dt.timedelta(minutes=max(minutes, 0))
+
+
+def _when(moment: dt.datetime | None) -> str:
+    return timezone.localtime(moment).strftime("%d.%m.%Y kl. %H:%M") if moment else "ukendt"
+
+
+def lock_problem(user, content: UnitContent | None) -> str | None:
+    """None when `user` holds the unit's edit lock and it has not expired; else why not."""
+    if content is None or not content.locked or content.locked_by_id is None:
+        return (
+            "Enheden er ikke låst. Lås enheden til redigering, før du ændrer billeder, "
+            "dokumenter eller boligbeskrivelser."
+        )
+    if content.locked_by_id != user.pk:
+        holder = content.locked_by
+        name = (holder.get_full_name() or holder.get_username()) if holder else "en anden bruger"
+        return (
+            f"Enheden er låst af {name} siden {_when(content.locked_at)}. "
+            "Du kan ændre den, når låsen er frigivet."
+        )
+    if content.locked_at is None or content.locked_at + lock_timeout() <= timezone.now():
+        return "Din lås på enheden er udløbet. Lås enheden igen for at fortsætte."
+    return None
+
+
+def holds_lock(user, content: UnitContent | None) -> bool:
+    return lock_problem(user, content) is None
+
+
+class LockLost(Exception):
+    def __init__(self, problem: str):
+        super().__init__(problem)
+        self.problem = problem
+
+
+# --- the base view -------------------------------------------------------------------------
+
+
+class UnitMediaView(WagtailAdminTemplateMixin, View):
+    """Finds the unit and enforces scope and lock before any handler runs."""
+
+    requires_edit = True
+    care_homes_only = False
+    header_icon = "image"
+    page_title = "Billeder, dokumenter og boligbeskrivelser"
+
+    def dispatch(self, request, *args, **kwargs):
+        self.unit = get_object_or_404(Unit.objects.select_related("owner"), pk=kwargs["pk"])
+        user = request.user
+        if not can_view_unit(user, self.unit):
+            raise Http404("Enheden findes ikke.")
+        if self.care_homes_only and self.unit.kind != UnitKind.CARE_HOME:
+            raise Http404("Kun plejeenheder har boligbeskrivelser.")
+        self.may_edit = can_edit_unit(user, self.unit)
+        self.content = (
+            UnitContent.objects.select_related("locked_by").filter(unit=self.unit).first()
+        )
+        self.lock_problem = lock_problem(user, self.content) if self.may_edit else None
+        if self.requires_edit:
+            if not self.may_edit:
+                return self.refuse(
+                    "Du har ikke adgang til at ændre denne enhed.", status=403
+                )
+            if self.lock_problem:
+                return self.refuse(self.lock_problem, status=409)
+        try:
+            return super().dispatch(request, *args, **kwargs)
+        except LockLost as lost:
+            return self.refuse(lost.problem, status=409)
+
+    def refuse(self, message: str, *, status: int) -> HttpResponse:
+        return TemplateResponse(
+            self.request,
+            "unitmedia/refused.html",
+            {**self.base_context(), "message": message, "status": status},
+            status=status,
+        )
+
+    # -- context --
+
+    def index_url(self) -> str:
+        return reverse("unitmedia:index", args=[self.unit.pk])
+
+    def get_page_subtitle(self):
+        return self.unit.name
+
+    def unit_editor_url(self) -> str:
+        """The unit's editing page in the back office (where the lock is taken), if any."""
+        try:
+            return reverse("backoffice:edit", args=[self.unit.pk])
+        except NoReverseMatch:
+            return ""
+
+    def get_breadcrumbs_items(self):
+        return [
+            *self.breadcrumbs_items,
+            {
+                "url": self.unit_editor_url(),
+                "label": f"{self.unit.name} ({self.unit.sor_id or 'uden SOR-ID'})",
+            },
+            {"url": self.index_url(), "label": "Billeder og dokumenter"},
+            *self.extra_breadcrumbs(),
+        ]
+
+    def extra_breadcrumbs(self) -> list[dict]:
+        return []
+
+    def base_context(self) -> dict:
+        context = self.get_context_data()
+        context.update(
+            unit=self.unit, index_url=self.index_url(), unit_editor_url=self.unit_editor_url()
+        )
+        return context
+
+    def render(self, template: str, status: int = 200, **context) -> TemplateResponse:
+        return TemplateResponse(
+            self.request, template, {**self.base_context(), **context}, status=status
+        )
+
+    # -- writing --
+
+    def locked_content(self) -> UnitContent:
+        """Inside a transaction: the unit's content row, locked, with the edit lock re-checked."""
+        content = (
+            UnitContent.objects.select_for_update().select_related("locked_by")
+            .filter(pk=self.content.pk).first()
+        )
+        problem = lock_problem(self.request.user, content)
+        if problem:
+            raise LockLost(problem)
+        return content
+
+    def log_data(self, **data) -> dict:
+        return {"unit": self.unit.pk, "sor_id": self.unit.sor_id, **data}
+
+
+# --- overview ------------------------------------------------------------------------------
+
+
+class IndexView(UnitMediaView):
+    requires_edit = False
+
+    def get(self, request, pk):
+        content = self.content
+        slots = []
+        for n in SLOTS:
+            image = getattr(content, f"image_{n}", None) if content else None
+            slots.append({"number": n, "label": SLOT_LABELS[n], "image": image})
+        documents = (
+            UnitDocument.objects.filter(unit=self.unit).select_related("document")
+            .order_by("annulled", "name", "pk")
+        )
+        housing = (
+            HousingDescription.objects.filter(unit=self.unit).order_by("title", "pk")
+            if self.unit.kind == UnitKind.CARE_HOME
+            else None
+        )
+        can_change = self.may_edit and self.lock_problem is None
+        return self.render(
+            "unitmedia/index.html",
+            slots=slots,
+            documents=documents,
+            housing_descriptions=housing,
+            is_care_home=self.unit.kind == UnitKind.CARE_HOME,
+            can_change=can_change,
+            lock_notice=self.lock_problem if self.may_edit else None,
+            may_edit=self.may_edit,
+        )
+
+
+# --- images --------------------------------------------------------------------------------
+
+
+def _image_in_use(image) -> bool:
+    return UnitContent.objects.filter(
+        Q(image_1=image) | Q(image_2=image) | Q(image_3=image) | Q(image_4=image)
+    ).exists()
+
+
+def _discard_image(image) -> None:
+    """Delete an image no unit shows any more, if it lives in a unit's media folder (Wagtail
+    removes the file after the commit). Images from elsewhere are only unlinked."""
+    if image is None or _image_in_use(image):
+        return
+    if UnitMediaFolder.objects.filter(collection_id=image.collection_id).exists():
+        image.delete()
+
+
+def _discard_document(document) -> None:
+    if document is None or UnitDocument.objects.filter(document=document).exists():
+        return
+    if UnitMediaFolder.objects.filter(collection_id=document.collection_id).exists():
+        document.delete()
+
+
+class ImageSlotView(UnitMediaView):
+    """Upload, replace, or change the alternative text of the image in one slot."""
+
+    def dispatch(self, request, *args, **kwargs):
+        self.slot = int(kwargs["slot"])
+        if self.slot not in SLOTS:
+            raise Http404
+        return super().dispatch(request, *args, **kwargs)
+
+    def extra_breadcrumbs(self):
+        return [{"url": "", "label": SLOT_LABELS[self.slot]}]
+
+    def current(self):
+        return getattr(self.content, f"image_{self.slot}", None)
+
+    def form(self, data=None, files=None) -> ImageSlotForm:
+        current = self.current()
+        initial = {"alt_text": current.description} if current else None
+        return ImageSlotForm(data, files, slot=self.slot, current=current, initial=initial)
+
+    def show(self, form, status=200):
+        return self.render(
+            "unitmedia/image_form.html",
+            status=status,
+            form=form,
+            slot=self.slot,
+            slot_label=SLOT_LABELS[self.slot],
+            current=self.current(),
+            action_url=reverse("unitmedia:image", args=[self.unit.pk, self.slot]),
+            remove_url=reverse("unitmedia:image_remove", args=[self.unit.pk, self.slot]),
+            submit_button_label="Gem billede",
+            submit_button_active_label="Gemmer …",
+        )
+
+    def get(self, request, pk, slot):
+        return self.show(self.form())
+
+    def post(self, request, pk, slot):
+        form = self.form(request.POST, request.FILES)
+        if not form.is_valid():
+            messages.validation_error(request, "Billedet blev ikke gemt. Ret fejlene nedenfor.",
+                                      form)
+            return self.show(form, status=200)
+        alt_text = form.cleaned_data["alt_text"]
+        field = f"image_{self.slot}"
+        with transaction.atomic():
+            content = self.locked_content()
+            current = getattr(content, field)
+            if form.cleaned_image is None:  # only the alternative text
+                if current is not None and current.description != alt_text:
+                    old = current.description
+                    current.description = alt_text
+                    current.save(update_fields=["description"])
+                    log(content, "wagtail.edit", user=request.user,
+                        data=self.log_data(slot=self.slot, image=current.pk,
+                                           alt_text=[old, alt_text]))
+                messages.success(request, f"{SLOT_LABELS[self.slot]}: teksten er gemt.")
+                return redirect(self.index_url())
+            image = self.store_image(form, alt_text)
+            setattr(content, field, image)
+            content.save(update_fields=[field, "updated_at"])
+            audit(content, "plov.upload", user=request.user, data=self.log_data(
+                slot=self.slot, image=image.pk, title=image.title,
+                format=form.cleaned_image.source_format,
+                replaced=current.pk if current else None,
+            ))
+            _discard_image(current)
+        messages.success(request, f"{SLOT_LABELS[self.slot]} er gemt.")
+        return redirect(self.index_url())
+
+    def store_image(self, form, alt_text):
+        clean = form.cleaned_image
+        upload = form.cleaned_data["file"]
+        image = get_image_model()(
+            title=original_title(upload.name),
+            description=alt_text,
+            collection=UnitMediaFolder.collection_for(self.unit),
+            uploaded_by_user=self.request.user,
+            width=clean.width,
+            height=clean.height,
+        )
+        image.file = ContentFile(
+            clean.content, name=stored_name(f"{self.unit.name}-billede-{self.slot}", "jpg")
+        )
+        image._set_image_file_metadata()
+        try:
+            image.save()
+        except Exception:
+            if image.file.name:
+                image.file.storage.delete(image.file.name)
+            raise
+        return image
+
+
+class ImageRemoveView(ImageSlotView):
+    def get(self, request, pk, slot):
+        if self.current() is None:
+            return redirect(self.index_url())
+        return self.render(
+            "unitmedia/confirm_delete.html",
+            what=f"{SLOT_LABELS[self.slot]}: {self.current().title}",
+            action_url=reverse("unitmedia:image_remove", args=[self.unit.pk, self.slot]),
+            confirm_label="Ja, fjern billedet",
+        )
+
+    def post(self, request, pk, slot):
+        field = f"image_{self.slot}"
+        with transaction.atomic():
+            content = self.locked_content()
+            current = getattr(content, field)
+            if current is not None:
+                setattr(content, field, None)
+                content.save(update_fields=[field, "updated_at"])
+                log(content, "wagtail.edit", user=request.user, data=self.log_data(
+                    slot=self.slot, removed_image=current.pk, title=current.title))
+                _discard_image(current)
+        messages.success(request, f"{SLOT_LABELS[self.slot]} er fjernet.")
+        return redirect(self.index_url())
+
+
+# --- documents -----------------------------------------------------------------------------
+
+
+def _changes(form) -> dict:
+    return {
+        name: [form.initial.get(name), form.cleaned_data.get(name)]
+        for name in form.changed_data
+        if name != "file"
+    }
+
+
+class DocumentView(UnitMediaView):
+    """Add a document (with its PDF) or edit one's name, type and annulled flag."""
+
+    header_icon = "doc-full"
+
+    def dispatch(self, request, *args, **kwargs):
+        self.document_pk = kwargs.get("document_pk")
+        return super().dispatch(request, *args, **kwargs)
+
+    def get_object(self) -> UnitDocument | None:
+        if self.document_pk is None:
+            return None
+        return get_object_or_404(
+            UnitDocument.objects.select_related("document"), pk=self.document_pk, unit=self.unit
+        )
+
+    def extra_breadcrumbs(self):
+        label = "Nyt dokument" if self.document_pk is None else "Rediger dokument"
+        return [{"url": "", "label": label}]
+
+    def show(self, form, obj, status=200):
+        if obj is None:
+            action_url = reverse("unitmedia:document_add", args=[self.unit.pk])
+        else:
+            action_url = reverse("unitmedia:document_edit", args=[self.unit.pk, obj.pk])
+        return self.render(
+            "unitmedia/form.html",
+            status=status,
+            form=form,
+            object=obj,
+            heading="Nyt dokument" if obj is None else f"Rediger dokument: {obj.name}",
+            action_url=action_url,
+            delete_url=(
+                reverse("unitmedia:document_delete", args=[self.unit.pk, obj.pk]) if obj else None
+            ),
+            submit_button_label="Gem dokument",
+            submit_button_active_label="Gemmer …",
+        )
+
+    def get(self, request, pk, document_pk=None):
+        obj = self.get_object()
+        return self.show(UnitDocumentForm(instance=obj, with_file=obj is None), obj)
+
+    def post(self, request, pk, document_pk=None):
+        obj = self.get_object()
+        form = UnitDocumentForm(request.POST, request.FILES, instance=obj, with_file=obj is None)
+        if not form.is_valid():
+            messages.validation_error(request, "Dokumentet blev ikke gemt. Ret fejlene nedenfor.",
+                                      form)
+            return self.show(form, obj)
+        with transaction.atomic():
+            self.locked_content()
+            if obj is None:
+                self.add(form)
+            elif form.has_changed():
+                changes = _changes(form)
+                document = form.save()
+                log(document, "wagtail.edit", user=request.user,
+                    data=self.log_data(changes=changes))
+        messages.success(request, f"Dokumentet »{form.instance.name}« er gemt.")
+        return redirect(self.index_url())
+
+    def add(self, form) -> UnitDocument:
+        upload = form.cleaned_data["file"]
+        file = get_document_model()(
+            title=original_title(upload.name),
+            collection=UnitMediaFolder.collection_for(self.unit),
+            uploaded_by_user=self.request.user,
+        )
+        file.file = ContentFile(form.pdf_bytes, name=stored_name(form.cleaned_data["name"], "pdf"))
+        file._set_document_file_metadata()
+        try:
+            file.save()
+        except Exception:
+            if file.file.name:
+                file.file.storage.delete(file.file.name)
+            raise
+        document = form.save(commit=False)
+        document.unit = self.unit
+        document.document = file
+        document.save()
+        audit(document, "plov.upload", user=self.request.user, data=self.log_data(
+            name=document.name, document_type=document.document_type,
+            annulled=document.annulled, file=file.pk, title=file.title,
+            size=file.file_size,
+        ))
+        return document
+
+
+class DocumentDeleteView(DocumentView):
+    def get(self, request, pk, document_pk):
+        obj = self.get_object()
+        return self.render(
+            "unitmedia/confirm_delete.html",
+            what=f"Dokumentet »{obj.name}«",
+            action_url=reverse("unitmedia:document_delete", args=[self.unit.pk, obj.pk]),
+            confirm_label="Ja, slet dokumentet",
+        )
+
+    def post(self, request, pk, document_pk):
+        with transaction.atomic():
+            self.locked_content()
+            obj = self.get_object()
+            file = obj.document
+            log(obj, "wagtail.delete", user=request.user, deleted=True,
+                data=self.log_data(name=obj.name, document_type=obj.document_type,
+                                   file=file.pk))
+            obj.delete()
+            _discard_document(file)
+        messages.success(request, f"Dokumentet »{obj.name}« er slettet.")
+        return redirect(self.index_url())
+
+
+# --- housing descriptions ------------------------------------------------------------------
+
+
+class HousingView(UnitMediaView):
+    care_homes_only = True
+    header_icon = "home"
+
+    def dispatch(self, request, *args, **kwargs):
+        self.housing_pk = kwargs.get("housing_pk")
+        return super().dispatch(request, *args, **kwargs)
+
+    def get_object(self) -> HousingDescription | None:
+        if self.housing_pk is None:
+            return None
+        return get_object_or_404(HousingDescription, pk=self.housing_pk, unit=self.unit)
+
+    def extra_breadcrumbs(self):
+        label = "Ny boligbeskrivelse" if self.housing_pk is None else "Rediger boligbeskrivelse"
+        return [{"url": "", "label": label}]
+
+    def show(self, form, obj):
+        if obj is None:
+            action_url = reverse("unitmedia:housing_add", args=[self.unit.pk])
+        else:
+            action_url = reverse("unitmedia:housing_edit", args=[self.unit.pk, obj.pk])
+        return self.render(
+            "unitmedia/form.html",
+            form=form,
+            object=obj,
+            heading=(
+                "Ny boligbeskrivelse" if obj is None
+                else f"Rediger boligbeskrivelse: {obj.get_title_display()}"
+            ),
+            action_url=action_url,
+            delete_url=(
+                reverse("unitmedia:housing_delete", args=[self.unit.pk, obj.pk]) if obj else None
+            ),
+            submit_button_label="Gem boligbeskrivelse",
+            submit_button_active_label="Gemmer …",
+        )
+
+    def get(self, request, pk, housing_pk=None):
+        obj = self.get_object()
+        return self.show(HousingDescriptionForm(instance=obj), obj)
+
+    def post(self, request, pk, housing_pk=None):
+        obj = self.get_object()
+        form = HousingDescriptionForm(request.POST, instance=obj)
+        if not form.is_valid():
+            messages.validation_error(
+                request, "Boligbeskrivelsen blev ikke gemt. Ret fejlene nedenfor.", form
+            )
+            return self.show(form, obj)
+        with transaction.atomic():
+            self.locked_content()
+            if obj is None:
+                housing = form.save(commit=False)
+                housing.unit = self.unit
+                housing.save()
+                log(housing, "wagtail.create", user=request.user,
+                    data=self.log_data(**{k: form.cleaned_data[k] for k in form.Meta.fields}))
+            elif form.has_changed():
+                changes = _changes(form)
+                housing = form.save()
+                log(housing, "wagtail.edit", user=request.user,
+                    data=self.log_data(changes=changes))
+        messages.success(request, "Boligbeskrivelsen er gemt.")
+        return redirect(self.index_url())
+
+
+class HousingDeleteView(HousingView):
+    def get(self, request, pk, housing_pk):
+        obj = self.get_object()
+        return self.render(
+            "unitmedia/confirm_delete.html",
+            what=f"Boligbeskrivelsen »{obj.get_title_display()}«",
+            action_url=reverse("unitmedia:housing_delete", args=[self.unit.pk, obj.pk]),
+            confirm_label="Ja, slet boligbeskrivelsen",
+        )
+
+    def post(self, request, pk, housing_pk):
+        with transaction.atomic():
+            self.locked_content()
+            obj = self.get_object()
+            log(obj, "wagtail.delete", user=request.user, deleted=True,
+                data=self.log_data(title=obj.title))
+            obj.delete()
+        messages.success(request, "Boligbeskrivelsen er slettet.")
+        return redirect(self.index_url())
+

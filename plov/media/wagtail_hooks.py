@@ -1,0 +1,38 @@
+"""The media pages of a unit, under /admin/enheder/<pk>/medier/ (namespace "unitmedia")."""
+
+from django.urls import include, path
+from wagtail import hooks
+
+from plov.media import views
+
+app_name = "unitmedia"
+
+urlpatterns = [
+    path("", views.IndexView.as_view(), name="index"),
+    path("billeder/<int:slot>/", views.ImageSlotView.as_view(), name="image"),
+    path("billeder/<int:slot>/fjern/", views.ImageRemoveView.as_view(), name="image_remove"),
+    path("dokumenter/ny/", views.DocumentView.as_view(), name="document_add"),
+    path("dokumenter/<int:document_pk>/", views.DocumentView.as_view(), name="document_edit"),
+    path(
+        "dokumenter/<int:document_pk>/slet/",
+        views.DocumentDeleteView.as_view(),
+        name="document_delete",
+    ),
+    path("boligbeskrivelser/ny/", views.HousingView.as_view(), name="housing_add"),
+    path("boligbeskrivelser/<int:housing_pk>/", views.HousingView.as_view(), name="housing_edit"),
+    path(
+        "boligbeskrivelser/<int:housing_pk>/slet/",
+        views.HousingDeleteView.as_view(),
+        name="housing_delete",
+    ),
+]
+
+
+@hooks.register("register_admin_urls")
+def register_unit_media_urls():
+    return [
+        path(
+            "enheder/<int:pk>/medier/",
+            include((urlpatterns, app_name), namespace="unitmedia"),
+        ),
+    ]
