@@ -87,6 +87,10 @@ def reference_data(transactional_db):
     from plov.supervision.apps import grant_agency_permissions
 
     grant_agency_permissions(django_apps.get_app_config("supervision"))
+    from wagtail.models import Collection
+
+    if not Collection.get_first_root_node():
+        Collection.add_root(name="Root")
 
 
 @pytest.fixture
