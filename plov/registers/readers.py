@@ -84,21 +84,20 @@ class CsvRows:
     def __iter__(self) -> Iterator[tuple[int, list[str]]]:
         reader = csv.reader(self._handle, delimiter=self.delimiter, strict=True)
         width = len(self.header)
-        consumed = 1  # physical lines read so far (the header)
         try:
+            # The line reported is the row's last physical line (+1 for the header): the same
+            # as its first, except for a row with a quoted line break.
             for fields in reader:
-                line = consumed + 1
-                consumed = reader.line_num + 1
                 if len(fields) != width:
                     if not fields or fields == [""]:
                         continue
                     raise MalformedFile(
                         self.path,
-                        line,
+                        reader.line_num + 1,
                         f"expected {width} fields, found {len(fields)} "
                         "(a truncated line or a stray separator)",
                     )
-                yield line, fields
+                yield reader.line_num + 1, fields
         except csv.Error as exc:
             raise MalformedFile(self.path, reader.line_num + 1, f"broken CSV: {exc}") from None
         except UnicodeDecodeError:

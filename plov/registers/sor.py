@@ -99,8 +99,7 @@ def _sor_id(raw: str) -> str:
     return raw.strip()
 
 
-def _is_sor_id(value: str) -> bool:
-    return value.isascii() and value.isdigit() and 6 <= len(value) <= 18
+
 
 
 @dataclass
@@ -167,13 +166,19 @@ class SorImporter:
         i_type, i_level = index[COLUMNS["unit_type"]], index[COLUMNS["sor_type"]]
         i_owner_type, i_name = index[COLUMNS["owner_type_name"]], index[COLUMNS["name"]]
         not_care = 0
+        parents = self.parents
         for line, values in rows:
-            sor_id = _sor_id(values[i_sor_id])
-            if not _is_sor_id(sor_id):
+            # the hot loop: 100,000 rows a night, 98 % of them no care unit
+            sor_id = values[i_sor_id]
+            if sor_id[:2] == '="':
+                sor_id = sor_id[2:-1]
+            if not (sor_id.isdigit() and sor_id.isascii() and 6 <= len(sor_id) <= 18):
                 raise MalformedFile(self.path, line, f"SorId {sor_id!r} is not a SOR-ID")
             parent_id = values[i_parent]
             if parent_id:
-                parent_id = self.parents[sor_id] = _sor_id(parent_id)
+                if parent_id[:2] == '="':
+                    parent_id = parent_id[2:-1]
+                parents[sor_id] = parent_id
             unit_type = values[i_type].strip()
             kind = UNIT_TYPES.get(unit_type.lower())
             sor_type = values[i_level].strip().upper()
