@@ -1,15 +1,132 @@
-"""Search: by municipality, postcode or address, and name. (Being built.)"""
+"""Search: the front page, the results list and the map (the queries live in `search.py`).
 
+Status codes: a search that could run answers 200, also when it corrected something the citizen
+typed (a page past the end, an unknown radius: shown as a notice). A search that could not run
+(unknown municipality, a postcode that is not four digits or has no DAR addresses, an address
+not found, < or > in a field, text too long) answers 400 with the same page: the form with the
+citizen's text, an error summary at the top and the message by the field. Never 500.
+
+A search's result is cached for 60 seconds per language, view and full query string; the page
+around it (CSRF token, language switch) is rendered for each request.
+
+`public:map` with `?format=geojson` (plus the search's parameters) gives the results as GeoJSON.
+"""
+
+from __future__ import annotations
+
+import hashlib
+
+from django.conf import settings
+from django.core.cache import cache
+from django.http import JsonResponse
 from django.shortcuts import render
+from django.urls import reverse
+from django.utils.formats import number_format
+from django.utils.translation import get_language
+from django.utils.translation import gettext as _
+
+from plov.public.search import SearchQuery, SearchResult, filter_options, parse, search
+
+CACHE_SECONDS = 60
+
+
+def _cache_key(request, view: str) -> str:
+    query_string = request.META.get("QUERY_STRING", "")
+    digest = hashlib.sha256(query_string.encode("utf-8", "replace")).hexdigest()
+    return f"plov:search:v1:{get_language() or settings.LANGUAGE_CODE}:{view}:{digest}"
+
+
+def _cached_search(request, view: str) -> SearchResult:
+    key = _cache_key(request, view)
+    result = cache.get(key)
+    if result is None:
+        result = search(request.GET)
+        cache.set(key, result, CACHE_SECONDS)
+    return result
+
+
+def _options() -> dict:
+    key = f"plov:search:options:v1:{get_language() or settings.LANGUAGE_CODE}"
+    options = cache.get(key)
+    if options is None:
+        options = filter_options()
+        cache.set(key, options, CACHE_SECONDS)
+    return options
+
+
+def _context(
+    result: SearchResult | None, query: SearchQuery, form_action: str = "public:results"
+) -> dict:
+    return {
+        "form_action": reverse(form_action),
+        "result": result,
+        "query": query,
+        "errors": result.errors_by_field if result else {},
+        "options": _options(),
+        "querystring": query.querystring(side=""),
+        "results_url": reverse("public:results"),
+        "map_url": reverse("public:map"),
+    }
 
 
 def home(request):
-    return render(request, "public/base.html")
+    query, _errors, _notices = parse(request.GET)
+    return render(request, "public/home.html", _context(None, query))
 
 
 def results(request):
-    return render(request, "public/base.html")
+    result = _cached_search(request, "results")
+    context = _context(result, result.query)
+    return render(request, "public/results.html", context, status=result.status_code)
 
 
 def map_view(request):
-    return render(request, "public/base.html")
+    if request.GET.get("format") == "geojson":
+        result = _cached_search(request, "geojson")
+        status = result.status_code
+        return JsonResponse(
+            _geojson(result), status=status, json_dumps_params={"ensure_ascii": False}
+        )
+    result = _cached_search(request, "map")
+    context = _context(result, result.query, "public:map")
+    context.update(
+        geojson=_geojson(result),
+        tile_url=getattr(settings, "PLOV_MAP_TILE_URL", ""),
+        tile_attribution=getattr(settings, "PLOV_MAP_TILE_ATTRIBUTION", ""),
+    )
+    return render(request, "public/map.html", context, status=result.status_code)
+
+
+def _geojson(result: SearchResult) -> dict:
+    # One reverse() for all points: ids and slugs are put into a template URL.
+    template = reverse("public:unit", args=[999999999, "slug-placeholder"])
+    features = []
+    for point in result.points:
+        distance = ""
+        if point.distance_km is not None:
+            distance = _("%(km)s km fra %(place)s") % {
+                "km": number_format(point.distance_km, 1),
+                "place": result.origin.label if result.origin else "",
+            }
+        features.append(
+            {
+                "type": "Feature",
+                "geometry": {"type": "Point", "coordinates": [point.longitude, point.latitude]},
+                "properties": {
+                    "id": point.id,
+                    "name": point.name,
+                    "url": template.replace("999999999", str(point.id)).replace(
+                        "slug-placeholder", point.slug
+                    ),
+                    "address": point.address,
+                    "distance_km": round(point.distance_km, 2)
+                    if point.distance_km is not None
+                    else None,
+                    "distance": distance,
+                },
+            }
+        )
+    collection = {"type": "FeatureCollection", "features": features}
+    if result.errors:
+        collection["errors"] = [{"field": e.field, "message": e.message} for e in result.errors]
+    return collection

@@ -66,7 +66,7 @@ def screenshot(page, name: str) -> None:
     page.set_viewport_size(original)
 
 
-@pytest.fixture
+@pytest.fixture(autouse=True)
 def reference_data(transactional_db):
     """Municipalities, professions, properties and the authority table, as migrations load them.
 
@@ -91,6 +91,13 @@ def reference_data(transactional_db):
 
     if not Collection.get_first_root_node():
         Collection.add_root(name="Root")
+    from wagtail.models import Page, Site
+
+    if not Page.get_first_root_node():
+        root = Page.add_root(title="Root", slug="root")
+        Site.objects.get_or_create(
+            is_default_site=True, defaults={"hostname": "localhost", "root_page": root}
+        )
 
 
 @pytest.fixture

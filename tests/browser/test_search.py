@@ -1,0 +1,221 @@
+"""The public search in Chromium, on the demo country (scale 0.05): what a citizen sees."""
+
+from __future__ import annotations
+
+import io
+import re
+
+import pytest
+from django.core.cache import cache
+from django.core.management import call_command
+
+from plov.public.search import search
+from plov.publishing.visibility import visible_units
+from plov.registers.models import DarAddress
+from plov.units.models import Municipality, Unit, UnitContent, UnitKind
+from tests.browser.conftest import assert_accessible, screenshot
+
+KIND_PARAM = {UnitKind.CARE_HOME: "plejehjem", UnitKind.HOME_CARE_SITE: "helhedspleje"}
+UNIT_URL = re.compile(r"/enhed/\d+/[a-z0-9-]+/$")
+
+# The live server reads the database from another thread, so each test commits its demo; the
+# reference data from the migrations (municipalities, professions, …) is restored afterwards.
+pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
+
+
+@pytest.fixture(scope="module", autouse=True)
+def _serialized_rollback_that_works(django_db_setup, django_db_blocker):
+    """Make `serialized_rollback` restore the migrations' data, whatever ran before.
+
+    1. Playwright's sync API leaves the test code in another contextvars context, so Django's
+       `connections["default"]` there is a new connection object without the
+       `_test_serialized_contents` the test database setup stored on the first one: nothing
+       would be restored. Putting the data on the connection class lets every object see it.
+    2. A transactional test without serialized_rollback (e.g. a login test) flushes the
+       database and runs post_migrate, which creates a group and permissions again under new
+       ids; restoring the serialized data on top of them fails on unique names. So the
+       database is flushed once more, without post_migrate, before this module's first test.
+    (This belongs in tests/browser/conftest.py, for every browser test module.)"""
+    import gc
+
+    from django.db import connections
+
+    wrapper_class = type(connections["default"])
+    if "_test_serialized_contents" not in vars(wrapper_class):
+        for obj in gc.get_objects():
+            if (
+                isinstance(obj, wrapper_class)
+                and obj.alias == "default"
+                and "_test_serialized_contents" in vars(obj)
+            ):
+                wrapper_class._test_serialized_contents = obj._test_serialized_contents
+                break
+    with django_db_blocker.unblock():
+        call_command("flush", interactive=False, verbosity=0, inhibit_post_migrate=True)
+
+
+@pytest.fixture
+def site(live_server) -> str:
+    call_command("demo", scale=0.05, stdout=io.StringIO(), stderr=io.StringIO())
+    cache.clear()
+    yield live_server.url
+    cache.clear()
+
+
+def agreement_search_case() -> tuple[Municipality, str, set[str], set[str]]:
+    """A municipality and kind where agreements matter: it sees a unit lying elsewhere (or, at
+    least, sees several units). Returns (municipality, kind, names shown, names not shown)."""
+    best = None
+    for municipality in Municipality.objects.all():
+        for kind in KIND_PARAM:
+            visible = list(visible_units(municipality.code).filter(kind=kind))
+            if not 0 < len(visible) <= 20:
+                continue
+            crossing = sum(1 for u in visible if u.municipality_id != municipality.code)
+            score = (crossing > 0, len(visible))
+            if best is None or score > best[0]:
+                best = (score, municipality, kind, visible)
+    _score, municipality, kind, visible = best
+    inside_without_agreement = (
+        Unit.objects.published()
+        .filter(kind=kind, municipality=municipality)
+        .exclude(pk__in=[u.pk for u in visible])
+    )
+    return (
+        municipality,
+        KIND_PARAM[kind],
+        {u.name for u in visible},
+        set(inside_without_agreement.values_list("name", flat=True)),
+    )
+
+
+def shown_names(page) -> list[str]:
+    return page.locator(".plov-result__name a").all_inner_texts()
+
+
+def test_a_citizen_searches_a_municipality_a_postcode_and_filters(site, page):
+    municipality, kind, expected, hidden = agreement_search_case()
+
+    page.goto(site + "/")
+    assert page.title() == "Find plejehjem og helhedspleje – Plejeoverblikket"
+    assert_accessible(page)
+    screenshot(page, "home")
+
+    # By municipality: exactly the units with an agreement, wherever they lie
+    page.locator(f"label[for=type-{kind}]").click()
+    page.fill("#kommune", municipality.name)
+    page.get_by_role("button", name="Søg", exact=True).click()
+    page.wait_for_url(re.compile(r"/soeg/\?"))
+    heading = ("Plejehjem" if kind == "plejehjem" else "Helhedspleje") + f" i {municipality}"
+    assert page.locator("h1").inner_text() == heading
+    assert page.title() == f"{heading} – Plejeoverblikket"
+    assert set(shown_names(page)) == expected
+    assert not hidden & set(shown_names(page))
+    assert page.get_by_role("status").first.inner_text().startswith("Vi fandt")
+    assert_accessible(page)
+    screenshot(page, "results")
+
+    # By postcode: distances, nearest first
+    address = DarAddress.objects.filter(
+        postcode=Unit.objects.published()
+        .filter(kind=UnitKind.CARE_HOME)
+        .order_by("name")
+        .first()
+        .visiting_address["postcode"]
+    ).first()
+    page.goto(site + "/")
+    page.fill("#adresse", address.postcode)
+    page.select_option("#afstand", "50")
+    page.get_by_role("button", name="Søg", exact=True).click()
+    page.wait_for_url(re.compile(r"/soeg/\?"))
+    distances = page.locator(".plov-result__distance").all_inner_texts()
+    assert distances and all(" km fra " + address.postcode in text for text in distances)
+    numbers = [float(re.match(r"([\d.,]+) km", t).group(1).replace(",", ".")) for t in distances]
+    assert numbers == sorted(numbers) and numbers[-1] <= 50
+    assert page.locator("#sorter").input_value() == "afstand"
+    assert_accessible(page)
+
+    # A filter: housing type, on the whole country
+    housing_type = (
+        UnitContent.objects.filter(unit__in=Unit.objects.published(), unit__kind=UnitKind.CARE_HOME)
+        .exclude(housing_type="")
+        .values_list("housing_type", flat=True)
+        .order_by("housing_type")
+        .first()
+    )
+    with_type = set(
+        Unit.objects.published()
+        .filter(kind=UnitKind.CARE_HOME, content__housing_type=housing_type)
+        .values_list("name", flat=True)
+    )
+    assert 0 < len(with_type) <= 20
+    page.goto(site + "/soeg/")
+    page.locator(".plov-filters summary").click()
+    page.locator(f"label[for=boligtype-{housing_type}]").click()
+    page.locator(".plov-sidebar").get_by_role("button", name="Søg", exact=True).click()
+    page.wait_for_url(re.compile(r"boligtype="))
+    assert set(shown_names(page)) == with_type
+    assert page.locator(".plov-filters").get_attribute("open") is not None
+    assert_accessible(page)
+
+
+def test_the_map_shows_a_marker_for_every_result(site, page, settings):
+    settings.PLOV_MAP_TILE_URL = ""  # no tile server in tests: markers on a plain background
+    municipality, kind, expected, _hidden = agreement_search_case()
+    result = search({"kommune": str(municipality.code), "type": kind})
+    page.goto(site + f"/kort/?kommune={municipality.code}&type={kind}")
+    markers = page.locator(".leaflet-marker-icon")
+    markers.first.wait_for()
+    assert markers.count() == len(result.points) > 0
+    assert {markers.nth(i).get_attribute("alt") for i in range(markers.count())} <= expected
+    assert set(shown_names(page)) == expected  # the list stays under the map
+    assert page.locator("h1").inner_text().startswith("Kort: ")
+    markers.first.click()
+    popup = page.locator(".leaflet-popup-content a")
+    popup.wait_for()
+    assert UNIT_URL.search(popup.get_attribute("href"))
+    page.wait_for_function(  # faded in: axe measures colours as they are now
+        "getComputedStyle(document.querySelector('.leaflet-popup')).opacity === '1'"
+    )
+    assert_accessible(page)
+    screenshot(page, "map")
+
+    # the whole country, as a first look
+    page.goto(site + "/kort/")
+    page.locator(".leaflet-marker-icon").first.wait_for()
+    assert page.locator(".leaflet-marker-icon").count() == len(search({}).points)
+
+
+def test_a_keyboard_user_searches_and_opens_a_result(site, page):
+    municipality, _kind, _expected, _hidden = agreement_search_case()
+    care_homes = visible_units(municipality.code).filter(kind=UnitKind.CARE_HOME)
+    if not care_homes.exists():
+        municipality = next(
+            m
+            for m in Municipality.objects.all()
+            if visible_units(m.code).filter(kind=UnitKind.CARE_HOME).exists()
+        )
+
+    page.goto(site + "/")
+    focus_by_tab(page, "#kommune", limit=40)
+    page.keyboard.type(municipality.name)
+    page.keyboard.press("Enter")
+    page.wait_for_url(re.compile(r"/soeg/\?.*kommune="))
+    assert page.locator(".plov-result").count() > 0
+
+    first_link = page.locator(".plov-result__name a").first
+    expected_href = first_link.get_attribute("href")
+    focus_by_tab(page, ".plov-result__name a", limit=80)
+    assert page.evaluate("document.activeElement.getAttribute('href')") == expected_href
+    page.keyboard.press("Enter")
+    page.wait_for_url(re.compile(re.escape(expected_href) + "$"))
+    assert UNIT_URL.search(page.url)
+
+
+def focus_by_tab(page, selector: str, *, limit: int) -> None:
+    """Press Tab until the first element matching `selector` has the focus."""
+    for _ in range(limit):
+        page.keyboard.press("Tab")
+        if page.evaluate("(s) => document.activeElement === document.querySelector(s)", selector):
+            return
+    raise AssertionError(f"{selector} not reached with {limit} presses of Tab")
