@@ -693,3 +693,21 @@ def test_the_lock_within_the_timeout_is_enough(world, client, settings):
     lock(units["lindehus"], users["editor_company"], minutes_ago=45)
     client.force_login(users["editor_company"])
     assert post_image(client, units["lindehus"]).status_code == 302
+
+
+def test_an_annulled_documents_direct_link_answers_404_publicly(imported, client, tmp_path, settings):
+    from django.core.files.base import ContentFile
+    from wagtail.documents.models import Document
+
+    from plov.units.models import Unit, UnitDocument
+
+    settings.MEDIA_ROOT = str(tmp_path)
+    pdf = b"%PDF-1.4\n1 0 obj\n<< /Type /Catalog >>\nendobj\ntrailer\n<< /Root 1 0 R >>\n%%EOF\n"
+    document = Document.objects.create(title="Tilsynsrapport", file=ContentFile(pdf, name="rapport.pdf"))
+    unit = Unit.objects.get(sor_id="100000000010")
+    link = UnitDocument.objects.create(unit=unit, name="Tilsynsrapport 2025", document=document,
+                                       document_type="tilsynsrapport")
+    assert client.get(document.url).status_code == 200
+    link.annulled = True
+    link.save()
+    assert client.get(document.url).status_code == 404

@@ -36,3 +36,20 @@ def register_unit_media_urls():
             include((urlpatterns, app_name), namespace="unitmedia"),
         ),
     ]
+
+
+@hooks.register("before_serve_document")
+def hide_annulled_documents(document, request):
+    """An annulled document is hidden publicly: its direct link answers 404 too, except to
+    back-office users who may edit the unit it belongs to."""
+    from django.http import Http404
+
+    from plov.accounts.scope import can_edit_unit
+    from plov.units.models import UnitDocument
+
+    annulled = UnitDocument.objects.filter(document=document, annulled=True).select_related(
+        "unit__owner"
+    )
+    for unit_document in annulled:
+        if not (request.user.is_authenticated and can_edit_unit(request.user, unit_document.unit)):
+            raise Http404("Dokumentet er annulleret")
