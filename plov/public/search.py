@@ -38,7 +38,6 @@ from dataclasses import dataclass, field
 from urllib.parse import urlencode
 
 from django.db.models import Avg, Count, Exists, Max, OuterRef, Prefetch, Q, QuerySet, Subquery
-from django.utils.text import slugify
 from django.utils.translation import gettext as _
 from rapidfuzz import fuzz, process
 
@@ -344,7 +343,9 @@ def format_address(address: dict | None) -> str:
 
 
 def unit_slug(name: str) -> str:
-    return slugify(name) or "enhed"
+    from plov.public.unitpage import unit_slug as canonical_slug
+
+    return canonical_slug(name)
 
 
 def haversine_km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:

@@ -91,7 +91,12 @@ def reference_data(transactional_db):
 
     if not Collection.get_first_root_node():
         Collection.add_root(name="Root")
-    from wagtail.models import Page, Site
+    from wagtail.coreutils import get_supported_content_language_variant
+    from wagtail.models import Locale, Page, Site
+
+    Locale.objects.get_or_create(
+        language_code=get_supported_content_language_variant(settings.LANGUAGE_CODE)
+    )
 
     if not Page.get_first_root_node():
         root = Page.add_root(title="Root", slug="root")
