@@ -1,0 +1,760 @@
+"""Service agreements in the back office (DOMAIN.md §5, §7), under /admin/serviceleverancer/.
+
+- Contract managers (driftsoverenskomstansvarlig) list, create, change and end their own
+  municipality's agreements; the party is theirs and cannot be chosen.
+- The agency (Sundhedsdatastyrelsen) sees every municipality's agreements and may create any,
+  Friplejebolig included.
+- A private home-care provider's editor writes the agreement descriptions (aftalebeskrivelser)
+  of the agreements municipalities hold on its units; contract managers read them.
+
+Every view asks `plov.accounts.scope`; an agreement outside the user's municipality answers 404,
+an action the user's role does not allow 403, and neither writes anything. Every change is
+audited, then `refresh_publication()` runs so public search reflects it at once.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections import OrderedDict
+from dataclasses import dataclass, field
+
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.db import IntegrityError, transaction
+from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.http import Http404, HttpResponseRedirect
+from django.shortcuts import get_object_or_404, render
+from django.urls import reverse, reverse_lazy
+from django.utils.http import urlencode
+from django.views import View
+from wagtail.admin import messages
+from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
+
+from plov.accounts.scope import (
+    Scope,
+    can_create_agreement,
+    can_edit_agreement,
+    can_edit_unit,
+    can_manage_agreements_of,
+    can_view_unit,
+    editable_units,
+    viewable_units,
+)
+from plov.agreements.forms import AgreementForm, DescriptionForm, EndAgreementForm
+from plov.agreements.models import AgreementDescription, AgreementType, ServiceAgreement
+from plov.backoffice.audit import audit
+from plov.publishing.refresh import refresh_publication
+from plov.publishing.visibility import visible_units
+from plov.units.models import Municipality, Organisation, Unit, UnitKind
+
+PER_PAGE = 50
+SEARCH_LIMIT = 25
+ENDING_WITHIN_DAYS = 60
+HOME_CARE_KINDS = (UnitKind.HOME_CARE_PROVIDER, UnitKind.HOME_CARE_SITE)
+
+MISSING_DESCRIPTION = (
+    "Enheden vises ikke for kommunen, før leverandøren har skrevet aftalebeskrivelsen"
+)
+
+IN_FORCE, UPCOMING, EXPIRED = "i_kraft", "kommende", "udloebet"
+STATES = {IN_FORCE: "I kraft", UPCOMING: "Kommende", EXPIRED: "Udløbet"}
+STATE_CLASSES = {IN_FORCE: "w-status--primary", UPCOMING: "", EXPIRED: "w-status--label"}
+
+HOME = {"url": reverse_lazy("wagtailadmin_home"), "label": "Forside"}
+
+
+# --- small helpers -------------------------------------------------------------------------
+
+
+def agreement_state(agreement: ServiceAgreement, today: dt.date) -> str:
+    if agreement.start > today:
+        return UPCOMING
+    if agreement.end is not None and agreement.end < today:
+        return EXPIRED
+    return IN_FORCE
+
+
+def filter_state(agreements: QuerySet, state: str, today: dt.date) -> QuerySet:
+    if state == IN_FORCE:
+        return agreements.in_force(today)
+    if state == UPCOMING:
+        return agreements.filter(start__gt=today)
+    if state == EXPIRED:
+        return agreements.filter(end__lt=today)
+    return agreements
+
+
+def needs_description(agreement: ServiceAgreement) -> bool:
+    """A home-care driftsoverenskomst counts only once the provider has described it."""
+    return agreement.type == AgreementType.OPERATING_AGREEMENT and agreement.unit.is_home_care
+
+
+def address_line(address: dict | None) -> str:
+    if not address:
+        return ""
+    street = " ".join(p for p in (address.get("street"), address.get("house_number")) if p)
+    floor = f"{address['floor']}." if address.get("floor") else ""
+    floor_door = " ".join(p for p in (floor, address.get("door")) if p)
+    town = " ".join(p for p in (address.get("postcode"), address.get("district")) if p)
+    return ", ".join(p for p in (street, floor_door, town) if p)
+
+
+def _word_variants(word: str) -> set[str]:
+    # SQLite compares only ASCII letters case-insensitively: try the spellings people use.
+    return {word, word.lower(), word.capitalize(), word.upper()}
+
+
+def search_units(query: str, units: QuerySet[Unit], limit: int = SEARCH_LIMIT) -> list[Unit]:
+    """Open care homes and home-care sites matching every word of the query in the name, the
+    SOR-ID, the visiting address (street, number, postcode, town) or the owner's name."""
+    words = [w for w in re.split(r"[\s,;]+", query.strip()) if w][:8]
+    if not words:
+        return []
+    found = (
+        units.open()
+        .exclude(kind=UnitKind.HOME_CARE_PROVIDER)
+        .select_related("owner", "municipality")
+    )
+    for word in words:
+        condition = Q(sor_id=word) | Q(visiting_address__postcode=word)
+        if word.isdigit():
+            condition |= Q(sor_id__startswith=word)
+        condition |= Q(visiting_address__house_number__iexact=word)
+        for variant in _word_variants(word):
+            condition |= (
+                Q(name__icontains=variant)
+                | Q(visiting_address__street__icontains=variant)
+                | Q(visiting_address__district__icontains=variant)
+                | Q(owner__name__icontains=variant)
+            )
+        found = found.filter(condition)
+    return list(found.order_by("name", "pk")[: limit + 1])
+
+
+def descriptions_for(agreements) -> dict[tuple[int, int], str]:
+    """(unit, municipality) → the provider's description, for the agreements that need one."""
+    pairs = {(a.unit_id, a.municipality_id) for a in agreements if needs_description(a)}
+    if not pairs:
+        return {}
+    condition = Q()
+    for unit_id, code in pairs:
+        condition |= Q(unit_id=unit_id, municipality_id=code)
+    return {
+        (d.unit_id, d.municipality_id): d.text
+        for d in AgreementDescription.objects.filter(condition).exclude(text="")
+    }
+
+
+def attention(code: int, today: dt.date | None = None) -> dict:
+    """The contract manager's dashboard block: K's agreements ending within 60 days, and K's
+    own units with no agreement with K in force."""
+    today = today or dt.date.today()
+    ending = (
+        ServiceAgreement.objects.filter(
+            municipality_id=code, end__gte=today, end__lte=today + dt.timedelta(ENDING_WITHIN_DAYS)
+        )
+        .select_related("unit")
+        .order_by("end", "unit__name")
+    )
+    in_force = ServiceAgreement.objects.in_force(today).filter(
+        municipality_id=code, unit_id=OuterRef("pk")
+    )
+    without = (
+        Unit.objects.open()
+        .filter(owner__kind=Organisation.Kind.MUNICIPALITY, owner__municipality_id=code)
+        .exclude(kind=UnitKind.HOME_CARE_PROVIDER)
+        .exclude(Exists(in_force))
+        .order_by("name")
+    )
+    return {
+        "ending": list(ending[:50]),
+        "without_agreement": list(without[:50]),
+        "without_agreement_count": without.count(),
+        "ending_within_days": ENDING_WITHIN_DAYS,
+    }
+
+
+def _redirect_to_index(agreement: ServiceAgreement, scope: Scope) -> HttpResponseRedirect:
+    url = reverse("plov_agreements:index")
+    if scope.is_agency:
+        url += "?" + urlencode({"kommune": agreement.municipality_id})
+    return HttpResponseRedirect(url)
+
+
+# --- the agreements --------------------------------------------------------------------------
+
+
+class ScopedView(WagtailAdminTemplateMixin, View):
+    """A back-office page that answers 403 itself when scope refuses: Wagtail's admin would
+    turn a PermissionDenied into a redirect to the dashboard."""
+
+    def allowed(self) -> bool:
+        raise NotImplementedError
+
+    def dispatch(self, request, *args, **kwargs):
+        self.scope = Scope.for_user(request.user)
+        self.today = dt.date.today()
+        try:
+            if not self.allowed():
+                raise PermissionDenied
+            return super().dispatch(request, *args, **kwargs)
+        except PermissionDenied:
+            return render(
+                request,
+                "agreements/forbidden.html",
+                {"header_title": "Ingen adgang", "page_title": "Ingen adgang"},
+                status=403,
+            )
+
+
+class AgreementsMixin(ScopedView):
+    """Only contract managers and the agency reach the agreement views."""
+
+    header_icon = "doc-full"
+
+    def allowed(self) -> bool:
+        return self.scope.is_agency or self.scope.contract_municipality is not None
+
+    @property
+    def own_municipality(self) -> Municipality | None:
+        """The contract manager's municipality (None for the agency, who chooses)."""
+        if self.scope.is_agency:
+            return None
+        return Municipality.objects.get(code=self.scope.contract_municipality)
+
+    def index_breadcrumb(self) -> dict:
+        return {"url": reverse("plov_agreements:index"), "label": "Serviceleverancer"}
+
+
+class AgreementIndexView(AgreementsMixin):
+    template_name = "agreements/index.html"
+    page_title = "Serviceleverancer"
+
+    def get_breadcrumbs_items(self):
+        return [HOME, {"url": "", "label": "Serviceleverancer"}]
+
+    def get(self, request):
+        agreements = ServiceAgreement.objects.select_related(
+            "municipality", "unit", "unit__owner", "unit__municipality"
+        ).order_by("municipality__name", "unit__name", "start", "reference")
+        municipality = self.own_municipality
+        municipalities = []
+        if self.scope.is_agency:
+            municipalities = list(Municipality.objects.order_by("name"))
+            wanted = request.GET.get("kommune", "")
+            if wanted.isdigit():
+                municipality = next((m for m in municipalities if m.code == int(wanted)), None)
+        if municipality is not None:
+            if not can_manage_agreements_of(request.user, municipality):
+                raise PermissionDenied
+            agreements = agreements.filter(municipality=municipality)
+        state = request.GET.get("tilstand", "")
+        agreements = filter_state(agreements, state, self.today)
+        query = request.GET.get("q", "").strip()[:100]
+        if query:
+            agreements = agreements.filter(
+                Q(unit__name__icontains=query)
+                | Q(reference__icontains=query)
+                | Q(unit__sor_id=query)
+            )
+        page = Paginator(agreements, PER_PAGE).get_page(request.GET.get("side"))
+        descriptions = descriptions_for(page.object_list)
+        rows = []
+        for agreement in page.object_list:
+            key = agreement_state(agreement, self.today)
+            needs = needs_description(agreement)
+            description = descriptions.get((agreement.unit_id, agreement.municipality_id), "")
+            rows.append(
+                {
+                    "agreement": agreement,
+                    "state": STATES[key],
+                    "state_class": STATE_CLASSES[key],
+                    "needs_description": needs,
+                    "description": description,
+                    "missing_description": needs and not description and key != EXPIRED,
+                    "can_edit": can_edit_agreement(request.user, agreement),
+                    "address": address_line(agreement.unit.visiting_address),
+                }
+            )
+        params = {k: v for k, v in request.GET.items() if k != "side" and v}
+        context = self.get_context_data(
+            rows=rows,
+            page=page,
+            municipality=municipality,
+            municipalities=municipalities,
+            is_agency=self.scope.is_agency,
+            states=STATES,
+            state=state,
+            query=query,
+            querystring=urlencode(params),
+            attention=(
+                attention(municipality.code, self.today)
+                if municipality is not None and not self.scope.is_agency
+                else None
+            ),
+            missing_description_message=MISSING_DESCRIPTION,
+        )
+        return self.render_to_response(context)
+
+
+@dataclass
+class UnitChoice:
+    unit: Unit
+    address: str = ""
+    select_url: str = ""
+    agreements: list[str] = field(default_factory=list)
+
+
+class AgreementFormView(AgreementsMixin):
+    """Create (no pk) or change (pk) one agreement, with the unit found by search."""
+
+    template_name = "agreements/form.html"
+    agreement: ServiceAgreement | None = None
+
+    def dispatch(self, request, *args, pk: int | None = None, **kwargs):
+        self.pk = pk
+        return super().dispatch(request, *args, **kwargs)
+
+    def setup_agreement(self, request) -> None:
+        if self.pk is None:
+            return
+        agreement = get_object_or_404(
+            ServiceAgreement.objects.select_related("municipality", "unit", "unit__owner"),
+            pk=self.pk,
+        )
+        if not can_manage_agreements_of(request.user, agreement.municipality):
+            raise Http404  # another municipality's agreement: not even its existence
+        if not can_edit_agreement(request.user, agreement):
+            raise PermissionDenied  # e.g. a Friplejebolig: the agency's
+        self.agreement = agreement
+
+    def get_page_title(self):
+        return "Rediger serviceleverance" if self.agreement else "Ny serviceleverance"
+
+    def get_breadcrumbs_items(self):
+        return [HOME, self.index_breadcrumb(), {"url": "", "label": self.get_page_title()}]
+
+    def party(self) -> Municipality | None:
+        if self.agreement is not None:
+            return self.agreement.municipality
+        return self.own_municipality
+
+    def units(self) -> QuerySet[Unit]:
+        return viewable_units(self.request.user).select_related("owner", "municipality")
+
+    def make_form(self, data=None) -> AgreementForm:
+        initial = {}
+        if self.agreement is not None:
+            a = self.agreement
+            initial = {
+                "unit": a.unit_id,
+                "reference": a.reference,
+                "type": a.type,
+                "start": a.start,
+                "end": a.end,
+            }
+        elif self.scope.is_agency and self.request.GET.get("kommune", "").isdigit():
+            initial["municipality"] = int(self.request.GET["kommune"])
+        chosen = self.request.GET.get("enhed", "")
+        if chosen.isdigit():
+            initial["unit"] = int(chosen)
+        return AgreementForm(
+            data,
+            initial=initial,
+            party=self.party(),
+            by_agency=self.scope.is_agency,
+            units=self.units(),
+            instance=self.agreement,
+        )
+
+    def selected_unit(self, form: AgreementForm) -> Unit | None:
+        value = form["unit"].value()
+        if value in (None, ""):
+            return None
+        unit = self.units().filter(pk=value).first() if str(value).isdigit() else None
+        return unit if unit is not None and can_view_unit(self.request.user, unit) else None
+
+    def search_results(self) -> tuple[str, list[UnitChoice], bool]:
+        query = self.request.GET.get("q", "").strip()[:200]
+        if not query:
+            return "", [], False
+        units = search_units(query, self.units())
+        more = len(units) > SEARCH_LIMIT
+        units = units[:SEARCH_LIMIT]
+        agreements: dict[int, list[str]] = {}
+        for a in ServiceAgreement.objects.in_force(self.today).filter(
+            unit__in=[u.pk for u in units]
+        ).select_related("municipality"):
+            agreements.setdefault(a.unit_id, []).append(a.municipality.name)
+        params = {k: v for k, v in self.request.GET.items() if k != "enhed"}
+        choices = [
+            UnitChoice(
+                unit=u,
+                address=address_line(u.visiting_address),
+                select_url="?" + urlencode({**params, "enhed": u.pk}) + "#aftale",
+                agreements=sorted(agreements.get(u.pk, [])),
+            )
+            for u in units
+        ]
+        return query, choices, more
+
+    def render_form(self, form: AgreementForm, status: int = 200):
+        query, results, more = self.search_results()
+        unit = self.selected_unit(form)
+        description = None
+        if self.agreement is not None and needs_description(self.agreement):
+            description = (
+                AgreementDescription.objects.filter(
+                    unit=self.agreement.unit, municipality=self.agreement.municipality
+                )
+                .exclude(text="")
+                .values_list("text", flat=True)
+                .first()
+                or ""
+            )
+        context = self.get_context_data(
+            form=form,
+            agreement=self.agreement,
+            party=self.party(),
+            is_agency=self.scope.is_agency,
+            query=query,
+            results=results,
+            more_results=more,
+            selected_unit=unit,
+            selected_address=address_line(unit.visiting_address) if unit else "",
+            description=description,
+            missing_description_message=MISSING_DESCRIPTION,
+            search_params=[
+                (k, v) for k, v in self.request.GET.items() if k in ("kommune",) and v
+            ],
+        )
+        response = self.render_to_response(context)
+        response.status_code = status
+        return response
+
+    def get(self, request, **kwargs):
+        self.setup_agreement(request)
+        return self.render_form(self.make_form())
+
+    def post(self, request, **kwargs):
+        self.setup_agreement(request)
+        party = self.party()
+        forged = request.POST.get("municipality")
+        if party is not None and forged not in (None, "", str(party.code)):
+            # The party is fixed (a contract manager's own municipality, or the agreement's):
+            # a request naming another is refused, not quietly redirected.
+            raise PermissionDenied
+        form = self.make_form(request.POST)
+        if not form.is_valid():
+            return self.render_form(form)
+        data = form.cleaned_data
+        party = data["party"]
+        if not can_create_agreement(request.user, party, data["unit"], data["type"]):
+            raise PermissionDenied
+        values = {
+            "unit": data["unit"],
+            "reference": data["reference"],
+            "type": data["type"],
+            "start": data["start"],
+            "end": data["end"],
+        }
+        try:
+            agreement, verb = self.save(party, values)
+        except IntegrityError:
+            # Another save took the same aftaleidentifikation a moment ago.
+            if self.agreement is not None:
+                self.agreement.refresh_from_db()
+            form.add_error(
+                "reference",
+                f"{party} har allerede en serviceleverance med aftaleidentifikationen "
+                f"{values['reference']}",
+            )
+            return self.render_form(form)
+        text = f"Serviceleverancen {agreement.reference} med {agreement.unit} er {verb}."
+        if needs_description(agreement) and not (
+            AgreementDescription.objects.filter(unit=agreement.unit, municipality=party)
+            .exclude(text="")
+            .exists()
+        ):
+            messages.warning(request, f"{text} {MISSING_DESCRIPTION}.")
+        else:
+            messages.success(request, text)
+        return _redirect_to_index(agreement, self.scope)
+
+    def save(self, party: Municipality, values: dict) -> tuple[ServiceAgreement, str]:
+        request = self.request
+        with transaction.atomic():
+            if self.agreement is None:
+                agreement = ServiceAgreement.objects.create(
+                    municipality=party, created_by=request.user, **values
+                )
+                action, verb = "plov.agreement_created", "oprettet"
+                changes = {k: _plain(v) for k, v in values.items()}
+            else:
+                agreement = self.agreement
+                before = {k: getattr(agreement, k) for k in values}
+                for key, value in values.items():
+                    setattr(agreement, key, value)
+                agreement.save()
+                action, verb = "plov.agreement_changed", "gemt"
+                changes = {
+                    k: [_plain(before[k]), _plain(v)]
+                    for k, v in values.items()
+                    if before[k] != v
+                }
+            audit(
+                agreement,
+                action,
+                user=request.user,
+                data={"kommune": party.code, "sor_id": agreement.unit.sor_id, "changes": changes},
+            )
+            refresh_publication()
+        return agreement, verb
+
+
+def _plain(value) -> str:
+    if isinstance(value, Unit):
+        return value.sor_id or str(value.pk)
+    return "" if value is None else str(value)
+
+
+class AgreementEndView(AgreementsMixin):
+    """"Afslut": set the agreement's end date (today unless another day is chosen)."""
+
+    template_name = "agreements/end.html"
+    page_title = "Afslut serviceleverance"
+
+    def get_breadcrumbs_items(self):
+        return [HOME, self.index_breadcrumb(), {"url": "", "label": self.page_title}]
+
+    def setup_agreement(self, request, pk: int) -> ServiceAgreement:
+        agreement = get_object_or_404(
+            ServiceAgreement.objects.select_related("municipality", "unit", "unit__owner"), pk=pk
+        )
+        if not can_manage_agreements_of(request.user, agreement.municipality):
+            raise Http404
+        if not can_edit_agreement(request.user, agreement):
+            raise PermissionDenied
+        return agreement
+
+    def render_form(self, agreement, form):
+        return self.render_to_response(
+            self.get_context_data(
+                agreement=agreement,
+                form=form,
+                state=STATES[agreement_state(agreement, self.today)],
+                address=address_line(agreement.unit.visiting_address),
+            )
+        )
+
+    def get(self, request, pk: int):
+        agreement = self.setup_agreement(request, pk)
+        end = self.today if agreement.end is None or agreement.end > self.today else agreement.end
+        form = EndAgreementForm(
+            initial={"end": max(end, agreement.start)},
+            agreement=agreement,
+            by_agency=self.scope.is_agency,
+        )
+        return self.render_form(agreement, form)
+
+    def post(self, request, pk: int):
+        agreement = self.setup_agreement(request, pk)
+        form = EndAgreementForm(request.POST, agreement=agreement, by_agency=self.scope.is_agency)
+        if not form.is_valid():
+            return self.render_form(agreement, form)
+        before = agreement.end
+        with transaction.atomic():
+            agreement.end = form.cleaned_data["end"]
+            agreement.save(update_fields=["end", "updated_at"])
+            audit(
+                agreement,
+                "plov.agreement_ended",
+                user=request.user,
+                data={
+                    "kommune": agreement.municipality_id,
+                    "sor_id": agreement.unit.sor_id,
+                    "changes": {"end": [_plain(before), _plain(agreement.end)]},
+                },
+            )
+            refresh_publication()
+        messages.success(
+            request,
+            f"Serviceleverancen {agreement.reference} med {agreement.unit} slutter "
+            f"{agreement.end:%d-%m-%Y}.",
+        )
+        return _redirect_to_index(agreement, self.scope)
+
+
+# --- the providers' agreement descriptions ---------------------------------------------------
+
+
+class DescriptionsMixin(ScopedView):
+    """Editors (of their own units) and the agency reach the description views."""
+
+    header_icon = "edit"
+
+    def allowed(self) -> bool:
+        return self.scope.is_agency or self.scope.is_editor
+
+    def described_agreements(self) -> QuerySet[ServiceAgreement]:
+        """The home-care driftsoverenskomster municipalities hold on the user's units."""
+        return ServiceAgreement.objects.filter(
+            unit__in=editable_units(self.request.user),
+            type=AgreementType.OPERATING_AGREEMENT,
+            unit__kind__in=HOME_CARE_KINDS,
+        ).select_related("municipality", "unit", "unit__owner")
+
+
+@dataclass
+class DescriptionRow:
+    unit: Unit
+    municipality: Municipality
+    entries: list[tuple[ServiceAgreement, str]] = field(default_factory=list)
+    text: str = ""
+    visible: bool = False
+    url: str = ""
+
+
+class DescriptionIndexView(DescriptionsMixin):
+    template_name = "agreements/descriptions.html"
+    page_title = "Aftalebeskrivelser"
+
+    def get_breadcrumbs_items(self):
+        return [HOME, {"url": "", "label": self.page_title}]
+
+    def get(self, request):
+        agreements = self.described_agreements().order_by(
+            "unit__name", "municipality__name", "start"
+        )
+        municipality = None
+        municipalities = []
+        if self.scope.is_agency:
+            municipalities = list(Municipality.objects.order_by("name"))
+            wanted = request.GET.get("kommune", "")
+            if wanted.isdigit():
+                municipality = next((m for m in municipalities if m.code == int(wanted)), None)
+                if municipality is not None:
+                    agreements = agreements.filter(municipality=municipality)
+        pairs: OrderedDict[tuple[int, int], DescriptionRow] = OrderedDict()
+        for agreement in agreements:
+            key = (agreement.unit_id, agreement.municipality_id)
+            row = pairs.get(key)
+            if row is None:
+                row = pairs[key] = DescriptionRow(
+                    unit=agreement.unit,
+                    municipality=agreement.municipality,
+                    url=reverse(
+                        "plov_agreements:description",
+                        args=[agreement.unit_id, agreement.municipality_id],
+                    ),
+                )
+            row.entries.append((agreement, STATES[agreement_state(agreement, self.today)]))
+        page = Paginator(list(pairs.values()), PER_PAGE).get_page(request.GET.get("side"))
+        rows = list(page.object_list)
+        texts = descriptions_for([a for row in rows for a, _state in row.entries])
+        for row in rows:
+            row.text = texts.get((row.unit.pk, row.municipality.pk), "")
+        visible_pairs = set()
+        for code in {row.municipality.pk for row in rows}:
+            ids = visible_units(code, self.today).filter(
+                pk__in=[r.unit.pk for r in rows if r.municipality.pk == code]
+            )
+            visible_pairs |= {(pk, code) for pk in ids.values_list("pk", flat=True)}
+        for row in rows:
+            row.visible = (row.unit.pk, row.municipality.pk) in visible_pairs
+        params = {k: v for k, v in request.GET.items() if k != "side" and v}
+        return self.render_to_response(
+            self.get_context_data(
+                rows=rows,
+                page=page,
+                is_agency=self.scope.is_agency,
+                municipality=municipality,
+                municipalities=municipalities,
+                querystring=urlencode(params),
+            )
+        )
+
+
+class DescriptionEditView(DescriptionsMixin):
+    template_name = "agreements/description_form.html"
+    page_title = "Aftalebeskrivelse"
+
+    def get_breadcrumbs_items(self):
+        return [
+            HOME,
+            {"url": reverse("plov_agreements:descriptions"), "label": "Aftalebeskrivelser"},
+            {"url": "", "label": f"{self.unit} – {self.municipality}"},
+        ]
+
+    def get_page_subtitle(self):
+        return f"{self.unit} – {self.municipality}"
+
+    def setup_description(self, request, unit_pk: int, code: int) -> None:
+        # Another organisation's unit is not found; neither is a pair without an agreement.
+        self.unit = get_object_or_404(editable_units(request.user), pk=unit_pk)
+        if not can_edit_unit(request.user, self.unit):
+            raise Http404
+        self.agreements = list(
+            self.described_agreements()
+            .filter(unit=self.unit, municipality_id=code)
+            .order_by("start")
+        )
+        if not self.agreements:
+            raise Http404
+        self.municipality = self.agreements[0].municipality
+        self.instance = AgreementDescription.objects.filter(
+            unit=self.unit, municipality=self.municipality
+        ).first() or AgreementDescription(unit=self.unit, municipality=self.municipality)
+
+    def render_form(self, form):
+        return self.render_to_response(
+            self.get_context_data(
+                form=form,
+                unit=self.unit,
+                municipality=self.municipality,
+                address=address_line(self.unit.visiting_address),
+                agreements=[
+                    (a, STATES[agreement_state(a, self.today)]) for a in self.agreements
+                ],
+                visible=visible_units(self.municipality.code, self.today)
+                .filter(pk=self.unit.pk)
+                .exists(),
+            )
+        )
+
+    def get(self, request, unit_pk: int, code: int):
+        self.setup_description(request, unit_pk, code)
+        return self.render_form(DescriptionForm(instance=self.instance))
+
+    def post(self, request, unit_pk: int, code: int):
+        self.setup_description(request, unit_pk, code)
+        form = DescriptionForm(request.POST, instance=self.instance)
+        if not form.is_valid():
+            return self.render_form(form)
+        with transaction.atomic():
+            description = form.save()
+            audit(
+                description,
+                "plov.description_saved",
+                user=request.user,
+                data={"kommune": self.municipality.code, "sor_id": self.unit.sor_id},
+            )
+            refresh_publication()
+        if visible_units(self.municipality.code).filter(pk=self.unit.pk).exists():
+            messages.success(
+                request,
+                f"Aftalebeskrivelsen er gemt. {self.unit} vises for borgere, der søger i "
+                f"{self.municipality}.",
+            )
+        else:
+            self.unit.refresh_from_db(fields=["warnings"])
+            missing = [
+                w["message"] for w in self.unit.warnings if w.get("level") == "error"
+            ]
+            messages.warning(
+                request,
+                "Aftalebeskrivelsen er gemt, men enheden vises endnu ikke"
+                + (": " + "; ".join(missing) if missing else "."),
+            )
+        return HttpResponseRedirect(reverse("plov_agreements:descriptions"))

@@ -1,0 +1,103 @@
+"""A contract manager's journey in Chromium, on the demo country (scale 0.05): log in with the
+demo button as kontrakt-aarhus, find a private care home elsewhere by name, register a
+driftsoverenskomst, and see the home in Aarhus' public search at once."""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+import re
+
+import pytest
+from django.core.cache import cache
+from django.core.management import call_command
+from django.core.management.sql import emit_post_migrate_signal
+
+from plov.agreements.models import ServiceAgreement
+from plov.publishing.visibility import visible_units
+from plov.units.models import Organisation, Unit, UnitKind
+from tests.browser.conftest import assert_accessible, screenshot
+
+AARHUS = 751
+
+# The live server reads the database from another thread, so the demo is committed.
+pytestmark = pytest.mark.django_db(transaction=True)
+
+
+@pytest.fixture
+def site(live_server, settings) -> str:
+    """The demo country (scale 0.05) served by live_server, with the demo login buttons.
+
+    Reference data comes from `reference_data` (tests/browser/conftest.py). A transactional
+    test before this one may have emptied the tables without post_migrate (serialized_rollback
+    does): make what post_migrate makes (content types, permissions) first; it is idempotent."""
+    emit_post_migrate_signal(verbosity=0, interactive=False, db="default")
+    settings.PLOV_DEMO = True
+    call_command("demo", scale=0.05, stdout=io.StringIO(), stderr=io.StringIO())
+    cache.clear()
+    yield live_server.url
+    cache.clear()
+
+
+def counterpart() -> Unit:
+    """A published private care home outside Aarhus that Aarhus' citizens do not see yet, with
+    a name no other unit shares."""
+    shown = visible_units(AARHUS).values("pk")
+    candidates = (
+        Unit.objects.published()
+        .filter(kind=UnitKind.CARE_HOME, owner__kind=Organisation.Kind.COMPANY)
+        .exclude(municipality_id=AARHUS)
+        .exclude(pk__in=shown)
+        .order_by("name")
+    )
+    for unit in candidates:
+        if Unit.objects.filter(name=unit.name).count() == 1:
+            return unit
+    pytest.fail("the demo has no private care home for Aarhus to agree with")
+
+
+def test_a_contract_manager_registers_an_agreement_and_the_unit_is_found_in_the_search(
+    site, page
+):
+    unit = counterpart()
+    start = dt.date.today() - dt.timedelta(days=1)
+
+    page.goto(site + "/admin/serviceleverancer/")
+    assert "/konto/login/" in page.url
+    page.get_by_role("button", name=re.compile(r"Driftsoverenskomstansvarlig, Aarhus")).click()
+    page.wait_for_url(re.compile(r"/admin/serviceleverancer/$"))
+    assert "Aftalepart: Aarhus Kommune" in page.locator("main").inner_text()
+    # The menu offers what a contract manager does, not what an editor does.
+    assert page.get_by_role("link", name="Serviceleverancer").count() >= 1
+    assert page.get_by_role("link", name="Aftalebeskrivelser").count() == 0
+
+    page.get_by_role("link", name="Ny serviceleverance").click()
+    page.wait_for_url(re.compile(r"/admin/serviceleverancer/ny/"))
+    page.fill("#unit-search", unit.name)
+    page.get_by_role("button", name="Søg", exact=True).click()
+    row = page.locator(f'#unit-results tr[data-sor-id="{unit.sor_id}"]')
+    row.get_by_role("link", name=re.compile(r"^Vælg ")).click()
+    assert unit.name in page.locator("#selected-unit").inner_text()
+    assert page.locator("#id_type option[value=friplejebolig]").count() == 0
+
+    page.fill("#id_reference", "AAR-DEMO-1")
+    page.select_option("#id_type", "driftsoverenskomst")
+    page.fill("#id_start", start.isoformat())
+    page.get_by_role("button", name="Opret serviceleverance").click()
+    page.wait_for_url(re.compile(r"/admin/serviceleverancer/(#\w*)?$"))
+    assert "AAR-DEMO-1" in page.locator("#agreements").inner_text()
+    assert page.get_by_text(f"Serviceleverancen AAR-DEMO-1 med {unit.name} er oprettet").count()
+    screenshot(page, "agreements")
+    assert_accessible(page)
+
+    agreement = ServiceAgreement.objects.get(municipality_id=AARHUS, reference="AAR-DEMO-1")
+    assert agreement.unit_id == unit.pk and agreement.start == start
+    assert visible_units(AARHUS).filter(pk=unit.pk).exists()
+
+    # The public search for Aarhus shows it at once (a colleague's page: if it is not there
+    # yet, the visibility above is the check).
+    response = page.goto(site + "/soeg/?" + f"kommune={AARHUS}&navn={unit.name}")
+    if response is not None and response.status == 404:
+        return
+    names = page.locator(".plov-result__name a").all_inner_texts()
+    assert unit.name in names
