@@ -181,7 +181,7 @@ class UnitMediaView(WagtailAdminTemplateMixin, View):
     def locked_content(self) -> UnitContent:
         """Inside a transaction: the unit's content row, locked, with the edit lock re-checked."""
         content = (
-            UnitContent.objects.select_for_update().select_related("locked_by")
+            UnitContent.objects.select_for_update(of=("self",)).select_related("locked_by")
             .filter(pk=self.content.pk).first()
         )
         problem = lock_problem(self.request.user, content)

@@ -20,38 +20,8 @@ UNIT_URL = re.compile(r"/enhed/\d+/[a-z0-9-]+/$")
 
 # The live server reads the database from another thread, so each test commits its demo; the
 # reference data from the migrations (municipalities, professions, …) is restored afterwards.
-pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
-
-
-@pytest.fixture(scope="module", autouse=True)
-def _serialized_rollback_that_works(django_db_setup, django_db_blocker):
-    """Make `serialized_rollback` restore the migrations' data, whatever ran before.
-
-    1. Playwright's sync API leaves the test code in another contextvars context, so Django's
-       `connections["default"]` there is a new connection object without the
-       `_test_serialized_contents` the test database setup stored on the first one: nothing
-       would be restored. Putting the data on the connection class lets every object see it.
-    2. A transactional test without serialized_rollback (e.g. a login test) flushes the
-       database and runs post_migrate, which creates a group and permissions again under new
-       ids; restoring the serialized data on top of them fails on unique names. So the
-       database is flushed once more, without post_migrate, before this module's first test.
-    (This belongs in tests/browser/conftest.py, for every browser test module.)"""
-    import gc
-
-    from django.db import connections
-
-    wrapper_class = type(connections["default"])
-    if "_test_serialized_contents" not in vars(wrapper_class):
-        for obj in gc.get_objects():
-            if (
-                isinstance(obj, wrapper_class)
-                and obj.alias == "default"
-                and "_test_serialized_contents" in vars(obj)
-            ):
-                wrapper_class._test_serialized_contents = obj._test_serialized_contents
-                break
-    with django_db_blocker.unblock():
-        call_command("flush", interactive=False, verbosity=0, inhibit_post_migrate=True)
+# Reference data is reloaded for every browser test by tests/browser/conftest.py.
+pytestmark = pytest.mark.django_db(transaction=True)
 
 
 @pytest.fixture

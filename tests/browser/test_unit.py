@@ -25,40 +25,8 @@ from plov.units.models import HousingDescription, Unit, UnitDocument, UnitKind
 from tests.browser.conftest import SCREENSHOTS, assert_accessible, screenshot
 
 TODAY = dt.date.today()
-# The demo needs the municipalities a data migration loads: a transactional test restores them
-# (and leaves them for the next test) only with serialized_rollback.
-pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
-
-
-@pytest.fixture(scope="module", autouse=True)
-def _serialized_rollback_that_works(django_db_setup, django_db_blocker):
-    """Make serialized_rollback restore the migrated data for this module's test.
-
-    1. Playwright's sync API runs the test in another contextvars context, where Django's
-       `connections["default"]` is a new object without the `_test_serialized_contents` the
-       test database setup stored: put them on the connection class (as test_search does).
-    2. The restore expects an empty database. A transactional test before this module that
-       ends without serialized_rollback leaves groups and content types that post_migrate
-       created again under other ids, and the restore fails on their unique names: empty it.
-    (Both belong in tests/browser/conftest.py.)"""
-    import gc
-
-    from django.core.management import call_command as run
-    from django.db import connections
-
-    wrapper_class = type(connections["default"])
-    if "_test_serialized_contents" not in vars(wrapper_class):
-        for obj in gc.get_objects():
-            if (
-                isinstance(obj, wrapper_class)
-                and obj.alias == "default"
-                and "_test_serialized_contents" in vars(obj)
-            ):
-                wrapper_class._test_serialized_contents = obj._test_serialized_contents
-                break
-    if "_test_serialized_contents" in vars(wrapper_class):
-        with django_db_blocker.unblock():
-            run("flush", verbosity=0, interactive=False, inhibit_post_migrate=True)
+# Reference data is reloaded for every browser test by tests/browser/conftest.py.
+pytestmark = pytest.mark.django_db(transaction=True)
 
 
 def _reference_data(settings) -> None:
