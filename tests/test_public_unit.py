@@ -402,7 +402,10 @@ def test_the_cache_is_per_language(client, shown):
     da = client.get(f"/enhed/{pk}/plejecenter-solgaarden/").content.decode()
     en = client.get(f"/en/enhed/{pk}/plejecenter-solgaarden/").content.decode()
     assert '<html lang="da">' in da and '<html lang="en">' in en
-    assert 'href="/en/enhed/' not in da
+    # each language's cached page points to itself as canonical, and to the other as a switch
+    assert re.search(rf'rel="canonical" href="[^"]*(?<!/en)/enhed/{pk}/', da)
+    assert re.search(rf'rel="canonical" href="[^"]*/en/enhed/{pk}/', en)
+    assert f'href="/en/enhed/{pk}/plejecenter-solgaarden/" lang="en"' in da
 
 
 def test_an_image_gives_the_page_a_picture_and_a_link_preview(client, shown):

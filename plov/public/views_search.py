@@ -24,6 +24,7 @@ from django.urls import reverse
 from django.utils.formats import number_format
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
+from django.views.decorators.cache import cache_page
 
 from plov.public.search import SearchQuery, SearchResult, filter_options, parse, search
 
@@ -69,17 +70,24 @@ def _context(
     }
 
 
+# Whole pages are cached too: they carry no CSRF token, session or user-specific content.
+PAGE_CACHE_SECONDS = 60
+
+
+@cache_page(PAGE_CACHE_SECONDS)
 def home(request):
     query, _errors, _notices = parse(request.GET)
     return render(request, "public/home.html", _context(None, query))
 
 
+@cache_page(PAGE_CACHE_SECONDS)
 def results(request):
     result = _cached_search(request, "results")
     context = _context(result, result.query)
     return render(request, "public/results.html", context, status=result.status_code)
 
 
+@cache_page(PAGE_CACHE_SECONDS)
 def map_view(request):
     if request.GET.get("format") == "geojson":
         result = _cached_search(request, "geojson")
