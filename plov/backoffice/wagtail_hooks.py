@@ -1,5 +1,8 @@
+from django.urls import include, path, reverse
 from wagtail import hooks
+from wagtail.admin.menu import MenuItem
 
+from plov.accounts.scope import Scope
 from plov.backoffice.audit import ACTIONS
 
 
@@ -7,3 +10,44 @@ from plov.backoffice.audit import ACTIONS
 def register_plov_actions(actions) -> None:
     for action, label in ACTIONS.items():
         actions.register_action(action, label, label)
+
+
+@hooks.register("register_admin_urls")
+def register_backoffice_urls():
+    return [path("enheder/", include("plov.backoffice.urls", namespace="backoffice"))]
+
+
+class EditorMenuItem(MenuItem):
+    """Shown to editors and the agency."""
+
+    def is_shown(self, request) -> bool:
+        scope = Scope.for_user(request.user)
+        return scope.is_agency or scope.is_editor
+
+
+class AgencyMenuItem(MenuItem):
+    def is_shown(self, request) -> bool:
+        return Scope.for_user(request.user).is_agency
+
+
+@hooks.register("register_admin_menu_item")
+def units_menu_item():
+    return EditorMenuItem(
+        "Mine enheder", reverse("backoffice:dashboard"), name="mine-enheder",
+        icon_name="doc-full-inverse", order=100,
+    )
+
+
+@hooks.register("register_admin_menu_item")
+def locks_menu_item():
+    return AgencyMenuItem(
+        "Låse", reverse("backoffice:locks"), name="laase", icon_name="lock", order=900
+    )
+
+
+@hooks.register("register_admin_menu_item")
+def audit_menu_item():
+    return AgencyMenuItem(
+        "Revisionslog", reverse("backoffice:audit_log"), name="revisionslog",
+        icon_name="history", order=910,
+    )

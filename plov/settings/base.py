@@ -176,6 +176,9 @@ LOGGING = {
 
 # --- Domain settings -------------------------------------------------------
 
+# Minutes without a save after which an edit lock may be taken by someone else.
+PLOV_LOCK_TIMEOUT_MINUTES = env_int("PLOV_LOCK_TIMEOUT_MINUTES", 30)
+
 # Where the reference data live. The shared copy wins when present.
 PLOV_MUNICIPALITIES_CSV = Path(
     env_str("PLOV_MUNICIPALITIES_CSV", str(PROJECT_DIR / "units" / "data" / "municipalities.csv"))

@@ -1,0 +1,209 @@
+"""The unit editor's form: `UnitContentForm` with the admin's widgets, Danish labels and help
+texts from the editor guide, the relations (faggrupper, egenskaber), and rich text cleaned twice
+(Wagtail's whitelister in the base form, then nh3) so that nothing pasted from Word, no script
+and no attribute but a link's address reaches the database.
+
+Register fields (name, addresses, SOR-ID, …) are not in the form, so no POST can change them.
+"""
+
+from __future__ import annotations
+
+import json
+from collections import OrderedDict
+
+import nh3
+from django import forms
+from wagtail.admin.rich_text import DraftailRichTextArea
+from wagtail.admin.widgets import AdminDateInput
+
+from plov.units.forms import EDITORIAL_FIELDS, RICH_TEXT_FIELDS, UnitContentForm
+from plov.units.models import Profession, Property
+
+RICH_TEXT_FEATURES = ["bold", "italic", "ol", "ul", "link"]
+ALLOWED_TAGS = {"p", "br", "b", "strong", "i", "em", "ul", "ol", "li", "a"}
+ALLOWED_ATTRIBUTES = {"a": {"href"}}
+ALLOWED_URL_SCHEMES = {"http", "https", "mailto", "tel"}
+
+RELATION_FIELDS = ["professions", "properties"]
+FORM_FIELDS = [*EDITORIAL_FIELDS, *RELATION_FIELDS]
+
+PASTE_HELP = "Tekst, der sættes ind fra fx Word, renses automatisk for formatering."
+STAFF_RULE = "Udfyldes feltet, vises dit tal; ellers vises CVR's."
+
+LABELS = {
+    "p_number": "P-nummer",
+    "cvr_valid_from": "CVR gældende fra",
+    "sick_leave_days": "Sygefravær",
+    "leader_changes": "Lederomsætning",
+    "employees": "Antal ansatte",
+    "full_time_employees": "Antal fuldtidsansatte",
+    "housing_description": "Beskrivelse",
+    "homes": "Antal boliger",
+    "homes_for_couples": "Boliger for par",
+    "housing_type": "Boligtype",
+    "temporary_homes": "Antal midlertidige boliger",
+    "temporary_homes_for_couples": "Antal midlertidige boliger for par",
+    "leader_first_name": "Leders fornavn",
+    "leader_last_name": "Leders efternavn",
+    "values": "Værdigrundlag",
+    "vision": "Overordnet vision",
+    "approaches": "Faglige tilgange og metoder",
+    "resident_relations": "Beboerrelation",
+    "relatives": "Pårørende",
+    "activities": "Aktiviteter",
+    "food": "Tilgang til mad",
+    "food_link": "Link til tilgang til mad",
+    "surroundings": "Omgivelser",
+    "civil_society": "Civilsamfund",
+    "fixed_teams": "Faste teams",
+    "professions": "Faggrupper",
+    "properties": "Egenskaber",
+}
+
+HELP_TEXTS = {
+    "p_number": (
+        "Enhedens P-nummer (10 cifre). Det kontrolleres mod CVR, når du gemmer: branchekoden skal "
+        "være 871010 Drift af plejehjem, 881010 Drift af hjemmepleje eller 869019 Hjemmesygepleje."
+    ),
+    "cvr_valid_from": "Datoen for, hvornår enheden er CVR-registreret fra.",
+    "sick_leave_days": (
+        "Antal dagsværk pr. fuldtidsårsværk for hele seneste kalenderår. Et dagsværk er 7,4 timer. "
+        "Kun fravær på grund af egen sygdom og arbejdsskade; ikke sygefravær efter §56, i fleks- "
+        "og skånejob, barns sygdom eller barsels- og adoptionsorlov. Alle medarbejdere med pleje- "
+        "og omsorgsopgaver, inkl. praktikanter og elever. Opdateres én gang årligt."
+    ),
+    "leader_changes": (
+        "Antal skift af den øverste leder de seneste fem år (0, hvis det er den samme leder). "
+        "Konstitueringer tæller med. Opdateres årligt og når der ansættes en ny leder."
+    ),
+    "employees": STAFF_RULE,
+    "full_time_employees": STAFF_RULE,
+    "housing_description": (
+        "Beskriv fx om det er et plejehjem, midlertidige pladser eller andet. " + PASTE_HELP
+    ),
+    "homes": "Det samlede antal boliger ved enheden.",
+    "homes_for_couples": "Antal boliger, der er forbeholdt eller passende for par.",
+    "housing_type": "Den type bolig, der er tale om.",
+    "temporary_homes": "Antal midlertidige boliger ved enheden.",
+    "temporary_homes_for_couples": "Antal midlertidige boliger, der er beregnet til par.",
+    "leader_first_name": "Fornavn på enhedens leder.",
+    "leader_last_name": "Efternavn på enhedens leder.",
+    "values": "Beskriv jeres værdigrundlag. " + PASTE_HELP,
+    "vision": "En tekst om visionen for jeres enhed. " + PASTE_HELP,
+    "approaches": (
+        "De faglige tilgange og metoder, der ligger til grund for plejen og omsorgen. " + PASTE_HELP
+    ),
+    "resident_relations": "Hvordan I går til relationen til beboerne. " + PASTE_HELP,
+    "relatives": (
+        "Hvordan pårørende inddrages i plejeenheden og i samarbejdet om beboeren, fx hvordan og "
+        "hvor ofte der er kontakt, eller hvordan pårørende inddrages i beslutninger. " + PASTE_HELP
+    ),
+    "activities": "Informationer om aktiviteter i plejeenheden. " + PASTE_HELP,
+    "food": (
+        "Enhedens tilgang til mad, herunder fx hvor maden laves eller leveres fra. " + PASTE_HELP
+    ),
+    "food_link": "Et link, hvor man kan læse mere om enhedens tilgang til mad.",
+    "surroundings": "De omgivelser, der ligger nær enheden. " + PASTE_HELP,
+    "civil_society": (
+        "Hvordan enheden samarbejder med og åbner sig mod det lokale civilsamfund, fx foreninger, "
+        "kirker, skoler eller andre lokale aktører. " + PASTE_HELP
+    ),
+    "fixed_teams": "Sæt flueben, hvis enheden arbejder med faste teams.",
+    "professions": "Vælg de faggrupper, der er ansat på enheden.",
+    "properties": "Vælg de egenskaber, enheden har til rådighed.",
+}
+
+
+def sanitise_html(value: str) -> str:
+    """Rich text as plov stores it: paragraphs, lists, emphasis and plain links only."""
+    cleaned = nh3.clean(
+        value or "",
+        tags=ALLOWED_TAGS,
+        attributes=ALLOWED_ATTRIBUTES,
+        url_schemes=ALLOWED_URL_SCHEMES,
+        link_rel=None,
+        strip_comments=True,
+    )
+    return cleaned.strip()
+
+
+class RichTextWidget(DraftailRichTextArea):
+    """Wagtail's Draftail editor; a value that is not the editor's JSON (an old browser, a
+    script, a test) is taken as HTML, which the form then cleans like any other."""
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("features", RICH_TEXT_FEATURES)
+        super().__init__(*args, **kwargs)
+        self.options["placeholder"] = "Skriv teksten her"
+
+    def value_from_datadict(self, data, files, name):
+        raw = data.get(name)
+        if raw is None:
+            return None
+        try:
+            parsed = json.loads(raw)
+        except (TypeError, ValueError):
+            return raw
+        if not isinstance(parsed, dict):
+            return "" if parsed in (None, "") else raw
+        try:
+            return self.converter.to_database_format(raw)
+        except Exception:  # a malformed contentstate is refused as text, never a crash
+            return ""
+
+
+class UnitEditorForm(UnitContentForm):
+    professions = forms.ModelMultipleChoiceField(
+        queryset=Profession.objects.order_by("name"),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+    properties = forms.ModelMultipleChoiceField(
+        queryset=Property.objects.order_by("group", "name"),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+    # The version the editor started from: a save over a newer version is refused.
+    base_revision = forms.CharField(required=False, widget=forms.HiddenInput)
+
+    class Meta(UnitContentForm.Meta):
+        fields = FORM_FIELDS
+        widgets = {
+            **{name: RichTextWidget() for name in RICH_TEXT_FIELDS},
+            "cvr_valid_from": AdminDateInput(),
+        }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for name, field in self.fields.items():
+            if name in LABELS:
+                field.label = LABELS[name]
+            if name in HELP_TEXTS:
+                field.help_text = HELP_TEXTS[name]
+        self.fields["housing_type"].choices = [
+            ("", "Vælg boligtype"),
+            *[c for c in self.fields["housing_type"].choices if c[0]],
+        ]
+        # Egenskaber are offered in their groups; validation still uses the queryset.
+        groups: OrderedDict[str, list] = OrderedDict()
+        for prop in Property.objects.order_by("group", "name"):
+            groups.setdefault(prop.group, []).append((prop.pk, prop.name))
+        self.fields["properties"].widget.choices = list(groups.items())
+        if not self.is_bound:
+            latest = getattr(self.instance, "latest_revision_id", None)
+            self.initial["base_revision"] = str(latest) if latest else ""
+
+    def clean(self):
+        cleaned = super().clean()
+        for name in RICH_TEXT_FIELDS:
+            if name in cleaned:
+                cleaned[name] = sanitise_html(cleaned.get(name) or "")
+        return cleaned
+
+    def clean_base_revision(self) -> int | None:
+        value = (self.cleaned_data.get("base_revision") or "").strip()
+        return int(value) if value.isdigit() else None
+
+    @property
+    def editorial_fields(self) -> list[str]:
+        return FORM_FIELDS

@@ -1,0 +1,79 @@
+/* plov back office: confirmations, and the P-number check while the editor types. */
+(function () {
+  "use strict";
+
+  document.addEventListener("submit", function (event) {
+    var form = event.target;
+    var message = form.getAttribute && form.getAttribute("data-confirm");
+    var submitter = event.submitter;
+    if (submitter && submitter.form && submitter.form !== form) return;
+    if (message && !window.confirm(message)) event.preventDefault();
+  }, true);
+
+  function setupPNumberCheck() {
+    var form = document.getElementById("unit-form");
+    var input = document.getElementById("id_p_number");
+    var output = document.getElementById("pnumber-check");
+    if (!form || !input || !output) return;
+    var url = form.getAttribute("data-pnumber-url");
+    var timer = null;
+    var last = null;
+    function check() {
+      var value = input.value.replace(/\s+/g, "");
+      if (value === last) return;
+      last = value;
+      if (!value) {
+        output.textContent = "";
+        output.className = "plov-notice";
+        return;
+      }
+      fetch(url + "?p=" + encodeURIComponent(value), {credentials: "same-origin"})
+        .then(function (response) { return response.ok ? response.json() : null; })
+        .then(function (result) {
+          if (!result) return;
+          output.className = "plov-notice plov-notice--" + result.level;
+          if (result.level === "ok") {
+            output.textContent = "P-nummeret er i orden" +
+              (result.production_unit ? ": " + result.production_unit.name : "") + ".";
+          } else {
+            output.textContent = result.message;
+          }
+        })
+        .catch(function () {});
+    }
+    input.addEventListener("input", function () {
+      window.clearTimeout(timer);
+      timer = window.setTimeout(check, 400);
+    });
+    input.addEventListener("change", check);
+  }
+
+  /* "Tjek ind" without saving: ask first when the form holds changes that are not saved. */
+  function setupCheckInGuard() {
+    var form = document.getElementById("unit-form");
+    var checkIn = document.getElementById("checkin-form");
+    if (!form || !checkIn) return;
+    function snapshot() {
+      return new URLSearchParams(new FormData(form)).toString();
+    }
+    var saved = null;
+    window.setTimeout(function () { saved = snapshot(); }, 1000);  // after the editors start
+    checkIn.addEventListener("submit", function (event) {
+      if (saved !== null && snapshot() !== saved &&
+          !window.confirm("Du har ændringer, som ikke er gemt. Vil du tjekke ind uden at gemme dem?")) {
+        event.preventDefault();
+      }
+    });
+  }
+
+  function setup() {
+    setupPNumberCheck();
+    setupCheckInGuard();
+  }
+
+  if (document.readyState === "loading") {
+    document.addEventListener("DOMContentLoaded", setup);
+  } else {
+    setup();
+  }
+})();

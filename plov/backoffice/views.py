@@ -1,0 +1,870 @@
+"""The back office's unit pages: dashboard, editor (lock → edit → save → check in), history,
+locks overview and audit log.
+
+Every view asks `plov.accounts.scope` first: a unit the user may not see answers 404, an action
+the user may not take on a unit they may see answers 403; in both cases nothing is written.
+Saving needs the lock (`plov.backoffice.locking`); a save without it is refused with 409 and the
+submitted text stays in the form.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import functools
+import re
+from dataclasses import dataclass, field
+from urllib.parse import urlencode
+
+from django.apps import apps
+from django.contrib import messages
+from django.core.paginator import Paginator
+from django.db import transaction
+from django.db.models import Q
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from wagtail.log_actions import registry as log_registry
+from wagtail.models import ModelLogEntry
+from wagtail.rich_text import RichText
+
+from plov.accounts.scope import (
+    Scope,
+    can_edit_unit,
+    can_release_lock,
+    can_view_unit,
+    editable_units,
+)
+from plov.agreements.models import AgreementDescription, AgreementType, ServiceAgreement
+from plov.backoffice import history, locking
+from plov.backoffice.audit import ACTIONS, audit
+from plov.backoffice.forms import FORM_FIELDS, LABELS, STAFF_RULE, UnitEditorForm
+from plov.backoffice.locking import MUST_LOCK, LockLost, format_time, lock_state, user_name
+from plov.publishing.refresh import refresh_publication
+from plov.publishing.rules import AGREEMENT, P_NUMBER, SOR
+from plov.registers.models import CvrProductionUnit
+from plov.registers.pnumber import check_pnumber
+from plov.units.forms import RICH_TEXT_FIELDS
+from plov.units.models import Unit, UnitContent, UnitKind
+
+CATEGORIES = [P_NUMBER, SOR, AGREEMENT]
+PAGE_SIZE = 25
+LOG_PAGE_SIZE = 50
+SAVED_PUBLISHED = "Gemt og publiceret"
+SAVED_NOT_SHOWN = "Gemt – enheden vises ikke endnu: "
+FROM_SOR = "Fra SOR"
+FROM_CVR = "Fra CVR"
+
+ACTION_LABELS = {
+    "wagtail.lock": "Låst",
+    "wagtail.unlock": "Låst op (tjekket ind)",
+    "wagtail.edit": "Ny version gemt",
+    "wagtail.revert": "Tidligere version gendannet",
+    "wagtail.create": "Oprettet",
+    "wagtail.delete": "Slettet",
+    **ACTIONS,
+}
+
+
+# --- helpers -------------------------------------------------------------------------------
+
+
+def _unit_or_404(request: HttpRequest, pk: int) -> Unit:
+    unit = get_object_or_404(Unit.objects.select_related("owner", "municipality"), pk=pk)
+    if not can_view_unit(request.user, unit):
+        raise Http404("Enheden findes ikke")
+    return unit
+
+
+class Forbidden(Exception):
+    """Answered with 403 (Wagtail turns PermissionDenied into a redirect to the dashboard)."""
+
+
+def backoffice_view(view):
+    @functools.wraps(view)
+    def wrapper(request, *args, **kwargs):
+        try:
+            return view(request, *args, **kwargs)
+        except Forbidden as refusal:
+            return render(
+                request, "backoffice/forbidden.html", {"message": str(refusal)}, status=403
+            )
+
+    return wrapper
+
+
+def _require_edit(request: HttpRequest, unit: Unit) -> None:
+    if not can_edit_unit(request.user, unit):
+        raise Forbidden("Du har ikke ret til at redigere denne enhed.")
+
+
+def _editor_url(unit: Unit) -> str:
+    return reverse("backoffice:edit", args=[unit.pk])
+
+
+def _safe_next(request: HttpRequest, default: str) -> str:
+    value = request.POST.get("next") or request.GET.get("next")
+    if value and url_has_allowed_host_and_scheme(
+        value, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        return value
+    return default
+
+
+def _paginate(request: HttpRequest, items, size: int):
+    return Paginator(items, size).get_page(request.GET.get("p"))
+
+
+def _grouped_warnings(unit: Unit) -> list[dict]:
+    groups = []
+    warnings = unit.warnings or []
+    categories = CATEGORIES + sorted({w.get("category") for w in warnings} - set(CATEGORIES))
+    for category in categories:
+        items = [w for w in warnings if w.get("category") == category]
+        if items:
+            groups.append({"category": category, "items": items})
+    return groups
+
+
+def _interval(code: str) -> str:
+    match = re.fullmatch(r"ANTAL_(\d+)_(\d+)", code or "")
+    if match:
+        return f"{match.group(1)}–{match.group(2)} (interval fra CVR)"
+    return code or ""
+
+
+def _format_address(address: dict | None) -> str:
+    a = address or {}
+    street = " ".join(p for p in (a.get("street"), a.get("house_number")) if p)
+    floor = ", ".join(p for p in (a.get("floor") and f"{a['floor']}.", a.get("door")) if p)
+    place = " ".join(p for p in (a.get("postcode"), a.get("district")) if p)
+    first = " ".join(p for p in (street + ("," if floor else ""), floor) if p)
+    return ", ".join(p for p in (first, place) if p)
+
+
+def _publication_messages(request: HttpRequest, unit: Unit, *, prefix: str = "") -> None:
+    errors = [w["message"] for w in unit.warnings if w.get("level") == "error"]
+    notes = [w["message"] for w in unit.warnings if w.get("level") != "error"]
+    if unit.published:
+        messages.success(request, prefix + SAVED_PUBLISHED)
+    else:
+        messages.warning(request, prefix + SAVED_NOT_SHOWN + "; ".join(errors or notes))
+    if unit.published and notes:
+        messages.warning(request, "Bemærk: " + "; ".join(notes))
+
+
+def _after_save(request, unit: Unit, content: UnitContent, revision, *, was_published: bool,
+                data: dict) -> None:
+    """Publication, audit and messages after a save or a restore."""
+    refresh_publication()
+    unit.refresh_from_db(fields=["published", "warnings"])
+    audit(content, "plov.save", user=request.user, data={"revision": revision.pk, **data})
+    if unit.published:
+        audit(unit, "plov.publish", user=request.user, data={"revision": revision.pk})
+    elif was_published:
+        audit(
+            unit,
+            "plov.unpublish",
+            user=request.user,
+            data={"revision": revision.pk, "warnings": [w["message"] for w in unit.warnings]},
+        )
+
+
+# --- dashboard -----------------------------------------------------------------------------
+
+
+def _missing_descriptions(unit_ids: list[int], today: dt.date) -> dict[int, list[str]]:
+    """Home-care driftsoverenskomster in force whose provider description is missing."""
+    agreements = (
+        ServiceAgreement.objects.in_force(today)
+        .filter(
+            unit_id__in=unit_ids,
+            type=AgreementType.OPERATING_AGREEMENT,
+            unit__kind__in=[UnitKind.HOME_CARE_SITE, UnitKind.HOME_CARE_PROVIDER],
+        )
+        .select_related("municipality")
+    )
+    described = set(
+        AgreementDescription.objects.filter(unit_id__in=unit_ids)
+        .exclude(text="")
+        .values_list("unit_id", "municipality_id")
+    )
+    missing: dict[int, set[str]] = {}
+    for agreement in agreements:
+        if (agreement.unit_id, agreement.municipality_id) not in described:
+            missing.setdefault(agreement.unit_id, set()).add(str(agreement.municipality))
+    return {k: sorted(v) for k, v in missing.items()}
+
+
+@backoffice_view
+@require_GET
+def dashboard(request: HttpRequest) -> HttpResponse:
+    query = (request.GET.get("q") or "").strip()
+    units = editable_units(request.user).select_related("owner", "content__locked_by")
+    if query:
+        units = units.filter(Q(name__icontains=query) | Q(sor_id__icontains=query))
+    units = units.order_by("name", "pk")
+    page = _paginate(request, units, PAGE_SIZE)
+    rows = []
+    unit_list = list(page.object_list)
+    missing = _missing_descriptions([u.pk for u in unit_list], timezone.localdate())
+    now = timezone.now()
+    for unit in unit_list:
+        content = getattr(unit, "content", None) if _has_content(unit) else None
+        state = lock_state(content, now=now)
+        counts = []
+        for group in _grouped_warnings(unit):
+            levels = {w.get("level") for w in group["items"]}
+            counts.append(
+                {
+                    "category": group["category"],
+                    "count": len(group["items"]),
+                    "error": "error" in levels,
+                    "messages": [w["message"] for w in group["items"]],
+                }
+            )
+        rows.append(
+            {
+                "unit": unit,
+                "warnings": counts,
+                "lock": state,
+                "lock_mine": state.held_by(request.user),
+                "missing_descriptions": missing.get(unit.pk, []),
+            }
+        )
+    return render(
+        request,
+        "backoffice/dashboard.html",
+        {
+            "rows": rows,
+            "page": page,
+            "query": query,
+            "query_string": urlencode({"q": query}) if query else "",
+            "total": page.paginator.count,
+            "is_agency": Scope.for_user(request.user).is_agency,
+        },
+    )
+
+
+def _has_content(unit: Unit) -> bool:
+    try:
+        unit.content  # noqa: B018
+    except UnitContent.DoesNotExist:
+        return False
+    return True
+
+
+# --- the editor ----------------------------------------------------------------------------
+
+
+@dataclass
+class Item:
+    """One row of an editor section: an editor's field, or a register value shown read-only."""
+
+    name: str = ""
+    label: str = ""
+    bound: object = None  # the form's BoundField for an editor's field
+    value: object = ""  # read-only display (text or safe HTML)
+    source: str = ""  # "Fra SOR" / "Fra CVR" for register values
+    help: str = ""
+    notice: dict | None = None  # {"level": ..., "message": ...} under the field
+    rich: bool = False
+
+
+@dataclass
+class Section:
+    id: str
+    heading: str
+    items: list[Item] = field(default_factory=list)
+    intro: str = ""
+    template: str = ""
+
+
+def _display(content: UnitContent, name: str):
+    if name in RICH_TEXT_FIELDS:
+        value = getattr(content, name) or ""
+        return RichText(value) if value else ""
+    return history.display_value(content, name)
+
+
+def _sections(unit: Unit, content: UnitContent, form: UnitEditorForm, production_unit) -> list:
+    def f(name: str, **extra) -> Item:
+        return Item(
+            name=name,
+            label=LABELS[name],
+            bound=form[name],
+            value=_display(content, name),
+            help=form.fields[name].help_text,
+            rich=name in RICH_TEXT_FIELDS,
+            **extra,
+        )
+
+    def sor(name: str, label: str, value: str) -> Item:
+        return Item(name=name, label=label, value=value, source=FROM_SOR)
+
+    def cvr(name: str, label: str, value: str, help: str = "") -> Item:
+        return Item(name=name, label=label, value=value, source=FROM_CVR, help=help)
+
+    check = check_pnumber(content.p_number) if content.p_number else None
+    notice = (
+        {"level": check.level, "message": check.message}
+        if check is not None and check.level != "ok"
+        else None
+    )
+    pu = production_unit
+    industry = ""
+    if pu is not None:
+        industry = " ".join(p for p in (pu.primary_industry_code, pu.primary_industry_text) if p)
+        secondary = ", ".join(
+            " ".join(p for p in (s.get("code"), s.get("text")) if p)
+            for s in pu.secondary_industries
+        )
+        if secondary:
+            industry += f" (bibrancher: {secondary})"
+    cvr_employees = ""
+    cvr_fte = ""
+    if pu is not None:
+        cvr_employees = (
+            str(pu.employees) if pu.employees is not None else _interval(pu.employees_interval)
+        )
+        cvr_fte = (
+            format(pu.full_time_employees.normalize(), "f").replace(".", ",")
+            if pu.full_time_employees is not None
+            else _interval(pu.full_time_employees_interval)
+        )
+    rule = STAFF_RULE
+    return [
+        Section(
+            "data",
+            "Data",
+            [
+                f("p_number", notice=notice),
+                cvr(
+                    "cvr_production_unit",
+                    "Produktionsenhed i CVR",
+                    f"{pu.name} (CVR {pu.cvr_number})" if pu else "",
+                ),
+                cvr("cvr_industry", "Branchekode i CVR", industry),
+                f("cvr_valid_from"),
+            ],
+        ),
+        Section(
+            "personale",
+            "Personale",
+            [
+                f("sick_leave_days"),
+                f("leader_changes"),
+                f("employees"),
+                cvr("cvr_employees", "Antal ansatte i CVR", cvr_employees, rule),
+                f("full_time_employees"),
+                cvr("cvr_full_time_employees", "Antal fuldtidsansatte i CVR", cvr_fte, rule),
+            ],
+            intro=rule,
+        ),
+        Section(
+            "bolig",
+            "Bolig",
+            [
+                f("housing_description"),
+                f("homes"),
+                f("homes_for_couples"),
+                f("housing_type"),
+                f("temporary_homes"),
+                f("temporary_homes_for_couples"),
+            ],
+        ),
+        Section(
+            "kontakt",
+            "Kontakt",
+            [
+                f("leader_first_name"),
+                f("leader_last_name"),
+                sor("phone", "Telefon", unit.phone),
+                sor("email", "E-mail", unit.email),
+                sor("website", "Hjemmeside", unit.website),
+            ],
+            intro="Lederens navn skrives her; de øvrige kontaktoplysninger kommer fra SOR og "
+            "rettes i SOR.",
+        ),
+        Section("billeder", "Billeder", template="backoffice/_images.html"),
+        Section(
+            "faglig",
+            "Faglig tilgang og aktiviteter",
+            [
+                f(name)
+                for name in (
+                    "values",
+                    "vision",
+                    "approaches",
+                    "resident_relations",
+                    "relatives",
+                    "activities",
+                    "food",
+                    "food_link",
+                    "surroundings",
+                    "civil_society",
+                    "fixed_teams",
+                )
+            ],
+        ),
+        Section("forhold", "Forhold", [f("professions"), f("properties")]),
+        Section(
+            "aktivitetsadresse",
+            "Aktivitetsadresse",
+            [sor("activity_address", "Aktivitetsadresse", _format_address(unit.activity_address))],
+        ),
+        Section(
+            "besoegsadresse",
+            "Besøgsadresse",
+            [
+                sor("visiting_address", "Besøgsadresse", _format_address(unit.visiting_address)),
+                Item(
+                    name="municipality",
+                    label="Beliggenhedskommune",
+                    value=str(unit.municipality) if unit.municipality else "",
+                    source="Fra SOR og DAR",
+                ),
+            ],
+        ),
+        Section(
+            "postadresse",
+            "Postadresse",
+            [sor("postal_address", "Postadresse", _format_address(unit.postal_address))],
+        ),
+    ]
+
+
+def _images(content: UnitContent) -> list[dict]:
+    return [
+        {
+            "number": i,
+            "image": getattr(content, f"image_{i}", None) if content.pk else None,
+            "front": i == 1,
+        }
+        for i in range(1, 5)
+    ]
+
+
+def _render_editor(
+    request: HttpRequest,
+    unit: Unit,
+    content: UnitContent | None,
+    form: UnitEditorForm | None = None,
+    *,
+    refused: bool = False,
+    status: int = 200,
+) -> HttpResponse:
+    user = request.user
+    may_edit = can_edit_unit(user, unit)
+    shown = content if content is not None else UnitContent(unit=unit)
+    state = lock_state(content)
+    holding = may_edit and locking.holds_lock(content, user)
+    if form is None:
+        form = UnitEditorForm(instance=shown)
+    editing = holding or refused
+    production_unit = (
+        CvrProductionUnit.objects.filter(p_number=shown.p_number).first()
+        if shown.p_number
+        else None
+    )
+    version_count = history.revisions_of(content).count()
+    context = {
+        "unit": unit,
+        "content": shown,
+        "form": form,
+        "sections": _sections(unit, shown, form, production_unit),
+        "images": _images(shown),
+        "warning_groups": _grouped_warnings(unit),
+        "lock": state,
+        "holding": holding,
+        "editing": editing,
+        "refused": refused,
+        "may_edit": may_edit,
+        "may_lock": may_edit and not holding and not state.blocks(user),
+        "may_release": can_release_lock(user) and state.locked and not state.held_by(user),
+        "must_lock_message": MUST_LOCK,
+        "version_count": version_count,
+        "media_url": f"/admin/enheder/{unit.pk}/medier/",
+        "agreements_url": "/admin/serviceleverancer/",
+        "kind_label": UnitKind(unit.kind).label,
+        "hidden_fields": [form["base_revision"]],
+    }
+    return render(request, "backoffice/editor.html", context, status=status)
+
+
+@backoffice_view
+@require_http_methods(["GET", "POST"])
+def editor(request: HttpRequest, pk: int) -> HttpResponse:
+    unit = _unit_or_404(request, pk)
+    if request.method == "POST":
+        _require_edit(request, unit)
+        return _save(request, unit)
+    content = locking.content_of(unit)
+    return _render_editor(request, unit, content)
+
+
+def _refuse(request, unit: Unit, content: UnitContent | None, data, message: str) -> HttpResponse:
+    """The save is not made; the submitted values are shown again, in the form."""
+    messages.error(request, message)
+    form = UnitEditorForm(data, instance=content or UnitContent(unit=unit))
+    return _render_editor(request, unit, content, form, refused=True, status=409)
+
+
+def _save(request: HttpRequest, unit: Unit) -> HttpResponse:
+    user = request.user
+    content = locking.content_of(unit)
+    data = request.POST
+    if data.get("relock"):
+        # "Lås og gem": take the lock again (if it is free) and save, unless the content
+        # changed meanwhile (checked below against the version the form started from).
+        result = locking.acquire(unit, user)
+        content = result.content
+        if result.acquired:
+            messages.info(request, "Enheden er låst til dig igen.")
+    if not locking.holds_lock(content, user):
+        state = lock_state(content)
+        if state.locked:
+            reason = f"Dine ændringer er ikke gemt, fordi du ikke har låsen: {state.message}."
+        else:
+            reason = (
+                "Dine ændringer er ikke gemt, fordi du ikke længere har låsen (enheden er tjekket "
+                "ind eller låsen er frigivet). " + MUST_LOCK + "."
+            )
+        return _refuse(
+            request,
+            unit,
+            content,
+            data,
+            reason + " Din tekst står stadig i formularen herunder, så du kan kopiere den.",
+        )
+
+    form = UnitEditorForm(data, instance=content)
+    if not form.is_valid():
+        messages.error(request, "Enheden er ikke gemt: ret fejlene nedenfor.")
+        return _render_editor(request, unit, content, form, status=200)
+
+    was_published = unit.published
+    try:
+        with transaction.atomic():
+            row = UnitContent.objects.select_for_update().get(pk=content.pk)
+            if not locking.holds_lock(row, user):
+                raise LockLost
+            if "base_revision" in data and form.cleaned_data["base_revision"] != (
+                row.latest_revision_id
+            ):
+                raise _Conflict(row)
+            history.ensure_baseline(row)
+            instance = form.save(commit=False)
+            # Only the form's fields come from the form; everything else is as stored.
+            for model_field in UnitContent._meta.concrete_fields:
+                if model_field.name not in FORM_FIELDS:
+                    setattr(instance, model_field.attname, getattr(row, model_field.attname))
+            instance.locked_at = timezone.now()
+            instance.save()
+            form.save_m2m()
+            revision = history.create_revision(instance, user)
+    except LockLost:
+        content.refresh_from_db()
+        return _refuse(request, unit, content, data, "Dine ændringer er ikke gemt: " + MUST_LOCK)
+    except _Conflict as conflict:
+        current = conflict.content
+        latest = history.versions(current)[0] if current.latest_revision_id else None
+        newer = data.copy()
+        newer["base_revision"] = str(current.latest_revision_id or "")
+        detail = (
+            f" (version {latest.number}, gemt af {latest.author} {latest.created})"
+            if latest
+            else ""
+        )
+        return _refuse(
+            request,
+            unit,
+            conflict.content,
+            newer,
+            "Dine ændringer er ikke gemt: enheden er blevet gemt af en anden, siden du åbnede "
+            f"den{detail}. Din tekst står stadig i formularen; se historikken, før du gemmer igen.",
+        )
+
+    _after_save(
+        request,
+        unit,
+        instance,
+        revision,
+        was_published=was_published,
+        data={"fields": [f for f in form.changed_data if f != "base_revision"]},
+    )
+    _publication_messages(request, unit)
+    if data.get("checkin") and locking.check_in(instance, user):
+        messages.success(request, "Tjekket ind – enheden er låst op for dine kolleger.")
+    return redirect(_editor_url(unit))
+
+
+class _Conflict(Exception):
+    def __init__(self, content: UnitContent):
+        super().__init__("conflict")
+        self.content = content
+
+
+@backoffice_view
+@require_POST
+def lock(request: HttpRequest, pk: int) -> HttpResponse:
+    unit = _unit_or_404(request, pk)
+    _require_edit(request, unit)
+    result = locking.acquire(unit, request.user)
+    if result.acquired:
+        messages.success(
+            request,
+            "Enheden er låst til dig, og du kan rette i den. Husk at tjekke ind, når du er færdig.",
+        )
+        if result.took_over_from is not None:
+            messages.info(
+                request,
+                f"{user_name(result.took_over_from)}s lås var udløbet og er overtaget af dig.",
+            )
+    else:
+        messages.error(
+            request,
+            f"{result.state.message}. Enheden kan låses, når den er tjekket ind, eller når låsen "
+            "udløber.",
+        )
+    return redirect(_safe_next(request, _editor_url(unit)))
+
+
+@backoffice_view
+@require_POST
+def check_in(request: HttpRequest, pk: int) -> HttpResponse:
+    unit = _unit_or_404(request, pk)
+    _require_edit(request, unit)
+    content = locking.content_of(unit)
+    if content is not None and locking.check_in(content, request.user):
+        messages.success(request, "Tjekket ind – enheden er låst op for dine kolleger.")
+    else:
+        messages.error(request, "Du har ikke låst enheden, så der er intet at tjekke ind.")
+    return redirect(_editor_url(unit))
+
+
+@backoffice_view
+@require_POST
+def release(request: HttpRequest, pk: int) -> HttpResponse:
+    unit = _unit_or_404(request, pk)
+    if not can_release_lock(request.user):
+        raise Forbidden("Kun Sundhedsdatastyrelsen kan frigive andres låse.")
+    content = locking.content_of(unit)
+    holder = request.POST.get("holder")
+    expected = int(holder) if holder and holder.isdigit() else None
+    state = lock_state(content)
+    if content is not None and locking.release_by_admin(
+        content, request.user, expected_holder_id=expected
+    ):
+        messages.success(request, f"Låsen på {unit.name} ({state.holder_name}) er frigivet.")
+    else:
+        messages.error(request, f"{unit.name} var ikke låst af den bruger; intet er ændret.")
+    return redirect(_safe_next(request, _editor_url(unit)))
+
+
+@backoffice_view
+@require_GET
+def pnumber_check(request: HttpRequest, pk: int) -> JsonResponse:
+    """The P-number check while the editor types (the same check runs on save)."""
+    unit = _unit_or_404(request, pk)
+    _require_edit(request, unit)
+    p_number = re.sub(r"\s+", "", request.GET.get("p", ""))
+    result = check_pnumber(p_number).as_dict()
+    pu = CvrProductionUnit.objects.filter(p_number=p_number).first() if p_number else None
+    result["production_unit"] = (
+        {"name": pu.name, "cvr": pu.cvr_number, "industry": pu.primary_industry_code}
+        if pu
+        else None
+    )
+    return JsonResponse(result)
+
+
+# --- history -------------------------------------------------------------------------------
+
+
+@backoffice_view
+@require_GET
+def history_view(request: HttpRequest, pk: int) -> HttpResponse:
+    unit = _unit_or_404(request, pk)
+    _require_edit(request, unit)
+    content = locking.content_of(unit)
+    versions = history.versions(content)
+    by_id = {v.revision.pk: v for v in versions}
+
+    def chosen(name: str):
+        value = request.GET.get(name)
+        if not value:
+            return None
+        if not value.isdigit() or int(value) not in by_id:
+            raise Http404("Versionen findes ikke")
+        return by_id[int(value)]
+
+    first, second = chosen("a"), chosen("b")
+    if first is None and second is None and len(versions) >= 2:
+        first, second = versions[1], versions[0]
+    rows = []
+    if first and second:
+        older, newer = sorted((first, second), key=lambda v: v.number)
+        rows = history.diff(content, older.revision, newer.revision)
+        first, second = older, newer
+    state = lock_state(content)
+    return render(
+        request,
+        "backoffice/history.html",
+        {
+            "unit": unit,
+            "versions": versions,
+            "older": first,
+            "newer": second,
+            "rows": rows,
+            "changed_count": sum(1 for r in rows if r.changed),
+            "show_all": request.GET.get("alle") == "1",
+            "holding": locking.holds_lock(content, request.user),
+            "lock": state,
+            "may_lock": not state.blocks(request.user),
+            "must_lock_message": MUST_LOCK,
+        },
+    )
+
+
+@backoffice_view
+@require_POST
+def restore(request: HttpRequest, pk: int, revision_id: int) -> HttpResponse:
+    unit = _unit_or_404(request, pk)
+    _require_edit(request, unit)
+    content = locking.content_of(unit)
+    versions = {v.revision.pk: v for v in history.versions(content)}
+    version = versions.get(revision_id)
+    if version is None:
+        raise Http404("Versionen findes ikke")
+    history_url = reverse("backoffice:history", args=[unit.pk])
+    was_published = unit.published
+    try:
+        revision = history.restore(content, version.revision, request.user)
+    except LockLost:
+        messages.error(request, MUST_LOCK + ". Lås enheden, og gendan derefter versionen.")
+        return redirect(history_url)
+    _after_save(
+        request,
+        unit,
+        content,
+        revision,
+        was_published=was_published,
+        data={"restored_from": version.revision.pk, "restored_version": version.number},
+    )
+    _publication_messages(request, unit, prefix=f"Version {version.number} er gendannet. ")
+    return redirect(history_url)
+
+
+# --- the agency's pages --------------------------------------------------------------------
+
+
+def _require_agency(request: HttpRequest) -> None:
+    if not can_release_lock(request.user):
+        raise Forbidden("Siden er kun for Sundhedsdatastyrelsen.")
+
+
+@backoffice_view
+@require_GET
+def locks_overview(request: HttpRequest) -> HttpResponse:
+    _require_agency(request)
+    now = timezone.now()
+    contents = (
+        UnitContent.objects.filter(locked=True)
+        .select_related("unit", "locked_by")
+        .order_by("locked_at", "pk")
+    )
+    rows = [{"content": c, "unit": c.unit, "lock": lock_state(c, now=now)} for c in contents]
+    return render(
+        request,
+        "backoffice/locks.html",
+        {
+            "rows": rows,
+            "timeout_minutes": int(locking.lock_timeout().total_seconds() // 60),
+            "here": request.get_full_path(),
+        },
+    )
+
+
+def _plov_app_labels() -> list[str]:
+    return [c.label for c in apps.get_app_configs() if c.name.startswith("plov.")]
+
+
+def _action_label(action: str) -> str:
+    if action in ACTION_LABELS:
+        return ACTION_LABELS[action]
+    try:
+        return str(log_registry.get_action_label(action))
+    except Exception:  # an action no longer registered
+        return action
+
+
+@backoffice_view
+@require_GET
+def audit_log(request: HttpRequest) -> HttpResponse:
+    _require_agency(request)
+    entries = ModelLogEntry.objects.filter(
+        Q(content_type__app_label__in=_plov_app_labels()) | Q(action__startswith="plov.")
+    )
+    actions = sorted(set(entries.values_list("action", flat=True)), key=_action_label)
+    user_ids = set(entries.exclude(user__isnull=True).values_list("user_id", flat=True))
+    from django.contrib.auth import get_user_model
+
+    users = sorted(
+        get_user_model().objects.filter(pk__in=user_ids), key=lambda u: user_name(u).lower()
+    )
+    action = request.GET.get("handling") or ""
+    user_id = request.GET.get("bruger") or ""
+    if action:
+        entries = entries.filter(action=action)
+    if user_id.isdigit():
+        entries = entries.filter(user_id=int(user_id))
+    entries = entries.select_related("user", "content_type").order_by("-timestamp", "-pk")
+    page = _paginate(request, entries, LOG_PAGE_SIZE)
+    rows = []
+    for entry in page.object_list:
+        model = entry.content_type.model_class() if entry.content_type_id else None
+        rows.append(
+            {
+                "entry": entry,
+                "time": format_time(entry.timestamp),
+                "user": user_name(entry.user) if entry.user_id else "System",
+                "action": _action_label(entry.action),
+                "object_type": str(model._meta.verbose_name) if model else "",
+                "details": _details(entry),
+            }
+        )
+    query = request.GET.copy()
+    query.pop("p", None)
+    return render(
+        request,
+        "backoffice/audit_log.html",
+        {
+            "rows": rows,
+            "page": page,
+            "actions": [(a, _action_label(a)) for a in actions],
+            "users": [(str(u.pk), user_name(u)) for u in users],
+            "action": action,
+            "user_id": user_id,
+            "query_string": query.urlencode(),
+        },
+    )
+
+
+def _details(entry: ModelLogEntry) -> str:
+    data = entry.data or {}
+    parts = []
+    if "fields" in data:
+        labels = [LABELS.get(f, f) for f in data["fields"]]
+        parts.append("Ændrede felter: " + (", ".join(labels) if labels else "ingen"))
+    if "restored_version" in data:
+        parts.append(f"Gendannet fra version {data['restored_version']}")
+    if "holder" in data:
+        parts.append(f"Låsen tilhørte {data['holder']}")
+    if "expired_lock_of" in data:
+        parts.append(f"Overtog {data['expired_lock_of']}s udløbne lås")
+    if "warnings" in data:
+        parts.append("; ".join(data["warnings"]))
+    return ". ".join(parts)
