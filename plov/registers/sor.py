@@ -167,6 +167,8 @@ class SorImporter:
         i_owner_type, i_name = index[COLUMNS["owner_type_name"]], index[COLUMNS["name"]]
         not_care = 0
         parents = self.parents
+        type_of: dict[str, tuple[str, str | None]] = {}
+        level_of: dict[str, str] = {}
         for line, values in rows:
             # the hot loop: 100,000 rows a night, 98 % of them no care unit
             sor_id = values[i_sor_id]
@@ -179,9 +181,15 @@ class SorImporter:
                 if parent_id[:2] == '="':
                     parent_id = parent_id[2:-1]
                 parents[sor_id] = parent_id
-            unit_type = values[i_type].strip()
-            kind = UNIT_TYPES.get(unit_type.lower())
-            sor_type = values[i_level].strip().upper()
+            # a file has a few dozen distinct unit types and levels: normalise each once
+            raw_type, raw_level = values[i_type], values[i_level]
+            if raw_type not in type_of:
+                unit_type = raw_type.strip()
+                type_of[raw_type] = (unit_type, UNIT_TYPES.get(unit_type.lower()))
+            unit_type, kind = type_of[raw_type]
+            sor_type = level_of.get(raw_level) or level_of.setdefault(
+                raw_level, raw_level.strip().upper()
+            )
             if kind is None:
                 # Most of SOR is not a care unit: only the parent index is kept for those.
                 if sor_type in OWNER_LEVEL_TYPES:
