@@ -237,7 +237,11 @@ def test_the_agencys_pages_are_refused_to_everyone_else(client, world, actor_nam
     user = make_actor(ACTORS[actor_name][0])
     client.force_login(user)
     for name in ("locks", "audit_log"):
-        assert client.get(reverse(f"backoffice:{name}")).status_code == 403
+        response = client.get(reverse(f"backoffice:{name}"))
+        assert response.status_code == 403
+        # A real page in the admin's layout that says why, not Wagtail's silent redirect.
+        page = response.content.decode()
+        assert "Ingen adgang" in page and "Siden er kun for Sundhedsdatastyrelsen." in page
 
 
 def test_the_agency_may_use_its_pages(client, world):

@@ -23,6 +23,7 @@ from wagtail.models import Collection, ModelLogEntry
 
 from plov.accounts.auth import role_groups
 from plov.accounts.models import UserProfile
+from plov.backoffice import locking
 from plov.media import documents as pdf_checks
 from plov.media import images as image_checks
 from plov.media.forms import plain_text
@@ -643,7 +644,8 @@ def test_a_user_without_admin_access_is_refused(world, client, media_root):
 
 
 @pytest.mark.parametrize(
-    "situation", ["no content", "not locked", "locked by a colleague", "lock expired"]
+    "situation",
+    ["no content", "not locked", "locked by a colleague", "expired lock taken by a colleague"],
 )
 def test_changes_need_the_lock_held_by_the_user(world, client, media_root, settings, situation):
     units, users = world
@@ -654,8 +656,9 @@ def test_changes_need_the_lock_held_by_the_user(world, client, media_root, setti
         UnitContent.objects.create(unit=unit)
     elif situation == "locked by a colleague":
         lock(unit, colleague)
-    elif situation == "lock expired":
+    elif situation == "expired lock taken by a colleague":
         lock(unit, editor, minutes_ago=31)
+        assert locking.acquire(unit, colleague).acquired
     client.force_login(editor)
     for target, data in attempts(unit):
         response = client.post(target, data())
@@ -664,6 +667,23 @@ def test_changes_need_the_lock_held_by_the_user(world, client, media_root, setti
     if situation == "locked by a colleague":
         assert "colleague" in client.get(url("index", unit)).content.decode()
     assert nothing_stored(media_root)
+
+
+def test_an_expired_lock_nobody_took_still_lets_its_holder_change_and_renews_it(
+    world, client, media_root, settings
+):
+    """The unit editor's rule: an expired lock is the holder's until someone else takes it."""
+    units, users = world
+    unit, editor = units["lindehus"], users["editor_company"]
+    settings.PLOV_LOCK_TIMEOUT_MINUTES = 30
+    content = lock(unit, editor, minutes_ago=31)
+    client.force_login(editor)
+    response = post_document(client, unit)
+    assert response.status_code == 302
+    assert UnitDocument.objects.filter(unit=unit).count() == 1
+    content.refresh_from_db()
+    assert content.locked_by == editor
+    assert timezone.now() - content.locked_at < dt.timedelta(minutes=1)
 
 
 def test_an_existing_item_cannot_be_changed_without_the_lock(editor, client, world):

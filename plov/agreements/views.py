@@ -24,13 +24,14 @@ from django.core.paginator import Paginator
 from django.db import IntegrityError, transaction
 from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.http import Http404, HttpResponseRedirect
-from django.shortcuts import get_object_or_404, render
+from django.shortcuts import get_object_or_404
 from django.urls import reverse, reverse_lazy
 from django.utils.http import urlencode
 from django.views import View
 from wagtail.admin import messages
 from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
 
+from plov.accounts.http import forbidden, refuses_forbidden
 from plov.accounts.scope import (
     Scope,
     can_create_agreement,
@@ -195,17 +196,9 @@ class ScopedView(WagtailAdminTemplateMixin, View):
     def dispatch(self, request, *args, **kwargs):
         self.scope = Scope.for_user(request.user)
         self.today = dt.date.today()
-        try:
-            if not self.allowed():
-                raise PermissionDenied
-            return super().dispatch(request, *args, **kwargs)
-        except PermissionDenied:
-            return render(
-                request,
-                "agreements/forbidden.html",
-                {"header_title": "Ingen adgang", "page_title": "Ingen adgang"},
-                status=403,
-            )
+        if not self.allowed():
+            return forbidden(request)
+        return refuses_forbidden(super().dispatch)(request, *args, **kwargs)
 
 
 class AgreementsMixin(ScopedView):

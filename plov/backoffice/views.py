@@ -10,7 +10,6 @@ submitted text stays in the form.
 from __future__ import annotations
 
 import datetime as dt
-import functools
 import re
 from dataclasses import dataclass, field
 from urllib.parse import urlencode
@@ -30,6 +29,7 @@ from wagtail.log_actions import registry as log_registry
 from wagtail.models import ModelLogEntry
 from wagtail.rich_text import RichText
 
+from plov.accounts.http import Forbidden, refuses_forbidden
 from plov.accounts.scope import (
     Scope,
     can_edit_unit,
@@ -78,21 +78,7 @@ def _unit_or_404(request: HttpRequest, pk: int) -> Unit:
     return unit
 
 
-class Forbidden(Exception):
-    """Answered with 403 (Wagtail turns PermissionDenied into a redirect to the dashboard)."""
-
-
-def backoffice_view(view):
-    @functools.wraps(view)
-    def wrapper(request, *args, **kwargs):
-        try:
-            return view(request, *args, **kwargs)
-        except Forbidden as refusal:
-            return render(
-                request, "backoffice/forbidden.html", {"message": str(refusal)}, status=403
-            )
-
-    return wrapper
+backoffice_view = refuses_forbidden
 
 
 def _require_edit(request: HttpRequest, unit: Unit) -> None:

@@ -2,17 +2,13 @@
 
 Every view asks `plov.accounts.scope` first: a unit the user may not see is a 404, a unit the
 user may see but not edit is a 403, and nothing is written. Changing anything also needs the
-unit's edit lock, held by the user and not expired (`holds_lock`, the one place that reads the
-lock). Uploads are logged as "plov.upload", other changes as Wagtail's own edit/create/delete
+unit's edit lock, by the unit editor's rule (`plov.backoffice.locking.holds_lock`); each change
+renews it. Uploads are logged as "plov.upload", other changes as Wagtail's own edit/create/delete
 log entries, so the unit's history shows them.
 """
 
 from __future__ import annotations
 
-import datetime as dt
-import os
-
-from django.conf import settings
 from django.core.files.base import ContentFile
 from django.db import transaction
 from django.db.models import Q
@@ -20,7 +16,6 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import NoReverseMatch, reverse
-from django.utils import timezone
 from django.views import View
 from wagtail.admin import messages
 from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
@@ -28,8 +23,11 @@ from wagtail.documents import get_document_model
 from wagtail.images import get_image_model
 from wagtail.log_actions import log
 
+from plov.accounts.http import forbidden
 from plov.accounts.scope import can_edit_unit, can_view_unit
+from plov.backoffice import locking
 from plov.backoffice.audit import audit
+from plov.backoffice.locking import LockLost
 from plov.media.forms import (
     SLOT_LABELS,
     HousingDescriptionForm,
@@ -41,55 +39,27 @@ from plov.media.models import UnitMediaFolder
 from plov.units.models import HousingDescription, Unit, UnitContent, UnitDocument, UnitKind
 
 SLOTS = (1, 2, 3, 4)
-DEFAULT_LOCK_TIMEOUT_MINUTES = 30
 
 
-# --- the edit lock (swap for plov.backoffice.locking when it exists) -----------------------
-
-
-def lock_timeout() -> dt.timedelta:
-    """PLOV_LOCK_TIMEOUT_MINUTES (setting, else environment variable), default 30."""
-    value = getattr(settings, "PLOV_LOCK_TIMEOUT_MINUTES", None)
-    if value is None:
-        value = os.environ.get("PLOV_LOCK_TIMEOUT_MINUTES", DEFAULT_LOCK_TIMEOUT_MINUTES)
-    try:
-        minutes = float(value)
-    except (TypeError, ValueError):
-        minutes = DEFAULT_LOCK_TIMEOUT_MINUTES
-    return dt.timedelta(minutes=max(minutes, 0))
-
-
-def _when(moment: dt.datetime | None) -> str:
-    return timezone.localtime(moment).strftime("%d.%m.%Y kl. %H:%M") if moment else "ukendt"
+# --- the edit lock: the editor's rule (plov.backoffice.locking) --------------------------
 
 
 def lock_problem(user, content: UnitContent | None) -> str | None:
-    """None when `user` holds the unit's edit lock and it has not expired; else why not."""
-    if content is None or not content.locked or content.locked_by_id is None:
+    """None when `user` holds the unit's edit lock, else why not. As in the unit editor, a lock
+    that expired but was not taken by anyone else still belongs to its holder; each change here
+    renews it (`locking.refresh`)."""
+    if locking.holds_lock(content, user):
+        return None
+    state = locking.lock_state(content)
+    if not state.locked:
         return (
             "Enheden er ikke låst. Lås enheden til redigering, før du ændrer billeder, "
             "dokumenter eller boligbeskrivelser."
         )
-    if content.locked_by_id != user.pk:
-        holder = content.locked_by
-        name = (holder.get_full_name() or holder.get_username()) if holder else "en anden bruger"
-        return (
-            f"Enheden er låst af {name} siden {_when(content.locked_at)}. "
-            "Du kan ændre den, når låsen er frigivet."
-        )
-    if content.locked_at is None or content.locked_at + lock_timeout() <= timezone.now():
-        return "Din lås på enheden er udløbet. Lås enheden igen for at fortsætte."
-    return None
-
-
-def holds_lock(user, content: UnitContent | None) -> bool:
-    return lock_problem(user, content) is None
-
-
-class LockLost(Exception):
-    def __init__(self, problem: str):
-        super().__init__(problem)
-        self.problem = problem
+    return (
+        f"Enheden er låst af {state.holder_name} siden {state.since_text}. "
+        "Du kan ændre den, når låsen er frigivet."
+    )
 
 
 # --- the base view -------------------------------------------------------------------------
@@ -117,15 +87,16 @@ class UnitMediaView(WagtailAdminTemplateMixin, View):
         self.lock_problem = lock_problem(user, self.content) if self.may_edit else None
         if self.requires_edit:
             if not self.may_edit:
-                return self.refuse(
-                    "Du har ikke adgang til at ændre denne enhed.", status=403
+                return forbidden(
+                    request, "Du har ikke adgang til at ændre denne enhed.",
+                    back_url=self.index_url(),
                 )
             if self.lock_problem:
                 return self.refuse(self.lock_problem, status=409)
         try:
             return super().dispatch(request, *args, **kwargs)
         except LockLost as lost:
-            return self.refuse(lost.problem, status=409)
+            return self.refuse(str(lost), status=409)
 
     def refuse(self, message: str, *, status: int) -> HttpResponse:
         return TemplateResponse(
@@ -187,6 +158,7 @@ class UnitMediaView(WagtailAdminTemplateMixin, View):
         problem = lock_problem(self.request.user, content)
         if problem:
             raise LockLost(problem)
+        locking.refresh(content, self.request.user)
         return content
 
     def log_data(self, **data) -> dict:
