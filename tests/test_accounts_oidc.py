@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import logging
 import time
+import urllib.parse
 
 import jwt
 import pytest
@@ -255,3 +256,32 @@ def test_discovery_wants_https_except_on_this_machine():
 
     with pytest.raises(ImproperlyConfigured):
         discover_oidc_provider("http://seb.example")
+
+
+def test_wagtails_logout_ends_the_seb_session_when_the_user_came_from_seb(client, settings, db):
+    settings.OIDC_OP_LOGOUT_ENDPOINT = "https://seb.example/logout"
+    settings.OIDC_RP_CLIENT_ID = "plov"
+    user = get_user_model().objects.create_user("seb-user")
+    client.force_login(user, backend="plov.accounts.auth.PlovOIDCBackend")
+    session = client.session
+    session["oidc_id_token"] = "header.payload.signature"
+    session.save()
+
+    response = client.post("/admin/logout/")  # Wagtail's menu posts here
+
+    assert response.status_code == 302
+    target = urllib.parse.urlsplit(response["Location"])
+    assert (target.scheme, target.netloc, target.path) == ("https", "seb.example", "/logout")
+    query = urllib.parse.parse_qs(target.query)
+    assert query["id_token_hint"] == ["header.payload.signature"]
+    assert query["post_logout_redirect_uri"] == ["http://testserver/konto/login/?logget_ud=1"]
+    assert query["client_id"] == ["plov"]
+    assert "_auth_user_id" not in client.session
+
+
+def test_a_local_login_logs_out_locally(client, settings, db):
+    settings.OIDC_OP_LOGOUT_ENDPOINT = "https://seb.example/logout"
+    client.force_login(get_user_model().objects.create_user("demo-user"))
+    response = client.post("/konto/logout/")
+    assert response["Location"] == "/konto/login/?logget_ud=1"
+    assert "_auth_user_id" not in client.session

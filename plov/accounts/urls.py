@@ -3,7 +3,8 @@
 - /konto/login/, /konto/login/demo/, /konto/logout/, /konto/afvist/ (namespace "accounts");
 - /oidc/authenticate/, /oidc/callback/, /oidc/logout/ (mozilla-django-oidc, unnamespaced: it
   reverses its own names);
-- /admin/login/ → /konto/login/: Wagtail's password form is never shown.
+- /admin/login/ → /konto/login/: Wagtail's password form is never shown;
+- /admin/logout/ is ours: Wagtail's "Log ud" ends the SEB session too.
 """
 
 from django.urls import include, path
@@ -23,6 +24,7 @@ urlpatterns = [
         "admin/login/",
         RedirectView.as_view(pattern_name="accounts:login", query_string=True),
     ),
+    path("admin/logout/", views.logout_view),
     path("konto/", include((konto, "accounts"))),
     path("oidc/", include("mozilla_django_oidc.urls")),
 ]

@@ -10,7 +10,7 @@ from django.contrib.auth import get_user_model
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
 from django.urls import reverse
-from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.http import url_has_allowed_host_and_scheme, urlencode
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from mozilla_django_oidc.views import OIDCAuthenticationCallbackView
@@ -117,11 +117,35 @@ def demo_login(request: HttpRequest) -> HttpResponse:
     return HttpResponseRedirect(safe_next(request, request.POST.get("next")))
 
 
+def seb_logout_url(request: HttpRequest, id_token: str | None) -> str | None:
+    """The provider's end-session URL (OpenID Connect RP-Initiated Logout 1.0) that ends the SEB
+    session too and comes back to the login page; None when the user did not log in via SEB or
+    the provider has no such endpoint."""
+    endpoint = getattr(settings, "OIDC_OP_LOGOUT_ENDPOINT", "")
+    if not endpoint or not id_token:
+        return None
+    back = request.build_absolute_uri(reverse("accounts:login") + "?logget_ud=1")
+    query = {
+        "id_token_hint": id_token,
+        "post_logout_redirect_uri": back,
+        "client_id": settings.OIDC_RP_CLIENT_ID,
+        "ui_locales": "da",
+    }
+    separator = "&" if "?" in endpoint else "?"
+    return endpoint + separator + urlencode(query)
+
+
 @never_cache
 @require_http_methods(["GET", "POST"])
 def logout_view(request: HttpRequest) -> HttpResponse:
+    """"Log ud" (ours and Wagtail's menu): ends the session here and, for a SEB login, at SEB,
+    so that the next "Log ind via SEB" asks for credentials again."""
     if request.method == "POST":
+        id_token = request.session.get("oidc_id_token")
         auth.logout(request)
+        seb_url = seb_logout_url(request, id_token)
+        if seb_url:
+            return HttpResponseRedirect(seb_url)
         return HttpResponseRedirect(reverse("accounts:login") + "?logget_ud=1")
     return render(request, "accounts/logout.html")
 

@@ -8,6 +8,8 @@ Environment variables (read here, once):
 - `PLOV_OIDC_AUTHORIZATION_ENDPOINT`, `PLOV_OIDC_TOKEN_ENDPOINT`, `PLOV_OIDC_USERINFO_ENDPOINT`,
   `PLOV_OIDC_JWKS_ENDPOINT`: the provider's endpoints (default: discovered).
 - `PLOV_OIDC_SCOPES` (`openid profile`): the scopes asked for.
+- `PLOV_OIDC_END_SESSION_ENDPOINT`: the provider's RP-initiated logout endpoint (default:
+  discovered `end_session_endpoint`); when known, "Log ud" also ends the SEB session.
 - `PLOV_OIDC_USE_PKCE` (`1`): PKCE (S256) on the authorisation code.
 - `PLOV_OIDC_TOKEN_BASIC_AUTH` (`0`): client_secret_basic instead of client_secret_post.
 - `PLOV_OIDC_CLAIM_CVR`, `PLOV_OIDC_CLAIM_ROLES`, `PLOV_OIDC_CLAIM_SOR_IDS` (`organisation_cvr`,
@@ -75,6 +77,7 @@ def oidc_endpoints(issuer: str) -> dict[str, str]:
         "OIDC_OP_TOKEN_ENDPOINT": metadata.get("token_endpoint", ""),
         "OIDC_OP_USER_ENDPOINT": metadata.get("userinfo_endpoint", ""),
         "OIDC_OP_JWKS_ENDPOINT": metadata.get("jwks_uri", ""),
+        "OIDC_OP_LOGOUT_ENDPOINT": metadata.get("end_session_endpoint", ""),
     }
 
 
@@ -94,9 +97,10 @@ OIDC_OP_AUTHORIZATION_ENDPOINT = _env("PLOV_OIDC_AUTHORIZATION_ENDPOINT")
 OIDC_OP_TOKEN_ENDPOINT = _env("PLOV_OIDC_TOKEN_ENDPOINT")
 OIDC_OP_USER_ENDPOINT = _env("PLOV_OIDC_USERINFO_ENDPOINT")
 OIDC_OP_JWKS_ENDPOINT = _env("PLOV_OIDC_JWKS_ENDPOINT")
+OIDC_OP_LOGOUT_ENDPOINT = _env("PLOV_OIDC_END_SESSION_ENDPOINT")
 if OIDC_OP_ISSUER and not all(
     (OIDC_OP_AUTHORIZATION_ENDPOINT, OIDC_OP_TOKEN_ENDPOINT, OIDC_OP_USER_ENDPOINT,
-     OIDC_OP_JWKS_ENDPOINT)
+     OIDC_OP_JWKS_ENDPOINT, OIDC_OP_LOGOUT_ENDPOINT)
 ):
     try:
         _found = oidc_endpoints(OIDC_OP_ISSUER)
@@ -110,6 +114,7 @@ if OIDC_OP_ISSUER and not all(
         OIDC_OP_TOKEN_ENDPOINT = OIDC_OP_TOKEN_ENDPOINT or _found["OIDC_OP_TOKEN_ENDPOINT"]
         OIDC_OP_USER_ENDPOINT = OIDC_OP_USER_ENDPOINT or _found["OIDC_OP_USER_ENDPOINT"]
         OIDC_OP_JWKS_ENDPOINT = OIDC_OP_JWKS_ENDPOINT or _found["OIDC_OP_JWKS_ENDPOINT"]
+        OIDC_OP_LOGOUT_ENDPOINT = OIDC_OP_LOGOUT_ENDPOINT or _found["OIDC_OP_LOGOUT_ENDPOINT"]
 
 OIDC_USE_NONCE = True
 OIDC_USE_PKCE = _env_flag("PLOV_OIDC_USE_PKCE", True)
@@ -118,7 +123,9 @@ OIDC_TIMEOUT = 10
 OIDC_CREATE_USER = True
 OIDC_CALLBACK_CLASS = "plov.accounts.views.CallbackView"
 OIDC_STORE_ACCESS_TOKEN = False
-OIDC_STORE_ID_TOKEN = False
+# The ID token is kept in the (server-side) session only as the `id_token_hint` of the SEB
+# logout request; it is never logged.
+OIDC_STORE_ID_TOKEN = True
 
 PLOV_OIDC_CLAIM_CVR = _env("PLOV_OIDC_CLAIM_CVR", "organisation_cvr")
 PLOV_OIDC_CLAIM_ROLES = _env("PLOV_OIDC_CLAIM_ROLES", "roles")

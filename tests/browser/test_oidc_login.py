@@ -128,3 +128,23 @@ def test_demo_users_log_in_with_a_button(live_server, page, settings, db):
     page.wait_for_url(live_server.url + "/admin/")
     user = get_user_model().objects.get(username="redaktoer-aarhus")
     assert user.plov_profile.roles == ["editor"] and user.plov_profile.organisation_cvr == AARHUS_CVR
+
+
+def test_logging_out_ends_the_seb_session_too(live_server, page, sso, db):
+    """RP-initiated logout: "Log ud" sends the browser to the provider's end-session endpoint
+    with the ID token as hint, and the provider sends it back to plov's login page."""
+    aarhus_organisation()
+    set_claims(sso, SUB, {"name": "Anne Marie Jensen", "organisation_cvr": AARHUS_CVR,
+                          "roles": ["ploRedaktør"]})
+    log_in_via_seb(page, live_server.url, SUB)
+    page.wait_for_url(live_server.url + "/admin/")
+
+    page.goto(live_server.url + "/konto/logout/")
+    page.get_by_role("button", name="Log ud").click()
+    page.wait_for_url(sso + "/oauth2/end_session?**")
+    hint = page.url.split("id_token_hint=", 1)[1].split("&", 1)[0]
+    assert hint.count(".") == 2  # a JWT: the ID token SEB issued at login
+    page.get_by_role("button", name="End session").click()  # the provider's own form
+    page.wait_for_url(live_server.url + "/konto/login/?logget_ud=1")
+    page.goto(live_server.url + "/admin/")
+    assert "/konto/login/" in page.url  # logged out here as well
