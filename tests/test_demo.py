@@ -17,6 +17,8 @@ from plov.demo.generator import FILES, generate
 from plov.demo.users import organisation_cvr
 from plov.publishing.registration_errors import registration_errors
 from plov.publishing.visibility import visible_units
+from plov.supervision.authorities import authority_by_municipality
+from plov.supervision.models import QualityResult, Sanction, SanctionType, SupervisionFeedback
 from plov.units.models import Municipality, Organisation, Unit, UnitKind
 
 SCALE = 0.05
@@ -89,12 +91,36 @@ def test_registration_errors_include_all_three_kinds(demo):
     assert kinds["duplicate"] >= 2  # reported for both units of the pair
 
 
+def test_citizens_find_quality_results_and_supervision_to_compare(demo):
+    """The unit pages and the compare view have something to show: results imported from the
+    agency's file (every row accepted), feedback from the unit's own authority, sanctions."""
+    open_units = care_units().open()
+    with_results = open_units.filter(quality_results__isnull=False).distinct().count()
+    assert with_results / open_units.count() > 0.5
+    kinds = set(QualityResult.objects.values_list("kind", flat=True))
+    assert kinds == {QualityResult.Kind.INDICATOR, QualityResult.Kind.SATISFACTION}
+    assert not QualityResult.objects.filter(unit__closed_on__isnull=False).exists()
+    coverage = authority_by_municipality()
+    feedback = SupervisionFeedback.objects.select_related("unit", "authority")
+    assert feedback.exists()
+    for item in feedback:
+        assert item.authority.name == coverage[item.unit.municipality_id]
+    for sanction in Sanction.objects.select_related("unit"):
+        assert sanction.deadline or sanction.period_end
+        if sanction.type == SanctionType.BAN_NEW_RESIDENTS:
+            assert sanction.unit.kind == UnitKind.CARE_HOME
+
+
 def test_running_the_demo_twice_gives_the_same_result(db, tmp_path):
     def state() -> tuple:
         return (
             sorted(care_units().values_list("sor_id", "published", "closed_on")),
             ServiceAgreement.objects.count(),
             Organisation.objects.count(),
+            sorted(SupervisionFeedback.objects.values_list("unit__sor_id", "inspected_on",
+                                                           "status")),
+            sorted(Sanction.objects.values_list("unit__sor_id", "type", "decided_on")),
+            QualityResult.objects.count(),
         )
 
     run_demo(tmp_path / "first")

@@ -1,7 +1,8 @@
 """Realistic demo data in the registers' own file formats.
 
-`generate(folder, seed=…, scale=…)` writes the five files the demo imports, in this order, through
-the real importers: dar.json, cvr.jsonl, SorEntity_daily.csv, agreements.csv, editorial.json.
+`generate(folder, seed=…, scale=…)` writes the six files the demo imports, in this order, through
+the real importers: dar.json, cvr.jsonl, SorEntity_daily.csv, agreements.csv, editorial.json and
+the agency's quality.csv (quality indicators and satisfaction, `plov.demo.supervision`).
 Everything comes from one `random.Random(seed)` and the reference lists in `data/`, so a seed,
 a scale and a day always give the same files.
 
@@ -35,6 +36,7 @@ from html import escape
 from pathlib import Path
 
 from plov.agreements.models import AgreementType
+from plov.demo.supervision import write_quality_file
 from plov.publishing.registration_errors import suspected_duplicates
 from plov.registers.addresses import match_key
 from plov.registers.writers import (
@@ -58,6 +60,7 @@ FILES = {
     "sor": "SorEntity_daily.csv",
     "agreements": "agreements.csv",
     "editorial": "editorial.json",
+    "quality": "quality.csv",
 }
 AGREEMENT_COLUMNS = [
     "kommunekode", "sor_id", "aftaleidentifikation", "type", "start", "slut", "beskrivelse",
@@ -1184,13 +1187,16 @@ class DemoGenerator:
                     ])
         with paths["editorial"].open("w", encoding="utf-8") as handle:
             json.dump(self.editorial, handle, ensure_ascii=False, indent=1)
+        self.counts["quality_results"] = write_quality_file(
+            paths["quality"], self.units, rng=self.rng, today=self.today
+        )
         return DemoFiles(folder, paths, dict(self.counts))
 
 
 def generate(
     folder: Path, *, seed: int = 1, scale: float = 1.0, today: dt.date | None = None
 ) -> DemoFiles:
-    """Write the demo's five register files into `folder`; return their paths in import order."""
+    """Write the demo's six files into `folder`; return their paths in import order."""
     generator = DemoGenerator(seed=seed, scale=scale, today=today)
     generator.build()
     return generator.write(folder)

@@ -15,10 +15,12 @@ from wagtail.models import ModelLogEntry, Revision
 
 from plov.agreements.models import AgreementDescription, ServiceAgreement
 from plov.demo.generator import FILES, generate
+from plov.demo.supervision import add_supervision
 from plov.demo.users import DEFAULT_PASSWORD, create_demo_users
 from plov.publishing.registration_errors import registration_errors
 from plov.registers.models import CvrProductionUnit, DarAddress
 from plov.registers.runs import run_import
+from plov.supervision.models import QualityResult, Sanction, SupervisionFeedback
 from plov.units.models import Municipality, Organisation, Unit, UnitContent, UnitKind
 
 ERROR_LABELS = {
@@ -56,6 +58,8 @@ def build_demo(
     rejected = {}
     for register, path in files.paths.items():
         _, rejected[register] = run_import(register, path, trigger="demo")
+    # Supervisors register feedback and sanctions in the back office: no file to import.
+    add_supervision(seed=seed, today=today or dt.date.today())
     return rejected
 
 
@@ -64,8 +68,8 @@ class Command(BaseCommand):
         "Build the demo: delete units, agreements, editorial content, organisations and the CVR "
         "and DAR copies (not municipalities, supervising authorities or other users), write "
         "realistic register files, import them with the real importers (dar, cvr, sor, "
-        "agreements, editorial) and create one demo login per role. Running it again gives "
-        "the same result."
+        "agreements, editorial, quality), add supervision feedback and sanctions, and create "
+        "one demo login per role. Running it again gives the same result."
     )
 
     def add_arguments(self, parser: CommandParser) -> None:
@@ -132,6 +136,11 @@ class Command(BaseCommand):
         out(f"  Registreringsfejl:             {len(errors)} ("
             + ", ".join(f"{ERROR_LABELS.get(k, k)}: {v}" for k, v in sorted(by_kind.items()))
             + ")")
+        today_feedback = SupervisionFeedback.objects.count()
+        out(f"  Tilsynstilbagemeldinger:       {n(today_feedback)} "
+            f"({n(Sanction.objects.in_force(today).count())} sanktioner i kraft, "
+            f"{n(Sanction.objects.filter(lifted_on__isnull=False).count())} ophævede)")
+        out(f"  Kvalitetsresultater:           {n(QualityResult.objects.count())}")
         for register, rows in rejected.items():
             if rows:
                 self.stderr.write(f"  {register}: {len(rows)} afviste rækker, fx {rows[0]}")

@@ -1,0 +1,179 @@
+"""The demo's quality results and supervision: what citizens compare and what Ældretilsynet says.
+
+Quality indicators and satisfaction results arrive as the agency's CSV file, so the demo writes
+one (`quality.csv`, the format `plov import quality` reads) and imports it like the registers.
+Supervision feedback and sanctions have no file: supervisors register them in the back office,
+so the demo writes them directly, after the import, for units that exist by then.
+
+Figures are drawn around plausible levels (a few per cent with pressure ulcers, most residents
+satisfied); the national average in the file is the mean of the generated values, as the
+agency's own files would have it.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import random
+from dataclasses import dataclass
+from pathlib import Path
+
+from plov.supervision.authorities import authority_by_municipality
+from plov.supervision.models import (
+    Sanction,
+    SanctionType,
+    SupervisingAuthority,
+    SupervisionFeedback,
+    SupervisionStatus,
+)
+from plov.supervision.quality import COLUMNS as QUALITY_COLUMNS
+from plov.units.models import Unit, UnitKind
+
+SOURCE_INDICATORS = "Sundhedsdatastyrelsen, Ældreindikatorer"
+SOURCE_SATISFACTION = "Brugertilfredshedsundersøgelsen (Sundhedsdatastyrelsen)"
+
+
+@dataclass(frozen=True)
+class Measure:
+    code: str
+    name: str
+    kind: str  # the file's type column
+    unit_of_measure: str
+    mean: float
+    spread: float
+    low: float = 0.0
+    high: float = 100.0
+    care_homes: bool = True
+    home_care: bool = True
+
+
+MEASURES = [
+    Measure("AEI-01", "Genindlæggelser inden for 30 dage", "kvalitetsindikator", "%", 11, 4),
+    Measure("AEI-02", "Forebyggelige indlæggelser pr. 1.000 borgere", "kvalitetsindikator",
+            "pr. 1.000", 95, 30, 0, 400),
+    Measure("AEI-03", "Beboere med tryksår", "kvalitetsindikator", "%", 4, 2, home_care=False),
+    Measure("AEI-04", "Beboere screenet for underernæring", "kvalitetsindikator", "%", 78, 12,
+            home_care=False),
+    Measure("AEI-05", "Borgere der har fået tilbudt hverdagsrehabilitering",
+            "kvalitetsindikator", "%", 64, 15, care_homes=False),
+    Measure("BTU-01", "Tilfredse med hjælpen samlet set", "brugertilfredshed", "%", 86, 7),
+    Measure("BTU-02", "Oplever at blive mødt med respekt", "brugertilfredshed", "%", 90, 6),
+    Measure("BTU-03", "Tilfredse med maden", "brugertilfredshed", "%", 74, 10,
+            home_care=False),
+    Measure("BTU-04", "Oplever at få hjælp af de samme medarbejdere", "brugertilfredshed", "%",
+            58, 14, care_homes=False),
+]
+
+
+def write_quality_file(path: Path, units, *, rng: random.Random, today: dt.date) -> int:
+    """Write results for most open units (`units`: the generator's care units). Returns rows."""
+    year = today.year - 1
+    published = dt.date(today.year, 3, 1) if today >= dt.date(today.year, 3, 1) else None
+    rows: list[list[str]] = []
+    values: dict[str, list[float]] = {}
+    for unit in units:
+        if unit.problem in ("closed", "nested_child") or rng.random() < 0.15:
+            continue  # new or small units have no figures yet
+        for measure in MEASURES:
+            if not (measure.care_homes if unit.is_care_home else measure.home_care):
+                continue
+            value = min(measure.high, max(measure.low, rng.gauss(measure.mean, measure.spread)))
+            value = round(value, 1)
+            values.setdefault(measure.code, []).append(value)
+            rows.append([unit.sor_id, measure.code, str(value)])
+    averages = {code: round(sum(v) / len(v), 1) for code, v in values.items()}
+    by_code = {m.code: m for m in MEASURES}
+    with Path(path).open("w", encoding="utf-8", newline="") as handle:
+        writer = csv.writer(handle, delimiter=";")
+        writer.writerow(QUALITY_COLUMNS)
+        for sor_id, code, value in rows:
+            measure = by_code[code]
+            satisfaction = measure.kind == "brugertilfredshed"
+            writer.writerow([
+                sor_id, measure.kind, measure.code, measure.name, str(year),
+                value.replace(".", ","), measure.unit_of_measure,
+                str(averages[code]).replace(".", ","),
+                SOURCE_SATISFACTION if satisfaction else SOURCE_INDICATORS,
+                published.isoformat() if published else "",
+            ])
+    return len(rows)
+
+
+SUMMARIES = {
+    SupervisionStatus.NO_REMARKS: "Ældretilsynet har ingen bemærkninger. Beboerne og de "
+    "pårørende, tilsynet talte med, oplever en tryg hverdag og en god kontakt til personalet.",
+    SupervisionStatus.MINOR: "Ældretilsynet har mindre bemærkninger til dokumentationen af "
+    "den daglige pleje. Stedet har selv beskrevet, hvordan det følger op.",
+    SupervisionStatus.SIGNIFICANT: "Ældretilsynet har væsentlige bemærkninger til "
+    "medicinhåndtering og til, hvordan ændringer i borgernes tilstand bliver opdaget.",
+    SupervisionStatus.CRITICAL: "Ældretilsynet har kritiske bemærkninger: der mangler "
+    "faglig ledelse og kendskab til borgernes behov, og tilsynet følger op med et påbud.",
+}
+THEMES = [
+    "Medicinhåndtering; dokumentation",
+    "Faglig ledelse; kompetencer hos personalet",
+    "Borgernes selvbestemmelse; tidlig opsporing",
+]
+
+
+def add_supervision(*, seed: int, today: dt.date) -> dict[str, int]:
+    """Feedback for about half the open units and a few sanctions (one of them lifted)."""
+    rng = random.Random(seed * 7919 + 17)
+    authorities = {a.name: a for a in SupervisingAuthority.objects.all()}
+    coverage = authority_by_municipality(today)
+    statuses = list(SUMMARIES)
+    weights = [55, 30, 12, 3]
+    feedback, sanctions = [], []
+    units = (
+        Unit.objects.open()
+        .filter(kind__in=[UnitKind.CARE_HOME, UnitKind.HOME_CARE_SITE])
+        .order_by("sor_id")
+        .only("pk", "kind", "municipality_id")
+    )
+    for unit in units:
+        authority = authorities.get(coverage.get(unit.municipality_id, ""))
+        if authority is None or rng.random() < 0.5:
+            continue  # not inspected yet, or no authority (invalid address)
+        status = rng.choices(statuses, weights)[0]
+        inspected = today - dt.timedelta(days=rng.randint(20, 700))
+        if rng.random() < 0.3:  # an earlier inspection, shown under "Tidligere tilsyn"
+            earlier = inspected - dt.timedelta(days=rng.randint(300, 500))
+            feedback.append(SupervisionFeedback(
+                unit=unit, authority=authority, inspected_on=earlier,
+                status=SupervisionStatus.MINOR, summary=SUMMARIES[SupervisionStatus.MINOR],
+            ))
+        feedback.append(SupervisionFeedback(
+            unit=unit, authority=authority, inspected_on=inspected, status=status,
+            summary=SUMMARIES[status],
+        ))
+        if status == SupervisionStatus.CRITICAL or (
+            status == SupervisionStatus.SIGNIFICANT and rng.random() < 0.25
+        ):
+            sanctions.append(_sanction(unit, authority, inspected, rng, today))
+    SupervisionFeedback.objects.bulk_create(feedback)
+    Sanction.objects.bulk_create(sanctions)
+    return {
+        "feedback": len(feedback),
+        "sanctions": len(sanctions),
+        "sanctions_in_force": Sanction.objects.in_force(today).count(),
+    }
+
+
+def _sanction(unit: Unit, authority, inspected: dt.date, rng: random.Random, today: dt.date):
+    decided = min(today, inspected + dt.timedelta(days=rng.randint(10, 30)))
+    kind = rng.choice([SanctionType.ORDER, SanctionType.ORDER, SanctionType.ADVICE_ORDER, "ban"])
+    sanction = Sanction(unit=unit, authority=authority, decided_on=decided,
+                        themes=rng.choice(THEMES))
+    if kind == "ban":
+        sanction.type = (
+            SanctionType.BAN_NEW_RESIDENTS if unit.kind == UnitKind.CARE_HOME
+            else SanctionType.BAN_NEW_CITIZENS
+        )
+        sanction.period_end = decided + dt.timedelta(days=rng.choice([90, 180]))
+    else:
+        sanction.type = kind
+        sanction.deadline = decided + dt.timedelta(days=rng.choice([60, 90, 120]))
+    if decided < today - dt.timedelta(days=200):
+        # Complied with long ago: lifted, shown in the unit's history.
+        sanction.lifted_on = decided + dt.timedelta(days=rng.randint(60, 150))
+    return sanction
