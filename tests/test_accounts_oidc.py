@@ -52,7 +52,9 @@ def test_a_first_login_creates_a_user_named_by_the_subject(imported, backend):
     user = get_user_model().objects.get(pk=user.pk)
     assert user.username == SUB
     assert not user.has_usable_password()
-    assert (user.first_name, user.last_name, user.email) == ("Anne Marie", "Jensen", "")
+    assert (user.first_name, user.last_name, user.email) == (
+        "Anne Marie", "Jensen", "anne@aarhus.dk"
+    )
     assert user.is_staff and not user.is_superuser
     assert user.has_perm("wagtailadmin.access_admin")
     assert groups(user) == ["Redaktør"]
@@ -61,6 +63,17 @@ def test_a_first_login_creates_a_user_named_by_the_subject(imported, backend):
     assert profile.organisation_cvr == c.AARHUS_CVR
     assert profile.sor_ids == [c.SOLGAARDEN]
     assert profile.last_claims_at is not None
+
+
+@pytest.mark.parametrize(
+    "extra",
+    [{}, {"email": "ikke en adresse"}, {"email": "anne@aarhus.dk", "email_verified": False}],
+)
+def test_the_work_email_is_kept_only_while_seb_gives_a_good_one(imported, backend, extra):
+    user = backend.user_from_claims(claims("ploRedaktør", email="anne@aarhus.dk"))
+    assert get_user_model().objects.get(pk=user.pk).email == "anne@aarhus.dk"
+    user = backend.user_from_claims(claims("ploRedaktør", **extra))
+    assert get_user_model().objects.get(pk=user.pk).email == ""
 
 
 def test_roles_are_derived_again_at_every_login(imported, backend):

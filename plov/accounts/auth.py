@@ -3,8 +3,10 @@ role groups and Wagtail admin access, again at every login.
 
 The claims (names are settings):
 
-- `sub`: the user's username (never the e-mail address; no e-mail address is stored);
+- `sub`: the user's username (never the e-mail address);
 - `name`, or `given_name` + `family_name`: the user's name;
+- `email` (`PLOV_OIDC_CLAIM_EMAIL`): the work address, used only for the weekly data-quality mail
+  (ignored when invalid or `email_verified` is false);
 - `PLOV_OIDC_CLAIM_CVR` (default `organisation_cvr`): the organisation's CVR number;
 - `PLOV_OIDC_CLAIM_ROLES` (default `roles`): a list of role values (see `ROLE_BY_CLAIM_VALUE`);
 - `PLOV_OIDC_CLAIM_SOR_IDS` (default `sor_ids`): optionally, the SOR-IDs the user is limited to.
@@ -34,7 +36,8 @@ import jwt
 import requests
 from django.conf import settings
 from django.contrib.auth.models import Group, Permission
-from django.core.exceptions import SuspiciousOperation
+from django.core.exceptions import SuspiciousOperation, ValidationError
+from django.core.validators import validate_email
 from django.db import transaction
 from django.utils import timezone
 from mozilla_django_oidc.auth import OIDCAuthenticationBackend
@@ -88,6 +91,7 @@ class Access:
     sor_ids: list[str] = field(default_factory=list)
     first_name: str = ""
     last_name: str = ""
+    email: str = ""  # the work address, for service mail only (the weekly data-quality mail)
     dropped: list[str] = field(default_factory=list)
     ignored_values: list[str] = field(default_factory=list)
 
@@ -142,7 +146,21 @@ def derive_access(claims: dict) -> Access:
         first, _, last = claims["name"].strip().rpartition(" ")
         access.first_name, access.last_name = (first, last) if first else (last, "")
     access.first_name, access.last_name = access.first_name[:150], access.last_name[:150]
+    access.email = _work_email(claims)
     return access
+
+
+def _work_email(claims: dict) -> str:
+    """The `email` claim when it is a valid address the provider has not marked unverified."""
+    value = claims.get(_setting("PLOV_OIDC_CLAIM_EMAIL", "email"))
+    if not isinstance(value, str) or claims.get("email_verified") is False:
+        return ""
+    value = value.strip()
+    try:
+        validate_email(value)
+    except ValidationError:
+        return ""
+    return value[:254]
 
 
 def role_groups() -> dict[str, Group]:
@@ -164,7 +182,9 @@ def apply_access(user, access: Access) -> None:
 
     Only the four role groups are managed; any other group an administrator gave stays."""
     user.first_name, user.last_name = access.first_name, access.last_name
-    user.email = ""  # no personal data beyond name and organisation
+    # Personal data kept: name, organisation, and the work e-mail address SEB gives (for the
+    # weekly data-quality mail); all three are rewritten at every login.
+    user.email = access.email
     user.is_staff = bool(access.roles)
     user.save()
     UserProfile.objects.update_or_create(

@@ -7,13 +7,13 @@ Environment variables (read here, once):
 - `PLOV_OIDC_CLIENT_ID`, `PLOV_OIDC_CLIENT_SECRET`: plov's client at the provider.
 - `PLOV_OIDC_AUTHORIZATION_ENDPOINT`, `PLOV_OIDC_TOKEN_ENDPOINT`, `PLOV_OIDC_USERINFO_ENDPOINT`,
   `PLOV_OIDC_JWKS_ENDPOINT`: the provider's endpoints (default: discovered).
-- `PLOV_OIDC_SCOPES` (`openid profile`): the scopes asked for.
+- `PLOV_OIDC_SCOPES` (`openid profile email`): the scopes asked for.
 - `PLOV_OIDC_END_SESSION_ENDPOINT`: the provider's RP-initiated logout endpoint (default:
   discovered `end_session_endpoint`); when known, "Log ud" also ends the SEB session.
 - `PLOV_OIDC_USE_PKCE` (`1`): PKCE (S256) on the authorisation code.
 - `PLOV_OIDC_TOKEN_BASIC_AUTH` (`0`): client_secret_basic instead of client_secret_post.
-- `PLOV_OIDC_CLAIM_CVR`, `PLOV_OIDC_CLAIM_ROLES`, `PLOV_OIDC_CLAIM_SOR_IDS` (`organisation_cvr`,
-  `roles`, `sor_ids`): the claim names.
+- `PLOV_OIDC_CLAIM_CVR`, `PLOV_OIDC_CLAIM_ROLES`, `PLOV_OIDC_CLAIM_SOR_IDS`,
+  `PLOV_OIDC_CLAIM_EMAIL` (`organisation_cvr`, `roles`, `sor_ids`, `email`): the claim names.
 - `PLOV_OIDC_AGENCY_CVRS` (`33257872`, Sundhedsdatastyrelsen): the CVR numbers that may hold the
   agency role, comma-separated; empty: any.
 
@@ -91,7 +91,7 @@ AUTHENTICATION_BACKENDS = [
 OIDC_RP_CLIENT_ID = _env("PLOV_OIDC_CLIENT_ID")
 OIDC_RP_CLIENT_SECRET = _env("PLOV_OIDC_CLIENT_SECRET")
 OIDC_RP_SIGN_ALGO = "RS256"
-OIDC_RP_SCOPES = _env("PLOV_OIDC_SCOPES", "openid profile")
+OIDC_RP_SCOPES = _env("PLOV_OIDC_SCOPES", "openid profile email")
 OIDC_OP_ISSUER = _env("PLOV_OIDC_ISSUER").rstrip("/")
 OIDC_OP_AUTHORIZATION_ENDPOINT = _env("PLOV_OIDC_AUTHORIZATION_ENDPOINT")
 OIDC_OP_TOKEN_ENDPOINT = _env("PLOV_OIDC_TOKEN_ENDPOINT")
@@ -130,6 +130,7 @@ OIDC_STORE_ID_TOKEN = True
 PLOV_OIDC_CLAIM_CVR = _env("PLOV_OIDC_CLAIM_CVR", "organisation_cvr")
 PLOV_OIDC_CLAIM_ROLES = _env("PLOV_OIDC_CLAIM_ROLES", "roles")
 PLOV_OIDC_CLAIM_SOR_IDS = _env("PLOV_OIDC_CLAIM_SOR_IDS", "sor_ids")
+PLOV_OIDC_CLAIM_EMAIL = _env("PLOV_OIDC_CLAIM_EMAIL", "email")
 PLOV_OIDC_AGENCY_CVRS = _env("PLOV_OIDC_AGENCY_CVRS", "33257872")
 
 LOGIN_URL = "/konto/login/"
