@@ -1,9 +1,12 @@
 """The `plov` command: plov's own commands, and Django's management commands passed through.
 
-plov import sor|cvr|dar|agreements|editorial|authorities PATH
+plov import sor|cvr|dar|agreements|editorial|authorities|quality PATH
 plov units [--kommune CODE] [--all] --json
 plov check-pnumber PNR
 plov registration-errors --json
+plov supervision-list [--changed-since DATE] [--csv]
+plov data-quality [--kommune CODE] [--list] --json
+plov data-quality-mail [--kommune CODE] [--dry-run]
 plov demo
 plov nightly DIR
 plov migrate | runserver | …   (any Django management command)
@@ -21,6 +24,7 @@ ALIASES = {
     "registration-errors": "registration_errors",
     "supervision-list": "supervision_list",
     "data-quality": "data_quality",
+    "data-quality-mail": "data_quality_mail",
 }
 
 

@@ -535,3 +535,24 @@ def test_the_fhir_export_is_a_valid_r4_bundle(shown, client):
     raw = json.loads(response.content)
     assert raw["resourceType"] == "Bundle"
     assert "urn:oid:1.2.208.176.1.2" not in response.content.decode()  # that is CPR, not CVR
+
+
+@pytest.mark.parametrize("url", ["/api/v1/units", "/data/enheder.csv"])
+def test_any_web_page_may_read_the_open_data(shown, client, url):
+    """CORS: a browser app elsewhere may fetch the open data (no cookies), and a preflight
+    for anything but reading is not granted."""
+    response = client.get(url, HTTP_ORIGIN="https://kommune.example")
+    assert response.status_code == 200
+    assert response["Access-Control-Allow-Origin"] == "*"
+    assert "Access-Control-Allow-Credentials" not in response
+    assert "ETag" in response.get("Access-Control-Expose-Headers", "")
+    preflight = client.options(
+        url, HTTP_ORIGIN="https://kommune.example", HTTP_ACCESS_CONTROL_REQUEST_METHOD="DELETE"
+    )
+    assert "DELETE" not in preflight.get("Access-Control-Allow-Methods", "")
+
+
+@pytest.mark.parametrize("url", ["/admin/", "/", "/api/v1/tilsyn/enheder"])
+def test_the_back_office_the_site_and_the_supervisors_api_allow_no_other_origin(db, client, url):
+    response = client.get(url, HTTP_ORIGIN="https://kommune.example")
+    assert "Access-Control-Allow-Origin" not in response
