@@ -20,6 +20,10 @@ ACTIONS = {
     "plov.agreement_ended": "Serviceleverance afsluttet",
     "plov.description_saved": "Aftalebeskrivelse gemt",
     "plov.upload": "Fil uploadet",
+    "plov.supervision_feedback_created": "Tilsynstilbagemelding registreret",
+    "plov.sanction_created": "Sanktion registreret",
+    "plov.sanction_changed": "Sanktion ændret",
+    "plov.sanction_lifted": "Sanktion ophævet",
 }
 
 

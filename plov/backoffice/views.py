@@ -46,6 +46,7 @@ from plov.publishing.refresh import refresh_publication
 from plov.publishing.rules import AGREEMENT, P_NUMBER, SOR
 from plov.registers.models import CvrProductionUnit
 from plov.registers.pnumber import check_pnumber
+from plov.supervision.authorities import MOVED_ACTION, MOVED_LABEL
 from plov.units.forms import RICH_TEXT_FIELDS
 from plov.units.models import Unit, UnitContent, UnitKind
 
@@ -65,6 +66,7 @@ ACTION_LABELS = {
     "wagtail.create": "Oprettet",
     "wagtail.delete": "Slettet",
     **ACTIONS,
+    MOVED_ACTION: MOVED_LABEL,
 }
 
 

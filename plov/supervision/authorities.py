@@ -1,9 +1,17 @@
-"""Which supervising authority covers a unit: the one covering its beliggenhedskommune."""
+"""Which supervising authority covers a unit: the one covering its beliggenhedskommune.
+
+The coverage table (`AuthorityCoverage`) is the only source: a unit's authority is derived from
+it whenever it is read, so changing the table moves the units at once. Every change that moves a
+municipality (the agency's edits in the back office, `plov import authorities`) is written to
+the audit log as one `plov.authority_moved` entry per municipality and date."""
 
 from __future__ import annotations
 
 import csv
 import datetime as dt
+from collections import defaultdict
+from dataclasses import dataclass
+from itertools import pairwise
 from pathlib import Path
 
 from django.db import transaction
@@ -30,10 +38,146 @@ def authority_by_municipality(on: dt.date | None = None) -> dict[int, str]:
     return result
 
 
+# --- history and moves -----------------------------------------------------------------------
+
+MOVED_ACTION = "plov.authority_moved"
+MOVED_LABEL = "Tilsynsmyndighed skiftet"
+NO_AUTHORITY = "ingen tilsynsmyndighed"
+
+# One coverage row as the timeline sees it: (valid_from, valid_to, authority name).
+Period = tuple[dt.date | None, dt.date | None, str]
+
+
+def coverage_periods(codes: set[int] | None = None) -> dict[int, list[Period]]:
+    """{kommunekode: [(valid_from, valid_to, authority), ...]} for some or all municipalities."""
+    rows = AuthorityCoverage.objects.all()
+    if codes is not None:
+        rows = rows.filter(municipality_id__in=codes)
+    result: dict[int, list[Period]] = defaultdict(list)
+    for code, start, end, name in rows.values_list(
+        "municipality_id", "valid_from", "valid_to", "authority__name"
+    ):
+        result[code].append((start, end, name))
+    return dict(result)
+
+
+def authority_on(periods: list[Period], day: dt.date) -> str | None:
+    """The authority of one municipality on a day: the same rule as `authority_by_municipality`
+    (of the rows in force, the one with the latest valid_from wins)."""
+    in_force = [
+        p for p in periods if (p[0] is None or p[0] <= day) and (p[1] is None or p[1] >= day)
+    ]
+    if not in_force:
+        return None
+    return max(in_force, key=lambda p: p[0] or dt.date.min)[2]
+
+
+@dataclass(frozen=True)
+class Move:
+    """From `effective` on, the municipality is covered by `new` instead of `old`."""
+
+    municipality: int
+    old: str | None
+    new: str | None
+    effective: dt.date
+
+    def describe(self, name: str) -> str:
+        return (
+            f"{name} ({self.municipality:03d}): {self.old or NO_AUTHORITY} → "
+            f"{self.new or NO_AUTHORITY} fra {self.effective:%d.%m.%Y}"
+        )
+
+
+def coverage_moves(
+    before: dict[int, list[Period]],
+    after: dict[int, list[Period]],
+    *,
+    today: dt.date | None = None,
+) -> list[Move]:
+    """What a change of the table does to the municipalities, from today on: for each
+    municipality whose authority differs today or at a later period boundary, one move per
+    stretch of days with the same (old, new). Corrections of the past alone move nobody."""
+    today = today or dt.date.today()
+    moves = []
+    for code in sorted(set(before) | set(after)):
+        old_periods, new_periods = before.get(code, []), after.get(code, [])
+        days = {today}
+        for start, end, _ in old_periods + new_periods:
+            if start is not None and start > today:
+                days.add(start)
+            if end is not None and end >= today:
+                days.add(end + dt.timedelta(days=1))
+        previous = None
+        for day in sorted(days):
+            pair = (authority_on(old_periods, day), authority_on(new_periods, day))
+            if pair[0] != pair[1] and pair != previous:
+                moves.append(Move(code, pair[0], pair[1], day))
+            previous = pair
+    return moves
+
+
+def log_moves(moves: list[Move], *, user=None) -> None:
+    """One audit entry per move, on the municipality, e.g. "Aarhus (751): Ældretilsynet
+    Silkeborg → Ældretilsynet Odense fra 01.07.2026". `user` None: the system (an import)."""
+    from wagtail.log_actions import log
+
+    if not moves:
+        return
+    municipalities = Municipality.objects.in_bulk({m.municipality for m in moves})
+    for move in moves:
+        municipality = municipalities[move.municipality]
+        log(
+            instance=municipality,
+            action=MOVED_ACTION,
+            user=user,
+            title=move.describe(municipality.name),
+            data={
+                "municipality": move.municipality,
+                "from": move.old,
+                "to": move.new,
+                "effective": move.effective.isoformat(),
+            },
+        )
+
+
+def moved_municipalities_since(
+    since: dt.datetime, *, on: dt.date | None = None
+) -> dict[int, str | None]:
+    """{kommunekode: authority before} for the municipalities the audit log says moved since a
+    moment with effect by `on` (today by default): the first such move's old authority, the one
+    the municipality had at `since`."""
+    from wagtail.models import ModelLogEntry
+
+    on = on or dt.date.today()
+    result: dict[int, str | None] = {}
+    for data in (
+        ModelLogEntry.objects.filter(action=MOVED_ACTION, timestamp__gte=since)
+        .order_by("timestamp", "pk")
+        .values_list("data", flat=True)
+    ):
+        data = data or {}
+        code = data.get("municipality")
+        if not isinstance(code, int) or code in result:
+            continue
+        try:
+            effective = dt.date.fromisoformat(data.get("effective") or "")
+        except (TypeError, ValueError):
+            continue
+        if effective <= on:
+            result[code] = data.get("from")
+    return result
+
+
+# --- import --------------------------------------------------------------------------------
+
+
 def import_authorities(path: Path) -> ImportSummary:
     """Replace the coverage table from a CSV (kommunekode, tilsyn, gyldig_fra optional).
 
-    Units need no rewrite: their authority is derived from the table whenever it is read."""
+    Several rows for one municipality are its history: each row lasts until the day before the
+    next row's gyldig_fra (two rows with the same gyldig_fra are an error). Units need no
+    rewrite: their authority is derived from the table whenever it is read. The municipalities
+    that move are written to the audit log."""
     path = Path(path)
     summary = ImportSummary()
     codes = set(Municipality.objects.values_list("code", flat=True))
@@ -52,27 +196,59 @@ def import_authorities(path: Path) -> ImportSummary:
             valid_from = dt.date.fromisoformat(raw_from) if raw_from else None
         except ValueError:
             raise MalformedFile(path, line, f"gyldig_fra {raw_from!r} is not a date") from None
-        rows.append((int(raw_code), name, valid_from))
-    missing = codes - {code for code, _, _ in rows}
+        rows.append((int(raw_code), name, valid_from, line))
+    periods = _chain(path, rows)
+    missing = codes - set(periods)
     with transaction.atomic():
+        before = coverage_periods()
         AuthorityCoverage.objects.all().delete()
         authorities = {}
-        for name in sorted({name for _, name, _ in rows}):
+        for name in sorted({name for _, name, _, _ in rows}):
             authorities[name], _ = SupervisingAuthority.objects.get_or_create(name=name)
         AuthorityCoverage.objects.bulk_create(
-            AuthorityCoverage(municipality_id=code, authority=authorities[name], valid_from=start)
-            for code, name, start in rows
+            AuthorityCoverage(
+                municipality_id=code, authority=authorities[name], valid_from=start, valid_to=end
+            )
+            for code, history in sorted(periods.items())
+            for start, end, name in history
         )
         SupervisingAuthority.objects.exclude(name__in=authorities).filter(
             coverage__isnull=True
         ).delete()
+        moves = coverage_moves(before, coverage_periods())
+        log_moves(moves)
     summary.created = len(rows)
     if missing:
         summary.notes.append(
             "municipalities without a supervising authority: "
             + ", ".join(str(c) for c in sorted(missing))
         )
+    if moves:
+        summary.notes.append(
+            "municipalities moved to another supervising authority: "
+            + ", ".join(sorted({f"{m.municipality:03d}" for m in moves}))
+        )
     return summary
+
+
+def _chain(path: Path, rows: list[tuple]) -> dict[int, list[Period]]:
+    """Each municipality's rows as consecutive periods: a row ends the day before the next."""
+    by_code: dict[int, list[tuple]] = defaultdict(list)
+    for code, name, start, line in rows:
+        by_code[code].append((start, name, line))
+    periods: dict[int, list[Period]] = {}
+    for code, history in by_code.items():
+        history.sort(key=lambda r: r[0] or dt.date.min)
+        for (start, _, _), (next_start, _, line) in pairwise(history):
+            if start == next_start:
+                raise MalformedFile(
+                    path, line, f"kommunekode {code} has two rows with gyldig_fra {start}"
+                )
+        periods[code] = [
+            (start, (following[0] - dt.timedelta(days=1)) if following else None, name)
+            for (start, name, _), following in zip(history, [*history[1:], None], strict=True)
+        ]
+    return periods
 
 
 def load_default_authorities(path: Path) -> None:

@@ -185,7 +185,7 @@ class TransitionProvider(models.Model):
     class Meta:
         ordering = ["name"]
         verbose_name = "virksomhed på overgangsordningen"
-        verbose_name_plural = "overgangsordningen"
+        verbose_name_plural = "virksomheder på overgangsordningen"
         constraints = [
             models.CheckConstraint(
                 condition=Q(cvr_number__regex=r"^\d{8}$"), name="transition_cvr_is_8_digits"

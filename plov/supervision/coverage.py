@@ -1,0 +1,221 @@
+"""The coverage table in the back office: which supervising authority covers each municipality,
+with history (gyldig fra / til). Maintained by the agency (Sundhedsdatastyrelsen) only.
+
+A unit's authority is derived from this table whenever it is read, so a saved change moves the
+units at once. Besides Wagtail's own create / edit / delete entries, every change that moves a
+municipality writes `plov.authority_moved` entries to the audit log ("Aarhus (751): Ældretilsynet
+Silkeborg → Ældretilsynet Odense fra 01.07.2026").
+
+Access is the agency's role (`Scope.is_agency`), not model permissions: the permission policy
+below answers for every action, and the views answer a refused user with a real 403.
+"""
+
+from __future__ import annotations
+
+from django import forms
+from django.db import transaction
+from django.db.models import Q
+from wagtail.admin.forms import WagtailAdminModelForm
+from wagtail.admin.views import generic
+from wagtail.admin.views.generic import history, usage
+from wagtail.admin.viewsets.model import ModelViewSet
+from wagtail.permission_policies.base import BasePermissionPolicy
+from wagtail.permissions import register_permission_policy
+
+from plov.accounts.http import refuses_forbidden
+from plov.accounts.scope import Scope
+from plov.supervision.authorities import coverage_moves, coverage_periods, log_moves
+from plov.supervision.models import AuthorityCoverage
+from plov.units.models import Municipality
+
+VALID_TO_BEFORE_FROM = "‘Gyldig til’ må ikke ligge før ‘gyldig fra’."
+
+
+# --- who may ---------------------------------------------------------------------------------
+
+
+class AgencyOnlyPolicy(BasePermissionPolicy):
+    """Every action on the model is the agency's (and superusers'), nobody else's."""
+
+    def user_has_permission(self, user, action) -> bool:
+        return Scope.for_user(user).is_agency
+
+    def user_has_any_permission(self, user, actions) -> bool:
+        return Scope.for_user(user).is_agency
+
+    def users_with_any_permission(self, actions):
+        from django.contrib.auth import get_user_model
+
+        users = get_user_model().objects.filter(is_active=True)
+        return users.filter(pk__in=[u.pk for u in users if Scope.for_user(u).is_agency])
+
+    def users_with_permission(self, action):
+        return self.users_with_any_permission([action])
+
+
+POLICY = AgencyOnlyPolicy(AuthorityCoverage)
+register_permission_policy(AuthorityCoverage, POLICY)
+
+
+# --- the form --------------------------------------------------------------------------------
+
+
+def _period(start, end) -> tuple[str, str]:
+    return (
+        f"{start:%d.%m.%Y}" if start else "altid",
+        f"{end:%d.%m.%Y}" if end else "uden slut",
+    )
+
+
+def overlap_problem(instance: AuthorityCoverage) -> str | None:
+    """Why the row's period clashes with another row of the same municipality, else None."""
+    if instance.municipality_id is None:
+        return None
+    others = AuthorityCoverage.objects.filter(municipality_id=instance.municipality_id)
+    if instance.pk:
+        others = others.exclude(pk=instance.pk)
+    if instance.valid_to is not None:
+        others = others.filter(Q(valid_from__isnull=True) | Q(valid_from__lte=instance.valid_to))
+    if instance.valid_from is not None:
+        others = others.filter(Q(valid_to__isnull=True) | Q(valid_to__gte=instance.valid_from))
+    other = others.select_related("authority", "municipality").first()
+    if other is None:
+        return None
+    start, end = _period(other.valid_from, other.valid_to)
+    return (
+        f"{other.municipality.name} er allerede dækket af {other.authority} fra {start} til "
+        f"{end}. To perioder for samme kommune må ikke overlappe: afslut først den gamle "
+        "periode med ‘gyldig til’."
+    )
+
+
+class CoverageForm(WagtailAdminModelForm):
+    class Meta:
+        model = AuthorityCoverage
+        fields = ["municipality", "authority", "valid_from", "valid_to"]
+        labels = {"municipality": "Kommune", "authority": "Tilsynsmyndighed"}
+        help_texts = {
+            "valid_from": "Tom: uden startdato.",
+            "valid_to": "Sidste dag, myndigheden dækker kommunen. Tom: uden slutdato.",
+        }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["municipality"].queryset = Municipality.objects.order_by("name")
+        self.fields["municipality"].label_from_instance = lambda m: f"{m.name} ({m.code:03d})"
+
+    def clean(self):
+        cleaned = super().clean()
+        start, end = cleaned.get("valid_from"), cleaned.get("valid_to")
+        if start and end and end < start:
+            self.add_error("valid_to", VALID_TO_BEFORE_FROM)
+            return cleaned
+        if cleaned.get("municipality") is not None and not self.errors:
+            candidate = AuthorityCoverage(
+                pk=self.instance.pk,
+                municipality=cleaned["municipality"],
+                valid_from=start,
+                valid_to=end,
+            )
+            problem = overlap_problem(candidate)
+            if problem:
+                raise forms.ValidationError(problem)
+        return cleaned
+
+
+# --- the views -------------------------------------------------------------------------------
+
+
+class RefusesWith403:
+    """Wagtail turns PermissionDenied into a redirect to the dashboard; we answer 403."""
+
+    @refuses_forbidden
+    def dispatch(self, request, *args, **kwargs):
+        return super().dispatch(request, *args, **kwargs)
+
+
+def _lock(codes: set[int]) -> None:
+    """Serialise changes to the same municipalities (a no-op on SQLite)."""
+    list(Municipality.objects.select_for_update().filter(code__in=codes).values_list("code"))
+
+
+class SavesAndLogsMoves(RefusesWith403):
+    """Save under a lock of the municipalities concerned, re-check the overlap rule there, and
+    log the municipalities the save moves."""
+
+    def form_valid(self, form):
+        instance = form.instance
+        stored = (
+            AuthorityCoverage.objects.filter(pk=instance.pk)
+            .values_list("municipality_id", flat=True)
+            .first()
+            if instance.pk
+            else None
+        )
+        codes = {c for c in (stored, instance.municipality_id) if c is not None}
+        with transaction.atomic():
+            _lock(codes)
+            problem = overlap_problem(instance)
+            if problem:
+                form.add_error(None, problem)
+                return self.form_invalid(form)
+            before = coverage_periods(codes)
+            response = super().form_valid(form)
+            log_moves(coverage_moves(before, coverage_periods(codes)), user=self.request.user)
+        return response
+
+
+class CoverageIndexView(RefusesWith403, generic.IndexView):
+    pass
+
+
+class CoverageCreateView(SavesAndLogsMoves, generic.CreateView):
+    pass
+
+
+class CoverageEditView(SavesAndLogsMoves, generic.EditView):
+    pass
+
+
+class CoverageDeleteView(RefusesWith403, generic.DeleteView):
+    def delete_action(self):
+        codes = {self.object.municipality_id}
+        with transaction.atomic():
+            _lock(codes)
+            before = coverage_periods(codes)
+            super().delete_action()
+            log_moves(coverage_moves(before, coverage_periods(codes)), user=self.request.user)
+
+
+class CoverageHistoryView(RefusesWith403, history.HistoryView):
+    pass
+
+
+class CoverageUsageView(RefusesWith403, usage.UsageView):
+    pass
+
+
+class CoverageViewSet(ModelViewSet):
+    model = AuthorityCoverage
+    icon = "site"
+    menu_label = "Tilsynsdækning"
+    menu_name = "tilsynsdaekning"
+    menu_order = 920
+    add_to_admin_menu = True
+    url_prefix = "tilsynsdaekning"
+    name = "tilsynsdaekning"
+    list_display = ["municipality", "authority", "valid_from", "valid_to"]
+    list_filter = ["authority"]
+    copy_view_enabled = False
+    index_view_class = CoverageIndexView
+    add_view_class = CoverageCreateView
+    edit_view_class = CoverageEditView
+    delete_view_class = CoverageDeleteView
+    history_view_class = CoverageHistoryView
+    usage_view_class = CoverageUsageView
+
+    def get_form_class(self, for_update=False):
+        return CoverageForm
+
+
+coverage_viewset = CoverageViewSet()

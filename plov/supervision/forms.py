@@ -1,0 +1,230 @@
+"""The supervisor's forms in the back office: written feedback (PDF, date, status, summary), a
+sanction (type, decision date, themes, deadline or period) and lifting a sanction.
+
+A PDF is checked by its content (`plov.media.documents.check_pdf`), never by its name. Who may
+submit what is decided by `plov.accounts.scope` in the views, not here. Every message is Danish
+and names the field it concerns; a refused form keeps what was typed.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django import forms
+from django.core.exceptions import ValidationError
+
+from plov.agreements.forms import DATE_INPUT_FORMATS, plain_text
+from plov.media import documents
+from plov.supervision.models import Sanction, SanctionType, SupervisionStatus
+
+ORDERS = (SanctionType.ORDER, SanctionType.ADVICE_ORDER)  # påbud: a deadline
+BANS = (SanctionType.BAN_NEW_RESIDENTS, SanctionType.BAN_NEW_CITIZENS)  # forbud: a period
+
+SUMMARY_MAX_LENGTH = 5_000
+THEMES_MAX_LENGTH = 2_000
+INVALID_DATE = "Skriv en gyldig dato (ÅÅÅÅ-MM-DD)"
+
+
+def _date_field(label: str, *, required: bool, help_text: str = "", required_message: str = ""):
+    return forms.DateField(
+        label=label,
+        required=required,
+        input_formats=DATE_INPUT_FORMATS,
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+        help_text=help_text,
+        error_messages={"invalid": INVALID_DATE, "required": required_message or "Udfyld datoen"},
+    )
+
+
+def _not_in_the_future(value: dt.date | None, what: str) -> None:
+    if value is not None and value > dt.date.today():
+        raise ValidationError(f"{what} må ikke ligge i fremtiden", code="future")
+
+
+class FeedbackForm(forms.Form):
+    """Register Ældretilsynet's written feedback on one inspection."""
+
+    document = forms.FileField(
+        label="Tilbagemelding (PDF)",
+        help_text="Tilsynets skriftlige tilbagemelding. Kun PDF.",
+        widget=forms.FileInput(attrs={"accept": "application/pdf,.pdf"}),
+        error_messages={
+            "required": "Vælg tilbagemeldingens PDF-fil",
+            "empty": "Filen er tom.",
+            "invalid": "Vælg tilbagemeldingens PDF-fil",
+        },
+    )
+    inspected_on = _date_field(
+        "Tilsynsdato",
+        required=True,
+        help_text="Dagen for tilsynsbesøget.",
+        required_message="Tilsynsdato skal udfyldes",
+    )
+    status = forms.ChoiceField(
+        label="Status",
+        choices=[("", "Vælg status"), *SupervisionStatus.choices],
+        help_text="Tilsynets samlede vurdering. Den vises på enhedens offentlige side.",
+        error_messages={
+            "required": "Vælg status",
+            "invalid_choice": "Vælg en status fra listen",
+        },
+    )
+    summary = forms.CharField(
+        label="Sammenfatning",
+        required=False,
+        max_length=SUMMARY_MAX_LENGTH,
+        widget=forms.Textarea(attrs={"rows": 5}),
+        help_text=(
+            "Valgfri. Kort sammenfatning i almindeligt dansk; vises på den offentlige side. "
+            "Skriv ikke navne eller andre personoplysninger."
+        ),
+        error_messages={"max_length": "Sammenfatningen må højst være %(limit_value)d tegn"},
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.pdf_bytes: bytes | None = None
+        limit = documents.max_document_mb()
+        self.fields[
+            "document"
+        ].help_text = f"Tilsynets skriftlige tilbagemelding. Kun PDF, højst {limit} MB."
+
+    def clean_document(self):
+        upload = self.cleaned_data.get("document")
+        if upload:
+            try:
+                self.pdf_bytes = documents.check_pdf(upload)
+            except documents.DocumentRejected as exc:
+                raise ValidationError(str(exc), code="invalid_pdf") from None
+        return upload
+
+    def clean_inspected_on(self):
+        value = self.cleaned_data.get("inspected_on")
+        _not_in_the_future(value, "Tilsynsdato")
+        return value
+
+    def clean_summary(self) -> str:
+        return plain_text(self.cleaned_data.get("summary", ""))
+
+
+class SanctionForm(forms.Form):
+    """Register or change a sanction (§9). A påbud has a deadline (frist), a ban a period end
+    (gælder til); neither date, nor the lifted date, may lie before the decision date."""
+
+    type = forms.ChoiceField(
+        label="Type",
+        choices=[("", "Vælg type"), *SanctionType.choices],
+        error_messages={
+            "required": "Vælg sanktionens type",
+            "invalid_choice": "Vælg en type fra listen",
+        },
+    )
+    decided_on = _date_field(
+        "Afgørelsesdato",
+        required=True,
+        help_text="Den dag Ældretilsynet traf afgørelsen.",
+        required_message="Afgørelsesdato skal udfyldes",
+    )
+    themes = forms.CharField(
+        label="Temaer",
+        required=False,
+        max_length=THEMES_MAX_LENGTH,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=(
+            "Hvad afgørelsen handler om, fx «Medicinhåndtering, personlig pleje». Vises på den "
+            "offentlige side. Skriv ikke navne eller andre personoplysninger."
+        ),
+        error_messages={"max_length": "Temaerne må højst være %(limit_value)d tegn"},
+    )
+    deadline = _date_field(
+        "Frist (påbud)",
+        required=False,
+        help_text="Kun for påbud: fristen for at efterkomme påbuddet.",
+    )
+    period_end = _date_field(
+        "Forbuddet gælder til (forbud)",
+        required=False,
+        help_text="Kun for forbud: den sidste dag forbuddet gælder.",
+    )
+    lifted_on = _date_field(
+        "Ophævet",
+        required=False,
+        help_text="Lad feltet stå tomt, hvis sanktionen ikke er ophævet.",
+    )
+
+    def __init__(self, *args, instance: Sanction | None = None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.instance = instance
+        if instance is None or instance.lifted_on is None:
+            # Lifting has its own page ("Ophæv"); the date is corrected here once it is set.
+            del self.fields["lifted_on"]
+
+    def clean_decided_on(self):
+        value = self.cleaned_data.get("decided_on")
+        _not_in_the_future(value, "Afgørelsesdato")
+        return value
+
+    def clean_themes(self) -> str:
+        return plain_text(self.cleaned_data.get("themes", ""))
+
+    def clean_lifted_on(self):
+        value = self.cleaned_data.get("lifted_on")
+        _not_in_the_future(value, "Ophævelsesdato")
+        return value
+
+    def clean(self):
+        data = super().clean()
+        kind = data.get("type")
+        decided = data.get("decided_on")
+        deadline, period_end = data.get("deadline"), data.get("period_end")
+        if kind in ORDERS:
+            if deadline is None and "deadline" not in self.errors:
+                self.add_error("deadline", "Et påbud skal have en frist")
+            if period_end is not None:
+                self.add_error(
+                    "period_end",
+                    "Et påbud har en frist, ikke en periode: lad «Forbuddet gælder til» stå tomt",
+                )
+        elif kind in BANS:
+            if period_end is None and "period_end" not in self.errors:
+                self.add_error("period_end", "Et forbud skal have en dato, det gælder til")
+            if deadline is not None:
+                self.add_error(
+                    "deadline", "Et forbud har en periode, ikke en frist: lad «Frist» stå tomt"
+                )
+        if decided is not None:
+            for name, label in (
+                ("deadline", "Fristen"),
+                ("period_end", "Forbuddets slutdato"),
+                ("lifted_on", "Ophævelsesdatoen"),
+            ):
+                value = data.get(name)
+                if value is not None and value < decided and name not in self.errors:
+                    self.add_error(name, f"{label} må ikke ligge før afgørelsesdatoen")
+        return data
+
+
+class LiftSanctionForm(forms.Form):
+    """Lifting ("Ophæv"): the sanction stops applying on this day."""
+
+    lifted_on = _date_field(
+        "Ophævet den",
+        required=True,
+        help_text="Sanktionen gælder ikke længere fra og med denne dato.",
+        required_message="Ophævelsesdato skal udfyldes",
+    )
+
+    def __init__(self, *args, sanction: Sanction, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.sanction = sanction
+
+    def clean_lifted_on(self):
+        value = self.cleaned_data.get("lifted_on")
+        _not_in_the_future(value, "Ophævelsesdato")
+        if value is not None and value < self.sanction.decided_on:
+            raise ValidationError(
+                f"Ophævelsesdatoen må ikke ligge før afgørelsesdatoen "
+                f"({self.sanction.decided_on:%d-%m-%Y})",
+                code="before_decision",
+            )
+        return value

@@ -1,0 +1,547 @@
+"""Ældretilsynet's registrations in the back office (DOMAIN.md §7, §9), under /admin/tilsyn/.
+
+A supervisor (role from the login claims) registers, for the units its authority covers: the
+written feedback on an inspection (PDF, tilsynsdato, status, optional sammenfatning) and
+sanctions (type, afgørelsesdato, temaer, frist for a påbud or "gælder til" for a ban), changes
+them and marks them lifted. The agency (Sundhedsdatastyrelsen) may do the same for every unit.
+
+Every view asks `plov.accounts.scope`: other roles get 403; a unit the user may not see is 404
+on a GET; any POST on a unit the user may not supervise is 403 and writes nothing (forged
+forms included). Every create, change and lift is audited (`plov.backoffice.audit`), and the
+unit's public page cache is cleared (the signals in `plov.public.signals`, again on commit).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+
+from django.core.files.base import ContentFile
+from django.core.paginator import Paginator
+from django.db import transaction
+from django.db.models import Count, OuterRef, Q, QuerySet, Subquery
+from django.db.models.functions import Coalesce
+from django.http import Http404, HttpResponseRedirect
+from django.shortcuts import get_object_or_404
+from django.urls import reverse, reverse_lazy
+from django.utils.http import urlencode
+from django.views import View
+from wagtail.admin import messages
+from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
+from wagtail.documents import get_document_model
+
+from plov.accounts.http import Forbidden, forbidden, refuses_forbidden
+from plov.accounts.models import Role
+from plov.accounts.scope import Scope, can_supervise, can_view_unit
+from plov.backoffice.audit import audit
+from plov.media.images import original_title, stored_name
+from plov.media.models import UnitMediaFolder
+from plov.public.signals import clear_unit_cache
+from plov.supervision.authorities import authority_by_municipality
+from plov.supervision.forms import FeedbackForm, LiftSanctionForm, SanctionForm
+from plov.supervision.models import (
+    Sanction,
+    SanctionType,
+    SupervisingAuthority,
+    SupervisionFeedback,
+    SupervisionStatus,
+)
+from plov.units.models import Unit
+
+PER_PAGE = 50
+HOME = {"url": reverse_lazy("wagtailadmin_home"), "label": "Forside"}
+INDEX = {"url": reverse_lazy("plov_supervision:index"), "label": "Tilsyn"}
+
+NOT_YOURS = (
+    "Enheden ligger uden for din tilsynsmyndigheds område. Du kan kun registrere tilsyn og "
+    "sanktioner for de enheder, din tilsynsmyndighed fører tilsyn med."
+)
+NO_ROLE = (
+    "Tilsyn og sanktioner registreres af Ældretilsynet (og Sundhedsdatastyrelsen). Din rolle "
+    "giver ikke adgang til disse sider."
+)
+NO_AUTHORITY = (
+    "Enheden er ikke dækket af en tilsynsmyndighed i tilsynsdækningen. Kontakt "
+    "Sundhedsdatastyrelsen, før der registreres tilsyn eller sanktioner."
+)
+
+# --- helpers -------------------------------------------------------------------------------
+
+
+def supervises(scope: Scope) -> bool:
+    """Whether the user reaches the supervision pages at all: the agency and supervisors."""
+    return scope.is_agency or scope.has(Role.SUPERVISOR)
+
+
+def supervised_units(scope: Scope) -> QuerySet[Unit]:
+    if scope.is_agency:
+        return Unit.objects.all()
+    return Unit.objects.filter(municipality_id__in=scope.supervised_municipalities)
+
+
+def unit_authority(unit: Unit, today: dt.date | None = None) -> SupervisingAuthority | None:
+    """The authority whose coverage in force today holds the unit's beliggenhedskommune."""
+    if unit.municipality_id is None:
+        return None
+    name = authority_by_municipality(today).get(unit.municipality_id)
+    if not name:
+        return None
+    return SupervisingAuthority.objects.filter(name=name).first()
+
+
+def _word_variants(word: str) -> set[str]:
+    # SQLite compares only ASCII letters case-insensitively: try the spellings people use.
+    return {word, word.lower(), word.capitalize(), word.upper()}
+
+
+def search(units: QuerySet[Unit], query: str) -> QuerySet[Unit]:
+    """Units whose name contains every word of the query, or whose SOR-ID it is."""
+    words = [w for w in re.split(r"[\s,;]+", query.strip()) if w][:8]
+    for word in words:
+        condition = Q(sor_id=word)
+        if word.isdigit():
+            condition |= Q(sor_id__startswith=word)
+        for variant in _word_variants(word):
+            condition |= Q(name__icontains=variant)
+        units = units.filter(condition)
+    return units
+
+
+def with_overview(units: QuerySet[Unit], today: dt.date) -> QuerySet[Unit]:
+    """Annotate the latest feedback's status and date and the number of sanctions in force."""
+    latest = SupervisionFeedback.objects.filter(unit=OuterRef("pk")).order_by(
+        "-inspected_on", "-id"
+    )
+    in_force = (
+        Sanction.objects.in_force(today)
+        .filter(unit=OuterRef("pk"))
+        .order_by()
+        .values("unit")
+        .annotate(n=Count("pk"))
+        .values("n")
+    )
+    return units.annotate(
+        latest_status=Subquery(latest.values("status")[:1]),
+        latest_inspected_on=Subquery(latest.values("inspected_on")[:1]),
+        sanctions_in_force=Coalesce(Subquery(in_force[:1]), 0),
+    )
+
+
+STATUS_LABELS = dict(SupervisionStatus.choices)
+STATUS_CLASSES = {
+    SupervisionStatus.NO_REMARKS: "",
+    SupervisionStatus.MINOR: "",
+    SupervisionStatus.SIGNIFICANT: "w-status--primary",
+    SupervisionStatus.CRITICAL: "w-status--primary",
+}
+
+
+def sanction_state(sanction: Sanction, today: dt.date) -> str:
+    if sanction.lifted_on is not None and sanction.lifted_on <= today:
+        return "Ophævet"
+    if sanction.decided_on > today:
+        return "Kommende"
+    if sanction.period_end is not None and sanction.period_end < today:
+        return "Udløbet"
+    return "Gælder nu"
+
+
+def _plain(value) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    return str(value)
+
+
+def public_url(unit: Unit) -> str:
+    if not unit.published or unit.closed_on is not None:
+        return ""
+    try:
+        return reverse("public:unit-short", args=[unit.pk])
+    except Exception:  # the public site is not mounted (e.g. a back-office-only deployment)
+        return ""
+
+
+# --- the views -----------------------------------------------------------------------------
+
+
+class SupervisionView(WagtailAdminTemplateMixin, View):
+    """A supervision page: agency and supervisors only; answers 403 itself (Wagtail's admin
+    would turn a PermissionDenied into a redirect to the dashboard)."""
+
+    header_icon = "clipboard-list"
+
+    def dispatch(self, request, *args, **kwargs):
+        self.scope = Scope.for_user(request.user)
+        self.today = dt.date.today()
+        if not supervises(self.scope):
+            return forbidden(request, NO_ROLE)
+        return refuses_forbidden(super().dispatch)(request, *args, **kwargs)
+
+
+class SupervisionIndexView(SupervisionView):
+    template_name = "supervision/index.html"
+    page_title = "Tilsyn"
+
+    def get_breadcrumbs_items(self):
+        return [HOME, {"url": "", "label": "Tilsyn"}]
+
+    def get(self, request):
+        units = supervised_units(self.scope).open().select_related("municipality", "owner")
+        query = request.GET.get("q", "").strip()[:100]
+        if query:
+            units = search(units, query)
+        units = with_overview(units, self.today).order_by("name", "pk")
+        page = Paginator(units, PER_PAGE).get_page(request.GET.get("side"))
+        for unit in page.object_list:
+            unit.latest_status_label = STATUS_LABELS.get(unit.latest_status, "")
+            unit.latest_status_class = STATUS_CLASSES.get(unit.latest_status, "")
+        params = {k: v for k, v in request.GET.items() if k != "side" and v}
+        authorities = sorted(self.scope.authorities)
+        return self.render_to_response(
+            self.get_context_data(
+                page=page,
+                units=page.object_list,
+                query=query,
+                querystring=urlencode(params),
+                is_agency=self.scope.is_agency,
+                authorities=authorities,
+                changes_since=self.today - dt.timedelta(days=30),
+            )
+        )
+
+
+class UnitScopedView(SupervisionView):
+    """A page about one unit: a GET on a unit the user may not see is 404 (and 403 if seen but
+    not supervised); a POST on a unit the user may not supervise is 403, whatever it sends."""
+
+    unit: Unit
+
+    def dispatch(self, request, *args, **kwargs):
+        self.unit_pk = kwargs.get("pk")
+        return super().dispatch(request, *args, **kwargs)
+
+    def setup_unit(self) -> Unit:
+        unit = get_object_or_404(
+            Unit.objects.select_related("municipality", "owner"), pk=self.unit_pk
+        )
+        user = self.request.user
+        if self.request.method not in ("GET", "HEAD") and not can_supervise(user, unit):
+            raise Forbidden(NOT_YOURS)
+        if not can_view_unit(user, unit):
+            raise Http404("Enheden findes ikke")
+        if not can_supervise(user, unit):
+            raise Forbidden(NOT_YOURS)
+        self.unit = unit
+        self.authority = unit_authority(unit, self.today)
+        return unit
+
+    def unit_url(self) -> str:
+        return reverse("plov_supervision:unit", args=[self.unit.pk])
+
+    def get_page_subtitle(self):
+        return str(self.unit)
+
+    def get_breadcrumbs_items(self):
+        return [HOME, INDEX, {"url": self.unit_url(), "label": self.unit.name}, *self.extra()]
+
+    def extra(self) -> list[dict]:
+        return []
+
+    def base_context(self, **context):
+        return self.get_context_data(
+            unit=self.unit,
+            authority=self.authority,
+            no_authority_message=NO_AUTHORITY,
+            unit_url=self.unit_url(),
+            **context,
+        )
+
+    def log_data(self, **data) -> dict:
+        """What the audit log keeps: the unit's identity and the values, never free text."""
+        return {
+            "sor_id": self.unit.sor_id,
+            "unit": self.unit.pk,
+            "authority": self.authority.name if self.authority else "",
+            **data,
+        }
+
+    def clear_cache_on_commit(self) -> None:
+        pk = self.unit.pk
+        transaction.on_commit(lambda: clear_unit_cache(pk))
+
+
+class UnitSupervisionView(UnitScopedView):
+    """One unit: its feedback, its sanctions (in force first), and the actions."""
+
+    template_name = "supervision/unit.html"
+    page_title = "Tilsyn"
+
+    def get_breadcrumbs_items(self):
+        return [HOME, INDEX, {"url": "", "label": self.unit.name}]
+
+    def get(self, request, pk: int):
+        self.setup_unit()
+        feedback = list(
+            SupervisionFeedback.objects.filter(unit=self.unit).select_related(
+                "authority", "document"
+            )
+        )
+        sanctions = list(Sanction.objects.filter(unit=self.unit).select_related("authority"))
+        for sanction in sanctions:
+            sanction.state = sanction_state(sanction, self.today)
+            sanction.is_current = sanction.state == "Gælder nu"
+        current = [s for s in sanctions if s.state in ("Gælder nu", "Kommende")]
+        earlier = [s for s in sanctions if s.state not in ("Gælder nu", "Kommende")]
+        return self.render_to_response(
+            self.base_context(
+                feedback=feedback,
+                latest=feedback[0] if feedback else None,
+                current_sanctions=current,
+                earlier_sanctions=earlier,
+                public_url=public_url(self.unit),
+            )
+        )
+
+
+class FeedbackCreateView(UnitScopedView):
+    template_name = "supervision/feedback_form.html"
+    page_title = "Registrér tilbagemelding"
+
+    def extra(self):
+        return [{"url": "", "label": self.page_title}]
+
+    def render_form(self, form: FeedbackForm):
+        return self.render_to_response(self.base_context(form=form))
+
+    def get(self, request, pk: int):
+        self.setup_unit()
+        return self.render_form(FeedbackForm())
+
+    def post(self, request, pk: int):
+        self.setup_unit()
+        form = FeedbackForm(request.POST, request.FILES)
+        if not form.is_valid():
+            return self.render_form(form)
+        if self.authority is None:
+            form.add_error(None, NO_AUTHORITY)
+            return self.render_form(form)
+        feedback = self.save(form)
+        messages.success(
+            request,
+            f"Tilbagemeldingen fra tilsynet den {feedback.inspected_on:%d-%m-%Y} "
+            f"({feedback.get_status_display()}) er registreret for {self.unit.name}.",
+        )
+        return HttpResponseRedirect(self.unit_url())
+
+    def save(self, form: FeedbackForm) -> SupervisionFeedback:
+        data = form.cleaned_data
+        upload = data["document"]
+        file = get_document_model()(
+            title=original_title(upload.name),
+            collection=UnitMediaFolder.collection_for(self.unit),
+            uploaded_by_user=self.request.user,
+        )
+        file.file = ContentFile(
+            form.pdf_bytes, name=stored_name(f"tilsyn-{data['inspected_on']:%Y-%m-%d}", "pdf")
+        )
+        file._set_document_file_metadata()
+        try:
+            with transaction.atomic():
+                file.save()
+                feedback = SupervisionFeedback.objects.create(
+                    unit=self.unit,
+                    authority=self.authority,
+                    inspected_on=data["inspected_on"],
+                    status=data["status"],
+                    summary=data["summary"],
+                    document=file,
+                )
+                audit(
+                    feedback,
+                    "plov.supervision_feedback_created",
+                    user=self.request.user,
+                    data=self.log_data(
+                        inspected_on=_plain(feedback.inspected_on),
+                        status=feedback.status,
+                        summary_given=bool(feedback.summary),
+                        document=file.pk,
+                        size=file.file_size,
+                    ),
+                )
+                self.clear_cache_on_commit()
+        except Exception:
+            if file.file.name:
+                file.file.storage.delete(file.file.name)
+            raise
+        return feedback
+
+
+class SanctionFormView(UnitScopedView):
+    """Register (no sanction_pk) or change (sanction_pk) a sanction of the unit."""
+
+    template_name = "supervision/sanction_form.html"
+    sanction: Sanction | None = None
+
+    def get_page_title(self):
+        return "Ret sanktion" if self.sanction is not None else "Registrér sanktion"
+
+    def extra(self):
+        return [{"url": "", "label": self.get_page_title()}]
+
+    def setup_sanction(self, sanction_pk: int | None) -> None:
+        self.setup_unit()
+        if sanction_pk is not None:
+            self.sanction = get_object_or_404(
+                Sanction.objects.select_related("authority"), pk=sanction_pk, unit=self.unit
+            )
+
+    def make_form(self, data=None) -> SanctionForm:
+        initial = {}
+        if self.sanction is not None:
+            s = self.sanction
+            initial = {
+                "type": s.type,
+                "decided_on": s.decided_on,
+                "themes": s.themes,
+                "deadline": s.deadline,
+                "period_end": s.period_end,
+                "lifted_on": s.lifted_on,
+            }
+        return SanctionForm(data, initial=initial, instance=self.sanction)
+
+    def render_form(self, form: SanctionForm):
+        return self.render_to_response(
+            self.base_context(
+                form=form,
+                sanction=self.sanction,
+                orders=[SanctionType.ORDER.label, SanctionType.ADVICE_ORDER.label],
+                bans=[SanctionType.BAN_NEW_RESIDENTS.label, SanctionType.BAN_NEW_CITIZENS.label],
+            )
+        )
+
+    def get(self, request, pk: int, sanction_pk: int | None = None):
+        self.setup_sanction(sanction_pk)
+        return self.render_form(self.make_form())
+
+    def post(self, request, pk: int, sanction_pk: int | None = None):
+        self.setup_sanction(sanction_pk)
+        form = self.make_form(request.POST)
+        if not form.is_valid():
+            return self.render_form(form)
+        if self.sanction is None and self.authority is None:
+            form.add_error(None, NO_AUTHORITY)
+            return self.render_form(form)
+        data = form.cleaned_data
+        values = {
+            "type": data["type"],
+            "decided_on": data["decided_on"],
+            "themes": data["themes"],
+            "deadline": data.get("deadline"),
+            "period_end": data.get("period_end"),
+        }
+        if "lifted_on" in form.fields:
+            values["lifted_on"] = data.get("lifted_on")
+        with transaction.atomic():
+            if self.sanction is None:
+                sanction = Sanction.objects.create(
+                    unit=self.unit, authority=self.authority, **values
+                )
+                audit(
+                    sanction,
+                    "plov.sanction_created",
+                    user=request.user,
+                    data=self.log_data(
+                        type=sanction.type,
+                        decided_on=_plain(sanction.decided_on),
+                        deadline=_plain(sanction.deadline),
+                        period_end=_plain(sanction.period_end),
+                        themes_given=bool(sanction.themes),
+                    ),
+                )
+                verb = "registreret"
+            else:
+                sanction = Sanction.objects.select_for_update().get(pk=self.sanction.pk)
+                before = {k: getattr(sanction, k) for k in values}
+                for key, value in values.items():
+                    setattr(sanction, key, value)
+                changes = {
+                    # Free text is logged as changed, never by its content.
+                    k: ("ændret" if k == "themes" else [_plain(before[k]), _plain(v)])
+                    for k, v in values.items()
+                    if before[k] != v
+                }
+                if changes:
+                    sanction.save(update_fields=list(values))
+                    audit(
+                        sanction,
+                        "plov.sanction_changed",
+                        user=request.user,
+                        data=self.log_data(sanction=sanction.pk, changes=changes),
+                    )
+                verb = "gemt"
+            self.clear_cache_on_commit()
+        messages.success(
+            request, f"Sanktionen «{sanction.get_type_display()}» for {self.unit.name} er {verb}."
+        )
+        return HttpResponseRedirect(self.unit_url())
+
+
+class SanctionLiftView(UnitScopedView):
+    """Lifting ("Ophæv"): the sanction stops applying on the chosen day (today by default)."""
+
+    template_name = "supervision/lift.html"
+    page_title = "Ophæv sanktion"
+
+    def extra(self):
+        return [{"url": "", "label": self.page_title}]
+
+    def setup_sanction(self, sanction_pk: int) -> Sanction:
+        self.setup_unit()
+        self.sanction = get_object_or_404(
+            Sanction.objects.select_related("authority"), pk=sanction_pk, unit=self.unit
+        )
+        return self.sanction
+
+    def render_form(self, form):
+        return self.render_to_response(
+            self.base_context(
+                form=form,
+                sanction=self.sanction,
+                state=sanction_state(self.sanction, self.today),
+            )
+        )
+
+    def get(self, request, pk: int, sanction_pk: int):
+        sanction = self.setup_sanction(sanction_pk)
+        initial = sanction.lifted_on or max(self.today, sanction.decided_on)
+        return self.render_form(LiftSanctionForm(initial={"lifted_on": initial}, sanction=sanction))
+
+    def post(self, request, pk: int, sanction_pk: int):
+        sanction = self.setup_sanction(sanction_pk)
+        form = LiftSanctionForm(request.POST, sanction=sanction)
+        if not form.is_valid():
+            return self.render_form(form)
+        with transaction.atomic():
+            sanction = Sanction.objects.select_for_update().get(pk=sanction.pk)
+            before = sanction.lifted_on
+            sanction.lifted_on = form.cleaned_data["lifted_on"]
+            sanction.save(update_fields=["lifted_on"])
+            audit(
+                sanction,
+                "plov.sanction_lifted",
+                user=request.user,
+                data=self.log_data(
+                    sanction=sanction.pk,
+                    type=sanction.type,
+                    changes={"lifted_on": [_plain(before), _plain(sanction.lifted_on)]},
+                ),
+            )
+            self.clear_cache_on_commit()
+        messages.success(
+            request,
+            f"Sanktionen «{sanction.get_type_display()}» for {self.unit.name} er ophævet "
+            f"den {sanction.lifted_on:%d-%m-%Y}.",
+        )
+        return HttpResponseRedirect(self.unit_url())
