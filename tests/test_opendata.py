@@ -409,6 +409,11 @@ def test_the_openapi_document_describes_every_endpoint(db, client):
         "/api/v1/units/{id}",
         "/api/v1/agreements",
         "/api/v1/supervising-authorities",
+        # Ældretilsynet's authoritative list: logged-in supervisors and the agency only.
+        "/api/v1/tilsyn/enheder",
+        "/api/v1/tilsyn/enheder.csv",
+        "/api/v1/tilsyn/aendringer",
+        "/api/v1/tilsyn/aendringer.csv",
     }
     unit_schema = document["components"]["schemas"]["UnitOut"]
     assert all(p.get("description") for p in unit_schema["properties"].values())

@@ -28,6 +28,14 @@ def test_the_public_page_and_csv_show_current_entries_only(db, client):
                     ["Hjemmehjælp Øst ApS", "11223344", (TODAY - dt.timedelta(days=10)).isoformat(), "2027-07-01"]]
 
 
+def test_a_company_name_cannot_smuggle_a_formula_into_the_csv(db, client):
+    TransitionProvider.objects.create(name="=HYPERLINK(\"http://x\")", cvr_number="11223344",
+                                      added_on=TODAY - dt.timedelta(days=1))
+    text = client.get("/overgangsordning.csv").content.decode("utf-8")
+    rows = list(csv.reader(io.StringIO(text.lstrip("\ufeff")), delimiter=";"))
+    assert rows[1][0] == "'=HYPERLINK(\"http://x\")"
+
+
 def test_only_the_agency_group_may_edit_it_in_the_back_office(db, client, django_user_model):
     from django.contrib.auth.models import Group, Permission
 

@@ -24,6 +24,7 @@ from plov.opendata import exports
 from plov.opendata.views import cached_response
 from plov.publishing.rules import agreement_counts
 from plov.publishing.visibility import visible_units
+from plov.supervision.api import router as supervision_router
 from plov.supervision.authorities import authority_by_municipality
 from plov.supervision.models import SupervisingAuthority
 from plov.units.models import Municipality, Unit
@@ -418,3 +419,6 @@ def list_supervising_authorities(request: HttpRequest):
     return cached_response(
         request, body.encode("utf-8"), content_type="application/json; charset=utf-8"
     )
+
+
+api.add_router("/tilsyn", supervision_router)  # for supervisors only: plov.supervision.api

@@ -222,13 +222,34 @@ class _Line:
         return value
 
 
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def csv_safe(value: str) -> str:
+    """A cell a spreadsheet will not run as a formula: one starting with = + - @ (or a tab or
+    carriage return) gets a leading apostrophe (OWASP's advice against CSV injection)."""
+    return "'" + value if value.startswith(FORMULA_STARTS) else value
+
+
+def csv_writer_lines(header: Iterable[str], rows: Iterable[Iterable[str]]) -> Iterator[str]:
+    """plov's CSV for Danish Excel: BOM, header, one line per row (semicolons, CRLF), every
+    cell guarded by `csv_safe`."""
+    writer = csv.writer(_Line(), delimiter=";")
+    yield BOM + writer.writerow([csv_safe(h) for h in header])
+    for row in rows:
+        yield writer.writerow([csv_safe(str(cell)) for cell in row])
+
+
+def csv_text(header: Iterable[str], rows: Iterable[Iterable[str]]) -> str:
+    return "".join(csv_writer_lines(header, rows))
+
+
 def csv_lines(*, today: dt.date | None = None) -> Iterator[str]:
     """The CSV of every published unit: BOM, header, one line per unit (semicolons, CRLF)."""
     today = today or timezone.localdate()
-    writer = csv.writer(_Line(), delimiter=";")
-    yield BOM + writer.writerow(CSV_HEADER)
-    for record in published_records(today=today):
-        yield writer.writerow(csv_row(record))
+    return csv_writer_lines(
+        CSV_HEADER, (csv_row(record) for record in published_records(today=today))
+    )
 
 
 # --- FHIR ----------------------------------------------------------------------------------

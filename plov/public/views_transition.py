@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-import csv
 import datetime as dt
 
 from django.http import HttpResponse
 from django.shortcuts import render
 
+from plov.opendata.exports import csv_text
 from plov.supervision.models import TRANSITION_ENDS, TransitionProvider
 
 
@@ -24,11 +24,14 @@ def transition_list(request):
 
 
 def transition_list_csv(request):
-    response = HttpResponse(content_type="text/csv; charset=utf-8")
+    """For Danish Excel, through open data's writer (semicolons, BOM, formula guard)."""
+    rows = (
+        [p.name, p.cvr_number, p.added_on.isoformat(), p.valid_until.isoformat()]
+        for p in _current()
+    )
+    response = HttpResponse(
+        csv_text(["Virksomhed", "CVR-nummer", "Optaget på listen", "Gælder til"], rows),
+        content_type="text/csv; charset=utf-8",
+    )
     response["Content-Disposition"] = 'attachment; filename="overgangsordning.csv"'
-    response.write("\ufeff")
-    writer = csv.writer(response, delimiter=";", lineterminator="\r\n")
-    writer.writerow(["Virksomhed", "CVR-nummer", "Optaget på listen", "Gælder til"])
-    for p in _current():
-        writer.writerow([p.name, p.cvr_number, p.added_on.isoformat(), p.valid_until.isoformat()])
     return response
