@@ -5,12 +5,13 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import Counter
+from collections.abc import Iterator
 
 from plov.agreements.models import AgreementDescription, AgreementType, ServiceAgreement
 from plov.publishing.registration_errors import registration_errors
 from plov.registers.models import CvrProductionUnit
 from plov.registers.pnumber import check_pnumber_against
-from plov.units.models import Unit, UnitContent, UnitKind
+from plov.units.models import Municipality, Unit, UnitContent, UnitKind
 
 STALE_AFTER = dt.timedelta(days=365)
 
@@ -23,6 +24,26 @@ KINDS = {
     "no_agreement": "Ingen serviceleverance",
     "missing_description": "Driftsoverenskomst om helhedspleje uden aftalebeskrivelse",
     "stale": "Ikke opdateret i over et år",
+}
+
+# What to do about each kind, for the dashboard and the weekly e-mail (DOMAIN.md §3–§6).
+KIND_HELP = {
+    "nested_care_home": "Kun selve institutionen må have enhedstypen plejeenhed i SOR. Rettes i "
+    "SOR.",
+    "invalid_address": "Besøgsadressen skal være en gyldig DAR-adresse, ellers vises enheden "
+    "ikke. Rettes i SOR.",
+    "duplicate": "En anden enhed hos samme ejer har samme eller næsten samme navn eller "
+    "besøgsadresse. Luk dubletten eller ret enhedstypen i SOR.",
+    "no_p_number": "Enheden har ikke noget PNummer og vises ikke. Redaktøren indtaster det i "
+    "Plejeoverblikket.",
+    "p_number_code": "PNummeret har den forkerte branchekode eller kun en sekundær branchekode. "
+    "Ret PNummeret i Plejeoverblikket eller branchekoden i CVR.",
+    "no_agreement": "Serviceleverance - Der mangler at blive tilknyttet en aftale. Oprettes af "
+    "kommunens driftsoverenskomstansvarlige.",
+    "missing_description": "Enheden vises ikke for kommunen, før leverandørens redaktør har "
+    "skrevet aftalebeskrivelsen.",
+    "stale": "Hverken registerdata eller redaktørens indhold er ændret i over et år. Gennemgå "
+    "enhedens oplysninger.",
 }
 
 
@@ -115,3 +136,116 @@ def counts(rows: list[dict]) -> dict:
             )
         },
     }
+
+
+# --- for the back office, the CSV and the weekly e-mail -----------------------------------
+
+NO_MUNICIPALITY = 0  # the "municipality" of findings on units with neither kommune nor owner's
+
+
+def kind_order(kind: str) -> int:
+    return list(KINDS).index(kind)
+
+
+def detailed_findings(
+    rows: list[dict] | None = None, *, today: dt.date | None = None
+) -> list[dict]:
+    """`findings()` with what a reader needs beside each row: the unit's kind, owner name and
+    CVR, whether it is published, and the municipality's name; sorted by municipality, kind,
+    unit name. Two queries on top of `findings()`, none per unit."""
+    rows = findings(today=today) if rows is None else rows
+    units = {
+        u["id"]: u
+        for u in Unit.objects.filter(pk__in=sorted({r["unit_id"] for r in rows})).values(
+            "id", "kind", "published", "closed_on", "owner__name", "owner__cvr_number"
+        )
+    }
+    names = dict(Municipality.objects.values_list("code", "name"))
+    kind_labels = dict(UnitKind.choices)
+    detailed = []
+    for r in rows:
+        unit = units[r["unit_id"]]
+        detailed.append(
+            r
+            | {
+                "unit_kind": unit["kind"],
+                "unit_kind_label": kind_labels.get(unit["kind"], unit["kind"]),
+                "owner_name": unit["owner__name"] or "",
+                "owner_cvr": unit["owner__cvr_number"] or "",
+                "published": bool(unit["published"]) and unit["closed_on"] is None,
+                "municipality_name": names.get(r["municipality"], "")
+                if r["municipality"] is not None
+                else "",
+            }
+        )
+    detailed.sort(
+        key=lambda r: (
+            r["municipality"] is None,
+            r["municipality"] or 0,
+            kind_order(r["kind"]),
+            r["name"].casefold(),
+            r["sor_id"] or "",
+            r["detail"],
+        )
+    )
+    return detailed
+
+
+def in_municipality(rows: list[dict], code: int | None) -> list[dict]:
+    """The rows of one municipality (`NO_MUNICIPALITY`: the rows without one)."""
+    wanted = None if code == NO_MUNICIPALITY else code
+    return [r for r in rows if r["municipality"] == wanted]
+
+
+# --- CSV -----------------------------------------------------------------------------------
+
+CSV_HEADER = [
+    "Kommunekode",
+    "Kommune",
+    "Fundkode",
+    "Fund",
+    "SOR-ID",
+    "Enhed",
+    "Enhedstype",
+    "Ejer",
+    "Ejers CVR",
+    "Detaljer",
+    "Link til enheden",
+    "Offentlig side",
+]
+
+
+def csv_row(row: dict, base_url: str) -> list[str]:
+    from django.urls import reverse
+    from django.utils import translation
+
+    from plov.public.unitpage import unit_url
+
+    base = base_url.rstrip("/")
+    public = ""
+    if row["published"]:
+        with translation.override("da"):
+            public = base + unit_url(row["unit_id"], row["name"])
+    return [
+        "" if row["municipality"] is None else f"{row['municipality']:03d}",
+        row["municipality_name"],
+        row["kind"],
+        row["label"],
+        row["sor_id"] or "",
+        row["name"],
+        row["unit_kind_label"],
+        row["owner_name"],
+        row["owner_cvr"],
+        row["detail"],
+        base + reverse("backoffice:edit", args=[row["unit_id"]]),
+        public,
+    ]
+
+
+def csv_lines(rows: list[dict], *, base_url: str) -> Iterator[str]:
+    """`detailed_findings` rows as CSV for Danish Excel, through open data's writer
+    (`plov.opendata.exports.csv_writer_lines`: semicolons, UTF-8 with BOM, CRLF, cells guarded
+    against formula injection)."""
+    from plov.opendata.exports import csv_writer_lines
+
+    return csv_writer_lines(CSV_HEADER, (csv_row(row, base_url) for row in rows))

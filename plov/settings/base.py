@@ -200,5 +200,16 @@ PLOV_AUTHORITIES_CSV = Path(
     )
 )
 
+# E-mail (the weekly data-quality summary): an SMTP relay. The password only from the
+# environment; nothing about the messages is logged.
+EMAIL_HOST = env_str("PLOV_EMAIL_HOST", "localhost")
+EMAIL_PORT = env_int("PLOV_EMAIL_PORT", 25)
+EMAIL_HOST_USER = env_str("PLOV_EMAIL_USER", "")
+EMAIL_HOST_PASSWORD = env_str("PLOV_EMAIL_PASSWORD", "")
+EMAIL_USE_TLS = env_bool("PLOV_EMAIL_STARTTLS", False)
+EMAIL_TIMEOUT = 30
+DEFAULT_FROM_EMAIL = env_str("PLOV_EMAIL_FROM", "Plejeoverblikket <noreply@plejeoverblikket.dk>")
+SERVER_EMAIL = DEFAULT_FROM_EMAIL
+
 # Single sign-on (SEB): authentication backends, OIDC_* and login URLs.
 from .oidc import *  # noqa: E402, F403
