@@ -463,6 +463,10 @@ def test_three_units_side_by_side(client, shown, django_assert_max_num_queries):
         assert f'<th scope="row">{row}' in html, row
     assert "6.450–8.200 kr." in html and "Påbud om at sikre kvaliteten" in html
     assert "Kommunal" in html and "Privat" in html
+    # quality figures with their period and source
+    assert '<th scope="row">Faldulykker pr. 100 beboere<span class="plov-source">Kilde: ' \
+        'Sundhedsdatastyrelsen</span></th>' in html
+    assert "<strong>12,5</strong><span class=\"plov-cell-note\">2025" in html
     # remove one: a link to the other two
     solgaarden, lindehus, north = ids.split(",")
     assert f'href="/sammenlign/?ids={lindehus},{north}"' in html

@@ -807,6 +807,11 @@ class CompareRow:
     label: str
     cells: list  # one QualityResult or None per unit
 
+    @property
+    def sources(self) -> list[str]:
+        """Where the figures come from (usually one source per indicator)."""
+        return list(dict.fromkeys(c.source for c in self.cells if c is not None and c.source))
+
 
 def compare_results(units: list[UnitPageData], kind: str, limit: int) -> list[CompareRow]:
     """A few quality rows for the compared units: the indicators most of them have."""
