@@ -4,16 +4,21 @@ status), sanctions (type, decision date, themes, deadline or period), changing a
 Runs on the small test country: Ældretilsynet Silkeborg (hosted by Silkeborg Kommune, CVR
 29189919) covers Aarhus (751) and Skanderborg (746); Ældretilsynet Gentofte covers neither. The
 role × action matrix checks every answer, and for every refused one that nothing changed: the
-feedback, the sanctions, the documents and collections, and the audit log."""
+feedback, the sanctions, the documents, their stored files and collections, and the audit log.
+Feedback can be corrected (its PDF replaced) and withdrawn; a replaced or withdrawn PDF is gone
+from the public page, from the storage and from its old URL."""
 
 from __future__ import annotations
 
 import datetime as dt
 import re
+from pathlib import Path
 
 import pytest
+from django.conf import settings
 from django.contrib.auth.models import Permission
 from django.core.cache import cache
+from django.core.files.base import ContentFile
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.forms.models import model_to_dict
 from django.urls import reverse
@@ -23,6 +28,7 @@ from wagtail.documents import get_document_model
 from wagtail.models import Collection, ModelLogEntry
 
 from plov.agreements.models import AgreementType, ServiceAgreement
+from plov.media.models import UnitMediaFolder
 from plov.publishing.refresh import refresh_publication
 from plov.supervision.models import (
     Sanction,
@@ -88,6 +94,31 @@ def world(imported):
     return {"solgaarden": solgaarden, "sanction": sanction, "authority": silkeborg}
 
 
+def make_feedback(unit, authority, *, days_ago=40, status=SupervisionStatus.MINOR,
+                  summary="Kun mindre bemærkninger om dokumentation.") -> SupervisionFeedback:
+    """A registered feedback with its PDF in the unit's media folder (as registering leaves it)."""
+    document = get_document_model()(
+        title=f"tilsyn-{days_ago}.pdf", collection=UnitMediaFolder.collection_for(unit)
+    )
+    document.file = ContentFile(pdf(), name=f"tilsyn-{days_ago}-dage.pdf")
+    document._set_document_file_metadata()
+    document.save()
+    return SupervisionFeedback.objects.create(
+        unit=unit,
+        authority=authority,
+        inspected_on=TODAY - days_ago * DAY,
+        status=status,
+        summary=summary,
+        document=document,
+    )
+
+
+@pytest.fixture
+def registered(world):
+    """The world with one feedback on Solgården (Mindre bemærkninger, 40 days ago)."""
+    return {**world, "feedback": make_feedback(world["solgaarden"], world["authority"])}
+
+
 ACTORS = {
     "supervisor": dict(roles=["supervisor"], cvr=SILKEBORG_CVR),
     "other_supervisor": dict(roles=["supervisor"], cvr=GENTOFTE_CVR),
@@ -141,9 +172,17 @@ def sanction_data(**changes) -> dict:
     return data
 
 
+def stored_files() -> list[str]:
+    root = Path(settings.MEDIA_ROOT)
+    if not root.exists():
+        return []
+    return sorted(str(p.relative_to(root)) for p in root.rglob("*") if p.is_file())
+
+
 def snapshot() -> dict:
     """Everything a refused request must leave as it was."""
     return {
+        "files": stored_files(),
         "feedback": [model_to_dict(f) for f in SupervisionFeedback.objects.order_by("pk")],
         "sanctions": [model_to_dict(s) for s in Sanction.objects.order_by("pk")],
         "documents": get_document_model().objects.count(),
@@ -166,8 +205,19 @@ ACTIONS = [
     "register_sanction",
     "edit_sanction",
     "lift_sanction",
+    "edit_feedback_form",
+    "edit_feedback",
+    "withdraw_feedback_form",
+    "withdraw_feedback",
 ]
-WRITES = {"register_feedback", "register_sanction", "edit_sanction", "lift_sanction"}
+WRITES = {
+    "register_feedback",
+    "register_sanction",
+    "edit_sanction",
+    "lift_sanction",
+    "edit_feedback",
+    "withdraw_feedback",
+}
 
 
 def expected(actor_name: str, action: str) -> int | str:
@@ -183,7 +233,7 @@ def expected(actor_name: str, action: str) -> int | str:
 
 
 def run(client, action: str, world) -> object:
-    unit, sanction = world["solgaarden"], world["sanction"]
+    unit, sanction, feedback = world["solgaarden"], world["sanction"], world["feedback"]
     if action == "index":
         return client.get(url("index"))
     if action == "unit":
@@ -209,12 +259,21 @@ def run(client, action: str, world) -> object:
         return client.post(
             url("sanction_lift", unit.pk, sanction.pk), {"lifted_on": TODAY.isoformat()}
         )
+    if action == "edit_feedback_form":
+        return client.get(url("feedback_edit", unit.pk, feedback.pk))
+    if action == "edit_feedback":  # a corrected date and status, and a replacement PDF
+        return client.post(url("feedback_edit", unit.pk, feedback.pk), feedback_data())
+    if action == "withdraw_feedback_form":
+        return client.get(url("feedback_withdraw", unit.pk, feedback.pk))
+    if action == "withdraw_feedback":
+        return client.post(url("feedback_withdraw", unit.pk, feedback.pk))
     raise AssertionError(action)
 
 
 @pytest.mark.parametrize("action", ACTIONS)
 @pytest.mark.parametrize("actor_name", list(ACTORS))
-def test_matrix(client, world, actor_name, action):
+def test_matrix(client, registered, actor_name, action):
+    world = registered
     actor(client, actor_name)
     before = snapshot()
     response = run(client, action, world)
@@ -237,11 +296,17 @@ def test_a_forged_post_for_another_authoritys_unit_changes_nothing(client, world
     also with a forged `unit`/`authority` in the form."""
     actor(client, "other_supervisor")
     unit, sanction = world["solgaarden"], world["sanction"]
+    feedback = make_feedback(unit, world["authority"])
     gentofte = SupervisingAuthority.objects.get(name="Ældretilsynet Gentofte")
     before = snapshot()
     forged = {"unit": unit.pk, "authority": gentofte.pk}
     for path, data in (
         (url("feedback", unit.pk), feedback_data(**forged)),
+        (url("feedback_edit", unit.pk, feedback.pk), feedback_data(**forged)),
+        (url("feedback_withdraw", unit.pk, feedback.pk), forged),
+        # A feedback pk that does not exist, or is not this unit's: still 403, not 404.
+        (url("feedback_edit", unit.pk, 999_999), feedback_data()),
+        (url("feedback_withdraw", unit.pk, 999_999), {}),
         (url("sanction", unit.pk), sanction_data(**forged)),
         (url("sanction_edit", unit.pk, sanction.pk), sanction_data(**forged)),
         (url("sanction_lift", unit.pk, sanction.pk), {"lifted_on": TODAY.isoformat()}),
@@ -630,3 +695,298 @@ def test_a_lifted_sanctions_date_is_corrected_or_cleared_on_its_edit_page(client
     assert Sanction.objects.in_force(TODAY).filter(pk=ban.pk).exists()
     entry = ModelLogEntry.objects.filter(action="plov.sanction_changed").get()
     assert entry.data["changes"] == {"lifted_on": [TODAY.isoformat(), ""]}
+
+
+# --- correcting and withdrawing feedback -----------------------------------------------------
+
+
+def register(client, unit, commits, **changes) -> SupervisionFeedback:
+    """Register a feedback through the form, as the logged-in supervisor, and commit it."""
+    with commits(execute=True):
+        response = client.post(url("feedback", unit.pk), feedback_data(**changes))
+    assert response.status_code == 302
+    return SupervisionFeedback.objects.filter(unit=unit).order_by("-pk").first()
+
+
+def document_gone(document) -> None:
+    """The document row, its stored file and its public URL are all gone."""
+    assert not get_document_model().objects.filter(pk=document.pk).exists()
+    assert not Path(document.file.path).exists()
+
+
+def test_the_unit_page_offers_to_correct_and_withdraw_each_feedback(client, registered):
+    unit, feedback = registered["solgaarden"], registered["feedback"]
+    actor(client, "supervisor")
+    page = client.get(url("unit", unit.pk)).content.decode()
+    row = re.search(rf'<tr data-feedback="{feedback.pk}">.*?</tr>', page, flags=re.S).group(0)
+    assert f'href="{url("feedback_edit", unit.pk, feedback.pk)}"' in row and ">Ret</a>" in row
+    assert f'href="{url("feedback_withdraw", unit.pk, feedback.pk)}"' in row
+    assert ">Tilbagekald</a>" in row
+
+
+def test_correcting_feedback_and_replacing_its_pdf_shows_publicly_at_once(
+    client, world, django_capture_on_commit_callbacks
+):
+    unit = world["solgaarden"]
+    user = actor(client, "supervisor")
+    feedback = register(client, unit, django_capture_on_commit_callbacks)
+    old = feedback.document
+    old_url, old_path = old.url, Path(old.file.path)
+    page = public_page(client, unit)  # cached with the wrong values
+    assert old_url in page and "Væsentlige bemærkninger" in page
+    assert client.get(old_url).status_code == 200
+
+    client.force_login(user)
+    form = client.get(url("feedback_edit", unit.pk, feedback.pk)).content.decode()
+    assert f'value="{(TODAY - 5 * DAY).isoformat()}"' in form
+    assert 'value="vaesentlige_bemaerkninger" selected' in form
+    assert "Medicinhåndteringen skal forbedres.</textarea>" in form
+    assert old_url in form  # the current PDF, to check before replacing it
+
+    corrected = TODAY - 9 * DAY
+    new_pdf = SimpleUploadedFile("rettet rapport.pdf", pdf(padding=64), "application/pdf")
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(
+            url("feedback_edit", unit.pk, feedback.pk),
+            feedback_data(
+                document=new_pdf,
+                inspected_on=corrected.isoformat(),
+                status=SupervisionStatus.NO_REMARKS,
+                summary="Tilsynet havde ingen bemærkninger.",
+            ),
+        )
+    assert response.status_code == 302 and response["Location"] == url("unit", unit.pk)
+    feedback.refresh_from_db()
+    assert feedback.inspected_on == corrected
+    assert feedback.status == SupervisionStatus.NO_REMARKS
+    assert feedback.summary == "Tilsynet havde ingen bemærkninger."
+    assert feedback.authority == world["authority"]
+    new = feedback.document
+    assert new.pk != old.pk and new.title == "rettet rapport.pdf"
+    assert new.file.read() == pdf(padding=64)
+    assert new.collection_id == old.collection_id and new.uploaded_by_user == user
+    # The replaced document is deleted, with its file, once the change committed.
+    document_gone(old)
+    assert not old_path.exists()
+
+    page = public_page(client, unit)
+    assert "Ingen bemærkninger" in page and "Væsentlige bemærkninger" not in page
+    assert "Tilsynet havde ingen bemærkninger." in page
+    assert "Medicinhåndteringen skal forbedres." not in page
+    assert f"Tilsyn den {danish(corrected)}" in page
+    assert new.url in page and old_url not in page
+    assert client.get(old_url).status_code == 404
+    assert client.get(new.url).status_code == 200
+
+    entry = ModelLogEntry.objects.get(action="plov.supervision_feedback_changed")
+    assert entry.user_id == user.pk
+    assert entry.data["sor_id"] == unit.sor_id and entry.data["feedback"] == feedback.pk
+    assert entry.data["changes"] == {
+        "inspected_on": [(TODAY - 5 * DAY).isoformat(), corrected.isoformat()],
+        "status": [SupervisionStatus.SIGNIFICANT, SupervisionStatus.NO_REMARKS],
+        "summary": "ændret",
+        "document": [old.pk, new.pk],
+    }
+    assert entry.data["summary_given"] is True
+    assert "bemærkninger" not in str(entry.data) and "Medicin" not in str(entry.data)
+
+
+def test_correcting_without_a_new_pdf_keeps_the_document(
+    client, registered, django_capture_on_commit_callbacks
+):
+    unit, feedback = registered["solgaarden"], registered["feedback"]
+    document = feedback.document
+    public_page(client, unit)
+    user = actor(client, "supervisor")
+    data = {
+        "inspected_on": feedback.inspected_on.isoformat(),
+        "status": SupervisionStatus.CRITICAL,
+        "summary": "",
+    }
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(url("feedback_edit", unit.pk, feedback.pk), data)
+    assert response.status_code == 302
+    feedback.refresh_from_db()
+    assert feedback.status == SupervisionStatus.CRITICAL and feedback.summary == ""
+    assert feedback.document_id == document.pk and Path(document.file.path).exists()
+    entry = ModelLogEntry.objects.get(action="plov.supervision_feedback_changed")
+    assert entry.data["changes"] == {
+        "status": [SupervisionStatus.MINOR, SupervisionStatus.CRITICAL],
+        "summary": "ændret",
+    }
+    assert entry.data["summary_given"] is False
+    assert "dokumentation" not in str(entry.data)
+
+    page = public_page(client, unit)
+    assert "Kritiske bemærkninger" in page and "Kun mindre bemærkninger" not in page
+    assert document.url in page
+    assert client.get(document.url).status_code == 200
+
+    # Saving it unchanged writes nothing, and logs nothing.
+    client.force_login(user)
+    before = snapshot()
+    assert client.post(url("feedback_edit", unit.pk, feedback.pk), data).status_code == 302
+    assert snapshot() == before
+
+
+@pytest.mark.parametrize(
+    "data, message",
+    [
+        (b"GIF89a not a pdf at all", "Filen er ikke en PDF-fil"),
+        (b"%PDF-1.4\n", "ufuldstændig eller beskadiget"),
+        (b"", "Filen er tom"),
+    ],
+)
+def test_a_wrong_replacement_pdf_is_refused_and_the_input_kept(client, registered, data, message):
+    unit, feedback = registered["solgaarden"], registered["feedback"]
+    actor(client, "supervisor")
+    before = snapshot()
+    upload = SimpleUploadedFile("rapport.pdf", data, content_type="application/pdf")
+    typed = feedback_data(
+        document=upload,
+        inspected_on=(TODAY - 12 * DAY).isoformat(),
+        status=SupervisionStatus.CRITICAL,
+        summary="Rettet sammenfatning.",
+    )
+    page = errors_of(client.post(url("feedback_edit", unit.pk, feedback.pk), typed))
+    assert message in field_errors(page, "document")
+    assert snapshot() == before
+    assert f'value="{(TODAY - 12 * DAY).isoformat()}"' in page
+    assert 'value="kritiske_bemaerkninger" selected' in page
+    assert "Rettet sammenfatning.</textarea>" in page
+    assert "vælg PDF-filen igen" in page
+    assert client.get(feedback.document.url).status_code == 200  # the old one is still served
+
+
+def test_correcting_feedback_has_the_same_validation_but_no_required_file(client, registered):
+    unit, feedback = registered["solgaarden"], registered["feedback"]
+    actor(client, "supervisor")
+    before = snapshot()
+    target = url("feedback_edit", unit.pk, feedback.pk)
+    page = errors_of(client.post(target, {"inspected_on": "", "status": "", "summary": "Tekst"}))
+    assert field_errors(page, "document") == ""
+    assert "Tilsynsdato skal udfyldes" in field_errors(page, "inspected_on")
+    assert "Vælg status" in field_errors(page, "status")
+    assert "Tekst</textarea>" in page
+    future = (TODAY + 3 * DAY).isoformat()
+    page = errors_of(client.post(target, {"inspected_on": future, "status": "ingen_bemaerkninger"}))
+    assert "Tilsynsdato må ikke ligge i fremtiden" in field_errors(page, "inspected_on")
+    assert f'value="{future}"' in page
+    page = errors_of(client.post(target, feedback_data(status="fremragende")))
+    assert "Vælg en status fra listen" in field_errors(page, "status")
+    page = errors_of(client.post(target, feedback_data(summary="x" * 5_001)))
+    assert "Sammenfatningen må højst være 5000 tegn" in field_errors(page, "summary")
+    assert snapshot() == before
+
+
+def test_a_failed_correction_keeps_the_old_pdf_and_stores_no_new_one(
+    client, registered, monkeypatch, django_capture_on_commit_callbacks
+):
+    """The replaced document is deleted only when the change commits: a failure after the new
+    file was stored rolls back, removes the new file and keeps the old one."""
+    from plov.supervision import views
+
+    def broken(*args, **kwargs):
+        raise RuntimeError("audit log unavailable")
+
+    unit, feedback = registered["solgaarden"], registered["feedback"]
+    actor(client, "supervisor")
+    before = snapshot()
+    monkeypatch.setattr(views, "audit", broken)
+    with django_capture_on_commit_callbacks(execute=True), pytest.raises(RuntimeError):
+        client.post(url("feedback_edit", unit.pk, feedback.pk), feedback_data())
+    assert snapshot() == before
+    assert Path(feedback.document.file.path).exists()
+
+
+def test_withdrawing_feedback_removes_it_and_its_pdf_from_the_public_page(
+    client, world, django_capture_on_commit_callbacks
+):
+    unit = world["solgaarden"]
+    user = actor(client, "supervisor")
+    earlier = register(
+        client,
+        unit,
+        django_capture_on_commit_callbacks,
+        inspected_on=(TODAY - 60 * DAY).isoformat(),
+        status=SupervisionStatus.MINOR,
+        summary="Tidligere tilsyn.",
+    )
+    wrong = register(
+        client, unit, django_capture_on_commit_callbacks, summary="Forkert enheds rapport."
+    )
+    wrong_url, earlier_url = wrong.document.url, earlier.document.url
+    page = public_page(client, unit)
+    assert wrong_url in page and "Forkert enheds rapport." in page
+
+    client.force_login(user)
+    confirm = client.get(url("feedback_withdraw", unit.pk, wrong.pk)).content.decode()
+    assert "forsvinder fra enhedens offentlige side" in confirm
+    assert f"tilsynet den {earlier.inspected_on:%d-%m-%Y}" in confirm  # what becomes «Seneste»
+    assert "Ja, tilbagekald tilbagemeldingen" in confirm
+    assert SupervisionFeedback.objects.filter(pk=wrong.pk).exists()  # a GET only asks
+
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(url("feedback_withdraw", unit.pk, wrong.pk))
+    assert response.status_code == 302 and response["Location"] == url("unit", unit.pk)
+    assert list(SupervisionFeedback.objects.filter(unit=unit)) == [earlier]
+    document_gone(wrong.document)
+    assert Path(earlier.document.file.path).exists()
+
+    page = public_page(client, unit)
+    assert wrong_url not in page and "Forkert enheds rapport." not in page
+    assert earlier_url in page and "Tidligere tilsyn." in page
+    assert f"Tilsyn den {danish(earlier.inspected_on)}" in page
+    assert client.get(wrong_url).status_code == 404
+    assert client.get(earlier_url).status_code == 200
+
+    entry = ModelLogEntry.objects.get(action="plov.supervision_feedback_withdrawn")
+    assert entry.user_id == user.pk and entry.object_id == str(wrong.pk)
+    assert entry.data["feedback"] == wrong.pk and entry.data["document"] == wrong.document.pk
+    assert entry.data["inspected_on"] == wrong.inspected_on.isoformat()
+    assert entry.data["status"] == wrong.status and entry.data["summary_given"] is True
+    assert "Forkert" not in str(entry.data)
+
+    # Withdrawing the last one leaves the unit without feedback.
+    client.force_login(user)
+    confirm = client.get(url("feedback_withdraw", unit.pk, earlier.pk)).content.decode()
+    assert "ingen tilbagemelding fra tilsyn" in confirm
+    with django_capture_on_commit_callbacks(execute=True):
+        assert client.post(url("feedback_withdraw", unit.pk, earlier.pk)).status_code == 302
+    document_gone(earlier.document)
+    page = public_page(client, unit)
+    assert "Der er endnu ikke offentliggjort en tilbagemelding" in page
+    assert earlier_url not in page
+    assert client.get(earlier_url).status_code == 404
+    # Withdrawn twice (a second tab): not found, nothing written.
+    client.force_login(user)
+    before = snapshot()
+    assert client.post(url("feedback_withdraw", unit.pk, earlier.pk)).status_code == 404
+    assert snapshot() == before
+
+
+def test_another_units_feedback_is_not_found_through_this_unit(client, registered):
+    unit, feedback = registered["solgaarden"], registered["feedback"]
+    lindehus = Unit.objects.get(sor_id=c.LINDEHUS)  # also Aarhus: the supervisor's own unit
+    theirs = make_feedback(lindehus, registered["authority"], days_ago=3)
+    actor(client, "supervisor")
+    before = snapshot()
+    for unit_pk, feedback_pk in ((unit.pk, theirs.pk), (lindehus.pk, feedback.pk)):
+        for name in ("feedback_edit", "feedback_withdraw"):
+            target = url(name, unit_pk, feedback_pk)
+            assert client.get(target).status_code == 404, target
+            assert client.post(target, feedback_data()).status_code == 404, target
+    assert snapshot() == before
+
+
+def test_the_agencys_audit_log_names_corrections_and_withdrawals_in_danish(client, registered):
+    unit, feedback = registered["solgaarden"], registered["feedback"]
+    actor(client, "supervisor")
+    client.post(url("feedback_edit", unit.pk, feedback.pk), feedback_data(document=""))
+    client.post(url("feedback_withdraw", unit.pk, feedback.pk))
+    actor(client, "agency")
+    page = client.get(reverse("backoffice:audit_log")).content.decode()
+    table = page.split('id="log"', 1)[1]
+    assert "<td>Tilsynstilbagemelding rettet</td>" in table
+    assert "<td>Tilsynstilbagemelding tilbagekaldt</td>" in table
+    assert "Medicinhåndteringen" not in table and "dokumentation" not in table

@@ -21,6 +21,8 @@ ACTIONS = {
     "plov.description_saved": "Aftalebeskrivelse gemt",
     "plov.upload": "Fil uploadet",
     "plov.supervision_feedback_created": "Tilsynstilbagemelding registreret",
+    "plov.supervision_feedback_changed": "Tilsynstilbagemelding rettet",
+    "plov.supervision_feedback_withdrawn": "Tilsynstilbagemelding tilbagekaldt",
     "plov.sanction_created": "Sanktion registreret",
     "plov.sanction_changed": "Sanktion ændret",
     "plov.sanction_lifted": "Sanktion ophævet",

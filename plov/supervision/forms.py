@@ -42,7 +42,8 @@ def _not_in_the_future(value: dt.date | None, what: str) -> None:
 
 
 class FeedbackForm(forms.Form):
-    """Register Ældretilsynet's written feedback on one inspection."""
+    """Register Ældretilsynet's written feedback on one inspection, or correct it (`editing`):
+    then the PDF is optional, and a new one replaces the registered one."""
 
     document = forms.FileField(
         label="Tilbagemelding (PDF)",
@@ -81,13 +82,20 @@ class FeedbackForm(forms.Form):
         error_messages={"max_length": "Sammenfatningen må højst være %(limit_value)d tegn"},
     )
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, editing: bool = False, **kwargs):
         super().__init__(*args, **kwargs)
         self.pdf_bytes: bytes | None = None
         limit = documents.max_document_mb()
-        self.fields[
-            "document"
-        ].help_text = f"Tilsynets skriftlige tilbagemelding. Kun PDF, højst {limit} MB."
+        field = self.fields["document"]
+        if editing:
+            field.required = False
+            field.label = "Ny tilbagemelding (PDF)"
+            field.help_text = (
+                f"Kun hvis PDF-filen skal udskiftes. Kun PDF, højst {limit} MB. Den hidtidige "
+                "fil slettes og vises ikke længere. Lad feltet stå tomt for at beholde den."
+            )
+        else:
+            field.help_text = f"Tilsynets skriftlige tilbagemelding. Kun PDF, højst {limit} MB."
 
     def clean_document(self):
         upload = self.cleaned_data.get("document")

@@ -11,6 +11,16 @@ urlpatterns = [
     path("", views.SupervisionIndexView.as_view(), name="index"),
     path("<int:pk>/", views.UnitSupervisionView.as_view(), name="unit"),
     path("<int:pk>/tilbagemelding/", views.FeedbackCreateView.as_view(), name="feedback"),
+    path(
+        "<int:pk>/tilbagemelding/<int:feedback_pk>/",
+        views.FeedbackEditView.as_view(),
+        name="feedback_edit",
+    ),
+    path(
+        "<int:pk>/tilbagemelding/<int:feedback_pk>/tilbagekald/",
+        views.FeedbackWithdrawView.as_view(),
+        name="feedback_withdraw",
+    ),
     path("<int:pk>/sanktion/", views.SanctionFormView.as_view(), name="sanction"),
     path(
         "<int:pk>/sanktion/<int:sanction_pk>/",

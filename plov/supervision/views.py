@@ -3,12 +3,15 @@
 A supervisor (role from the login claims) registers, for the units its authority covers: the
 written feedback on an inspection (PDF, tilsynsdato, status, optional sammenfatning) and
 sanctions (type, afgørelsesdato, temaer, frist for a påbud or "gælder til" for a ban), changes
-them and marks them lifted. The agency (Sundhedsdatastyrelsen) may do the same for every unit.
+them and marks them lifted. A feedback can be corrected (its PDF replaced) or withdrawn; a
+replaced or withdrawn PDF is deleted with its file, by the media pages' rule. The agency
+(Sundhedsdatastyrelsen) may do the same for every unit.
 
 Every view asks `plov.accounts.scope`: other roles get 403; a unit the user may not see is 404
 on a GET; any POST on a unit the user may not supervise is 403 and writes nothing (forged
-forms included). Every create, change and lift is audited (`plov.backoffice.audit`), and the
-unit's public page cache is cleared (the signals in `plov.public.signals`, again on commit).
+forms included). Every create, change, lift and withdrawal is audited
+(`plov.backoffice.audit`), and the unit's public page cache is cleared (the signals in
+`plov.public.signals`, again on commit).
 """
 
 from __future__ import annotations
@@ -36,6 +39,7 @@ from plov.accounts.scope import Scope, can_supervise, can_view_unit
 from plov.backoffice.audit import audit
 from plov.media.images import original_title, stored_name
 from plov.media.models import UnitMediaFolder
+from plov.media.views import _discard_document
 from plov.public.signals import clear_unit_cache
 from plov.supervision.authorities import authority_by_municipality
 from plov.supervision.forms import FeedbackForm, LiftSanctionForm, SanctionForm
@@ -163,6 +167,15 @@ def public_url(unit: Unit) -> str:
         return ""
 
 
+def discard_feedback_document(document) -> None:
+    """Delete a feedback's PDF that no feedback links any more, by the media pages' rule
+    (`plov.media.views._discard_document`: only a file in a unit's media folder that no unit
+    document links either). Wagtail deletes the stored file once the transaction commits."""
+    if document is None or SupervisionFeedback.objects.filter(document=document).exists():
+        return
+    _discard_document(document)
+
+
 # --- the views -----------------------------------------------------------------------------
 
 
@@ -271,6 +284,21 @@ class UnitScopedView(SupervisionView):
         pk = self.unit.pk
         transaction.on_commit(lambda: clear_unit_cache(pk))
 
+    def new_feedback_document(self, form: FeedbackForm):
+        """The checked PDF of a feedback form as a document in the unit's media folder, not
+        saved yet (the caller saves it, and deletes the stored file if its transaction fails)."""
+        data = form.cleaned_data
+        file = get_document_model()(
+            title=original_title(data["document"].name),
+            collection=UnitMediaFolder.collection_for(self.unit),
+            uploaded_by_user=self.request.user,
+        )
+        file.file = ContentFile(
+            form.pdf_bytes, name=stored_name(f"tilsyn-{data['inspected_on']:%Y-%m-%d}", "pdf")
+        )
+        file._set_document_file_metadata()
+        return file
+
 
 class UnitSupervisionView(UnitScopedView):
     """One unit: its feedback, its sanctions (in force first), and the actions."""
@@ -337,16 +365,7 @@ class FeedbackCreateView(UnitScopedView):
 
     def save(self, form: FeedbackForm) -> SupervisionFeedback:
         data = form.cleaned_data
-        upload = data["document"]
-        file = get_document_model()(
-            title=original_title(upload.name),
-            collection=UnitMediaFolder.collection_for(self.unit),
-            uploaded_by_user=self.request.user,
-        )
-        file.file = ContentFile(
-            form.pdf_bytes, name=stored_name(f"tilsyn-{data['inspected_on']:%Y-%m-%d}", "pdf")
-        )
-        file._set_document_file_metadata()
+        file = self.new_feedback_document(form)
         try:
             with transaction.atomic():
                 file.save()
@@ -376,6 +395,161 @@ class FeedbackCreateView(UnitScopedView):
                 file.file.storage.delete(file.file.name)
             raise
         return feedback
+
+
+class FeedbackScopedView(UnitScopedView):
+    """A page about one feedback of the unit: the unit's scope rules first (so a forged POST is
+    403 whatever feedback it names), then a feedback of another unit is 404."""
+
+    feedback: SupervisionFeedback
+
+    def extra(self):
+        return [{"url": "", "label": self.page_title}]
+
+    def setup_feedback(self, feedback_pk: int) -> SupervisionFeedback:
+        self.setup_unit()
+        self.feedback = get_object_or_404(
+            SupervisionFeedback.objects.select_related("authority", "document"),
+            pk=feedback_pk,
+            unit=self.unit,
+        )
+        return self.feedback
+
+    def locked_feedback(self) -> SupervisionFeedback:
+        """Inside a transaction: the feedback row, locked (404 if withdrawn meanwhile)."""
+        return get_object_or_404(
+            SupervisionFeedback.objects.select_for_update(of=("self",)).select_related(
+                "document"
+            ),
+            pk=self.feedback.pk,
+            unit=self.unit,
+        )
+
+
+class FeedbackEditView(FeedbackScopedView):
+    """"Ret tilbagemelding": correct the date, status and summary, and optionally replace the
+    PDF; the replaced document is deleted with its file when the change commits."""
+
+    template_name = "supervision/feedback_form.html"
+    page_title = "Ret tilbagemelding"
+
+    def render_form(self, form: FeedbackForm):
+        return self.render_to_response(self.base_context(form=form, feedback=self.feedback))
+
+    def get(self, request, pk: int, feedback_pk: int):
+        f = self.setup_feedback(feedback_pk)
+        initial = {"inspected_on": f.inspected_on, "status": f.status, "summary": f.summary}
+        return self.render_form(FeedbackForm(initial=initial, editing=True))
+
+    def post(self, request, pk: int, feedback_pk: int):
+        self.setup_feedback(feedback_pk)
+        form = FeedbackForm(request.POST, request.FILES, editing=True)
+        if not form.is_valid():
+            return self.render_form(form)
+        data = form.cleaned_data
+        values = {
+            "inspected_on": data["inspected_on"],
+            "status": data["status"],
+            "summary": data["summary"],
+        }
+        file = self.new_feedback_document(form) if data["document"] else None
+        try:
+            with transaction.atomic():
+                feedback = self.locked_feedback()
+                before = {k: getattr(feedback, k) for k in values}
+                for key, value in values.items():
+                    setattr(feedback, key, value)
+                changes = {
+                    # Free text is logged as changed, never by its content.
+                    k: ("ændret" if k == "summary" else [_plain(before[k]), _plain(v)])
+                    for k, v in values.items()
+                    if before[k] != v
+                }
+                fields = [k for k in values if k in changes]
+                replaced = None
+                if file is not None:
+                    file.save()
+                    replaced = feedback.document
+                    feedback.document = file
+                    fields.append("document")
+                    changes["document"] = [replaced.pk if replaced else None, file.pk]
+                if changes:
+                    feedback.save(update_fields=fields)
+                    audit(
+                        feedback,
+                        "plov.supervision_feedback_changed",
+                        user=request.user,
+                        data=self.log_data(
+                            feedback=feedback.pk,
+                            changes=changes,
+                            summary_given=bool(feedback.summary),
+                        ),
+                    )
+                    discard_feedback_document(replaced)
+                    self.clear_cache_on_commit()
+        except Exception:
+            if file is not None and file.file.name:
+                file.file.storage.delete(file.file.name)
+            raise
+        messages.success(
+            request,
+            f"Tilbagemeldingen fra tilsynet den {feedback.inspected_on:%d-%m-%Y} "
+            f"({feedback.get_status_display()}) for {self.unit.name} er rettet."
+            if changes
+            else f"Tilbagemeldingen for {self.unit.name} er uændret.",
+        )
+        return HttpResponseRedirect(self.unit_url())
+
+
+class FeedbackWithdrawView(FeedbackScopedView):
+    """"Tilbagekald tilbagemelding": after a confirmation, the feedback and its document are
+    deleted (the file once the deletion commits); it disappears from the public page."""
+
+    template_name = "supervision/feedback_withdraw.html"
+    page_title = "Tilbagekald tilbagemelding"
+
+    def get(self, request, pk: int, feedback_pk: int):
+        feedback = self.setup_feedback(feedback_pk)
+        latest = SupervisionFeedback.objects.filter(unit=self.unit).first()
+        following = (
+            SupervisionFeedback.objects.filter(unit=self.unit).exclude(pk=feedback.pk).first()
+        )
+        return self.render_to_response(
+            self.base_context(
+                feedback=feedback,
+                is_latest=latest is not None and latest.pk == feedback.pk,
+                following=following,
+                public_url=public_url(self.unit),
+            )
+        )
+
+    def post(self, request, pk: int, feedback_pk: int):
+        self.setup_feedback(feedback_pk)
+        with transaction.atomic():
+            feedback = self.locked_feedback()
+            document = feedback.document
+            audit(
+                feedback,
+                "plov.supervision_feedback_withdrawn",
+                user=request.user,
+                data=self.log_data(
+                    feedback=feedback.pk,
+                    inspected_on=_plain(feedback.inspected_on),
+                    status=feedback.status,
+                    summary_given=bool(feedback.summary),
+                    document=document.pk if document else None,
+                ),
+            )
+            feedback.delete()
+            discard_feedback_document(document)
+            self.clear_cache_on_commit()
+        messages.success(
+            request,
+            f"Tilbagemeldingen fra tilsynet den {feedback.inspected_on:%d-%m-%Y} "
+            f"for {self.unit.name} er tilbagekaldt og vises ikke længere på enhedens "
+            "offentlige side.",
+        )
+        return HttpResponseRedirect(self.unit_url())
 
 
 class SanctionFormView(UnitScopedView):
