@@ -168,6 +168,14 @@ STORAGES = {
 }
 
 WAGTAIL_SITE_NAME = "Plejeoverblikket"
+# A Danish service in Danish time: no time-zone choice (the system's list even holds
+# "localtime", which browsers reject).
+WAGTAIL_USER_TIME_ZONES = ["Europe/Copenhagen"]
+# No calls to third parties from the back office: no Gravatar (it would send a hash of the
+# user's e-mail address), no update check, no "what's new in Wagtail" banner.
+WAGTAIL_GRAVATAR_PROVIDER_URL = None
+WAGTAIL_ENABLE_UPDATE_CHECK = False
+WAGTAIL_ENABLE_WHATS_NEW_BANNER = False
 WAGTAILADMIN_BASE_URL = env_str("PLOV_BASE_URL", "http://127.0.0.1:8000")
 WAGTAILSEARCH_BACKENDS = {"default": {"BACKEND": "wagtail.search.backends.database"}}
 WAGTAILDOCS_EXTENSIONS = ["pdf"]

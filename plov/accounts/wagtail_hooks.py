@@ -1,0 +1,128 @@
+"""The back office's start page (/admin/) by role, and Wagtail's own chrome made ours.
+
+Login lands on Wagtail's dashboard. Each role gets a panel there with its work and the way to it
+("Mine enheder", "Tilsyn", the agency's tools); the contract manager's panel is the agreements
+app's. Wagtail's help menu links to wagtail.org (English, and outside the closed network): they
+are removed, as is its page search (nobody here edits Wagtail pages).
+"""
+
+from __future__ import annotations
+
+from django.urls import reverse
+from django.utils import timezone
+from wagtail import hooks
+from wagtail.admin.ui.components import Component
+
+from plov.accounts.models import Role
+from plov.accounts.scope import Scope, editable_units
+from plov.units.models import Unit, UnitContent, UnitKind
+
+CARE_UNITS = (UnitKind.CARE_HOME, UnitKind.HOME_CARE_SITE)
+
+
+class StartPanel(Component):
+    """One role's block on the start page: a heading, a few counts, links."""
+
+    template_name = "accounts/start_panel.html"
+
+    def __init__(self, name: str, heading: str, figures: list[tuple[str, int]],
+                 links: list[tuple[str, str]], order: int):
+        self.name = name
+        self.heading = heading
+        self.figures = figures
+        self.links = links
+        self.order = order
+
+    def get_context_data(self, parent_context):
+        context = super().get_context_data(parent_context)
+        context.update(
+            panel_id=f"plov-start-{self.name}",
+            heading=self.heading,
+            figures=self.figures,
+            links=self.links,
+        )
+        return context
+
+
+def editor_panel(user) -> StartPanel:
+    units = editable_units(user).filter(closed_on__isnull=True)
+    return StartPanel(
+        "editor",
+        "Mine enheder",
+        [
+            ("enheder, du redigerer", units.count()),
+            ("vises ikke for borgerne endnu", units.filter(published=False)
+             .exclude(kind=UnitKind.HOME_CARE_PROVIDER).count()),
+            ("er låst af dig", UnitContent.objects.filter(
+                unit__in=units, locked=True, locked_by=user).count()),
+        ],
+        [(reverse("backoffice:dashboard"), "Gå til Mine enheder")],
+        order=50,
+    )
+
+
+def supervisor_panel(scope: Scope) -> StartPanel:
+    from plov.supervision.models import Sanction
+
+    today = timezone.localdate()
+    units = Unit.objects.open().filter(
+        kind__in=CARE_UNITS, municipality_id__in=scope.supervised_municipalities
+    )
+    return StartPanel(
+        "supervisor",
+        "Tilsyn – " + ", ".join(sorted(scope.authorities)),
+        [
+            ("enheder under tilsyn", units.count()),
+            ("uden registreret tilsyn", units.filter(supervision_feedback__isnull=True).count()),
+            ("sanktioner, der gælder nu",
+             Sanction.objects.in_force(today).filter(unit__in=units).count()),
+        ],
+        [(reverse("plov_supervision:index"), "Gå til Tilsyn")],
+        order=60,
+    )
+
+
+def agency_panel() -> StartPanel:
+    from plov.supervision.models import Sanction
+
+    today = timezone.localdate()
+    care_units = Unit.objects.open().filter(kind__in=CARE_UNITS)
+    locked = UnitContent.objects.filter(locked=True).count()
+    return StartPanel(
+        "agency",
+        "Sundhedsdatastyrelsen",
+        [
+            ("plejeenheder og helhedsplejeleverandørsteder", care_units.count()),
+            ("vises for borgerne", care_units.filter(published=True).count()),
+            ("låste enheder", locked),
+            ("sanktioner, der gælder nu", Sanction.objects.in_force(today).count()),
+        ],
+        [
+            (reverse("plov_data_quality:index"), "Datakvalitet"),
+            (reverse("backoffice:locks"), "Låste enheder"),
+            (reverse("backoffice:audit_log"), "Revisionslog"),
+            (reverse("tilsynsdaekning:index"), "Tilsynsdækning"),
+            (reverse("plov_supervision:index"), "Tilsyn"),
+        ],
+        order=40,
+    )
+
+
+@hooks.register("construct_homepage_panels")
+def add_start_panels(request, panels) -> None:
+    scope = Scope.for_user(request.user)
+    if scope.is_agency:
+        panels.append(agency_panel())
+    if scope.is_editor:
+        panels.append(editor_panel(request.user))
+    if scope.has(Role.SUPERVISOR) and scope.authorities:
+        panels.append(supervisor_panel(scope))
+
+
+@hooks.register("construct_help_menu")
+def keep_only_local_help(request, menu_items) -> None:
+    """Drop Wagtail's links to wagtail.org ("Nyheder i Wagtail", "Redaktørvejledning")."""
+    menu_items[:] = [
+        item for item in menu_items
+        if item.name != "editor-guide" and not item.name.startswith("whats-new-in-wagtail")
+    ]
