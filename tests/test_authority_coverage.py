@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+import re
 
 import pytest
 from django.core.management import call_command
@@ -188,7 +189,12 @@ def test_the_agency_sees_the_table_and_its_menu_item(client, world):
     client.force_login(agency())
     response = client.get(reverse("tilsynsdaekning:index"))
     assert response.status_code == 200
-    assert "Aarhus" in response.content.decode()
+    page = response.content.decode()
+    assert "Aarhus" in page
+    # Danish column headings (Wagtail takes them from the model's field names)
+    headings = re.findall(r'<th[^>]*>\s*(?:<a[^>]*>)?\s*([^<]+?)\s*<', page)
+    assert {"Kommune", "Tilsynsmyndighed", "Gyldig fra", "Gyldig til"} <= set(headings)
+    assert "Municipality" not in page and "Authority" not in page
     assert client.get(reverse("tilsynsdaekning:add")).status_code == 200
     assert '"/admin/tilsynsdaekning/"' in client.get("/admin/").content.decode()
 
@@ -227,7 +233,7 @@ def test_two_periods_of_one_municipality_may_not_overlap(client, world, period):
     )
     assert response.status_code == 200
     text = response.content.decode()
-    assert "Aarhus er allerede dækket af Ældretilsynet Silkeborg fra altid til uden slut" in text
+    assert "Aarhus er allerede dækket af Ældretilsynet Silkeborg uden start- og slutdato." in text
     assert "To perioder for samme kommune må ikke overlappe" in text
     assert state() == before
 

@@ -60,11 +60,15 @@ register_permission_policy(AuthorityCoverage, POLICY)
 # --- the form --------------------------------------------------------------------------------
 
 
-def _period(start, end) -> tuple[str, str]:
-    return (
-        f"{start:%d.%m.%Y}" if start else "altid",
-        f"{end:%d.%m.%Y}" if end else "uden slut",
-    )
+def _period(start, end) -> str:
+    """A period in plain Danish: "fra 01.07.2026 til 30.06.2027", "fra 01.07.2026", …"""
+    if start and end:
+        return f"fra {start:%d.%m.%Y} til {end:%d.%m.%Y}"
+    if start:
+        return f"fra {start:%d.%m.%Y} og uden slutdato"
+    if end:
+        return f"til og med {end:%d.%m.%Y}"
+    return "uden start- og slutdato"
 
 
 def overlap_problem(instance: AuthorityCoverage) -> str | None:
@@ -81,11 +85,10 @@ def overlap_problem(instance: AuthorityCoverage) -> str | None:
     other = others.select_related("authority", "municipality").first()
     if other is None:
         return None
-    start, end = _period(other.valid_from, other.valid_to)
     return (
-        f"{other.municipality.name} er allerede dækket af {other.authority} fra {start} til "
-        f"{end}. To perioder for samme kommune må ikke overlappe: afslut først den gamle "
-        "periode med ‘gyldig til’."
+        f"{other.municipality.name} er allerede dækket af {other.authority} "
+        f"{_period(other.valid_from, other.valid_to)}. To perioder for samme kommune må ikke "
+        "overlappe: afslut først den gamle periode med ‘gyldig til’."
     )
 
 
@@ -95,8 +98,10 @@ class CoverageForm(WagtailAdminModelForm):
         fields = ["municipality", "authority", "valid_from", "valid_to"]
         labels = {"municipality": "Kommune", "authority": "Tilsynsmyndighed"}
         help_texts = {
-            "valid_from": "Tom: uden startdato.",
-            "valid_to": "Sidste dag, myndigheden dækker kommunen. Tom: uden slutdato.",
+            "valid_from": "Første dag, myndigheden dækker kommunen (ÅÅÅÅ-MM-DD). Tom: uden "
+            "startdato.",
+            "valid_to": "Sidste dag, myndigheden dækker kommunen (ÅÅÅÅ-MM-DD). Tom: uden "
+            "slutdato.",
         }
 
     def __init__(self, *args, **kwargs):

@@ -33,10 +33,12 @@ class AuthorityCoverageQuerySet(models.QuerySet):
 
 class AuthorityCoverage(models.Model):
     municipality = models.ForeignKey(
-        Municipality, on_delete=models.CASCADE, related_name="authority_coverage"
+        Municipality, on_delete=models.CASCADE, related_name="authority_coverage",
+        verbose_name="kommune",
     )
     authority = models.ForeignKey(
-        SupervisingAuthority, on_delete=models.PROTECT, related_name="coverage"
+        SupervisingAuthority, on_delete=models.PROTECT, related_name="coverage",
+        verbose_name="tilsynsmyndighed",
     )
     valid_from = models.DateField("gyldig fra", null=True, blank=True)
     valid_to = models.DateField("gyldig til", null=True, blank=True)
