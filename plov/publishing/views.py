@@ -42,10 +42,10 @@ NO_MUNICIPALITY_LABEL = "Uden kommune"
 # Column headings of the national table (the full label is the heading's title and the filter).
 KIND_SHORT = {
     "nested_care_home": "Plejeenhed i plejeenhed",
-    "invalid_address": "Ugyldig besøgsadresse",
+    "invalid_address": "Adresse ikke i DAR",
     "duplicate": "Mulig dublet",
     "no_p_number": "Intet P-nummer",
-    "p_number_code": "Forkert branchekode",
+    "p_number_code": "Forkert eller sekundær branchekode",
     "no_agreement": "Ingen serviceleverance",
     "missing_description": "Mangler aftalebeskrivelse",
     "stale": "Ikke opdateret i et år",
