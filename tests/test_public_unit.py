@@ -408,6 +408,15 @@ def test_the_cache_is_per_language(client, shown):
     assert f'href="/en/enhed/{pk}/plejecenter-solgaarden/" lang="en"' in da
 
 
+def test_the_english_page_names_statuses_and_sanctions_in_english(client, shown):
+    pk = unit(c.SOLGAARDEN).pk
+    en = client.get(f"/en/enhed/{pk}/plejecenter-solgaarden/").content.decode()
+    assert "Significant remarks" in en and "Væsentlige bemærkninger" not in en
+    assert "Order to secure the quality (påbud)" in en
+    da = client.get(f"/enhed/{pk}/plejecenter-solgaarden/").content.decode()
+    assert "Væsentlige bemærkninger" in da and "Påbud om at sikre kvaliteten" in da
+
+
 def test_an_image_gives_the_page_a_picture_and_a_link_preview(client, shown):
     from io import BytesIO
 

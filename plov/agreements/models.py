@@ -6,16 +6,17 @@ import datetime as dt
 
 from django.conf import settings
 from django.db import models
+from django.utils.translation import gettext_lazy as _
 from django.db.models import Q
 
 from plov.units.models import Municipality, Unit
 
 
 class AgreementType(models.TextChoices):
-    OPERATING_AGREEMENT = "driftsoverenskomst", "Driftsoverenskomst"
-    OWN_PRODUCTION = "myndighedsproduktion", "Myndighedsproduktion"
-    LOCAL_CARE_HOME = "lokalplejehjem", "Lokalplejehjem"
-    FREE_CARE_HOME = "friplejebolig", "Friplejebolig"  # created only by the national agency
+    OPERATING_AGREEMENT = "driftsoverenskomst", _("Driftsoverenskomst")
+    OWN_PRODUCTION = "myndighedsproduktion", _("Myndighedsproduktion")
+    LOCAL_CARE_HOME = "lokalplejehjem", _("Lokalplejehjem")
+    FREE_CARE_HOME = "friplejebolig", _("Friplejebolig")  # created only by the national agency
 
 
 class ServiceAgreementQuerySet(models.QuerySet):

@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime as dt
 
 from django.db import models
+from django.utils.translation import gettext_lazy as _
 from django.db.models import Q
 
 from plov.units.models import Municipality
@@ -57,10 +58,10 @@ class AuthorityCoverage(models.Model):
 class SupervisionStatus(models.TextChoices):
     """The unit's current status against Ældretilsynet's overall assessment."""
 
-    NO_REMARKS = "ingen_bemaerkninger", "Ingen bemærkninger"
-    MINOR = "mindre_bemaerkninger", "Mindre bemærkninger"
-    SIGNIFICANT = "vaesentlige_bemaerkninger", "Væsentlige bemærkninger"
-    CRITICAL = "kritiske_bemaerkninger", "Kritiske bemærkninger"
+    NO_REMARKS = "ingen_bemaerkninger", _("Ingen bemærkninger")
+    MINOR = "mindre_bemaerkninger", _("Mindre bemærkninger")
+    SIGNIFICANT = "vaesentlige_bemaerkninger", _("Væsentlige bemærkninger")
+    CRITICAL = "kritiske_bemaerkninger", _("Kritiske bemærkninger")
 
 
 class SupervisionFeedback(models.Model):
@@ -90,10 +91,10 @@ class SupervisionFeedback(models.Model):
 class SanctionType(models.TextChoices):
     """Decisions under the Elder Supervision Act §9."""
 
-    ORDER = "paabud", "Påbud om at sikre kvaliteten"
-    ADVICE_ORDER = "paabud_raadgivning", "Påbud om at modtage rådgivning og sparring"
-    BAN_NEW_RESIDENTS = "forbud_indflytning", "Forbud mod indflytning af nye beboere"
-    BAN_NEW_CITIZENS = "forbud_nye_borgere", "Forbud mod at modtage nye borgere"
+    ORDER = "paabud", _("Påbud om at sikre kvaliteten")
+    ADVICE_ORDER = "paabud_raadgivning", _("Påbud om at modtage rådgivning og sparring")
+    BAN_NEW_RESIDENTS = "forbud_indflytning", _("Forbud mod indflytning af nye beboere")
+    BAN_NEW_CITIZENS = "forbud_nye_borgere", _("Forbud mod at modtage nye borgere")
 
 
 class SanctionQuerySet(models.QuerySet):

@@ -9,6 +9,7 @@ writes `Unit`.
 from __future__ import annotations
 
 from django.db import models
+from django.utils.translation import gettext_lazy as _
 from wagtail.fields import RichTextField
 from wagtail.models import LockableMixin, RevisionMixin
 
@@ -191,10 +192,10 @@ class Property(models.Model):
 
 
 class HousingType(models.TextChoices):
-    ELDER_ACT_47 = "aeldreloven_47", "§47-plejehjem jf. Ældreloven"
-    FREE_CARE = "friplejebolig", "Friplejeboligbebyggelser jf. Lov om Friplejebolig"
-    ELDER_HOUSING_ACT = "aeldreboligloven", "Plejeboligbebyggelser jf. Ældreboligloven"
-    PUBLIC_HOUSING_ACT = "almenboligloven", "Plejeboligbebyggelser jf. almenboligloven"
+    ELDER_ACT_47 = "aeldreloven_47", _("§47-plejehjem jf. Ældreloven")
+    FREE_CARE = "friplejebolig", _("Friplejeboligbebyggelser jf. Lov om Friplejebolig")
+    ELDER_HOUSING_ACT = "aeldreboligloven", _("Plejeboligbebyggelser jf. Ældreboligloven")
+    PUBLIC_HOUSING_ACT = "almenboligloven", _("Plejeboligbebyggelser jf. almenboligloven")
 
 
 class UnitContent(LockableMixin, RevisionMixin, models.Model):
