@@ -42,7 +42,7 @@ def panel(page: str, panel_id: str) -> str:
 
 
 def figure(text: str, label: str) -> int:
-    return int(re.search(rf"<strong>(\d+)</strong> {label}", text).group(1))
+    return int(re.search(rf"<strong>([\d.]+)</strong> {label}", text).group(1).replace(".", ""))
 
 
 def test_an_editor_starts_at_their_units(client, world):

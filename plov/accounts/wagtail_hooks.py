@@ -38,7 +38,8 @@ class StartPanel(Component):
         context.update(
             panel_id=f"plov-start-{self.name}",
             heading=self.heading,
-            figures=self.figures,
+            # Danish thousands separator: 1.398
+            figures=[(label, f"{number:,}".replace(",", ".")) for label, number in self.figures],
             links=self.links,
         )
         return context
