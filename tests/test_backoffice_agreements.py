@@ -152,6 +152,93 @@ def test_a_contract_manager_finds_a_private_care_home_elsewhere_and_it_is_shown_
     assert "Lindehuset" in listing and "SKA-17" in listing and "I kraft" in listing
 
 
+def test_a_search_and_a_choice_keep_what_was_typed_in_the_agreement(as_user):
+    """QA: typing Aftaleidentifikation, Type and Startdato first, then searching ("Søg") or
+    choosing ("Vælg") emptied section 2. Both sections are one form now: nothing is saved
+    until "Opret", and what was typed comes back."""
+    client = as_user("contract_skanderborg")
+    typed = {"reference": "SKA-42", "type": "driftsoverenskomst", "start": "2025-03-01"}
+    before = snapshot()
+    found = client.post(CREATE, {"handling": "soeg", "q": "lindehuset", "unit": ""} | typed)
+    assert found.status_code == 200
+    html = found.content.decode()
+    assert f'data-sor-id="{c.LINDEHUS}"' in html
+    assert 'value="SKA-42"' in html and 'value="2025-03-01"' in html
+    assert '<option value="driftsoverenskomst" selected>' in html
+    assert "Søg enheden frem og vælg den" not in html  # a search is not a failed save
+    lindehus = unit(c.LINDEHUS).pk
+    assert f'name="enhed" value="{lindehus}"' in html  # "Vælg" submits the same form
+
+    chosen = client.post(CREATE, {"enhed": lindehus, "q": "lindehuset", "unit": ""} | typed)
+    html = chosen.content.decode()
+    assert f'name="unit" value="{lindehus}"' in html and "Valgt" in html
+    assert 'value="SKA-42"' in html and 'value="2025-03-01"' in html
+    assert '<option value="driftsoverenskomst" selected>' in html
+    assert snapshot() == before  # searching and choosing write nothing
+
+    saved = client.post(CREATE, {"handling": "gem", "unit": lindehus, "end": ""} | typed)
+    assert saved.status_code == 302
+    agreement = ServiceAgreement.objects.get()
+    assert (agreement.municipality_id, agreement.reference, str(agreement.start)) == (
+        SKANDERBORG, "SKA-42", "2025-03-01"
+    )
+
+
+def test_a_search_never_takes_the_party_from_the_form(as_user):
+    """A contract manager's search naming another municipality is refused like a save; the
+    agency's chosen municipality is kept across a search."""
+    manager, agency = as_user("contract_aarhus"), as_user("agency")
+    before = snapshot()
+    forged = manager.post(
+        CREATE, {"handling": "soeg", "q": "lindehuset", "municipality": SKANDERBORG}
+    )
+    assert forged.status_code == 403
+    assert snapshot() == before
+    kept = agency.post(
+        CREATE, {"handling": "soeg", "q": "lindehuset", "municipality": SKANDERBORG}
+    ).content.decode()
+    assert f'<option value="{SKANDERBORG}" selected>' in kept
+    assert snapshot() == before
+
+
+def test_an_edit_keeps_the_typed_values_across_a_search(as_user):
+    agreement = existing_agreement(SKANDERBORG, reference="SKA-1")
+    client = as_user("contract_skanderborg")
+    edit = reverse("plov_agreements:edit", args=[agreement.pk])
+    before = snapshot()
+    html = client.post(
+        edit,
+        {"handling": "soeg", "q": "omsorgshuset", "unit": agreement.unit_id,
+         "reference": "SKA-1-RETTET", "type": "driftsoverenskomst", "start": "2024-01-01",
+         "end": "2026-12-31"},
+    ).content.decode()
+    assert 'value="SKA-1-RETTET"' in html and 'value="2026-12-31"' in html
+    assert snapshot() == before
+
+
+@pytest.mark.parametrize(
+    ("count", "text"),
+    [
+        (1, "ser ikke denne enhed, før kommunen har en serviceleverance med den."),
+        (3, "ser ikke disse 3 enheder, før kommunen har en serviceleverance med dem."),
+    ],
+)
+def test_the_attention_block_counts_units_in_danish(count, text):
+    from django.template.loader import render_to_string
+
+    html = render_to_string(
+        "agreements/_attention.html",
+        {"ending": [], "without_agreement": [unit_stub(i) for i in range(count)],
+         "without_agreement_count": count, "ending_within_days": 60},
+    )
+    assert text in " ".join(html.split())
+    assert "disse 1 enhed" not in html
+
+
+def unit_stub(i: int):
+    return Unit(pk=1000 + i, name=f"Enhed {i}", sor_id=str(i), kind="care_home")
+
+
 @pytest.mark.parametrize(
     ("user", "sor_id", "changes", "message"),
     [

@@ -24,7 +24,7 @@ from plov.backoffice import views
 from plov.backoffice.forms import FORM_FIELDS, RichTextWidget
 from plov.registers.cvr import import_cvr
 from plov.registers.dar import import_dar
-from plov.registers.pnumber import MISSING, SECONDARY_CODE, WRONG_CODE
+from plov.registers.pnumber import MISSING, NOT_IN_CVR, SECONDARY_CODE, WRONG_CODE
 from plov.registers.sor import import_sor
 from plov.units.forms import RICH_TEXT_FIELDS
 from plov.units.models import Profession, Property, Unit, UnitContent, UnitKind
@@ -768,3 +768,125 @@ def test_the_editor_shows_every_section(client, units, anna):
     for name in RICH_TEXT_FIELDS:
         assert f'name="{name}"' in html
     assert unit.kind == UnitKind.HOME_CARE_SITE
+
+
+# --- a save that would hide a published unit ----------------------------------------------
+
+
+NOT_IN_CVR_P = "9999999999"  # ten digits, no production unit in the test CVR
+HIDE_LABEL = "Gem alligevel – enheden skjules"
+
+
+def input_value(response, name: str) -> str:
+    tag = re.search(r'<input[^>]*\bname="' + name + r'"[^>]*>', response.content.decode())
+    assert tag, f"no input named {name}"
+    value = re.search(r'\bvalue="([^"]*)"', tag.group(0))
+    return htmllib.unescape(value.group(1)) if value else ""
+
+
+@pytest.fixture
+def published_solgaarden(client, units, anna, own_production):
+    """Solgården shown to citizens, locked by Anna, with a saved P-number that matches CVR."""
+    unit = units["solgaarden"]
+    login(client, anna)
+    client.post(action_url(unit, "lock"))
+    client.post(editor_url(unit), form_data(content_of(unit), p_number=c.P_SOLGAARDEN))
+    unit.refresh_from_db()
+    assert unit.published
+    return unit
+
+
+@pytest.mark.parametrize(
+    ("p_number", "reason"), [(NOT_IN_CVR_P, NOT_IN_CVR), (c.P_WRONG_CODE, WRONG_CODE)]
+)
+def test_a_save_that_would_hide_a_published_unit_asks_first(
+    client, published_solgaarden, p_number, reason
+):
+    unit = published_solgaarden
+    content = content_of(unit)
+    before = snapshot(unit)
+    logged = actions_logged()
+    data = form_data(content, p_number=p_number, leader_first_name="Grethe", homes="41")
+    response = client.post(editor_url(unit), data)
+    assert response.status_code == 200
+    page = htmllib.unescape(response.content.decode())
+    assert "enheden vil ikke længere blive vist for borgerne" in page
+    assert reason in page  # the P-number check's own message says why
+    assert HIDE_LABEL in page
+    assert input_value(response, "p_number") == p_number  # everything typed is kept
+    assert input_value(response, "leader_first_name") == "Grethe"
+    assert input_value(response, "homes") == "41"
+    # Nothing was saved, published or logged.
+    assert snapshot(unit) == before
+    assert actions_logged() == logged
+
+    # Confirming another P-number than the one typed does not count.
+    client.post(editor_url(unit), data | {"gem_alligevel": c.P_SECONDARY})
+    assert snapshot(unit) == before
+
+    response = client.post(editor_url(unit), data | {"gem_alligevel": p_number}, follow=True)
+    content.refresh_from_db()
+    unit.refresh_from_db()
+    assert content.p_number == p_number and content.leader_first_name == "Grethe"
+    assert not unit.published
+    assert any(
+        m.startswith("Gemt – enheden er skjult og vises ikke længere for borgerne: " + reason)
+        for m in messages_of(response)
+    )
+    assert "plov.unpublish" in actions_logged()
+
+
+def test_saves_that_keep_a_published_unit_shown_are_not_asked_about(
+    client, published_solgaarden
+):
+    unit = published_solgaarden
+    response = client.post(
+        editor_url(unit),
+        form_data(content_of(unit), p_number=c.P_SECONDARY, leader_first_name="Grethe"),
+        follow=True,
+    )
+    assert "Gemt og publiceret" in messages_of(response)
+    assert HIDE_LABEL not in response.content.decode()
+    assert content_of(unit).leader_first_name == "Grethe"
+
+
+# --- small texts ------------------------------------------------------------------------
+
+
+def help_of(response, name: str) -> str:
+    """The help text shown with a read-only value."""
+    page = response.content.decode()
+    match = re.search(
+        r'<div class="w-field__wrapper[^"]*"[^>]*>(?:(?!w-field__wrapper).)*?data-field="'
+        + re.escape(name) + r'".*?</div>\s*</div>',
+        page,
+        flags=re.S,
+    )
+    assert match, f"no field {name}"
+    return htmllib.unescape(match.group(0))
+
+
+def test_the_read_only_cvr_staff_figures_say_where_they_come_from(client, units, anna):
+    unit = units["solgaarden"]
+    UnitContent.objects.create(unit=unit, p_number=c.P_SOLGAARDEN)
+    login(client, anna)
+    for locked in (False, True):
+        if locked:
+            client.post(action_url(unit, "lock"))
+        response = client.get(editor_url(unit))
+        for name in ("cvr_employees", "cvr_full_time_employees"):
+            shown = help_of(response, name)
+            assert "Fra CVR. Vises, når feltet ovenfor er tomt." in shown
+            assert "Udfyldes feltet" not in shown
+
+
+def test_the_version_count_reads_well(client, units, anna, own_production):
+    unit = units["solgaarden"]
+    login(client, anna)
+    page = client.get(editor_url(unit)).content.decode()
+    assert "Versionshistorik (ingen versioner endnu)" in page and "0 versioner" not in page
+    client.post(action_url(unit, "lock"))
+    client.post(editor_url(unit), form_data(content_of(unit), p_number=c.P_SOLGAARDEN))
+    assert "Versionshistorik (1 version)" in client.get(editor_url(unit)).content.decode()
+    client.post(editor_url(unit), form_data(content_of(unit), leader_first_name="Grethe"))
+    assert "Versionshistorik (2 versioner)" in client.get(editor_url(unit)).content.decode()

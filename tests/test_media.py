@@ -6,6 +6,7 @@ unit's edit lock; a refused request stores nothing (no rows, no files)."""
 from __future__ import annotations
 
 import datetime as dt
+import html
 import io
 import struct
 import zlib
@@ -731,3 +732,40 @@ def test_an_annulled_documents_direct_link_answers_404_publicly(imported, client
     link.annulled = True
     link.save()
     assert client.get(document.url).status_code == 404
+
+
+# --- a chosen file the browser forgets -------------------------------------------------------
+
+REPICK_IMAGE = "Vælg billedet igen – af sikkerhedshensyn kan browseren ikke huske filen."
+REPICK_PDF = "Vælg PDF-filen igen – af sikkerhedshensyn kan browseren ikke huske filen."
+
+
+def page_text(response) -> str:
+    return html.unescape(response.content.decode())
+
+
+def test_an_image_form_with_errors_asks_for_the_chosen_file_again(editor, client, media_root):
+    unit, _ = editor
+    response = post_image(client, unit, alt="")
+    assert response.status_code == 200 and errors(response)
+    page = page_text(response)
+    assert REPICK_IMAGE in page
+    # Next to the file field: after it, before the alternative text.
+    assert page.index('name="file"') < page.index(REPICK_IMAGE) < page.index('name="alt_text"')
+    assert nothing_stored(media_root)
+
+
+def test_no_note_without_a_chosen_file_or_without_errors(editor, client):
+    unit, _ = editor
+    response = client.post(url("image", unit, 1), {"alt_text": "Fællesstuen"})
+    assert errors(response)  # no file chosen: "Vælg en billedfil."
+    assert REPICK_IMAGE not in page_text(response)
+    assert REPICK_IMAGE not in page_text(client.get(url("image", unit, 1)))
+
+
+def test_a_document_form_with_errors_asks_for_the_pdf_again(editor, client, media_root):
+    unit, _ = editor
+    response = post_document(client, unit, name="")
+    assert response.status_code == 200 and errors(response)
+    assert REPICK_PDF in page_text(response)
+    assert nothing_stored(media_root)

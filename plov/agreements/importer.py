@@ -21,9 +21,9 @@ from plov.units.models import Municipality, Unit
 
 COLUMNS = ["kommunekode", "sor_id", "aftaleidentifikation", "type", "start", "slut", "beskrivelse"]
 REQUIRED = COLUMNS[:5]
-TYPES_BY_NAME = {t.value: t.value for t in AgreementType} | {
-    t.label.lower(): t.value for t in AgreementType
-}
+# The file names a type by its Danish name in any case ("Driftsoverenskomst"); the values are
+# those names in lower case. (Not the labels: they are translated.)
+TYPES_BY_NAME = {t.value: t.value for t in AgreementType}
 
 
 def _date(value: str) -> dt.date | None:

@@ -35,7 +35,7 @@ def agreement_problems(
     if agreement_type not in AgreementType.values:
         problems.append(
             f"Ukendt type {agreement_type!r}; vælg en af: "
-            + ", ".join(t.label for t in AgreementType)
+            + ", ".join(str(t.label) for t in AgreementType)
         )
         return problems
     own_unit = unit.owner.municipality_id == party.code

@@ -295,8 +295,13 @@ class AgreementIndexView(AgreementsMixin):
 class UnitChoice:
     unit: Unit
     address: str = ""
-    select_url: str = ""
     agreements: list[str] = field(default_factory=list)
+
+
+# The agreement form's own fields, carried along when the editor searches or chooses a unit
+# (section 1 and section 2 are one form, so nothing typed is lost without JavaScript).
+KEPT_FIELDS = ("unit", "reference", "type", "start", "end")
+SEARCH, CHOOSE = "soeg", "enhed"
 
 
 class AgreementFormView(AgreementsMixin):
@@ -336,7 +341,14 @@ class AgreementFormView(AgreementsMixin):
     def units(self) -> QuerySet[Unit]:
         return viewable_units(self.request.user).select_related("owner", "municipality")
 
-    def make_form(self, data=None) -> AgreementForm:
+    def params(self):
+        """Where the search and the chosen unit come from: the query string on a GET, the
+        one form on a POST."""
+        return self.request.POST if self.request.method == "POST" else self.request.GET
+
+    def make_form(self, data=None, *, kept=None) -> AgreementForm:
+        """The form: bound to `data` when saving; otherwise unbound, showing what was typed
+        (`kept`, from a search or a choice) over the stored agreement."""
         initial = {}
         if self.agreement is not None:
             a = self.agreement
@@ -349,7 +361,12 @@ class AgreementFormView(AgreementsMixin):
             }
         elif self.scope.is_agency and self.request.GET.get("kommune", "").isdigit():
             initial["municipality"] = int(self.request.GET["kommune"])
-        chosen = self.request.GET.get("enhed", "")
+        if kept is not None:
+            initial.update({name: kept[name] for name in KEPT_FIELDS if name in kept})
+            # The party is the agency's choice only; a contract manager's is never read.
+            if self.scope.is_agency and self.party() is None and "municipality" in kept:
+                initial["municipality"] = kept["municipality"]
+        chosen = self.params().get(CHOOSE, "")
         if chosen.isdigit():
             initial["unit"] = int(chosen)
         return AgreementForm(
@@ -369,7 +386,7 @@ class AgreementFormView(AgreementsMixin):
         return unit if unit is not None and can_view_unit(self.request.user, unit) else None
 
     def search_results(self) -> tuple[str, list[UnitChoice], bool]:
-        query = self.request.GET.get("q", "").strip()[:200]
+        query = self.params().get("q", "").strip()[:200]
         if not query:
             return "", [], False
         units = search_units(query, self.units())
@@ -380,12 +397,10 @@ class AgreementFormView(AgreementsMixin):
             unit__in=[u.pk for u in units]
         ).select_related("municipality"):
             agreements.setdefault(a.unit_id, []).append(a.municipality.name)
-        params = {k: v for k, v in self.request.GET.items() if k != "enhed"}
         choices = [
             UnitChoice(
                 unit=u,
                 address=address_line(u.visiting_address),
-                select_url="?" + urlencode({**params, "enhed": u.pk}) + "#aftale",
                 agreements=sorted(agreements.get(u.pk, [])),
             )
             for u in units
@@ -418,9 +433,6 @@ class AgreementFormView(AgreementsMixin):
             selected_address=address_line(unit.visiting_address) if unit else "",
             description=description,
             missing_description_message=MISSING_DESCRIPTION,
-            search_params=[
-                (k, v) for k, v in self.request.GET.items() if k in ("kommune",) and v
-            ],
         )
         response = self.render_to_response(context)
         response.status_code = status
@@ -438,6 +450,9 @@ class AgreementFormView(AgreementsMixin):
             # The party is fixed (a contract manager's own municipality, or the agreement's):
             # a request naming another is refused, not quietly redirected.
             raise PermissionDenied
+        if request.POST.get("handling") == SEARCH or request.POST.get(CHOOSE):
+            # "Søg" or "Vælg": nothing is saved; the page comes back with what was typed.
+            return self.render_form(self.make_form(kept=request.POST))
         form = self.make_form(request.POST)
         if not form.is_valid():
             return self.render_form(form)

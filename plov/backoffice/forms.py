@@ -29,6 +29,8 @@ FORM_FIELDS = [*EDITORIAL_FIELDS, *RELATION_FIELDS]
 
 PASTE_HELP = "Tekst, der sættes ind fra fx Word, renses automatisk for formatering."
 STAFF_RULE = "Udfyldes feltet, vises dit tal; ellers vises CVR's."
+# The read-only CVR figure beside each staff field cannot be filled in: it says when it shows.
+CVR_STAFF_HELP = "Fra CVR. Vises, når feltet ovenfor er tomt."
 
 LABELS = {
     "p_number": "P-nummer",

@@ -137,7 +137,7 @@ def display_value(obj: UnitContent, name: str, relations: dict | None = None) ->
         return html.unescape(strip_tags(text)).strip()
     if name == "housing_type":
         try:
-            return HousingType(value).label
+            return str(HousingType(value).label)
         except ValueError:
             return value
     if isinstance(value, bool):

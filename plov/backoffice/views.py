@@ -40,21 +40,32 @@ from plov.accounts.scope import (
 from plov.agreements.models import AgreementDescription, AgreementType, ServiceAgreement
 from plov.backoffice import history, locking
 from plov.backoffice.audit import ACTIONS, audit
-from plov.backoffice.forms import FORM_FIELDS, LABELS, STAFF_RULE, UnitEditorForm
+from plov.backoffice.forms import (
+    CVR_STAFF_HELP,
+    FORM_FIELDS,
+    LABELS,
+    STAFF_RULE,
+    UnitEditorForm,
+)
 from plov.backoffice.locking import MUST_LOCK, LockLost, format_time, lock_state, user_name
 from plov.publishing.refresh import refresh_publication
-from plov.publishing.rules import AGREEMENT, P_NUMBER, SOR
+from plov.publishing.rules import AGREEMENT, P_NUMBER, SOR, unit_findings
 from plov.registers.models import CvrProductionUnit
 from plov.registers.pnumber import check_pnumber
 from plov.supervision.authorities import MOVED_ACTION, MOVED_LABEL
 from plov.units.forms import RICH_TEXT_FIELDS
-from plov.units.models import Unit, UnitContent, UnitKind
+from plov.units.models import Municipality, Unit, UnitContent, UnitKind
 
 CATEGORIES = [P_NUMBER, SOR, AGREEMENT]
 PAGE_SIZE = 25
 LOG_PAGE_SIZE = 50
 SAVED_PUBLISHED = "Gemt og publiceret"
 SAVED_NOT_SHOWN = "Gemt – enheden vises ikke endnu: "
+SAVED_HIDDEN = "Gemt – enheden er skjult og vises ikke længere for borgerne: "
+# A save that would take a published unit off the public site needs this confirmation; its
+# value is the P-number confirmed, so a P-number changed afterwards is asked about again.
+CONFIRM_HIDE = "gem_alligevel"
+CONFIRM_HIDE_LABEL = "Gem alligevel – enheden skjules"
 FROM_SOR = "Fra SOR"
 FROM_CVR = "Fra CVR"
 
@@ -132,15 +143,43 @@ def _format_address(address: dict | None) -> str:
     return ", ".join(p for p in (first, place) if p)
 
 
-def _publication_messages(request: HttpRequest, unit: Unit, *, prefix: str = "") -> None:
+def _publication_messages(
+    request: HttpRequest, unit: Unit, *, prefix: str = "", was_published: bool = False
+) -> None:
     errors = [w["message"] for w in unit.warnings if w.get("level") == "error"]
     notes = [w["message"] for w in unit.warnings if w.get("level") != "error"]
     if unit.published:
         messages.success(request, prefix + SAVED_PUBLISHED)
     else:
-        messages.warning(request, prefix + SAVED_NOT_SHOWN + "; ".join(errors or notes))
+        saved = SAVED_HIDDEN if was_published else SAVED_NOT_SHOWN
+        messages.warning(request, prefix + saved + "; ".join(errors or notes))
     if unit.published and notes:
         messages.warning(request, "Bemærk: " + "; ".join(notes))
+
+
+def _reasons_to_hide(unit: Unit, p_number: str, today: dt.date | None = None) -> list[str]:
+    """Why saving `p_number` would take this published unit off the public site (empty: it
+    would stay, or it is not shown now). The rules `refresh_publication` applies, for this unit
+    with the P-number the editor typed; the P-number is the only field of the form they read.
+    A home-care provider's publication follows its sites, not its own P-number."""
+    if not unit.published or unit.kind == UnitKind.HOME_CARE_PROVIDER:
+        return []
+    agreements = list(ServiceAgreement.objects.filter(unit=unit))
+    described = set(
+        AgreementDescription.objects.filter(unit=unit)
+        .exclude(text="")
+        .values_list("municipality_id", flat=True)
+    )
+    parties = {a.municipality_id for a in agreements}
+    findings = unit_findings(
+        unit,
+        p_number_check=check_pnumber(p_number),
+        agreements=agreements,
+        described_parties=described,
+        party_names={m.code: str(m) for m in Municipality.objects.filter(code__in=parties)},
+        today=today or dt.date.today(),
+    )
+    return [f.message for f in findings if f.level == "error"]
 
 
 def _after_save(request, unit: Unit, content: UnitContent, revision, *, was_published: bool,
@@ -277,7 +316,13 @@ def _display(content: UnitContent, name: str):
     return history.display_value(content, name)
 
 
-def _sections(unit: Unit, content: UnitContent, form: UnitEditorForm, production_unit) -> list:
+def _sections(
+    unit: Unit,
+    content: UnitContent,
+    form: UnitEditorForm,
+    production_unit,
+    p_number: str | None = None,
+) -> list:
     def f(name: str, **extra) -> Item:
         return Item(
             name=name,
@@ -295,7 +340,8 @@ def _sections(unit: Unit, content: UnitContent, form: UnitEditorForm, production
     def cvr(name: str, label: str, value: str, help: str = "") -> Item:
         return Item(name=name, label=label, value=value, source=FROM_CVR, help=help)
 
-    check = check_pnumber(content.p_number) if content.p_number else None
+    p_number = content.p_number if p_number is None else p_number
+    check = check_pnumber(p_number) if p_number else None
     notice = (
         {"level": check.level, "message": check.message}
         if check is not None and check.level != "ok"
@@ -345,9 +391,14 @@ def _sections(unit: Unit, content: UnitContent, form: UnitEditorForm, production
                 f("sick_leave_days"),
                 f("leader_changes"),
                 f("employees"),
-                cvr("cvr_employees", "Antal ansatte i CVR", cvr_employees, rule),
+                cvr("cvr_employees", "Antal ansatte i CVR", cvr_employees, CVR_STAFF_HELP),
                 f("full_time_employees"),
-                cvr("cvr_full_time_employees", "Antal fuldtidsansatte i CVR", cvr_fte, rule),
+                cvr(
+                    "cvr_full_time_employees",
+                    "Antal fuldtidsansatte i CVR",
+                    cvr_fte,
+                    CVR_STAFF_HELP,
+                ),
             ],
             intro=rule,
         ),
@@ -442,6 +493,7 @@ def _render_editor(
     form: UnitEditorForm | None = None,
     *,
     refused: bool = False,
+    hide_reasons: list[str] | None = None,
     status: int = 200,
 ) -> HttpResponse:
     user = request.user
@@ -458,11 +510,12 @@ def _render_editor(
         else None
     )
     version_count = history.revisions_of(content).count()
+    typed_p_number = form.cleaned_data.get("p_number") if hide_reasons else None
     context = {
         "unit": unit,
         "content": shown,
         "form": form,
-        "sections": _sections(unit, shown, form, production_unit),
+        "sections": _sections(unit, shown, form, production_unit, typed_p_number),
         "images": _images(shown),
         "warning_groups": _grouped_warnings(unit),
         "lock": state,
@@ -478,6 +531,10 @@ def _render_editor(
         "agreements_url": "/admin/serviceleverancer/",
         "kind_label": UnitKind(unit.kind).label,
         "hidden_fields": [form["base_revision"]],
+        "hide_reasons": hide_reasons or [],
+        "confirm_hide": CONFIRM_HIDE,
+        "confirm_hide_label": CONFIRM_HIDE_LABEL,
+        "confirm_hide_value": typed_p_number or "-",
     }
     return render(request, "backoffice/editor.html", context, status=status)
 
@@ -533,6 +590,13 @@ def _save(request: HttpRequest, unit: Unit) -> HttpResponse:
         messages.error(request, "Enheden er ikke gemt: ret fejlene nedenfor.")
         return _render_editor(request, unit, content, form, status=200)
 
+    p_number = form.cleaned_data.get("p_number", "")
+    reasons = _reasons_to_hide(unit, p_number)
+    if reasons and data.get(CONFIRM_HIDE) != (p_number or "-"):
+        # Nothing is saved yet: the editor sees why the unit would disappear and confirms,
+        # or corrects the P-number. What they typed stays in the form.
+        return _render_editor(request, unit, content, form, hide_reasons=reasons, status=200)
+
     was_published = unit.published
     try:
         with transaction.atomic():
@@ -583,7 +647,7 @@ def _save(request: HttpRequest, unit: Unit) -> HttpResponse:
         was_published=was_published,
         data={"fields": [f for f in form.changed_data if f != "base_revision"]},
     )
-    _publication_messages(request, unit)
+    _publication_messages(request, unit, was_published=was_published)
     if data.get("checkin") and locking.check_in(instance, user):
         messages.success(request, "Tjekket ind – enheden er låst op for dine kolleger.")
     return redirect(_editor_url(unit))

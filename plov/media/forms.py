@@ -70,13 +70,34 @@ class WholeNumberField(forms.IntegerField):
         return super().to_python(value)
 
 
+# --- a chosen file the browser forgets ------------------------------------------------------
+
+REPICK_IMAGE = "Vælg billedet igen – af sikkerhedshensyn kan browseren ikke huske filen."
+REPICK_PDF = "Vælg PDF-filen igen – af sikkerhedshensyn kan browseren ikke huske filen."
+
+
+class RepickFileMixin:
+    """A browser cannot put a chosen file back into a file input: when the form comes back with
+    errors and a file had been chosen, `file_forgotten` is the note shown by the file field."""
+
+    repick_message = ""
+
+    @property
+    def file_forgotten(self) -> str:
+        if self.is_bound and self.errors and self.files.get("file"):
+            return self.repick_message
+        return ""
+
+
 # --- images ---------------------------------------------------------------------------------
 
 
-class ImageSlotForm(forms.Form):
+class ImageSlotForm(RepickFileMixin, forms.Form):
     """Upload or replace the image in one slot, and its alternative text.
 
     With an image already in the slot, the file may be left out to change only the text."""
+
+    repick_message = REPICK_IMAGE
 
     file = forms.FileField(
         label="Billedfil",
@@ -142,7 +163,9 @@ class ImageSlotForm(forms.Form):
 # --- documents ------------------------------------------------------------------------------
 
 
-class UnitDocumentForm(forms.ModelForm):
+class UnitDocumentForm(RepickFileMixin, forms.ModelForm):
+    repick_message = REPICK_PDF
+
     name = PlainTextField(
         label="Navn",
         max_length=255,

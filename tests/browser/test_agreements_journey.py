@@ -73,16 +73,22 @@ def test_a_contract_manager_registers_an_agreement_and_the_unit_is_found_in_the_
 
     page.get_by_role("link", name="Ny serviceleverance").click()
     page.wait_for_url(re.compile(r"/admin/serviceleverancer/ny/"))
-    page.fill("#unit-search", unit.name)
-    page.get_by_role("button", name="Søg", exact=True).click()
-    row = page.locator(f'#unit-results tr[data-sor-id="{unit.sor_id}"]')
-    row.get_by_role("link", name=re.compile(r"^Vælg ")).click()
-    assert unit.name in page.locator("#selected-unit").inner_text()
     assert page.locator("#id_type option[value=friplejebolig]").count() == 0
-
+    # The agreement first, then the unit: searching and choosing keep what was typed.
     page.fill("#id_reference", "AAR-DEMO-1")
     page.select_option("#id_type", "driftsoverenskomst")
     page.fill("#id_start", start.isoformat())
+    page.fill("#unit-search", unit.name)
+    page.get_by_role("button", name="Søg", exact=True).click()
+    row = page.locator(f'#unit-results tr[data-sor-id="{unit.sor_id}"]')
+    assert page.input_value("#id_reference") == "AAR-DEMO-1"
+    row.get_by_role("button", name=re.compile(r"^Vælg ")).click()
+    assert unit.name in page.locator("#selected-unit").inner_text()
+    assert page.input_value("#id_reference") == "AAR-DEMO-1"
+    assert page.input_value("#id_type") == "driftsoverenskomst"
+    assert page.input_value("#id_start") == start.isoformat()
+    assert not ServiceAgreement.objects.filter(reference="AAR-DEMO-1").exists()
+
     page.get_by_role("button", name="Opret serviceleverance").click()
     page.wait_for_url(re.compile(r"/admin/serviceleverancer/(#\w*)?$"))
     assert "AAR-DEMO-1" in page.locator("#agreements").inner_text()
