@@ -10,7 +10,7 @@ from collections.abc import Iterator
 from plov.agreements.models import AgreementDescription, AgreementType, ServiceAgreement
 from plov.publishing.registration_errors import registration_errors
 from plov.registers.models import CvrProductionUnit
-from plov.registers.pnumber import check_pnumber_against
+from plov.registers.pnumber import NOT_IN_CVR, check_pnumber_against
 from plov.units.models import Municipality, Unit, UnitContent, UnitKind
 
 STALE_AFTER = dt.timedelta(days=365)
@@ -101,7 +101,7 @@ def findings(*, today: dt.date | None = None) -> list[dict]:
             add(unit, "no_p_number")
         else:
             check = check_pnumber_against(p_number, production_units.get(p_number))
-            if check.level != "ok" and check.message != "PNummeret findes ikke i CVR":
+            if check.level != "ok" and check.message != NOT_IN_CVR:
                 add(unit, "p_number_code", check.message)
         unit_agreements = agreements.get(unit.id, [])
         if not unit_agreements:

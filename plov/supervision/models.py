@@ -6,8 +6,8 @@ from __future__ import annotations
 import datetime as dt
 
 from django.db import models
-from django.utils.translation import gettext_lazy as _
 from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
 
 from plov.units.models import Municipality
 
