@@ -67,12 +67,21 @@ def findings(*, today: dt.date | None = None) -> list[dict]:
         )
     }
     by_sor_id = {u.sor_id: u for u in units.values()}
-    contents = {c.unit_id: c for c in UnitContent.objects.filter(unit_id__in=units)}
-    production_units = CvrProductionUnit.objects.in_bulk(
-        [c.p_number for c in contents.values() if c.p_number], field_name="p_number"
-    )
+    # Only the columns the checks read: building ~8,000 full model objects was most of the time.
+    contents = {
+        c.unit_id: c
+        for c in UnitContent.objects.filter(unit_id__in=units).only("unit_id", "p_number",
+                                                                     "updated_at")
+    }
+    production_units = CvrProductionUnit.objects.only(
+        "p_number", "primary_industry_code", "secondary_industries"
+    ).in_bulk([c.p_number for c in contents.values() if c.p_number], field_name="p_number")
     agreements: dict[int, list[ServiceAgreement]] = {}
-    for a in ServiceAgreement.objects.in_force(today).filter(unit_id__in=units):
+    for a in (
+        ServiceAgreement.objects.in_force(today)
+        .filter(unit_id__in=units)
+        .only("unit_id", "type", "municipality_id")
+    ):
         agreements.setdefault(a.unit_id, []).append(a)
     described = set(
         AgreementDescription.objects.exclude(text="").values_list("unit_id", "municipality_id")

@@ -94,7 +94,13 @@ def supervised_units(
     authority and is a registration error; it is listed all the same. `authorities`: only the
     units these authorities supervise (a supervisor's own list)."""
     coverage = authority_by_municipality(on)
-    rows = [_row(u, coverage, "aktiv") for u in _units().filter(closed_on__isnull=True)]
+    units = _units().filter(closed_on__isnull=True)
+    if authorities is not None:
+        # Narrow in the database first: a supervisor's list is a fraction of the country.
+        units = units.filter(
+            municipality_id__in=[code for code, name in coverage.items() if name in authorities]
+        )
+    rows = [_row(u, coverage, "aktiv") for u in units]
     if authorities is not None:
         rows = [r for r in rows if r["supervising_authority"] in authorities]
     return rows
