@@ -922,7 +922,7 @@ def test_withdrawing_feedback_removes_it_and_its_pdf_from_the_public_page(
     client.force_login(user)
     confirm = client.get(url("feedback_withdraw", unit.pk, wrong.pk)).content.decode()
     assert "forsvinder fra enhedens offentlige side" in confirm
-    assert f"tilsynet den {earlier.inspected_on:%d-%m-%Y}" in confirm  # what becomes «Seneste»
+    assert f"tilsynet den {earlier.inspected_on:%d.%m.%Y}" in confirm  # what becomes «Seneste»
     assert "Ja, tilbagekald tilbagemeldingen" in confirm
     assert SupervisionFeedback.objects.filter(pk=wrong.pk).exists()  # a GET only asks
 

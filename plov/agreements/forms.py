@@ -138,7 +138,7 @@ class AgreementForm(forms.Form):
             return data
         changing_unit = self.instance is None or self.instance.unit_id != unit.pk
         if unit.closed_on and changing_unit:
-            self.add_error("unit", f"Enheden er lukket i SOR ({unit.closed_on:%d-%m-%Y})")
+            self.add_error("unit", f"Enheden er lukket i SOR ({unit.closed_on:%d.%m.%Y})")
         problems = agreement_problems(
             party=party,
             unit=unit,

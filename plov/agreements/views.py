@@ -589,7 +589,7 @@ class AgreementEndView(AgreementsMixin):
         messages.success(
             request,
             f"Serviceleverancen {agreement.reference} med {agreement.unit} slutter "
-            f"{agreement.end:%d-%m-%Y}.",
+            f"{agreement.end:%d.%m.%Y}.",
         )
         return _redirect_to_index(agreement, self.scope)
 

@@ -232,7 +232,7 @@ class LiftSanctionForm(forms.Form):
         if value is not None and value < self.sanction.decided_on:
             raise ValidationError(
                 f"Ophævelsesdatoen må ikke ligge før afgørelsesdatoen "
-                f"({self.sanction.decided_on:%d-%m-%Y})",
+                f"({self.sanction.decided_on:%d.%m.%Y})",
                 code="before_decision",
             )
         return value

@@ -358,7 +358,7 @@ class FeedbackCreateView(UnitScopedView):
         feedback = self.save(form)
         messages.success(
             request,
-            f"Tilbagemeldingen fra tilsynet den {feedback.inspected_on:%d-%m-%Y} "
+            f"Tilbagemeldingen fra tilsynet den {feedback.inspected_on:%d.%m.%Y} "
             f"({feedback.get_status_display()}) er registreret for {self.unit.name}.",
         )
         return HttpResponseRedirect(self.unit_url())
@@ -493,7 +493,7 @@ class FeedbackEditView(FeedbackScopedView):
             raise
         messages.success(
             request,
-            f"Tilbagemeldingen fra tilsynet den {feedback.inspected_on:%d-%m-%Y} "
+            f"Tilbagemeldingen fra tilsynet den {feedback.inspected_on:%d.%m.%Y} "
             f"({feedback.get_status_display()}) for {self.unit.name} er rettet."
             if changes
             else f"Tilbagemeldingen for {self.unit.name} er uændret.",
@@ -545,7 +545,7 @@ class FeedbackWithdrawView(FeedbackScopedView):
             self.clear_cache_on_commit()
         messages.success(
             request,
-            f"Tilbagemeldingen fra tilsynet den {feedback.inspected_on:%d-%m-%Y} "
+            f"Tilbagemeldingen fra tilsynet den {feedback.inspected_on:%d.%m.%Y} "
             f"for {self.unit.name} er tilbagekaldt og vises ikke længere på enhedens "
             "offentlige side.",
         )
@@ -716,6 +716,6 @@ class SanctionLiftView(UnitScopedView):
         messages.success(
             request,
             f"Sanktionen «{sanction.get_type_display()}» for {self.unit.name} er ophævet "
-            f"den {sanction.lifted_on:%d-%m-%Y}.",
+            f"den {sanction.lifted_on:%d.%m.%Y}.",
         )
         return HttpResponseRedirect(self.unit_url())

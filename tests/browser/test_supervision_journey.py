@@ -148,7 +148,7 @@ def test_a_supervisor_registers_feedback_and_a_paabud_and_the_public_page_shows_
     page.get_by_role("button", name="Gem tilbagemelding").click()
     page.wait_for_url(re.compile(rf"/admin/tilsyn/{unit.pk}/$"))
     expect(page.locator(".messages")).to_contain_text("Tilbagemeldingen fra tilsynet")
-    expect(page.locator("#feedback")).to_contain_text(inspected.strftime("%d-%m-%Y"))
+    expect(page.locator("#feedback")).to_contain_text(inspected.strftime("%d.%m.%Y"))
 
     # A påbud: first without its deadline (refused, the typed input kept), then with it.
     page.get_by_role("link", name="Registrér sanktion").click()
@@ -165,7 +165,7 @@ def test_a_supervisor_registers_feedback_and_a_paabud_and_the_public_page_shows_
     page.get_by_role("button", name="Registrér sanktion").click()
     page.wait_for_url(re.compile(rf"/admin/tilsyn/{unit.pk}/$"))
     expect(page.locator("#current-sanctions")).to_contain_text("Påbud om at sikre kvaliteten")
-    expect(page.locator("#current-sanctions")).to_contain_text(deadline.strftime("%d-%m-%Y"))
+    expect(page.locator("#current-sanctions")).to_contain_text(deadline.strftime("%d.%m.%Y"))
     screenshot(page, "supervision-unit")
 
     feedback = SupervisionFeedback.objects.exclude(pk__in=feedback_before).get(unit=unit)
