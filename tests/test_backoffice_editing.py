@@ -651,12 +651,15 @@ def test_history_lists_versions_compares_and_restores(client, units, anna, bent)
 
 def test_content_written_before_any_version_becomes_version_one(client, units, anna):
     unit = units["solgaarden"]
+    imported_at = timezone.now() - dt.timedelta(days=40)
     UnitContent.objects.create(unit=unit, values="<p>Fra den gamle løsning</p>")
+    UnitContent.objects.filter(unit=unit).update(updated_at=imported_at)
     login(client, anna).post(action_url(unit, "lock"))
     client.post(editor_url(unit), form_data(content_of(unit), values="<p>Ny tekst</p>"))
     revisions = sorted(content_of(unit).revisions, key=lambda r: r.pk)
     assert [r.user for r in revisions] == [None, anna]
     assert revisions[0].content["values"] == "<p>Fra den gamle løsning</p>"
+    assert revisions[0].created_at == imported_at  # version 1 is dated when it was imported
     html = client.get(action_url(unit, "history")).content.decode()
     assert "System (import)" in html
     assert "<del>Fra den gamle løsning</del>" in html and "<ins>Ny tekst</ins>" in html

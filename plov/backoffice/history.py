@@ -71,12 +71,16 @@ def ensure_baseline(content: UnitContent) -> Revision | None:
         return None
     if not has_editorial_data(content):
         return None
+    # Read before serialising: modelcluster's serialisation runs the auto_now field's pre_save.
+    written_at = content.updated_at
     revision = Revision.objects.create(
         content_object=content,
         base_content_type=content.get_base_content_type(),
         user=None,
         content={**content.serializable_data(), RELATIONS_KEY: relations_of(content)},
         object_str=str(content),
+        # When the content was written (the import), not when the first save came.
+        created_at=written_at,
     )
     UnitContent.objects.filter(pk=content.pk).update(latest_revision=revision)
     content.latest_revision = revision
