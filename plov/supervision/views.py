@@ -158,6 +158,19 @@ def _plain(value) -> str:
     return str(value)
 
 
+def apply_changes(record, values: dict, *, free_text: str) -> dict:
+    """Set `values` on `record`; return what changed, for the audit log: [before, after] per
+    field, and only "ændret" for the free-text field (its content is never logged)."""
+    before = {k: getattr(record, k) for k in values}
+    for key, value in values.items():
+        setattr(record, key, value)
+    return {
+        k: ("ændret" if k == free_text else [_plain(before[k]), _plain(v)])
+        for k, v in values.items()
+        if before[k] != v
+    }
+
+
 def public_url(unit: Unit) -> str:
     if not unit.published or unit.closed_on is not None:
         return ""
@@ -456,15 +469,7 @@ class FeedbackEditView(FeedbackScopedView):
         try:
             with transaction.atomic():
                 feedback = self.locked_feedback()
-                before = {k: getattr(feedback, k) for k in values}
-                for key, value in values.items():
-                    setattr(feedback, key, value)
-                changes = {
-                    # Free text is logged as changed, never by its content.
-                    k: ("ændret" if k == "summary" else [_plain(before[k]), _plain(v)])
-                    for k, v in values.items()
-                    if before[k] != v
-                }
+                changes = apply_changes(feedback, values, free_text="summary")
                 fields = [k for k in values if k in changes]
                 replaced = None
                 if file is not None:
@@ -637,15 +642,7 @@ class SanctionFormView(UnitScopedView):
                 verb = "registreret"
             else:
                 sanction = Sanction.objects.select_for_update().get(pk=self.sanction.pk)
-                before = {k: getattr(sanction, k) for k in values}
-                for key, value in values.items():
-                    setattr(sanction, key, value)
-                changes = {
-                    # Free text is logged as changed, never by its content.
-                    k: ("ændret" if k == "themes" else [_plain(before[k]), _plain(v)])
-                    for k, v in values.items()
-                    if before[k] != v
-                }
+                changes = apply_changes(sanction, values, free_text="themes")
                 if changes:
                     sanction.save(update_fields=list(values))
                     audit(
