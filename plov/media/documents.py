@@ -69,3 +69,17 @@ def check_pdf_bytes(data: bytes) -> None:
         raise DocumentRejected(BROKEN_PDF)
     if not _OBJECT.search(data) or b"/Root" not in data:
         raise DocumentRejected(BROKEN_PDF)
+
+
+def clean_pdf_upload(form, field: str):
+    """A form's `clean_<field>` for a PDF upload: the file, with its checked bytes kept as
+    `form.pdf_bytes`; a Danish form error when it is not a PDF (or too big)."""
+    from django.core.exceptions import ValidationError
+
+    upload = form.cleaned_data.get(field)
+    if upload:
+        try:
+            form.pdf_bytes = check_pdf(upload)
+        except DocumentRejected as exc:
+            raise ValidationError(str(exc), code="invalid_pdf") from None
+    return upload

@@ -201,13 +201,7 @@ class UnitDocumentForm(RepickFileMixin, forms.ModelForm):
         self.order_fields(["name", "file", "document_type", "annulled"])
 
     def clean_file(self):
-        upload = self.cleaned_data.get("file")
-        if upload:
-            try:
-                self.pdf_bytes = documents.check_pdf(upload)
-            except documents.DocumentRejected as exc:
-                raise ValidationError(str(exc), code="invalid_pdf") from None
-        return upload
+        return documents.clean_pdf_upload(self, "file")
 
 
 # --- housing descriptions -------------------------------------------------------------------

@@ -98,13 +98,7 @@ class FeedbackForm(forms.Form):
             field.help_text = f"Tilsynets skriftlige tilbagemelding. Kun PDF, højst {limit} MB."
 
     def clean_document(self):
-        upload = self.cleaned_data.get("document")
-        if upload:
-            try:
-                self.pdf_bytes = documents.check_pdf(upload)
-            except documents.DocumentRejected as exc:
-                raise ValidationError(str(exc), code="invalid_pdf") from None
-        return upload
+        return documents.clean_pdf_upload(self, "document")
 
     def clean_inspected_on(self):
         value = self.cleaned_data.get("inspected_on")
