@@ -893,3 +893,29 @@ def test_the_version_count_reads_well(client, units, anna, own_production):
     assert "Versionshistorik (1 version)" in client.get(editor_url(unit)).content.decode()
     client.post(editor_url(unit), form_data(content_of(unit), leader_first_name="Grethe"))
     assert "Versionshistorik (2 versioner)" in client.get(editor_url(unit)).content.decode()
+
+
+@pytest.mark.parametrize(
+    "who,sor_id,agreements_link",
+    [
+        ("municipal editor", c.SOLGAARDEN, None),
+        ("private provider's editor", c.SITE_PRIVATE, "Aftalebeskrivelser"),
+        ("agency", c.SOLGAARDEN, "Serviceleverancer"),
+    ],
+)
+def test_every_link_on_the_unit_page_opens_for_its_reader(client, units, who, sor_id,
+                                                          agreements_link):
+    """No dead ends: each link in the unit page's navigation answers 200 for whoever sees it."""
+    user = {
+        "municipal editor": lambda: make_user("e", ["editor"], c.AARHUS_CVR),
+        "private provider's editor": lambda: make_user("p", ["editor"], c.COMPANY_CVR),
+        "agency": lambda: make_user("a", ["agency"], AGENCY_CVR),
+    }[who]()
+    unit = Unit.objects.get(sor_id=sor_id)
+    page = login(client, user).get(editor_url(unit)).content.decode()
+    nav = re.search(r'<nav class="plov-links".*?</nav>', page, flags=re.S).group(0)
+    links = dict((label.strip(), href) for href, label in re.findall(r'href="([^"]+)"[^>]*>([^<]+)<', nav))
+    for label, href in links.items():
+        assert client.get(href).status_code == 200, (label, href)
+    labels = {label for label in links if label in ("Serviceleverancer", "Aftalebeskrivelser")}
+    assert labels == ({agreements_link} if agreements_link else set())

@@ -120,3 +120,10 @@ def test_the_site_has_an_icon(client, db):
     assert response.status_code == 301
     assert client.get(response["Location"]).status_code == 200
     assert 'rel="icon"' in client.get("/").content.decode()
+
+
+def test_wagtails_default_page_carries_the_sites_name(db):
+    from wagtail.models import Page
+
+    titles = set(Page.objects.filter(depth=2).values_list("title", flat=True))
+    assert titles == {"Plejeoverblikket"}

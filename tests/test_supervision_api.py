@@ -199,6 +199,7 @@ def test_the_csv_is_the_same_list_for_danish_excel(client, world):
     ]
     assert {r[0] for r in rows[1:]} == OPEN_SUPERVISED - {c.KAERBO}
     site = next(r for r in rows if r[0] == c.SITE_PRIVATE)
+    assert site[2] == "Helhedsplejeleverandørsted"  # the type by its Danish name
     assert site[6:12] == ["Adelgade 3, 8660 Skanderborg", "746", "Skanderborg",
                           "Ældretilsynet Silkeborg", "nej", "aktiv"]
 

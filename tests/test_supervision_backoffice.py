@@ -990,3 +990,15 @@ def test_the_agencys_audit_log_names_corrections_and_withdrawals_in_danish(clien
     assert "<td>Tilsynstilbagemelding rettet</td>" in table
     assert "<td>Tilsynstilbagemelding tilbagekaldt</td>" in table
     assert "Medicinhåndteringen" not in table and "dokumentation" not in table
+
+
+def test_the_list_holds_exactly_the_units_of_the_authoritative_list(client, world):
+    """The Tilsyn page, the start page and the CSV count the same units: care homes and
+    home-care sites, not the automatic home-care provider that groups the sites."""
+    from plov.supervision.register import supervised_units as authoritative
+
+    actor(client, "supervisor")
+    page = client.get(url("index")).content.decode()
+    listed = set(re.findall(r'<tr data-sor-id="([^"]*)"', page))
+    expected = {r["sor_id"] for r in authoritative(authorities={"Ældretilsynet Silkeborg"})}
+    assert listed == expected and "" not in listed

@@ -486,6 +486,20 @@ def _images(content: UnitContent) -> list[dict]:
     ]
 
 
+def _agreements_link(request: HttpRequest, unit: Unit) -> dict:
+    """Where the user handles this unit's agreements, if anywhere: contract managers and the
+    agency the agreements pages; a private provider's editor the agreement descriptions."""
+    from plov.agreements.wagtail_hooks import manages_agreements, writes_descriptions
+
+    if manages_agreements(request):
+        return {"agreements_url": reverse("plov_agreements:index"),
+                "agreements_label": "Serviceleverancer"}
+    if unit.kind == UnitKind.HOME_CARE_SITE and writes_descriptions(request):
+        return {"agreements_url": reverse("plov_agreements:descriptions"),
+                "agreements_label": "Aftalebeskrivelser"}
+    return {}
+
+
 def _render_editor(
     request: HttpRequest,
     unit: Unit,
@@ -528,7 +542,7 @@ def _render_editor(
         "must_lock_message": MUST_LOCK,
         "version_count": version_count,
         "media_url": f"/admin/enheder/{unit.pk}/medier/",
-        "agreements_url": "/admin/serviceleverancer/",
+        **_agreements_link(request, unit),
         "kind_label": UnitKind(unit.kind).label,
         "hidden_fields": [form["base_revision"]],
         "hide_reasons": hide_reasons or [],

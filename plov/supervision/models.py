@@ -48,8 +48,8 @@ class AuthorityCoverage(models.Model):
 
     class Meta:
         ordering = ["municipality", "valid_from"]
-        verbose_name = "tilsynsdækning"
-        verbose_name_plural = "tilsynsdækning"
+        verbose_name = "dækningsperiode"
+        verbose_name_plural = "dækningsperioder"
 
     def __str__(self) -> str:
         return f"{self.municipality} → {self.authority}"

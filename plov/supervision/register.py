@@ -157,4 +157,15 @@ def as_csv(rows: Iterable[dict], *, changes: bool | None = None) -> str:
     if changes is None:
         changes = any("previous_supervising_authority" in r for r in rows)
     header = {**CSV_HEADER, **(CHANGES_HEADER if changes else {})}
-    return csv_text(header.values(), ([_cell(r.get(k)) for k in header] for r in rows))
+    return csv_text(
+        header.values(),
+        ([_cell(_danish(k, r.get(k))) for k in header] for r in rows),
+    )
+
+
+def _danish(key: str, value):
+    """The CSV is read by people: the unit type by its Danish name ("Plejeenhed"); the JSON
+    keeps the code."""
+    if key == "kind" and value in UnitKind.values:
+        return str(UnitKind(value).label)
+    return value

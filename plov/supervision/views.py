@@ -50,7 +50,7 @@ from plov.supervision.models import (
     SupervisionFeedback,
     SupervisionStatus,
 )
-from plov.units.models import Unit
+from plov.units.models import Unit, UnitKind
 
 PER_PAGE = 50
 HOME = {"url": reverse_lazy("wagtailadmin_home"), "label": "Forside"}
@@ -78,9 +78,12 @@ def supervises(scope: Scope) -> bool:
 
 
 def supervised_units(scope: Scope) -> QuerySet[Unit]:
+    """Care homes and home-care sites (what Ældretilsynet inspects; the automatic home-care
+    provider is only their grouping), as in the authoritative list."""
+    units = Unit.objects.filter(kind__in=[UnitKind.CARE_HOME, UnitKind.HOME_CARE_SITE])
     if scope.is_agency:
-        return Unit.objects.all()
-    return Unit.objects.filter(municipality_id__in=scope.supervised_municipalities)
+        return units
+    return units.filter(municipality_id__in=scope.supervised_municipalities)
 
 
 def unit_authority(unit: Unit, today: dt.date | None = None) -> SupervisingAuthority | None:
