@@ -360,3 +360,79 @@ def test_moves_are_computed_from_today_on():
         Move(751, "A", "B", future)
     ]
     assert coverage_moves(old, {}, today=TODAY) == [Move(751, "A", None, TODAY)]
+
+
+# --- a hand-over in one step ---------------------------------------------------------------
+
+
+def hand_over_url() -> str:
+    return reverse("tilsynsdaekning:hand_over")
+
+
+def test_a_hand_over_from_today_moves_the_units_with_one_audit_entry(client, world):
+    client.force_login(agency())
+    assert hand_over_url() in client.get(reverse("tilsynsdaekning:index")).content.decode()
+    page = client.get(hand_over_url()).content.decode()
+    assert "Skift tilsynsmyndighed" in page and f'value="{TODAY.isoformat()}"' in page
+    response = client.post(hand_over_url(), {
+        "municipality": "751", "authority": str(authority(HJOERRING).pk),
+        "effective": TODAY.isoformat(),
+    })
+    assert response.status_code == 302
+    rows = list(AuthorityCoverage.objects.filter(municipality_id=751).order_by("pk")
+                .values_list("authority__name", "valid_from", "valid_to"))
+    old_from = rows[0][1]
+    assert rows == [(SILKEBORG, old_from, TODAY - dt.timedelta(days=1)), (HJOERRING, TODAY, None)]
+    assert listed_authority(c.SOLGAARDEN) == HJOERRING
+    moves = ModelLogEntry.objects.filter(action=MOVED_ACTION)
+    assert [e.label for e in moves] == [
+        f"Aarhus (751): {SILKEBORG} → {HJOERRING} fra {TODAY:%d.%m.%Y}"
+    ]  # one move, never through "ingen tilsynsmyndighed"
+
+
+def test_a_planned_hand_over_takes_effect_on_its_day(client, world):
+    client.force_login(agency())
+    later = TODAY + dt.timedelta(days=30)
+    client.post(hand_over_url(), {"municipality": "751", "authority": str(authority(HJOERRING).pk),
+                                  "effective": later.isoformat()})
+    assert authority_by_municipality(TODAY)[751] == SILKEBORG
+    assert authority_by_municipality(later)[751] == HJOERRING
+    # Undoing it: a hand-over back on the same day changes that period, adds none.
+    client.post(hand_over_url(), {"municipality": "751", "authority": str(authority(SILKEBORG).pk),
+                                  "effective": later.isoformat()})
+    assert authority_by_municipality(later)[751] == SILKEBORG
+    assert AuthorityCoverage.objects.filter(municipality_id=751).count() == 2
+
+
+@pytest.mark.parametrize("case", ["already covers", "a later period exists"])
+def test_a_hand_over_that_makes_no_sense_is_refused_and_changes_nothing(client, world, case):
+    client.force_login(agency())
+    if case == "a later period exists":
+        client.post(hand_over_url(), {
+            "municipality": "751", "authority": str(authority(HJOERRING).pk),
+            "effective": (TODAY + dt.timedelta(days=60)).isoformat(),
+        })
+        target, expected = HJOERRING, "planlagt periode"
+    else:
+        target, expected = SILKEBORG, "dækker allerede Aarhus"
+    before = state()
+    response = client.post(hand_over_url(), {
+        "municipality": "751", "authority": str(authority(target).pk),
+        "effective": TODAY.isoformat(),
+    })
+    assert response.status_code == 200 and expected in response.content.decode()
+    assert state() == before
+
+
+@pytest.mark.parametrize("roles,cvr", [(["supervisor"], SILKEBORG_CVR),
+                                       (["editor"], c.AARHUS_CVR),
+                                       (["contract_manager"], c.AARHUS_CVR)])
+def test_only_the_agency_hands_over(client, world, roles, cvr):
+    client.force_login(make_user("x", roles=roles, cvr=cvr))
+    before = state()
+    assert client.get(hand_over_url()).status_code == 403
+    response = client.post(hand_over_url(), {
+        "municipality": "751", "authority": str(authority(HJOERRING).pk),
+        "effective": TODAY.isoformat(),
+    })
+    assert response.status_code == 403 and state() == before

@@ -256,3 +256,52 @@ def load_default_authorities(path: Path) -> None:
         with path.open(encoding="utf-8") as handle:
             if next(csv.reader(handle), None):
                 import_authorities(path)
+
+
+class HandOverRefused(ValueError):
+    """Why a hand-over cannot be made (in Danish, for the agency)."""
+
+
+@transaction.atomic
+def hand_over(
+    municipality: Municipality, authority: SupervisingAuthority, effective: dt.date, *, user=None
+) -> list[Move]:
+    """From `effective` on, `authority` covers the municipality: the period in force that day
+    ends the day before (or, starting that very day, changes authority), a new period starts,
+    and the move is logged once. One step for the agency instead of editing two rows.
+
+    Refused when the municipality already has a period starting after `effective` (a planned
+    change to correct first) or when `authority` already covers it that day."""
+    code = municipality.code
+    # Serialise hand-overs of one municipality (a no-op on SQLite).
+    list(Municipality.objects.select_for_update().filter(code=code).values_list("code"))
+    rows = AuthorityCoverage.objects.filter(municipality_id=code).select_related("authority")
+    later = rows.filter(valid_from__gt=effective).order_by("valid_from").first()
+    if later is not None:
+        raise HandOverRefused(
+            f"{municipality.name} har allerede en planlagt periode hos {later.authority} fra "
+            f"{later.valid_from:%d.%m.%Y}. Ret eller slet den først."
+        )
+    current = (
+        rows.in_force(effective).order_by(F("valid_from").desc(nulls_last=True)).first()
+    )
+    if current is not None and current.authority_id == authority.pk:
+        raise HandOverRefused(
+            f"{authority} dækker allerede {municipality.name} den {effective:%d.%m.%Y}."
+        )
+    before = coverage_periods({code})
+    if current is not None and current.valid_from == effective:
+        current.authority = authority
+        current.save(update_fields=["authority"])
+    else:
+        until = None
+        if current is not None:
+            until = current.valid_to
+            current.valid_to = effective - dt.timedelta(days=1)
+            current.save(update_fields=["valid_to"])
+        AuthorityCoverage.objects.create(
+            municipality=municipality, authority=authority, valid_from=effective, valid_to=until
+        )
+    moves = coverage_moves(before, coverage_periods({code}))
+    log_moves(moves, user=user)
+    return moves

@@ -12,20 +12,36 @@ below answers for every action, and the views answer a refused user with a real 
 
 from __future__ import annotations
 
+from functools import cached_property
+
 from django import forms
 from django.db import transaction
 from django.db.models import Q
+from django.shortcuts import redirect
+from django.urls import path, reverse
+from django.utils import timezone
+from django.views.generic import FormView
+from wagtail.admin import messages
 from wagtail.admin.forms import WagtailAdminModelForm
 from wagtail.admin.views import generic
 from wagtail.admin.views.generic import history, usage
+from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
 from wagtail.admin.viewsets.model import ModelViewSet
+from wagtail.admin.widgets import AdminDateInput
+from wagtail.admin.widgets.button import HeaderButton
 from wagtail.permission_policies.base import BasePermissionPolicy
 from wagtail.permissions import register_permission_policy
 
-from plov.accounts.http import refuses_forbidden
+from plov.accounts.http import Forbidden, refuses_forbidden
 from plov.accounts.scope import Scope
-from plov.supervision.authorities import coverage_moves, coverage_periods, log_moves
-from plov.supervision.models import AuthorityCoverage
+from plov.supervision.authorities import (
+    HandOverRefused,
+    coverage_moves,
+    coverage_periods,
+    hand_over,
+    log_moves,
+)
+from plov.supervision.models import AuthorityCoverage, SupervisingAuthority
 from plov.units.models import Municipality
 
 VALID_TO_BEFORE_FROM = "‘Gyldig til’ må ikke ligge før ‘gyldig fra’."
@@ -171,7 +187,77 @@ class SavesAndLogsMoves(RefusesWith403):
 
 
 class CoverageIndexView(RefusesWith403, generic.IndexView):
-    pass
+    @cached_property
+    def header_buttons(self):
+        return [
+            HeaderButton("Skift tilsynsmyndighed", url=reverse("tilsynsdaekning:hand_over"),
+                         icon_name="arrow-right"),
+            *super().header_buttons,
+        ]
+
+
+# --- a hand-over in one step -----------------------------------------------------------------
+
+
+class HandOverForm(forms.Form):
+    municipality = forms.ModelChoiceField(
+        label="Kommune", queryset=Municipality.objects.order_by("name"),
+    )
+    authority = forms.ModelChoiceField(
+        label="Ny tilsynsmyndighed", queryset=SupervisingAuthority.objects.order_by("name"),
+    )
+    effective = forms.DateField(
+        label="Fra og med", widget=AdminDateInput,
+        help_text="Den første dag, den nye tilsynsmyndighed dækker kommunen (ÅÅÅÅ-MM-DD). Den "
+        "hidtidige periode slutter dagen før.",
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["municipality"].label_from_instance = lambda m: f"{m.name} ({m.code:03d})"
+
+
+class HandOverView(WagtailAdminTemplateMixin, FormView):
+    """"Skift tilsynsmyndighed": end the period in force and start the new one, logged as one
+    move (`plov.supervision.authorities.hand_over`)."""
+
+    template_name = "coverage/hand_over.html"
+    form_class = HandOverForm
+    page_title = "Skift tilsynsmyndighed"
+    header_icon = "site"
+
+    @refuses_forbidden
+    def dispatch(self, request, *args, **kwargs):
+        if not Scope.for_user(request.user).is_agency:
+            raise Forbidden("Tilsynsdækningen vedligeholdes af Sundhedsdatastyrelsen.")
+        return super().dispatch(request, *args, **kwargs)
+
+    def get_initial(self):
+        return {"effective": timezone.localdate()}
+
+    def get_breadcrumbs_items(self):
+        return [
+            {"url": reverse("wagtailadmin_home"), "label": "Forside"},
+            {"url": reverse("tilsynsdaekning:index"), "label": "Tilsynsdækning"},
+            {"url": "", "label": self.page_title},
+        ]
+
+    def form_valid(self, form):
+        data = form.cleaned_data
+        try:
+            moves = hand_over(
+                data["municipality"], data["authority"], data["effective"],
+                user=self.request.user,
+            )
+        except HandOverRefused as refusal:
+            form.add_error(None, str(refusal))
+            return self.form_invalid(form)
+        name = data["municipality"].name
+        messages.success(
+            self.request,
+            "; ".join(m.describe(name) for m in moves) or f"{name}: ingen ændring fra i dag.",
+        )
+        return redirect("tilsynsdaekning:index")
 
 
 class CoverageCreateView(SavesAndLogsMoves, generic.CreateView):
@@ -221,6 +307,12 @@ class CoverageViewSet(ModelViewSet):
 
     def get_form_class(self, for_update=False):
         return CoverageForm
+
+    def get_urlpatterns(self):
+        return [
+            *super().get_urlpatterns(),
+            path("skift/", HandOverView.as_view(), name="hand_over"),
+        ]
 
 
 coverage_viewset = CoverageViewSet()
