@@ -412,9 +412,11 @@ def test_the_english_page_names_statuses_and_sanctions_in_english(client, shown)
     pk = unit(c.SOLGAARDEN).pk
     en = client.get(f"/en/enhed/{pk}/plejecenter-solgaarden/").content.decode()
     assert "Significant remarks" in en and "Væsentlige bemærkninger" not in en
+    assert "12 March 2026" in en and "12. marts 2026" not in en  # the inspection's date
     assert "Order to secure the quality (påbud)" in en
     da = client.get(f"/enhed/{pk}/plejecenter-solgaarden/").content.decode()
     assert "Væsentlige bemærkninger" in da and "Påbud om at sikre kvaliteten" in da
+    assert "12. marts 2026" in da
 
 
 def test_an_image_gives_the_page_a_picture_and_a_link_preview(client, shown):

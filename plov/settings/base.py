@@ -150,6 +150,7 @@ LANGUAGE_CODE = "da"
 LANGUAGES = [("da", "Dansk"), ("en", "English")]
 WAGTAILADMIN_PERMITTED_LANGUAGES = [("da", "Dansk"), ("en", "English")]
 LOCALE_PATHS = [PROJECT_DIR / "locale"]
+FORMAT_MODULE_PATH = ["plov.formats"]  # English dates as 20 November 2026
 TIME_ZONE = "Europe/Copenhagen"
 USE_I18N = True
 USE_TZ = True
