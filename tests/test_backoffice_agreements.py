@@ -166,6 +166,7 @@ def test_a_search_and_a_choice_keep_what_was_typed_in_the_agreement(as_user):
     assert 'value="SKA-42"' in html and 'value="2025-03-01"' in html
     assert '<option value="driftsoverenskomst" selected>' in html
     assert "Søg enheden frem og vælg den" not in html  # a search is not a failed save
+    assert 'id="form-errors"' not in html
     lindehus = unit(c.LINDEHUS).pk
     assert f'name="enhed" value="{lindehus}"' in html  # "Vælg" submits the same form
 
@@ -268,7 +269,9 @@ def test_invalid_agreements_are_refused_with_the_danish_message(
     before = snapshot()
     response = client.post(CREATE, agreement_data(sor_id) | changes)
     assert response.status_code == 200
-    assert message in response.content.decode()
+    page = response.content.decode()
+    assert message in page
+    assert 'id="form-errors"' in page and "Serviceleverancen er ikke gemt." in page  # at the top
     assert snapshot() == before
 
 
