@@ -27,7 +27,7 @@ from plov.registers.dar import import_dar
 from plov.registers.pnumber import MISSING, NOT_IN_CVR, SECONDARY_CODE, WRONG_CODE
 from plov.registers.sor import import_sor
 from plov.units.forms import RICH_TEXT_FIELDS
-from plov.units.models import Profession, Property, Unit, UnitContent, UnitKind
+from plov.units.models import Organisation, Profession, Property, Unit, UnitContent, UnitKind
 from tests import country as c
 
 MUST_LOCK = "Du skal låse dette element, før du kan rette i det"
@@ -901,6 +901,8 @@ def test_the_version_count_reads_well(client, units, anna, own_production):
         ("municipal editor", c.SOLGAARDEN, None),
         ("private provider's editor", c.SITE_PRIVATE, "Aftalebeskrivelser"),
         ("agency", c.SOLGAARDEN, "Serviceleverancer"),
+        ("contract manager", c.SOLGAARDEN, "Serviceleverancer"),
+        ("supervisor", c.SOLGAARDEN, None),
     ],
 )
 def test_every_link_on_the_unit_page_opens_for_its_reader(client, units, who, sor_id,
@@ -910,6 +912,8 @@ def test_every_link_on_the_unit_page_opens_for_its_reader(client, units, who, so
         "municipal editor": lambda: make_user("e", ["editor"], c.AARHUS_CVR),
         "private provider's editor": lambda: make_user("p", ["editor"], c.COMPANY_CVR),
         "agency": lambda: make_user("a", ["agency"], AGENCY_CVR),
+        "contract manager": lambda: make_user("k", ["contract_manager"], c.AARHUS_CVR),
+        "supervisor": lambda: supervisor_of_aarhus(),
     }[who]()
     unit = Unit.objects.get(sor_id=sor_id)
     page = login(client, user).get(editor_url(unit)).content.decode()
@@ -919,3 +923,17 @@ def test_every_link_on_the_unit_page_opens_for_its_reader(client, units, who, so
         assert client.get(href).status_code == 200, (label, href)
     labels = {label for label in links if label in ("Serviceleverancer", "Aftalebeskrivelser")}
     assert labels == ({agreements_link} if agreements_link else set())
+    back = next(label for label in links if label.startswith("&larr;"))
+    assert back == "&larr; " + {"contract manager": "Serviceleverancer",
+                                "supervisor": "Tilsyn"}.get(who, "Mine enheder")
+
+
+def supervisor_of_aarhus():
+    """A supervisor of Ældretilsynet Silkeborg (hosted by Silkeborg Kommune), which covers
+    Aarhus."""
+    Organisation.objects.get_or_create(
+        cvr_number="29189919",
+        defaults={"kind": Organisation.Kind.MUNICIPALITY, "name": "Silkeborg Kommune",
+                  "municipality_id": 740},
+    )
+    return make_user("t", ["supervisor"], "29189919")

@@ -486,6 +486,19 @@ def _images(content: UnitContent) -> list[dict]:
     ]
 
 
+def _back_link(request: HttpRequest) -> dict:
+    """Back to the reader's own list: "Mine enheder" for editors and the agency; a contract
+    manager's agreements, a supervisor's Tilsyn (they may read a unit here, not edit it)."""
+    scope = Scope.for_user(request.user)
+    if scope.is_agency or scope.is_editor:
+        return {"back_url": reverse("backoffice:dashboard"), "back_label": "Mine enheder"}
+    if scope.contract_municipality is not None:
+        return {"back_url": reverse("plov_agreements:index"), "back_label": "Serviceleverancer"}
+    if scope.authorities:
+        return {"back_url": reverse("plov_supervision:index"), "back_label": "Tilsyn"}
+    return {"back_url": reverse("wagtailadmin_home"), "back_label": "Forside"}
+
+
 def _agreements_link(request: HttpRequest, unit: Unit) -> dict:
     """Where the user handles this unit's agreements, if anywhere: contract managers and the
     agency the agreements pages; a private provider's editor the agreement descriptions."""
@@ -543,6 +556,7 @@ def _render_editor(
         "version_count": version_count,
         "media_url": f"/admin/enheder/{unit.pk}/medier/",
         **_agreements_link(request, unit),
+        **_back_link(request),
         "kind_label": UnitKind(unit.kind).label,
         "hidden_fields": [form["base_revision"]],
         "hide_reasons": hide_reasons or [],
