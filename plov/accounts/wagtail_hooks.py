@@ -64,11 +64,10 @@ def editor_panel(user) -> StartPanel:
 
 def supervisor_panel(scope: Scope) -> StartPanel:
     from plov.supervision.models import Sanction
+    from plov.supervision.views import supervised_units
 
     today = timezone.localdate()
-    units = Unit.objects.open().filter(
-        kind__in=CARE_UNITS, municipality_id__in=scope.supervised_municipalities
-    )
+    units = supervised_units(scope).open()
     return StartPanel(
         "supervisor",
         "Tilsyn – " + ", ".join(sorted(scope.authorities)),

@@ -83,3 +83,22 @@ def clean_pdf_upload(form, field: str):
         except DocumentRejected as exc:
             raise ValidationError(str(exc), code="invalid_pdf") from None
     return upload
+
+
+def discard_document(document) -> None:
+    """Delete a document nothing links any more (no unit document, no supervision feedback),
+    if it lives in a unit's media folder; Wagtail removes the file after the commit. Documents
+    from elsewhere are only unlinked."""
+    from plov.media.models import UnitMediaFolder
+    from plov.supervision.models import SupervisionFeedback
+    from plov.units.models import UnitDocument
+
+    if document is None:
+        return
+    if (
+        UnitDocument.objects.filter(document=document).exists()
+        or SupervisionFeedback.objects.filter(document=document).exists()
+    ):
+        return
+    if UnitMediaFolder.objects.filter(collection_id=document.collection_id).exists():
+        document.delete()

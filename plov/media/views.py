@@ -28,6 +28,7 @@ from plov.accounts.scope import can_edit_unit, can_view_unit
 from plov.backoffice import locking
 from plov.backoffice.audit import audit
 from plov.backoffice.locking import LockLost
+from plov.media.documents import discard_document
 from plov.media.forms import (
     SLOT_LABELS,
     HousingDescriptionForm,
@@ -215,13 +216,6 @@ def _discard_image(image) -> None:
         return
     if UnitMediaFolder.objects.filter(collection_id=image.collection_id).exists():
         image.delete()
-
-
-def _discard_document(document) -> None:
-    if document is None or UnitDocument.objects.filter(document=document).exists():
-        return
-    if UnitMediaFolder.objects.filter(collection_id=document.collection_id).exists():
-        document.delete()
 
 
 class ImageSlotView(UnitMediaView):
@@ -463,7 +457,7 @@ class DocumentDeleteView(DocumentView):
                 data=self.log_data(name=obj.name, document_type=obj.document_type,
                                    file=file.pk))
             obj.delete()
-            _discard_document(file)
+            discard_document(file)
         messages.success(request, f"Dokumentet »{obj.name}« er slettet.")
         return redirect(self.index_url())
 

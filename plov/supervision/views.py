@@ -37,9 +37,9 @@ from plov.accounts.http import Forbidden, forbidden, refuses_forbidden
 from plov.accounts.models import Role
 from plov.accounts.scope import Scope, can_supervise, can_view_unit
 from plov.backoffice.audit import audit
+from plov.media.documents import discard_document
 from plov.media.images import original_title, stored_name
 from plov.media.models import UnitMediaFolder
-from plov.media.views import _discard_document
 from plov.public.signals import clear_unit_cache
 from plov.supervision.authorities import authority_by_municipality
 from plov.supervision.forms import FeedbackForm, LiftSanctionForm, SanctionForm
@@ -181,15 +181,6 @@ def public_url(unit: Unit) -> str:
         return reverse("public:unit-short", args=[unit.pk])
     except Exception:  # the public site is not mounted (e.g. a back-office-only deployment)
         return ""
-
-
-def discard_feedback_document(document) -> None:
-    """Delete a feedback's PDF that no feedback links any more, by the media pages' rule
-    (`plov.media.views._discard_document`: only a file in a unit's media folder that no unit
-    document links either). Wagtail deletes the stored file once the transaction commits."""
-    if document is None or SupervisionFeedback.objects.filter(document=document).exists():
-        return
-    _discard_document(document)
 
 
 # --- the views -----------------------------------------------------------------------------
@@ -493,7 +484,7 @@ class FeedbackEditView(FeedbackScopedView):
                             summary_given=bool(feedback.summary),
                         ),
                     )
-                    discard_feedback_document(replaced)
+                    discard_document(replaced)
                     self.clear_cache_on_commit()
         except Exception:
             if file is not None and file.file.name:
@@ -549,7 +540,7 @@ class FeedbackWithdrawView(FeedbackScopedView):
                 ),
             )
             feedback.delete()
-            discard_feedback_document(document)
+            discard_document(document)
             self.clear_cache_on_commit()
         messages.success(
             request,
