@@ -261,6 +261,14 @@ def _deeper_than(value: Any, limit: int) -> bool:
     return False
 
 
+def json_type(value: Any) -> str:
+    """A JSON value's kind in Danish, for messages."""
+    return {
+        dict: "et objekt", list: "en liste", str: "en tekst", bool: "en sandhedsværdi",
+        int: "et tal", float: "et tal", type(None): "null",
+    }.get(type(value), type(value).__name__)
+
+
 def _json_reason(exc: json.JSONDecodeError, column: int) -> str:
     return f"JSON-syntaksfejl: {_JSON_MESSAGES.get(exc.msg, exc.msg)} (kolonne {column})"
 

@@ -13,7 +13,7 @@ from pathlib import Path
 from django.db import transaction
 
 from plov.agreements.models import AgreementDescription, ServiceAgreement
-from plov.registers.readers import read_json_records
+from plov.registers.readers import json_type, read_json_records
 from plov.registers.summary import ImportSummary
 from plov.units.forms import EDITORIAL_FIELDS, UnitContentForm
 from plov.units.models import Unit, UnitContent
@@ -42,19 +42,19 @@ def import_editorial(path: Path) -> tuple[ImportSummary, list[str]]:
         for line, record in read_json_records(path):
             where = f"{path}:{line}"
             if not isinstance(record, dict):
-                rejected.append(f"{where}: expected an object, found {type(record).__name__}")
+                rejected.append(f"{where}: forventede et objekt, fandt {json_type(record)}")
                 continue
             unknown = sorted(set(record) - ALLOWED_KEYS)
             sor_id = str(record.get("sor_id") or "").strip()
             unit = Unit.objects.filter(sor_id=sor_id).first() if sor_id else None
             problems = []
             if unknown:
-                problems.append("unknown or read-only fields: " + ", ".join(unknown))
+                problems.append("ukendte eller skrivebeskyttede felter: " + ", ".join(unknown))
             if unit is None:
-                problems.append(f"no unit with SOR-ID {sor_id!r}")
+                problems.append(f"ingen enhed med SOR-ID {sor_id!r}")
             descriptions = record.get("agreement_descriptions") or {}
             if not isinstance(descriptions, dict):
-                problems.append("agreement_descriptions must be an object {kommunekode: text}")
+                problems.append("agreement_descriptions skal være et objekt {kommunekode: tekst}")
                 descriptions = {}
             if problems:
                 rejected.append(f"{where}: sor_id {sor_id}: " + "; ".join(problems))
@@ -85,6 +85,6 @@ def import_editorial(path: Path) -> tuple[ImportSummary, list[str]]:
                 AgreementDescription.objects.update_or_create(
                     unit=unit, municipality_id=int(code), defaults={"text": str(text).strip()}
                 )
-        summary.skipped["rejected record"] = len(rejected)
+        summary.skipped["afvist post"] = len(rejected)
         refresh_publication()
     return summary, rejected

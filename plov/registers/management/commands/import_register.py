@@ -5,7 +5,7 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from plov.registers.guards import ImportRefused
+from plov.registers.guards import REGISTER_NAMES, ImportRefused
 from plov.registers.readers import MalformedFile
 from plov.registers.runs import run_import
 
@@ -37,7 +37,7 @@ class Command(BaseCommand):
         self, *args, register: str, path: Path, trigger: str, allow_mass_closure: bool, **options
     ) -> None:
         if not path.is_file():
-            raise CommandError(f"{path}: no such file")
+            raise CommandError(f"{path}: filen findes ikke")
         try:
             summary, rejected = run_import(
                 register, path, trigger=trigger, allow_mass_closure=allow_mass_closure
@@ -45,10 +45,10 @@ class Command(BaseCommand):
         except (MalformedFile, ImportRefused) as exc:
             self.stderr.write(str(exc))
             sys.exit(1)
-        self.stdout.write(f"{register} import of {path}")
+        self.stdout.write(f"{REGISTER_NAMES[register]}: import af {path}")
         self.stdout.write(summary.render())
         for line in rejected:
             self.stderr.write(line)
         if rejected:
-            self.stderr.write(f"{len(rejected)} rejected; the other rows were imported")
+            self.stderr.write(f"{len(rejected)} afvist; de øvrige rækker er importeret")
             sys.exit(1)

@@ -38,12 +38,12 @@ class Command(BaseCommand):
 
     def handle(self, *args, directory: Path, allow_mass_closure: bool, **options) -> None:
         if not directory.is_dir():
-            raise CommandError(f"{directory}: no such directory")
+            raise CommandError(f"{directory}: mappen findes ikke")
         failed = False
         for register, names in FILES:
             path = next((directory / n for n in names if (directory / n).is_file()), None)
             if path is None:
-                self.stdout.write(f"{register}: no file in {directory}, skipped")
+                self.stdout.write(f"{register}: ingen fil i {directory}, sprunget over")
                 continue
             try:
                 summary, _ = run_import(
@@ -55,6 +55,6 @@ class Command(BaseCommand):
                 continue
             self.stdout.write(f"{register}: {path}\n{summary.render()}")
         changed = refresh_publication()
-        self.stdout.write(f"publication re-evaluated: {changed} units changed")
+        self.stdout.write(f"offentliggørelse genberegnet: {changed} enheder ændret")
         if failed:
             sys.exit(1)
