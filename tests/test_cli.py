@@ -166,7 +166,8 @@ def test_django_commands_pass_through(db, capsys):
 
 
 @pytest.mark.parametrize(
-    "command", ["import", "units", "check-pnumber", "registration-errors", "demo", "nightly"]
+    "command",
+    ["import", "import-runs", "units", "check-pnumber", "registration-errors", "demo", "nightly"],
 )
 def test_every_command_explains_itself(capsys, command):
     code, out, _ = run(capsys, command, "--help")

@@ -311,8 +311,9 @@ def read_json_records(path: Path) -> Iterator[tuple[int, Any]]:
             nonlocal pos, line
             while True:
                 end = _WHITESPACE.match(buffer, pos).end()
-                line += buffer.count("\n", pos, end)
-                pos = end
+                if end != pos:
+                    line += buffer.count("\n", pos, end)
+                    pos = end
                 if pos < len(buffer) or eof or not fill(chunk):
                     return
 

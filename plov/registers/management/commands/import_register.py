@@ -14,23 +14,25 @@ REGISTERS = ["sor", "cvr", "dar", "agreements", "editorial", "authorities", "qua
 
 class Command(BaseCommand):
     help = (
-        "Import one file: sor (SorEntity_daily.csv), cvr (production units, JSON Lines), "
-        "dar (addresses, JSON array or JSON Lines), agreements (CSV), editorial (JSON), "
-        "authorities (CSV), quality (indicators and satisfaction, CSV). Prints what was "
-        "created, updated, closed and skipped. A malformed "
-        "file exits 1 with PATH:LINE: reason and changes nothing; rejected rows of agreements, "
-        "editorial and quality files are listed and exit 1, the good rows are imported."
+        "Importér én fil: sor (SorEntity_daily.csv), cvr (produktionsenheder, JSON Lines), "
+        "dar (adresser, JSON-liste eller JSON Lines), agreements (serviceleverancer, CSV), "
+        "editorial (redaktionelt indhold, JSON), authorities (tilsynsmyndigheder, CSV), "
+        "quality (kvalitetsindikatorer og brugertilfredshed, CSV). Viser, hvad der blev "
+        "oprettet, opdateret, lukket og sprunget over. En fejlbehæftet fil giver exit 1 med "
+        "STI:LINJE: årsag og ændrer intet; afviste rækker i serviceleverancer, redaktionelt "
+        "indhold og kvalitet listes og giver exit 1, de gode rækker importeres. En anden import "
+        "af samme register, der allerede kører, afviser importen."
     )
 
     def add_arguments(self, parser: CommandParser) -> None:
-        parser.add_argument("register", choices=REGISTERS, help="which kind of file")
-        parser.add_argument("path", type=Path, help="the file to import")
-        parser.add_argument("--trigger", default="cli", help="who started the run (cli, nightly)")
+        parser.add_argument("register", choices=REGISTERS, help="hvilken slags fil")
+        parser.add_argument("path", type=Path, help="filen, der skal importeres")
+        parser.add_argument("--trigger", default="cli", help="hvem startede kørslen (cli, nightly)")
         parser.add_argument(
             "--allow-mass-closure",
             action="store_true",
-            help="sor: import even if the file closes more than PLOV_SOR_MAX_CLOSURE_SHARE of "
-            "the open units or has that much fewer entities than the last successful import",
+            help="sor: importér, selv om filen lukker mere end PLOV_SOR_MAX_CLOSURE_SHARE af de "
+            "åbne enheder eller har så meget færre enheder end sidste gennemførte import",
         )
 
     def handle(

@@ -9,14 +9,14 @@ from plov.registers.models import ImportRun
 
 class Command(BaseCommand):
     help = (
-        "List the latest import runs, newest first: start, register, status, trigger, file and "
-        "the error or refusal. A run left 'running' by a process that is gone (killed) is "
-        "first marked abandoned."
+        "Vis de seneste registerkørsler, nyeste først: start, register, status, udløser, fil og "
+        "fejl eller afvisning. En kørsel, der står som 'Kører', men hvis proces er væk (f.eks. "
+        "stoppet med SIGKILL), markeres først som afbrudt."
     )
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("--register", choices=ImportRun.Register.values)
-        parser.add_argument("--limit", type=int, default=20, help="how many (default 20)")
+        parser.add_argument("--limit", type=int, default=20, help="hvor mange (standard 20)")
 
     def handle(self, *args, register: str | None, limit: int, **options) -> None:
         mark_abandoned_runs()

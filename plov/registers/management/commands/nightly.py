@@ -21,19 +21,19 @@ FILES = [
 
 class Command(BaseCommand):
     help = (
-        "The nightly run: import the registers' files found in DIR (dar.json or dar.jsonl, "
-        "cvr.jsonl, SorEntity_daily.csv), then re-evaluate every unit's publication for the "
-        "new day (agreements start and end at midnight). Each import is kept as an ImportRun. "
-        "Exits 1 if any file was rejected; the others are still imported."
+        "Natkørslen: importér registrenes filer i DIR (dar.json eller dar.jsonl, cvr.jsonl, "
+        "SorEntity_daily.csv), og genberegn derefter alle enheders offentliggørelse for den nye "
+        "dag (serviceleverancer starter og slutter ved midnat). Hver import gemmes som en "
+        "registerkørsel. Exit 1, hvis en fil blev afvist; de øvrige importeres stadig."
     )
 
     def add_arguments(self, parser: CommandParser) -> None:
-        parser.add_argument("directory", type=Path, metavar="DIR")
+        parser.add_argument("directory", type=Path, metavar="DIR", help="mappen med filerne")
         parser.add_argument(
             "--allow-mass-closure",
             action="store_true",
-            help="import SorEntity_daily.csv even if it closes more than "
-            "PLOV_SOR_MAX_CLOSURE_SHARE of the open units (see plov import --help)",
+            help="importér SorEntity_daily.csv, selv om den lukker mere end "
+            "PLOV_SOR_MAX_CLOSURE_SHARE af de åbne enheder (se plov import --help)",
         )
 
     def handle(self, *args, directory: Path, allow_mass_closure: bool, **options) -> None:
