@@ -252,3 +252,14 @@ def test_the_summary_of_an_import_is_danish(imported, tmp_path, country, capsys)
     ]
     assert "1 × gammel enhedstype 'hjemmeplejeenhed' (skal ændres i SOR) (f.eks. " in out
     assert "ingen registerdata ændret" in out
+
+
+def test_a_file_still_compressed_is_named_as_such(imported, tmp_path, country, capsys):
+    import gzip
+
+    plain = write_sor(tmp_path / "day.csv", country.sor)
+    path = tmp_path / "SorEntity_daily.csv"
+    path.write_bytes(gzip.compress(plain.read_bytes()))
+    assert refused(capsys, "sor", path) == (
+        f"{path}:1: filen er gzip-komprimeret; pak den ud, og importér selve filen"
+    )
