@@ -15,6 +15,7 @@ from django import forms
 
 from plov.agreements.models import AgreementDescription, AgreementType, ServiceAgreement
 from plov.agreements.rules import agreement_problems
+from plov.text import InvisibleCharactersRemoved, strip_invisible
 from plov.units.models import Municipality, Unit
 
 DATE_INPUT_FORMATS = ["%Y-%m-%d", "%d-%m-%Y", "%d.%m.%Y", "%d/%m/%Y"]
@@ -32,7 +33,7 @@ def plain_text(value: str) -> str:
     nh3 strips the markup and escapes the rest; the entities are then turned back into the
     characters the editor meant ("Mad & drikke"), since every page escapes on output. Repeated
     until stable, so markup written as entities ("&lt;b&gt;") cannot come back to life."""
-    text = (value or "").replace("\r\n", "\n").replace("\r", "\n")
+    text = strip_invisible(value or "").replace("\r\n", "\n").replace("\r", "\n")
     for _ in range(5):
         cleaned = html.unescape(nh3.clean(text, tags=set(), attributes={}))
         if cleaned == text:
@@ -66,7 +67,7 @@ def _field_of(problem: str) -> str | None:
     return "type"
 
 
-class AgreementForm(forms.Form):
+class AgreementForm(InvisibleCharactersRemoved, forms.Form):
     """Create or change one agreement. The party (municipality) is fixed by the view for a
     contract manager; only the agency chooses it, and only when creating."""
 

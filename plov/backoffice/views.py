@@ -60,6 +60,9 @@ CATEGORIES = [P_NUMBER, SOR, AGREEMENT]
 PAGE_SIZE = 25
 LOG_PAGE_SIZE = 50
 SAVED_PUBLISHED = "Gemt og publiceret"
+SAVED_UNCHANGED = (
+    "Gemt – der var ingen ændringer, så der er ikke oprettet en ny version. Låsen er fornyet."
+)
 SAVED_NOT_SHOWN = "Gemt – enheden vises ikke endnu: "
 SAVED_HIDDEN = "Gemt – enheden er skjult og vises ikke længere for borgerne: "
 # A save that would take a published unit off the public site needs this confirmation; its
@@ -635,16 +638,23 @@ def _save(request: HttpRequest, unit: Unit) -> HttpResponse:
                 row.latest_revision_id
             ):
                 raise _Conflict(row)
-            history.ensure_baseline(row)
             instance = form.save(commit=False)
             # Only the form's fields come from the form; everything else is as stored.
             for model_field in UnitContent._meta.concrete_fields:
                 if model_field.name not in FORM_FIELDS:
                     setattr(instance, model_field.attname, getattr(row, model_field.attname))
-            instance.locked_at = timezone.now()
-            instance.save()
-            form.save_m2m()
-            revision = history.create_revision(instance, user)
+            if not history.changes(row, instance, form.cleaned_data):
+                # Nothing to keep: no version, but the save counts as activity on the lock.
+                locking.refresh(row, user)
+                unchanged = True
+            else:
+                unchanged = False
+                history.ensure_baseline(row)
+                instance.latest_revision_id = row.latest_revision_id
+                instance.locked_at = timezone.now()
+                instance.save()
+                form.save_m2m()
+                revision = history.create_revision(instance, user)
     except LockLost:
         content.refresh_from_db()
         return _refuse(request, unit, content, data, "Dine ændringer er ikke gemt: " + MUST_LOCK)
@@ -667,15 +677,18 @@ def _save(request: HttpRequest, unit: Unit) -> HttpResponse:
             f"den{detail}. Din tekst står stadig i formularen; se historikken, før du gemmer igen.",
         )
 
-    _after_save(
-        request,
-        unit,
-        instance,
-        revision,
-        was_published=was_published,
-        data={"fields": [f for f in form.changed_data if f != "base_revision"]},
-    )
-    _publication_messages(request, unit, was_published=was_published)
+    if unchanged:
+        messages.success(request, SAVED_UNCHANGED)
+    else:
+        _after_save(
+            request,
+            unit,
+            instance,
+            revision,
+            was_published=was_published,
+            data={"fields": [f for f in form.changed_data if f != "base_revision"]},
+        )
+        _publication_messages(request, unit, was_published=was_published)
     if data.get("checkin") and locking.check_in(instance, user):
         messages.success(request, "Tjekket ind – enheden er låst op for dine kolleger.")
     return redirect(_editor_url(unit))

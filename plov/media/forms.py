@@ -11,6 +11,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 
 from plov.media import documents, images
+from plov.text import strip_invisible
 from plov.units.models import HousingDescription, UnitDocument
 
 SLOT_LABELS = {
@@ -27,7 +28,7 @@ _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 def plain_text(value: str, *, multiline: bool = False) -> str:
     """Text without markup: tags (and script/style contents) removed by nh3, entities decoded,
     control characters dropped, line breaks normalised (kept only when `multiline`)."""
-    value = (value or "").replace("\r\n", "\n").replace("\r", "\n")
+    value = strip_invisible(value or "").replace("\r\n", "\n").replace("\r", "\n")
     if multiline:
         value = _BLOCK_END.sub("\n", value)
     value = html.unescape(nh3.clean(value, tags=set()))

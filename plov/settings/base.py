@@ -194,6 +194,11 @@ WAGTAIL_ENABLE_WHATS_NEW_BANNER = False
 WAGTAILADMIN_BASE_URL = env_str("PLOV_BASE_URL", "http://127.0.0.1:8000")
 WAGTAILSEARCH_BACKENDS = {"default": {"BACKEND": "wagtail.search.backends.database"}}
 WAGTAILDOCS_EXTENSIONS = ["pdf"]
+# Uploaded documents are served only through Wagtail's view (/documents/<id>/<name>, with the
+# annulled check), always as downloads, never inline, with nosniff and a sandboxing CSP
+# (plov.media.views.serve_document); MEDIA_ROOT/documents/ is never served as it is.
+WAGTAILDOCS_SERVE_METHOD = "serve_view"
+WAGTAILDOCS_INLINE_CONTENT_TYPES: list[str] = []
 
 # Wagtail runs its background work through Django Tasks; the nightly imports run from cron.
 WHITENOISE_USE_FINDERS = DEBUG

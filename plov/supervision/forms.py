@@ -16,6 +16,7 @@ from django.core.exceptions import ValidationError
 from plov.agreements.forms import DATE_INPUT_FORMATS, plain_text
 from plov.media import documents
 from plov.supervision.models import Sanction, SanctionType, SupervisionStatus
+from plov.text import InvisibleCharactersRemoved
 
 ORDERS = (SanctionType.ORDER, SanctionType.ADVICE_ORDER)  # påbud: a deadline
 BANS = (SanctionType.BAN_NEW_RESIDENTS, SanctionType.BAN_NEW_CITIZENS)  # forbud: a period
@@ -109,7 +110,7 @@ class FeedbackForm(forms.Form):
         return plain_text(self.cleaned_data.get("summary", ""))
 
 
-class SanctionForm(forms.Form):
+class SanctionForm(InvisibleCharactersRemoved, forms.Form):
     """Register or change a sanction (§9). A påbud has a deadline (frist), a ban a period end
     (gælder til); neither date, nor the lifted date, may lie before the decision date."""
 

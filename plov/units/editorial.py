@@ -15,6 +15,7 @@ from django.db import transaction
 from plov.agreements.models import AgreementDescription, ServiceAgreement
 from plov.registers.readers import read_json_records
 from plov.registers.summary import ImportSummary
+from plov.text import strip_invisible
 from plov.units.forms import EDITORIAL_FIELDS, UnitContentForm
 from plov.units.models import Unit, UnitContent
 
@@ -83,7 +84,9 @@ def import_editorial(path: Path) -> tuple[ImportSummary, list[str]]:
                 summary.unchanged += 1
             for code, text in descriptions.items():
                 AgreementDescription.objects.update_or_create(
-                    unit=unit, municipality_id=int(code), defaults={"text": str(text).strip()}
+                    unit=unit,
+                    municipality_id=int(code),
+                    defaults={"text": strip_invisible(str(text)).strip()},
                 )
         summary.skipped["rejected record"] = len(rejected)
         refresh_publication()

@@ -7,6 +7,7 @@ import re
 from django import forms
 from wagtail.whitelist import Whitelister
 
+from plov.text import InvisibleCharactersRemoved
 from plov.units.models import UnitContent
 
 EDITORIAL_FIELDS = [
@@ -52,7 +53,7 @@ RICH_TEXT_FIELDS = [
 ]
 
 
-class UnitContentForm(forms.ModelForm):
+class UnitContentForm(InvisibleCharactersRemoved, forms.ModelForm):
     """Plain form: rich text arrives as HTML. The back office swaps in its editor widgets."""
 
     food_link = forms.URLField(
