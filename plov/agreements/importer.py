@@ -13,6 +13,7 @@ from pathlib import Path
 
 from django.db import transaction
 
+from plov.agreements import history
 from plov.agreements.models import AgreementDescription, AgreementType, ServiceAgreement
 from plov.agreements.rules import agreement_problems
 from plov.registers.readers import read_csv
@@ -67,6 +68,11 @@ def import_agreements(path: Path, *, by_agency: bool = True) -> tuple[ImportSumm
                 problems.append(str(exc))
                 start = end = None
             reference = row["aftaleidentifikation"].strip()
+            current = (
+                ServiceAgreement.objects.filter(municipality=party, reference=reference).first()
+                if party
+                else None
+            )
             if party and unit and not problems:
                 problems = agreement_problems(
                     party=party,
@@ -76,22 +82,25 @@ def import_agreements(path: Path, *, by_agency: bool = True) -> tuple[ImportSumm
                     end=end,
                     reference=reference,
                     by_agency=by_agency,
+                    current=current,
                 )
             if problems:
                 rejected.append(f"{path}:{line}: " + "; ".join(problems))
                 summary.skipped["rejected row"] += 1
                 continue
             values = {"unit": unit, "type": agreement_type, "start": start, "end": end}
-            current = ServiceAgreement.objects.filter(
-                municipality=party, reference=reference
-            ).first()
             if current is None:
-                ServiceAgreement.objects.create(municipality=party, reference=reference, **values)
+                created = ServiceAgreement.objects.create(
+                    municipality=party, reference=reference, **values
+                )
+                history.record(created, None)
                 summary.created += 1
             elif any(getattr(current, k) != v for k, v in values.items()):
+                history.ensure_baseline(current)
                 for key, value in values.items():
                     setattr(current, key, value)
                 current.save()
+                history.record(current, None)
                 summary.updated += 1
             else:
                 summary.unchanged += 1
