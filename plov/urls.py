@@ -4,7 +4,12 @@ from django.urls import include, path
 from wagtail.admin import urls as wagtailadmin_urls
 from wagtail.documents import urls as wagtaildocs_urls
 
+from plov import observability
+
 urlpatterns = [
+    # Load balancers' probes: alive (no database) and ready (database, migrations, cache).
+    path("healthz", observability.healthz, name="healthz"),
+    path("readyz", observability.readyz, name="readyz"),
     path("", include("plov.accounts.urls")),  # /konto/, /oidc/, /admin/login/ → /konto/login/
     path("admin/", include(wagtailadmin_urls)),
     path("documents/", include(wagtaildocs_urls)),
