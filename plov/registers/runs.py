@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Callable
 from pathlib import Path
 
@@ -11,6 +12,8 @@ from plov.registers.guards import ImportRefused
 from plov.registers.models import ImportRun
 from plov.registers.readers import MalformedFile
 from plov.registers.summary import ImportSummary
+
+logger = logging.getLogger("plov.registers")
 
 
 def importer_for(
@@ -56,11 +59,17 @@ def run_import(
     except MalformedFile as exc:
         run.status, run.error, run.finished_at = ImportRun.Status.FAILED, str(exc), timezone.now()
         run.save()
+        logger.error(
+            "Import %s failed: %s", register, exc, extra={"register": register, "run_id": run.pk}
+        )
         raise
     except Exception as exc:
         run.status, run.finished_at = ImportRun.Status.FAILED, timezone.now()
         run.error = f"{type(exc).__name__}: {exc}"
         run.save()
+        logger.exception(
+            "Import %s crashed", register, extra={"register": register, "run_id": run.pk}
+        )
         raise
     run.status, run.finished_at = ImportRun.Status.SUCCEEDED, timezone.now()
     run.summary = {**summary.as_dict(), "rejected": rejected}
