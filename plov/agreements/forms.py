@@ -15,9 +15,9 @@ from django import forms
 
 from plov.agreements.models import AgreementDescription, AgreementType, ServiceAgreement
 from plov.agreements.rules import agreement_problems
+from plov.backoffice.fields import DanishDateField
 from plov.units.models import Municipality, Unit
 
-DATE_INPUT_FORMATS = ["%Y-%m-%d", "%d-%m-%Y", "%d.%m.%Y", "%d/%m/%Y"]
 DESCRIPTION_MAX_LENGTH = 10_000
 
 MUNICIPAL_TYPES = [
@@ -43,14 +43,7 @@ def plain_text(value: str) -> str:
 
 
 def _date_field(label: str, help_text: str = "") -> forms.DateField:
-    return forms.DateField(
-        label=label,
-        required=False,
-        input_formats=DATE_INPUT_FORMATS,
-        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
-        help_text=help_text,
-        error_messages={"invalid": "Skriv en gyldig dato (ÅÅÅÅ-MM-DD)"},
-    )
+    return DanishDateField(label=label, required=False, help_text=help_text)
 
 
 def _field_of(problem: str) -> str | None:
@@ -171,15 +164,10 @@ class AgreementForm(forms.Form):
 class EndAgreementForm(forms.Form):
     """"Afslut": the agreement ends on this day (inclusive)."""
 
-    end = forms.DateField(
+    end = DanishDateField(
         label="Slutdato",
-        input_formats=DATE_INPUT_FORMATS,
-        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
         help_text="Aftalen gælder til og med denne dato.",
-        error_messages={
-            "required": "Slutdato skal udfyldes",
-            "invalid": "Skriv en gyldig dato (ÅÅÅÅ-MM-DD)",
-        },
+        error_messages={"required": "Slutdato skal udfyldes"},
     )
 
     def __init__(self, *args, agreement: ServiceAgreement, by_agency: bool, **kwargs):
