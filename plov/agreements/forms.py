@@ -16,10 +16,10 @@ from django import forms
 
 from plov.agreements.models import AgreementDescription, AgreementType, ServiceAgreement
 from plov.agreements.rules import agreement_problems, agreement_warnings, housing_type_of
+from plov.backoffice.fields import DanishDateField
 from plov.text import InvisibleCharactersRemoved, strip_invisible
 from plov.units.models import Municipality, Unit
 
-DATE_INPUT_FORMATS = ["%Y-%m-%d", "%d-%m-%Y", "%d.%m.%Y", "%d/%m/%Y"]
 DESCRIPTION_MAX_LENGTH = 10_000
 
 MUNICIPAL_TYPES = [
@@ -45,14 +45,7 @@ def plain_text(value: str) -> str:
 
 
 def _date_field(label: str, help_text: str = "") -> forms.DateField:
-    return forms.DateField(
-        label=label,
-        required=False,
-        input_formats=DATE_INPUT_FORMATS,
-        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
-        help_text=help_text,
-        error_messages={"invalid": "Skriv en gyldig dato (ÅÅÅÅ-MM-DD)"},
-    )
+    return DanishDateField(label=label, required=False, help_text=help_text)
 
 
 def _field_of(problem: str) -> str | None:
@@ -205,15 +198,10 @@ def warnings_key(warnings: list[str]) -> str:
 class EndAgreementForm(forms.Form):
     """"Afslut": the agreement ends on this day (inclusive)."""
 
-    end = forms.DateField(
+    end = DanishDateField(
         label="Slutdato",
-        input_formats=DATE_INPUT_FORMATS,
-        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
         help_text="Aftalen gælder til og med denne dato.",
-        error_messages={
-            "required": "Slutdato skal udfyldes",
-            "invalid": "Skriv en gyldig dato (ÅÅÅÅ-MM-DD)",
-        },
+        error_messages={"required": "Slutdato skal udfyldes"},
     )
     base_revision = forms.CharField(required=False, widget=forms.HiddenInput)
 
