@@ -17,6 +17,7 @@ from django import forms
 from plov.agreements.models import AgreementDescription, AgreementType, ServiceAgreement
 from plov.agreements.rules import agreement_problems, agreement_warnings, housing_type_of
 from plov.units.models import Municipality, Unit
+from plov.units.personal_data import cpr_problem
 
 DATE_INPUT_FORMATS = ["%Y-%m-%d", "%d-%m-%Y", "%d.%m.%Y", "%d/%m/%Y"]
 DESCRIPTION_MAX_LENGTH = 10_000
@@ -291,4 +292,7 @@ class DescriptionForm(forms.ModelForm):
         text = plain_text(self.cleaned_data.get("text", ""))
         if not text:
             raise forms.ValidationError("Aftalebeskrivelsen skal udfyldes")
+        problem = cpr_problem(text, "Aftalebeskrivelsen")
+        if problem:
+            raise forms.ValidationError(problem)
         return text

@@ -582,7 +582,9 @@ class SanctionFormView(UnitScopedView):
                 "period_end": s.period_end,
                 "lifted_on": s.lifted_on,
             }
-        return SanctionForm(data, initial=initial, instance=self.sanction)
+        return SanctionForm(
+            data, initial=initial, instance=self.sanction, unit_kind=self.unit.kind
+        )
 
     def render_form(self, form: SanctionForm):
         return self.render_to_response(

@@ -8,6 +8,7 @@ from django import forms
 from wagtail.whitelist import Whitelister
 
 from plov.units.models import UnitContent
+from plov.units.personal_data import refuse_cpr_numbers
 
 EDITORIAL_FIELDS = [
     "p_number",
@@ -66,6 +67,7 @@ class UnitContentForm(forms.ModelForm):
 
     def clean(self):
         cleaned = super().clean()
+        refuse_cpr_numbers(self, RICH_TEXT_FIELDS)  # public text: no CPR numbers
         # Hostile or pasted markup (scripts, styles, Word's spans) never reaches the database.
         for name in RICH_TEXT_FIELDS:
             if cleaned.get(name):
