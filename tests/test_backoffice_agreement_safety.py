@@ -329,3 +329,42 @@ def test_a_contract_manager_cannot_annul_the_agencys_friplejebolig(as_user):
     assert manager.post(url, {"reason": "Fejl"}).status_code == 403
     assert snapshot() == before
     assert as_user("agency").post(url, {"reason": "Fejl"}).status_code == 302
+
+
+# --- point 16: the unit's agreements, read-only, on its page ---------------------------------
+
+
+def test_a_private_editor_is_told_who_makes_a_missing_agreement_and_sees_the_agreements(as_user):
+    lindehus = unit(c.LINDEHUS)
+    url = reverse("backoffice:edit", args=[lindehus.pk])
+    editor = as_user("editor_company")
+    page = editor.get(url).content.decode()
+    assert 'id="agreement-next-step"' in page
+    assert "Enheden har ingen serviceleverance i kraft" in page
+    assert "oprettes af den driftsoverenskomstansvarlige i den kommune" in page
+    assert "Der er ikke registreret nogen serviceleverancer for enheden." in page
+
+    ended = existing_agreement(
+        SKANDERBORG, reference="SKA-OLD", start=dt.date(2020, 1, 1), end=dt.date(2021, 1, 1)
+    )
+    current = existing_agreement(AARHUS, reference="AAR-1")
+    page = editor.get(url).content.decode()
+    assert 'id="agreement-next-step"' not in page
+    section = page[page.index('id="unit-agreements"'):]
+    section = section[: section.index("</section>")]
+    assert "AAR-1" in section and "I kraft" in section
+    assert "SKA-OLD" in section and "Udløbet" in section
+    # Read-only: no link to change them.
+    assert reverse("plov_agreements:edit", args=[current.pk]) not in section
+    assert reverse("plov_agreements:edit", args=[ended.pk]) not in section
+    # An annulled agreement is not among them.
+    ServiceAgreement.objects.filter(pk=current.pk).update(annulled_at=dt.datetime.now(dt.UTC))
+    section = editor.get(url).content.decode()
+    assert "AAR-1" not in section[section.index('id="unit-agreements"'):]
+
+
+def test_a_municipal_unit_without_agreement_names_its_own_municipality(as_user):
+    page = as_user("editor_aarhus").get(
+        reverse("backoffice:edit", args=[unit(c.SOLGAARDEN).pk])
+    ).content.decode()
+    assert "oprettes af den driftsoverenskomstansvarlige i Aarhus Kommune" in page

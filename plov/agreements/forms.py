@@ -19,6 +19,7 @@ from plov.agreements.rules import agreement_problems, agreement_warnings, housin
 from plov.backoffice.fields import DanishDateField
 from plov.text import InvisibleCharactersRemoved, strip_invisible
 from plov.units.models import Municipality, Unit
+from plov.units.personal_data import cpr_problem
 
 DESCRIPTION_MAX_LENGTH = 10_000
 
@@ -280,4 +281,7 @@ class DescriptionForm(forms.ModelForm):
         text = plain_text(self.cleaned_data.get("text", ""))
         if not text:
             raise forms.ValidationError("Aftalebeskrivelsen skal udfyldes")
+        problem = cpr_problem(text, "Aftalebeskrivelsen")
+        if problem:
+            raise forms.ValidationError(problem)
         return text

@@ -983,3 +983,48 @@ class DescriptionEditView(DescriptionsMixin):
                 + (": " + "; ".join(missing) if missing else "."),
             )
         return HttpResponseRedirect(reverse("plov_agreements:descriptions"))
+
+
+# --- a unit's agreements, read-only, on its back-office page ---------------------------------
+
+
+def who_makes_agreements(unit: Unit) -> str:
+    """The next step for a unit without an agreement in force: who registers it."""
+    where = f" {unit.municipality}" if unit.municipality else ""
+    if unit.owner.kind == Organisation.Kind.MUNICIPALITY:
+        owner = unit.owner.municipality or unit.municipality
+        return (
+            "Serviceleverancen oprettes af den driftsoverenskomstansvarlige i "
+            f"{owner or 'kommunen'} (myndighedsproduktion for kommunens egne enheder)."
+        )
+    return (
+        "Serviceleverancen oprettes af den driftsoverenskomstansvarlige i den kommune, der har "
+        f"aftalen med jer – for en enhed i{where or ' kommunen'} typisk beliggenhedskommunen. "
+        "I kan ikke selv oprette den: kontakt kommunen, hvis aftalen mangler."
+    )
+
+
+def unit_agreements_panel(unit: Unit, today: dt.date | None = None) -> dict:
+    """The unit's agreements (not annulled) with their state, newest first, and who makes one
+    when none is in force. For the unit's page, which everyone who may see the unit reads."""
+    today = today or dt.date.today()
+    agreements = list(
+        ServiceAgreement.objects.filter(unit=unit)
+        .select_related("municipality")
+        .order_by("-start", "municipality__name")
+    )
+    rows = [
+        {
+            "agreement": a,
+            "state": STATES[agreement_state(a, today)],
+            "state_class": STATE_CLASSES[agreement_state(a, today)],
+        }
+        for a in agreements
+    ]
+    in_force = any(a.in_force(today) for a in agreements)
+    return {
+        "unit_agreements": rows,
+        "unit_has_agreement": in_force,
+        "who_makes_agreements": "" if in_force else who_makes_agreements(unit),
+        "agreements_apply": unit.kind != UnitKind.HOME_CARE_PROVIDER,
+    }

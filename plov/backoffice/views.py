@@ -521,6 +521,12 @@ def _back_link(request: HttpRequest) -> dict:
     return {"back_url": reverse("wagtailadmin_home"), "back_label": "Forside"}
 
 
+def unit_agreements_panel(unit: Unit) -> dict:
+    from plov.agreements.views import unit_agreements_panel as panel
+
+    return panel(unit)
+
+
 def _agreements_link(request: HttpRequest, unit: Unit) -> dict:
     """Where the user handles this unit's agreements, if anywhere: contract managers and the
     agency the agreements pages; a private provider's editor the agreement descriptions."""
@@ -579,6 +585,7 @@ def _render_editor(
         "version_count": version_count,
         "media_url": f"/admin/enheder/{unit.pk}/medier/",
         **_agreements_link(request, unit),
+        **unit_agreements_panel(unit),
         **_back_link(request),
         "kind_label": UnitKind(unit.kind).label,
         "hidden_fields": [form["base_revision"]],

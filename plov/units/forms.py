@@ -21,6 +21,7 @@ from plov.backoffice.fields import (
 from plov.registers.pnumber import other_company
 from plov.text import InvisibleCharactersRemoved
 from plov.units.models import UnitContent
+from plov.units.personal_data import refuse_cpr_numbers
 
 EDITORIAL_FIELDS = [
     "p_number",
@@ -168,6 +169,7 @@ class UnitContentForm(InvisibleCharactersRemoved, forms.ModelForm):
 
     def clean(self):
         cleaned = super().clean()
+        refuse_cpr_numbers(self, RICH_TEXT_FIELDS)  # public text: no CPR numbers
         # Hostile or pasted markup (scripts, styles, Word's spans) never reaches the database.
         for name in RICH_TEXT_FIELDS:
             if cleaned.get(name):
