@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable
+from urllib.parse import urlsplit
 
 from csp.middleware import CSPMiddleware, PolicyParts
 from django.conf import settings
@@ -29,9 +30,25 @@ class PlovCSPMiddleware(CSPMiddleware):
         self, request: HttpRequest, response: HttpResponseBase, report_only: bool = False
     ) -> PolicyParts:
         parts = super().get_policy_parts(request, response, report_only)
-        if not report_only and request.path_info.startswith(ADMIN_PREFIX) and parts.config is None:
+        if report_only:
+            return parts
+        if request.path_info.startswith(ADMIN_PREFIX) and parts.config is None:
             parts.config = settings.PLOV_CSP_ADMIN
+        # Logging in and out are form posts that the browser follows to the identity provider
+        # (SEB): form-action must allow its origin, read when the request is answered.
+        providers = {
+            _origin(url)
+            for url in (settings.OIDC_OP_AUTHORIZATION_ENDPOINT, settings.OIDC_OP_LOGOUT_ENDPOINT)
+            if url
+        }
+        if providers:
+            parts.update = {**(parts.update or {}), "form-action": sorted(providers)}
         return parts
+
+
+def _origin(url: str) -> str:
+    parsed = urlsplit(url)
+    return f"{parsed.scheme}://{parsed.netloc}"
 
 
 class PermissionsPolicyMiddleware:
