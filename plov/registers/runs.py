@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Callable
 from pathlib import Path
 
@@ -12,6 +13,8 @@ from plov.registers.guards import ImportRefused, RegisterBusy, register_lock
 from plov.registers.models import ImportRun
 from plov.registers.readers import MalformedFile
 from plov.registers.summary import ImportSummary
+
+logger = logging.getLogger("plov.registers")
 
 
 def importer_for(
@@ -53,6 +56,7 @@ def run_import(
             return _run(register, path, trigger=trigger, allow_mass_closure=allow_mass_closure)
     except RegisterBusy as exc:
         _record_refusal(register, path, trigger, str(exc))
+        logger.error("Import af %s afvist: %s", register, exc, extra={"register": register})
         raise
 
 
@@ -91,15 +95,24 @@ def _run(
     except ImportRefused as exc:
         run.status, run.error, run.finished_at = ImportRun.Status.REFUSED, str(exc), timezone.now()
         run.save()
+        logger.error(
+            "Import af %s afvist: %s", register, exc, extra={"register": register, "run_id": run.pk}
+        )
         raise
     except MalformedFile as exc:
         run.status, run.error, run.finished_at = ImportRun.Status.FAILED, str(exc), timezone.now()
         run.save()
+        logger.error(
+            "Import af %s fejlede: %s", register, exc, extra={"register": register, "run_id": run.pk}
+        )
         raise
     except Exception as exc:
         run.status, run.finished_at = ImportRun.Status.FAILED, timezone.now()
         run.error = f"{type(exc).__name__}: {exc}"
         run.save()
+        logger.exception(
+            "Import af %s brød sammen", register, extra={"register": register, "run_id": run.pk}
+        )
         raise
     run.status, run.finished_at = ImportRun.Status.SUCCEEDED, timezone.now()
     run.summary = {**summary.as_dict(), "rejected": rejected}

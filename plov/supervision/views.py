@@ -50,9 +50,10 @@ from plov.supervision.models import (
     SupervisionFeedback,
     SupervisionStatus,
 )
-from plov.units.models import Unit, UnitKind
+from plov.units.models import Municipality, Unit, UnitKind
 
 PER_PAGE = 50
+WITHOUT_SUPERVISION = "uden"  # the Tilsyn list's filter: no feedback registered
 HOME = {"url": reverse_lazy("wagtailadmin_home"), "label": "Forside"}
 INDEX = {"url": reverse_lazy("plov_supervision:index"), "label": "Tilsyn"}
 
@@ -208,11 +209,37 @@ class SupervisionIndexView(SupervisionView):
         return [HOME, {"url": "", "label": "Tilsyn"}]
 
     def get(self, request):
-        units = supervised_units(self.scope).open().select_related("municipality", "owner")
+        base = supervised_units(self.scope).open()
+        units = base.select_related("municipality", "owner")
         query = request.GET.get("q", "").strip()[:100]
         if query:
             units = search(units, query)
-        units = with_overview(units, self.today).order_by("name", "pk")
+        municipalities = list(
+            Municipality.objects.filter(
+                code__in=base.values("municipality_id").distinct()
+            ).order_by("name")
+        )
+        code = request.GET.get("kommune", "")
+        if code.isdigit() and any(m.code == int(code) for m in municipalities):
+            units = units.filter(municipality_id=int(code))
+        else:
+            code = ""
+        units = with_overview(units, self.today)
+        latest = request.GET.get("seneste", "")
+        if latest == WITHOUT_SUPERVISION:
+            units = units.filter(latest_status__isnull=True)
+        elif latest in SupervisionStatus.values:
+            units = units.filter(latest_status=latest)
+        else:
+            latest = ""
+        sanction = request.GET.get("sanktion", "")
+        if sanction == "ja":
+            units = units.filter(sanctions_in_force__gt=0)
+        elif sanction == "nej":
+            units = units.filter(sanctions_in_force=0)
+        else:
+            sanction = ""
+        units = units.order_by("name", "pk")
         page = Paginator(units, PER_PAGE).get_page(request.GET.get("side"))
         for unit in page.object_list:
             unit.latest_status_label = STATUS_LABELS.get(unit.latest_status, "")
@@ -227,6 +254,16 @@ class SupervisionIndexView(SupervisionView):
                 querystring=urlencode(params),
                 is_agency=self.scope.is_agency,
                 authorities=authorities,
+                municipalities=municipalities,
+                kommune=code,
+                latest_choices=[
+                    *SupervisionStatus.choices,
+                    (WITHOUT_SUPERVISION, "Uden registreret tilsyn"),
+                ],
+                latest=latest,
+                sanction=sanction,
+                filtered=bool(query or code or latest or sanction),
+                total=page.paginator.count,
                 changes_since=self.today - dt.timedelta(days=30),
             )
         )
@@ -582,7 +619,9 @@ class SanctionFormView(UnitScopedView):
                 "period_end": s.period_end,
                 "lifted_on": s.lifted_on,
             }
-        return SanctionForm(data, initial=initial, instance=self.sanction)
+        return SanctionForm(
+            data, initial=initial, instance=self.sanction, unit_kind=self.unit.kind
+        )
 
     def render_form(self, form: SanctionForm):
         return self.render_to_response(

@@ -35,7 +35,10 @@ def clear_demo_data() -> None:
     organisations, CVR and DAR copies. Municipalities, supervising authorities, users and the
     import log stay."""
     AgreementDescription.objects.all().delete()
-    ServiceAgreement.objects.all().delete()
+    ServiceAgreement.all_objects.all().delete()
+    Revision.objects.filter(
+        base_content_type=ContentType.objects.get_for_model(ServiceAgreement)
+    ).delete()
     content_types = ContentType.objects.get_for_models(UnitContent, Unit).values()
     Revision.objects.filter(base_content_type__in=content_types).delete()
     ModelLogEntry.objects.filter(content_type__in=content_types).delete()
