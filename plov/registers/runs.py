@@ -96,14 +96,20 @@ def _run(
         run.status, run.error, run.finished_at = ImportRun.Status.REFUSED, str(exc), timezone.now()
         run.save()
         logger.error(
-            "Import af %s afvist: %s", register, exc, extra={"register": register, "run_id": run.pk}
+            "Import af %s afvist: %s",
+            register,
+            exc,
+            extra={"register": register, "run_id": run.pk},
         )
         raise
     except MalformedFile as exc:
         run.status, run.error, run.finished_at = ImportRun.Status.FAILED, str(exc), timezone.now()
         run.save()
         logger.error(
-            "Import af %s fejlede: %s", register, exc, extra={"register": register, "run_id": run.pk}
+            "Import af %s fejlede: %s",
+            register,
+            exc,
+            extra={"register": register, "run_id": run.pk},
         )
         raise
     except Exception as exc:
