@@ -290,7 +290,7 @@ def test_the_import_applies_the_same_rules(imported, tmp_path):
     assert len(rejected) == 3
     assert f"sor_id {c.SOLGAARDEN}" in rejected[0] and "Boliger for par (50) kan ikke være flere" in rejected[0]
     assert "Antal midlertidige boliger (30) kan ikke være flere" in rejected[1]
-    assert c.SITE_NORTH in rejected[2] and "not of home care: homes" in rejected[2]
+    assert c.SITE_NORTH in rejected[2] and "ikke for helhedspleje: homes" in rejected[2]
     assert UnitContent.objects.filter(unit__sor_id=c.SOLGAARDEN, homes_for_couples=50).count() == 0
     # Another company's P-number is imported and reported, naming that CVR.
     lindehus = UnitContent.objects.get(unit__sor_id=c.LINDEHUS)

@@ -64,7 +64,8 @@ def import_editorial(path: Path) -> tuple[ImportSummary, list[str]]:
                 care_home_only = sorted(set(record) & set(CARE_HOME_ONLY_FIELDS))
                 if care_home_only:
                     problems.append(
-                        "fields of a care home, not of home care: " + ", ".join(care_home_only)
+                        "felter for en plejeenhed, ikke for helhedspleje: "
+                        + ", ".join(care_home_only)
                     )
             if problems:
                 rejected.append(f"{where}: sor_id {sor_id}: " + "; ".join(problems))
