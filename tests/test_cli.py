@@ -36,8 +36,8 @@ def test_import_prints_a_summary_and_keeps_the_run(db, tmp_path, capsys, country
     assert run(capsys, "import", "dar", str(dar_path))[0] == 0
     code, out, _ = run(capsys, "import", "sor", str(sor_path))
     assert code == 0
-    assert "created:   8" in out
-    assert "old unit type 'hjemmeplejeenhed'" in out
+    assert "oprettet:       8" in out
+    assert "gammel enhedstype 'hjemmeplejeenhed' (skal ændres i SOR)" in out
     run_row = ImportRun.objects.filter(register="sor").get()
     assert run_row.status == ImportRun.Status.SUCCEEDED
     assert run_row.summary["created"] == 8
@@ -166,7 +166,8 @@ def test_django_commands_pass_through(db, capsys):
 
 
 @pytest.mark.parametrize(
-    "command", ["import", "units", "check-pnumber", "registration-errors", "demo", "nightly"]
+    "command",
+    ["import", "import-runs", "units", "check-pnumber", "registration-errors", "demo", "nightly"],
 )
 def test_every_command_explains_itself(capsys, command):
     code, out, _ = run(capsys, command, "--help")

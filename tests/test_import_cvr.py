@@ -83,7 +83,7 @@ def test_a_p_number_that_is_not_ten_digits_is_reported(db, tmp_path):
     path = tmp_path / "cvr.jsonl"
     path.write_text(json.dumps({"pNummer": 12345}) + "\n", encoding="utf-8")
     with pytest.raises(
-        MalformedFile, match=r"cvr.jsonl:1: pNummer '12345' is not a 10-digit P-number"
+        MalformedFile, match=r"cvr.jsonl:1: pNummer '12345' er ikke et 10-cifret P-nummer"
     ):
         import_cvr(path)
 

@@ -62,7 +62,7 @@ def test_a_file_that_would_close_most_units_is_refused_and_the_refusal_kept(
     # the operator knows the closures are right
     code, out, err = run(capsys, "import", "sor", str(sor_path), "--allow-mass-closure")
     assert code == 0, err
-    assert "closed:    7" in out
+    assert "lukket:         7" in out
     assert open_units() == 1
 
 
@@ -79,7 +79,7 @@ def test_one_closure_in_a_country_of_eight_needs_the_flag_or_a_larger_share(
     settings.PLOV_SOR_MAX_CLOSURE_SHARE = 0.2
     code, out, err = run(capsys, "import", "sor", str(sor_path))
     assert code == 0, err
-    assert "closed:    1" in out
+    assert "lukket:         1" in out
 
 
 def test_a_file_with_far_fewer_entities_than_last_time_is_refused(

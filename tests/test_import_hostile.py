@@ -192,3 +192,74 @@ def test_a_good_pretty_printed_array_still_imports_after_these_rules(db, tmp_pat
     path = tmp_path / "dar.json"
     path.write_text(json.dumps(country.dar * 1, indent=4, ensure_ascii=False), encoding="utf-8")
     assert import_dar(path).created == len(country.dar)
+
+
+# --- Encodings -----------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("encoding", "named"),
+    [
+        ("utf-16", "UTF-16 little-endian (med byte order mark)"),  # as Excel's "Unicode text"
+        ("utf-16-be", "UTF-16 big-endian (uden byte order mark)"),
+    ],
+)
+def test_a_sor_file_saved_as_utf16_is_named_as_such(
+    imported, tmp_path, country, capsys, encoding, named
+):
+    path = write_sor(tmp_path / "SorEntity_daily.csv", country.sor)
+    path.write_bytes(path.read_text(encoding="utf-8-sig").encode(encoding))
+    message = refused(capsys, "sor", path)
+    assert message == (
+        f"{path}:1: filen er kodet som {named}, men registrenes filer er UTF-8; gem den som "
+        "UTF-8 og importér den igen"
+    )
+    assert "Latin-1" not in message
+
+
+def test_json_lines_saved_as_utf16_without_bom_are_named_as_such(
+    imported, tmp_path, country, capsys
+):
+    path = write_jsonl(tmp_path / "cvr.jsonl", country.cvr)
+    path.write_bytes(path.read_text(encoding="utf-8").encode("utf-16-le"))
+    assert refused(capsys, "cvr", path).startswith(
+        f"{path}:1: filen er kodet som UTF-16 little-endian (uden byte order mark)"
+    )
+
+
+def test_a_latin1_file_is_still_suggested_to_be_latin1(imported, tmp_path, capsys):
+    path = tmp_path / "aftaler.csv"
+    path.write_bytes(
+        "kommunekode;sor_id;aftaleidentifikation;type;start;slut;beskrivelse\n"
+        f"751;{c.SOLGAARDEN};AAR-001;Myndighedsproduktion;2025-01-01;;Fælles\n".encode("latin-1")
+    )
+    assert refused(capsys, "agreements", path) == (
+        f"{path}:2: ikke gyldig UTF-8 (byte 0xe6 i kolonne 60); registrenes filer er UTF-8 – er "
+        "denne gemt som Latin-1 eller Windows-1252?"
+    )
+
+
+def test_the_summary_of_an_import_is_danish(imported, tmp_path, country, capsys):
+    code, out, err = run(capsys, "import", "sor", str(country.write(tmp_path / "again")[0]))
+    assert code == 0, err
+    assert out.splitlines()[:6] == [
+        f"SOR: import af {tmp_path / 'again' / 'SorEntity_daily.csv'}",
+        "oprettet:       0",
+        "opdateret:      0",
+        "lukket:         0",
+        "uændret:        8",
+        "sprunget over:  3",
+    ]
+    assert "1 × gammel enhedstype 'hjemmeplejeenhed' (skal ændres i SOR) (f.eks. " in out
+    assert "ingen registerdata ændret" in out
+
+
+def test_a_file_still_compressed_is_named_as_such(imported, tmp_path, country, capsys):
+    import gzip
+
+    plain = write_sor(tmp_path / "day.csv", country.sor)
+    path = tmp_path / "SorEntity_daily.csv"
+    path.write_bytes(gzip.compress(plain.read_bytes()))
+    assert refused(capsys, "sor", path) == (
+        f"{path}:1: filen er gzip-komprimeret; pak den ud, og importér selve filen"
+    )

@@ -146,7 +146,7 @@ def test_units_on_an_old_unit_type_are_listed_not_imported(imported, tmp_path, c
     assert summary.details["legacy_typed_units"] == [
         {"sor_id": c.OLD_TYPE, "name": "Hjemmeplejen Vest", "type": "hjemmeplejeenhed"}
     ]
-    assert "old unit type 'hjemmeplejeenhed' (re-type in SOR)" in summary.skipped
+    assert "gammel enhedstype 'hjemmeplejeenhed' (skal ændres i SOR)" in summary.skipped
     assert not Unit.objects.filter(sor_id=c.OLD_TYPE).exists()
 
 
@@ -234,13 +234,13 @@ def test_a_file_in_the_wrong_encoding_is_rejected(imported, tmp_path, country):
 def test_a_bad_date_is_reported(imported, tmp_path, country):
     country.entity(c.LINDEHUS).to_date = "31-12-2024"
     error = _import_expecting_error(_good_file(tmp_path, country))
-    assert "ToDate '31-12-2024' is not a date" in error.reason
+    assert "ToDate '31-12-2024' er ikke en dato (skal være ÅÅÅÅ-MM-DD)" in error.reason
 
 
 def test_a_sor_id_twice_is_reported(imported, tmp_path, country):
     country.sor.append(country.entity(c.LINDEHUS))
     error = _import_expecting_error(_good_file(tmp_path, country))
-    assert f"SorId {c.LINDEHUS} appears twice" in error.reason
+    assert f"SorId {c.LINDEHUS} står to gange i filen (første gang på linje" in error.reason
 
 
 def test_an_import_killed_half_way_leaves_the_database_as_before(

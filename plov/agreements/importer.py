@@ -86,7 +86,7 @@ def import_agreements(path: Path, *, by_agency: bool = True) -> tuple[ImportSumm
                 )
             if problems:
                 rejected.append(f"{path}:{line}: " + "; ".join(problems))
-                summary.skipped["rejected row"] += 1
+                summary.skipped["afvist række"] += 1
                 continue
             values = {"unit": unit, "type": agreement_type, "start": start, "end": end}
             if current is None:
@@ -111,7 +111,7 @@ def import_agreements(path: Path, *, by_agency: bool = True) -> tuple[ImportSumm
                 agreement_type == AgreementType.OPERATING_AGREEMENT and unit.is_home_care
             ):
                 summary.skip(
-                    "beskrivelse ignored: only home-care driftsoverenskomster have one",
+                    "beskrivelse ignoreret: kun driftsoverenskomster om helhedspleje har en",
                     f"{path}:{line}",
                 )
             elif description:

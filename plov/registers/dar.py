@@ -15,7 +15,7 @@ from django.db.models import QuerySet
 from plov.registers.addresses import match_key, normalise_floor
 from plov.registers.bulk import update_rows
 from plov.registers.models import DarAddress
-from plov.registers.readers import MalformedFile, read_json_records
+from plov.registers.readers import MalformedFile, json_type, read_json_records
 from plov.registers.summary import ImportSummary
 from plov.units.models import Municipality, Unit
 
@@ -42,16 +42,16 @@ BATCH = 2000
 
 def _record(line: int, path: Path, raw: object) -> dict:
     if not isinstance(raw, dict):
-        raise MalformedFile(path, line, f"expected a JSON object, found {type(raw).__name__}")
+        raise MalformedFile(path, line, f"forventede et JSON-objekt, fandt {json_type(raw)}")
     missing = [FIELDS[f] for f in REQUIRED if raw.get(FIELDS[f]) in (None, "")]
     if missing:
-        raise MalformedFile(path, line, f"address without {', '.join(missing)}")
+        raise MalformedFile(path, line, f"adresse uden {', '.join(missing)}")
     code = str(raw[FIELDS["municipality_code"]]).strip()
     if not code.isdigit():
-        raise MalformedFile(path, line, f"kommunekode {code!r} is not a municipality code")
+        raise MalformedFile(path, line, f"kommunekode {code!r} er ikke en kommunekode")
     postcode = str(raw[FIELDS["postcode"]]).strip()
     if not re.fullmatch(r"\d{4}", postcode):
-        raise MalformedFile(path, line, f"postnr {postcode!r} is not a 4-digit postcode")
+        raise MalformedFile(path, line, f"postnr {postcode!r} er ikke et 4-cifret postnummer")
 
     def text(name: str) -> str:
         value = raw.get(FIELDS[name])
@@ -62,7 +62,7 @@ def _record(line: int, path: Path, raw: object) -> dict:
         try:
             return None if value in (None, "") else float(value)
         except (TypeError, ValueError):
-            raise MalformedFile(path, line, f"{FIELDS[name]} {value!r} is not a number") from None
+            raise MalformedFile(path, line, f"{FIELDS[name]} {value!r} er ikke et tal") from None
 
     status = raw.get(FIELDS["status"], 1)
     record = {
@@ -121,7 +121,7 @@ def import_dar(path: Path) -> ImportSummary:
             record = _record(line, path, raw)
             if record["id"] in seen:
                 summary.skip(
-                    "address id appears twice in the file", f"{record['id']} (line {line})"
+                    "adresse-id'et står to gange i filen", f"{record['id']} (linje {line})"
                 )
                 continue
             seen.add(record["id"])

@@ -1,4 +1,5 @@
-"""What keeps a well-formed but wrong file from doing harm: the SOR mass-closure guard.
+"""What keeps an import from doing harm: the SOR mass-closure guard, and one import of a
+register at a time.
 
 SOR's daily file is a full reconciliation: a unit missing from it is closed. A file cut off at
 a line boundary, or the wrong day's extract, is well-formed and would close most of the
@@ -10,19 +11,36 @@ right (`--allow-mass-closure`). The first import (no successful run yet) is neve
 CVR and DAR imports only create and update (addresses and production units are never deleted
 or closed: a retired DAR address comes with its status), so a partial file of theirs closes
 nothing and needs no such guard.
+
+Two imports of the same register never run at once: each holds a lock for its register
+(a PostgreSQL session advisory lock; with SQLite, which lives on one machine, an flock on a
+file next to the database). Both are released by the operating system or the database when
+the process dies, so a run killed by SIGKILL leaves no lock behind, only its ImportRun in
+"running", which the next import of the register (or `plov import-runs`) marks abandoned.
 """
 
 from __future__ import annotations
 
+import fcntl
+import hashlib
+import tempfile
 from collections import Counter
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
+from pathlib import Path
 
 from django.conf import settings
+from django.db import connection
 from django.utils.timezone import localtime
 
 
 class ImportRefused(Exception):
     """An import that was not run, for a reason the operator must read. Nothing is written."""
+
+
+class RegisterBusy(ImportRefused):
+    """Another import of the same register is running."""
 
 
 @dataclass
@@ -112,3 +130,117 @@ def check_sor_closures(
         + ". Er filen afkortet eller fra en forkert dag? Er lukningerne rigtige, så kør "
         "importen igen med --allow-mass-closure."
     )
+
+
+# --- One import of a register at a time --------------------------------------------------------
+
+REGISTER_NAMES = {
+    "sor": "SOR",
+    "cvr": "CVR",
+    "dar": "DAR",
+    "agreements": "serviceleverancer",
+    "editorial": "redaktionelt indhold",
+    "authorities": "tilsynsmyndigheder",
+    "quality": "kvalitetsindikatorer",
+}
+
+
+def _lock_key(register: str) -> int:
+    """A stable signed 64-bit key for pg_try_advisory_lock, the same in every process."""
+    digest = hashlib.sha256(f"plov.import:{register}".encode()).digest()
+    return int.from_bytes(digest[:8], "big", signed=True)
+
+
+def _lock_file(register: str) -> Path:
+    name = str(connection.settings_dict["NAME"])
+    if name.startswith("file:") or ":memory:" in name or not Path(name).parent.is_dir():
+        tag = hashlib.sha256(name.encode()).hexdigest()[:12]
+        return Path(tempfile.gettempdir()) / f"plov-{tag}.import-{register}.lock"
+    return Path(f"{name}.import-{register}.lock")
+
+
+@contextmanager
+def _try_lock(register: str) -> Iterator[bool]:
+    """Yield whether this process got the register's lock (never waits); release it after."""
+    if connection.vendor == "postgresql":
+        key = _lock_key(register)
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_try_advisory_lock(%s)", [key])
+            got = bool(cursor.fetchone()[0])
+        try:
+            yield got
+        finally:
+            if got:
+                with connection.cursor() as cursor:
+                    cursor.execute("SELECT pg_advisory_unlock(%s)", [key])
+        return
+    with _lock_file(register).open("a") as handle:
+        try:
+            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            yield False
+            return
+        try:
+            yield True
+        finally:
+            fcntl.flock(handle, fcntl.LOCK_UN)
+
+
+def _abandon(register: str) -> int:
+    """Mark the register's runs still 'running' as abandoned: call only holding its lock."""
+    from plov.registers.models import ImportRun
+
+    runs = list(ImportRun.objects.filter(register=register, status=ImportRun.Status.RUNNING))
+    for run in runs:
+        run.status = ImportRun.Status.ABANDONED
+        run.error = (
+            f"afbrudt: kørslen startede {localtime(run.started_at):%d.%m.%Y kl. %H:%M:%S} og "
+            "blev aldrig færdig – processen blev stoppet (f.eks. med SIGKILL eller ved en "
+            "genstart af maskinen); intet fra den blev skrevet"
+        )
+        run.save(update_fields=["status", "error"])
+    return len(runs)
+
+
+@contextmanager
+def register_lock(register: str, path: str) -> Iterator[None]:
+    """Hold the register's import lock for the block, or raise ImportRefused at once if
+    another import of the register holds it. Marks runs left 'running' as abandoned."""
+    from plov.registers.models import ImportRun
+
+    with _try_lock(register) as got:
+        if not got:
+            other = (
+                ImportRun.objects.filter(register=register, status=ImportRun.Status.RUNNING)
+                .order_by("-started_at")
+                .first()
+            )
+            since = (
+                f" (startet {localtime(other.started_at):%d.%m.%Y kl. %H:%M:%S}"
+                f" fra {other.trigger} med filen {other.source})"
+                if other
+                else ""
+            )
+            raise RegisterBusy(
+                f"{path}: importen er afvist, intet er ændret: en anden import af "
+                f"{REGISTER_NAMES.get(register, register)} kører allerede{since}; to imports af "
+                "samme register må ikke køre samtidig – vent, til den er færdig, og prøv igen"
+            )
+        _abandon(register)
+        yield
+
+
+def mark_abandoned_runs() -> int:
+    """Mark every run left 'running' by a process that is gone; return how many. A run whose
+    process still holds its register's lock is left alone."""
+    from plov.registers.models import ImportRun
+
+    marked = 0
+    registers = set(
+        ImportRun.objects.filter(status=ImportRun.Status.RUNNING).values_list("register", flat=True)
+    )
+    for register in sorted(registers):
+        with _try_lock(register) as got:
+            if got:
+                marked += _abandon(register)
+    return marked

@@ -83,6 +83,8 @@ class ImportRun(models.Model):
         FAILED = "failed", "Fejlet"
         # not run: the file would have closed a mass of units, or another run was going on
         REFUSED = "refused", "Afvist"
+        # left 'running' by a process that was killed; marked by the next import
+        ABANDONED = "abandoned", "Afbrudt"
 
     register = models.CharField(max_length=20, choices=Register.choices)
     source = models.CharField(max_length=1000)

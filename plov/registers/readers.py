@@ -66,6 +66,14 @@ def _control_name(char: str) -> str:
     return f"U+{code:04X} ({_CONTROL_NAMES[code] if code < 32 else 'DEL'})"
 
 
+_COMPRESSED = {
+    b"\x1f\x8b": "gzip-komprimeret",
+    b"PK\x03\x04": "et zip-arkiv",
+    b"BZh": "bzip2-komprimeret",
+    b"\xfd7zXZ\x00": "xz-komprimeret",
+}
+
+
 def _utf16_hint(head: bytes) -> str | None:
     """Name the encoding if the file's first bytes are UTF-16 or UTF-32 (by BOM or NULs)."""
     if head.startswith((b"\xff\xfe\x00\x00", b"\x00\x00\xfe\xff")):
@@ -87,9 +95,13 @@ def _utf16_hint(head: bytes) -> str | None:
     return None
 
 
-def _check_not_utf16(path: Path, handle: BinaryIO) -> None:
+def _check_encoding(path: Path, handle: BinaryIO) -> None:
+    """Refuse, by name, a file in UTF-16 or UTF-32, or still compressed."""
     head = handle.read(512)
     handle.seek(0)
+    packed = next((name for magic, name in _COMPRESSED.items() if head.startswith(magic)), None)
+    if packed:
+        raise MalformedFile(path, 1, f"filen er {packed}; pak den ud, og importér selve filen")
     hint = _utf16_hint(head)
     if hint:
         raise MalformedFile(
@@ -102,7 +114,7 @@ def _check_not_utf16(path: Path, handle: BinaryIO) -> None:
 
 def _decoded_lines(path: Path, handle: BinaryIO) -> Iterator[str]:
     """The file's lines as text, each checked for encoding, control characters and length."""
-    _check_not_utf16(path, handle)
+    _check_encoding(path, handle)
     number = 0
     while True:
         raw = handle.readline(MAX_RECORD_BYTES + 1)
@@ -261,6 +273,14 @@ def _deeper_than(value: Any, limit: int) -> bool:
     return False
 
 
+def json_type(value: Any) -> str:
+    """A JSON value's kind in Danish, for messages."""
+    return {
+        dict: "et objekt", list: "en liste", str: "en tekst", bool: "en sandhedsværdi",
+        int: "et tal", float: "et tal", type(None): "null",
+    }.get(type(value), type(value).__name__)
+
+
 def _json_reason(exc: json.JSONDecodeError, column: int) -> str:
     return f"JSON-syntaksfejl: {_JSON_MESSAGES.get(exc.msg, exc.msg)} (kolonne {column})"
 
@@ -303,8 +323,9 @@ def read_json_records(path: Path) -> Iterator[tuple[int, Any]]:
             nonlocal pos, line
             while True:
                 end = _WHITESPACE.match(buffer, pos).end()
-                line += buffer.count("\n", pos, end)
-                pos = end
+                if end != pos:
+                    line += buffer.count("\n", pos, end)
+                    pos = end
                 if pos < len(buffer) or eof or not fill(chunk):
                     return
 

@@ -6,9 +6,10 @@ import logging
 from collections.abc import Callable
 from pathlib import Path
 
+from django.db import OperationalError, connection
 from django.utils import timezone
 
-from plov.registers.guards import ImportRefused
+from plov.registers.guards import ImportRefused, RegisterBusy, register_lock
 from plov.registers.models import ImportRun
 from plov.registers.readers import MalformedFile
 from plov.registers.summary import ImportSummary
@@ -45,9 +46,47 @@ def importer_for(
 def run_import(
     register: str, path: Path, *, trigger: str = "cli", allow_mass_closure: bool = False
 ) -> tuple[ImportSummary, list[str]]:
-    """Import one file. The ImportRun row is written outside the import's transaction, so a
-    failed run is recorded too. Raises MalformedFile (database unchanged) on a bad file, and
-    ImportRefused (database unchanged) when the SOR file would close a mass of units."""
+    """Import one file, holding the register's lock (RegisterBusy if another import of it
+    runs; runs left 'running' by a killed process are marked abandoned). The ImportRun row
+    is written outside the import's transaction, so a failed run is recorded too. Raises
+    MalformedFile (database unchanged) on a bad file, and ImportRefused (database unchanged)
+    when the SOR file would close a mass of units."""
+    try:
+        with register_lock(register, str(path)):
+            return _run(register, path, trigger=trigger, allow_mass_closure=allow_mass_closure)
+    except RegisterBusy as exc:
+        _record_refusal(register, path, trigger, str(exc))
+        raise
+
+
+def _record_refusal(register: str, path: Path, trigger: str, message: str) -> None:
+    """Keep the refusal as a run. SQLite lets one process write at a time: while the other
+    import's transaction is open the refusal cannot be kept, and is only printed."""
+    sqlite = connection.vendor == "sqlite"
+    if sqlite:
+        connection.ensure_connection()
+        connection.connection.execute("PRAGMA busy_timeout = 1000")
+    try:
+        ImportRun.objects.create(
+            register=register,
+            source=str(path),
+            trigger=trigger,
+            status=ImportRun.Status.REFUSED,
+            error=message,
+            finished_at=timezone.now(),
+        )
+    except OperationalError:
+        if not sqlite:
+            raise
+    finally:
+        if sqlite:
+            timeout = connection.settings_dict.get("OPTIONS", {}).get("timeout", 5)
+            connection.connection.execute(f"PRAGMA busy_timeout = {int(timeout * 1000)}")
+
+
+def _run(
+    register: str, path: Path, *, trigger: str, allow_mass_closure: bool
+) -> tuple[ImportSummary, list[str]]:
     run = ImportRun.objects.create(register=register, source=str(path), trigger=trigger)
     importer = importer_for(register, allow_mass_closure=allow_mass_closure)
     try:

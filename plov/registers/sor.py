@@ -85,6 +85,11 @@ LEGACY_TYPES: set[str] = set(
 )
 
 ERROR_KINDS = ("nested_care_home", "invalid_address", "duplicate")
+ERROR_LABELS = {
+    "nested_care_home": "plejeenhed over/under plejeenhed",
+    "invalid_address": "besøgsadresse ikke i DAR",
+    "duplicate": "mulig dublet",
+}
 # The Unit fields filled from a SOR row (see SorImporter.read).
 REGISTER_FIELDS = [
     "name", "sor_type", "sor_unit_type", "sor_parent_id", "owner_type_name", "phone", "email",
@@ -146,7 +151,7 @@ class SorImporter:
             return dt.date.fromisoformat(value[:10])
         except ValueError:
             raise MalformedFile(
-                self.path, line, f"{column} {value!r} is not a date (expected YYYY-MM-DD)"
+                self.path, line, f"{column} {value!r} er ikke en dato (skal være ÅÅÅÅ-MM-DD)"
             ) from None
 
     def _address(self, row: dict[str, str], prefix: str) -> dict:
@@ -177,7 +182,7 @@ class SorImporter:
             if sor_id[:2] == '="':
                 sor_id = sor_id[2:-1]
             if not (sor_id.isdigit() and sor_id.isascii() and 6 <= len(sor_id) <= 18):
-                raise MalformedFile(self.path, line, f"SorId {sor_id!r} is not a SOR-ID")
+                raise MalformedFile(self.path, line, f"SorId {sor_id!r} er ikke et SOR-ID")
             parent_id = values[i_parent]
             if parent_id:
                 if parent_id[:2] == '="':
@@ -200,7 +205,7 @@ class SorImporter:
                         self._owner(dict(zip(header, values, strict=True)), line)
                 elif unit_type.lower() in LEGACY_TYPES:
                     where = f"{sor_id} (line {line})"
-                    self.summary.skip(f"old unit type '{unit_type}' (re-type in SOR)", where)
+                    self.summary.skip(f"gammel enhedstype '{unit_type}' (skal ændres i SOR)", where)
                     self.legacy.append(
                         {"sor_id": sor_id, "name": values[i_name].strip(), "type": unit_type}
                     )
@@ -215,14 +220,14 @@ class SorImporter:
             )
             where = f"{sor_id} (line {line})"
             if sor_type in OWNER_LEVEL_TYPES:
-                self.summary.skip(f"unit type '{unit_type}' on an institution owner", where)
+                self.summary.skip(f"enhedstypen '{unit_type}' på en institutionsejer", where)
                 continue
             if from_date and from_date > self.today:
-                self.summary.skip("not in force yet (FromDate in the future)", where)
+                self.summary.skip("ikke gældende endnu (FromDate ligger ude i fremtiden)", where)
                 continue
             owner = self._owner(row, line)
             if owner is None:
-                self.summary.skip("owner has neither CVR number nor SOR-ID", where)
+                self.summary.skip("ejeren har hverken CVR-nummer eller SOR-ID", where)
                 continue
             closed_on = to_date if to_date and to_date < self.today else None
             if kind == UnitKind.CARE_HOME and closed_on is None:
@@ -245,11 +250,12 @@ class SorImporter:
                 raise MalformedFile(
                     self.path,
                     line,
-                    f"SorId {sor_id} appears twice (first on line {self.units[sor_id].line})",
+                    f"SorId {sor_id} står to gange i filen (første gang på linje "
+                    f"{self.units[sor_id].line})",
                 )
             self.units[sor_id] = ParsedUnit(line, kind, sor_id, owner.key, fields, closed_on)
         if not_care:
-            self.summary.skipped["not a care unit type"] += not_care
+            self.summary.skipped["ikke en plejeenhedstype"] += not_care
         types: Counter[str] = Counter()
         for raw_type, count in raw_type_counts.items():
             types[raw_type.strip().lower()] += count
@@ -281,7 +287,7 @@ class SorImporter:
         owner_sor_id = _sor_id(row[COLUMNS["owner_sor_id"]]) or None
         if cvr and not re.fullmatch(r"\d{8}", cvr):
             raise MalformedFile(
-                self.path, line, f"{COLUMNS['owner_cvr']} {cvr!r} is not an 8-digit CVR number"
+                self.path, line, f"{COLUMNS['owner_cvr']} {cvr!r} er ikke et 8-cifret CVR-nummer"
             )
         municipal = row[COLUMNS["owner_type_name"]].strip().lower() in MUNICIPAL_OWNER_TYPES
         code = None
@@ -291,8 +297,8 @@ class SorImporter:
                 raise MalformedFile(
                     self.path,
                     line,
-                    f"{COLUMNS['municipality_code']} {raw_code!r} is not a municipality code "
-                    "(a municipal owner needs one)",
+                    f"{COLUMNS['municipality_code']} {raw_code!r} er ikke en kommunekode "
+                    "(en kommunal ejer skal have en)",
                 )
             code = int(raw_code)
             key = f"kommune:{code}"
@@ -404,7 +410,7 @@ class SorImporter:
         Unit.objects.bulk_create(new)
         if new:
             self.structure_changed = True
-            self.summary.notes.append(f"home-care providers created: {len(new)}")
+            self.summary.notes.append(f"helhedsplejeleverandører oprettet: {len(new)}")
         return providers
 
     def write(self) -> list[int]:
@@ -503,14 +509,14 @@ def import_sor(
     if importer.structure_changed:
         errors = Counter(e["kind"] for e in registration_errors())
         importer.summary.notes.append(
-            "registration errors: "
-            + ", ".join(f"{errors[k]} {k}" for k in ERROR_KINDS)
-            + " (plov registration-errors --json lists them)"
+            "registreringsfejl: "
+            + ", ".join(f"{errors[k]} {ERROR_LABELS[k]}" for k in ERROR_KINDS)
+            + " (plov registration-errors --json viser dem)"
         )
     else:
         # Nothing changed: publication can only move with the date, which `plov nightly`
         # re-evaluates anyway.
-        importer.summary.notes.append("no register data changed")
+        importer.summary.notes.append("ingen registerdata ændret")
     if importer.legacy:
         importer.summary.details["legacy_typed_units"] = importer.legacy
     return importer.summary

@@ -16,7 +16,7 @@ from pathlib import Path
 from django.db import transaction
 
 from plov.agreements.models import AgreementDescription, ServiceAgreement
-from plov.registers.readers import read_json_records
+from plov.registers.readers import json_type, read_json_records
 from plov.registers.summary import ImportSummary
 from plov.text import strip_invisible
 from plov.units.forms import CARE_HOME_ONLY_FIELDS, EDITORIAL_FIELDS, UnitContentForm
@@ -46,19 +46,19 @@ def import_editorial(path: Path) -> tuple[ImportSummary, list[str]]:
         for line, record in read_json_records(path):
             where = f"{path}:{line}"
             if not isinstance(record, dict):
-                rejected.append(f"{where}: expected an object, found {type(record).__name__}")
+                rejected.append(f"{where}: forventede et objekt, fandt {json_type(record)}")
                 continue
             unknown = sorted(set(record) - ALLOWED_KEYS)
             sor_id = str(record.get("sor_id") or "").strip()
             unit = Unit.objects.filter(sor_id=sor_id).first() if sor_id else None
             problems = []
             if unknown:
-                problems.append("unknown or read-only fields: " + ", ".join(unknown))
+                problems.append("ukendte eller skrivebeskyttede felter: " + ", ".join(unknown))
             if unit is None:
-                problems.append(f"no unit with SOR-ID {sor_id!r}")
+                problems.append(f"ingen enhed med SOR-ID {sor_id!r}")
             descriptions = record.get("agreement_descriptions") or {}
             if not isinstance(descriptions, dict):
-                problems.append("agreement_descriptions must be an object {kommunekode: text}")
+                problems.append("agreement_descriptions skal være et objekt {kommunekode: tekst}")
                 descriptions = {}
             if unit is not None and unit.is_home_care:
                 care_home_only = sorted(set(record) & set(CARE_HOME_ONLY_FIELDS))
@@ -99,6 +99,6 @@ def import_editorial(path: Path) -> tuple[ImportSummary, list[str]]:
                     municipality_id=int(code),
                     defaults={"text": strip_invisible(str(text)).strip()},
                 )
-        summary.skipped["rejected record"] = len(rejected)
+        summary.skipped["afvist post"] = len(rejected)
         refresh_publication()
     return summary, rejected

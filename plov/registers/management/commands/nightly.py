@@ -21,29 +21,29 @@ FILES = [
 
 class Command(BaseCommand):
     help = (
-        "The nightly run: import the registers' files found in DIR (dar.json or dar.jsonl, "
-        "cvr.jsonl, SorEntity_daily.csv), then re-evaluate every unit's publication for the "
-        "new day (agreements start and end at midnight). Each import is kept as an ImportRun. "
-        "Exits 1 if any file was rejected; the others are still imported."
+        "Natkørslen: importér registrenes filer i DIR (dar.json eller dar.jsonl, cvr.jsonl, "
+        "SorEntity_daily.csv), og genberegn derefter alle enheders offentliggørelse for den nye "
+        "dag (serviceleverancer starter og slutter ved midnat). Hver import gemmes som en "
+        "registerkørsel. Exit 1, hvis en fil blev afvist; de øvrige importeres stadig."
     )
 
     def add_arguments(self, parser: CommandParser) -> None:
-        parser.add_argument("directory", type=Path, metavar="DIR")
+        parser.add_argument("directory", type=Path, metavar="DIR", help="mappen med filerne")
         parser.add_argument(
             "--allow-mass-closure",
             action="store_true",
-            help="import SorEntity_daily.csv even if it closes more than "
-            "PLOV_SOR_MAX_CLOSURE_SHARE of the open units (see plov import --help)",
+            help="importér SorEntity_daily.csv, selv om den lukker mere end "
+            "PLOV_SOR_MAX_CLOSURE_SHARE af de åbne enheder (se plov import --help)",
         )
 
     def handle(self, *args, directory: Path, allow_mass_closure: bool, **options) -> None:
         if not directory.is_dir():
-            raise CommandError(f"{directory}: no such directory")
+            raise CommandError(f"{directory}: mappen findes ikke")
         failed = False
         for register, names in FILES:
             path = next((directory / n for n in names if (directory / n).is_file()), None)
             if path is None:
-                self.stdout.write(f"{register}: no file in {directory}, skipped")
+                self.stdout.write(f"{register}: ingen fil i {directory}, sprunget over")
                 continue
             try:
                 summary, _ = run_import(
@@ -55,6 +55,6 @@ class Command(BaseCommand):
                 continue
             self.stdout.write(f"{register}: {path}\n{summary.render()}")
         changed = refresh_publication()
-        self.stdout.write(f"publication re-evaluated: {changed} units changed")
+        self.stdout.write(f"offentliggørelse genberegnet: {changed} enheder ændret")
         if failed:
             sys.exit(1)
