@@ -9,6 +9,7 @@ plov data-quality [--kommune CODE] [--list] --json
 plov data-quality-mail [--kommune CODE] [--dry-run]
 plov demo
 plov nightly DIR
+plov purge-removed-media
 plov migrate | runserver | …   (any Django management command)
 """
 
@@ -25,6 +26,7 @@ ALIASES = {
     "supervision-list": "supervision_list",
     "data-quality": "data_quality",
     "data-quality-mail": "data_quality_mail",
+    "purge-removed-media": "purge_removed_media",
 }
 
 

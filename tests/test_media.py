@@ -312,9 +312,15 @@ def test_alt_text_is_required(editor, client, media_root, alt):
     assert nothing_stored(media_root)
 
 
-def test_replacing_and_removing_a_slot_deletes_the_old_file(
+def test_replacing_and_removing_a_slot_keeps_the_old_image_until_the_purge(
     editor, client, media_root, django_capture_on_commit_callbacks
 ):
+    """A replaced or removed image stays restorable for 30 days (tests/test_media_history.py);
+    `plov purge-removed-media` then deletes it with its file."""
+    from django.core.management import call_command
+
+    from plov.media.models import RemovedMedia
+
     unit, _ = editor
     with django_capture_on_commit_callbacks(execute=True):
         post_image(client, unit, 1, name="first.jpg")
@@ -325,22 +331,28 @@ def test_replacing_and_removing_a_slot_deletes_the_old_file(
         assert post_image(client, unit, 1, name="second.png", data=picture("PNG")).status_code == 302
     second = UnitContent.objects.get(unit=unit).image_1
     assert second.pk != first.pk and second.title == "second.png"
-    assert not WagtailImage.objects.filter(pk=first.pk).exists()
-    assert not first_path.exists()
+    assert RemovedMedia.objects.get().image == first and first_path.exists()
     # Only the alternative text.
     response = client.post(url("image", unit, 1), {"alt_text": "Haven om sommeren"})
     assert response.status_code == 302
     second.refresh_from_db()
     assert second.description == "Haven om sommeren"
-    # Removing asks first, then removes.
-    assert client.get(url("image_remove", unit, 1)).status_code == 200
+    # Removing asks first (saying it can be restored), then removes.
+    assert "gendannes" in client.get(url("image_remove", unit, 1)).content.decode()
     with django_capture_on_commit_callbacks(execute=True):
         assert client.post(url("image_remove", unit, 1)).status_code == 302
     assert UnitContent.objects.get(unit=unit).image_1 is None
-    assert not WagtailImage.objects.exists()
-    assert not [p for p in stored_files(media_root) if "original_images" in p.parts]
+    assert WagtailImage.objects.count() == 2
     actions = list(changes_logged().values_list("action", flat=True))
-    assert actions == ["plov.upload", "plov.upload", "wagtail.edit", "wagtail.edit"]
+    assert actions == [
+        "plov.upload", "plov.media_removed", "plov.upload", "wagtail.edit", "plov.media_removed",
+    ]
+    # 31 days later the nightly purge deletes both, files too.
+    RemovedMedia.objects.update(removed_at=timezone.now() - dt.timedelta(days=31))
+    with django_capture_on_commit_callbacks(execute=True):
+        call_command("purge_removed_media", stdout=io.StringIO())
+    assert not WagtailImage.objects.exists() and not RemovedMedia.objects.exists()
+    assert not [p for p in stored_files(media_root) if "original_images" in p.parts]
 
 
 def test_the_overview_shows_the_slots_documents_and_housing(editor, client):
@@ -466,7 +478,7 @@ def test_name_type_and_annulled_flag_are_edited_and_logged(editor, client):
     assert response.status_code == 200 and "document_type" in response.context["form"].errors
 
 
-def test_a_document_is_deleted_with_its_file(editor, client, django_capture_on_commit_callbacks):
+def test_a_deleted_document_keeps_its_file_until_the_purge(editor, client, django_capture_on_commit_callbacks):
     unit, _ = editor
     post_document(client, unit)
     document = UnitDocument.objects.get(unit=unit)
@@ -474,9 +486,17 @@ def test_a_document_is_deleted_with_its_file(editor, client, django_capture_on_c
     assert client.get(url("document_delete", unit, document.pk)).status_code == 200
     with django_capture_on_commit_callbacks(execute=True):
         assert client.post(url("document_delete", unit, document.pk)).status_code == 302
-    assert not UnitDocument.objects.exists() and not WagtailDocument.objects.exists()
-    assert not path.exists()
-    assert ModelLogEntry.objects.filter(action="wagtail.delete", deleted=True).count() == 1
+    assert not UnitDocument.objects.exists()
+    assert path.exists()  # restorable for 30 days; then purged with its file
+    assert ModelLogEntry.objects.filter(action="plov.media_removed").count() == 1
+    from django.core.management import call_command
+
+    from plov.media.models import RemovedMedia
+
+    RemovedMedia.objects.update(removed_at=timezone.now() - dt.timedelta(days=31))
+    with django_capture_on_commit_callbacks(execute=True):
+        call_command("purge_removed_media", stdout=io.StringIO())
+    assert not WagtailDocument.objects.exists() and not path.exists()
 
 
 def test_a_document_of_another_unit_is_not_found(editor, client, world):
@@ -521,7 +541,7 @@ def test_a_housing_description_is_added_edited_and_deleted(editor, client):
     assert client.post(url("housing_delete", unit, item.pk)).status_code == 302
     assert not HousingDescription.objects.exists()
     actions = list(changes_logged().values_list("action", flat=True))
-    assert actions == ["wagtail.create", "wagtail.edit", "wagtail.delete"]
+    assert actions == ["wagtail.create", "wagtail.edit", "plov.media_removed"]
 
 
 @pytest.mark.parametrize(

@@ -48,6 +48,8 @@ from plov.backoffice.forms import (
     UnitEditorForm,
 )
 from plov.backoffice.locking import MUST_LOCK, LockLost, format_time, lock_state, user_name
+from plov.media import removal
+from plov.media.models import RemovedMedia, restore_days
 from plov.publishing.refresh import refresh_publication
 from plov.publishing.rules import AGREEMENT, P_NUMBER, SOR, unit_findings
 from plov.registers.models import CvrProductionUnit
@@ -818,6 +820,9 @@ def history_view(request: HttpRequest, pk: int) -> HttpResponse:
             "lock": state,
             "may_lock": not state.blocks(request.user),
             "must_lock_message": MUST_LOCK,
+            "media_events": removal.events(unit),
+            "removed_media": RemovedMedia.restorable(unit),
+            "restore_days": restore_days(),
         },
     )
 

@@ -9,6 +9,7 @@ import unicodedata
 import nh3
 from django import forms
 from django.core.exceptions import ValidationError
+from wagtail.images.forms import BaseImageForm
 
 from plov.media import documents, images
 from plov.text import strip_invisible
@@ -261,3 +262,22 @@ class HousingDescriptionForm(forms.ModelForm):
                 "invalid_choice": "Vælg en af titlerne på listen.",
             }
         }
+
+
+# --- Wagtail's image library ------------------------------------------------------------------
+
+
+class LibraryImageForm(BaseImageForm):
+    """Wagtail's image form (WAGTAILIMAGES_IMAGE_FORM_BASE): for an image in a unit's media
+    folder the file cannot be replaced (uploads are cleaned on the unit's page only) nor the
+    image moved out of the folder; title, alternative text and focal point can be changed by
+    whoever holds the unit's lock (`plov.media.permissions`)."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        from plov.media.permissions import unit_of_collection
+
+        if self.instance.pk and unit_of_collection(self.instance.collection_id) is not None:
+            for name in ("file", "collection"):
+                if name in self.fields:
+                    self.fields[name].disabled = True
