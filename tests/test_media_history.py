@@ -1,3 +1,4 @@
+# ruff: noqa: F811 (pytest fixtures imported from tests/test_media.py)
 """Images, documents and housing descriptions in the unit's Versionshistorik: every upload,
 replacement and removal is listed with who and when; a removal can be restored for 30 days (by
 the lock holder), is hidden from the public meanwhile, and is purged after; Wagtail's own image
