@@ -103,7 +103,7 @@ def url(name, unit, *args):
     return reverse(f"unitmedia:{name}", args=[unit.pk, *args])
 
 
-def picture(fmt="JPEG", size=(640, 480), mode="RGB", **save) -> bytes:
+def picture(fmt="JPEG", size=(800, 600), mode="RGB", **save) -> bytes:
     image = Image.new(mode, size, "white" if mode != "1" else 1)
     for x in range(0, size[0], 40):  # some detail, so encoders do real work
         for y in range(0, min(size[1], 40)):
@@ -203,13 +203,13 @@ def heic_or_skip() -> bytes:
 
     if not pillow_heif.libheif_info().get("HEIF"):
         pytest.skip("this pillow-heif build cannot encode HEIF")
-    return picture("HEIF", size=(2800, 350), quality=70)
+    return picture("HEIF", size=(4800, 600), quality=70)
 
 
 @pytest.mark.parametrize("fmt", ["JPEG", "PNG", "WEBP", "HEIF"])
 def test_each_accepted_format_is_stored_as_a_resized_jpeg(editor, client, media_root, fmt):
     unit, user = editor
-    data = heic_or_skip() if fmt == "HEIF" else picture(fmt, size=(2800, 350))
+    data = heic_or_skip() if fmt == "HEIF" else picture(fmt, size=(4800, 600))
     extension = {"JPEG": "jpg", "PNG": "png", "WEBP": "webp", "HEIF": "heic"}[fmt]
     response = post_image(client, unit, name=f"billede.{extension}", data=data)
     assert response.status_code == 302, response.content[:2000]
@@ -254,7 +254,7 @@ def test_exif_and_gps_are_stripped_and_the_orientation_applied(editor, client):
         ExifTags.GPS.GPSLongitudeRef: "E",
         ExifTags.GPS.GPSLongitude: (10.0, 12.0, 14.0),
     }
-    data = picture("JPEG", size=(400, 200), exif=exif.tobytes())
+    data = picture("JPEG", size=(1000, 800), exif=exif.tobytes())
     source = Image.open(io.BytesIO(data))
     assert source.getexif().get_ifd(ExifTags.IFD.GPSInfo)  # the test image does carry GPS
     assert post_image(client, unit, data=data).status_code == 302
@@ -265,7 +265,7 @@ def test_exif_and_gps_are_stripped_and_the_orientation_applied(editor, client):
     assert not stored.getexif()
     assert not stored.getexif().get_ifd(ExifTags.IFD.GPSInfo)
     assert "exif" not in stored.info and b"Exif" not in raw and b"Kamera" not in raw
-    assert stored.size == (200, 400)  # turned upright
+    assert stored.size == (800, 1000)  # turned upright
 
 
 def test_a_script_named_jpg_is_refused(editor, client, media_root):
@@ -380,12 +380,12 @@ def test_the_overview_shows_the_slots_documents_and_housing(editor, client):
     ],
 )
 def test_every_colour_mode_becomes_a_plain_rgb_jpeg(mode, fmt, extra):
-    image = Image.new(mode, (50, 30))
+    image = Image.new(mode, (800, 600))
     buffer = io.BytesIO()
     image.save(buffer, fmt, **extra)
     clean = image_checks.clean_image_bytes(buffer.getvalue())
     result = Image.open(io.BytesIO(clean.content))
-    assert result.format == "JPEG" and result.mode == "RGB" and result.size == (50, 30)
+    assert result.format == "JPEG" and result.mode == "RGB" and result.size == (800, 600)
     if mode in ("RGBA", "P", "LA"):  # transparency is laid on white
         assert result.getpixel((10, 10)) >= (250, 250, 250)
 

@@ -179,6 +179,9 @@ def _describe(entry: ModelLogEntry) -> str:
         return f"{data.get('label', '')} gendannet".replace(" (udskiftet)", "").replace(
             " (fjernet)", ""
         )
+    if entry.action == "wagtail.edit" and slot and "focal_point" in data:
+        what = "fokuspunkt valgt" if data["focal_point"] else "fokuspunkt fjernet"
+        return f"{SLOT_NAMES.get(slot, 'Billede')}: {what}"
     if entry.action == "wagtail.edit" and slot:
         return f"{SLOT_NAMES.get(slot, 'Billede')}: alternativ tekst rettet"
     if entry.action == "wagtail.create" and model == "housingdescription":

@@ -20,6 +20,7 @@ from wagtail.admin import messages
 from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
 from wagtail.documents import get_document_model
 from wagtail.images import get_image_model
+from wagtail.images.rect import Rect
 from wagtail.log_actions import log
 
 from plov.accounts.http import forbidden
@@ -230,6 +231,34 @@ class IndexView(UnitMediaView):
 # --- images --------------------------------------------------------------------------------
 
 
+def _set_focal_point(image, form) -> list | None:
+    """Set (or clear) the image's focal point as chosen in the form; what changed, or None.
+    Wagtail's `fill` crops (the public pages') keep the focal point in view."""
+    if image is None:
+        return None
+    if form.cleaned_data.get("focal_clear"):
+        if image.focal_point_x is None:
+            return None
+        image.set_focal_point(None)
+        value = []
+    elif form.focal_point is not None:
+        x, y = form.focal_point
+        size_x, size_y = max(1, image.width // 5), max(1, image.height // 5)
+        cx, cy = round(image.width * x / 100), round(image.height * y / 100)
+        rect = Rect.from_point(cx, cy, size_x, size_y)
+        current = image.get_focal_point()
+        if current is not None and current == rect:
+            return None
+        image.set_focal_point(rect)
+        value = [cx, cy, size_x, size_y]
+    else:
+        return None
+    image.save(update_fields=["focal_point_x", "focal_point_y", "focal_point_width",
+                              "focal_point_height"])
+    image.renditions.all().delete()  # the crops are made again around the new point
+    return value
+
+
 class ImageSlotView(UnitMediaView):
     """Upload, replace, or change the alternative text of the image in one slot."""
 
@@ -278,7 +307,7 @@ class ImageSlotView(UnitMediaView):
         with transaction.atomic():
             content = self.locked_content()
             current = getattr(content, field)
-            if form.cleaned_image is None:  # only the alternative text
+            if form.cleaned_image is None:  # the alternative text and the focal point
                 if current is not None and current.description != alt_text:
                     old = current.description
                     current.description = alt_text
@@ -286,7 +315,12 @@ class ImageSlotView(UnitMediaView):
                     log(content, "wagtail.edit", user=request.user,
                         data=self.log_data(slot=self.slot, image=current.pk,
                                            alt_text=[old, alt_text]))
-                messages.success(request, f"{SLOT_LABELS[self.slot]}: teksten er gemt.")
+                focal = _set_focal_point(current, form)
+                if focal is not None:
+                    content.save(update_fields=["updated_at"])  # the public page is drawn again
+                    log(content, "wagtail.edit", user=request.user,
+                        data=self.log_data(slot=self.slot, image=current.pk, focal_point=focal))
+                messages.success(request, f"{SLOT_LABELS[self.slot]}: ændringerne er gemt.")
                 return redirect(self.index_url())
             image = self.store_image(form, alt_text)
             # The image replaced can be restored from the history for 30 days.
