@@ -13,6 +13,7 @@ from collections import OrderedDict
 
 import nh3
 from django import forms
+from django.utils.html import strip_tags
 from wagtail.admin.rich_text import DraftailRichTextArea
 from wagtail.admin.widgets import AdminDateInput
 
@@ -126,7 +127,8 @@ def sanitise_html(value: str) -> str:
         link_rel=None,
         strip_comments=True,
     )
-    return cleaned.strip()
+    # An emptied editor posts "<p></p>": that is no text (and no change from an empty field).
+    return cleaned.strip() if strip_tags(cleaned).replace("&nbsp;", "").strip() else ""
 
 
 class RichTextWidget(DraftailRichTextArea):

@@ -41,7 +41,8 @@ def _removed(unit: Unit, user, kind: str, label: str, data: dict, **objects) -> 
         unit=unit, kind=kind, label=label, data=data, removed_by=user, **objects
     )
     log(removed, "plov.media_removed", user=user,
-        data=_log_data(unit, kind=kind, label=label, removed=removed.pk))
+        data=_log_data(unit, kind=kind, label=label, removed=removed.pk,
+                       replaced=bool(data.get("replaced"))))
     return removed
 
 
@@ -54,10 +55,9 @@ def remove_image(content: UnitContent, slot: int, user, *, replaced: bool = Fals
     if image is None:
         return None
     setattr(content, f"image_{slot}", None)
-    verb = "udskiftet" if replaced else "fjernet"
     return _removed(
         content.unit, user, RemovedMedia.Kind.IMAGE,
-        f"{SLOT_NAMES[slot]}: {image.title} ({verb})",
+        f"{SLOT_NAMES[slot]}: {image.title}",
         {"slot": slot, "alt_text": image.description, "replaced": replaced},
         image=image,
     )
@@ -174,11 +174,9 @@ def _describe(entry: ModelLogEntry) -> str:
     if entry.action == "plov.upload":
         return f"Dokumentet »{data.get('name', '')}« tilføjet"
     if entry.action == "plov.media_removed":
-        return f"{data.get('label', '')} fjernet".replace("(udskiftet) fjernet", "udskiftet")
+        return f"{data.get('label', '')} {'udskiftet' if data.get('replaced') else 'fjernet'}"
     if entry.action == "plov.media_restored":
-        return f"{data.get('label', '')} gendannet".replace(" (udskiftet)", "").replace(
-            " (fjernet)", ""
-        )
+        return f"{data.get('label', '')} gendannet"
     if entry.action == "wagtail.edit" and slot and "focal_point" in data:
         what = "fokuspunkt valgt" if data["focal_point"] else "fokuspunkt fjernet"
         return f"{SLOT_NAMES.get(slot, 'Billede')}: {what}"
