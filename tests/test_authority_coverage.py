@@ -373,7 +373,7 @@ def test_a_hand_over_from_today_moves_the_units_with_one_audit_entry(client, wor
     client.force_login(agency())
     assert hand_over_url() in client.get(reverse("tilsynsdaekning:index")).content.decode()
     page = client.get(hand_over_url()).content.decode()
-    assert "Skift tilsynsmyndighed" in page and f'value="{TODAY.isoformat()}"' in page
+    assert "Skift tilsynsmyndighed" in page and f'value="{TODAY:%d.%m.%Y}"' in page
     response = client.post(hand_over_url(), {
         "municipality": "751", "authority": str(authority(HJOERRING).pk),
         "effective": TODAY.isoformat(),

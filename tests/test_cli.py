@@ -48,7 +48,7 @@ def test_a_malformed_file_exits_1_with_path_line_reason(db, tmp_path, capsys, co
     cvr_path.write_text('{"pNummer": 1000000010, \n', encoding="utf-8")
     code, out, err = run(capsys, "import", "cvr", str(cvr_path))
     assert code == 1
-    assert err.strip().startswith(f"{cvr_path}:1: JSON syntax error")
+    assert err.strip().startswith(f"{cvr_path}:1: JSON-syntaksfejl")
     assert ImportRun.objects.get().status == ImportRun.Status.FAILED
 
 

@@ -74,7 +74,7 @@ def test_commas_and_a_description_are_accepted(imported, tmp_path):
 def test_a_missing_column_rejects_the_file(imported, tmp_path):
     from plov.registers.readers import MalformedFile
 
-    with pytest.raises(MalformedFile, match="missing column type"):
+    with pytest.raises(MalformedFile, match="kolonnen type mangler"):
         import_agreements(write(tmp_path, header="kommunekode;sor_id;aftaleidentifikation;start"))
 
 

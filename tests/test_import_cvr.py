@@ -75,7 +75,7 @@ def test_a_json_syntax_error_is_reported_with_its_line_and_nothing_changes(
     with pytest.raises(MalformedFile) as info:
         import_cvr(path)
     assert info.value.line == 3
-    assert "JSON syntax error" in info.value.reason
+    assert "JSON-syntaksfejl" in info.value.reason
     assert CvrProductionUnit.objects.get(p_number=c.P_SOLGAARDEN).name == "Plejecenter Solgården"
 
 

@@ -85,7 +85,7 @@ def test_a_broken_json_array_is_reported_with_its_line(imported, tmp_path, count
 def test_an_unclosed_json_array_is_reported(db, tmp_path, country):
     path = write_json_array(tmp_path / "dar.json", country.dar)
     path.write_text(path.read_text(encoding="utf-8").rstrip().rstrip("]"), encoding="utf-8")
-    with pytest.raises(MalformedFile, match="not closed"):
+    with pytest.raises(MalformedFile, match="ikke lukket"):
         import_dar(path)
     assert DarAddress.objects.count() == 0
 

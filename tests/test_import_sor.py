@@ -189,7 +189,7 @@ def test_a_missing_column_is_named(imported, tmp_path, country):
     path.write_text("\n".join(lines), encoding="utf-8")
     error = _import_expecting_error(path)
     assert error.line == 1
-    assert "missing column EntityTypeName" in str(error)
+    assert "kolonnen EntityTypeName mangler" in str(error)
     assert str(error).startswith(f"{path}:1: ")
     assert snapshot() == before
 
@@ -201,7 +201,7 @@ def test_a_broken_quote_is_reported_with_its_line(imported, tmp_path, country):
     lines[4] = lines[4].replace(";Plejecenter", ';"Plejecenter', 1)
     path.write_text("\n".join(lines) + "\n", encoding="utf-8")
     error = _import_expecting_error(path)
-    assert "broken CSV" in error.reason or "expected" in error.reason
+    assert "ødelagt CSV" in error.reason or "forventede" in error.reason
     assert error.line >= 5
     assert snapshot() == before
 
@@ -213,7 +213,7 @@ def test_a_truncated_file_is_rejected(imported, tmp_path, country):
     path.write_bytes(data[: len(data) - 300])
     error = _import_expecting_error(path)
     assert error.line == len(country.sor) + 1
-    assert "fields" in error.reason
+    assert "felter, fandt" in error.reason
     assert snapshot() == before
 
 
@@ -223,7 +223,7 @@ def test_a_file_in_the_wrong_encoding_is_rejected(imported, tmp_path, country):
     text = path.read_text(encoding="utf-8-sig")
     path.write_bytes(text.encode("latin-1"))
     error = _import_expecting_error(path)
-    assert "not valid UTF-8" in error.reason
+    assert "ikke gyldig UTF-8" in error.reason
     line_with_danish = next(
         i for i, line in enumerate(text.splitlines(), start=1) if any(ch in line for ch in "æøåÆØÅ")
     )

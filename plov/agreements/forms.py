@@ -16,10 +16,11 @@ from django import forms
 
 from plov.agreements.models import AgreementDescription, AgreementType, ServiceAgreement
 from plov.agreements.rules import agreement_problems, agreement_warnings, housing_type_of
+from plov.backoffice.fields import DanishDateField
+from plov.text import InvisibleCharactersRemoved, strip_invisible
 from plov.units.models import Municipality, Unit
 from plov.units.personal_data import cpr_problem
 
-DATE_INPUT_FORMATS = ["%Y-%m-%d", "%d-%m-%Y", "%d.%m.%Y", "%d/%m/%Y"]
 DESCRIPTION_MAX_LENGTH = 10_000
 
 MUNICIPAL_TYPES = [
@@ -34,7 +35,7 @@ def plain_text(value: str) -> str:
     nh3 strips the markup and escapes the rest; the entities are then turned back into the
     characters the editor meant ("Mad & drikke"), since every page escapes on output. Repeated
     until stable, so markup written as entities ("&lt;b&gt;") cannot come back to life."""
-    text = (value or "").replace("\r\n", "\n").replace("\r", "\n")
+    text = strip_invisible(value or "").replace("\r\n", "\n").replace("\r", "\n")
     for _ in range(5):
         cleaned = html.unescape(nh3.clean(text, tags=set(), attributes={}))
         if cleaned == text:
@@ -45,14 +46,7 @@ def plain_text(value: str) -> str:
 
 
 def _date_field(label: str, help_text: str = "") -> forms.DateField:
-    return forms.DateField(
-        label=label,
-        required=False,
-        input_formats=DATE_INPUT_FORMATS,
-        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
-        help_text=help_text,
-        error_messages={"invalid": "Skriv en gyldig dato (ÅÅÅÅ-MM-DD)"},
-    )
+    return DanishDateField(label=label, required=False, help_text=help_text)
 
 
 def _field_of(problem: str) -> str | None:
@@ -68,7 +62,7 @@ def _field_of(problem: str) -> str | None:
     return "type"
 
 
-class AgreementForm(forms.Form):
+class AgreementForm(InvisibleCharactersRemoved, forms.Form):
     """Create or change one agreement. The party (municipality) is fixed by the view for a
     contract manager; only the agency chooses it, and only when creating."""
 
@@ -205,15 +199,10 @@ def warnings_key(warnings: list[str]) -> str:
 class EndAgreementForm(forms.Form):
     """"Afslut": the agreement ends on this day (inclusive)."""
 
-    end = forms.DateField(
+    end = DanishDateField(
         label="Slutdato",
-        input_formats=DATE_INPUT_FORMATS,
-        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
         help_text="Aftalen gælder til og med denne dato.",
-        error_messages={
-            "required": "Slutdato skal udfyldes",
-            "invalid": "Skriv en gyldig dato (ÅÅÅÅ-MM-DD)",
-        },
+        error_messages={"required": "Slutdato skal udfyldes"},
     )
     base_revision = forms.CharField(required=False, widget=forms.HiddenInput)
 

@@ -18,6 +18,7 @@ from plov.agreements.models import AgreementDescription, AgreementType, ServiceA
 from plov.agreements.rules import agreement_problems
 from plov.registers.readers import read_csv
 from plov.registers.summary import ImportSummary
+from plov.text import strip_invisible
 from plov.units.models import Municipality, Unit
 from plov.units.personal_data import cpr_problem
 
@@ -107,7 +108,7 @@ def import_agreements(path: Path, *, by_agency: bool = True) -> tuple[ImportSumm
                 summary.updated += 1
             else:
                 summary.unchanged += 1
-            description = (row.get("beskrivelse") or "").strip()
+            description = strip_invisible(row.get("beskrivelse") or "").strip()
             # Beskrivelse belongs to home-care driftsoverenskomster only (the provider's text);
             # the bulk import carries it over from the old system.
             if description and not (

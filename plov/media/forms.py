@@ -10,7 +10,9 @@ import nh3
 from django import forms
 from django.core.exceptions import ValidationError
 
+from plov.backoffice.fields import WholeNumberField
 from plov.media import documents, images
+from plov.text import strip_invisible
 from plov.units.models import HousingDescription, UnitDocument
 
 SLOT_LABELS = {
@@ -27,7 +29,7 @@ _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 def plain_text(value: str, *, multiline: bool = False) -> str:
     """Text without markup: tags (and script/style contents) removed by nh3, entities decoded,
     control characters dropped, line breaks normalised (kept only when `multiline`)."""
-    value = (value or "").replace("\r\n", "\n").replace("\r", "\n")
+    value = strip_invisible(value or "").replace("\r\n", "\n").replace("\r", "\n")
     if multiline:
         value = _BLOCK_END.sub("\n", value)
     value = html.unescape(nh3.clean(value, tags=set()))
@@ -46,28 +48,6 @@ class PlainTextField(forms.CharField):
     def to_python(self, value):
         value = super().to_python(value)
         return plain_text(value, multiline=self.multiline) if value else value
-
-
-class WholeNumberField(forms.IntegerField):
-    """A whole number, as Danes write it: '7500', '7.500' or '7 500' (also with 'kr.')."""
-
-    widget = forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "off"})
-    default_error_messages = {
-        "invalid": "Skriv et helt tal uden decimaler, f.eks. 7500.",
-        "min_value": "Tallet må ikke være mindre end %(limit_value)s.",
-        "max_value": "Tallet må højst være %(limit_value)s.",
-    }
-
-    def to_python(self, value):
-        if isinstance(value, str):
-            text = value.strip().replace("\xa0", " ")
-            text = re.sub(r"(?i)\s*kr\.?$", "", text).strip()
-            if re.fullmatch(r"\d{1,3}(?:[. ]\d{3})+", text):
-                text = text.replace(".", "").replace(" ", "")
-            if text and not re.fullmatch(r"-?\d+", text):
-                raise ValidationError(self.error_messages["invalid"], code="invalid")
-            value = text
-        return super().to_python(value)
 
 
 # --- a chosen file the browser forgets ------------------------------------------------------

@@ -21,6 +21,8 @@ from django.conf import settings
 from django.utils.text import slugify
 from PIL import Image, ImageCms, ImageOps, UnidentifiedImageError
 
+from plov.text import strip_invisible
+
 try:  # HEIC/HEIF: pillow-heif comes with Wagtail (Willow); register its opener with Pillow.
     from pillow_heif import register_heif_opener
 
@@ -220,5 +222,5 @@ _CONTROL = re.compile(r"[\x00-\x1f\x7f]")
 def original_title(file_name: str, max_length: int = 255) -> str:
     """The editor's file name, kept as the title: any letters, without paths or control codes."""
     name = re.split(r"[\\/]", file_name or "")[-1]
-    name = unicodedata.normalize("NFC", _CONTROL.sub("", name)).strip()
+    name = unicodedata.normalize("NFC", strip_invisible(_CONTROL.sub("", name))).strip()
     return name[:max_length] or "billede"

@@ -42,6 +42,28 @@ from plov.units.models import HousingDescription, Unit, UnitContent, UnitDocumen
 SLOTS = (1, 2, 3, 4)
 
 
+# --- serving an uploaded document ------------------------------------------------------------
+
+DOCUMENT_CSP = "default-src 'none'; sandbox"
+
+
+def serve_document(request, document_id, document_filename) -> HttpResponse:
+    """Wagtail's document view (with its hooks: an annulled document is 404 to the public), and
+    whatever it answers is never run in the site's origin: a download (`attachment`, even if the
+    settings were changed), `nosniff`, and a CSP that sandboxes it and allows nothing."""
+    from wagtail.documents.views.serve import serve
+
+    response = serve(request, document_id, document_filename)
+    disposition = response.get("Content-Disposition", "")
+    if disposition and not disposition.startswith("attachment"):
+        response["Content-Disposition"] = "attachment" + disposition[len("inline"):]
+    elif response.status_code == 200 and not disposition:
+        response["Content-Disposition"] = "attachment"
+    response["Content-Security-Policy"] = DOCUMENT_CSP
+    response["X-Content-Type-Options"] = "nosniff"
+    return response
+
+
 # --- the edit lock: the editor's rule (plov.backoffice.locking) --------------------------
 
 

@@ -81,6 +81,8 @@ class ImportRun(models.Model):
         RUNNING = "running", "Kører"
         SUCCEEDED = "succeeded", "Gennemført"
         FAILED = "failed", "Fejlet"
+        # not run: the file would have closed a mass of units, or another run was going on
+        REFUSED = "refused", "Afvist"
 
     register = models.CharField(max_length=20, choices=Register.choices)
     source = models.CharField(max_length=1000)

@@ -23,6 +23,7 @@ from django.utils import timezone
 
 from plov.registers.addresses import to_wgs84
 from plov.registers.bulk import update_rows
+from plov.registers.guards import EntityCounts, check_sor_closures
 from plov.registers.readers import CsvRows, MalformedFile
 from plov.registers.summary import ImportSummary
 from plov.units.models import Municipality, Organisation, Unit, UnitKind
@@ -169,6 +170,7 @@ class SorImporter:
         parents = self.parents
         type_of: dict[str, tuple[str, str | None]] = {}
         level_of: dict[str, str] = {}
+        raw_type_counts: Counter[str] = Counter()
         for line, values in rows:
             # the hot loop: 100,000 rows a night, 98 % of them no care unit
             sor_id = values[i_sor_id]
@@ -183,6 +185,7 @@ class SorImporter:
                 parents[sor_id] = parent_id
             # a file has a few dozen distinct unit types and levels: normalise each once
             raw_type, raw_level = values[i_type], values[i_level]
+            raw_type_counts[raw_type] += 1
             if raw_type not in type_of:
                 unit_type = raw_type.strip()
                 type_of[raw_type] = (unit_type, UNIT_TYPES.get(unit_type.lower()))
@@ -247,6 +250,31 @@ class SorImporter:
             self.units[sor_id] = ParsedUnit(line, kind, sor_id, owner.key, fields, closed_on)
         if not_care:
             self.summary.skipped["not a care unit type"] += not_care
+        types: Counter[str] = Counter()
+        for raw_type, count in raw_type_counts.items():
+            types[raw_type.strip().lower()] += count
+        self.entity_counts = EntityCounts(
+            total=sum(raw_type_counts.values()),
+            types=dict(types),
+            owners=dict(
+                Counter(u.owner_key for u in self.units.values() if u.closed_on is None)
+            ),
+        )
+        self.summary.details["entity_counts"] = self.entity_counts.as_dict()
+
+    def check_closures(self) -> None:
+        """Refuse (ImportRefused) a file that would close a mass of units; see guards."""
+        open_units = set(
+            Unit.objects.filter(sor_id__isnull=False, closed_on__isnull=True).values_list(
+                "sor_id", flat=True
+            )
+        )
+        closing = {
+            sor_id
+            for sor_id in open_units
+            if sor_id not in self.units or self.units[sor_id].closed_on is not None
+        }
+        check_sor_closures(str(self.path), self.entity_counts, open_units, closing)
 
     def _owner(self, row: dict[str, str], line: int) -> Owner | None:
         cvr = row[COLUMNS["owner_cvr"]].strip() or None
@@ -455,13 +483,19 @@ class SorImporter:
         return [u.pk for u in to_update] + missing
 
 
-def import_sor(path: Path, *, today: dt.date | None = None) -> ImportSummary:
+def import_sor(
+    path: Path, *, today: dt.date | None = None, allow_mass_closure: bool = False
+) -> ImportSummary:
+    """Import the file; ImportRefused (nothing written) if it would close a mass of units
+    and `allow_mass_closure` is not given."""
     from plov.publishing.refresh import refresh_publication
     from plov.publishing.registration_errors import registration_errors
 
     importer = SorImporter(path, today=today)
     importer.read()
     importer.mark_nesting_errors()
+    if not allow_mass_closure:
+        importer.check_closures()
     with transaction.atomic():
         importer.write()
         if importer.structure_changed:

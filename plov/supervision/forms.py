@@ -13,9 +13,11 @@ import datetime as dt
 from django import forms
 from django.core.exceptions import ValidationError
 
-from plov.agreements.forms import DATE_INPUT_FORMATS, plain_text
+from plov.agreements.forms import plain_text
+from plov.backoffice.fields import INVALID_DATE, DanishDateField
 from plov.media import documents
 from plov.supervision.models import Sanction, SanctionType, SupervisionStatus
+from plov.text import InvisibleCharactersRemoved
 from plov.units.models import UnitKind
 from plov.units.personal_data import cpr_problem
 
@@ -24,15 +26,12 @@ BANS = (SanctionType.BAN_NEW_RESIDENTS, SanctionType.BAN_NEW_CITIZENS)  # forbud
 
 SUMMARY_MAX_LENGTH = 5_000
 THEMES_MAX_LENGTH = 2_000
-INVALID_DATE = "Skriv en gyldig dato (ÅÅÅÅ-MM-DD)"
 
 
 def _date_field(label: str, *, required: bool, help_text: str = "", required_message: str = ""):
-    return forms.DateField(
+    return DanishDateField(
         label=label,
         required=required,
-        input_formats=DATE_INPUT_FORMATS,
-        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
         help_text=help_text,
         error_messages={"invalid": INVALID_DATE, "required": required_message or "Udfyld datoen"},
     )
@@ -118,7 +117,7 @@ class FeedbackForm(forms.Form):
         return summary
 
 
-class SanctionForm(forms.Form):
+class SanctionForm(InvisibleCharactersRemoved, forms.Form):
     """Register or change a sanction (§9). A påbud has a deadline (frist), a ban a period end
     (gælder til); neither date, nor the lifted date, may lie before the decision date."""
 

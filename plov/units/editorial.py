@@ -3,7 +3,10 @@
 A JSON list of objects keyed by `sor_id`, with the model's field names, and optionally
 `agreement_descriptions`: {kommunekode: text}. Each record is validated like a save in the
 back office; rejected records are reported and the others saved. Register fields can't be set
-this way: they belong to the registers.
+this way: they belong to the registers, and a home-care unit has no housing fields.
+
+A record that saves with a warning (a P-number of another company, an implausible figure) is
+imported, and the warning is reported with its line: the editor would have been asked.
 """
 
 from __future__ import annotations
@@ -15,7 +18,8 @@ from django.db import transaction
 from plov.agreements.models import AgreementDescription, ServiceAgreement
 from plov.registers.readers import read_json_records
 from plov.registers.summary import ImportSummary
-from plov.units.forms import EDITORIAL_FIELDS, UnitContentForm
+from plov.text import strip_invisible
+from plov.units.forms import CARE_HOME_ONLY_FIELDS, EDITORIAL_FIELDS, UnitContentForm
 from plov.units.models import Unit, UnitContent
 from plov.units.personal_data import cpr_problem
 
@@ -57,6 +61,12 @@ def import_editorial(path: Path) -> tuple[ImportSummary, list[str]]:
             if not isinstance(descriptions, dict):
                 problems.append("agreement_descriptions must be an object {kommunekode: text}")
                 descriptions = {}
+            if unit is not None and unit.is_home_care:
+                care_home_only = sorted(set(record) & set(CARE_HOME_ONLY_FIELDS))
+                if care_home_only:
+                    problems.append(
+                        "fields of a care home, not of home care: " + ", ".join(care_home_only)
+                    )
             if problems:
                 rejected.append(f"{where}: sor_id {sor_id}: " + "; ".join(problems))
                 continue
@@ -78,6 +88,8 @@ def import_editorial(path: Path) -> tuple[ImportSummary, list[str]]:
                 )
                 rejected.append(f"{where}: sor_id {sor_id}: {errors}")
                 continue
+            for warning in form.warnings:
+                summary.notes.append(f"{where}: sor_id {sor_id}: advarsel: {warning}")
             is_new = instance.pk is None
             if is_new or form.has_changed():
                 form.save()
@@ -87,7 +99,9 @@ def import_editorial(path: Path) -> tuple[ImportSummary, list[str]]:
                 summary.unchanged += 1
             for code, text in descriptions.items():
                 AgreementDescription.objects.update_or_create(
-                    unit=unit, municipality_id=int(code), defaults={"text": str(text).strip()}
+                    unit=unit,
+                    municipality_id=int(code),
+                    defaults={"text": strip_invisible(str(text)).strip()},
                 )
         summary.skipped["rejected record"] = len(rejected)
         refresh_publication()

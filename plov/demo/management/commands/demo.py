@@ -60,7 +60,10 @@ def build_demo(
     files = generate(folder, seed=seed, scale=scale, today=today)
     rejected = {}
     for register, path in files.paths.items():
-        _, rejected[register] = run_import(register, path, trigger="demo")
+        # The demo replaces the whole country on purpose, whatever size it had before.
+        _, rejected[register] = run_import(
+            register, path, trigger="demo", allow_mass_closure=True
+        )
     # Supervisors register feedback and sanctions in the back office: no file to import.
     add_supervision(seed=seed, today=today or dt.date.today())
     return rejected

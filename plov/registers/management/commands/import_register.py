@@ -5,6 +5,7 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
+from plov.registers.guards import ImportRefused
 from plov.registers.readers import MalformedFile
 from plov.registers.runs import run_import
 
@@ -25,13 +26,23 @@ class Command(BaseCommand):
         parser.add_argument("register", choices=REGISTERS, help="which kind of file")
         parser.add_argument("path", type=Path, help="the file to import")
         parser.add_argument("--trigger", default="cli", help="who started the run (cli, nightly)")
+        parser.add_argument(
+            "--allow-mass-closure",
+            action="store_true",
+            help="sor: import even if the file closes more than PLOV_SOR_MAX_CLOSURE_SHARE of "
+            "the open units or has that much fewer entities than the last successful import",
+        )
 
-    def handle(self, *args, register: str, path: Path, trigger: str, **options) -> None:
+    def handle(
+        self, *args, register: str, path: Path, trigger: str, allow_mass_closure: bool, **options
+    ) -> None:
         if not path.is_file():
             raise CommandError(f"{path}: no such file")
         try:
-            summary, rejected = run_import(register, path, trigger=trigger)
-        except MalformedFile as exc:
+            summary, rejected = run_import(
+                register, path, trigger=trigger, allow_mass_closure=allow_mass_closure
+            )
+        except (MalformedFile, ImportRefused) as exc:
             self.stderr.write(str(exc))
             sys.exit(1)
         self.stdout.write(f"{register} import of {path}")

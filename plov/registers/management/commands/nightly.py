@@ -6,6 +6,7 @@ from pathlib import Path
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from plov.publishing.refresh import refresh_publication
+from plov.registers.guards import ImportRefused
 from plov.registers.readers import MalformedFile
 from plov.registers.runs import run_import
 
@@ -28,8 +29,14 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("directory", type=Path, metavar="DIR")
+        parser.add_argument(
+            "--allow-mass-closure",
+            action="store_true",
+            help="import SorEntity_daily.csv even if it closes more than "
+            "PLOV_SOR_MAX_CLOSURE_SHARE of the open units (see plov import --help)",
+        )
 
-    def handle(self, *args, directory: Path, **options) -> None:
+    def handle(self, *args, directory: Path, allow_mass_closure: bool, **options) -> None:
         if not directory.is_dir():
             raise CommandError(f"{directory}: no such directory")
         failed = False
@@ -39,8 +46,10 @@ class Command(BaseCommand):
                 self.stdout.write(f"{register}: no file in {directory}, skipped")
                 continue
             try:
-                summary, _ = run_import(register, path, trigger="nightly")
-            except MalformedFile as exc:
+                summary, _ = run_import(
+                register, path, trigger="nightly", allow_mass_closure=allow_mass_closure
+            )
+            except (MalformedFile, ImportRefused) as exc:
                 self.stderr.write(f"{register}: {exc}")
                 failed = True
                 continue
