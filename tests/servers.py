@@ -35,12 +35,12 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
-def require_postgresql() -> None:
+def require_postgresql(
+    why: str = "several server processes writing one SQLite test database would only test "
+    "SQLite's locking",
+) -> None:
     if settings.DATABASES["default"]["ENGINE"] != "django.db.backends.postgresql":
-        pytest.skip(
-            "needs PostgreSQL: several server processes writing one SQLite test database "
-            "would only test SQLite's locking (CI runs this on PostgreSQL)"
-        )
+        pytest.skip(f"needs PostgreSQL: {why} (CI runs this on PostgreSQL)")
 
 
 def require_redis() -> str:
