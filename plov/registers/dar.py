@@ -161,7 +161,7 @@ def _values(line: int, path: Path, raw: object) -> list:
     MalformedFile saying what is wrong with it. Written for speed: it runs for every
     address in Denmark."""
     if raw.__class__ is not dict:
-        raise MalformedFile(path, line, f"expected a JSON object, found {type(raw).__name__}")
+        raise MalformedFile(path, line, f"forventede et JSON-objekt, fandt {json_type(raw)}")
     get = raw.get
     identifier, street, house = get(_ID), get(_STREET), get(_HOUSE)
     postcode, code = get(_POSTCODE), get(_CODE)
