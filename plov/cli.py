@@ -12,6 +12,7 @@ plov demo
 plov nightly DIR [--allow-mass-closure]
 plov serve [--bind HOST:PORT]   (gunicorn; workers and threads from PLOV_WEB_WORKERS/THREADS)
 plov db_worker                  (runs background tasks: the weekly mail, Wagtail's tasks)
+plov purge-removed-media
 plov migrate | runserver | …   (any Django management command)
 
 Settings: plov.settings.production unless DJANGO_SETTINGS_MODULE names others
@@ -32,6 +33,7 @@ ALIASES = {
     "supervision-list": "supervision_list",
     "data-quality": "data_quality",
     "data-quality-mail": "data_quality_mail",
+    "purge-removed-media": "purge_removed_media",
 }
 
 

@@ -35,12 +35,12 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
-def require_postgresql() -> None:
+def require_postgresql(
+    why: str = "several server processes writing one SQLite test database would only test "
+    "SQLite's locking",
+) -> None:
     if settings.DATABASES["default"]["ENGINE"] != "django.db.backends.postgresql":
-        pytest.skip(
-            "needs PostgreSQL: several server processes writing one SQLite test database "
-            "would only test SQLite's locking (CI runs this on PostgreSQL)"
-        )
+        pytest.skip(f"needs PostgreSQL: {why} (CI runs this on PostgreSQL)")
 
 
 def require_redis() -> str:
@@ -80,6 +80,14 @@ def server_env(data_dir: Path, **extra: str) -> dict[str, str]:
     return env
 
 
+@pytest.fixture(scope="session")
+def static_data_dir(tmp_path_factory) -> Path:
+    """A PLOV_DATA_DIR whose static/ holds `plov collectstatic`'s output (once per session)."""
+    data_dir = tmp_path_factory.mktemp("plov-data")
+    collect_static(data_dir)
+    return data_dir
+
+
 def collect_static(data_dir: Path) -> None:
     done = subprocess.run(
         [sys.executable, "-m", "plov.cli", "collectstatic", "--noinput", "-v", "0"],
@@ -91,7 +99,8 @@ def collect_static(data_dir: Path) -> None:
 class AppServer:
     """`plov serve` (gunicorn) on a free port; a context manager."""
 
-    def __init__(self, env: dict[str, str], log: Path) -> None:
+    def __init__(self, env: dict[str, str], log: Path, ready: str = "/readyz") -> None:
+        self.ready = ready
         self.port = free_port()
         self.base = f"http://127.0.0.1:{self.port}"
         self.env = {**env, "PLOV_WEB_BIND": f"127.0.0.1:{self.port}"}
@@ -108,10 +117,10 @@ class AppServer:
         deadline = time.monotonic() + 60
         while True:
             try:
-                status, _, body = http("GET", self.base + "/readyz")
+                status, _, body = http("GET", self.base + self.ready)
                 if status == 200:
                     return self
-                raise AssertionError(f"/readyz: {status} {body[:300]!r}")
+                raise AssertionError(f"{self.ready}: {status} {body[:300]!r}")
             except OSError:
                 if self.proc.poll() is not None or time.monotonic() > deadline:
                     self.__exit__(None, None, None)
@@ -151,9 +160,10 @@ def http(
     cookies: dict[str, str] | None = None,
     data: dict | None = None,
     files: dict[str, tuple[str, bytes, str]] | None = None,
+    headers: dict[str, str] | None = None,
 ) -> tuple[int, Message, bytes]:
     """One request; returns (status, headers, body). Redirects are not followed."""
-    headers = {"Referer": url}
+    headers = {"Referer": url, **(headers or {})}
     body = None
     if cookies:
         headers["Cookie"] = "; ".join(f"{k}={v}" for k, v in cookies.items())

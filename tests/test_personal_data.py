@@ -72,3 +72,54 @@ def test_a_ban_fits_its_kind_of_unit(sanction, kind, refused):
             "«Forbud mod at modtage nye borgere» gælder hjemmepleje. For en plejeenhed vælges "
             "«Forbud mod indflytning af nye beboere»"
         )
+
+
+def test_the_bulk_imports_refuse_cpr_numbers_in_public_text(imported, tmp_path):
+    import json
+
+    from plov.agreements.importer import import_agreements
+    from plov.agreements.models import AgreementDescription, ServiceAgreement
+    from plov.units.editorial import import_editorial
+    from plov.units.models import Unit, UnitContent
+    from tests import country as c
+
+    path = tmp_path / "aftaler.csv"
+    path.write_text(
+        "kommunekode;sor_id;aftaleidentifikation;type;start;slut;beskrivelse\n"
+        f"746;{c.SITE_PRIVATE};SKA-1;Driftsoverenskomst;2025-01-01;;Borger 010203-1234\n",
+        encoding="utf-8",
+    )
+    summary, rejected = import_agreements(path)
+    assert summary.created == 0
+    assert rejected == [
+        f"{path}:2: beskrivelse ser ud til at indeholde et CPR-nummer (010203-xxxx). Teksten "
+        "vises offentligt: fjern CPR-numre og andre personoplysninger"
+    ]
+    ServiceAgreement.objects.create(
+        municipality_id=746,
+        unit=Unit.objects.get(sor_id=c.SITE_PRIVATE),
+        reference="SKA-1",
+        type="driftsoverenskomst",
+        start="2025-01-01",
+    )
+    records = tmp_path / "indhold.json"
+    records.write_text(
+        json.dumps(
+            [
+                {"sor_id": c.LINDEHUS, "values": "<p>Kontakt 0102031234</p>"},
+                {"sor_id": c.SITE_PRIVATE, "agreement_descriptions": {"746": "CPR 010203-1234"}},
+            ]
+        ),
+        encoding="utf-8",
+    )
+    summary, rejected = import_editorial(records)
+    assert len(rejected) == 2
+    assert rejected[0].endswith(
+        f"sor_id {c.LINDEHUS}: values: Værdigrundlag ser ud til at indeholde et CPR-nummer "
+        "(010203-xxxx). Teksten vises offentligt: fjern CPR-numre og andre personoplysninger"
+    )
+    assert "Aftalebeskrivelsen for kommune 746 ser ud til at indeholde et CPR-nummer" in (
+        rejected[1]
+    )
+    assert not UnitContent.objects.filter(unit__sor_id=c.LINDEHUS).exists()
+    assert not AgreementDescription.objects.exists()

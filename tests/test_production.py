@@ -18,6 +18,7 @@ from django.urls import path, reverse
 
 from plov.observability import JsonFormatter
 from plov.security import LOGIN_AT
+from tests.servers import AppServer, http, server_env
 from tests.test_backoffice_editing import make_user
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -35,13 +36,15 @@ def _plov(args: list[str], env: dict[str, str], tmp_path: Path) -> subprocess.Co
 def test_the_cli_runs_with_production_settings_unless_told_otherwise(tmp_path):
     show = (
         "from django.conf import settings as s; "
-        "print(s.SETTINGS_MODULE, s.DEBUG, s.PLOV_DEMO, s.EMAIL_BACKEND, s.TASKS['default']['BACKEND'])"
+        "print(s.SETTINGS_MODULE, s.DEBUG, s.PLOV_DEMO, s.EMAIL_BACKEND, s.TASKS['default']['BACKEND'],"
+        " s.SECURE_SSL_REDIRECT, s.SECURE_HSTS_SECONDS, (s.SECURE_PROXY_SSL_HEADER or '-')[0])"
     )
     done = _plov(["shell", "--no-imports", "-c", show], {"PLOV_SECRET_KEY": "x" * 50}, tmp_path)
     assert done.returncode == 0, done.stderr
     assert done.stdout.split() == [
         "plov.settings.production", "False", "False",
         "django.core.mail.backends.smtp.EmailBackend", "django_tasks_db.DatabaseBackend",
+        "True", "31536000", "HTTP_X_FORWARDED_PROTO",
     ]  # fmt: skip
     # Without the secret key production refuses to start, and says why.
     done = _plov(["shell", "--no-imports", "-c", show], {}, tmp_path)
@@ -180,15 +183,39 @@ def test_a_session_ends_after_an_hour_idle_and_eight_hours_in_all(client, db, se
     assert client.get("/admin/").status_code == 302  # stays logged out
 
 
-def test_production_sends_hsts_and_redirects_to_https(tmp_path):
+def test_production_redirects_to_https_and_sends_hsts_unless_configured_otherwise(tmp_path):
     check = (
         "from django.conf import settings as s; "
         "print(s.SECURE_SSL_REDIRECT, s.SECURE_HSTS_SECONDS, s.SECURE_PROXY_SSL_HEADER, "
         "s.SESSION_COOKIE_SECURE)"
     )
-    env = {"PLOV_SECRET_KEY": "x" * 50, "DJANGO_SETTINGS_MODULE": "plov.settings.production"}
-    done = _plov(["shell", "--no-imports", "-c", check], env, tmp_path)
-    assert done.stdout.split() == ["True", "31536000", "('HTTP_X_FORWARDED_PROTO',", "'https')", "True"]
-    env.update(PLOV_SSL_REDIRECT="0", PLOV_TRUST_X_FORWARDED_PROTO="0", PLOV_HSTS_SECONDS="0")
+    env = {
+        "PLOV_SECRET_KEY": "x" * 50, "DJANGO_SETTINGS_MODULE": "plov.settings.production",
+        "PLOV_SSL_REDIRECT": "0", "PLOV_TRUST_X_FORWARDED_PROTO": "0", "PLOV_HSTS_SECONDS": "0",
+    }  # fmt: skip
     done = _plov(["shell", "--no-imports", "-c", check], env, tmp_path)
     assert done.stdout.split() == ["False", "0", "None", "True"]
+
+
+def test_plov_serve_runs_gunicorn_with_the_collected_static_files(static_data_dir, tmp_path):
+    """`plov serve` under production settings on a fresh `collectstatic`: the workers asked
+    for, whitenoise serving hashed static files for a year, the security headers."""
+    env = server_env(static_data_dir, PLOV_WEB_WORKERS="2", PLOV_WEB_THREADS="2")
+    manifest = json.loads((static_data_dir / "static" / "staticfiles.json").read_text())
+    hashed = manifest["paths"]["public/css/plov.css"]
+    # /healthz, not /readyz: this server has no migrated database (SQLite, nothing else).
+    with AppServer(env, tmp_path / "serve.log", ready="/healthz") as server:
+        # As behind the TLS-terminating proxy.
+        status, headers, body = http(
+            "GET", server.base + "/healthz", headers={"X-Forwarded-Proto": "https"}
+        )
+        assert status == 200 and json.loads(body) == {"status": "ok"}
+        assert "max-age=31536000" in headers["Strict-Transport-Security"]
+        assert "camera=()" in headers["Permissions-Policy"]
+        status, headers, body = http("GET", f"{server.base}/static/{hashed}")
+        assert status == 200 and b"{" in body
+        assert "immutable" in headers["Cache-Control"]
+        workers = subprocess.run(
+            ["ps", "--ppid", str(server.proc.pid), "-o", "pid="], capture_output=True, text=True
+        ).stdout.split()
+        assert len(workers) == 2, server.log()

@@ -149,8 +149,14 @@ def url(name: str, *args) -> str:
     return reverse(f"plov_supervision:{name}", args=args)
 
 
+# What the preview's "Offentliggør" sends with the confirmation ticked (without it, a valid
+# registration shows the preview and publishes nothing: tests/test_supervision_public_safety.py).
+CONFIRMED = {"handling": "offentliggoer", "no_personal_data": "on"}
+
+
 def feedback_data(**changes) -> dict:
     data = {
+        **CONFIRMED,
         "document": SimpleUploadedFile("rapport.pdf", pdf(), content_type="application/pdf"),
         "inspected_on": (TODAY - 5 * DAY).isoformat(),
         "status": SupervisionStatus.SIGNIFICANT,
@@ -162,6 +168,7 @@ def feedback_data(**changes) -> dict:
 
 def sanction_data(**changes) -> dict:
     data = {
+        **CONFIRMED,
         "type": SanctionType.ORDER,
         "decided_on": (TODAY - 2 * DAY).isoformat(),
         "themes": "Medicinhåndtering",
@@ -799,6 +806,7 @@ def test_correcting_without_a_new_pdf_keeps_the_document(
     public_page(client, unit)
     user = actor(client, "supervisor")
     data = {
+        **CONFIRMED,
         "inspected_on": feedback.inspected_on.isoformat(),
         "status": SupervisionStatus.CRITICAL,
         "summary": "",

@@ -26,7 +26,6 @@ from plov.units.models import Organisation, Unit, UnitContent
 from tests import country as c
 from tests.servers import (
     AppServer,
-    collect_static,
     http,
     logged_in_session,
     require_postgresql,
@@ -40,12 +39,11 @@ AARHUS = 751
 
 
 @pytest.fixture
-def two_servers(transactional_db, tmp_path):
+def two_servers(transactional_db, tmp_path, static_data_dir):
     require_postgresql()
     redis_url = require_redis()
     redis.Redis.from_url(redis_url).flushdb()
-    collect_static(tmp_path / "data")
-    env = server_env(tmp_path / "data", DATABASE_URL=_database_url(), PLOV_CACHE_URL=redis_url)
+    env = server_env(static_data_dir, DATABASE_URL=_database_url(), PLOV_CACHE_URL=redis_url)
     with (
         AppServer(env, tmp_path / "a.log") as server_a,
         AppServer(env, tmp_path / "b.log") as server_b,

@@ -20,6 +20,7 @@ from plov.registers.readers import read_csv
 from plov.registers.summary import ImportSummary
 from plov.text import strip_invisible
 from plov.units.models import Municipality, Unit
+from plov.units.personal_data import cpr_problem
 
 COLUMNS = ["kommunekode", "sor_id", "aftaleidentifikation", "type", "start", "slut", "beskrivelse"]
 REQUIRED = COLUMNS[:5]
@@ -84,6 +85,9 @@ def import_agreements(path: Path, *, by_agency: bool = True) -> tuple[ImportSumm
                     by_agency=by_agency,
                     current=current,
                 )
+            cpr = cpr_problem(row.get("beskrivelse") or "", "beskrivelse")
+            if cpr:
+                problems.append(cpr)
             if problems:
                 rejected.append(f"{path}:{line}: " + "; ".join(problems))
                 summary.skipped["afvist række"] += 1

@@ -21,6 +21,8 @@ ACTIONS = {
     "plov.agreement_annulled": "Serviceleverance annulleret",
     "plov.description_saved": "Aftalebeskrivelse gemt",
     "plov.upload": "Fil uploadet",
+    "plov.media_removed": "Billede, dokument eller boligbeskrivelse fjernet",
+    "plov.media_restored": "Billede, dokument eller boligbeskrivelse gendannet",
     "plov.supervision_feedback_created": "Tilsynstilbagemelding registreret",
     "plov.supervision_feedback_changed": "Tilsynstilbagemelding rettet",
     "plov.supervision_feedback_withdrawn": "Tilsynstilbagemelding tilbagekaldt",

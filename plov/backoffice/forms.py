@@ -14,6 +14,7 @@ from collections import OrderedDict
 
 import nh3
 from django import forms
+from django.utils.html import strip_tags
 from wagtail.admin.rich_text import DraftailRichTextArea
 
 from plov.units.forms import EDITORIAL_FIELDS, RICH_TEXT_FIELDS, UnitContentForm
@@ -139,7 +140,8 @@ def sanitise_html(value: str) -> str:
         link_rel=None,
         strip_comments=True,
     )
-    return cleaned.strip()
+    # An emptied editor posts "<p></p>": that is no text (and no change from an empty field).
+    return cleaned.strip() if strip_tags(cleaned).replace("&nbsp;", "").strip() else ""
 
 
 class RichTextWidget(DraftailRichTextArea):

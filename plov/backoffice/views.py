@@ -47,6 +47,8 @@ from plov.backoffice.forms import (
     UnitEditorForm,
 )
 from plov.backoffice.locking import MUST_LOCK, LockLost, format_time, lock_state, user_name
+from plov.media import removal
+from plov.media.models import RemovedMedia, restore_days
 from plov.publishing.refresh import refresh_publication
 from plov.publishing.rules import AGREEMENT, P_NUMBER, SOR, unit_findings
 from plov.registers.models import CvrProductionUnit
@@ -877,6 +879,9 @@ def _render_history(
                 if restore_question
                 else {}
             ),
+            "media_events": removal.events(unit),
+            "removed_media": RemovedMedia.restorable(unit),
+            "restore_days": restore_days(),
         },
     )
 

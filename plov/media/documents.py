@@ -190,10 +190,10 @@ def clean_pdf_upload(form, field: str):
 
 
 def discard_document(document) -> None:
-    """Delete a document nothing links any more (no unit document, no supervision feedback),
-    if it lives in a unit's media folder; Wagtail removes the file after the commit. Documents
-    from elsewhere are only unlinked."""
-    from plov.media.models import UnitMediaFolder
+    """Delete a document nothing links any more (no unit document, no supervision feedback, no
+    removal that can still be restored), if it lives in a unit's media folder; Wagtail removes
+    the file after the commit. Documents from elsewhere are only unlinked."""
+    from plov.media.models import RemovedMedia, UnitMediaFolder
     from plov.supervision.models import SupervisionFeedback
     from plov.units.models import UnitDocument
 
@@ -202,6 +202,7 @@ def discard_document(document) -> None:
     if (
         UnitDocument.objects.filter(document=document).exists()
         or SupervisionFeedback.objects.filter(document=document).exists()
+        or RemovedMedia.objects.filter(document=document).exists()  # restorable for 30 days
     ):
         return
     if UnitMediaFolder.objects.filter(collection_id=document.collection_id).exists():

@@ -9,6 +9,7 @@ import unicodedata
 import nh3
 from django import forms
 from django.core.exceptions import ValidationError
+from wagtail.images.forms import BaseImageForm
 
 from plov.backoffice.fields import WholeNumberField
 from plov.media import documents, images
@@ -103,10 +104,23 @@ class ImageSlotForm(RepickFileMixin, forms.Form):
         },
     )
 
+    # The focal point (Wagtail's): where on the current image, in per cent from the left and the
+    # top, the part that must stay in every crop is. Set by clicking on the image (focal-point.js).
+    focal_x = forms.FloatField(required=False, min_value=0, max_value=100,
+                               widget=forms.HiddenInput)
+    focal_y = forms.FloatField(required=False, min_value=0, max_value=100,
+                               widget=forms.HiddenInput)
+    focal_clear = forms.BooleanField(
+        label="Fjern fokuspunktet", required=False,
+        help_text="Billedet beskæres da om midten.",
+    )
+
     def __init__(self, *args, slot: int, current=None, **kwargs):
         self.slot = slot
         self.current = current
         super().__init__(*args, **kwargs)
+        if current is None or current.focal_point_x is None:
+            del self.fields["focal_clear"]
         self.fields["file"].label = SLOT_LABELS[slot]
         if current is None:
             self.fields["file"].required = True
@@ -128,6 +142,12 @@ class ImageSlotForm(RepickFileMixin, forms.Form):
         except images.ImageRejected as exc:
             raise ValidationError(str(exc), code="invalid_image") from None
         return upload
+
+    @property
+    def focal_point(self) -> tuple[float, float] | None:
+        """The focal point chosen on the current image (per cent), if one was chosen."""
+        x, y = self.cleaned_data.get("focal_x"), self.cleaned_data.get("focal_y")
+        return (x, y) if x is not None and y is not None else None
 
     def clean_alt_text(self):
         text = self.cleaned_data.get("alt_text", "")
@@ -240,3 +260,22 @@ class HousingDescriptionForm(forms.ModelForm):
                 "invalid_choice": "Vælg en af titlerne på listen.",
             }
         }
+
+
+# --- Wagtail's image library ------------------------------------------------------------------
+
+
+class LibraryImageForm(BaseImageForm):
+    """Wagtail's image form (WAGTAILIMAGES_IMAGE_FORM_BASE): for an image in a unit's media
+    folder the file cannot be replaced (uploads are cleaned on the unit's page only) nor the
+    image moved out of the folder; title, alternative text and focal point can be changed by
+    whoever holds the unit's lock (`plov.media.permissions`)."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        from plov.media.permissions import unit_of_collection
+
+        if self.instance.pk and unit_of_collection(self.instance.collection_id) is not None:
+            for name in ("file", "collection"):
+                if name in self.fields:
+                    self.fields[name].disabled = True

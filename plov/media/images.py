@@ -40,6 +40,10 @@ ACCEPT_ATTRIBUTE = (
 )
 
 DEFAULT_MAX_PIXELS = 40_000_000
+# The smallest photo taken: 800 × 600 pixels, on its side or upright (settings
+# PLOV_IMAGE_MIN_WIDTH and PLOV_IMAGE_MIN_HEIGHT: the long and the short side).
+DEFAULT_MIN_WIDTH = 800
+DEFAULT_MIN_HEIGHT = 600
 DEFAULT_MAX_SIDE = 2400
 DEFAULT_MAX_MB = 30
 JPEG_QUALITY = 85
@@ -51,6 +55,24 @@ def max_pixels() -> int:
 
 def max_side() -> int:
     return int(getattr(settings, "PLOV_IMAGE_MAX_SIDE", DEFAULT_MAX_SIDE))
+
+
+def min_size() -> tuple[int, int]:
+    """(long side, short side) an image must have at least."""
+    return (
+        int(getattr(settings, "PLOV_IMAGE_MIN_WIDTH", DEFAULT_MIN_WIDTH)),
+        int(getattr(settings, "PLOV_IMAGE_MIN_HEIGHT", DEFAULT_MIN_HEIGHT)),
+    )
+
+
+def too_small_message(width: int, height: int) -> str:
+    long_side, short_side = min_size()
+    return (
+        f"Billedet er for lille ({width} × {height} pixels). Det skal være mindst "
+        f"{long_side} × {short_side} pixels (eller {short_side} × {long_side} på højkant), "
+        "så det står skarpt på enhedens side. Vælg et større foto, fx det oprindelige fra "
+        "kameraet eller telefonen."
+    )
 
 
 def max_bytes() -> int:
@@ -140,6 +162,9 @@ def clean_image_bytes(data: bytes) -> CleanImage:
         raise ImageRejected(BROKEN)
     if width * height > max_pixels():
         raise ImageRejected(too_many_pixels_message(width, height))
+    long_side, short_side = min_size()
+    if max(width, height) < long_side or min(width, height) < short_side:
+        raise ImageRejected(too_small_message(width, height))
     try:
         image.verify()
     except Exception:

@@ -83,11 +83,14 @@ class FeedbackForm(forms.Form):
         error_messages={"max_length": "Sammenfatningen må højst være %(limit_value)d tegn"},
     )
 
-    def __init__(self, *args, editing: bool = False, **kwargs):
+    def __init__(self, *args, editing: bool = False, has_pending: bool = False, **kwargs):
         super().__init__(*args, **kwargs)
         self.pdf_bytes: bytes | None = None
         limit = documents.max_document_mb()
         field = self.fields["document"]
+        if has_pending:
+            # The PDF chosen before the preview is kept (`plov.supervision.views`).
+            field.required = False
         if editing:
             field.required = False
             field.label = "Ny tilbagemelding (PDF)"

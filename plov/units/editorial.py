@@ -21,6 +21,7 @@ from plov.registers.summary import ImportSummary
 from plov.text import strip_invisible
 from plov.units.forms import CARE_HOME_ONLY_FIELDS, EDITORIAL_FIELDS, UnitContentForm
 from plov.units.models import Unit, UnitContent
+from plov.units.personal_data import cpr_problem
 
 ALLOWED_KEYS = {"sor_id", "agreement_descriptions", *EDITORIAL_FIELDS}
 
@@ -75,9 +76,12 @@ def import_editorial(path: Path) -> tuple[ImportSummary, list[str]]:
             parties = set(
                 ServiceAgreement.objects.filter(unit=unit).values_list("municipality_id", flat=True)
             )
-            for code in descriptions:
+            for code, text in descriptions.items():
                 if not str(code).isdigit() or int(code) not in parties:
                     form.add_error(None, f"ingen serviceleverance med kommune {code}")
+                problem = cpr_problem(str(text), f"Aftalebeskrivelsen for kommune {code}")
+                if problem:
+                    form.add_error(None, problem)
             if not form.is_valid():
                 errors = "; ".join(
                     f"{field}: {' '.join(msgs)}" if field != "__all__" else " ".join(msgs)

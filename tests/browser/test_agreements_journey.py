@@ -199,6 +199,12 @@ def test_two_contract_managers_edit_one_agreement_and_the_second_save_is_refused
         assert f"{reference}-A" in versions and f"{reference}-B" in versions
         screenshot(b, "agreement-history")
         assert_accessible(b)
+        # At 390 px (a fresh load, as a phone opens it) nothing runs off the side.
+        b.set_viewport_size({"width": 390, "height": 844})
+        b.reload()
+        width = b.evaluate("document.querySelector('#agreement-versions').scrollWidth")
+        assert width <= 390, width
+        b.screenshot(path="var/screenshots/agreement-history-390.png", full_page=True)
     finally:
         first.close()
         second.close()

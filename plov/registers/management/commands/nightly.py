@@ -3,6 +3,7 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
+from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from plov.publishing.refresh import refresh_publication
@@ -56,5 +57,6 @@ class Command(BaseCommand):
             self.stdout.write(f"{register}: {path}\n{summary.render()}")
         changed = refresh_publication()
         self.stdout.write(f"offentliggørelse genberegnet: {changed} enheder ændret")
+        call_command("purge_removed_media", stdout=self.stdout)
         if failed:
             sys.exit(1)
