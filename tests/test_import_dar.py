@@ -154,10 +154,10 @@ def test_an_id_given_twice_is_imported_from_its_first_line(db, tmp_path, country
     path = _lines(tmp_path / "dar.jsonl", [first, country.dar[1], again, again])
     summary = import_dar(path)
     assert summary.created == 2
-    assert summary.skipped["address id appears twice in the file"] == 2
-    assert summary.examples["address id appears twice in the file"] == [
-        f"{first['id']} (line 3, first on line 1)",
-        f"{first['id']} (line 4, first on line 1)",
+    assert summary.skipped["adresse-id'et står to gange i filen"] == 2
+    assert summary.examples["adresse-id'et står to gange i filen"] == [
+        f"{first['id']} (linje 3, første gang på linje 1)",
+        f"{first['id']} (linje 4, første gang på linje 1)",
     ]
     assert DarAddress.objects.get(id=first["id"]).postcode_name == "Aarhus C"
 
@@ -175,13 +175,13 @@ def test_a_broken_line_in_json_lines_changes_nothing(imported, tmp_path, country
 @pytest.mark.parametrize(
     ("change", "reason"),
     [
-        ({"postnr": "80000"}, "postnr '80000' is not a 4-digit postcode"),
-        ({"kommunekode": "07510"}, "kommunekode '07510' is not a municipality code"),
-        ({"vejnavn": None}, "address without vejnavn"),
-        ({"status": "slettet"}, "status 'slettet' is not a DAR status"),
-        ({"x": 575000.0}, "x 575000.0 is not a WGS84 longitude"),
-        ({"y": "nord"}, "y 'nord' is not a number"),
-        ({"vejnavn": "Solvej" * 50}, "vejnavn is longer than 255 characters"),
+        ({"postnr": "80000"}, "postnr '80000' er ikke et 4-cifret postnummer"),
+        ({"kommunekode": "07510"}, "kommunekode '07510' er ikke en kommunekode"),
+        ({"vejnavn": None}, "adresse uden vejnavn"),
+        ({"status": "slettet"}, "status 'slettet' er ikke en DAR-status"),
+        ({"x": 575000.0}, "x 575000.0 er ikke en WGS84-længdegrad"),
+        ({"y": "nord"}, "y 'nord' er ikke et tal"),
+        ({"vejnavn": "Solvej" * 50}, "vejnavn er længere end 255 tegn"),
         ({"betegnelse": "Solvej 4\u0000"}, r"styretegn \(\\u0000\) i en tekst"),
     ],
 )

@@ -263,3 +263,38 @@ def test_a_file_still_compressed_is_named_as_such(imported, tmp_path, country, c
     assert refused(capsys, "sor", path) == (
         f"{path}:1: filen er gzip-komprimeret; pak den ud, og importér selve filen"
     )
+
+
+@pytest.mark.parametrize(
+    ("old", "new"),
+    [
+        ('"postnr": ', '"postnr": "8200", "postnr": '),  # as json.dumps writes
+        ('"postnr": ', '"postnr" : "8200", "postnr" : '),  # spaced colons
+        ('"postnr": ', '"postnr":"8200","postnr":'),  # compact
+    ],
+)
+def test_a_duplicate_key_is_refused_in_dar_json_lines(
+    imported, tmp_path, country, capsys, old, new
+):
+    # DAR's JSON Lines take a faster reader on PostgreSQL: it must refuse the same files.
+    path = write_jsonl(tmp_path / "dar.jsonl", country.dar)
+    lines = path.read_text(encoding="utf-8").splitlines()
+    lines[3] = lines[3].replace(old, new, 1)
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    assert refused(capsys, "dar", path) == (
+        f"{path}:4: feltet 'postnr' står to gange i samme JSON-objekt"
+    )
+
+
+@pytest.mark.parametrize("escape", ["\\u0001", "\\f", "\\u001b"])
+def test_an_escaped_control_character_is_refused_in_dar_json_lines(
+    imported, tmp_path, country, capsys, escape
+):
+    path = write_jsonl(tmp_path / "dar.jsonl", country.dar)
+    lines = path.read_text(encoding="utf-8").splitlines()
+    lines[1] = lines[1].replace('"vejnavn": "', '"vejnavn": "' + escape, 1)
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    assert refused(capsys, "dar", path) == (
+        f"{path}:2: styretegn ({escape}) i en tekst; et registers tekst kan ikke indeholde "
+        "styretegn"
+    )

@@ -65,7 +65,12 @@ from plov.registers.addresses import (
 )
 from plov.registers.bulk import update_rows
 from plov.registers.models import DarAddress
-from plov.registers.readers import MalformedFile, json_type, read_json_records
+from plov.registers.readers import (
+    MalformedFile,
+    json_type,
+    needs_shared_reader,
+    read_json_records,
+)
 from plov.registers.summary import ImportSummary
 from plov.units.models import Municipality, Unit
 
@@ -110,7 +115,7 @@ def _status(line: int, path: Path, value: object) -> int:
     raise MalformedFile(
         path,
         line,
-        f"{FIELDS['status']} {value!r} is not a DAR status "
+        f"{FIELDS['status']} {value!r} er ikke en DAR-status "
         "(1 gældende, 2 nedlagt, 3 foreløbig, 4 henlagt)",
     )
 
@@ -122,9 +127,10 @@ def _number(line: int, path: Path, name: str, value: object) -> float | None:
     try:
         number = float(value)  # type: ignore[arg-type]
     except (TypeError, ValueError):
-        raise MalformedFile(path, line, f"{FIELDS[name]} {value!r} is not a number") from None
+        raise MalformedFile(path, line, f"{FIELDS[name]} {value!r} er ikke et tal") from None
     if not -COORDINATE_RANGE[name] <= number <= COORDINATE_RANGE[name]:
-        raise MalformedFile(path, line, f"{FIELDS[name]} {value!r} is not a WGS84 {name} (degrees)")
+        degrees = "længdegrad" if name == "longitude" else "breddegrad"
+        raise MalformedFile(path, line, f"{FIELDS[name]} {value!r} er ikke en WGS84-{degrees}")
     return number
 
 
@@ -139,12 +145,12 @@ def _problem(line: int, path: Path, raw: dict, values: list) -> MalformedFile:
     """What is wrong with a record that failed `_values`' quick checks."""
     missing = [FIELDS[f] for f in REQUIRED if raw.get(FIELDS[f]) in (None, "")]
     if missing:
-        return MalformedFile(path, line, f"address without {', '.join(missing)}")
+        return MalformedFile(path, line, f"adresse uden {', '.join(missing)}")
     for index, name in enumerate(COLUMNS[: len(values)]):
         limit = TEXT_LIMITS.get(name)
         if limit and len(values[index]) > limit:
             what = FIELDS.get(name, "vejnavn + husnr")  # match_key: from the two
-            return MalformedFile(path, line, f"{what} is longer than {limit} characters")
+            return MalformedFile(path, line, f"{what} er længere end {limit} tegn")
     raise AssertionError("no problem found")  # pragma: no cover
 
 
@@ -168,13 +174,13 @@ def _values(line: int, path: Path, raw: object) -> list:
     if not identifier or not street or not house or not postcode or not code:
         missing = [FIELDS[f] for f in REQUIRED if raw.get(FIELDS[f]) in (None, "")]
         if missing:
-            raise MalformedFile(path, line, f"address without {', '.join(missing)}")
+            raise MalformedFile(path, line, f"adresse uden {', '.join(missing)}")
     code = code.strip() if code.__class__ is str else str(code).strip()
     if not code.isdigit() or len(code) > 4:
-        raise MalformedFile(path, line, f"{_CODE} {code!r} is not a municipality code")
+        raise MalformedFile(path, line, f"{_CODE} {code!r} er ikke en kommunekode")
     postcode = postcode.strip() if postcode.__class__ is str else str(postcode).strip()
     if len(postcode) != 4 or not postcode.isdigit() or not postcode.isascii():
-        raise MalformedFile(path, line, f"{_POSTCODE} {postcode!r} is not a 4-digit postcode")
+        raise MalformedFile(path, line, f"{_POSTCODE} {postcode!r} er ikke et 4-cifret postnummer")
     identifier = identifier.strip() if identifier.__class__ is str else _stripped(identifier)
     street = street.strip() if street.__class__ is str else _stripped(street)
     house = house.strip() if house.__class__ is str else _stripped(house)
@@ -259,6 +265,8 @@ def _fast_records(path: Path) -> Iterator[tuple[int, Any]]:
                 raise _NotFast(line) from None
             if value.__class__ is not dict or len(text) > MAX_RECORD:
                 raise _NotFast(line)
+            if needs_shared_reader(text, value):  # a key twice, an escaped control character
+                raise _NotFast(line)
             yield line, value
 
 
@@ -268,7 +276,7 @@ def _check_with_shared_reader(path: Path) -> None:
         pass
 
 
-DUPLICATE = "address id appears twice in the file"
+DUPLICATE = "adresse-id'et står to gange i filen"
 
 
 def import_dar(path: Path) -> ImportSummary:
@@ -325,9 +333,8 @@ def _merge_orm(path: Path, summary: ImportSummary) -> None:
             raise MalformedFile(path, line, NUL_REASON)
         identifier = values[0]
         if identifier in first_line:
-            summary.skip(
-                DUPLICATE, f"{identifier} (line {line}, first on line {first_line[identifier]})"
-            )
+            first = first_line[identifier]
+            summary.skip(DUPLICATE, f"{identifier} (linje {line}, første gang på linje {first})")
             continue
         first_line[identifier] = line
         batch.append(values)
@@ -385,12 +392,12 @@ def _stage(cursor, path: Path, names: list[str], records: Iterator) -> tuple[int
             return None  # what was copied is valid; the caller empties the table
         except UnicodeEncodeError as exc:
             raise MalformedFile(
-                path, line, f"not valid Unicode: {exc.object[exc.start : exc.end]!r}"
+                path, line, f"ikke gyldig Unicode: {exc.object[exc.start : exc.end]!r}"
             ) from None
     return staged, flagged
 
 
-NUL_REASON = "the record contains a NUL character (\\u0000), which no address has"
+NUL_REASON = "posten indeholder et NUL-tegn (\\u0000), som ingen adresse har"
 
 
 def _nul_problem(path: Path) -> MalformedFile | None:
@@ -443,7 +450,7 @@ def _merge_postgresql(path: Path, summary: ImportSummary) -> None:
             assert counts is not None
             staged, flagged = counts
         except psycopg.errors.UntranslatableCharacter:
-            raise _nul_problem(path) or MalformedFile(path, 0, "not valid text") from None
+            raise _nul_problem(path) or MalformedFile(path, 0, "ikke gyldig tekst") from None
         except psycopg.DataError as exc:
             if "0x00" in str(exc):
                 raise _nul_problem(path) or MalformedFile(path, 0, str(exc)) from None
@@ -507,7 +514,7 @@ def _drop_duplicates(cursor, summary: ImportSummary) -> int:
         examples = cursor.fetchall()
         cursor.execute(f"DELETE FROM {STAGING} AS s USING {TWICE} AS t WHERE s.line = t.line")
         for identifier, line, first in examples:
-            summary.skip(DUPLICATE, f"{identifier} (line {line}, first on line {first})")
+            summary.skip(DUPLICATE, f"{identifier} (linje {line}, første gang på linje {first})")
         summary.skipped[DUPLICATE] += skipped - len(examples)
     cursor.execute(f"DROP TABLE {TWICE}, {TWICE}_ids")
     return skipped

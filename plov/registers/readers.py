@@ -29,6 +29,7 @@ _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")
 _ESCAPED_CONTROL = re.compile(
     r"(?<!\\)(?:\\\\)*(\\(?:u00(?:0[0-8bcef]|1[0-9a-f]|7f)|[bf]))", re.IGNORECASE
 )
+_ESCAPED_CONTROL_BYTES = re.compile(_ESCAPED_CONTROL.pattern.encode(), re.IGNORECASE)
 _WHITESPACE = re.compile(r"[ \t\n\r]*")
 # fmt: off
 _CONTROL_NAMES = [
@@ -425,3 +426,18 @@ def read_json_records(path: Path) -> Iterator[tuple[int, Any]]:
                     )
                 else:
                     raise error(pos, "JSON-listen er ikke lukket med ']'")
+
+
+def needs_shared_reader(text: bytes, value: dict) -> bool:
+    """For a register's own faster decoder of JSON Lines (DAR's msgspec): whether a line it
+    decoded as `value` must be read by read_json_records instead, which refuses what a fast
+    decoder lets pass: a key twice in one object (msgspec keeps the last), an escaped control
+    character, a CR inside the line, DEL. Exact for flat objects; a nested one always goes
+    to the shared reader, as does a line with a space or tab before a colon."""
+    if text.count(b'":') != len(value) or b" :" in text or b"\t:" in text:
+        return True
+    if b"\r" in text and text.count(b"\r") > text.endswith(b"\r\n"):
+        return True
+    if b"\x7f" in text:
+        return True
+    return b"\\" in text and _ESCAPED_CONTROL_BYTES.search(text) is not None
