@@ -9,6 +9,7 @@ import unicodedata
 import nh3
 from django import forms
 from django.core.exceptions import ValidationError
+from wagtail.documents.forms import BaseDocumentForm
 from wagtail.images.forms import BaseImageForm
 
 from plov.media import documents, images
@@ -350,3 +351,19 @@ class LibraryImageForm(BaseImageForm):
             for name in ("file", "collection"):
                 if name in self.fields:
                     self.fields[name].disabled = True
+
+
+class LibraryDocumentForm(BaseDocumentForm):
+    """Wagtail's document form (WAGTAILDOCS_DOCUMENT_FORM_BASE, also its multiple upload): a
+    file uploaded in the library passes the same PDF check as a unit document (no active
+    content); a unit's documents are not changed there at all (`plov.media.permissions`)."""
+
+    def clean_file(self):
+        upload = self.cleaned_data.get("file")
+        if upload and "file" in self.changed_data:
+            try:
+                documents.check_pdf(upload)
+            except documents.DocumentRejected as exc:
+                raise ValidationError(str(exc), code="invalid_pdf") from None
+            upload.seek(0)
+        return upload
