@@ -54,6 +54,8 @@ def site_env(db_path: Path, data_dir: Path) -> dict[str, str]:
         PLOV_DEBUG="0",
         PLOV_DATA_DIR=str(data_dir),
         PLOV_LOG_LEVEL="WARNING",
+        PLOV_REQUEST_LOG="0",
+        PLOV_SSL_REDIRECT="0",  # plain HTTP on 127.0.0.1, no TLS proxy in front
     )
     return env
 

@@ -4,9 +4,13 @@ from django.urls import include, path, re_path
 from wagtail.admin import urls as wagtailadmin_urls
 from wagtail.documents import urls as wagtaildocs_urls
 
+from plov import observability
 from plov.media.views import serve_document
 
 urlpatterns = [
+    # Load balancers' probes: alive (no database) and ready (database, migrations, cache).
+    path("healthz", observability.healthz, name="healthz"),
+    path("readyz", observability.readyz, name="readyz"),
     path("", include("plov.accounts.urls")),  # /konto/, /oidc/, /admin/login/ → /konto/login/
     path("admin/", include(wagtailadmin_urls)),
     re_path(r"^documents/(\d+)/(.*)$", serve_document),  # Wagtail's, as a download only

@@ -9,6 +9,7 @@ from plov.registers.cvr import import_cvr
 from plov.registers.dar import import_dar
 from plov.registers.sor import import_sor
 from tests.country import Country, small_country
+from tests.servers import static_data_dir  # noqa: F401  (session fixture: collected static files)
 
 
 @pytest.fixture

@@ -82,6 +82,16 @@ def form_data(content: UnitContent | None = None, **changes) -> dict:
     return {k: v for k, v in data.items() if v is not None}
 
 
+def post_confirming_warnings(client, url: str, data: dict, **kwargs):
+    """Post the form as an editor does who is asked to confirm a warning (e.g. a P-number of
+    another company) and ticks "Ja, oplysningerne er rigtige": post, read the checkbox, post
+    again with it."""
+    first = client.post(url, data)
+    match = re.search(r'name="bekraeft_advarsler" value="([^"]+)"', first.content.decode())
+    assert match, "no warning to confirm"
+    return client.post(url, data | {"bekraeft_advarsler": match.group(1)}, **kwargs)
+
+
 def content_of(unit) -> UnitContent | None:
     return UnitContent.objects.filter(unit=unit).first()
 
@@ -285,8 +295,9 @@ def test_a_secondary_industry_code_warns_but_publishes(client, units, anna, own_
     unit = units["solgaarden"]
     login(client, anna)
     client.post(action_url(unit, "lock"))
-    response = client.post(
-        editor_url(unit), form_data(content_of(unit), p_number=c.P_SECONDARY), follow=True
+    # P_SECONDARY is another company's production unit: the editor confirms that first.
+    response = post_confirming_warnings(
+        client, editor_url(unit), form_data(content_of(unit), p_number=c.P_SECONDARY), follow=True
     )
     assert "Gemt og publiceret" in messages_of(response)
     assert f"Bemærk: {SECONDARY_CODE}" in messages_of(response)
@@ -818,7 +829,7 @@ def test_the_menu_shows_each_role_its_pages(client, anna, agency):
 
 
 def test_the_editor_shows_every_section(client, units, anna):
-    unit = units["site_north"]
+    unit = units["solgaarden"]
     login(client, anna).post(action_url(unit, "lock"))
     html = client.get(editor_url(unit)).content.decode()
     for heading in (
@@ -838,7 +849,7 @@ def test_the_editor_shows_every_section(client, units, anna):
     assert all(group in html for group in groups)
     for name in RICH_TEXT_FIELDS:
         assert f'name="{name}"' in html
-    assert unit.kind == UnitKind.HOME_CARE_SITE
+    assert unit.kind == UnitKind.CARE_HOME
 
 
 # --- a save that would hide a published unit ----------------------------------------------
@@ -911,7 +922,8 @@ def test_saves_that_keep_a_published_unit_shown_are_not_asked_about(
     client, published_solgaarden
 ):
     unit = published_solgaarden
-    response = client.post(
+    response = post_confirming_warnings(
+        client,
         editor_url(unit),
         form_data(content_of(unit), p_number=c.P_SECONDARY, leader_first_name="Grethe"),
         follow=True,

@@ -18,6 +18,7 @@ ACTIONS = {
     "plov.agreement_created": "Serviceleverance oprettet",
     "plov.agreement_changed": "Serviceleverance ændret",
     "plov.agreement_ended": "Serviceleverance afsluttet",
+    "plov.agreement_annulled": "Serviceleverance annulleret",
     "plov.description_saved": "Aftalebeskrivelse gemt",
     "plov.upload": "Fil uploadet",
     "plov.media_removed": "Billede, dokument eller boligbeskrivelse fjernet",

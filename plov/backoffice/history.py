@@ -24,6 +24,7 @@ from django.utils.html import strip_tags
 from django.utils.safestring import SafeString, mark_safe
 from wagtail.models import Revision
 
+from plov.backoffice.fields import format_decimal, format_whole_number
 from plov.backoffice.forms import LABELS, RELATION_FIELDS
 from plov.backoffice.locking import LockLost, format_time, holds_lock, user_name
 from plov.units.forms import EDITORIAL_FIELDS, RICH_TEXT_FIELDS
@@ -192,7 +193,9 @@ def display_value(obj: UnitContent, name: str, relations: dict | None = None) ->
     if isinstance(value, dt.date):
         return value.strftime("%d.%m.%Y")
     if isinstance(value, Decimal):
-        return format(value.normalize(), "f").replace(".", ",")
+        return format_decimal(value)
+    if isinstance(value, int):
+        return format_whole_number(value)
     return str(value)
 
 

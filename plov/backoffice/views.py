@@ -42,7 +42,6 @@ from plov.backoffice import history, locking
 from plov.backoffice.audit import ACTIONS, audit
 from plov.backoffice.forms import (
     CVR_STAFF_HELP,
-    FORM_FIELDS,
     LABELS,
     STAFF_RULE,
     UnitEditorForm,
@@ -71,6 +70,10 @@ SAVED_HIDDEN = "Gemt – enheden er skjult og vises ikke længere for borgerne: 
 # value is the P-number confirmed, so a P-number changed afterwards is asked about again.
 CONFIRM_HIDE = "gem_alligevel"
 CONFIRM_HIDE_LABEL = "Gem alligevel – enheden skjules"
+# Warnings of the form (`UnitContentForm.warnings`) are confirmed with this checkbox; its value
+# is the warnings' signature, so a changed value that still warns is asked about again.
+CONFIRM_WARNINGS = "bekraeft_advarsler"
+CONFIRM_WARNINGS_LABEL = "Ja, oplysningerne er rigtige – gem"
 FROM_SOR = "Fra SOR"
 FROM_CVR = "Fra CVR"
 
@@ -374,6 +377,7 @@ def _sections(
             else _interval(pu.full_time_employees_interval)
         )
     rule = STAFF_RULE
+    home_care = unit.is_home_care
     return [
         Section(
             "data",
@@ -407,17 +411,31 @@ def _sections(
             ],
             intro=rule,
         ),
-        Section(
-            "bolig",
-            "Bolig",
+        *(
             [
-                f("housing_description"),
-                f("homes"),
-                f("homes_for_couples"),
-                f("housing_type"),
-                f("temporary_homes"),
-                f("temporary_homes_for_couples"),
-            ],
+                Section(
+                    "hjemmepleje",
+                    "Hjemmepleje",
+                    [f("fixed_teams")],
+                    intro="Helhedspleje gives i borgerens eget hjem; der er derfor ingen "
+                    "oplysninger om boliger og beboere.",
+                )
+            ]
+            if home_care
+            else [
+                Section(
+                    "bolig",
+                    "Bolig",
+                    [
+                        f("housing_description"),
+                        f("homes"),
+                        f("homes_for_couples"),
+                        f("housing_type"),
+                        f("temporary_homes"),
+                        f("temporary_homes_for_couples"),
+                    ],
+                )
+            ]
         ),
         Section(
             "kontakt",
@@ -451,6 +469,7 @@ def _sections(
                     "civil_society",
                     "fixed_teams",
                 )
+                if name in form.fields and not (home_care and name == "fixed_teams")
             ],
         ),
         Section("forhold", "Forhold", [f("professions"), f("properties")]),
@@ -504,6 +523,12 @@ def _back_link(request: HttpRequest) -> dict:
     return {"back_url": reverse("wagtailadmin_home"), "back_label": "Forside"}
 
 
+def unit_agreements_panel(unit: Unit) -> dict:
+    from plov.agreements.views import unit_agreements_panel as panel
+
+    return panel(unit)
+
+
 def _agreements_link(request: HttpRequest, unit: Unit) -> dict:
     """Where the user handles this unit's agreements, if anywhere: contract managers and the
     agency the agreements pages; a private provider's editor the agreement descriptions."""
@@ -526,6 +551,7 @@ def _render_editor(
     *,
     refused: bool = False,
     hide_reasons: list[str] | None = None,
+    warnings: list[str] | None = None,
     status: int = 200,
 ) -> HttpResponse:
     user = request.user
@@ -561,6 +587,7 @@ def _render_editor(
         "version_count": version_count,
         "media_url": f"/admin/enheder/{unit.pk}/medier/",
         **_agreements_link(request, unit),
+        **unit_agreements_panel(unit),
         **_back_link(request),
         "kind_label": UnitKind(unit.kind).label,
         "hidden_fields": [form["base_revision"]],
@@ -568,6 +595,12 @@ def _render_editor(
         "confirm_hide": CONFIRM_HIDE,
         "confirm_hide_label": CONFIRM_HIDE_LABEL,
         "confirm_hide_value": typed_p_number or "-",
+        "form_warnings": warnings or [],
+        "confirm_warnings": CONFIRM_WARNINGS,
+        "confirm_warnings_label": CONFIRM_WARNINGS_LABEL,
+        "confirm_warnings_value": form.warnings_signature if warnings else "",
+        # A form shown again (refused, errors, a question) holds text that is not saved.
+        "unsaved": form.is_bound,
     }
     return render(request, "backoffice/editor.html", context, status=status)
 
@@ -625,10 +658,19 @@ def _save(request: HttpRequest, unit: Unit) -> HttpResponse:
 
     p_number = form.cleaned_data.get("p_number", "")
     reasons = _reasons_to_hide(unit, p_number)
-    if reasons and data.get(CONFIRM_HIDE) != (p_number or "-"):
-        # Nothing is saved yet: the editor sees why the unit would disappear and confirms,
-        # or corrects the P-number. What they typed stays in the form.
-        return _render_editor(request, unit, content, form, hide_reasons=reasons, status=200)
+    unconfirmed = form.warnings and data.get(CONFIRM_WARNINGS) != form.warnings_signature
+    if unconfirmed or (reasons and data.get(CONFIRM_HIDE) != (p_number or "-")):
+        # Nothing is saved yet: the editor sees the warnings, or why the unit would disappear,
+        # and confirms or corrects. What they typed stays in the form.
+        return _render_editor(
+            request,
+            unit,
+            content,
+            form,
+            hide_reasons=reasons,
+            warnings=form.warnings if unconfirmed else [],
+            status=200,
+        )
 
     was_published = unit.published
     try:
@@ -643,7 +685,7 @@ def _save(request: HttpRequest, unit: Unit) -> HttpResponse:
             instance = form.save(commit=False)
             # Only the form's fields come from the form; everything else is as stored.
             for model_field in UnitContent._meta.concrete_fields:
-                if model_field.name not in FORM_FIELDS:
+                if model_field.name not in form.editorial_fields:
                     setattr(instance, model_field.attname, getattr(row, model_field.attname))
             if not history.changes(row, instance, form.cleaned_data):
                 # Nothing to keep: no version, but the save counts as activity on the lock.
@@ -784,6 +826,12 @@ def pnumber_check(request: HttpRequest, pk: int) -> JsonResponse:
 def history_view(request: HttpRequest, pk: int) -> HttpResponse:
     unit = _unit_or_404(request, pk)
     _require_edit(request, unit)
+    return _render_history(request, unit)
+
+
+def _render_history(
+    request: HttpRequest, unit: Unit, *, restore_question: dict | None = None
+) -> HttpResponse:
     content = locking.content_of(unit)
     versions = history.versions(content)
     by_id = {v.revision.pk: v for v in versions}
@@ -820,6 +868,17 @@ def history_view(request: HttpRequest, pk: int) -> HttpResponse:
             "lock": state,
             "may_lock": not state.blocks(request.user),
             "must_lock_message": MUST_LOCK,
+            "restore_question": restore_question,
+            **(
+                {
+                    "hide_reasons": restore_question["reasons"],
+                    "confirm_hide": CONFIRM_HIDE,
+                    "confirm_hide_label": CONFIRM_HIDE_LABEL,
+                    "confirm_hide_value": restore_question["p_number"] or "-",
+                }
+                if restore_question
+                else {}
+            ),
             "media_events": removal.events(unit),
             "removed_media": RemovedMedia.restorable(unit),
             "restore_days": restore_days(),
@@ -839,6 +898,26 @@ def restore(request: HttpRequest, pk: int, revision_id: int) -> HttpResponse:
         raise Http404("Versionen findes ikke")
     history_url = reverse("backoffice:history", args=[unit.pk])
     was_published = unit.published
+    # The same question as a save: restoring a version may take the unit off the public site.
+    p_number = history.as_object(content, version.revision).p_number
+    reasons = _reasons_to_hide(unit, p_number)
+    if reasons and request.POST.get(CONFIRM_HIDE) != (p_number or "-"):
+        if not locking.holds_lock(content, request.user):
+            messages.error(request, MUST_LOCK + ". Lås enheden, og gendan derefter versionen.")
+            return redirect(history_url)
+        return _render_history(
+            request,
+            unit,
+            restore_question={
+                "revision": version.revision,
+                "number": version.number,
+                "p_number": p_number,
+                "reasons": reasons,
+                "action": f"Gendanner du version {version.number}",
+                "advice": f"Version {version.number} er ikke gendannet. Sæt flueben herunder og "
+                "klik «Gendan», hvis enheden skal skjules – eller fortryd.",
+            },
+        )
     try:
         revision = history.restore(content, version.revision, request.user)
     except LockLost:
@@ -852,7 +931,10 @@ def restore(request: HttpRequest, pk: int, revision_id: int) -> HttpResponse:
         was_published=was_published,
         data={"restored_from": version.revision.pk, "restored_version": version.number},
     )
-    _publication_messages(request, unit, prefix=f"Version {version.number} er gendannet. ")
+    _publication_messages(
+        request, unit, prefix=f"Version {version.number} er gendannet. ",
+        was_published=was_published,
+    )
     return redirect(history_url)
 
 

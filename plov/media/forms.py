@@ -12,6 +12,7 @@ from django.core.exceptions import ValidationError
 from wagtail.documents.forms import BaseDocumentForm
 from wagtail.images.forms import BaseImageForm
 
+from plov.backoffice.fields import WholeNumberField
 from plov.media import documents, images
 from plov.text import strip_invisible
 from plov.units.models import HousingDescription, UnitDocument
@@ -49,28 +50,6 @@ class PlainTextField(forms.CharField):
     def to_python(self, value):
         value = super().to_python(value)
         return plain_text(value, multiline=self.multiline) if value else value
-
-
-class WholeNumberField(forms.IntegerField):
-    """A whole number, as Danes write it: '7500', '7.500' or '7 500' (also with 'kr.')."""
-
-    widget = forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "off"})
-    default_error_messages = {
-        "invalid": "Skriv et helt tal uden decimaler, f.eks. 7500.",
-        "min_value": "Tallet må ikke være mindre end %(limit_value)s.",
-        "max_value": "Tallet må højst være %(limit_value)s.",
-    }
-
-    def to_python(self, value):
-        if isinstance(value, str):
-            text = value.strip().replace("\xa0", " ")
-            text = re.sub(r"(?i)\s*kr\.?$", "", text).strip()
-            if re.fullmatch(r"\d{1,3}(?:[. ]\d{3})+", text):
-                text = text.replace(".", "").replace(" ", "")
-            if text and not re.fullmatch(r"-?\d+", text):
-                raise ValidationError(self.error_messages["invalid"], code="invalid")
-            value = text
-        return super().to_python(value)
 
 
 # --- a chosen file the browser forgets ------------------------------------------------------

@@ -8,6 +8,7 @@ import hashlib
 import re
 
 from django.http import HttpRequest, HttpResponse, StreamingHttpResponse
+from django.templatetags.static import static
 from django.urls import reverse
 from django.utils.cache import get_conditional_response
 from django.utils.html import escape, format_html, format_html_join
@@ -80,14 +81,7 @@ DOCS_PAGE = """<!doctype html>
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <title>{title} – API-dokumentation</title>
-<style>
-body {{ font-family: system-ui, sans-serif; max-width: 60rem; margin: 2rem auto;
-       padding: 0 1rem; line-height: 1.5; color: #1a1a1a; }}
-code {{ background: #f1f1f1; padding: 0 .25rem; }}
-table {{ border-collapse: collapse; margin: .5rem 0 1.5rem; }}
-th, td {{ border: 1px solid #ccc; padding: .25rem .5rem; text-align: left; vertical-align: top; }}
-h3 code {{ font-size: 1rem; }}
-</style>
+<link rel="stylesheet" href="{stylesheet}">
 </head>
 <body>
 <main>
@@ -181,6 +175,7 @@ def api_docs(request: HttpRequest) -> HttpResponse:
     page = format_html(
         DOCS_PAGE,
         title=api.title,
+        stylesheet=static("public/css/apidocs.css"),
         version=api.version,
         openapi_url=reverse("api-v1:openapi-json"),
         csv_url=reverse("opendata-units-csv"),

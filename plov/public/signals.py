@@ -8,6 +8,10 @@ Saving or deleting anything a page shows clears that unit; a register import run
 (agreements and sanctions start and end at midnight) and the unit's `register_updated_at`,
 which the importers stamp even on bulk writes that send no signals. Whether a unit is
 published or closed is never cached: the view reads it on every request.
+
+Searches, the map and the front page are cached under a *public generation* that every one of
+these changes renews. All of it lives in the shared cache (`PLOV_CACHE_URL`): a change made
+through one app server is seen at once by every other.
 """
 
 from __future__ import annotations
@@ -17,6 +21,7 @@ import uuid
 from pathlib import Path
 
 from django.core.cache import cache
+from django.db import transaction
 from django.db.models.signals import m2m_changed, post_delete, post_save
 from django.dispatch import receiver
 
@@ -27,6 +32,9 @@ from plov.units.models import HousingDescription, Unit, UnitContent, UnitDocumen
 
 CACHE_TIMEOUT = 60 * 60  # an hour: the bound on staleness from changes that send no signal
 SITE_KEY = "plov:unitpage:generation"
+# Searches, the map and the front page list many units: any change to any unit gives them a
+# new generation (see `public_generation`).
+PUBLIC_KEY = "plov:public:generation"
 
 
 def _code_stamp() -> str:
@@ -62,13 +70,36 @@ def cache_generation(pk: int) -> str:
     return ".".join([CODE_STAMP, *(found.get(key) or uuid.uuid4().hex for key in keys)])
 
 
+def public_generation() -> str:
+    """The current generation of the cached searches and lists (all units)."""
+    found = cache.get(PUBLIC_KEY)
+    if found is None:
+        cache.add(PUBLIC_KEY, uuid.uuid4().hex, None)
+        found = cache.get(PUBLIC_KEY)
+    return f"{CODE_STAMP}.{found or uuid.uuid4().hex}"
+
+
+def _renew(keys: list[str]) -> None:
+    """New generations for these keys, now and again when the transaction commits: another
+    app server that renders the page before the commit still reads the old rows, and whatever
+    it caches then must not outlive the commit."""
+
+    def renew() -> None:
+        cache.set_many({key: uuid.uuid4().hex for key in keys}, None)
+
+    renew()
+    transaction.on_commit(renew)
+
+
 def clear_unit_cache(*pks: int | None) -> None:
-    """Forget the cached pages of these units (all languages)."""
-    cache.set_many({_unit_key(pk): uuid.uuid4().hex for pk in pks if pk}, None)
+    """Forget the cached pages of these units (all languages), and every cached search."""
+    keys = [_unit_key(pk) for pk in pks if pk]
+    if keys:
+        _renew([*keys, PUBLIC_KEY])
 
 
 def clear_all_unit_caches() -> None:
-    cache.set(SITE_KEY, uuid.uuid4().hex, None)
+    _renew([SITE_KEY, PUBLIC_KEY])
 
 
 def _clear_with_family(unit_id: int | None, kind: str | None = None, parent_id=None) -> None:

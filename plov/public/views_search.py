@@ -6,8 +6,9 @@ typed (a page past the end, an unknown radius: shown as a notice). A search that
 not found, < or > in a field, text too long) answers 400 with the same page: the form with the
 citizen's text, an error summary at the top and the message by the field. Never 500.
 
-A search's result is cached for 60 seconds per language, view and full query string; the page
-around it (CSRF token, language switch) is rendered for each request.
+A search's result is cached for 60 seconds per language, view and full query string, under the
+public generation that every change to a unit renews (`plov.public.signals`): a change is
+seen at once, on every app server.
 
 `public:map` with `?format=geojson` (plus the search's parameters) gives the results as GeoJSON.
 """
@@ -15,6 +16,7 @@ around it (CSRF token, language switch) is rendered for each request.
 from __future__ import annotations
 
 import hashlib
+from functools import wraps
 
 from django.conf import settings
 from django.core.cache import cache
@@ -27,6 +29,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import cache_page
 
 from plov.public.search import SearchQuery, SearchResult, filter_options, parse, search
+from plov.public.signals import public_generation
 
 CACHE_SECONDS = 60
 
@@ -34,7 +37,8 @@ CACHE_SECONDS = 60
 def _cache_key(request, view: str) -> str:
     query_string = request.META.get("QUERY_STRING", "")
     digest = hashlib.sha256(query_string.encode("utf-8", "replace")).hexdigest()
-    return f"plov:search:v1:{get_language() or settings.LANGUAGE_CODE}:{view}:{digest}"
+    language = get_language() or settings.LANGUAGE_CODE
+    return f"plov:search:v2:{public_generation()}:{language}:{view}:{digest}"
 
 
 def _cached_search(request, view: str) -> SearchResult:
@@ -47,7 +51,8 @@ def _cached_search(request, view: str) -> SearchResult:
 
 
 def _options() -> dict:
-    key = f"plov:search:options:v1:{get_language() or settings.LANGUAGE_CODE}"
+    language = get_language() or settings.LANGUAGE_CODE
+    key = f"plov:search:options:v2:{public_generation()}:{language}"
     options = cache.get(key)
     if options is None:
         options = filter_options()
@@ -74,20 +79,31 @@ def _context(
 PAGE_CACHE_SECONDS = 60
 
 
-@cache_page(PAGE_CACHE_SECONDS)
+def cache_public_page(view):
+    """Django's `cache_page`, keyed on the public generation read for each request."""
+
+    @wraps(view)
+    def cached(request, *args, **kwargs):
+        prefix = f"plov:page:{public_generation()}"
+        return cache_page(PAGE_CACHE_SECONDS, key_prefix=prefix)(view)(request, *args, **kwargs)
+
+    return cached
+
+
+@cache_public_page
 def home(request):
     query, _errors, _notices = parse(request.GET)
     return render(request, "public/home.html", _context(None, query))
 
 
-@cache_page(PAGE_CACHE_SECONDS)
+@cache_public_page
 def results(request):
     result = _cached_search(request, "results")
     context = _context(result, result.query)
     return render(request, "public/results.html", context, status=result.status_code)
 
 
-@cache_page(PAGE_CACHE_SECONDS)
+@cache_public_page
 def map_view(request):
     if request.GET.get("format") == "geojson":
         result = _cached_search(request, "geojson")

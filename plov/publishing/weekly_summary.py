@@ -14,6 +14,7 @@ The dashboard link is absolute: `settings.WAGTAILADMIN_BASE_URL` (environment va
 from __future__ import annotations
 
 import datetime as dt
+import logging
 from dataclasses import dataclass, field
 
 from django.conf import settings
@@ -25,6 +26,8 @@ from django.utils import timezone
 from plov.accounts.scope import Scope
 from plov.publishing.data_quality import KIND_HELP, KINDS, counts, detailed_findings
 from plov.units.models import Organisation
+
+logger = logging.getLogger("plov.publishing")
 
 TOP_UNITS = 10
 
@@ -177,5 +180,14 @@ def send_weekly(
     if dry_run or not result:
         return result
     connection = get_connection()
-    connection.send_messages([m for s in result for m in s.messages(connection)])
+    try:
+        connection.send_messages([m for s in result for m in s.messages(connection)])
+    except Exception:
+        # Counts only: nothing about the recipients or the messages' text.
+        logger.exception(
+            "The weekly data-quality mail failed (%d municipalities)",
+            len(result),
+            extra={"municipalities": len(result)},
+        )
+        raise
     return result

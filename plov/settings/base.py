@@ -38,6 +38,20 @@ def env_int(name: str, default: int) -> int:
         raise ImproperlyConfigured(f"{name}={raw!r} is not an integer.") from exc
 
 
+def env_share(name: str, default: float) -> float:
+    """A share between 0 and 1, e.g. 0.05 for 5 %."""
+    raw = os.environ.get(name)
+    if raw is None:
+        return default
+    try:
+        value = float(raw.replace(",", "."))
+    except ValueError as exc:
+        raise ImproperlyConfigured(f"{name}={raw!r} is not a number (e.g. 0.05).") from exc
+    if not 0 <= value <= 1:
+        raise ImproperlyConfigured(f"{name}={raw!r} must lie between 0 and 1 (e.g. 0.05).")
+    return value
+
+
 DATA_DIR = Path(env_str("PLOV_DATA_DIR", str(BASE_DIR / "var")))
 
 DEBUG = env_bool("PLOV_DEBUG", False)
@@ -73,7 +87,9 @@ INSTALLED_APPS = [
     "taggit",
     "django_filters",
     "django_tasks",
+    "django_tasks_db",
     "corsheaders",
+    "csp",
     "mozilla_django_oidc",
     "django.contrib.admin",
     "django.contrib.auth",
@@ -84,7 +100,10 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    "plov.observability.RequestLogMiddleware",
     "django.middleware.security.SecurityMiddleware",
+    "plov.security.PlovCSPMiddleware",
+    "plov.security.PermissionsPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.middleware.gzip.GZipMiddleware",
     "corsheaders.middleware.CorsMiddleware",
@@ -93,6 +112,7 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "plov.security.SessionLifetimeMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "wagtail.contrib.redirects.middleware.RedirectMiddleware",
@@ -159,8 +179,31 @@ STATIC_URL = "/static/"
 STATIC_ROOT = DATA_DIR / "static"
 MEDIA_URL = "/media/"
 MEDIA_ROOT = DATA_DIR / "media"
+# Uploaded media (images, PDFs) on S3-compatible object storage when a bucket is given, so that
+# every app server serves and deletes the same files; the local disk (PLOV_DATA_DIR) otherwise.
+PLOV_MEDIA_S3_BUCKET = env_str("PLOV_MEDIA_S3_BUCKET", "")
+if PLOV_MEDIA_S3_BUCKET:
+    MEDIA_STORAGE = {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": {
+            "bucket_name": PLOV_MEDIA_S3_BUCKET,
+            "endpoint_url": env_str("PLOV_MEDIA_S3_ENDPOINT_URL", "") or None,
+            "region_name": env_str("PLOV_MEDIA_S3_REGION", "") or None,
+            "access_key": env_str("PLOV_MEDIA_S3_ACCESS_KEY_ID", "") or None,
+            "secret_key": env_str("PLOV_MEDIA_S3_SECRET_ACCESS_KEY", "") or None,
+            # Private bucket: the site links to presigned URLs that expire.
+            "default_acl": None,
+            "querystring_auth": True,
+            "querystring_expire": env_int("PLOV_MEDIA_S3_URL_SECONDS", 3600),
+            "file_overwrite": False,
+            "addressing_style": env_str("PLOV_MEDIA_S3_ADDRESSING_STYLE", "") or None,
+            "custom_domain": env_str("PLOV_MEDIA_S3_CUSTOM_DOMAIN", "") or None,
+        },
+    }
+else:
+    MEDIA_STORAGE = {"BACKEND": "django.core.files.storage.FileSystemStorage"}
 STORAGES = {
-    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "default": MEDIA_STORAGE,
     "staticfiles": {
         "BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"
         if not DEBUG
@@ -194,17 +237,116 @@ WHITENOISE_USE_FINDERS = DEBUG
 
 TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
 
+# The cache every app server shares: page and fragment caches and their invalidation keys.
+# PLOV_CACHE_URL names a Redis server (redis://host:6379/1, rediss:// for TLS); without it the
+# cache is a directory under PLOV_DATA_DIR, which the processes of one machine share (the demo,
+# a single server), never a per-process memory cache that other workers would not see cleared.
+PLOV_CACHE_URL = env_str("PLOV_CACHE_URL", "")
+if PLOV_CACHE_URL:
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": PLOV_CACHE_URL,
+            "KEY_PREFIX": env_str("PLOV_CACHE_PREFIX", "plov"),
+            "TIMEOUT": 300,
+        }
+    }
+else:
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+            "LOCATION": str(DATA_DIR / "cache"),
+            "TIMEOUT": 300,
+            "OPTIONS": {"MAX_ENTRIES": 20000},
+        }
+    }
+
+# Logs go to stderr (the process manager keeps them). PLOV_LOG_FORMAT=json writes one JSON
+# object per line (plov.settings.production's default); `plov.request` has one line per request
+# (plov.observability), on in production. Server errors (django.request), importers' and
+# the weekly mail's failures are logged at ERROR with their traceback.
+PLOV_LOG_FORMAT = env_str("PLOV_LOG_FORMAT", "text")
+PLOV_LOG_LEVEL = env_str("PLOV_LOG_LEVEL", "INFO")
+PLOV_REQUEST_LOG = env_bool("PLOV_REQUEST_LOG", False)
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
-    "loggers": {"plov": {"handlers": ["console"], "level": env_str("PLOV_LOG_LEVEL", "INFO")}},
+    "formatters": {
+        "text": {"format": "%(asctime)s %(levelname)s %(name)s: %(message)s"},
+        "json": {"()": "plov.observability.JsonFormatter"},
+    },
+    "handlers": {
+        "console": {
+            "class": "logging.StreamHandler",
+            "formatter": "json" if PLOV_LOG_FORMAT == "json" else "text",
+        }
+    },
+    "loggers": {
+        "plov": {"handlers": ["console"], "level": PLOV_LOG_LEVEL, "propagate": False},
+        "plov.request": {
+            "handlers": ["console"],
+            "level": "INFO" if PLOV_REQUEST_LOG else "WARNING",
+            "propagate": False,
+        },
+        "django.request": {"handlers": ["console"], "level": "ERROR", "propagate": False},
+        "django.security": {"handlers": ["console"], "level": "WARNING", "propagate": False},
+        "django_tasks": {"handlers": ["console"], "level": "INFO", "propagate": False},
+    },
 }
+
+# --- Security headers and sessions ------------------------------------------
+
+# Content-Security-Policy (django-csp): the public site runs only its own scripts and styles
+# (no inline code); map tiles may come from the tile server. The Wagtail admin needs inline
+# styles and scripts, so /admin/ (and only /admin/) gets PLOV_CSP_ADMIN (plov.security).
+_TILE_ORIGIN = "/".join(env_str("PLOV_MAP_TILE_URL", "").split("/")[:3]).replace("{s}.", "*.")
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'"],
+        "img-src": ["'self'", "data:", *([_TILE_ORIGIN] if _TILE_ORIGIN else [])],
+        "font-src": ["'self'"],
+        "connect-src": ["'self'"],
+        "object-src": ["'none'"],
+        "base-uri": ["'self'"],
+        "form-action": ["'self'"],
+        "frame-ancestors": ["'none'"],
+    }
+}
+PLOV_CSP_ADMIN = {
+    **CONTENT_SECURITY_POLICY["DIRECTIVES"],
+    "script-src": ["'self'", "'unsafe-inline'"],
+    "style-src": ["'self'", "'unsafe-inline'"],
+    "img-src": ["'self'", "data:", "blob:"],
+    "frame-src": ["'self'"],
+    "frame-ancestors": ["'self'"],
+}
+# Permissions-Policy: the site uses none of these browser features.
+PLOV_PERMISSIONS_POLICY = (
+    "accelerometer=(), camera=(), geolocation=(), gyroscope=(), magnetometer=(), "
+    "microphone=(), payment=(), usb=(), interest-cohort=()"
+)
+SECURE_REFERRER_POLICY = "same-origin"
+SECURE_CONTENT_TYPE_NOSNIFF = True
+
+# Sessions (the back office): logged out after PLOV_SESSION_IDLE_MINUTES without a request
+# and, however active, PLOV_SESSION_MAX_HOURS after logging in (plov.security).
+PLOV_SESSION_IDLE_MINUTES = env_int("PLOV_SESSION_IDLE_MINUTES", 60)
+PLOV_SESSION_MAX_HOURS = env_int("PLOV_SESSION_MAX_HOURS", 8)
+SESSION_COOKIE_AGE = PLOV_SESSION_IDLE_MINUTES * 60
+SESSION_SAVE_EVERY_REQUEST = True
+SESSION_COOKIE_HTTPONLY = True
+SESSION_COOKIE_SAMESITE = "Lax"
 
 # --- Domain settings -------------------------------------------------------
 
 # Minutes without a save after which an edit lock may be taken by someone else.
 PLOV_LOCK_TIMEOUT_MINUTES = env_int("PLOV_LOCK_TIMEOUT_MINUTES", 30)
+# The SOR import refuses a file that would close a larger share of the open units than this,
+# or that has that much fewer entities than the last successful import, unless the operator
+# passes --allow-mass-closure (a cut-off or wrong day's file would otherwise close the country).
+PLOV_SOR_MAX_CLOSURE_SHARE = env_share("PLOV_SOR_MAX_CLOSURE_SHARE", 0.05)
 
 # Where the reference data live. The shared copy wins when present.
 PLOV_MUNICIPALITIES_CSV = Path(
@@ -225,6 +367,7 @@ EMAIL_HOST_USER = env_str("PLOV_EMAIL_USER", "")
 EMAIL_HOST_PASSWORD = env_str("PLOV_EMAIL_PASSWORD", "")
 EMAIL_USE_TLS = env_bool("PLOV_EMAIL_STARTTLS", False)
 EMAIL_TIMEOUT = 30
+ADMINS: list[tuple[str, str]] = []
 DEFAULT_FROM_EMAIL = env_str("PLOV_EMAIL_FROM", "Plejeoverblikket <noreply@plejeoverblikket.dk>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 

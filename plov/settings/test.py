@@ -16,3 +16,6 @@ STORAGES = {
 }
 WHITENOISE_USE_FINDERS = True
 STATIC_ROOT = None
+# Log records go to pytest (caplog, and the report of a failing test), not to the console.
+for _logger in LOGGING["loggers"].values():  # noqa: F405
+    _logger.update(handlers=[], propagate=True)

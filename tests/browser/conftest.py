@@ -39,11 +39,23 @@ def browser():
 
 @pytest.fixture
 def page(browser) -> Iterator:
+    """A fresh page. Every page it visits runs under the site's Content-Security-Policy (the
+    strict public one, or the admin's under /admin/): a violation Chromium reports in the
+    console fails the test."""
     context = browser.new_context(locale="da-DK", viewport=DESKTOP)
     page = context.new_page()
     page.set_default_timeout(15_000)
+    violations: list[str] = []
+
+    def on_console(message) -> None:
+        if "Content Security Policy" in message.text:
+            violations.append(f"{page.url}: {message.text}")
+
+    page.on("console", on_console)
+    page.csp_violations = violations  # for the test that proves the check works
     yield page
     context.close()
+    assert not violations, "CSP violations:\n" + "\n".join(violations)
 
 
 def assert_accessible(page) -> None:

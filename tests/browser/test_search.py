@@ -8,6 +8,7 @@ import re
 import pytest
 from django.core.cache import cache
 from django.core.management import call_command
+from playwright.sync_api import expect
 
 from plov.public.search import search
 from plov.publishing.visibility import visible_units
@@ -144,9 +145,9 @@ def test_the_map_shows_a_marker_for_every_result(site, page, settings):
     popup = page.locator(".leaflet-popup-content a")
     popup.wait_for()
     assert UNIT_URL.search(popup.get_attribute("href"))
-    page.wait_for_function(  # faded in: axe measures colours as they are now
-        "getComputedStyle(document.querySelector('.leaflet-popup')).opacity === '1'"
-    )
+    # Faded in: axe measures colours as they are now. (`expect`, not wait_for_function: that
+    # evaluates a string, which the page's CSP forbids.)
+    expect(page.locator(".leaflet-popup")).to_have_css("opacity", "1")
     assert_accessible(page)
     screenshot(page, "map")
 

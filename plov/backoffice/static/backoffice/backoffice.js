@@ -7,7 +7,10 @@
     var message = form.getAttribute && form.getAttribute("data-confirm");
     var submitter = event.submitter;
     if (submitter && submitter.form && submitter.form !== form) return;
-    if (message && !window.confirm(message)) event.preventDefault();
+    if (message && !window.confirm(message)) {
+      event.preventDefault();
+      event.stopPropagation();  // nor does the unsaved-changes guard think it was submitted
+    }
   }, true);
 
   function setupPNumberCheck() {
@@ -59,10 +62,15 @@
     var saved = null;
     window.setTimeout(function () { saved = snapshot(); }, 1000);  // after the editors start
     checkIn.addEventListener("submit", function (event) {
-      if (saved !== null && snapshot() !== saved &&
+      var changed = (saved !== null && snapshot() !== saved) ||
+        form.getAttribute("data-w-unsaved-force-value") === "true";
+      if (changed &&
           !window.confirm("Du har ændringer, som ikke er gemt. Vil du tjekke ind uden at gemme dem?")) {
         event.preventDefault();
+        return;
       }
+      // Asked (or nothing to lose): the unsaved-changes guard does not ask a second time.
+      form.setAttribute("data-w-unsaved-confirmation-value", "false");
     });
   }
 

@@ -10,14 +10,26 @@ class Command(BaseCommand):
         "The weekly data-quality e-mail: one Danish summary per municipality with findings, to "
         "the municipality's active editors with an e-mail address (counts per kind, the units "
         "with most findings, a link to the dashboard). Municipalities with no findings or no "
-        "editors get none. --dry-run prints what would be sent; --kommune CODE only that one."
+        "editors get none. --dry-run prints what would be sent; --kommune CODE only that one; "
+        "--enqueue leaves the sending to the background worker (plov db_worker)."
     )
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("--kommune", type=int, metavar="CODE")
         parser.add_argument("--dry-run", action="store_true", help="print, send nothing")
+        parser.add_argument(
+            "--enqueue", action="store_true", help="queue it for the background worker"
+        )
 
-    def handle(self, *args, kommune: int | None, dry_run: bool, **options) -> None:
+    def handle(
+        self, *args, kommune: int | None, dry_run: bool, enqueue: bool = False, **options
+    ) -> None:
+        if enqueue and not dry_run:
+            from plov.publishing.tasks import send_weekly_data_quality_mail
+
+            result = send_weekly_data_quality_mail.enqueue(kommune=kommune)
+            self.stdout.write(f"Sat i kø som baggrundsopgave {result.id} ({result.status}).")
+            return
         sent = send_weekly(kommune=kommune, dry_run=dry_run)
         for summary in sent:
             if dry_run:
