@@ -264,3 +264,30 @@ def test_stored_documents_are_not_served_from_media_even_in_debug(settings):
         settings.DEBUG = False
         importlib.reload(plov.urls)
         clear_url_caches()
+
+
+def test_wagtails_document_library_refuses_an_active_pdf_too(client, media_root, world):  # noqa: F811
+    """The agency (a Wagtail superuser in the demo) uploading in /admin/documents/."""
+    from django.urls import reverse
+    from wagtail.documents import get_document_model
+
+    _, users = world
+    agency = users["agency"]
+    agency.is_superuser = True
+    agency.save()
+    client.force_login(agency)
+    add = reverse("wagtaildocs:add")
+    response = client.post(add, {
+        "title": "Vejledning", "collection": "1",
+        "file": SimpleUploadedFile("vejledning.pdf", open_action_js(), "application/pdf"),
+    })
+    assert response.status_code == 200
+    assert ACTIVE in response.content.decode()
+    assert not get_document_model().objects.exists()
+    data = harmless()
+    response = client.post(add, {
+        "title": "Vejledning", "collection": "1",
+        "file": SimpleUploadedFile("vejledning.pdf", data, "application/pdf"),
+    })
+    assert response.status_code == 302
+    assert get_document_model().objects.get().file.read() == data

@@ -726,6 +726,24 @@ def test_a_save_without_changes_makes_no_version_but_renews_the_lock(client, uni
     assert content.revisions.count() == 3 and not content.locked
 
 
+def test_the_rich_text_editors_round_trip_is_no_change(client, units, anna):
+    """Imported text (line breaks between paragraphs, <strong>) comes back from Draftail as
+    <p>…</p><p><b>…</b></p>: the same text, so saving it unchanged makes no version."""
+    unit = units["solgaarden"]
+    UnitContent.objects.create(
+        unit=unit, values="<p>Nærvær</p>\n<p><strong>Værdighed</strong> og ro</p>"
+    )
+    login(client, anna).post(action_url(unit, "lock"))
+    as_draftail = RichTextWidget().format_value(content_of(unit).values)
+    response = client.post(editor_url(unit), form_data(content_of(unit), values=as_draftail),
+                           follow=True)
+    assert views.SAVED_UNCHANGED in messages_of(response)
+    assert content_of(unit).revisions.count() == 0
+    changed = RichTextWidget().format_value("<p>Nærvær</p><p><b>Værdighed</b> og fred</p>")
+    client.post(editor_url(unit), form_data(content_of(unit), values=changed))
+    assert content_of(unit).revisions.count() == 2
+
+
 def test_history_of_a_unit_never_saved(client, units, anna):
     login(client, anna)
     response = client.get(action_url(units["solgaarden"], "history"))

@@ -69,11 +69,27 @@ def create_revision(content: UnitContent, user, *, previous_revision=None) -> Re
     return revision
 
 
+_SAME_TAGS = {"strong": "b", "em": "i"}
+
+
+def _comparable(name: str, value):
+    """A value as a change is judged: rich text without the differences the editor's round
+    trip makes and a reader cannot see (white space between tags, <strong> for <b>)."""
+    if name not in RICH_TEXT_FIELDS or not value:
+        return value
+    text = re.sub(r">\s+<", "><", value.strip())
+    return re.sub(
+        r"<(/?)(strong|em)>", lambda m: f"<{m.group(1)}{_SAME_TAGS[m.group(2)]}>", text
+    )
+
+
 def changes(stored: UnitContent, edited: UnitContent, cleaned: dict) -> list[str]:
     """The editor's fields (and relations) whose value `edited` (the form's instance before
     saving, relations in the form's `cleaned` data) would change from `stored` (the row)."""
     changed = [
-        name for name in EDITORIAL_FIELDS if getattr(stored, name) != getattr(edited, name)
+        name
+        for name in EDITORIAL_FIELDS
+        if _comparable(name, getattr(stored, name)) != _comparable(name, getattr(edited, name))
     ]
     current = relations_of(stored)
     for name in RELATION_FIELDS:

@@ -9,6 +9,7 @@ import unicodedata
 import nh3
 from django import forms
 from django.core.exceptions import ValidationError
+from wagtail.documents.forms import BaseDocumentForm
 from wagtail.images.forms import BaseImageForm
 
 from plov.backoffice.fields import WholeNumberField
@@ -189,19 +190,69 @@ class UnitDocumentForm(RepickFileMixin, forms.ModelForm):
         }
         error_messages = {"document_type": {"required": "Vælg dokumentets type."}}
 
-    def __init__(self, *args, with_file: bool, **kwargs):
+    def __init__(self, *args, with_file: bool, reusable=None, **kwargs):
+        """`reusable`: the unit documents (UnitDocument) of the organisation's other units
+        whose file may be chosen instead of uploading one ("Vælg en eksisterende fil")."""
         super().__init__(*args, **kwargs)
         self.pdf_bytes: bytes | None = None
         if with_file:
             self.fields["file"].help_text = (
                 f"Kun PDF. Højst {documents.max_document_mb()} MB."
             )
+            offered = _reusable_choices(reusable)
+            if offered:
+                self.fields["file"].required = False
+                self.fields["existing"] = ExistingFileField(offered)
         else:
             del self.fields["file"]
-        self.order_fields(["name", "file", "document_type", "annulled"])
+        self.order_fields(["name", "file", "existing", "document_type", "annulled"])
 
     def clean_file(self):
         return documents.clean_pdf_upload(self, "file")
+
+    def clean(self):
+        cleaned = super().clean()
+        if "existing" in self.fields and not self.has_error("file"):
+            upload, existing = cleaned.get("file"), cleaned.get("existing")
+            if upload and existing:
+                self.add_error("existing", "Vælg enten en ny PDF-fil eller en eksisterende fil, "
+                                           "ikke begge.")
+            elif not upload and not existing and not self.has_error("existing"):
+                self.add_error("file", "Vælg en PDF-fil, eller vælg en eksisterende fil.")
+        return cleaned
+
+
+def _reusable_choices(unit_documents) -> dict:
+    """{Wagtail document: "Prisliste 2026 (Lindehuset) – prisliste.pdf"}, one per file."""
+    offered: dict = {}
+    for unit_document in unit_documents or []:
+        file = unit_document.document
+        if file.pk not in {f.pk for f in offered}:
+            offered[file] = f"{unit_document.name} ({unit_document.unit.name}) – {file.title}"
+    return offered
+
+
+class ExistingFileField(forms.ModelChoiceField):
+    """One of the organisation's files already on another of its units; nothing else."""
+
+    def __init__(self, offered: dict):
+        from wagtail.documents import get_document_model
+
+        self.labels = {file.pk: label for file, label in offered.items()}
+        super().__init__(
+            queryset=get_document_model().objects.filter(pk__in=self.labels),
+            required=False,
+            label="Eller vælg en eksisterende fil",
+            empty_label="Ingen – jeg uploader en ny fil",
+            help_text=(
+                "Et dokument, der allerede ligger på en af organisationens andre enheder, fx den "
+                "samme prisliste. Filen deles; navn, type og annullering gælder kun denne enhed."
+            ),
+            error_messages={"invalid_choice": "Vælg en af organisationens egne filer på listen."},
+        )
+
+    def label_from_instance(self, obj) -> str:
+        return self.labels.get(obj.pk, obj.title)
 
 
 # --- housing descriptions -------------------------------------------------------------------
@@ -279,3 +330,19 @@ class LibraryImageForm(BaseImageForm):
             for name in ("file", "collection"):
                 if name in self.fields:
                     self.fields[name].disabled = True
+
+
+class LibraryDocumentForm(BaseDocumentForm):
+    """Wagtail's document form (WAGTAILDOCS_DOCUMENT_FORM_BASE, also its multiple upload): a
+    file uploaded in the library passes the same PDF check as a unit document (no active
+    content); a unit's documents are not changed there at all (`plov.media.permissions`)."""
+
+    def clean_file(self):
+        upload = self.cleaned_data.get("file")
+        if upload and "file" in self.changed_data:
+            try:
+                documents.check_pdf(upload)
+            except documents.DocumentRejected as exc:
+                raise ValidationError(str(exc), code="invalid_pdf") from None
+            upload.seek(0)
+        return upload

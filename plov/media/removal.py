@@ -172,7 +172,8 @@ def _describe(entry: ModelLogEntry) -> str:
         text = f"{SLOT_NAMES.get(slot, 'Billede')} uploadet: {data.get('title', '')}"
         return text + (" (erstattede det tidligere billede)" if data.get("replaced") else "")
     if entry.action == "plov.upload":
-        return f"Dokumentet »{data.get('name', '')}« tilføjet"
+        reused = " (en eksisterende fil)" if data.get("reused") else ""
+        return f"Dokumentet »{data.get('name', '')}« tilføjet{reused}"
     if entry.action == "plov.media_removed":
         return f"{data.get('label', '')} {'udskiftet' if data.get('replaced') else 'fjernet'}"
     if entry.action == "plov.media_restored":

@@ -431,13 +431,37 @@ class DocumentView(UnitMediaView):
             submit_button_active_label="Gemmer …",
         )
 
+    def reusable(self):
+        """The organisation's documents on its other units that this user may edit: their
+        files may be chosen instead of uploading the same one again (not annulled ones)."""
+        from plov.accounts.scope import editable_units
+
+        return (
+            UnitDocument.objects.filter(
+                unit__owner_id=self.unit.owner_id,
+                unit__in=editable_units(self.request.user),
+                annulled=False,
+            )
+            .exclude(unit=self.unit)
+            .exclude(document__in=UnitDocument.objects.filter(unit=self.unit).values("document"))
+            .select_related("document", "unit")
+            .order_by("name", "unit__name", "pk")
+        )
+
+    def document_form(self, *args, obj=None) -> UnitDocumentForm:
+        with_file = obj is None
+        return UnitDocumentForm(
+            *args, instance=obj, with_file=with_file,
+            reusable=self.reusable() if with_file and self.unit.owner_id else None,
+        )
+
     def get(self, request, pk, document_pk=None):
         obj = self.get_object()
-        return self.show(UnitDocumentForm(instance=obj, with_file=obj is None), obj)
+        return self.show(self.document_form(obj=obj), obj)
 
     def post(self, request, pk, document_pk=None):
         obj = self.get_object()
-        form = UnitDocumentForm(request.POST, request.FILES, instance=obj, with_file=obj is None)
+        form = self.document_form(request.POST, request.FILES, obj=obj)
         if not form.is_valid():
             messages.validation_error(request, "Dokumentet blev ikke gemt. Ret fejlene nedenfor.",
                                       form)
@@ -455,6 +479,18 @@ class DocumentView(UnitMediaView):
         return redirect(self.index_url())
 
     def add(self, form) -> UnitDocument:
+        existing = form.cleaned_data.get("existing")
+        if existing is not None:  # a file the organisation already has on another unit
+            document = form.save(commit=False)
+            document.unit = self.unit
+            document.document = existing
+            document.save()
+            audit(document, "plov.upload", user=self.request.user, data=self.log_data(
+                name=document.name, document_type=document.document_type,
+                annulled=document.annulled, file=existing.pk, title=existing.title,
+                reused=True,
+            ))
+            return document
         upload = form.cleaned_data["file"]
         file = get_document_model()(
             title=original_title(upload.name),

@@ -230,6 +230,7 @@ WAGTAILDOCS_SERVE_METHOD = "serve_view"
 WAGTAILDOCS_INLINE_CONTENT_TYPES: list[str] = []
 # A unit's images keep their cleaned file and folder in Wagtail's library too.
 WAGTAILIMAGES_IMAGE_FORM_BASE = "plov.media.forms.LibraryImageForm"
+WAGTAILDOCS_DOCUMENT_FORM_BASE = "plov.media.forms.LibraryDocumentForm"
 
 # Wagtail runs its background work through Django Tasks; the nightly imports run from cron.
 WHITENOISE_USE_FINDERS = DEBUG

@@ -20,7 +20,7 @@ from plov.backoffice import history
 from plov.backoffice.views import SAVED_UNCHANGED
 from plov.media.models import RemovedMedia
 from plov.units.models import Unit, UnitContent, UnitKind
-from tests.browser.conftest import screenshot
+from tests.browser.conftest import assert_accessible, screenshot
 from tests.browser.test_backoffice_journey import (  # noqa: F401 (fixtures)
     demo,
     log_in,
@@ -97,6 +97,7 @@ def test_saves_without_changes_and_media_in_the_history(demo, page, tmp_path):  
     expect(page.locator("[data-focal-status]")).to_contain_text("Fokuspunkt valgt")
     expect(page.locator(".unitmedia-focal__marker")).to_be_visible()
     screenshot(page, "media-history-focal-point")
+    assert_accessible(page)
     page.get_by_role("button", name="Gem billede").click()
     expect(messages(page)).to_contain_text("ændringerne er gemt")
     image.refresh_from_db()
@@ -119,6 +120,7 @@ def test_saves_without_changes_and_media_in_the_history(demo, page, tmp_path):  
     removed = page.locator("#removed-media")
     expect(removed).to_contain_text("have.jpg")
     screenshot(page, "media-history")
+    assert_accessible(page)
     removed.get_by_role("button", name="Gendan").click()
     expect(messages(page)).to_contain_text("Forsidebillede er gendannet: have.jpg.")
     expect(page.locator("#removed-media")).to_have_count(0)
