@@ -172,6 +172,13 @@ def test_implausible_sick_leave_is_asked_about_before_it_is_saved(client, editin
     assert any(m.startswith("Gemt") for m in messages_of(response))
     assert content_of(editing).sick_leave_days == Decimal("205")
 
+    # Confirmed and saved once, the figure is not asked about at the next save.
+    response = client.post(
+        editor_url(editing), form_data(content_of(editing), leader_first_name="Hanne"), follow=True
+    )
+    assert any(m.startswith("Gemt") for m in messages_of(response))
+    assert content_of(editing).leader_first_name == "Hanne"
+
 
 def test_a_changed_value_that_still_warns_is_asked_about_again(client, editing):
     first = form_data(content_of(editing), sick_leave_days="205")
