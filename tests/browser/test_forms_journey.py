@@ -344,3 +344,19 @@ def test_supervision_dates_in_an_english_browser(demo, browser):
         expect(page.locator("#id_deadline")).to_have_value("01.03.2020")
     finally:
         context.close()
+
+
+def test_the_lock_holder_is_warned_five_minutes_before_the_lock_expires(demo, page, settings):
+    settings.PLOV_LOCK_TIMEOUT_MINUTES = 5  # so the warning is due at once
+    base = demo
+    unit = a_shown_care_home()
+    log_in(page, base, "redaktoer-aarhus", next_url=f"/admin/enheder/{unit.pk}/")
+    page.get_by_role("button", name="Lås og rediger").click()
+    expect(page.locator("#lock-status")).to_contain_text("Låsen udløber kl.")
+    warning = page.locator("#lock-expiry-warning")
+    expect(warning).to_be_visible()
+    expect(warning).to_have_text(
+        re.compile(r"^Din lås udløber om [1-5] minut(ter)?\. Gem for at beholde den\.$")
+    )
+    page.wait_for_timeout(1500)  # the message's fade-in is over
+    assert_accessible(page)
