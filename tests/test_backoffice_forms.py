@@ -172,6 +172,13 @@ def test_implausible_sick_leave_is_asked_about_before_it_is_saved(client, editin
     assert any(m.startswith("Gemt") for m in messages_of(response))
     assert content_of(editing).sick_leave_days == Decimal("205")
 
+    # Confirmed and saved once, the figure is not asked about at the next save.
+    response = client.post(
+        editor_url(editing), form_data(content_of(editing), leader_first_name="Hanne"), follow=True
+    )
+    assert any(m.startswith("Gemt") for m in messages_of(response))
+    assert content_of(editing).leader_first_name == "Hanne"
+
 
 def test_a_changed_value_that_still_warns_is_asked_about_again(client, editing):
     first = form_data(content_of(editing), sick_leave_days="205")
@@ -247,9 +254,17 @@ def test_another_companys_p_number_is_confirmed_before_it_is_saved(client, units
     assert OTHER_COMPANY_SOLGAARDEN in htmllib.unescape(response.content.decode())
     assert snapshot(unit) == before
 
+    # Said while typing, too.
+    check = client.get(action_url(unit, "pnumber"), {"p": c.P_SOLGAARDEN}).json()
+    assert check["level"] == "warning" and check["message"] == OTHER_COMPANY_SOLGAARDEN
+    own = client.get(action_url(unit, "pnumber"), {"p": c.P_LINDEHUS}).json()
+    assert own["level"] == "ok" and "other_company" not in own
+
     response = post_confirming_warnings(client, editor_url(unit), data, follow=True)
     assert any(m.startswith("Gemt") for m in messages_of(response))
     assert content_of(unit).p_number == c.P_SOLGAARDEN
+    # Under the field after the save, as a warning.
+    assert OTHER_COMPANY_SOLGAARDEN in htmllib.unescape(response.content.decode())
     # The data-quality dashboard lists it.
     rows = [r for r in findings() if r["unit_id"] == unit.pk]
     assert {"kind": "p_number_other_company", "detail": OTHER_COMPANY_SOLGAARDEN}.items() <= next(
@@ -373,3 +388,43 @@ def test_restoring_a_version_that_keeps_the_unit_shown_is_not_asked_about(
     assert any(m.startswith("Version 2 er gendannet. Gemt og publiceret")
                for m in messages_of(response))
     assert Unit.objects.get(pk=unit.pk).published
+
+
+# --- the lock banner --------------------------------------------------------------------------
+
+
+def test_the_lock_banner_shows_when_the_lock_was_taken_and_when_it_expires(
+    client, units, anna, settings
+):
+    from django.utils import timezone
+    from wagtail.models import ModelLogEntry
+
+    settings.PLOV_LOCK_TIMEOUT_MINUTES = 30
+    unit = units["solgaarden"]
+    login(client, anna).post(action_url(unit, "lock"))
+    content = content_of(unit)
+    # Taken at 09:05 (the lock's entry in the log), last saved 09:40.
+    taken = timezone.make_aware(dt.datetime(2026, 3, 12, 9, 5))
+    saved = timezone.make_aware(dt.datetime(2026, 3, 12, 9, 40))
+    ModelLogEntry.objects.filter(action="wagtail.lock").update(timestamp=taken)
+    UnitContent.objects.filter(pk=content.pk).update(locked_at=saved)
+    from plov.backoffice import locking
+
+    state = locking.lock_state(content_of(unit), now=saved, with_taken=True)
+    assert state.since_text == "12.03.2026 kl. 09:05"
+    assert state.expires_text == "10:10"
+    assert state.expires_at == saved + dt.timedelta(minutes=30)
+
+    # The page (now: the lock has expired, as 09:40 is long ago) and a fresh lock.
+    UnitContent.objects.filter(pk=content.pk).update(locked_at=timezone.now())
+    page = htmllib.unescape(client.get(editor_url(unit)).content.decode())
+    assert "Du har låst enheden (siden 12.03.2026 kl. 09:05)" in page
+    expires = timezone.localtime(content_of(unit).locked_at + dt.timedelta(minutes=30))
+    assert f"Låsen udløber kl. {expires:%H:%M}" in page
+    assert 'data-lock-expires="' in page
+
+    # Someone else sees the lock's time, too.
+    bent = make_user("bent2", ["editor"], c.AARHUS_CVR, first="Bent", last="Berg")
+    page = htmllib.unescape(login(client, bent).get(editor_url(unit)).content.decode())
+    assert "Låst af Anna Andersen siden 12.03.2026 kl. 09:05" in page
+    assert "data-lock-expires" not in page

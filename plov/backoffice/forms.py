@@ -201,6 +201,11 @@ class UnitEditorForm(UnitContentForm):
                 ("", "Vælg boligtype"),
                 *[c for c in self.fields["housing_type"].choices if c[0]],
             ]
+        for name in RICH_TEXT_FIELDS:
+            if name in self.fields:
+                # Draftail's editable area is named by the field's label (axe: a textbox needs a
+                # name; Wagtail labels the hidden input only).
+                self.fields[name].widget.options["ariaLabelledBy"] = f"{self[name].auto_id}-label"
         if self.is_home_care:
             for name, text in HOME_CARE_HELP_TEXTS.items():
                 self.fields[name].help_text = text

@@ -52,7 +52,7 @@ from plov.media.models import RemovedMedia, restore_days
 from plov.publishing.refresh import refresh_publication
 from plov.publishing.rules import AGREEMENT, P_NUMBER, SOR, unit_findings
 from plov.registers.models import CvrProductionUnit
-from plov.registers.pnumber import check_pnumber
+from plov.registers.pnumber import check_pnumber, other_company_against
 from plov.supervision.authorities import MOVED_ACTION, MOVED_LABEL
 from plov.units.forms import RICH_TEXT_FIELDS
 from plov.units.models import Municipality, Unit, UnitContent, UnitKind
@@ -356,6 +356,14 @@ def _sections(
         else None
     )
     pu = production_unit
+    if p_number and (pu is None or pu.p_number != p_number):
+        pu = CvrProductionUnit.objects.filter(p_number=p_number).first()
+    other = other_company_against(pu, unit.owner.cvr_number if unit.owner_id else None)
+    if other:
+        notice = {
+            "level": notice["level"] if notice else "warning",
+            "message": f"{notice['message']} {other}" if notice else other,
+        }
     industry = ""
     if pu is not None:
         industry = " ".join(p for p in (pu.primary_industry_code, pu.primary_industry_text) if p)
@@ -557,7 +565,7 @@ def _render_editor(
     user = request.user
     may_edit = can_edit_unit(user, unit)
     shown = content if content is not None else UnitContent(unit=unit)
-    state = lock_state(content)
+    state = lock_state(content, with_taken=True)
     holding = may_edit and locking.holds_lock(content, user)
     if form is None:
         form = UnitEditorForm(instance=shown)
@@ -815,6 +823,14 @@ def pnumber_check(request: HttpRequest, pk: int) -> JsonResponse:
         if pu
         else None
     )
+    # Another company's production unit: said while typing, asked about on save.
+    other = other_company_against(pu, unit.owner.cvr_number if unit.owner_id else None)
+    if other:
+        result["other_company"] = other
+        if result["level"] == "ok":
+            result.update(level="warning", message=other)
+        else:
+            result["message"] += " " + other
     return JsonResponse(result)
 
 
@@ -852,7 +868,7 @@ def _render_history(
         older, newer = sorted((first, second), key=lambda v: v.number)
         rows = history.diff(content, older.revision, newer.revision)
         first, second = older, newer
-    state = lock_state(content)
+    state = lock_state(content, with_taken=True)
     return render(
         request,
         "backoffice/history.html",
@@ -956,7 +972,10 @@ def locks_overview(request: HttpRequest) -> HttpResponse:
         .select_related("unit", "locked_by")
         .order_by("locked_at", "pk")
     )
-    rows = [{"content": c, "unit": c.unit, "lock": lock_state(c, now=now)} for c in contents]
+    rows = [
+        {"content": c, "unit": c.unit, "lock": lock_state(c, now=now, with_taken=True)}
+        for c in contents
+    ]
     return render(
         request,
         "backoffice/locks.html",

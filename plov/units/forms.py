@@ -115,17 +115,27 @@ def housing_problems(values: dict) -> dict[str, str]:
     return problems
 
 
-def implausible_values(values: dict) -> list[str]:
-    """Allowed but probably mistyped figures, each as a Danish sentence."""
+def implausible_values(values: dict, changed: set[str] | None = None) -> list[str]:
+    """Allowed but probably mistyped figures, each as a Danish sentence; with `changed`, only
+    those that concern a changed field (a figure confirmed once is not asked about again)."""
+
+    def concerns(*names: str) -> bool:
+        return changed is None or bool(changed & set(names))
+
     found = []
     sick = values.get("sick_leave_days")
-    if sick is not None and sick > PLAUSIBLE_SICK_LEAVE_DAYS:
+    if sick is not None and sick > PLAUSIBLE_SICK_LEAVE_DAYS and concerns("sick_leave_days"):
         found.append(
             f"Sygefravær på {format_decimal(sick)} dage pr. fuldtidsansat er usædvanligt højt "
             f"(over {PLAUSIBLE_SICK_LEAVE_DAYS}). Tjek tallet – skrev du fx 205 for 20,5?"
         )
     employees, fte = values.get("employees"), values.get("full_time_employees")
-    if employees is not None and fte is not None and fte > employees:
+    if (
+        employees is not None
+        and fte is not None
+        and fte > employees
+        and concerns("employees", "full_time_employees")
+    ):
         found.append(
             f"Antal fuldtidsansatte ({format_decimal(fte)}) er større end antal ansatte "
             f"({employees}). Tjek tallene."
@@ -177,9 +187,16 @@ class UnitContentForm(InvisibleCharactersRemoved, forms.ModelForm):
         for name, message in housing_problems(cleaned).items():
             if name in self.fields and name not in self.errors:
                 self.add_error(name, message)
-        self.warnings = implausible_values(cleaned)
+        # Only what changed is asked about: a value confirmed and saved once stays confirmed.
+        changed = set(self.changed_data) if self.instance.pk else None
+        self.warnings = implausible_values(cleaned, changed)
         unit = self.unit
-        if unit is not None and cleaned.get("p_number") and "p_number" not in self.errors:
+        if (
+            unit is not None
+            and cleaned.get("p_number")
+            and "p_number" not in self.errors
+            and (changed is None or "p_number" in changed)
+        ):
             owner_cvr = unit.owner.cvr_number if unit.owner_id else None
             message = other_company(cleaned["p_number"], owner_cvr)
             if message:

@@ -74,9 +74,38 @@
     });
   }
 
+  /* Five minutes before the holder's lock expires (no save for PLOV_LOCK_TIMEOUT_MINUTES), and
+   * when it has, the lock bar says so: a colleague may then take the lock. */
+  var WARN_BEFORE_MS = 5 * 60 * 1000;
+
+  function setupLockExpiry() {
+    var bar = document.getElementById("lock-status");
+    var warning = document.getElementById("lock-expiry-warning");
+    var expires = bar && Date.parse(bar.getAttribute("data-lock-expires") || "");
+    if (!warning || !expires) return;
+    function update() {
+      var left = expires - Date.now();
+      if (left <= 0) {
+        warning.textContent = "Din lås er udløbet, fordi der ikke er gemt i et stykke tid; en " +
+          "kollega kan nu låse enheden. Gem for at forny låsen.";
+        warning.hidden = false;
+        return;
+      }
+      if (left <= WARN_BEFORE_MS) {
+        var minutes = Math.max(1, Math.ceil(left / 60000));
+        warning.textContent = "Din lås udløber om " + minutes + " minut" +
+          (minutes === 1 ? "" : "ter") + ". Gem for at beholde den.";
+        warning.hidden = false;
+      }
+      window.setTimeout(update, Math.min(30000, Math.max(1000, left - WARN_BEFORE_MS)));
+    }
+    update();
+  }
+
   function setup() {
     setupPNumberCheck();
     setupCheckInGuard();
+    setupLockExpiry();
   }
 
   if (document.readyState === "loading") {

@@ -44,10 +44,24 @@
     return el;
   }
 
+  /* Removed when the date is readable: an empty note would still move the page, and a click
+   * on the button below (which is what left the field) would then miss it. */
+  function clear(input) {
+    var el = document.getElementById((input.id || input.name) + "-dateformat");
+    if (el) {
+      el.remove();
+      var described = (input.getAttribute("aria-describedby") || "").split(" ")
+        .filter(function (id) { return id && id !== el.id; }).join(" ");
+      if (described) input.setAttribute("aria-describedby", described);
+      else input.removeAttribute("aria-describedby");
+      input.removeAttribute("aria-invalid");
+    }
+  }
+
   function check(input) {
     var value = input.value;
     if (!value.trim()) {
-      if (document.getElementById((input.id || input.name) + "-dateformat")) note(input).textContent = "";
+      clear(input);
       return;
     }
     var tidied = tidy(value);
@@ -55,8 +69,7 @@
       if (tidied !== value) {
         input.value = tidied;
       }
-      note(input).textContent = "";
-      input.removeAttribute("aria-invalid");
+      clear(input);
     } else {
       note(input).textContent = HINT;
       input.setAttribute("aria-invalid", "true");
