@@ -77,7 +77,7 @@ def test_a_contract_manager_registers_an_agreement_and_the_unit_is_found_in_the_
     # The agreement first, then the unit: searching and choosing keep what was typed.
     page.fill("#id_reference", "AAR-DEMO-1")
     page.select_option("#id_type", "driftsoverenskomst")
-    page.fill("#id_start", start.isoformat())
+    page.fill("#id_start", start.strftime("%d.%m.%Y"))  # as a Dane types it
     page.fill("#unit-search", unit.name)
     page.get_by_role("button", name="Søg", exact=True).click()
     row = page.locator(f'#unit-results tr[data-sor-id="{unit.sor_id}"]')
@@ -86,7 +86,7 @@ def test_a_contract_manager_registers_an_agreement_and_the_unit_is_found_in_the_
     assert unit.name in page.locator("#selected-unit").inner_text()
     assert page.input_value("#id_reference") == "AAR-DEMO-1"
     assert page.input_value("#id_type") == "driftsoverenskomst"
-    assert page.input_value("#id_start") == start.isoformat()
+    assert page.input_value("#id_start") == start.strftime("%d.%m.%Y")
     assert not ServiceAgreement.objects.filter(reference="AAR-DEMO-1").exists()
 
     page.get_by_role("button", name="Opret serviceleverance").click()

@@ -141,7 +141,7 @@ def test_a_supervisor_registers_feedback_and_a_paabud_and_the_public_page_shows_
         "#id_document",
         files=[{"name": "tilsynsrapport.pdf", "mimeType": "application/pdf", "buffer": pdf()}],
     )
-    page.fill("#id_inspected_on", inspected.isoformat())
+    page.fill("#id_inspected_on", inspected.strftime("%d.%m.%Y"))
     page.select_option("#id_status", "vaesentlige_bemaerkninger")
     # A CPR number in the public summary is refused, with the text kept to correct.
     page.fill("#id_summary", "Beboer 010203-1234 klagede.")
@@ -179,14 +179,14 @@ def test_a_supervisor_registers_feedback_and_a_paabud_and_the_public_page_shows_
     page.get_by_role("link", name="Registrér sanktion").click()
     page.wait_for_url(re.compile(rf"/admin/tilsyn/{unit.pk}/sanktion/$"))
     page.select_option("#id_type", "paabud")
-    page.fill("#id_decided_on", decided.isoformat())
+    page.fill("#id_decided_on", decided.strftime("%d.%m.%Y"))
     page.fill("#id_themes", "Medicinhåndtering og dokumentation")
     page.get_by_role("button", name="Forhåndsvis").click()
     expect(page.get_by_text("Et påbud skal have en frist")).to_be_visible()
     expect(page.locator("#id_themes")).to_have_value("Medicinhåndtering og dokumentation")
-    expect(page.locator("#id_decided_on")).to_have_value(decided.isoformat())
+    expect(page.locator("#id_decided_on")).to_have_value(decided.strftime("%d.%m.%Y"))
     assert set(Sanction.objects.filter(unit=unit).values_list("pk", flat=True)) == sanctions_before
-    page.fill("#id_deadline", deadline.isoformat())
+    page.fill("#id_deadline", deadline.strftime("%d.%m.%Y"))
     page.get_by_role("button", name="Forhåndsvis").click()
     expect(page.locator("#public-preview")).to_contain_text("Medicinhåndtering og dokumentation")
     page.get_by_label(re.compile("Jeg har læst det, som det vises offentligt")).check()

@@ -55,7 +55,10 @@
       if (tidied !== value) {
         input.value = tidied;
       }
-      note(input).textContent = "";
+      // Clear a shown hint, but never insert an (empty) one: a paragraph appearing as the field
+      // loses focus moves the button under the pointer, and the click that blurred it is lost.
+      var shown = document.getElementById((input.id || input.name) + "-dateformat");
+      if (shown) shown.textContent = "";
       input.removeAttribute("aria-invalid");
     } else {
       note(input).textContent = HINT;
