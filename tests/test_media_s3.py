@@ -3,7 +3,8 @@
 The test starts moto's S3 server on 127.0.0.1 (a free port), points the `default` storage at a
 bucket there exactly as `PLOV_MEDIA_S3_*` would (plov/settings/base.py), and goes through the
 back office: an editor uploads an image and a PDF, both are served from the bucket, then the
-image is replaced and the PDF deleted and their objects are gone from the bucket.
+image is replaced and the PDF deleted, and after the 30 days they can be restored the purge
+removes their objects from the bucket.
 """
 
 from __future__ import annotations
@@ -119,18 +120,20 @@ def test_images_and_pdfs_live_in_the_bucket_and_leave_it_when_replaced_or_delete
     assert {image.file.name, document.file.name} <= keys(bucket)
     assert not [p for p in media_root.rglob("*") if p.is_file()]  # nothing on the local disk
 
-    # Served from the bucket: the original, a rendition as the unit page shows it, the PDF
-    # through Wagtail's document link, streamed from the bucket as a download.
+    # Served from the bucket: the original, a rendition as the unit page shows it; the PDF
+    # through Wagtail's document link, streamed from the bucket by plov's document view as a
+    # sandboxed download (plov.media.views.serve_document), never inline.
     assert fetch(image.file.url)[:3] == b"\xff\xd8\xff"
     rendition = image.get_rendition("fill-400x300")
     assert rendition.file.name in keys(bucket)
     assert fetch(rendition.url)[:3] == b"\xff\xd8\xff"
     served = client.get(document.url)
-    assert served.status_code == 200
-    assert served["Content-Disposition"].startswith("attachment")
+    assert served.status_code == 200 and served["Content-Disposition"].startswith("attachment")
+    assert served["Content-Security-Policy"] == "default-src 'none'; sandbox"
+    assert served["X-Content-Type-Options"] == "nosniff"
     assert b"".join(served.streaming_content) == pdf()
 
-    # Replacing the image keeps the old one (and its rendition) restorable for 30 days.
+    # Replacing the image keeps the old one restorable (30 days); the document likewise.
     old = {image.file.name, rendition.file.name}
     with django_capture_on_commit_callbacks(execute=True):
         assert post_image(client, unit, 1, name="haven.png", data=picture("PNG")).status_code == 302
