@@ -56,5 +56,9 @@ class Command(BaseCommand):
             self.stdout.write(f"{register}: {path}\n{summary.render()}")
         changed = refresh_publication()
         self.stdout.write(f"publication re-evaluated: {changed} units changed")
+        from plov.supervision.pending import discard_abandoned_previews
+
+        discarded = discard_abandoned_previews()
+        self.stdout.write(f"abandoned supervision previews: {discarded} PDF(s) deleted")
         if failed:
             sys.exit(1)
