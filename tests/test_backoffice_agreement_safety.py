@@ -368,3 +368,17 @@ def test_a_municipal_unit_without_agreement_names_its_own_municipality(as_user):
         reverse("backoffice:edit", args=[unit(c.SOLGAARDEN).pk])
     ).content.decode()
     assert "oprettes af den driftsoverenskomstansvarlige i Aarhus Kommune" in page
+
+
+def test_the_warning_is_asked_once_not_at_every_later_save(as_user):
+    agreement = existing_agreement(
+        SKANDERBORG, reference="SKA-LP", type=AgreementType.LOCAL_CARE_HOME
+    )
+    client = as_user("contract_skanderborg")
+    base = base_in(client.get(edit_url(agreement)).content.decode())
+    response = client.post(
+        edit_url(agreement), form_of(agreement, end="2030-12-31", base_revision=base)
+    )
+    assert response.status_code == 302
+    agreement.refresh_from_db()
+    assert agreement.end == dt.date(2030, 12, 31)

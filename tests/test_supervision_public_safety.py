@@ -198,3 +198,27 @@ def test_a_sanction_is_public_only_after_the_preview_is_confirmed(client, world)
     assert Sanction.objects.filter(unit=unit, type=SanctionType.ORDER).get().themes == (
         "Medicinhåndtering"
     )
+
+
+def test_a_preview_left_without_publishing_leaves_its_pdf_for_a_day_only(client, world):
+    import datetime as dt
+
+    from django.utils import timezone
+    from wagtail.documents import get_document_model
+
+    from plov.supervision.pending import discard_abandoned_previews
+
+    unit = world["solgaarden"]
+    published = make_feedback(unit, world["authority"])  # linked: never touched
+    actor(client, "supervisor")
+    typed = feedback_data()
+    for key in base.CONFIRMED:
+        typed.pop(key)
+    client.post(url("feedback", unit.pk), typed | {"handling": "forhaandsvis"})
+    Document = get_document_model()
+    pending = Document.objects.exclude(pk=published.document_id).get()
+    assert pending.file.name.startswith("documents/tilsyn-")
+    assert discard_abandoned_previews() == 0  # less than a day old: the supervisor may return
+    later = timezone.now() + dt.timedelta(days=2)
+    assert discard_abandoned_previews(now=later) == 1
+    assert set(Document.objects.values_list("pk", flat=True)) == {published.document_id}

@@ -168,7 +168,13 @@ class AgreementForm(InvisibleCharactersRemoved, forms.Form):
                     f"{reference}",
                 )
         data["party"] = party
-        if not self.errors:
+        unchanged = (
+            self.instance is not None
+            and self.instance.unit_id == unit.pk
+            and self.instance.type == data.get("type")
+        )
+        if not self.errors and not unchanged:
+            # Asked once, when the type or unit is chosen; not again at every later save.
             self.warnings = agreement_warnings(
                 party=party,
                 unit=unit,

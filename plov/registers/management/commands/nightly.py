@@ -58,5 +58,9 @@ class Command(BaseCommand):
         changed = refresh_publication()
         self.stdout.write(f"offentliggørelse genberegnet: {changed} enheder ændret")
         call_command("purge_removed_media", stdout=self.stdout)
+        from plov.supervision.pending import discard_abandoned_previews
+
+        discarded = discard_abandoned_previews()
+        self.stdout.write(f"forladte forhåndsvisninger fra tilsynet: {discarded} PDF-filer slettet")
         if failed:
             sys.exit(1)
