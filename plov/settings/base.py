@@ -241,8 +241,11 @@ TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBacken
 # PLOV_CACHE_URL names a Redis server (redis://host:6379/1, rediss:// for TLS); without it the
 # cache is a directory under PLOV_DATA_DIR, which the processes of one machine share (the demo,
 # a single server), never a per-process memory cache that other workers would not see cleared.
+# `dummy://` caches nothing.
 PLOV_CACHE_URL = env_str("PLOV_CACHE_URL", "")
-if PLOV_CACHE_URL:
+if PLOV_CACHE_URL == "dummy://":  # no cache at all (benchmarks measure the uncached site)
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.dummy.DummyCache"}}
+elif PLOV_CACHE_URL:
     CACHES = {
         "default": {
             "BACKEND": "django.core.cache.backends.redis.RedisCache",
