@@ -298,3 +298,13 @@ def test_an_escaped_control_character_is_refused_in_dar_json_lines(
         f"{path}:2: styretegn ({escape}) i en tekst; et registers tekst kan ikke indeholde "
         "styretegn"
     )
+
+
+def test_dar_json_lines_nested_100000_levels_are_refused(imported, tmp_path, country, capsys):
+    path = write_jsonl(tmp_path / "dar.jsonl", country.dar)
+    with path.open("a", encoding="utf-8") as handle:
+        handle.write('{"id": ' + "[" * 100_000 + "]" * 100_000 + "}\n")
+    assert refused(capsys, "dar", path) == (
+        f"{path}:{len(country.dar) + 1}: JSON-posten er indlejret mere end {MAX_JSON_DEPTH} "
+        "niveauer"
+    )
