@@ -1066,4 +1066,15 @@ def _details(entry: ModelLogEntry) -> str:
         parts.append(f"Overtog {data['expired_lock_of']}s udløbne lås")
     if "warnings" in data:
         parts.append("; ".join(data["warnings"]))
+    if entry.action.startswith("plov.agreement_"):
+        from plov.agreements.history import LABELS as AGREEMENT_LABELS
+
+        parts.append(f"Kommune {data.get('kommune', '')}, SOR-ID {data.get('sor_id', '')}")
+        if data.get("reference"):
+            parts.append(f"Aftale {data['reference']}")
+        changes = data.get("changes")
+        if isinstance(changes, dict) and changes and entry.action != "plov.agreement_created":
+            parts.append(
+                "Ændrede felter: " + ", ".join(AGREEMENT_LABELS.get(k, k) for k in changes)
+            )
     return ". ".join(parts)
