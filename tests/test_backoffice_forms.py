@@ -334,12 +334,13 @@ def test_restoring_a_version_that_would_hide_the_unit_asks_first(
 ):
     unit = units["solgaarden"]
     login(client, anna).post(action_url(unit, "lock"))
-    # Version 1 has a P-number with the wrong industry code; version 2 the right one (shown).
+    # Version 1 is the content before the first save; version 2 has a P-number with the wrong
+    # industry code; version 3 the right one (shown).
     client.post(editor_url(unit), form_data(content_of(unit), p_number=c.P_WRONG_CODE))
     client.post(editor_url(unit), form_data(content_of(unit), p_number=c.P_SOLGAARDEN))
     unit.refresh_from_db()
     assert unit.published
-    first = sorted(content_of(unit).revisions, key=lambda r: r.pk)[0]
+    first = sorted(content_of(unit).revisions, key=lambda r: r.pk)[1]
     restore = reverse("backoffice:restore", args=[unit.pk, first.pk])
     before = snapshot(unit)
 
@@ -347,7 +348,7 @@ def test_restoring_a_version_that_would_hide_the_unit_asks_first(
     page = htmllib.unescape(response.content.decode())
     assert response.status_code == 200
     assert "Ændringerne er ikke gemt endnu: enheden vil ikke længere blive vist for borgerne" in page
-    assert "Gendanner du version 1, skjules den for borgerne, fordi:" in page
+    assert "Gendanner du version 2, skjules den for borgerne, fordi:" in page
     assert "Gem alligevel – enheden skjules" in page
     assert "PNummeret har den forkerte branchekode" in page
     assert snapshot(unit) == before
@@ -359,7 +360,7 @@ def test_restoring_a_version_that_would_hide_the_unit_asks_first(
     unit.refresh_from_db()
     assert not unit.published
     assert content_of(unit).p_number == c.P_WRONG_CODE
-    assert any(m.startswith("Version 1 er gendannet. Gemt – enheden er skjult")
+    assert any(m.startswith("Version 2 er gendannet. Gemt – enheden er skjult")
                for m in messages_of(response))
 
 
