@@ -428,3 +428,27 @@ def test_the_lock_banner_shows_when_the_lock_was_taken_and_when_it_expires(
     page = htmllib.unescape(login(client, bent).get(editor_url(unit)).content.decode())
     assert "Låst af Anna Andersen siden 12.03.2026 kl. 09:05" in page
     assert "data-lock-expires" not in page
+
+
+# --- smaller points ---------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("roles", "cvr", "target"),
+    [
+        (["contract_manager"], c.AARHUS_CVR, "plov_agreements:index"),
+    ],
+)
+def test_mine_enheder_sends_other_roles_to_their_own_list(client, imported, roles, cvr, target):
+    user = make_user(f"u-{roles[0]}", roles, cvr)
+    response = login(client, user).get(reverse("backoffice:dashboard"))
+    assert response.status_code == 302 and response["Location"] == reverse(target)
+
+
+def test_the_menus_hide_what_plov_does_not_use(client, imported):
+    agency = make_user("agency", ["agency"], editing_tests.AGENCY_CVR, superuser=True)
+    html = login(client, agency).get("/admin/").content.decode()
+    props = re.search(r'id="wagtail-sidebar-props"[^>]*>(.*?)</script>', html, re.S).group(1)
+    names = set(re.findall(r'"name": "([^"]+)"', props))
+    assert {"mine-enheder", "laase", "revisionslog", "users", "collections"} <= names
+    assert not names & {"explorer", "forms", "locked-pages", "workflows", "redirects"}

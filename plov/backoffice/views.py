@@ -231,6 +231,10 @@ def _missing_descriptions(unit_ids: list[int], today: dt.date) -> dict[int, list
 @backoffice_view
 @require_GET
 def dashboard(request: HttpRequest) -> HttpResponse:
+    scope = Scope.for_user(request.user)
+    if not (scope.is_agency or scope.is_editor):
+        # A contract manager or supervisor has no units to edit: their own list, not an empty one.
+        return redirect(_back_link(request)["back_url"])
     query = (request.GET.get("q") or "").strip()
     units = editable_units(request.user).select_related("owner", "content__locked_by")
     if query:
