@@ -452,3 +452,16 @@ def test_the_menus_hide_what_plov_does_not_use(client, imported):
     names = set(re.findall(r'"name": "([^"]+)"', props))
     assert {"mine-enheder", "laase", "revisionslog", "users", "collections"} <= names
     assert not names & {"explorer", "forms", "locked-pages", "workflows", "redirects"}
+
+
+def test_selects_say_what_to_choose_instead_of_dashes(db):
+    from plov.media.forms import HousingDescriptionForm, UnitDocumentForm
+    from plov.supervision.coverage import CoverageForm, HandOverForm
+
+    forms_ = [
+        HousingDescriptionForm(), UnitDocumentForm(with_file=True), CoverageForm(), HandOverForm()
+    ]
+    rendered = "".join(str(form) for form in forms_)
+    assert "---------" not in rendered
+    for label in ("Vælg titel", "Vælg dokumenttype", "Vælg kommune", "Vælg tilsynsmyndighed"):
+        assert label in rendered

@@ -10,7 +10,7 @@ import nh3
 from django import forms
 from django.core.exceptions import ValidationError
 
-from plov.backoffice.fields import WholeNumberField
+from plov.backoffice.fields import WholeNumberField, name_empty_choice
 from plov.media import documents, images
 from plov.units.models import HousingDescription, UnitDocument
 
@@ -178,6 +178,7 @@ class UnitDocumentForm(RepickFileMixin, forms.ModelForm):
         else:
             del self.fields["file"]
         self.order_fields(["name", "file", "document_type", "annulled"])
+        name_empty_choice(self.fields["document_type"], "Vælg dokumenttype")
 
     def clean_file(self):
         return documents.clean_pdf_upload(self, "file")
@@ -239,3 +240,7 @@ class HousingDescriptionForm(forms.ModelForm):
                 "invalid_choice": "Vælg en af titlerne på listen.",
             }
         }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        name_empty_choice(self.fields["title"], "Vælg titel")
