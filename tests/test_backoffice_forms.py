@@ -465,3 +465,24 @@ def test_selects_say_what_to_choose_instead_of_dashes(db):
     assert "---------" not in rendered
     for label in ("Vælg titel", "Vælg dokumenttype", "Vælg kommune", "Vælg tilsynsmyndighed"):
         assert label in rendered
+
+
+def test_mine_enheder_filters_units_not_shown(client, units, anna, own_production):
+    solgaarden = units["solgaarden"]
+    login(client, anna).post(action_url(solgaarden, "lock"))
+    client.post(editor_url(solgaarden), form_data(content_of(solgaarden), p_number=c.P_SOLGAARDEN))
+    assert Unit.objects.get(pk=solgaarden.pk).published
+    url = reverse("backoffice:dashboard")
+
+    def listed(**params):
+        return {row["unit"].pk for row in client.get(url, params).context["rows"]}
+
+    everything = listed()
+    hidden = listed(vises="nej")
+    shown = listed(vises="ja")
+    assert solgaarden.pk in shown and solgaarden.pk not in hidden
+    assert hidden and hidden | shown == everything and not hidden & shown
+    assert all(not Unit.objects.get(pk=pk).published for pk in hidden)
+    assert listed(vises="noget andet") == everything
+    page = client.get(url, {"vises": "nej"}).content.decode()
+    assert '<option value="nej" selected>Vises ikke</option>' in page

@@ -183,6 +183,14 @@ def test_the_unit_editor_keeps_dates_and_decimals_saves_with_ctrl_s_and_asks_bef
     page.wait_for_url(re.compile(r"/admin/enheder/$"))
     assert dialogs.seen == []
 
+    # Mine enheder lists only the units not shown, when asked.
+    page.select_option("#id_vises", "nej")
+    page.get_by_role("button", name="Søg").click()
+    page.wait_for_url(re.compile(r"vises=nej"))
+    expect(page.locator("main")).to_contain_text("som ikke vises på Plejeoverblikket")
+    page.wait_for_timeout(1000)
+    assert_accessible(page)
+
 
 def test_restoring_a_version_that_would_hide_the_unit_asks_like_a_save(demo, page):
     base = demo
