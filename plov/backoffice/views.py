@@ -59,6 +59,8 @@ from plov.units.models import Municipality, Unit, UnitContent, UnitKind
 
 CATEGORIES = [P_NUMBER, SOR, AGREEMENT]
 PAGE_SIZE = 25
+# Mine enheder's filter: all units, or those shown / not shown on the public site.
+SHOWN_CHOICES = [("", "Alle"), ("nej", "Vises ikke"), ("ja", "Vises")]
 LOG_PAGE_SIZE = 50
 SAVED_PUBLISHED = "Gemt og publiceret"
 SAVED_UNCHANGED = (
@@ -236,10 +238,18 @@ def _missing_descriptions(unit_ids: list[int], today: dt.date) -> dict[int, list
 @backoffice_view
 @require_GET
 def dashboard(request: HttpRequest) -> HttpResponse:
+    scope = Scope.for_user(request.user)
+    if not (scope.is_agency or scope.is_editor):
+        # A contract manager or supervisor has no units to edit: their own list, not an empty one.
+        return redirect(_back_link(request)["back_url"])
     query = (request.GET.get("q") or "").strip()
+    shown = request.GET.get("vises") or ""
+    shown = shown if shown in dict(SHOWN_CHOICES) else ""
     units = editable_units(request.user).select_related("owner", "content__locked_by")
     if query:
         units = units.filter(Q(name__icontains=query) | Q(sor_id__icontains=query))
+    if shown:
+        units = units.filter(published=shown == "ja")
     units = units.order_by("name", "pk")
     page = _paginate(request, units, PAGE_SIZE)
     rows = []
@@ -276,7 +286,9 @@ def dashboard(request: HttpRequest) -> HttpResponse:
             "rows": rows,
             "page": page,
             "query": query,
-            "query_string": urlencode({"q": query}) if query else "",
+            "query_string": urlencode({k: v for k, v in (("q", query), ("vises", shown)) if v}),
+            "shown": shown,
+            "shown_choices": SHOWN_CHOICES,
             "total": page.paginator.count,
             "is_agency": Scope.for_user(request.user).is_agency,
         },
