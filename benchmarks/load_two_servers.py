@@ -105,16 +105,18 @@ class Stats:
         self.lock = threading.Lock()
         self.latency: dict[str, list[float]] = defaultdict(list)
         self.errors: dict[str, int] = defaultdict(int)
+        self.reasons: dict[str, int] = defaultdict(int)
         self.bytes = 0
         self.stale = 0
         self.watched_reads_after_save = 0
 
-    def add(self, kind: str, seconds: float, ok: bool, size: int) -> None:
+    def add(self, kind: str, seconds: float, reason: str, size: int) -> None:
         with self.lock:
             self.latency[kind].append(seconds)
             self.bytes += size
-            if not ok:
+            if reason:
                 self.errors[kind] += 1
+                self.reasons[f"{kind}: {reason}"] += 1
 
 
 def pct(values: list[float], p: float) -> float:
@@ -137,6 +139,8 @@ def report(title: str, stats: Stats, seconds: float) -> dict:
               f"{pct(values, 95):>8.1f}{pct(values, 99):>8.1f}{errs:>8}")  # fmt: skip
     avg = stats.bytes / n if n else 0
     print(f"  average response {avg / 1024:.1f} KiB")
+    for reason, count in sorted(stats.reasons.items()):
+        print(f"  error: {reason} x{count}")
     return {"rps": n / seconds, "p50": pct(every, 50), "p95": pct(every, 95),
             "p99": pct(every, 99), "errors": errors, "avg_bytes": avg}  # fmt: skip
 
@@ -146,8 +150,8 @@ class Editor:
 
     def __init__(self, base: str, unit_pk: int, cookies: dict[str, str]) -> None:
         self.base, self.unit_pk, self.cookies = base, unit_pk, cookies
-        self.marker = ""  # the last saved text (a word)
-        self.saved_at = 0.0  # when that save's response arrived
+        # Every saved text (a word), in order; appended once the save's response has arrived.
+        self.history: list[str] = []
         self.saves = 0
         self.failures = 0
 
@@ -166,13 +170,13 @@ class Editor:
             self.failures += 1
             print(f"  editor save failed: {status} {body[:200]!r}", flush=True)
             return
-        self.marker, self.saved_at = marker, time.monotonic()
+        self.history.append(marker)
         self.saves += 1
 
 
 def drive(
     bases: list[str], paths: list[tuple[str, str]], clients: int, seconds: float,
-    editor: Editor | None = None, save_every: float = 3.0, watched: str = "",
+    editor: Editor | None = None, save_every: float = 3.0,
 ) -> Stats:  # fmt: skip
     stats = Stats()
     deadline = time.monotonic() + seconds
@@ -184,28 +188,39 @@ def drive(
         while time.monotonic() < deadline:
             kind, path = rng.choice(paths)
             base = bases[next(turn) % len(bases)]
-            conn = conns.get(base)
-            if conn is None:
-                parts = urlsplit(base)
-                conn = conns[base] = http.client.HTTPConnection(parts.hostname, parts.port,
-                                                                timeout=30)
-            marker, saved_at = (editor.marker, editor.saved_at) if editor else ("", 0.0)
+            # Saves whose response had arrived before this request was sent.
+            done = len(editor.history) if editor else 0
             t0 = time.monotonic()
-            try:
-                conn.request("GET", path)
-                response = conn.getresponse()
-                body = response.read()
-                ok = response.status == 200
-            except (OSError, http.client.HTTPException):
-                conn.close()
-                conns.pop(base, None)
-                body, ok = b"", False
-            stats.add(kind, time.monotonic() - t0, ok, len(body))
-            if kind == "editor's unit" and ok and marker and t0 > saved_at:
+            body, reason = b"", ""
+            # A browser retries once on a fresh connection when a kept-alive one was closed by
+            # the server in the meantime (gunicorn closes idle ones after --keep-alive s).
+            for attempt in (1, 2):
+                conn = conns.get(base)
+                reused = conn is not None
+                if conn is None:
+                    parts = urlsplit(base)
+                    conn = conns[base] = http.client.HTTPConnection(
+                        parts.hostname, parts.port, timeout=60
+                    )
+                try:
+                    conn.request("GET", path)
+                    response = conn.getresponse()
+                    body = response.read()
+                    reason = "" if response.status == 200 else f"HTTP {response.status}"
+                    break
+                except (OSError, http.client.HTTPException) as exc:
+                    conn.close()
+                    conns.pop(base, None)
+                    reason = type(exc).__name__
+                    if not (reused and attempt == 1):
+                        break
+            stats.add(kind, time.monotonic() - t0, reason, len(body))
+            if kind == "editor's unit" and not reason and done:
+                # Fresh: the last save before the request, or a later one, is on the page.
+                fresh = any(m.encode() in body for m in editor.history[done - 1:])
                 with stats.lock:
                     stats.watched_reads_after_save += 1
-                    if marker.encode() not in body:
-                        stats.stale += 1
+                    stats.stale += not fresh
 
     def edit() -> None:
         while time.monotonic() < deadline - 1:
@@ -363,6 +378,19 @@ def main() -> None:
         print(f"  editor saves: {editor.saves} ok, {editor.failures} failed; reads of the "
               f"edited page after a save: {stats.watched_reads_after_save}; STALE: {stats.stale}")
 
+        # Strictly, without load: each save, then at once the page from both servers.
+        quiet_stale = 0
+        for _ in range(5):
+            editor.save()
+            for base in bases:
+                _, _, body = http("GET", base + unit_url(watched))
+                quiet_stale += editor.history[-1].encode() not in body
+        print(f"  without load: 5 saves, each read at once from both servers: stale {quiet_stale}")
+        for name in ("a", "b"):
+            text = (work / f"server-{name}.log").read_text(errors="replace")
+            print(f"  server {name} log: {text.count('Traceback')} tracebacks, "
+                  f"{text.count('WORKER TIMEOUT')} worker timeouts")
+
         search = [p for p in paths if p[0] in ("municipal search", "address search")]
         cached = report("SEARCH ONLY, cached (Redis)",
                         drive(bases, search, args.clients, args.search_seconds),
@@ -392,7 +420,7 @@ def main() -> None:
 
         print("\nSUMMARY")
         print(f"  mixed load        {mixed['rps']:8.1f} req/s  p95 {mixed['p95']:7.1f} ms  "
-              f"errors {mixed['errors']}  stale reads {stats.stale}")
+              f"errors {mixed['errors']}  stale reads {stats.stale} (+{quiet_stale} without load)")
         print(f"  search cached     {cached['rps']:8.1f} req/s  p95 {cached['p95']:7.1f} ms")
         print(f"  search uncached   {uncached['rps']:8.1f} req/s  p95 {uncached['p95']:7.1f} ms  "
               f"(cache gives x{cached['rps'] / max(uncached['rps'], 0.01):.1f})")
