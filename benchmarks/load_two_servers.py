@@ -109,6 +109,7 @@ class Stats:
         self.bytes = 0
         self.stale = 0
         self.watched_reads_after_save = 0
+        self.stale_detail: list[str] = []
 
     def add(self, kind: str, seconds: float, reason: str, size: int) -> None:
         with self.lock:
@@ -150,8 +151,11 @@ class Editor:
 
     def __init__(self, base: str, unit_pk: int, cookies: dict[str, str]) -> None:
         self.base, self.unit_pk, self.cookies = base, unit_pk, cookies
-        # Every saved text (a word), in order; appended once the save's response has arrived.
-        self.history: list[str] = []
+        # Every text sent (a word), in order, appended before the POST: a page may show a save
+        # that has committed while its response is still on the way to the editor.
+        self.sent: list[str] = []
+        # How many of them had their response back (the first `done` saves are complete).
+        self.done = 0
         self.saves = 0
         self.failures = 0
 
@@ -163,6 +167,7 @@ class Editor:
         content = UnitContent.objects.get(unit_id=self.unit_pk)
         marker = f"plovgem{uuid.uuid4().hex[:12]}"
         data = form_data(content, values=f"<p>Vi gemmer {marker}.</p>")
+        self.sent.append(marker)
         data["csrfmiddlewaretoken"] = self.cookies["csrftoken"]
         status, _, body = http("POST", f"{self.base}/admin/enheder/{self.unit_pk}/",
                                cookies=self.cookies, data=data)  # fmt: skip
@@ -170,7 +175,7 @@ class Editor:
             self.failures += 1
             print(f"  editor save failed: {status} {body[:200]!r}", flush=True)
             return
-        self.history.append(marker)
+        self.done = len(self.sent)
         self.saves += 1
 
 
@@ -189,7 +194,7 @@ def drive(
             kind, path = rng.choice(paths)
             base = bases[next(turn) % len(bases)]
             # Saves whose response had arrived before this request was sent.
-            done = len(editor.history) if editor else 0
+            done = editor.done if editor else 0
             t0 = time.monotonic()
             body, reason = b"", ""
             # A browser retries once on a fresh connection when a kept-alive one was closed by
@@ -217,10 +222,16 @@ def drive(
             stats.add(kind, time.monotonic() - t0, reason, len(body))
             if kind == "editor's unit" and not reason and done:
                 # Fresh: the last save before the request, or a later one, is on the page.
-                fresh = any(m.encode() in body for m in editor.history[done - 1:])
+                fresh = any(m.encode() in body for m in editor.sent[done - 1:])
                 with stats.lock:
                     stats.watched_reads_after_save += 1
                     stats.stale += not fresh
+                    if not fresh:
+                        shown = [i for i, m in enumerate(editor.sent) if m.encode() in body]
+                        stats.stale_detail.append(
+                            f"{base} expected save #{done - 1} or later, page shows "
+                            f"{shown or 'none'}, {time.monotonic() - t0:.2f} s"
+                        )
 
     def edit() -> None:
         while time.monotonic() < deadline - 1:
@@ -377,6 +388,8 @@ def main() -> None:
                        "round-robin, an editor saving", stats, args.seconds)  # fmt: skip
         print(f"  editor saves: {editor.saves} ok, {editor.failures} failed; reads of the "
               f"edited page after a save: {stats.watched_reads_after_save}; STALE: {stats.stale}")
+        for line in stats.stale_detail[:10]:
+            print(f"    stale: {line}")
 
         # Strictly, without load: each save, then at once the page from both servers.
         quiet_stale = 0
@@ -384,7 +397,7 @@ def main() -> None:
             editor.save()
             for base in bases:
                 _, _, body = http("GET", base + unit_url(watched))
-                quiet_stale += editor.history[-1].encode() not in body
+                quiet_stale += editor.sent[editor.done - 1].encode() not in body
         print(f"  without load: 5 saves, each read at once from both servers: stale {quiet_stale}")
         for name in ("a", "b"):
             text = (work / f"server-{name}.log").read_text(errors="replace")
