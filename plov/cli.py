@@ -1,6 +1,7 @@
 """The `plov` command: plov's own commands, and Django's management commands passed through.
 
-plov import sor|cvr|dar|agreements|editorial|authorities|quality PATH
+plov import sor|cvr|dar|agreements|editorial|authorities|quality PATH [--allow-mass-closure]
+plov import-runs [--register R] [--limit N]
 plov units [--kommune CODE] [--all] --json
 plov check-pnumber PNR
 plov registration-errors --json
@@ -8,9 +9,10 @@ plov supervision-list [--changed-since DATE] [--csv]
 plov data-quality [--kommune CODE] [--list] --json
 plov data-quality-mail [--kommune CODE] [--dry-run]
 plov demo
-plov nightly DIR
+plov nightly DIR [--allow-mass-closure]
 plov serve [--bind HOST:PORT]   (gunicorn; workers and threads from PLOV_WEB_WORKERS/THREADS)
 plov db_worker                  (runs background tasks: the weekly mail, Wagtail's tasks)
+plov purge-removed-media
 plov migrate | runserver | …   (any Django management command)
 
 Settings: plov.settings.production unless DJANGO_SETTINGS_MODULE names others
@@ -25,11 +27,13 @@ import sys
 # plov's names for its commands → the Django management commands that implement them.
 ALIASES = {
     "import": "import_register",
+    "import-runs": "import_runs",
     "check-pnumber": "check_pnumber",
     "registration-errors": "registration_errors",
     "supervision-list": "supervision_list",
     "data-quality": "data_quality",
     "data-quality-mail": "data_quality_mail",
+    "purge-removed-media": "purge_removed_media",
 }
 
 

@@ -1,10 +1,11 @@
 from django.conf import settings
 from django.conf.urls.i18n import i18n_patterns
-from django.urls import include, path
+from django.urls import include, path, re_path
 from wagtail.admin import urls as wagtailadmin_urls
 from wagtail.documents import urls as wagtaildocs_urls
 
 from plov import observability
+from plov.media.views import serve_document
 
 urlpatterns = [
     # Load balancers' probes: alive (no database) and ready (database, migrations, cache).
@@ -12,6 +13,7 @@ urlpatterns = [
     path("readyz", observability.readyz, name="readyz"),
     path("", include("plov.accounts.urls")),  # /konto/, /oidc/, /admin/login/ → /konto/login/
     path("admin/", include(wagtailadmin_urls)),
+    re_path(r"^documents/(\d+)/(.*)$", serve_document),  # Wagtail's, as a download only
     path("documents/", include(wagtaildocs_urls)),
     path("i18n/", include("django.conf.urls.i18n")),
     path("", include("plov.opendata.urls")),  # /api/v1/, /data/…
@@ -21,7 +23,11 @@ urlpatterns = [
 if settings.DEBUG:
     from django.conf.urls.static import static
 
-    urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
+    # Images only: documents are served by serve_document, never from MEDIA_ROOT as they are.
+    for folder in ("original_images", "images"):
+        urlpatterns += static(
+            f"{settings.MEDIA_URL}{folder}/", document_root=f"{settings.MEDIA_ROOT}/{folder}"
+        )
 
 # The public pages: Danish at /, English at /en/.
 urlpatterns += i18n_patterns(

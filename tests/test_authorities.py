@@ -49,7 +49,7 @@ def test_a_future_coverage_takes_effect_on_its_date(imported, tmp_path):
         encoding="utf-8",
     )
     summary = import_authorities(path)
-    assert "municipalities without a supervising authority" in summary.notes[0]
+    assert "kommuner uden tilsynsmyndighed" in summary.notes[0]
     assert authority_by_municipality()[751] == "Ældretilsynet Silkeborg"
     assert authority_by_municipality(later)[751] == "Ældretilsynet Hjørring"
 
@@ -59,7 +59,7 @@ def test_an_unknown_municipality_rejects_the_file_and_keeps_the_table(db, tmp_pa
     path = tmp_path / "tilsyn.csv"
     path.write_text("kommunekode;tilsyn\n101;Ældretilsynet Gentofte\n999;X\n", encoding="utf-8")
     with pytest.raises(
-        MalformedFile, match=r"tilsyn.csv:3: kommunekode '999' is not a municipality"
+        MalformedFile, match=r"tilsyn.csv:3: kommunekode '999' er ikke en kommune"
     ):
         import_authorities(path)
     assert AuthorityCoverage.objects.count() == before

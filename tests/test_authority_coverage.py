@@ -317,7 +317,7 @@ def test_an_import_that_moves_municipalities_is_audited(world, tmp_path):
     lines = [line if not line.startswith("751;") else f"751;{HJOERRING};"
              for line in current_file_lines()]
     summary = import_authorities(write(tmp_path, lines))
-    assert "municipalities moved to another supervising authority: 751" in summary.notes
+    assert "kommuner flyttet til en anden tilsynsmyndighed: 751" in summary.notes
     entry = ModelLogEntry.objects.get(action=MOVED_ACTION)
     assert entry.user is None  # the system
     assert entry.label == f"Aarhus (751): {SILKEBORG} → {HJOERRING} fra {TODAY:%d.%m.%Y}"
@@ -343,7 +343,7 @@ def test_an_imported_history_becomes_consecutive_periods(world, tmp_path):
 def test_two_rows_with_the_same_start_reject_the_file(world, tmp_path):
     before = table()
     path = write(tmp_path, [f"751;{SILKEBORG};2026-01-01", f"751;{HJOERRING};2026-01-01"])
-    with pytest.raises(MalformedFile, match="751 has two rows with gyldig_fra 2026-01-01"):
+    with pytest.raises(MalformedFile, match="751 har to rækker med gyldig_fra 2026-01-01"):
         import_authorities(path)
     assert table() == before
 
@@ -373,7 +373,7 @@ def test_a_hand_over_from_today_moves_the_units_with_one_audit_entry(client, wor
     client.force_login(agency())
     assert hand_over_url() in client.get(reverse("tilsynsdaekning:index")).content.decode()
     page = client.get(hand_over_url()).content.decode()
-    assert "Skift tilsynsmyndighed" in page and f'value="{TODAY.isoformat()}"' in page
+    assert "Skift tilsynsmyndighed" in page and f'value="{TODAY:%d.%m.%Y}"' in page
     response = client.post(hand_over_url(), {
         "municipality": "751", "authority": str(authority(HJOERRING).pk),
         "effective": TODAY.isoformat(),

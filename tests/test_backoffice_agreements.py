@@ -246,7 +246,7 @@ def unit_stub(i: int):
         ("contract_skanderborg", c.LINDEHUS,
          {"start": "2025-05-01", "end": "2025-01-01"}, "Slutdato må ikke ligge før startdato"),
         ("contract_skanderborg", c.LINDEHUS, {"start": ""}, "Startdato skal udfyldes"),
-        ("contract_skanderborg", c.LINDEHUS, {"start": "31-02-2025"}, "Skriv en gyldig dato"),
+        ("contract_skanderborg", c.LINDEHUS, {"start": "31-02-2025"}, "Skriv datoen som dd.mm.åååå, fx 01.02.2020"),
         ("contract_skanderborg", c.LINDEHUS, {"reference": "  "},
          "Aftaleidentifikation skal udfyldes"),
         ("contract_skanderborg", c.LINDEHUS, {"type": "myndighedsproduktion"},

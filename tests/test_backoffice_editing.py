@@ -82,6 +82,16 @@ def form_data(content: UnitContent | None = None, **changes) -> dict:
     return {k: v for k, v in data.items() if v is not None}
 
 
+def post_confirming_warnings(client, url: str, data: dict, **kwargs):
+    """Post the form as an editor does who is asked to confirm a warning (e.g. a P-number of
+    another company) and ticks "Ja, oplysningerne er rigtige": post, read the checkbox, post
+    again with it."""
+    first = client.post(url, data)
+    match = re.search(r'name="bekraeft_advarsler" value="([^"]+)"', first.content.decode())
+    assert match, "no warning to confirm"
+    return client.post(url, data | {"bekraeft_advarsler": match.group(1)}, **kwargs)
+
+
 def content_of(unit) -> UnitContent | None:
     return UnitContent.objects.filter(unit=unit).first()
 
@@ -223,13 +233,16 @@ def test_lock_save_publish_and_check_in(client, units, anna, own_production):
     assert unit.published and unit.warnings == []
     assert content.locked and content.locked_by == anna  # saving keeps the lock
 
-    revisions = list(content.revisions)
-    assert len(revisions) == 1 and revisions[0].user == anna
-    assert revisions[0].content["values"] == content.values
-    assert sorted(revisions[0].content["_plov_relations"]["professions"]) == sorted(
+    # Version 1 is the content as it was before the first save (empty), version 2 the save.
+    original, revision = sorted(content.revisions, key=lambda r: r.pk)
+    assert original.user is None and original.content["values"] == ""
+    assert original.content["_plov_relations"]["professions"] == []
+    assert revision.user == anna
+    assert revision.content["values"] == content.values
+    assert sorted(revision.content["_plov_relations"]["professions"]) == sorted(
         p.pk for p in professions
     )
-    assert content.latest_revision_id == revisions[0].pk
+    assert content.latest_revision_id == revision.pk
     assert {"wagtail.edit", "plov.save", "plov.publish"} <= set(actions_logged())
 
     response = client.post(action_url(unit, "check_in"), follow=True)
@@ -282,8 +295,9 @@ def test_a_secondary_industry_code_warns_but_publishes(client, units, anna, own_
     unit = units["solgaarden"]
     login(client, anna)
     client.post(action_url(unit, "lock"))
-    response = client.post(
-        editor_url(unit), form_data(content_of(unit), p_number=c.P_SECONDARY), follow=True
+    # P_SECONDARY is another company's production unit: the editor confirms that first.
+    response = post_confirming_warnings(
+        client, editor_url(unit), form_data(content_of(unit), p_number=c.P_SECONDARY), follow=True
     )
     assert "Gemt og publiceret" in messages_of(response)
     assert f"Bemærk: {SECONDARY_CODE}" in messages_of(response)
@@ -608,12 +622,15 @@ def test_history_lists_versions_compares_and_restores(client, units, anna, bent)
                   professions=[nurse.pk, cook.pk], homes="44", checkin="1"),
     )
     content = content_of(unit)
-    first, second = sorted(content.revisions, key=lambda r: r.pk)
+    # Version 1 is the (empty) content before Anna's first save; 2 is Anna's, 3 is Bent's.
+    original, first, second = sorted(content.revisions, key=lambda r: r.pk)
+    assert original.user is None and original.content["values"] == ""
 
     response = client.get(action_url(unit, "history"))
     assert response.status_code == 200
     html = response.content.decode()
-    assert "Version 1" in html and "Version 2" in html
+    assert "Version 1" in html and "Version 2" in html and "Version 3" in html
+    assert "Før første redigering" in html
     assert "Anna Andersen" in html and "Bent Berg" in html
     # By default the two newest versions are compared.
     assert "Værdigrundlag" in html and "<del>Første</del>" in html and "<ins>Anden</ins>" in html
@@ -621,7 +638,7 @@ def test_history_lists_versions_compares_and_restores(client, units, anna, bent)
     assert cook.name in html
 
     html = client.get(action_url(unit, "history"), {"a": second.pk, "b": first.pk}).content.decode()
-    assert "Forskelle mellem version 1" in html  # always older → newer
+    assert "Forskelle mellem version 2" in html  # always older → newer
     assert client.get(action_url(unit, "history"), {"a": 999999}).status_code == 404
 
     # Restoring needs the lock.
@@ -633,20 +650,28 @@ def test_history_lists_versions_compares_and_restores(client, units, anna, bent)
 
     client.post(action_url(unit, "lock"))
     response = client.post(restore, follow=True)
-    assert any(m.startswith("Version 1 er gendannet.") for m in messages_of(response))
+    assert any(m.startswith("Version 2 er gendannet.") for m in messages_of(response))
     content.refresh_from_db()
     assert content.values == "<p>Første udgave af teksten</p>" and content.homes == 40
     assert list(content.professions.all()) == [nurse]
     revisions = sorted(content.revisions, key=lambda r: r.pk)
-    assert len(revisions) == 3 and revisions[-1].user == bent
+    assert len(revisions) == 4 and revisions[-1].user == bent
     assert content.latest_revision_id == revisions[-1].pk
     assert "wagtail.revert" in actions_logged()
-    assert ModelLogEntry.objects.filter(action="plov.save", data__restored_version=1).exists()
+    assert ModelLogEntry.objects.filter(action="plov.save", data__restored_version=2).exists()
     register_after = {
         k: v for k, v in model_to_dict(Unit.objects.get(pk=unit.pk)).items() if k != "published"
     }
     assert register_after == register_before
     assert content.locked_by == bent
+
+    # Version 1, the content before the first edit, can be restored too: the unit is empty
+    # again (and stays locked by Bent).
+    client.post(reverse("backoffice:restore", args=[unit.pk, original.pk]))
+    content.refresh_from_db()
+    assert content.values == "" and content.homes is None
+    assert list(content.professions.all()) == []
+    assert content.revisions.count() == 5
 
 
 def test_content_written_before_any_version_becomes_version_one(client, units, anna):
@@ -663,6 +688,60 @@ def test_content_written_before_any_version_becomes_version_one(client, units, a
     html = client.get(action_url(unit, "history")).content.decode()
     assert "System (import)" in html
     assert "<del>Fra den gamle løsning</del>" in html and "<ins>Ny tekst</ins>" in html
+
+
+def test_a_save_without_changes_makes_no_version_but_renews_the_lock(client, units, anna):
+    unit = units["solgaarden"]
+    login(client, anna).post(action_url(unit, "lock"))
+    # A fresh unit saved without a change: no version at all (not even version 1).
+    response = client.post(editor_url(unit), form_data(content_of(unit)), follow=True)
+    assert views.SAVED_UNCHANGED in messages_of(response)
+    assert content_of(unit).revisions.count() == 0
+
+    nurse = Profession.objects.first()
+    client.post(editor_url(unit), form_data(content_of(unit), values="<p>Tekst</p>",
+                                            professions=[nurse.pk], sick_leave_days="19.9"))
+    content = content_of(unit)
+    assert content.revisions.count() == 2
+    latest, saves_logged = content.latest_revision_id, actions_logged().count("plov.save")
+
+    # "Gem ofte": the same values again, an hour later. The lock is renewed, nothing else.
+    an_hour_ago = timezone.now() - dt.timedelta(hours=1)
+    UnitContent.objects.filter(pk=content.pk).update(locked_at=an_hour_ago)
+    response = client.post(editor_url(unit), form_data(content_of(unit)), follow=True)
+    assert response.status_code == 200
+    assert views.SAVED_UNCHANGED in messages_of(response)
+    content.refresh_from_db()
+    assert content.revisions.count() == 2 and content.latest_revision_id == latest
+    assert actions_logged().count("plov.save") == saves_logged
+    assert content.locked_by == anna and content.locked_at > an_hour_ago
+
+    # A change in a relation alone is a change.
+    client.post(editor_url(unit), form_data(content_of(unit), professions=[]))
+    assert content_of(unit).revisions.count() == 3
+    # An unchanged save with "Gem og tjek ind" still checks in.
+    response = client.post(editor_url(unit), form_data(content_of(unit), checkin="1"), follow=True)
+    assert views.SAVED_UNCHANGED in messages_of(response)
+    content.refresh_from_db()
+    assert content.revisions.count() == 3 and not content.locked
+
+
+def test_the_rich_text_editors_round_trip_is_no_change(client, units, anna):
+    """Imported text (line breaks between paragraphs, <strong>) comes back from Draftail as
+    <p>…</p><p><b>…</b></p>: the same text, so saving it unchanged makes no version."""
+    unit = units["solgaarden"]
+    UnitContent.objects.create(
+        unit=unit, values="<p>Nærvær</p>\n<p><strong>Værdighed</strong> og ro</p>"
+    )
+    login(client, anna).post(action_url(unit, "lock"))
+    as_draftail = RichTextWidget().format_value(content_of(unit).values)
+    response = client.post(editor_url(unit), form_data(content_of(unit), values=as_draftail),
+                           follow=True)
+    assert views.SAVED_UNCHANGED in messages_of(response)
+    assert content_of(unit).revisions.count() == 0
+    changed = RichTextWidget().format_value("<p>Nærvær</p><p><b>Værdighed</b> og fred</p>")
+    client.post(editor_url(unit), form_data(content_of(unit), values=changed))
+    assert content_of(unit).revisions.count() == 2
 
 
 def test_history_of_a_unit_never_saved(client, units, anna):
@@ -750,7 +829,7 @@ def test_the_menu_shows_each_role_its_pages(client, anna, agency):
 
 
 def test_the_editor_shows_every_section(client, units, anna):
-    unit = units["site_north"]
+    unit = units["solgaarden"]
     login(client, anna).post(action_url(unit, "lock"))
     html = client.get(editor_url(unit)).content.decode()
     for heading in (
@@ -770,7 +849,7 @@ def test_the_editor_shows_every_section(client, units, anna):
     assert all(group in html for group in groups)
     for name in RICH_TEXT_FIELDS:
         assert f'name="{name}"' in html
-    assert unit.kind == UnitKind.HOME_CARE_SITE
+    assert unit.kind == UnitKind.CARE_HOME
 
 
 # --- a save that would hide a published unit ----------------------------------------------
@@ -843,7 +922,8 @@ def test_saves_that_keep_a_published_unit_shown_are_not_asked_about(
     client, published_solgaarden
 ):
     unit = published_solgaarden
-    response = client.post(
+    response = post_confirming_warnings(
+        client,
         editor_url(unit),
         form_data(content_of(unit), p_number=c.P_SECONDARY, leader_first_name="Grethe"),
         follow=True,
@@ -890,9 +970,10 @@ def test_the_version_count_reads_well(client, units, anna, own_production):
     assert "Versionshistorik (ingen versioner endnu)" in page and "0 versioner" not in page
     client.post(action_url(unit, "lock"))
     client.post(editor_url(unit), form_data(content_of(unit), p_number=c.P_SOLGAARDEN))
-    assert "Versionshistorik (1 version)" in client.get(editor_url(unit)).content.decode()
-    client.post(editor_url(unit), form_data(content_of(unit), leader_first_name="Grethe"))
+    # The first save: the content before it (version 1) and after it (version 2).
     assert "Versionshistorik (2 versioner)" in client.get(editor_url(unit)).content.decode()
+    client.post(editor_url(unit), form_data(content_of(unit), leader_first_name="Grethe"))
+    assert "Versionshistorik (3 versioner)" in client.get(editor_url(unit)).content.decode()
 
 
 @pytest.mark.parametrize(

@@ -36,8 +36,8 @@ def test_import_prints_a_summary_and_keeps_the_run(db, tmp_path, capsys, country
     assert run(capsys, "import", "dar", str(dar_path))[0] == 0
     code, out, _ = run(capsys, "import", "sor", str(sor_path))
     assert code == 0
-    assert "created:   8" in out
-    assert "old unit type 'hjemmeplejeenhed'" in out
+    assert "oprettet:       8" in out
+    assert "gammel enhedstype 'hjemmeplejeenhed' (skal ændres i SOR)" in out
     run_row = ImportRun.objects.filter(register="sor").get()
     assert run_row.status == ImportRun.Status.SUCCEEDED
     assert run_row.summary["created"] == 8
@@ -48,7 +48,7 @@ def test_a_malformed_file_exits_1_with_path_line_reason(db, tmp_path, capsys, co
     cvr_path.write_text('{"pNummer": 1000000010, \n', encoding="utf-8")
     code, out, err = run(capsys, "import", "cvr", str(cvr_path))
     assert code == 1
-    assert err.strip().startswith(f"{cvr_path}:1: JSON syntax error")
+    assert err.strip().startswith(f"{cvr_path}:1: JSON-syntaksfejl")
     assert ImportRun.objects.get().status == ImportRun.Status.FAILED
 
 
@@ -166,7 +166,8 @@ def test_django_commands_pass_through(db, capsys):
 
 
 @pytest.mark.parametrize(
-    "command", ["import", "units", "check-pnumber", "registration-errors", "demo", "nightly"]
+    "command",
+    ["import", "import-runs", "units", "check-pnumber", "registration-errors", "demo", "nightly"],
 )
 def test_every_command_explains_itself(capsys, command):
     code, out, _ = run(capsys, command, "--help")

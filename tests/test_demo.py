@@ -142,6 +142,7 @@ def test_demo_users_log_in_with_their_role_and_organisation(db, client, monkeypa
         "redaktoer-privat": "Redaktør",
         "kontrakt-aarhus": "Driftsoverenskomstansvarlig",
         "tilsyn-silkeborg": "Ældretilsynet",
+        "redaktoer-hjemmepleje": "Redaktør",
     }
     for username, group in expected.items():
         user = users[username]
@@ -166,3 +167,42 @@ def test_the_full_demo_has_a_thousand_care_homes_and_four_hundred_sites(tmp_path
     assert types["plejeenhed"] >= 950
     assert types["helhedsplejeleverandørsted"] >= 350
     assert types["plejehjem"] + types["hjemmeplejeenhed"] >= 2  # old types, still in SOR
+
+
+def test_the_home_care_editor_can_write_the_description_of_a_driftsoverenskomst(
+    db, client, settings
+):
+    """The demo's private home-care editor (issue 18, point 19): listed on the login page, and
+    its organisation's site has a driftsoverenskomst whose description it may write."""
+    import datetime as dt
+
+    from django.urls import reverse
+
+    settings.PLOV_DEMO = True
+    run_demo()
+    login_page = client.get("/konto/login/").content.decode()
+    assert 'value="redaktoer-hjemmepleje"' in login_page
+    assert "privat hjemmepleje med driftsoverenskomst" in login_page
+    response = client.post(
+        reverse("accounts:demo-login"), {"username": "redaktoer-hjemmepleje", "next": "/admin/"}
+    )
+    assert response.status_code == 302
+    user = get_user_model().objects.get(username="redaktoer-hjemmepleje")
+    company = Organisation.objects.get(cvr_number=organisation_cvr(user))
+    assert company.kind == Organisation.Kind.COMPANY
+    agreement = (
+        ServiceAgreement.objects.in_force(dt.date.today())
+        .filter(
+            type="driftsoverenskomst", unit__owner=company, unit__kind=UnitKind.HOME_CARE_SITE
+        )
+        .first()
+    )
+    assert agreement is not None
+    listing = client.get(reverse("plov_agreements:descriptions"))
+    assert listing.status_code == 200 and agreement.unit.name in listing.content.decode()
+    url = reverse(
+        "plov_agreements:description", args=[agreement.unit_id, agreement.municipality_id]
+    )
+    assert client.get(url).status_code == 200
+    response = client.post(url, {"text": "Hjemmehjælp og sygepleje hele døgnet."})
+    assert response.status_code == 302

@@ -74,7 +74,7 @@ def test_commas_and_a_description_are_accepted(imported, tmp_path):
 def test_a_missing_column_rejects_the_file(imported, tmp_path):
     from plov.registers.readers import MalformedFile
 
-    with pytest.raises(MalformedFile, match="missing column type"):
+    with pytest.raises(MalformedFile, match="kolonnen type mangler"):
         import_agreements(write(tmp_path, header="kommunekode;sor_id;aftaleidentifikation;start"))
 
 
@@ -89,4 +89,4 @@ def test_a_description_is_kept_only_for_home_care_operating_agreements(imported,
     summary, rejected = import_agreements(path)
     assert rejected == [] and summary.created == 1
     assert not AgreementDescription.objects.exists()
-    assert summary.skipped["beskrivelse ignored: only home-care driftsoverenskomster have one"] == 1
+    assert summary.skipped["beskrivelse ignoreret: kun driftsoverenskomster om helhedspleje har en"] == 1

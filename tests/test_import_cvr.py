@@ -75,7 +75,7 @@ def test_a_json_syntax_error_is_reported_with_its_line_and_nothing_changes(
     with pytest.raises(MalformedFile) as info:
         import_cvr(path)
     assert info.value.line == 3
-    assert "JSON syntax error" in info.value.reason
+    assert "JSON-syntaksfejl" in info.value.reason
     assert CvrProductionUnit.objects.get(p_number=c.P_SOLGAARDEN).name == "Plejecenter Solgården"
 
 
@@ -83,7 +83,7 @@ def test_a_p_number_that_is_not_ten_digits_is_reported(db, tmp_path):
     path = tmp_path / "cvr.jsonl"
     path.write_text(json.dumps({"pNummer": 12345}) + "\n", encoding="utf-8")
     with pytest.raises(
-        MalformedFile, match=r"cvr.jsonl:1: pNummer '12345' is not a 10-digit P-number"
+        MalformedFile, match=r"cvr.jsonl:1: pNummer '12345' er ikke et 10-cifret P-nummer"
     ):
         import_cvr(path)
 

@@ -43,8 +43,8 @@ def test_editorial_fields_are_saved_and_bad_records_reported(imported, tmp_path)
     assert summary.created == 1
     assert len(rejected) == 4
     assert rejected[0].startswith(f"{path}:") and "employees" in rejected[0]
-    assert "unknown or read-only fields: name" in rejected[1]
-    assert "no unit with SOR-ID '999'" in rejected[2]
+    assert "ukendte eller skrivebeskyttede felter: name" in rejected[1]
+    assert "ingen enhed med SOR-ID '999'" in rejected[2]
     assert "P-nummeret skal bestå af 10 cifre" in rejected[3]
     content = UnitContent.objects.get(unit__sor_id=c.SOLGAARDEN)
     assert content.values.startswith("<p>Vi møder")

@@ -146,7 +146,7 @@ def test_units_on_an_old_unit_type_are_listed_not_imported(imported, tmp_path, c
     assert summary.details["legacy_typed_units"] == [
         {"sor_id": c.OLD_TYPE, "name": "Hjemmeplejen Vest", "type": "hjemmeplejeenhed"}
     ]
-    assert "old unit type 'hjemmeplejeenhed' (re-type in SOR)" in summary.skipped
+    assert "gammel enhedstype 'hjemmeplejeenhed' (skal ændres i SOR)" in summary.skipped
     assert not Unit.objects.filter(sor_id=c.OLD_TYPE).exists()
 
 
@@ -189,7 +189,7 @@ def test_a_missing_column_is_named(imported, tmp_path, country):
     path.write_text("\n".join(lines), encoding="utf-8")
     error = _import_expecting_error(path)
     assert error.line == 1
-    assert "missing column EntityTypeName" in str(error)
+    assert "kolonnen EntityTypeName mangler" in str(error)
     assert str(error).startswith(f"{path}:1: ")
     assert snapshot() == before
 
@@ -201,7 +201,7 @@ def test_a_broken_quote_is_reported_with_its_line(imported, tmp_path, country):
     lines[4] = lines[4].replace(";Plejecenter", ';"Plejecenter', 1)
     path.write_text("\n".join(lines) + "\n", encoding="utf-8")
     error = _import_expecting_error(path)
-    assert "broken CSV" in error.reason or "expected" in error.reason
+    assert "ødelagt CSV" in error.reason or "forventede" in error.reason
     assert error.line >= 5
     assert snapshot() == before
 
@@ -213,7 +213,7 @@ def test_a_truncated_file_is_rejected(imported, tmp_path, country):
     path.write_bytes(data[: len(data) - 300])
     error = _import_expecting_error(path)
     assert error.line == len(country.sor) + 1
-    assert "fields" in error.reason
+    assert "felter, fandt" in error.reason
     assert snapshot() == before
 
 
@@ -223,7 +223,7 @@ def test_a_file_in_the_wrong_encoding_is_rejected(imported, tmp_path, country):
     text = path.read_text(encoding="utf-8-sig")
     path.write_bytes(text.encode("latin-1"))
     error = _import_expecting_error(path)
-    assert "not valid UTF-8" in error.reason
+    assert "ikke gyldig UTF-8" in error.reason
     line_with_danish = next(
         i for i, line in enumerate(text.splitlines(), start=1) if any(ch in line for ch in "æøåÆØÅ")
     )
@@ -234,13 +234,13 @@ def test_a_file_in_the_wrong_encoding_is_rejected(imported, tmp_path, country):
 def test_a_bad_date_is_reported(imported, tmp_path, country):
     country.entity(c.LINDEHUS).to_date = "31-12-2024"
     error = _import_expecting_error(_good_file(tmp_path, country))
-    assert "ToDate '31-12-2024' is not a date" in error.reason
+    assert "ToDate '31-12-2024' er ikke en dato (skal være ÅÅÅÅ-MM-DD)" in error.reason
 
 
 def test_a_sor_id_twice_is_reported(imported, tmp_path, country):
     country.sor.append(country.entity(c.LINDEHUS))
     error = _import_expecting_error(_good_file(tmp_path, country))
-    assert f"SorId {c.LINDEHUS} appears twice" in error.reason
+    assert f"SorId {c.LINDEHUS} står to gange i filen (første gang på linje" in error.reason
 
 
 def test_an_import_killed_half_way_leaves_the_database_as_before(

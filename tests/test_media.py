@@ -103,7 +103,7 @@ def url(name, unit, *args):
     return reverse(f"unitmedia:{name}", args=[unit.pk, *args])
 
 
-def picture(fmt="JPEG", size=(640, 480), mode="RGB", **save) -> bytes:
+def picture(fmt="JPEG", size=(800, 600), mode="RGB", **save) -> bytes:
     image = Image.new(mode, size, "white" if mode != "1" else 1)
     for x in range(0, size[0], 40):  # some detail, so encoders do real work
         for y in range(0, min(size[1], 40)):
@@ -203,13 +203,13 @@ def heic_or_skip() -> bytes:
 
     if not pillow_heif.libheif_info().get("HEIF"):
         pytest.skip("this pillow-heif build cannot encode HEIF")
-    return picture("HEIF", size=(2800, 350), quality=70)
+    return picture("HEIF", size=(4800, 600), quality=70)
 
 
 @pytest.mark.parametrize("fmt", ["JPEG", "PNG", "WEBP", "HEIF"])
 def test_each_accepted_format_is_stored_as_a_resized_jpeg(editor, client, media_root, fmt):
     unit, user = editor
-    data = heic_or_skip() if fmt == "HEIF" else picture(fmt, size=(2800, 350))
+    data = heic_or_skip() if fmt == "HEIF" else picture(fmt, size=(4800, 600))
     extension = {"JPEG": "jpg", "PNG": "png", "WEBP": "webp", "HEIF": "heic"}[fmt]
     response = post_image(client, unit, name=f"billede.{extension}", data=data)
     assert response.status_code == 302, response.content[:2000]
@@ -254,7 +254,7 @@ def test_exif_and_gps_are_stripped_and_the_orientation_applied(editor, client):
         ExifTags.GPS.GPSLongitudeRef: "E",
         ExifTags.GPS.GPSLongitude: (10.0, 12.0, 14.0),
     }
-    data = picture("JPEG", size=(400, 200), exif=exif.tobytes())
+    data = picture("JPEG", size=(1000, 800), exif=exif.tobytes())
     source = Image.open(io.BytesIO(data))
     assert source.getexif().get_ifd(ExifTags.IFD.GPSInfo)  # the test image does carry GPS
     assert post_image(client, unit, data=data).status_code == 302
@@ -265,7 +265,7 @@ def test_exif_and_gps_are_stripped_and_the_orientation_applied(editor, client):
     assert not stored.getexif()
     assert not stored.getexif().get_ifd(ExifTags.IFD.GPSInfo)
     assert "exif" not in stored.info and b"Exif" not in raw and b"Kamera" not in raw
-    assert stored.size == (200, 400)  # turned upright
+    assert stored.size == (800, 1000)  # turned upright
 
 
 def test_a_script_named_jpg_is_refused(editor, client, media_root):
@@ -312,9 +312,15 @@ def test_alt_text_is_required(editor, client, media_root, alt):
     assert nothing_stored(media_root)
 
 
-def test_replacing_and_removing_a_slot_deletes_the_old_file(
+def test_replacing_and_removing_a_slot_keeps_the_old_image_until_the_purge(
     editor, client, media_root, django_capture_on_commit_callbacks
 ):
+    """A replaced or removed image stays restorable for 30 days (tests/test_media_history.py);
+    `plov purge-removed-media` then deletes it with its file."""
+    from django.core.management import call_command
+
+    from plov.media.models import RemovedMedia
+
     unit, _ = editor
     with django_capture_on_commit_callbacks(execute=True):
         post_image(client, unit, 1, name="first.jpg")
@@ -325,22 +331,28 @@ def test_replacing_and_removing_a_slot_deletes_the_old_file(
         assert post_image(client, unit, 1, name="second.png", data=picture("PNG")).status_code == 302
     second = UnitContent.objects.get(unit=unit).image_1
     assert second.pk != first.pk and second.title == "second.png"
-    assert not WagtailImage.objects.filter(pk=first.pk).exists()
-    assert not first_path.exists()
+    assert RemovedMedia.objects.get().image == first and first_path.exists()
     # Only the alternative text.
     response = client.post(url("image", unit, 1), {"alt_text": "Haven om sommeren"})
     assert response.status_code == 302
     second.refresh_from_db()
     assert second.description == "Haven om sommeren"
-    # Removing asks first, then removes.
-    assert client.get(url("image_remove", unit, 1)).status_code == 200
+    # Removing asks first (saying it can be restored), then removes.
+    assert "gendannes" in client.get(url("image_remove", unit, 1)).content.decode()
     with django_capture_on_commit_callbacks(execute=True):
         assert client.post(url("image_remove", unit, 1)).status_code == 302
     assert UnitContent.objects.get(unit=unit).image_1 is None
-    assert not WagtailImage.objects.exists()
-    assert not [p for p in stored_files(media_root) if "original_images" in p.parts]
+    assert WagtailImage.objects.count() == 2
     actions = list(changes_logged().values_list("action", flat=True))
-    assert actions == ["plov.upload", "plov.upload", "wagtail.edit", "wagtail.edit"]
+    assert actions == [
+        "plov.upload", "plov.media_removed", "plov.upload", "wagtail.edit", "plov.media_removed",
+    ]
+    # 31 days later the nightly purge deletes both, files too.
+    RemovedMedia.objects.update(removed_at=timezone.now() - dt.timedelta(days=31))
+    with django_capture_on_commit_callbacks(execute=True):
+        call_command("purge_removed_media", stdout=io.StringIO())
+    assert not WagtailImage.objects.exists() and not RemovedMedia.objects.exists()
+    assert not [p for p in stored_files(media_root) if "original_images" in p.parts]
 
 
 def test_the_overview_shows_the_slots_documents_and_housing(editor, client):
@@ -368,12 +380,12 @@ def test_the_overview_shows_the_slots_documents_and_housing(editor, client):
     ],
 )
 def test_every_colour_mode_becomes_a_plain_rgb_jpeg(mode, fmt, extra):
-    image = Image.new(mode, (50, 30))
+    image = Image.new(mode, (800, 600))
     buffer = io.BytesIO()
     image.save(buffer, fmt, **extra)
     clean = image_checks.clean_image_bytes(buffer.getvalue())
     result = Image.open(io.BytesIO(clean.content))
-    assert result.format == "JPEG" and result.mode == "RGB" and result.size == (50, 30)
+    assert result.format == "JPEG" and result.mode == "RGB" and result.size == (800, 600)
     if mode in ("RGBA", "P", "LA"):  # transparency is laid on white
         assert result.getpixel((10, 10)) >= (250, 250, 250)
 
@@ -466,7 +478,7 @@ def test_name_type_and_annulled_flag_are_edited_and_logged(editor, client):
     assert response.status_code == 200 and "document_type" in response.context["form"].errors
 
 
-def test_a_document_is_deleted_with_its_file(editor, client, django_capture_on_commit_callbacks):
+def test_a_deleted_document_keeps_its_file_until_the_purge(editor, client, django_capture_on_commit_callbacks):
     unit, _ = editor
     post_document(client, unit)
     document = UnitDocument.objects.get(unit=unit)
@@ -474,9 +486,17 @@ def test_a_document_is_deleted_with_its_file(editor, client, django_capture_on_c
     assert client.get(url("document_delete", unit, document.pk)).status_code == 200
     with django_capture_on_commit_callbacks(execute=True):
         assert client.post(url("document_delete", unit, document.pk)).status_code == 302
-    assert not UnitDocument.objects.exists() and not WagtailDocument.objects.exists()
-    assert not path.exists()
-    assert ModelLogEntry.objects.filter(action="wagtail.delete", deleted=True).count() == 1
+    assert not UnitDocument.objects.exists()
+    assert path.exists()  # restorable for 30 days; then purged with its file
+    assert ModelLogEntry.objects.filter(action="plov.media_removed").count() == 1
+    from django.core.management import call_command
+
+    from plov.media.models import RemovedMedia
+
+    RemovedMedia.objects.update(removed_at=timezone.now() - dt.timedelta(days=31))
+    with django_capture_on_commit_callbacks(execute=True):
+        call_command("purge_removed_media", stdout=io.StringIO())
+    assert not WagtailDocument.objects.exists() and not path.exists()
 
 
 def test_a_document_of_another_unit_is_not_found(editor, client, world):
@@ -521,7 +541,7 @@ def test_a_housing_description_is_added_edited_and_deleted(editor, client):
     assert client.post(url("housing_delete", unit, item.pk)).status_code == 302
     assert not HousingDescription.objects.exists()
     actions = list(changes_logged().values_list("action", flat=True))
-    assert actions == ["wagtail.create", "wagtail.edit", "wagtail.delete"]
+    assert actions == ["wagtail.create", "wagtail.edit", "plov.media_removed"]
 
 
 @pytest.mark.parametrize(

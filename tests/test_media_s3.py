@@ -3,12 +3,14 @@
 The test starts moto's S3 server on 127.0.0.1 (a free port), points the `default` storage at a
 bucket there exactly as `PLOV_MEDIA_S3_*` would (plov/settings/base.py), and goes through the
 back office: an editor uploads an image and a PDF, both are served from the bucket, then the
-image is replaced and the PDF deleted and their objects are gone from the bucket.
+image is replaced and the PDF deleted, and after the 30 days they can be restored the purge
+removes their objects from the bucket.
 """
 
 from __future__ import annotations
 
 import contextlib
+import datetime as dt
 import os
 import signal
 import subprocess
@@ -18,7 +20,10 @@ import urllib.request
 from pathlib import Path
 
 import pytest
+from django.utils import timezone
 
+from plov.media.models import RemovedMedia, restore_days
+from plov.media.removal import purge
 from plov.units.models import UnitContent, UnitDocument
 from tests.servers import free_port, http
 from tests.test_media import (  # noqa: F401  (fixtures)
@@ -115,28 +120,38 @@ def test_images_and_pdfs_live_in_the_bucket_and_leave_it_when_replaced_or_delete
     assert {image.file.name, document.file.name} <= keys(bucket)
     assert not [p for p in media_root.rglob("*") if p.is_file()]  # nothing on the local disk
 
-    # Served from the bucket: the original, a rendition as the unit page shows it, the PDF
-    # through Wagtail's document link (a redirect to the object's signed URL).
+    # Served from the bucket: the original, a rendition as the unit page shows it; the PDF
+    # through Wagtail's document link, streamed from the bucket by plov's document view as a
+    # sandboxed download (plov.media.views.serve_document), never inline.
     assert fetch(image.file.url)[:3] == b"\xff\xd8\xff"
     rendition = image.get_rendition("fill-400x300")
     assert rendition.file.name in keys(bucket)
     assert fetch(rendition.url)[:3] == b"\xff\xd8\xff"
     served = client.get(document.url)
-    assert served.status_code == 302 and served["Location"].startswith(bucket.meta.endpoint_url)
-    assert fetch(served["Location"]) == pdf()
+    assert served.status_code == 200 and served["Content-Disposition"].startswith("attachment")
+    assert served["Content-Security-Policy"] == "default-src 'none'; sandbox"
+    assert served["X-Content-Type-Options"] == "nosniff"
+    assert b"".join(served.streaming_content) == pdf()
 
-    # Replacing the image deletes the old one and its rendition from the bucket.
+    # Replacing the image keeps the old one restorable (30 days); the document likewise.
     old = {image.file.name, rendition.file.name}
     with django_capture_on_commit_callbacks(execute=True):
         assert post_image(client, unit, 1, name="haven.png", data=picture("PNG")).status_code == 302
     new = UnitContent.objects.get(unit=unit).image_1
     assert new.file.name in keys(bucket)
-    assert not old & keys(bucket)
+    assert old <= keys(bucket)
 
-    # Deleting the document deletes its object.
+    # Deleting the document too: it stays restorable until the purge.
     entry = UnitDocument.objects.get(unit=unit)
     with django_capture_on_commit_callbacks(execute=True):
         assert client.post(url("document_delete", unit, entry.pk)).status_code == 302
+    assert document.file.name in keys(bucket)
+
+    # After the restore period the purge deletes both objects from the bucket.
+    RemovedMedia.objects.update(removed_at=timezone.now() - dt.timedelta(days=restore_days() + 1))
+    with django_capture_on_commit_callbacks(execute=True):
+        assert purge() == 2
+    assert not old & keys(bucket)
     assert document.file.name not in keys(bucket)
     assert keys(bucket) == {new.file.name}
 

@@ -65,7 +65,7 @@ def test_a_failed_import_is_logged_as_an_error(db, tmp_path, caplog):
         run_import("cvr", path)
     [record] = [r for r in caplog.records if r.name == "plov.registers"]
     assert record.levelno == logging.ERROR
-    assert "JSON syntax error" in record.getMessage()
+    assert "JSON-syntaksfejl" in record.getMessage()
 
 
 def _boom(request):

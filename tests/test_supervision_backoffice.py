@@ -149,8 +149,14 @@ def url(name: str, *args) -> str:
     return reverse(f"plov_supervision:{name}", args=args)
 
 
+# What the preview's "Offentliggør" sends with the confirmation ticked (without it, a valid
+# registration shows the preview and publishes nothing: tests/test_supervision_public_safety.py).
+CONFIRMED = {"handling": "offentliggoer", "no_personal_data": "on"}
+
+
 def feedback_data(**changes) -> dict:
     data = {
+        **CONFIRMED,
         "document": SimpleUploadedFile("rapport.pdf", pdf(), content_type="application/pdf"),
         "inspected_on": (TODAY - 5 * DAY).isoformat(),
         "status": SupervisionStatus.SIGNIFICANT,
@@ -162,6 +168,7 @@ def feedback_data(**changes) -> dict:
 
 def sanction_data(**changes) -> dict:
     data = {
+        **CONFIRMED,
         "type": SanctionType.ORDER,
         "decided_on": (TODAY - 2 * DAY).isoformat(),
         "themes": "Medicinhåndtering",
@@ -429,7 +436,7 @@ def test_a_lifted_sanction_moves_to_the_history(client, world):
 
     actor(client, "supervisor")
     form = client.get(url("sanction_lift", unit.pk, ban.pk)).content.decode()
-    assert f'value="{TODAY.isoformat()}"' in form  # today, unless another day is chosen
+    assert f'value="{TODAY:%d.%m.%Y}"' in form  # today, unless another day is chosen
     response = client.post(url("sanction_lift", unit.pk, ban.pk), {"lifted_on": TODAY.isoformat()})
     assert response.status_code == 302
     ban.refresh_from_db()
@@ -605,7 +612,7 @@ def test_feedback_needs_a_file_a_date_and_a_status(client, world):
             "Forbuddets slutdato må ikke ligge før afgørelsesdatoen",
         ),
         ({"decided_on": ""}, "decided_on", "Afgørelsesdato skal udfyldes"),
-        ({"decided_on": "31-02-2026"}, "decided_on", "Skriv en gyldig dato"),
+        ({"decided_on": "31-02-2026"}, "decided_on", "Skriv datoen som dd.mm.åååå, fx 01.02.2020"),
         (
             {"decided_on": (TODAY + DAY).isoformat(), "deadline": (TODAY + 9 * DAY).isoformat()},
             "decided_on",
@@ -677,7 +684,7 @@ def test_a_lifted_sanctions_date_is_corrected_or_cleared_on_its_edit_page(client
     actor(client, "supervisor")
     client.post(url("sanction_lift", unit.pk, ban.pk), {"lifted_on": TODAY.isoformat()})
     page = client.get(url("sanction_edit", unit.pk, ban.pk)).content.decode()
-    assert 'name="lifted_on"' in page and f'value="{TODAY.isoformat()}"' in page
+    assert 'name="lifted_on"' in page and f'value="{TODAY:%d.%m.%Y}"' in page
     data = sanction_data(
         type=ban.type,
         decided_on=ban.decided_on.isoformat(),
@@ -738,7 +745,7 @@ def test_correcting_feedback_and_replacing_its_pdf_shows_publicly_at_once(
 
     client.force_login(user)
     form = client.get(url("feedback_edit", unit.pk, feedback.pk)).content.decode()
-    assert f'value="{(TODAY - 5 * DAY).isoformat()}"' in form
+    assert f'value="{(TODAY - 5 * DAY):%d.%m.%Y}"' in form
     assert 'value="vaesentlige_bemaerkninger" selected' in form
     assert "Medicinhåndteringen skal forbedres.</textarea>" in form
     assert old_url in form  # the current PDF, to check before replacing it
@@ -799,6 +806,7 @@ def test_correcting_without_a_new_pdf_keeps_the_document(
     public_page(client, unit)
     user = actor(client, "supervisor")
     data = {
+        **CONFIRMED,
         "inspected_on": feedback.inspected_on.isoformat(),
         "status": SupervisionStatus.CRITICAL,
         "summary": "",

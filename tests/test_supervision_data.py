@@ -77,10 +77,10 @@ def test_quality_rows_import_and_bad_rows_are_reported_by_line(imported, tmp_pat
 
 
 def test_a_quality_file_in_the_wrong_encoding_or_without_columns_is_rejected_whole(imported, tmp_path):
-    with pytest.raises(MalformedFile, match="not valid UTF-8"):
+    with pytest.raises(MalformedFile, match="ikke gyldig UTF-8"):
         import_quality(write(tmp_path, f"{c.SOLGAARDEN};brugertilfredshed;T;Tilfredshed;2025;80;%;;Undersøgelse;",
                              encoding="latin-1"))
-    with pytest.raises(MalformedFile, match="missing column vaerdi"):
+    with pytest.raises(MalformedFile, match="kolonnen vaerdi mangler"):
         import_quality(write(tmp_path, header="sor_id;type;kode;navn;periode"))
     assert not QualityResult.objects.exists()
 

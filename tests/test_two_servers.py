@@ -39,7 +39,7 @@ AARHUS = 751
 
 
 @pytest.fixture
-def two_servers(transactional_db, tmp_path, static_data_dir):
+def two_servers(reference_data, tmp_path, static_data_dir):
     require_postgresql()
     redis_url = require_redis()
     redis.Redis.from_url(redis_url).flushdb()

@@ -7,6 +7,7 @@ decided by `plov.accounts.scope` in the views, not here.
 
 from __future__ import annotations
 
+import hashlib
 import html
 import re
 
@@ -14,10 +15,12 @@ import nh3
 from django import forms
 
 from plov.agreements.models import AgreementDescription, AgreementType, ServiceAgreement
-from plov.agreements.rules import agreement_problems
+from plov.agreements.rules import agreement_problems, agreement_warnings, housing_type_of
+from plov.backoffice.fields import DanishDateField
+from plov.text import InvisibleCharactersRemoved, strip_invisible
 from plov.units.models import Municipality, Unit
+from plov.units.personal_data import cpr_problem
 
-DATE_INPUT_FORMATS = ["%Y-%m-%d", "%d-%m-%Y", "%d.%m.%Y", "%d/%m/%Y"]
 DESCRIPTION_MAX_LENGTH = 10_000
 
 MUNICIPAL_TYPES = [
@@ -32,7 +35,7 @@ def plain_text(value: str) -> str:
     nh3 strips the markup and escapes the rest; the entities are then turned back into the
     characters the editor meant ("Mad & drikke"), since every page escapes on output. Repeated
     until stable, so markup written as entities ("&lt;b&gt;") cannot come back to life."""
-    text = (value or "").replace("\r\n", "\n").replace("\r", "\n")
+    text = strip_invisible(value or "").replace("\r\n", "\n").replace("\r", "\n")
     for _ in range(5):
         cleaned = html.unescape(nh3.clean(text, tags=set(), attributes={}))
         if cleaned == text:
@@ -43,21 +46,14 @@ def plain_text(value: str) -> str:
 
 
 def _date_field(label: str, help_text: str = "") -> forms.DateField:
-    return forms.DateField(
-        label=label,
-        required=False,
-        input_formats=DATE_INPUT_FORMATS,
-        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
-        help_text=help_text,
-        error_messages={"invalid": "Skriv en gyldig dato (ÅÅÅÅ-MM-DD)"},
-    )
+    return DanishDateField(label=label, required=False, help_text=help_text)
 
 
 def _field_of(problem: str) -> str | None:
     """Which form field a message from `agreement_problems` concerns (None: the whole form)."""
     if problem.startswith("Aftaleidentifikation"):
         return "reference"
-    if problem.startswith("Startdato"):
+    if problem.startswith(("Startdato", "Perioden overlapper")):
         return "start"
     if problem.startswith("Slutdato"):
         return "end"
@@ -66,7 +62,7 @@ def _field_of(problem: str) -> str | None:
     return "type"
 
 
-class AgreementForm(forms.Form):
+class AgreementForm(InvisibleCharactersRemoved, forms.Form):
     """Create or change one agreement. The party (municipality) is fixed by the view for a
     contract manager; only the agency chooses it, and only when creating."""
 
@@ -99,6 +95,11 @@ class AgreementForm(forms.Form):
     type = forms.CharField(label="Type", required=False, widget=forms.Select)
     start = _date_field("Startdato")
     end = _date_field("Slutdato", "Udfyldes kun, hvis aftalen har en slutdato.")
+    # The version the form started from (optimistic concurrency, `plov.agreements.history`).
+    base_revision = forms.CharField(required=False, widget=forms.HiddenInput)
+    # The warnings the user confirmed (`warnings_key`): a confirmation answers exactly the
+    # warnings shown, not ones a later change of type or unit brings.
+    confirm_warnings = forms.CharField(required=False, widget=forms.HiddenInput)
 
     def __init__(
         self,
@@ -113,6 +114,7 @@ class AgreementForm(forms.Form):
         self.party = party
         self.by_agency = by_agency
         self.instance = instance
+        self.warnings: list[str] = []
         self.fields["unit"].queryset = units
         self.fields["type"].widget.choices = [("", "Vælg type")] + (
             ALL_TYPES if by_agency else MUNICIPAL_TYPES
@@ -147,6 +149,7 @@ class AgreementForm(forms.Form):
             end=data.get("end"),
             reference=data.get("reference", ""),
             by_agency=self.by_agency,
+            current=self.instance,
         )
         already = set(self.errors)  # e.g. no second message for an unreadable date
         for problem in problems:
@@ -165,22 +168,49 @@ class AgreementForm(forms.Form):
                     f"{reference}",
                 )
         data["party"] = party
+        unchanged = (
+            self.instance is not None
+            and self.instance.unit_id == unit.pk
+            and self.instance.type == data.get("type")
+        )
+        if not self.errors and not unchanged:
+            # Asked once, when the type or unit is chosen; not again at every later save.
+            self.warnings = agreement_warnings(
+                party=party,
+                unit=unit,
+                agreement_type=data.get("type", ""),
+                housing_type=housing_type_of(unit),
+            )
         return data
+
+    @property
+    def warnings_key(self) -> str:
+        return warnings_key(self.warnings)
+
+    @property
+    def needs_confirmation(self) -> bool:
+        """Valid, but with warnings the user has not confirmed yet."""
+        return bool(self.warnings) and (
+            self.cleaned_data.get("confirm_warnings") != self.warnings_key
+        )
+
+
+def warnings_key(warnings: list[str]) -> str:
+    if not warnings:
+        return ""
+    digest = hashlib.sha256("\n".join(warnings).encode(), usedforsecurity=False)
+    return digest.hexdigest()[:16]
 
 
 class EndAgreementForm(forms.Form):
     """"Afslut": the agreement ends on this day (inclusive)."""
 
-    end = forms.DateField(
+    end = DanishDateField(
         label="Slutdato",
-        input_formats=DATE_INPUT_FORMATS,
-        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
         help_text="Aftalen gælder til og med denne dato.",
-        error_messages={
-            "required": "Slutdato skal udfyldes",
-            "invalid": "Skriv en gyldig dato (ÅÅÅÅ-MM-DD)",
-        },
+        error_messages={"required": "Slutdato skal udfyldes"},
     )
+    base_revision = forms.CharField(required=False, widget=forms.HiddenInput)
 
     def __init__(self, *args, agreement: ServiceAgreement, by_agency: bool, **kwargs):
         super().__init__(*args, **kwargs)
@@ -200,9 +230,35 @@ class EndAgreementForm(forms.Form):
             end=data["end"],
             reference=a.reference,
             by_agency=self.by_agency,
+            current=a,
         ):
+            if problem.startswith("Perioden overlapper"):
+                continue  # ending an agreement never makes an overlap worse
             self.add_error("end" if problem.startswith("Slutdato") else None, problem)
         return data
+
+
+class AnnulAgreementForm(forms.Form):
+    """"Annullér": the agreement was registered by mistake. It stays in the history but is
+    never counted nor shown."""
+
+    reason = forms.CharField(
+        label="Begrundelse",
+        max_length=500,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text="Fx «Oprettet på den forkerte enhed». Vises kun i versionshistorikken.",
+        error_messages={
+            "required": "Skriv, hvorfor aftalen annulleres",
+            "max_length": "Begrundelsen må højst være %(limit_value)d tegn",
+        },
+    )
+    base_revision = forms.CharField(required=False, widget=forms.HiddenInput)
+
+    def clean_reason(self) -> str:
+        reason = plain_text(self.cleaned_data.get("reason", ""))
+        if not reason:
+            raise forms.ValidationError("Skriv, hvorfor aftalen annulleres")
+        return reason
 
 
 class DescriptionForm(forms.ModelForm):
@@ -231,4 +287,7 @@ class DescriptionForm(forms.ModelForm):
         text = plain_text(self.cleaned_data.get("text", ""))
         if not text:
             raise forms.ValidationError("Aftalebeskrivelsen skal udfyldes")
+        problem = cpr_problem(text, "Aftalebeskrivelsen")
+        if problem:
+            raise forms.ValidationError(problem)
         return text

@@ -13,11 +13,14 @@ from pathlib import Path
 
 from django.db import transaction
 
+from plov.agreements import history
 from plov.agreements.models import AgreementDescription, AgreementType, ServiceAgreement
 from plov.agreements.rules import agreement_problems
 from plov.registers.readers import read_csv
 from plov.registers.summary import ImportSummary
+from plov.text import strip_invisible
 from plov.units.models import Municipality, Unit
+from plov.units.personal_data import cpr_problem
 
 COLUMNS = ["kommunekode", "sor_id", "aftaleidentifikation", "type", "start", "slut", "beskrivelse"]
 REQUIRED = COLUMNS[:5]
@@ -66,6 +69,11 @@ def import_agreements(path: Path, *, by_agency: bool = True) -> tuple[ImportSumm
                 problems.append(str(exc))
                 start = end = None
             reference = row["aftaleidentifikation"].strip()
+            current = (
+                ServiceAgreement.objects.filter(municipality=party, reference=reference).first()
+                if party
+                else None
+            )
             if party and unit and not problems:
                 problems = agreement_problems(
                     party=party,
@@ -75,33 +83,39 @@ def import_agreements(path: Path, *, by_agency: bool = True) -> tuple[ImportSumm
                     end=end,
                     reference=reference,
                     by_agency=by_agency,
+                    current=current,
                 )
+            cpr = cpr_problem(row.get("beskrivelse") or "", "beskrivelse")
+            if cpr:
+                problems.append(cpr)
             if problems:
                 rejected.append(f"{path}:{line}: " + "; ".join(problems))
-                summary.skipped["rejected row"] += 1
+                summary.skipped["afvist række"] += 1
                 continue
             values = {"unit": unit, "type": agreement_type, "start": start, "end": end}
-            current = ServiceAgreement.objects.filter(
-                municipality=party, reference=reference
-            ).first()
             if current is None:
-                ServiceAgreement.objects.create(municipality=party, reference=reference, **values)
+                created = ServiceAgreement.objects.create(
+                    municipality=party, reference=reference, **values
+                )
+                history.record(created, None)
                 summary.created += 1
             elif any(getattr(current, k) != v for k, v in values.items()):
+                history.ensure_baseline(current)
                 for key, value in values.items():
                     setattr(current, key, value)
                 current.save()
+                history.record(current, None)
                 summary.updated += 1
             else:
                 summary.unchanged += 1
-            description = (row.get("beskrivelse") or "").strip()
+            description = strip_invisible(row.get("beskrivelse") or "").strip()
             # Beskrivelse belongs to home-care driftsoverenskomster only (the provider's text);
             # the bulk import carries it over from the old system.
             if description and not (
                 agreement_type == AgreementType.OPERATING_AGREEMENT and unit.is_home_care
             ):
                 summary.skip(
-                    "beskrivelse ignored: only home-care driftsoverenskomster have one",
+                    "beskrivelse ignoreret: kun driftsoverenskomster om helhedspleje har en",
                     f"{path}:{line}",
                 )
             elif description:

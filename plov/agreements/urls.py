@@ -12,6 +12,8 @@ urlpatterns = [
     path("ny/", views.AgreementFormView.as_view(), name="create"),
     path("<int:pk>/", views.AgreementFormView.as_view(), name="edit"),
     path("<int:pk>/afslut/", views.AgreementEndView.as_view(), name="end"),
+    path("<int:pk>/annuller/", views.AgreementAnnulView.as_view(), name="annul"),
+    path("<int:pk>/historik/", views.AgreementHistoryView.as_view(), name="history"),
     path("aftalebeskrivelser/", views.DescriptionIndexView.as_view(), name="descriptions"),
     path(
         "aftalebeskrivelser/<int:unit_pk>/<int:code>/",

@@ -26,6 +26,7 @@ from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.http import Http404, HttpResponseRedirect
 from django.shortcuts import get_object_or_404
 from django.urls import reverse, reverse_lazy
+from django.utils import timezone
 from django.utils.http import urlencode
 from django.views import View
 from wagtail.admin import messages
@@ -42,7 +43,13 @@ from plov.accounts.scope import (
     editable_units,
     viewable_units,
 )
-from plov.agreements.forms import AgreementForm, DescriptionForm, EndAgreementForm
+from plov.agreements import history
+from plov.agreements.forms import (
+    AgreementForm,
+    AnnulAgreementForm,
+    DescriptionForm,
+    EndAgreementForm,
+)
 from plov.agreements.models import AgreementDescription, AgreementType, ServiceAgreement
 from plov.backoffice.audit import audit
 from plov.publishing.refresh import refresh_publication
@@ -58,9 +65,14 @@ MISSING_DESCRIPTION = (
     "Enheden vises ikke for kommunen, før leverandøren har skrevet aftalebeskrivelsen"
 )
 
-IN_FORCE, UPCOMING, EXPIRED = "i_kraft", "kommende", "udloebet"
-STATES = {IN_FORCE: "I kraft", UPCOMING: "Kommende", EXPIRED: "Udløbet"}
-STATE_CLASSES = {IN_FORCE: "w-status--primary", UPCOMING: "", EXPIRED: "w-status--label"}
+IN_FORCE, UPCOMING, EXPIRED, ANNULLED = "i_kraft", "kommende", "udloebet", "annulleret"
+STATES = {IN_FORCE: "I kraft", UPCOMING: "Kommende", EXPIRED: "Udløbet", ANNULLED: "Annulleret"}
+STATE_CLASSES = {
+    IN_FORCE: "w-status--primary",
+    UPCOMING: "",
+    EXPIRED: "w-status--label",
+    ANNULLED: "w-status--label",
+}
 
 HOME = {"url": reverse_lazy("wagtailadmin_home"), "label": "Forside"}
 
@@ -69,6 +81,8 @@ HOME = {"url": reverse_lazy("wagtailadmin_home"), "label": "Forside"}
 
 
 def agreement_state(agreement: ServiceAgreement, today: dt.date) -> str:
+    if agreement.annulled:
+        return ANNULLED
     if agreement.start > today:
         return UPCOMING
     if agreement.end is not None and agreement.end < today:
@@ -83,6 +97,10 @@ def filter_state(agreements: QuerySet, state: str, today: dt.date) -> QuerySet:
         return agreements.filter(start__gt=today)
     if state == EXPIRED:
         return agreements.filter(end__lt=today)
+    if state == ANNULLED:
+        return ServiceAgreement.all_objects.filter(
+            pk__in=agreements.values("pk"), annulled_at__isnull=False
+        ).order_by(*agreements.query.order_by)
     return agreements
 
 
@@ -228,7 +246,10 @@ class AgreementIndexView(AgreementsMixin):
         return [HOME, {"url": "", "label": "Serviceleverancer"}]
 
     def get(self, request):
-        agreements = ServiceAgreement.objects.select_related(
+        state = request.GET.get("tilstand", "")
+        # Annulled agreements are listed only when asked for ("Annulleret").
+        manager = ServiceAgreement.all_objects if state == ANNULLED else ServiceAgreement.objects
+        agreements = manager.select_related(
             "municipality", "unit", "unit__owner", "unit__municipality"
         ).order_by("municipality__name", "unit__name", "start", "reference")
         municipality = self.own_municipality
@@ -242,7 +263,6 @@ class AgreementIndexView(AgreementsMixin):
             if not can_manage_agreements_of(request.user, municipality):
                 raise PermissionDenied
             agreements = agreements.filter(municipality=municipality)
-        state = request.GET.get("tilstand", "")
         agreements = filter_state(agreements, state, self.today)
         query = request.GET.get("q", "").strip()[:100]
         if query:
@@ -266,7 +286,8 @@ class AgreementIndexView(AgreementsMixin):
                     "needs_description": needs,
                     "description": description,
                     "missing_description": needs and not description and key != EXPIRED,
-                    "can_edit": can_edit_agreement(request.user, agreement),
+                    "can_edit": can_edit_agreement(request.user, agreement)
+                    and not agreement.annulled,
                     "address": address_line(agreement.unit.visiting_address),
                 }
             )
@@ -300,7 +321,7 @@ class UnitChoice:
 
 # The agreement form's own fields, carried along when the editor searches or chooses a unit
 # (section 1 and section 2 are one form, so nothing typed is lost without JavaScript).
-KEPT_FIELDS = ("unit", "reference", "type", "start", "end")
+KEPT_FIELDS = ("unit", "reference", "type", "start", "end", "base_revision")
 SEARCH, CHOOSE = "soeg", "enhed"
 
 
@@ -358,6 +379,7 @@ class AgreementFormView(AgreementsMixin):
                 "type": a.type,
                 "start": a.start,
                 "end": a.end,
+                "base_revision": history.base_of(a),
             }
         elif self.scope.is_agency and self.request.GET.get("kommune", "").isdigit():
             initial["municipality"] = int(self.request.GET["kommune"])
@@ -369,7 +391,25 @@ class AgreementFormView(AgreementsMixin):
         chosen = self.params().get(CHOOSE, "")
         if chosen.isdigit():
             initial["unit"] = int(chosen)
-        return AgreementForm(
+        defaulted = False
+        if (
+            data is None
+            and self.scope.is_agency
+            and self.party() is None
+            and not initial.get("municipality")
+            and str(initial.get("unit") or "").isdigit()
+        ):
+            # The agency creates: the party is the unit's beliggenhedskommune unless chosen.
+            code = (
+                self.units()
+                .filter(pk=initial["unit"])
+                .values_list("municipality_id", flat=True)
+                .first()
+            )
+            if code is not None:
+                initial["municipality"] = code
+                defaulted = True
+        form = AgreementForm(
             data,
             initial=initial,
             party=self.party(),
@@ -377,6 +417,12 @@ class AgreementFormView(AgreementsMixin):
             units=self.units(),
             instance=self.agreement,
         )
+        if defaulted:
+            form.fields["municipality"].help_text = (
+                "Forvalgt: enhedens beliggenhedskommune. Vælg en anden, hvis aftalen er med en "
+                "anden kommune."
+            )
+        return form
 
     def selected_unit(self, form: AgreementForm) -> Unit | None:
         value = form["unit"].value()
@@ -407,7 +453,7 @@ class AgreementFormView(AgreementsMixin):
         ]
         return query, choices, more
 
-    def render_form(self, form: AgreementForm, status: int = 200):
+    def render_form(self, form: AgreementForm, status: int = 200, conflict: str = ""):
         query, results, more = self.search_results()
         unit = self.selected_unit(form)
         description = None
@@ -433,6 +479,8 @@ class AgreementFormView(AgreementsMixin):
             selected_address=address_line(unit.visiting_address) if unit else "",
             description=description,
             missing_description_message=MISSING_DESCRIPTION,
+            conflict=conflict,
+            confirm=form.is_bound and not form.errors and form.needs_confirmation,
         )
         response = self.render_to_response(context)
         response.status_code = status
@@ -460,6 +508,10 @@ class AgreementFormView(AgreementsMixin):
         party = data["party"]
         if not can_create_agreement(request.user, party, data["unit"], data["type"]):
             raise PermissionDenied
+        if form.needs_confirmation:
+            # Allowed but unusual (a Lokalplejehjem elsewhere, …): nothing is saved until the
+            # user confirms these very warnings.
+            return self.render_form(form)
         values = {
             "unit": data["unit"],
             "reference": data["reference"],
@@ -468,7 +520,9 @@ class AgreementFormView(AgreementsMixin):
             "end": data["end"],
         }
         try:
-            agreement, verb = self.save(party, values)
+            agreement, verb = self.save(party, values, data.get("base_revision", ""))
+        except StaleAgreement as stale:
+            return self.refuse_stale(form, stale.current)
         except IntegrityError:
             # Another save took the same aftaleidentifikation a moment ago.
             if self.agreement is not None:
@@ -479,6 +533,9 @@ class AgreementFormView(AgreementsMixin):
                 f"{values['reference']}",
             )
             return self.render_form(form)
+        if verb is None:
+            messages.info(request, f"Serviceleverancen {agreement.reference}: ingen ændringer.")
+            return _redirect_to_index(agreement, self.scope)
         text = f"Serviceleverancen {agreement.reference} med {agreement.unit} er {verb}."
         if needs_description(agreement) and not (
             AgreementDescription.objects.filter(unit=agreement.unit, municipality=party)
@@ -490,7 +547,34 @@ class AgreementFormView(AgreementsMixin):
             messages.success(request, text)
         return _redirect_to_index(agreement, self.scope)
 
-    def save(self, party: Municipality, values: dict) -> tuple[ServiceAgreement, str]:
+    def refuse_stale(self, form: AgreementForm, current: ServiceAgreement):
+        """409: someone else changed (or annulled) the agreement since this form was opened.
+        Nothing is saved; the typed values stay in the form, which now starts from the
+        current version, so that saving again is a deliberate choice."""
+        self.agreement = current
+        newer = self.request.POST.copy()
+        newer["base_revision"] = history.base_of(current)
+        newer.pop("confirm_warnings", None)
+        who = history.latest_change(current)
+        if current.annulled:
+            text = (
+                f"Serviceleverancen er ikke gemt: den er annulleret {who}. Din tekst står "
+                "stadig i formularen, så du kan kopiere den."
+            )
+        else:
+            text = (
+                "Serviceleverancen er ikke gemt: den er ændret "
+                f"{who}, efter du åbnede den. Dine indtastninger står stadig i formularen. "
+                "Se versionshistorikken, og gem igen, hvis dine ændringer stadig skal gælde."
+            )
+        fresh = self.make_form(newer)
+        fresh.is_valid()
+        return self.render_form(fresh, status=409, conflict=text)
+
+    def save(
+        self, party: Municipality, values: dict, base: str
+    ) -> tuple[ServiceAgreement, str | None]:
+        """Create, or change the stored agreement if nobody changed it since `base`."""
         request = self.request
         with transaction.atomic():
             if self.agreement is None:
@@ -500,17 +584,27 @@ class AgreementFormView(AgreementsMixin):
                 action, verb = "plov.agreement_created", "oprettet"
                 changes = {k: _plain(v) for k, v in values.items()}
             else:
-                agreement = self.agreement
+                agreement = (
+                    ServiceAgreement.all_objects.select_for_update()
+                    .select_related("municipality", "unit", "unit__owner")
+                    .get(pk=self.agreement.pk)
+                )
+                if agreement.annulled or history.is_stale(agreement, base):
+                    raise StaleAgreement(agreement)
                 before = {k: getattr(agreement, k) for k in values}
-                for key, value in values.items():
-                    setattr(agreement, key, value)
-                agreement.save()
-                action, verb = "plov.agreement_changed", "gemt"
                 changes = {
                     k: [_plain(before[k]), _plain(v)]
                     for k, v in values.items()
                     if before[k] != v
                 }
+                if not changes:
+                    return agreement, None  # an unchanged save is not a version
+                history.ensure_baseline(agreement)
+                for key, value in values.items():
+                    setattr(agreement, key, value)
+                agreement.save()
+                action, verb = "plov.agreement_changed", "gemt"
+            history.record(agreement, request.user)
             audit(
                 agreement,
                 action,
@@ -519,6 +613,12 @@ class AgreementFormView(AgreementsMixin):
             )
             refresh_publication()
         return agreement, verb
+
+
+class StaleAgreement(Exception):
+    def __init__(self, current: ServiceAgreement):
+        super().__init__("stale agreement")
+        self.current = current
 
 
 def _plain(value) -> str:
@@ -560,7 +660,7 @@ class AgreementEndView(AgreementsMixin):
         agreement = self.setup_agreement(request, pk)
         end = self.today if agreement.end is None or agreement.end > self.today else agreement.end
         form = EndAgreementForm(
-            initial={"end": max(end, agreement.start)},
+            initial={"end": max(end, agreement.start), "base_revision": history.base_of(agreement)},
             agreement=agreement,
             by_agency=self.scope.is_agency,
         )
@@ -571,10 +671,37 @@ class AgreementEndView(AgreementsMixin):
         form = EndAgreementForm(request.POST, agreement=agreement, by_agency=self.scope.is_agency)
         if not form.is_valid():
             return self.render_form(agreement, form)
-        before = agreement.end
         with transaction.atomic():
+            agreement = (
+                ServiceAgreement.objects.select_for_update()
+                .select_related("municipality", "unit", "unit__owner")
+                .get(pk=agreement.pk)
+            )
+            if "base_revision" in request.POST and history.is_stale(
+                agreement, form.cleaned_data["base_revision"]
+            ):
+                messages.error(
+                    request,
+                    "Serviceleverancen er ikke afsluttet: den er ændret "
+                    f"{history.latest_change(agreement)}, efter du åbnede siden. Tjek "
+                    "aftalen herunder, og afslut igen.",
+                )
+                fresh = EndAgreementForm(
+                    initial={
+                        "end": form.cleaned_data["end"],
+                        "base_revision": history.base_of(agreement),
+                    },
+                    agreement=agreement,
+                    by_agency=self.scope.is_agency,
+                )
+                response = self.render_form(agreement, fresh)
+                response.status_code = 409
+                return response
+            before = agreement.end
+            history.ensure_baseline(agreement)
             agreement.end = form.cleaned_data["end"]
             agreement.save(update_fields=["end", "updated_at"])
+            history.record(agreement, request.user)
             audit(
                 agreement,
                 "plov.agreement_ended",
@@ -592,6 +719,96 @@ class AgreementEndView(AgreementsMixin):
             f"{agreement.end:%d.%m.%Y}.",
         )
         return _redirect_to_index(agreement, self.scope)
+
+
+class AgreementAnnulView(AgreementEndView):
+    """"Annullér": the party (its contract manager) or the agency takes back an agreement
+    registered by mistake. It is kept, with its versions, but never counted nor shown."""
+
+    template_name = "agreements/annul.html"
+    page_title = "Annullér serviceleverance"
+
+    def get(self, request, pk: int):
+        agreement = self.setup_agreement(request, pk)
+        form = AnnulAgreementForm(initial={"base_revision": history.base_of(agreement)})
+        return self.render_form(agreement, form)
+
+    def post(self, request, pk: int):
+        agreement = self.setup_agreement(request, pk)
+        form = AnnulAgreementForm(request.POST)
+        if not form.is_valid():
+            return self.render_form(agreement, form)
+        with transaction.atomic():
+            agreement = (
+                ServiceAgreement.objects.select_for_update()
+                .select_related("municipality", "unit", "unit__owner")
+                .get(pk=agreement.pk)
+            )
+            if history.is_stale(agreement, form.cleaned_data["base_revision"]):
+                messages.error(
+                    request,
+                    "Serviceleverancen er ikke annulleret: den er ændret "
+                    f"{history.latest_change(agreement)}, efter du åbnede siden. Tjek "
+                    "aftalen herunder, og annullér igen.",
+                )
+                fresh = AnnulAgreementForm(
+                    initial={
+                        "reason": form.cleaned_data["reason"],
+                        "base_revision": history.base_of(agreement),
+                    }
+                )
+                response = self.render_form(agreement, fresh)
+                response.status_code = 409
+                return response
+            history.ensure_baseline(agreement)
+            agreement.annulled_at = timezone.now()
+            agreement.annulled_by = request.user
+            agreement.annul_reason = form.cleaned_data["reason"]
+            agreement.save(update_fields=["annulled_at", "annulled_by", "annul_reason"])
+            history.record(agreement, request.user)
+            audit(
+                agreement,
+                "plov.agreement_annulled",
+                user=request.user,
+                data={
+                    "kommune": agreement.municipality_id,
+                    "sor_id": agreement.unit.sor_id,
+                    "reference": agreement.reference,
+                },
+            )
+            refresh_publication()
+        messages.success(
+            request,
+            f"Serviceleverancen {agreement.reference} med {agreement.unit} er annulleret. Den "
+            "tæller ikke længere og vises ikke offentligt; den står stadig i historikken.",
+        )
+        return _redirect_to_index(agreement, self.scope)
+
+
+class AgreementHistoryView(AgreementsMixin):
+    """Every version of one agreement (annulled ones too): who, when, what changed."""
+
+    template_name = "agreements/history.html"
+    page_title = "Versionshistorik"
+
+    def get_breadcrumbs_items(self):
+        return [HOME, self.index_breadcrumb(), {"url": "", "label": self.page_title}]
+
+    def get(self, request, pk: int):
+        agreement = get_object_or_404(
+            ServiceAgreement.all_objects.select_related("municipality", "unit", "unit__owner"),
+            pk=pk,
+        )
+        if not can_manage_agreements_of(request.user, agreement.municipality):
+            raise Http404
+        return self.render_to_response(
+            self.get_context_data(
+                agreement=agreement,
+                versions=history.versions(agreement),
+                state=STATES[agreement_state(agreement, self.today)],
+                can_edit=can_edit_agreement(request.user, agreement) and not agreement.annulled,
+            )
+        )
 
 
 # --- the providers' agreement descriptions ---------------------------------------------------
@@ -766,3 +983,48 @@ class DescriptionEditView(DescriptionsMixin):
                 + (": " + "; ".join(missing) if missing else "."),
             )
         return HttpResponseRedirect(reverse("plov_agreements:descriptions"))
+
+
+# --- a unit's agreements, read-only, on its back-office page ---------------------------------
+
+
+def who_makes_agreements(unit: Unit) -> str:
+    """The next step for a unit without an agreement in force: who registers it."""
+    where = f" {unit.municipality}" if unit.municipality else ""
+    if unit.owner.kind == Organisation.Kind.MUNICIPALITY:
+        owner = unit.owner.municipality or unit.municipality
+        return (
+            "Serviceleverancen oprettes af den driftsoverenskomstansvarlige i "
+            f"{owner or 'kommunen'} (myndighedsproduktion for kommunens egne enheder)."
+        )
+    return (
+        "Serviceleverancen oprettes af den driftsoverenskomstansvarlige i den kommune, der har "
+        f"aftalen med jer – for en enhed i{where or ' kommunen'} typisk beliggenhedskommunen. "
+        "I kan ikke selv oprette den: kontakt kommunen, hvis aftalen mangler."
+    )
+
+
+def unit_agreements_panel(unit: Unit, today: dt.date | None = None) -> dict:
+    """The unit's agreements (not annulled) with their state, newest first, and who makes one
+    when none is in force. For the unit's page, which everyone who may see the unit reads."""
+    today = today or dt.date.today()
+    agreements = list(
+        ServiceAgreement.objects.filter(unit=unit)
+        .select_related("municipality")
+        .order_by("-start", "municipality__name")
+    )
+    rows = [
+        {
+            "agreement": a,
+            "state": STATES[agreement_state(a, today)],
+            "state_class": STATE_CLASSES[agreement_state(a, today)],
+        }
+        for a in agreements
+    ]
+    in_force = any(a.in_force(today) for a in agreements)
+    return {
+        "unit_agreements": rows,
+        "unit_has_agreement": in_force,
+        "who_makes_agreements": "" if in_force else who_makes_agreements(unit),
+        "agreements_apply": unit.kind != UnitKind.HOME_CARE_PROVIDER,
+    }

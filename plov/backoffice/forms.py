@@ -8,13 +8,14 @@ Register fields (name, addresses, SOR-ID, …) are not in the form, so no POST c
 
 from __future__ import annotations
 
+import hashlib
 import json
 from collections import OrderedDict
 
 import nh3
 from django import forms
+from django.utils.html import strip_tags
 from wagtail.admin.rich_text import DraftailRichTextArea
-from wagtail.admin.widgets import AdminDateInput
 
 from plov.units.forms import EDITORIAL_FIELDS, RICH_TEXT_FIELDS, UnitContentForm
 from plov.units.models import Profession, Property
@@ -116,6 +117,19 @@ HELP_TEXTS = {
 }
 
 
+# Home care has citizens in their own homes, not residents in a care home.
+HOME_CARE_HELP_TEXTS = {
+    "relatives": (
+        "Hvordan pårørende inddrages i plejen og i samarbejdet om borgeren, fx hvordan og hvor "
+        "ofte der er kontakt, eller hvordan pårørende inddrages i beslutninger. " + PASTE_HELP
+    ),
+    "activities": "Informationer om aktiviteter, I tilbyder borgerne. " + PASTE_HELP,
+    "fixed_teams": (
+        "Sæt flueben, hvis borgerne får hjælp af faste teams, så de møder de samme medarbejdere."
+    ),
+}
+
+
 def sanitise_html(value: str) -> str:
     """Rich text as plov stores it: paragraphs, lists, emphasis and plain links only."""
     cleaned = nh3.clean(
@@ -126,7 +140,8 @@ def sanitise_html(value: str) -> str:
         link_rel=None,
         strip_comments=True,
     )
-    return cleaned.strip()
+    # An emptied editor posts "<p></p>": that is no text (and no change from an empty field).
+    return cleaned.strip() if strip_tags(cleaned).replace("&nbsp;", "").strip() else ""
 
 
 class RichTextWidget(DraftailRichTextArea):
@@ -172,7 +187,6 @@ class UnitEditorForm(UnitContentForm):
         fields = FORM_FIELDS
         widgets = {
             **{name: RichTextWidget() for name in RICH_TEXT_FIELDS},
-            "cvr_valid_from": AdminDateInput(),
         }
 
     def __init__(self, *args, **kwargs):
@@ -182,10 +196,19 @@ class UnitEditorForm(UnitContentForm):
                 field.label = LABELS[name]
             if name in HELP_TEXTS:
                 field.help_text = HELP_TEXTS[name]
-        self.fields["housing_type"].choices = [
-            ("", "Vælg boligtype"),
-            *[c for c in self.fields["housing_type"].choices if c[0]],
-        ]
+        if "housing_type" in self.fields:
+            self.fields["housing_type"].choices = [
+                ("", "Vælg boligtype"),
+                *[c for c in self.fields["housing_type"].choices if c[0]],
+            ]
+        for name in RICH_TEXT_FIELDS:
+            if name in self.fields:
+                # Draftail's editable area is named by the field's label (axe: a textbox needs a
+                # name; Wagtail labels the hidden input only).
+                self.fields[name].widget.options["ariaLabelledBy"] = f"{self[name].auto_id}-label"
+        if self.is_home_care:
+            for name, text in HOME_CARE_HELP_TEXTS.items():
+                self.fields[name].help_text = text
         # Egenskaber are offered in their groups; validation still uses the queryset.
         groups: OrderedDict[str, list] = OrderedDict()
         for prop in Property.objects.order_by("group", "name"):
@@ -208,4 +231,11 @@ class UnitEditorForm(UnitContentForm):
 
     @property
     def editorial_fields(self) -> list[str]:
-        return FORM_FIELDS
+        return [name for name in FORM_FIELDS if name in self.fields]
+
+    @property
+    def warnings_signature(self) -> str:
+        """What the editor confirms: these warnings, for these values (a changed value that
+        still warns is asked about again)."""
+        text = "\n".join(self.warnings)
+        return hashlib.sha256(text.encode()).hexdigest()[:16] if text else ""

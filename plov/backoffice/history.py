@@ -24,12 +24,17 @@ from django.utils.html import strip_tags
 from django.utils.safestring import SafeString, mark_safe
 from wagtail.models import Revision
 
+from plov.backoffice.fields import format_decimal, format_whole_number
 from plov.backoffice.forms import LABELS, RELATION_FIELDS
 from plov.backoffice.locking import LockLost, format_time, holds_lock, user_name
 from plov.units.forms import EDITORIAL_FIELDS, RICH_TEXT_FIELDS
 from plov.units.models import HousingType, Profession, Property, UnitContent
 
 RELATIONS_KEY = "_plov_relations"
+# Version 1 made from the content as it was before the first save: "import" or "empty".
+ORIGIN_KEY = "_plov_origin"
+ORIGIN_IMPORT = "import"
+ORIGIN_EMPTY = "empty"
 DIFF_FIELDS = [*EDITORIAL_FIELDS, *RELATION_FIELDS]
 
 
@@ -64,20 +69,55 @@ def create_revision(content: UnitContent, user, *, previous_revision=None) -> Re
     return revision
 
 
+_SAME_TAGS = {"strong": "b", "em": "i"}
+
+
+def _comparable(name: str, value):
+    """A value as a change is judged: rich text without the differences the editor's round
+    trip makes and a reader cannot see (white space between tags, <strong> for <b>)."""
+    if name not in RICH_TEXT_FIELDS or not value:
+        return value
+    text = re.sub(r">\s+<", "><", value.strip())
+    return re.sub(
+        r"<(/?)(strong|em)>", lambda m: f"<{m.group(1)}{_SAME_TAGS[m.group(2)]}>", text
+    )
+
+
+def changes(stored: UnitContent, edited: UnitContent, cleaned: dict) -> list[str]:
+    """The editor's fields (and relations) whose value `edited` (the form's instance before
+    saving, relations in the form's `cleaned` data) would change from `stored` (the row)."""
+    changed = [
+        name
+        for name in EDITORIAL_FIELDS
+        if _comparable(name, getattr(stored, name)) != _comparable(name, getattr(edited, name))
+    ]
+    current = relations_of(stored)
+    for name in RELATION_FIELDS:
+        if name in cleaned and sorted(o.pk for o in cleaned[name]) != current[name]:
+            changed.append(name)
+    return changed
+
+
 def ensure_baseline(content: UnitContent) -> Revision | None:
-    """Content written before any revision (the editorial import) becomes version 1, so that
-    the first save can be compared with and undone."""
+    """The content as it was before the first save becomes version 1, so that the first save
+    can be compared with and undone: what the editorial import wrote ("System (import)"), or
+    the empty content of a unit never edited ("Før første redigering")."""
     if content.pk is None or content.latest_revision_id is not None:
         return None
-    if not has_editorial_data(content):
+    if content.revisions.exists():
         return None
+    origin = ORIGIN_IMPORT if has_editorial_data(content) else ORIGIN_EMPTY
     # Read before serialising: modelcluster's serialisation runs the auto_now field's pre_save.
     written_at = content.updated_at
     revision = Revision.objects.create(
         content_object=content,
         base_content_type=content.get_base_content_type(),
         user=None,
-        content={**content.serializable_data(), RELATIONS_KEY: relations_of(content)},
+        content={
+            **content.serializable_data(),
+            RELATIONS_KEY: relations_of(content),
+            ORIGIN_KEY: origin,
+        },
         object_str=str(content),
         # When the content was written (the import), not when the first save came.
         created_at=written_at,
@@ -100,7 +140,11 @@ class Version:
 
     @property
     def author(self) -> str:
-        return user_name(self.revision.user) if self.revision.user_id else "System (import)"
+        if self.revision.user_id:
+            return user_name(self.revision.user)
+        if (self.revision.content or {}).get(ORIGIN_KEY) == ORIGIN_EMPTY:
+            return "Før første redigering"
+        return "System (import)"
 
     @property
     def created(self) -> str:
@@ -149,7 +193,9 @@ def display_value(obj: UnitContent, name: str, relations: dict | None = None) ->
     if isinstance(value, dt.date):
         return value.strftime("%d.%m.%Y")
     if isinstance(value, Decimal):
-        return format(value.normalize(), "f").replace(".", ",")
+        return format_decimal(value)
+    if isinstance(value, int):
+        return format_whole_number(value)
     return str(value)
 
 

@@ -68,8 +68,9 @@ class LockState:
     """A content's lock as it is now."""
 
     holder: object | None = None  # the user, or None when not locked
-    since: dt.datetime | None = None
+    since: dt.datetime | None = None  # the holder's last activity (the lock, then each save)
     expired: bool = False
+    taken: dt.datetime | None = None  # when the holder took the lock (`with_taken=True`)
 
     @property
     def locked(self) -> bool:
@@ -92,7 +93,17 @@ class LockState:
 
     @property
     def since_text(self) -> str:
-        return format_time(self.since)
+        """When the lock was taken (the last save's time only when that is not known)."""
+        return format_time(self.taken or self.since)
+
+    @property
+    def expires_at(self) -> dt.datetime | None:
+        """When the lock expires unless the holder saves before."""
+        return self.since + lock_timeout() if self.since is not None else None
+
+    @property
+    def expires_text(self) -> str:
+        return timezone.localtime(self.expires_at).strftime("%H:%M") if self.expires_at else ""
 
     @property
     def message(self) -> str:
@@ -106,13 +117,31 @@ class LockState:
         return text
 
 
-def lock_state(content: UnitContent | None, *, now: dt.datetime | None = None) -> LockState:
+def lock_state(
+    content: UnitContent | None, *, now: dt.datetime | None = None, with_taken: bool = False
+) -> LockState:
     if content is None or content.pk is None or not content.locked or content.locked_by is None:
         return LockState()
     now = now or timezone.now()
     since = content.locked_at
     expired = since is None or since < now - lock_timeout()
-    return LockState(holder=content.locked_by, since=since, expired=expired)
+    taken = lock_taken_at(content) if with_taken else None
+    return LockState(holder=content.locked_by, since=since, expired=expired, taken=taken)
+
+
+def lock_taken_at(content: UnitContent) -> dt.datetime | None:
+    """When the holder took the lock: the time of its lock entry in the log (`acquire` writes
+    one), not of the last save, which refreshes `locked_at`."""
+    from wagtail.models import ModelLogEntry
+
+    entry = (
+        ModelLogEntry.objects.for_instance(content)
+        .filter(action="wagtail.lock", user_id=content.locked_by_id)
+        .order_by("-timestamp", "-pk")
+        .values_list("timestamp", flat=True)
+        .first()
+    )
+    return entry
 
 
 def holds_lock(content: UnitContent | None, user) -> bool:

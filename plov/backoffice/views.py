@@ -42,16 +42,17 @@ from plov.backoffice import history, locking
 from plov.backoffice.audit import ACTIONS, audit
 from plov.backoffice.forms import (
     CVR_STAFF_HELP,
-    FORM_FIELDS,
     LABELS,
     STAFF_RULE,
     UnitEditorForm,
 )
 from plov.backoffice.locking import MUST_LOCK, LockLost, format_time, lock_state, user_name
+from plov.media import removal
+from plov.media.models import RemovedMedia, restore_days
 from plov.publishing.refresh import refresh_publication
 from plov.publishing.rules import AGREEMENT, P_NUMBER, SOR, unit_findings
 from plov.registers.models import CvrProductionUnit
-from plov.registers.pnumber import check_pnumber
+from plov.registers.pnumber import check_pnumber, other_company_against
 from plov.supervision.authorities import MOVED_ACTION, MOVED_LABEL
 from plov.units.forms import RICH_TEXT_FIELDS
 from plov.units.models import Municipality, Unit, UnitContent, UnitKind
@@ -60,12 +61,19 @@ CATEGORIES = [P_NUMBER, SOR, AGREEMENT]
 PAGE_SIZE = 25
 LOG_PAGE_SIZE = 50
 SAVED_PUBLISHED = "Gemt og publiceret"
+SAVED_UNCHANGED = (
+    "Gemt – der var ingen ændringer, så der er ikke oprettet en ny version. Låsen er fornyet."
+)
 SAVED_NOT_SHOWN = "Gemt – enheden vises ikke endnu: "
 SAVED_HIDDEN = "Gemt – enheden er skjult og vises ikke længere for borgerne: "
 # A save that would take a published unit off the public site needs this confirmation; its
 # value is the P-number confirmed, so a P-number changed afterwards is asked about again.
 CONFIRM_HIDE = "gem_alligevel"
 CONFIRM_HIDE_LABEL = "Gem alligevel – enheden skjules"
+# Warnings of the form (`UnitContentForm.warnings`) are confirmed with this checkbox; its value
+# is the warnings' signature, so a changed value that still warns is asked about again.
+CONFIRM_WARNINGS = "bekraeft_advarsler"
+CONFIRM_WARNINGS_LABEL = "Ja, oplysningerne er rigtige – gem"
 FROM_SOR = "Fra SOR"
 FROM_CVR = "Fra CVR"
 
@@ -348,6 +356,14 @@ def _sections(
         else None
     )
     pu = production_unit
+    if p_number and (pu is None or pu.p_number != p_number):
+        pu = CvrProductionUnit.objects.filter(p_number=p_number).first()
+    other = other_company_against(pu, unit.owner.cvr_number if unit.owner_id else None)
+    if other:
+        notice = {
+            "level": notice["level"] if notice else "warning",
+            "message": f"{notice['message']} {other}" if notice else other,
+        }
     industry = ""
     if pu is not None:
         industry = " ".join(p for p in (pu.primary_industry_code, pu.primary_industry_text) if p)
@@ -369,6 +385,7 @@ def _sections(
             else _interval(pu.full_time_employees_interval)
         )
     rule = STAFF_RULE
+    home_care = unit.is_home_care
     return [
         Section(
             "data",
@@ -402,17 +419,31 @@ def _sections(
             ],
             intro=rule,
         ),
-        Section(
-            "bolig",
-            "Bolig",
+        *(
             [
-                f("housing_description"),
-                f("homes"),
-                f("homes_for_couples"),
-                f("housing_type"),
-                f("temporary_homes"),
-                f("temporary_homes_for_couples"),
-            ],
+                Section(
+                    "hjemmepleje",
+                    "Hjemmepleje",
+                    [f("fixed_teams")],
+                    intro="Helhedspleje gives i borgerens eget hjem; der er derfor ingen "
+                    "oplysninger om boliger og beboere.",
+                )
+            ]
+            if home_care
+            else [
+                Section(
+                    "bolig",
+                    "Bolig",
+                    [
+                        f("housing_description"),
+                        f("homes"),
+                        f("homes_for_couples"),
+                        f("housing_type"),
+                        f("temporary_homes"),
+                        f("temporary_homes_for_couples"),
+                    ],
+                )
+            ]
         ),
         Section(
             "kontakt",
@@ -446,6 +477,7 @@ def _sections(
                     "civil_society",
                     "fixed_teams",
                 )
+                if name in form.fields and not (home_care and name == "fixed_teams")
             ],
         ),
         Section("forhold", "Forhold", [f("professions"), f("properties")]),
@@ -499,6 +531,12 @@ def _back_link(request: HttpRequest) -> dict:
     return {"back_url": reverse("wagtailadmin_home"), "back_label": "Forside"}
 
 
+def unit_agreements_panel(unit: Unit) -> dict:
+    from plov.agreements.views import unit_agreements_panel as panel
+
+    return panel(unit)
+
+
 def _agreements_link(request: HttpRequest, unit: Unit) -> dict:
     """Where the user handles this unit's agreements, if anywhere: contract managers and the
     agency the agreements pages; a private provider's editor the agreement descriptions."""
@@ -521,12 +559,13 @@ def _render_editor(
     *,
     refused: bool = False,
     hide_reasons: list[str] | None = None,
+    warnings: list[str] | None = None,
     status: int = 200,
 ) -> HttpResponse:
     user = request.user
     may_edit = can_edit_unit(user, unit)
     shown = content if content is not None else UnitContent(unit=unit)
-    state = lock_state(content)
+    state = lock_state(content, with_taken=True)
     holding = may_edit and locking.holds_lock(content, user)
     if form is None:
         form = UnitEditorForm(instance=shown)
@@ -556,6 +595,7 @@ def _render_editor(
         "version_count": version_count,
         "media_url": f"/admin/enheder/{unit.pk}/medier/",
         **_agreements_link(request, unit),
+        **unit_agreements_panel(unit),
         **_back_link(request),
         "kind_label": UnitKind(unit.kind).label,
         "hidden_fields": [form["base_revision"]],
@@ -563,6 +603,12 @@ def _render_editor(
         "confirm_hide": CONFIRM_HIDE,
         "confirm_hide_label": CONFIRM_HIDE_LABEL,
         "confirm_hide_value": typed_p_number or "-",
+        "form_warnings": warnings or [],
+        "confirm_warnings": CONFIRM_WARNINGS,
+        "confirm_warnings_label": CONFIRM_WARNINGS_LABEL,
+        "confirm_warnings_value": form.warnings_signature if warnings else "",
+        # A form shown again (refused, errors, a question) holds text that is not saved.
+        "unsaved": form.is_bound,
     }
     return render(request, "backoffice/editor.html", context, status=status)
 
@@ -620,10 +666,19 @@ def _save(request: HttpRequest, unit: Unit) -> HttpResponse:
 
     p_number = form.cleaned_data.get("p_number", "")
     reasons = _reasons_to_hide(unit, p_number)
-    if reasons and data.get(CONFIRM_HIDE) != (p_number or "-"):
-        # Nothing is saved yet: the editor sees why the unit would disappear and confirms,
-        # or corrects the P-number. What they typed stays in the form.
-        return _render_editor(request, unit, content, form, hide_reasons=reasons, status=200)
+    unconfirmed = form.warnings and data.get(CONFIRM_WARNINGS) != form.warnings_signature
+    if unconfirmed or (reasons and data.get(CONFIRM_HIDE) != (p_number or "-")):
+        # Nothing is saved yet: the editor sees the warnings, or why the unit would disappear,
+        # and confirms or corrects. What they typed stays in the form.
+        return _render_editor(
+            request,
+            unit,
+            content,
+            form,
+            hide_reasons=reasons,
+            warnings=form.warnings if unconfirmed else [],
+            status=200,
+        )
 
     was_published = unit.published
     try:
@@ -635,16 +690,23 @@ def _save(request: HttpRequest, unit: Unit) -> HttpResponse:
                 row.latest_revision_id
             ):
                 raise _Conflict(row)
-            history.ensure_baseline(row)
             instance = form.save(commit=False)
             # Only the form's fields come from the form; everything else is as stored.
             for model_field in UnitContent._meta.concrete_fields:
-                if model_field.name not in FORM_FIELDS:
+                if model_field.name not in form.editorial_fields:
                     setattr(instance, model_field.attname, getattr(row, model_field.attname))
-            instance.locked_at = timezone.now()
-            instance.save()
-            form.save_m2m()
-            revision = history.create_revision(instance, user)
+            if not history.changes(row, instance, form.cleaned_data):
+                # Nothing to keep: no version, but the save counts as activity on the lock.
+                locking.refresh(row, user)
+                unchanged = True
+            else:
+                unchanged = False
+                history.ensure_baseline(row)
+                instance.latest_revision_id = row.latest_revision_id
+                instance.locked_at = timezone.now()
+                instance.save()
+                form.save_m2m()
+                revision = history.create_revision(instance, user)
     except LockLost:
         content.refresh_from_db()
         return _refuse(request, unit, content, data, "Dine ændringer er ikke gemt: " + MUST_LOCK)
@@ -667,15 +729,18 @@ def _save(request: HttpRequest, unit: Unit) -> HttpResponse:
             f"den{detail}. Din tekst står stadig i formularen; se historikken, før du gemmer igen.",
         )
 
-    _after_save(
-        request,
-        unit,
-        instance,
-        revision,
-        was_published=was_published,
-        data={"fields": [f for f in form.changed_data if f != "base_revision"]},
-    )
-    _publication_messages(request, unit, was_published=was_published)
+    if unchanged:
+        messages.success(request, SAVED_UNCHANGED)
+    else:
+        _after_save(
+            request,
+            unit,
+            instance,
+            revision,
+            was_published=was_published,
+            data={"fields": [f for f in form.changed_data if f != "base_revision"]},
+        )
+        _publication_messages(request, unit, was_published=was_published)
     if data.get("checkin") and locking.check_in(instance, user):
         messages.success(request, "Tjekket ind – enheden er låst op for dine kolleger.")
     return redirect(_editor_url(unit))
@@ -758,6 +823,14 @@ def pnumber_check(request: HttpRequest, pk: int) -> JsonResponse:
         if pu
         else None
     )
+    # Another company's production unit: said while typing, asked about on save.
+    other = other_company_against(pu, unit.owner.cvr_number if unit.owner_id else None)
+    if other:
+        result["other_company"] = other
+        if result["level"] == "ok":
+            result.update(level="warning", message=other)
+        else:
+            result["message"] += " " + other
     return JsonResponse(result)
 
 
@@ -769,6 +842,12 @@ def pnumber_check(request: HttpRequest, pk: int) -> JsonResponse:
 def history_view(request: HttpRequest, pk: int) -> HttpResponse:
     unit = _unit_or_404(request, pk)
     _require_edit(request, unit)
+    return _render_history(request, unit)
+
+
+def _render_history(
+    request: HttpRequest, unit: Unit, *, restore_question: dict | None = None
+) -> HttpResponse:
     content = locking.content_of(unit)
     versions = history.versions(content)
     by_id = {v.revision.pk: v for v in versions}
@@ -789,7 +868,7 @@ def history_view(request: HttpRequest, pk: int) -> HttpResponse:
         older, newer = sorted((first, second), key=lambda v: v.number)
         rows = history.diff(content, older.revision, newer.revision)
         first, second = older, newer
-    state = lock_state(content)
+    state = lock_state(content, with_taken=True)
     return render(
         request,
         "backoffice/history.html",
@@ -805,6 +884,20 @@ def history_view(request: HttpRequest, pk: int) -> HttpResponse:
             "lock": state,
             "may_lock": not state.blocks(request.user),
             "must_lock_message": MUST_LOCK,
+            "restore_question": restore_question,
+            **(
+                {
+                    "hide_reasons": restore_question["reasons"],
+                    "confirm_hide": CONFIRM_HIDE,
+                    "confirm_hide_label": CONFIRM_HIDE_LABEL,
+                    "confirm_hide_value": restore_question["p_number"] or "-",
+                }
+                if restore_question
+                else {}
+            ),
+            "media_events": removal.events(unit),
+            "removed_media": RemovedMedia.restorable(unit),
+            "restore_days": restore_days(),
         },
     )
 
@@ -821,6 +914,26 @@ def restore(request: HttpRequest, pk: int, revision_id: int) -> HttpResponse:
         raise Http404("Versionen findes ikke")
     history_url = reverse("backoffice:history", args=[unit.pk])
     was_published = unit.published
+    # The same question as a save: restoring a version may take the unit off the public site.
+    p_number = history.as_object(content, version.revision).p_number
+    reasons = _reasons_to_hide(unit, p_number)
+    if reasons and request.POST.get(CONFIRM_HIDE) != (p_number or "-"):
+        if not locking.holds_lock(content, request.user):
+            messages.error(request, MUST_LOCK + ". Lås enheden, og gendan derefter versionen.")
+            return redirect(history_url)
+        return _render_history(
+            request,
+            unit,
+            restore_question={
+                "revision": version.revision,
+                "number": version.number,
+                "p_number": p_number,
+                "reasons": reasons,
+                "action": f"Gendanner du version {version.number}",
+                "advice": f"Version {version.number} er ikke gendannet. Sæt flueben herunder og "
+                "klik «Gendan», hvis enheden skal skjules – eller fortryd.",
+            },
+        )
     try:
         revision = history.restore(content, version.revision, request.user)
     except LockLost:
@@ -834,7 +947,10 @@ def restore(request: HttpRequest, pk: int, revision_id: int) -> HttpResponse:
         was_published=was_published,
         data={"restored_from": version.revision.pk, "restored_version": version.number},
     )
-    _publication_messages(request, unit, prefix=f"Version {version.number} er gendannet. ")
+    _publication_messages(
+        request, unit, prefix=f"Version {version.number} er gendannet. ",
+        was_published=was_published,
+    )
     return redirect(history_url)
 
 
@@ -856,7 +972,10 @@ def locks_overview(request: HttpRequest) -> HttpResponse:
         .select_related("unit", "locked_by")
         .order_by("locked_at", "pk")
     )
-    rows = [{"content": c, "unit": c.unit, "lock": lock_state(c, now=now)} for c in contents]
+    rows = [
+        {"content": c, "unit": c.unit, "lock": lock_state(c, now=now, with_taken=True)}
+        for c in contents
+    ]
     return render(
         request,
         "backoffice/locks.html",
@@ -947,4 +1066,15 @@ def _details(entry: ModelLogEntry) -> str:
         parts.append(f"Overtog {data['expired_lock_of']}s udløbne lås")
     if "warnings" in data:
         parts.append("; ".join(data["warnings"]))
+    if entry.action.startswith("plov.agreement_"):
+        from plov.agreements.history import LABELS as AGREEMENT_LABELS
+
+        parts.append(f"Kommune {data.get('kommune', '')}, SOR-ID {data.get('sor_id', '')}")
+        if data.get("reference"):
+            parts.append(f"Aftale {data['reference']}")
+        changes = data.get("changes")
+        if isinstance(changes, dict) and changes and entry.action != "plov.agreement_created":
+            parts.append(
+                "Ændrede felter: " + ", ".join(AGREEMENT_LABELS.get(k, k) for k in changes)
+            )
     return ". ".join(parts)

@@ -1,4 +1,6 @@
+from django.templatetags.static import static
 from django.urls import include, path, reverse
+from django.utils.html import format_html
 from wagtail import hooks
 from wagtail.admin.menu import MenuItem
 
@@ -51,3 +53,9 @@ def audit_menu_item():
         "Revisionslog", reverse("backoffice:audit_log"), name="revisionslog",
         icon_name="history", order=910,
     )
+
+
+@hooks.register("insert_global_admin_js")
+def forms_js():
+    """Date fields on every admin page (units, agreements, supervision, coverage)."""
+    return format_html('<script src="{}" defer></script>', static("backoffice/forms.js"))

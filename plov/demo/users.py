@@ -38,6 +38,7 @@ class DemoLogin:
     organisation: str  # shown in the command's summary
     cvr: str
     superuser: bool = False
+    note: str = ""  # what the login is for, on the login page's button
 
 
 def organisation_cvr(user: AbstractUser) -> str | None:
@@ -68,6 +69,14 @@ def demo_logins() -> list[DemoLogin]:
         ]
     if company:
         logins.append(DemoLogin("redaktoer-privat", EDITOR, company.name, company.cvr_number or ""))
+    home_care = home_care_company()
+    if home_care:
+        logins.append(
+            DemoLogin(
+                "redaktoer-hjemmepleje", EDITOR, home_care.name, home_care.cvr_number or "",
+                note="privat hjemmepleje med driftsoverenskomst",
+            )
+        )
     if silkeborg:
         # Ældretilsynet Silkeborg: supervision run by Silkeborg Kommune.
         logins.append(
@@ -75,6 +84,35 @@ def demo_logins() -> list[DemoLogin]:
                       silkeborg.cvr_number or "")
         )
     return logins
+
+
+def home_care_company() -> Organisation | None:
+    """A private home-care provider with a site that a municipality holds a driftsoverenskomst
+    on (in force), so that its editor can write the aftalebeskrivelse; one whose description is
+    still missing first, then by name. (In a small demo it may be the company of
+    redaktoer-privat too.)"""
+    import datetime as dt
+
+    from django.db.models import Exists, OuterRef
+
+    from plov.agreements.models import AgreementDescription, AgreementType, ServiceAgreement
+    from plov.units.models import UnitKind
+
+    agreements = ServiceAgreement.objects.in_force(dt.date.today()).filter(
+        type=AgreementType.OPERATING_AGREEMENT,
+        unit__kind=UnitKind.HOME_CARE_SITE,
+        unit__owner=OuterRef("pk"),
+        unit__closed_on__isnull=True,
+    )
+    described = AgreementDescription.objects.filter(
+        unit__owner=OuterRef("pk"), unit__kind=UnitKind.HOME_CARE_SITE
+    ).exclude(text="")
+    found = (
+        Organisation.objects.filter(kind=Organisation.Kind.COMPANY, cvr_number__isnull=False)
+        .filter(Exists(agreements))
+        .annotate(described=Exists(described))
+    )
+    return found.order_by("described", "name", "pk").first()
 
 
 def create_demo_users(password: str | None = None) -> dict[str, tuple[str, str]]:

@@ -9,8 +9,12 @@ import unicodedata
 import nh3
 from django import forms
 from django.core.exceptions import ValidationError
+from wagtail.documents.forms import BaseDocumentForm
+from wagtail.images.forms import BaseImageForm
 
+from plov.backoffice.fields import WholeNumberField
 from plov.media import documents, images
+from plov.text import strip_invisible
 from plov.units.models import HousingDescription, UnitDocument
 
 SLOT_LABELS = {
@@ -27,7 +31,7 @@ _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 def plain_text(value: str, *, multiline: bool = False) -> str:
     """Text without markup: tags (and script/style contents) removed by nh3, entities decoded,
     control characters dropped, line breaks normalised (kept only when `multiline`)."""
-    value = (value or "").replace("\r\n", "\n").replace("\r", "\n")
+    value = strip_invisible(value or "").replace("\r\n", "\n").replace("\r", "\n")
     if multiline:
         value = _BLOCK_END.sub("\n", value)
     value = html.unescape(nh3.clean(value, tags=set()))
@@ -46,28 +50,6 @@ class PlainTextField(forms.CharField):
     def to_python(self, value):
         value = super().to_python(value)
         return plain_text(value, multiline=self.multiline) if value else value
-
-
-class WholeNumberField(forms.IntegerField):
-    """A whole number, as Danes write it: '7500', '7.500' or '7 500' (also with 'kr.')."""
-
-    widget = forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "off"})
-    default_error_messages = {
-        "invalid": "Skriv et helt tal uden decimaler, f.eks. 7500.",
-        "min_value": "Tallet må ikke være mindre end %(limit_value)s.",
-        "max_value": "Tallet må højst være %(limit_value)s.",
-    }
-
-    def to_python(self, value):
-        if isinstance(value, str):
-            text = value.strip().replace("\xa0", " ")
-            text = re.sub(r"(?i)\s*kr\.?$", "", text).strip()
-            if re.fullmatch(r"\d{1,3}(?:[. ]\d{3})+", text):
-                text = text.replace(".", "").replace(" ", "")
-            if text and not re.fullmatch(r"-?\d+", text):
-                raise ValidationError(self.error_messages["invalid"], code="invalid")
-            value = text
-        return super().to_python(value)
 
 
 # --- a chosen file the browser forgets ------------------------------------------------------
@@ -123,10 +105,23 @@ class ImageSlotForm(RepickFileMixin, forms.Form):
         },
     )
 
+    # The focal point (Wagtail's): where on the current image, in per cent from the left and the
+    # top, the part that must stay in every crop is. Set by clicking on the image (focal-point.js).
+    focal_x = forms.FloatField(required=False, min_value=0, max_value=100,
+                               widget=forms.HiddenInput)
+    focal_y = forms.FloatField(required=False, min_value=0, max_value=100,
+                               widget=forms.HiddenInput)
+    focal_clear = forms.BooleanField(
+        label="Fjern fokuspunktet", required=False,
+        help_text="Billedet beskæres da om midten.",
+    )
+
     def __init__(self, *args, slot: int, current=None, **kwargs):
         self.slot = slot
         self.current = current
         super().__init__(*args, **kwargs)
+        if current is None or current.focal_point_x is None:
+            del self.fields["focal_clear"]
         self.fields["file"].label = SLOT_LABELS[slot]
         if current is None:
             self.fields["file"].required = True
@@ -148,6 +143,12 @@ class ImageSlotForm(RepickFileMixin, forms.Form):
         except images.ImageRejected as exc:
             raise ValidationError(str(exc), code="invalid_image") from None
         return upload
+
+    @property
+    def focal_point(self) -> tuple[float, float] | None:
+        """The focal point chosen on the current image (per cent), if one was chosen."""
+        x, y = self.cleaned_data.get("focal_x"), self.cleaned_data.get("focal_y")
+        return (x, y) if x is not None and y is not None else None
 
     def clean_alt_text(self):
         text = self.cleaned_data.get("alt_text", "")
@@ -189,19 +190,69 @@ class UnitDocumentForm(RepickFileMixin, forms.ModelForm):
         }
         error_messages = {"document_type": {"required": "Vælg dokumentets type."}}
 
-    def __init__(self, *args, with_file: bool, **kwargs):
+    def __init__(self, *args, with_file: bool, reusable=None, **kwargs):
+        """`reusable`: the unit documents (UnitDocument) of the organisation's other units
+        whose file may be chosen instead of uploading one ("Vælg en eksisterende fil")."""
         super().__init__(*args, **kwargs)
         self.pdf_bytes: bytes | None = None
         if with_file:
             self.fields["file"].help_text = (
                 f"Kun PDF. Højst {documents.max_document_mb()} MB."
             )
+            offered = _reusable_choices(reusable)
+            if offered:
+                self.fields["file"].required = False
+                self.fields["existing"] = ExistingFileField(offered)
         else:
             del self.fields["file"]
-        self.order_fields(["name", "file", "document_type", "annulled"])
+        self.order_fields(["name", "file", "existing", "document_type", "annulled"])
 
     def clean_file(self):
         return documents.clean_pdf_upload(self, "file")
+
+    def clean(self):
+        cleaned = super().clean()
+        if "existing" in self.fields and not self.has_error("file"):
+            upload, existing = cleaned.get("file"), cleaned.get("existing")
+            if upload and existing:
+                self.add_error("existing", "Vælg enten en ny PDF-fil eller en eksisterende fil, "
+                                           "ikke begge.")
+            elif not upload and not existing and not self.has_error("existing"):
+                self.add_error("file", "Vælg en PDF-fil, eller vælg en eksisterende fil.")
+        return cleaned
+
+
+def _reusable_choices(unit_documents) -> dict:
+    """{Wagtail document: "Prisliste 2026 (Lindehuset) – prisliste.pdf"}, one per file."""
+    offered: dict = {}
+    for unit_document in unit_documents or []:
+        file = unit_document.document
+        if file.pk not in {f.pk for f in offered}:
+            offered[file] = f"{unit_document.name} ({unit_document.unit.name}) – {file.title}"
+    return offered
+
+
+class ExistingFileField(forms.ModelChoiceField):
+    """One of the organisation's files already on another of its units; nothing else."""
+
+    def __init__(self, offered: dict):
+        from wagtail.documents import get_document_model
+
+        self.labels = {file.pk: label for file, label in offered.items()}
+        super().__init__(
+            queryset=get_document_model().objects.filter(pk__in=self.labels),
+            required=False,
+            label="Eller vælg en eksisterende fil",
+            empty_label="Ingen – jeg uploader en ny fil",
+            help_text=(
+                "Et dokument, der allerede ligger på en af organisationens andre enheder, fx den "
+                "samme prisliste. Filen deles; navn, type og annullering gælder kun denne enhed."
+            ),
+            error_messages={"invalid_choice": "Vælg en af organisationens egne filer på listen."},
+        )
+
+    def label_from_instance(self, obj) -> str:
+        return self.labels.get(obj.pk, obj.title)
 
 
 # --- housing descriptions -------------------------------------------------------------------
@@ -260,3 +311,38 @@ class HousingDescriptionForm(forms.ModelForm):
                 "invalid_choice": "Vælg en af titlerne på listen.",
             }
         }
+
+
+# --- Wagtail's image library ------------------------------------------------------------------
+
+
+class LibraryImageForm(BaseImageForm):
+    """Wagtail's image form (WAGTAILIMAGES_IMAGE_FORM_BASE): for an image in a unit's media
+    folder the file cannot be replaced (uploads are cleaned on the unit's page only) nor the
+    image moved out of the folder; title, alternative text and focal point can be changed by
+    whoever holds the unit's lock (`plov.media.permissions`)."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        from plov.media.permissions import unit_of_collection
+
+        if self.instance.pk and unit_of_collection(self.instance.collection_id) is not None:
+            for name in ("file", "collection"):
+                if name in self.fields:
+                    self.fields[name].disabled = True
+
+
+class LibraryDocumentForm(BaseDocumentForm):
+    """Wagtail's document form (WAGTAILDOCS_DOCUMENT_FORM_BASE, also its multiple upload): a
+    file uploaded in the library passes the same PDF check as a unit document (no active
+    content); a unit's documents are not changed there at all (`plov.media.permissions`)."""
+
+    def clean_file(self):
+        upload = self.cleaned_data.get("file")
+        if upload and "file" in self.changed_data:
+            try:
+                documents.check_pdf(upload)
+            except documents.DocumentRejected as exc:
+                raise ValidationError(str(exc), code="invalid_pdf") from None
+            upload.seek(0)
+        return upload

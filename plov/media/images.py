@@ -21,6 +21,8 @@ from django.conf import settings
 from django.utils.text import slugify
 from PIL import Image, ImageCms, ImageOps, UnidentifiedImageError
 
+from plov.text import strip_invisible
+
 try:  # HEIC/HEIF: pillow-heif comes with Wagtail (Willow); register its opener with Pillow.
     from pillow_heif import register_heif_opener
 
@@ -38,6 +40,10 @@ ACCEPT_ATTRIBUTE = (
 )
 
 DEFAULT_MAX_PIXELS = 40_000_000
+# The smallest photo taken: 800 × 600 pixels, on its side or upright (settings
+# PLOV_IMAGE_MIN_WIDTH and PLOV_IMAGE_MIN_HEIGHT: the long and the short side).
+DEFAULT_MIN_WIDTH = 800
+DEFAULT_MIN_HEIGHT = 600
 DEFAULT_MAX_SIDE = 2400
 DEFAULT_MAX_MB = 30
 JPEG_QUALITY = 85
@@ -49,6 +55,24 @@ def max_pixels() -> int:
 
 def max_side() -> int:
     return int(getattr(settings, "PLOV_IMAGE_MAX_SIDE", DEFAULT_MAX_SIDE))
+
+
+def min_size() -> tuple[int, int]:
+    """(long side, short side) an image must have at least."""
+    return (
+        int(getattr(settings, "PLOV_IMAGE_MIN_WIDTH", DEFAULT_MIN_WIDTH)),
+        int(getattr(settings, "PLOV_IMAGE_MIN_HEIGHT", DEFAULT_MIN_HEIGHT)),
+    )
+
+
+def too_small_message(width: int, height: int) -> str:
+    long_side, short_side = min_size()
+    return (
+        f"Billedet er for lille ({width} × {height} pixels). Det skal være mindst "
+        f"{long_side} × {short_side} pixels (eller {short_side} × {long_side} på højkant), "
+        "så det står skarpt på enhedens side. Vælg et større foto, fx det oprindelige fra "
+        "kameraet eller telefonen."
+    )
 
 
 def max_bytes() -> int:
@@ -138,6 +162,9 @@ def clean_image_bytes(data: bytes) -> CleanImage:
         raise ImageRejected(BROKEN)
     if width * height > max_pixels():
         raise ImageRejected(too_many_pixels_message(width, height))
+    long_side, short_side = min_size()
+    if max(width, height) < long_side or min(width, height) < short_side:
+        raise ImageRejected(too_small_message(width, height))
     try:
         image.verify()
     except Exception:
@@ -220,5 +247,5 @@ _CONTROL = re.compile(r"[\x00-\x1f\x7f]")
 def original_title(file_name: str, max_length: int = 255) -> str:
     """The editor's file name, kept as the title: any letters, without paths or control codes."""
     name = re.split(r"[\\/]", file_name or "")[-1]
-    name = unicodedata.normalize("NFC", _CONTROL.sub("", name)).strip()
+    name = unicodedata.normalize("NFC", strip_invisible(_CONTROL.sub("", name))).strip()
     return name[:max_length] or "billede"

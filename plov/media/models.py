@@ -6,7 +6,11 @@ keeps its folder (the collection is renamed to match at the next upload).
 
 from __future__ import annotations
 
+import datetime as dt
+
+from django.conf import settings
 from django.db import models, transaction
+from django.utils import timezone
 from wagtail.models import Collection
 
 from plov.units.models import Unit
@@ -56,3 +60,60 @@ def _units_collection() -> Collection:
     if existing is not None:
         return existing
     return root.add_child(instance=Collection(name=UNITS_COLLECTION))
+
+
+DEFAULT_RESTORE_DAYS = 30
+
+
+def restore_days() -> int:
+    """How many days a removed image, document or housing description can be restored."""
+    return int(getattr(settings, "PLOV_MEDIA_RESTORE_DAYS", DEFAULT_RESTORE_DAYS))
+
+
+class RemovedMedia(models.Model):
+    """An image, document or housing description removed from a unit (or an image replaced),
+    kept for `restore_days()` so that it can be restored from the unit's history; then purged
+    (`plov purge-removed-media`, also at the end of `plov nightly`). The image or file itself
+    stays in the unit's media folder until the purge; `data` holds what restoring needs."""
+
+    class Kind(models.TextChoices):
+        IMAGE = "image", "Billede"
+        DOCUMENT = "document", "Dokument"
+        HOUSING = "housing", "Boligbeskrivelse"
+
+    unit = models.ForeignKey(Unit, on_delete=models.CASCADE, related_name="removed_media")
+    kind = models.CharField("art", max_length=10, choices=Kind.choices)
+    label = models.CharField("beskrivelse", max_length=400)
+    data = models.JSONField("data", default=dict)
+    image = models.ForeignKey(
+        "wagtailimages.Image", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    document = models.ForeignKey(
+        "wagtaildocs.Document", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    removed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    removed_at = models.DateTimeField("fjernet", auto_now_add=True)
+
+    class Meta:
+        verbose_name = "fjernet billede eller dokument"
+        verbose_name_plural = "fjernede billeder og dokumenter"
+        ordering = ["-removed_at", "-pk"]
+
+    def __str__(self) -> str:
+        return self.label
+
+    @property
+    def restorable_until(self) -> dt.datetime:
+        return self.removed_at + dt.timedelta(days=restore_days())
+
+    @classmethod
+    def expired(cls):
+        return cls.objects.filter(removed_at__lt=timezone.now() - dt.timedelta(days=restore_days()))
+
+    @classmethod
+    def restorable(cls, unit: Unit):
+        """The unit's removals that can still be restored, newest first."""
+        since = timezone.now() - dt.timedelta(days=restore_days())
+        return cls.objects.filter(unit=unit, removed_at__gte=since).select_related("removed_by")

@@ -11,7 +11,6 @@ from __future__ import annotations
 
 from django.core.files.base import ContentFile
 from django.db import transaction
-from django.db.models import Q
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
@@ -21,6 +20,7 @@ from wagtail.admin import messages
 from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
 from wagtail.documents import get_document_model
 from wagtail.images import get_image_model
+from wagtail.images.rect import Rect
 from wagtail.log_actions import log
 
 from plov.accounts.http import forbidden
@@ -28,7 +28,7 @@ from plov.accounts.scope import can_edit_unit, can_view_unit
 from plov.backoffice import locking
 from plov.backoffice.audit import audit
 from plov.backoffice.locking import LockLost
-from plov.media.documents import discard_document
+from plov.media import removal
 from plov.media.forms import (
     SLOT_LABELS,
     HousingDescriptionForm,
@@ -36,10 +36,36 @@ from plov.media.forms import (
     UnitDocumentForm,
 )
 from plov.media.images import original_title, stored_name
-from plov.media.models import UnitMediaFolder
+from plov.media.models import RemovedMedia, UnitMediaFolder, restore_days
 from plov.units.models import HousingDescription, Unit, UnitContent, UnitDocument, UnitKind
 
 SLOTS = (1, 2, 3, 4)
+
+
+def restore_note() -> str:
+    return f"Det kan gendannes fra enhedens versionshistorik i {restore_days()} dage."
+
+
+# --- serving an uploaded document ------------------------------------------------------------
+
+DOCUMENT_CSP = "default-src 'none'; sandbox"
+
+
+def serve_document(request, document_id, document_filename) -> HttpResponse:
+    """Wagtail's document view (with its hooks: an annulled document is 404 to the public), and
+    whatever it answers is never run in the site's origin: a download (`attachment`, even if the
+    settings were changed), `nosniff`, and a CSP that sandboxes it and allows nothing."""
+    from wagtail.documents.views.serve import serve
+
+    response = serve(request, document_id, document_filename)
+    disposition = response.get("Content-Disposition", "")
+    if disposition and not disposition.startswith("attachment"):
+        response["Content-Disposition"] = "attachment" + disposition[len("inline"):]
+    elif response.status_code == 200 and not disposition:
+        response["Content-Disposition"] = "attachment"
+    response["Content-Security-Policy"] = DOCUMENT_CSP
+    response["X-Content-Type-Options"] = "nosniff"
+    return response
 
 
 # --- the edit lock: the editor's rule (plov.backoffice.locking) --------------------------
@@ -190,6 +216,8 @@ class IndexView(UnitMediaView):
         can_change = self.may_edit and self.lock_problem is None
         return self.render(
             "unitmedia/index.html",
+            removed=RemovedMedia.restorable(self.unit) if self.may_edit else [],
+            restore_days=restore_days(),
             slots=slots,
             documents=documents,
             housing_descriptions=housing,
@@ -203,19 +231,32 @@ class IndexView(UnitMediaView):
 # --- images --------------------------------------------------------------------------------
 
 
-def _image_in_use(image) -> bool:
-    return UnitContent.objects.filter(
-        Q(image_1=image) | Q(image_2=image) | Q(image_3=image) | Q(image_4=image)
-    ).exists()
-
-
-def _discard_image(image) -> None:
-    """Delete an image no unit shows any more, if it lives in a unit's media folder (Wagtail
-    removes the file after the commit). Images from elsewhere are only unlinked."""
-    if image is None or _image_in_use(image):
-        return
-    if UnitMediaFolder.objects.filter(collection_id=image.collection_id).exists():
-        image.delete()
+def _set_focal_point(image, form) -> list | None:
+    """Set (or clear) the image's focal point as chosen in the form; what changed, or None.
+    Wagtail's `fill` crops (the public pages') keep the focal point in view."""
+    if image is None:
+        return None
+    if form.cleaned_data.get("focal_clear"):
+        if image.focal_point_x is None:
+            return None
+        image.set_focal_point(None)
+        value = []
+    elif form.focal_point is not None:
+        x, y = form.focal_point
+        size_x, size_y = max(1, image.width // 5), max(1, image.height // 5)
+        cx, cy = round(image.width * x / 100), round(image.height * y / 100)
+        rect = Rect.from_point(cx, cy, size_x, size_y)
+        current = image.get_focal_point()
+        if current is not None and current == rect:
+            return None
+        image.set_focal_point(rect)
+        value = [cx, cy, size_x, size_y]
+    else:
+        return None
+    image.save(update_fields=["focal_point_x", "focal_point_y", "focal_point_width",
+                              "focal_point_height"])
+    image.renditions.all().delete()  # the crops are made again around the new point
+    return value
 
 
 class ImageSlotView(UnitMediaView):
@@ -266,7 +307,7 @@ class ImageSlotView(UnitMediaView):
         with transaction.atomic():
             content = self.locked_content()
             current = getattr(content, field)
-            if form.cleaned_image is None:  # only the alternative text
+            if form.cleaned_image is None:  # the alternative text and the focal point
                 if current is not None and current.description != alt_text:
                     old = current.description
                     current.description = alt_text
@@ -274,9 +315,16 @@ class ImageSlotView(UnitMediaView):
                     log(content, "wagtail.edit", user=request.user,
                         data=self.log_data(slot=self.slot, image=current.pk,
                                            alt_text=[old, alt_text]))
-                messages.success(request, f"{SLOT_LABELS[self.slot]}: teksten er gemt.")
+                focal = _set_focal_point(current, form)
+                if focal is not None:
+                    content.save(update_fields=["updated_at"])  # the public page is drawn again
+                    log(content, "wagtail.edit", user=request.user,
+                        data=self.log_data(slot=self.slot, image=current.pk, focal_point=focal))
+                messages.success(request, f"{SLOT_LABELS[self.slot]}: ændringerne er gemt.")
                 return redirect(self.index_url())
             image = self.store_image(form, alt_text)
+            # The image replaced can be restored from the history for 30 days.
+            removal.remove_image(content, self.slot, request.user, replaced=True)
             setattr(content, field, image)
             content.save(update_fields=[field, "updated_at"])
             audit(content, "plov.upload", user=request.user, data=self.log_data(
@@ -284,7 +332,6 @@ class ImageSlotView(UnitMediaView):
                 format=form.cleaned_image.source_format,
                 replaced=current.pk if current else None,
             ))
-            _discard_image(current)
         messages.success(request, f"{SLOT_LABELS[self.slot]} er gemt.")
         return redirect(self.index_url())
 
@@ -321,20 +368,16 @@ class ImageRemoveView(ImageSlotView):
             what=f"{SLOT_LABELS[self.slot]}: {self.current().title}",
             action_url=reverse("unitmedia:image_remove", args=[self.unit.pk, self.slot]),
             confirm_label="Ja, fjern billedet",
+            note=restore_note(),
         )
 
     def post(self, request, pk, slot):
         field = f"image_{self.slot}"
         with transaction.atomic():
             content = self.locked_content()
-            current = getattr(content, field)
-            if current is not None:
-                setattr(content, field, None)
+            if removal.remove_image(content, self.slot, request.user):
                 content.save(update_fields=[field, "updated_at"])
-                log(content, "wagtail.edit", user=request.user, data=self.log_data(
-                    slot=self.slot, removed_image=current.pk, title=current.title))
-                _discard_image(current)
-        messages.success(request, f"{SLOT_LABELS[self.slot]} er fjernet.")
+        messages.success(request, f"{SLOT_LABELS[self.slot]} er fjernet. {restore_note()}")
         return redirect(self.index_url())
 
 
@@ -388,13 +431,37 @@ class DocumentView(UnitMediaView):
             submit_button_active_label="Gemmer …",
         )
 
+    def reusable(self):
+        """The organisation's documents on its other units that this user may edit: their
+        files may be chosen instead of uploading the same one again (not annulled ones)."""
+        from plov.accounts.scope import editable_units
+
+        return (
+            UnitDocument.objects.filter(
+                unit__owner_id=self.unit.owner_id,
+                unit__in=editable_units(self.request.user),
+                annulled=False,
+            )
+            .exclude(unit=self.unit)
+            .exclude(document__in=UnitDocument.objects.filter(unit=self.unit).values("document"))
+            .select_related("document", "unit")
+            .order_by("name", "unit__name", "pk")
+        )
+
+    def document_form(self, *args, obj=None) -> UnitDocumentForm:
+        with_file = obj is None
+        return UnitDocumentForm(
+            *args, instance=obj, with_file=with_file,
+            reusable=self.reusable() if with_file and self.unit.owner_id else None,
+        )
+
     def get(self, request, pk, document_pk=None):
         obj = self.get_object()
-        return self.show(UnitDocumentForm(instance=obj, with_file=obj is None), obj)
+        return self.show(self.document_form(obj=obj), obj)
 
     def post(self, request, pk, document_pk=None):
         obj = self.get_object()
-        form = UnitDocumentForm(request.POST, request.FILES, instance=obj, with_file=obj is None)
+        form = self.document_form(request.POST, request.FILES, obj=obj)
         if not form.is_valid():
             messages.validation_error(request, "Dokumentet blev ikke gemt. Ret fejlene nedenfor.",
                                       form)
@@ -412,6 +479,18 @@ class DocumentView(UnitMediaView):
         return redirect(self.index_url())
 
     def add(self, form) -> UnitDocument:
+        existing = form.cleaned_data.get("existing")
+        if existing is not None:  # a file the organisation already has on another unit
+            document = form.save(commit=False)
+            document.unit = self.unit
+            document.document = existing
+            document.save()
+            audit(document, "plov.upload", user=self.request.user, data=self.log_data(
+                name=document.name, document_type=document.document_type,
+                annulled=document.annulled, file=existing.pk, title=existing.title,
+                reused=True,
+            ))
+            return document
         upload = form.cleaned_data["file"]
         file = get_document_model()(
             title=original_title(upload.name),
@@ -446,19 +525,15 @@ class DocumentDeleteView(DocumentView):
             what=f"Dokumentet »{obj.name}«",
             action_url=reverse("unitmedia:document_delete", args=[self.unit.pk, obj.pk]),
             confirm_label="Ja, slet dokumentet",
+            note=restore_note(),
         )
 
     def post(self, request, pk, document_pk):
         with transaction.atomic():
             self.locked_content()
             obj = self.get_object()
-            file = obj.document
-            log(obj, "wagtail.delete", user=request.user, deleted=True,
-                data=self.log_data(name=obj.name, document_type=obj.document_type,
-                                   file=file.pk))
-            obj.delete()
-            discard_document(file)
-        messages.success(request, f"Dokumentet »{obj.name}« er slettet.")
+            removal.remove_document(obj, request.user)
+        messages.success(request, f"Dokumentet »{obj.name}« er slettet. {restore_note()}")
         return redirect(self.index_url())
 
 
@@ -540,15 +615,43 @@ class HousingDeleteView(HousingView):
             what=f"Boligbeskrivelsen »{obj.get_title_display()}«",
             action_url=reverse("unitmedia:housing_delete", args=[self.unit.pk, obj.pk]),
             confirm_label="Ja, slet boligbeskrivelsen",
+            note=restore_note(),
         )
 
     def post(self, request, pk, housing_pk):
         with transaction.atomic():
             self.locked_content()
             obj = self.get_object()
-            log(obj, "wagtail.delete", user=request.user, deleted=True,
-                data=self.log_data(title=obj.title))
-            obj.delete()
-        messages.success(request, "Boligbeskrivelsen er slettet.")
+            removal.remove_housing(obj, request.user)
+        messages.success(request, f"Boligbeskrivelsen er slettet. {restore_note()}")
         return redirect(self.index_url())
 
+
+
+# --- restoring a removal ---------------------------------------------------------------------
+
+
+class RestoreView(UnitMediaView):
+    """Put back an image, document or housing description removed less than 30 days ago."""
+
+    def post(self, request, pk, removed_pk):
+        removed = get_object_or_404(RemovedMedia.restorable(self.unit), pk=removed_pk)
+        back = _safe_back(request, self.index_url())
+        try:
+            with transaction.atomic():
+                content = self.locked_content()
+                message = removal.restore(removed, content, request.user)
+        except removal.NotRestorable as exc:
+            messages.error(request, str(exc))
+            return redirect(back)
+        messages.success(request, message)
+        return redirect(back)
+
+
+def _safe_back(request, default: str) -> str:
+    from django.utils.http import url_has_allowed_host_and_scheme
+
+    value = request.POST.get("next", "")
+    if value and url_has_allowed_host_and_scheme(value, allowed_hosts={request.get_host()}):
+        return value
+    return default

@@ -25,6 +25,7 @@ urlpatterns = [
         views.HousingDeleteView.as_view(),
         name="housing_delete",
     ),
+    path("gendan/<int:removed_pk>/", views.RestoreView.as_view(), name="restore"),
 ]
 
 
@@ -40,8 +41,8 @@ def register_unit_media_urls():
 
 @hooks.register("before_serve_document")
 def hide_annulled_documents(document, request):
-    """An annulled document is hidden publicly: its direct link answers 404 too, except to
-    back-office users who may edit the unit it belongs to."""
+    """An annulled or removed document is hidden publicly: its direct link answers 404 too,
+    except to back-office users who may edit the unit it belongs to."""
     from django.http import Http404
 
     from plov.accounts.scope import can_edit_unit
@@ -53,3 +54,17 @@ def hide_annulled_documents(document, request):
     for unit_document in annulled:
         if not (request.user.is_authenticated and can_edit_unit(request.user, unit_document.unit)):
             raise Http404("Dokumentet er annulleret")
+    # A document removed from its unit (restorable for 30 days) is not public either.
+    from plov.media.models import RemovedMedia
+    from plov.supervision.models import SupervisionFeedback
+
+    removed = RemovedMedia.objects.filter(document=document).select_related("unit__owner")
+    if (
+        removed.exists()
+        and not UnitDocument.objects.filter(document=document, annulled=False).exists()
+        and not SupervisionFeedback.objects.filter(document=document).exists()
+        and not any(
+            request.user.is_authenticated and can_edit_unit(request.user, r.unit) for r in removed
+        )
+    ):
+        raise Http404("Dokumentet er fjernet")

@@ -10,7 +10,7 @@ from collections.abc import Iterator
 from plov.agreements.models import AgreementDescription, AgreementType, ServiceAgreement
 from plov.publishing.registration_errors import registration_errors
 from plov.registers.models import CvrProductionUnit
-from plov.registers.pnumber import NOT_IN_CVR, check_pnumber_against
+from plov.registers.pnumber import NOT_IN_CVR, check_pnumber_against, other_company_against
 from plov.units.models import Municipality, Unit, UnitContent, UnitKind
 
 STALE_AFTER = dt.timedelta(days=365)
@@ -21,6 +21,7 @@ KINDS = {
     "duplicate": "Mulig dubletenhed",
     "no_p_number": "Intet P-nummer",
     "p_number_code": "P-nummer med forkert eller sekundær branchekode",
+    "p_number_other_company": "P-nummer fra en anden virksomhed end ejeren",
     "no_agreement": "Ingen serviceleverance",
     "missing_description": "Driftsoverenskomst om helhedspleje uden aftalebeskrivelse",
     "stale": "Ikke opdateret i over et år",
@@ -38,6 +39,9 @@ KIND_HELP = {
     "Plejeoverblikket.",
     "p_number_code": "PNummeret har den forkerte branchekode eller kun en sekundær branchekode. "
     "Ret PNummeret i Plejeoverblikket eller branchekoden i CVR.",
+    "p_number_other_company": "Produktionsenheden i CVR hører til en anden virksomhed end "
+    "enhedens ejer, så enheden vises med den anden virksomheds CVR-oplysninger. Ret PNummeret i "
+    "Plejeoverblikket, hvis det ikke er enhedens egen produktionsenhed.",
     "no_agreement": "Serviceleverance - Der mangler at blive tilknyttet en aftale. Oprettes af "
     "kommunens driftsoverenskomstansvarlige.",
     "missing_description": "Enheden vises ikke for kommunen, før leverandørens redaktør har "
@@ -62,6 +66,7 @@ def findings(*, today: dt.date | None = None) -> list[dict]:
             "kind",
             "municipality_id",
             "owner__municipality_id",
+            "owner__cvr_number",
             "register_updated_at",
             "created_at",
         )
@@ -74,7 +79,7 @@ def findings(*, today: dt.date | None = None) -> list[dict]:
                                                                      "updated_at")
     }
     production_units = CvrProductionUnit.objects.only(
-        "p_number", "primary_industry_code", "secondary_industries"
+        "p_number", "name", "cvr_number", "primary_industry_code", "secondary_industries"
     ).in_bulk([c.p_number for c in contents.values() if c.p_number], field_name="p_number")
     agreements: dict[int, list[ServiceAgreement]] = {}
     for a in (
@@ -112,6 +117,9 @@ def findings(*, today: dt.date | None = None) -> list[dict]:
             check = check_pnumber_against(p_number, production_units.get(p_number))
             if check.level != "ok" and check.message != NOT_IN_CVR:
                 add(unit, "p_number_code", check.message)
+            other = other_company_against(production_units.get(p_number), unit.owner.cvr_number)
+            if other:
+                add(unit, "p_number_other_company", other)
         unit_agreements = agreements.get(unit.id, [])
         if not unit_agreements:
             add(unit, "no_agreement")

@@ -46,6 +46,7 @@ KIND_SHORT = {
     "duplicate": "Mulig dublet",
     "no_p_number": "Intet P-nummer",
     "p_number_code": "Forkert eller sekundær branchekode",
+    "p_number_other_company": "P-nummer fra anden virksomhed",
     "no_agreement": "Ingen serviceleverance",
     "missing_description": "Mangler aftalebeskrivelse",
     "stale": "Ikke opdateret i et år",

@@ -38,7 +38,7 @@ def _document(line: int, path: Path, raw: Any) -> dict:
     if isinstance(raw, dict) and DOCUMENT in raw:
         raw = raw[DOCUMENT]
     if not isinstance(raw, dict) or P_NUMBER not in raw:
-        raise MalformedFile(path, line, f"expected a {DOCUMENT} object with {P_NUMBER}")
+        raise MalformedFile(path, line, f"forventede et {DOCUMENT}-objekt med {P_NUMBER}")
     return raw
 
 
@@ -51,10 +51,10 @@ def _industry(value: Any) -> dict | None:
 def _record(line: int, path: Path, doc: dict) -> dict:
     p_number = str(doc[P_NUMBER]).strip()
     if not p_number.isdigit() or len(p_number) != 10:
-        raise MalformedFile(path, line, f"{P_NUMBER} {p_number!r} is not a 10-digit P-number")
+        raise MalformedFile(path, line, f"{P_NUMBER} {p_number!r} er ikke et 10-cifret P-nummer")
     meta = doc.get(METADATA) or {}
     if not isinstance(meta, dict):
-        raise MalformedFile(path, line, f"{METADATA} is not an object")
+        raise MalformedFile(path, line, f"{METADATA} er ikke et objekt")
     primary = _industry(meta.get(PRIMARY)) or {"code": "", "text": ""}
     secondary = [s for s in (_industry(meta.get(k)) for k in SECONDARY) if s]
     employment = next((meta[k] for k in EMPLOYMENT if isinstance(meta.get(k), dict)), {})
@@ -69,7 +69,7 @@ def _record(line: int, path: Path, doc: dict) -> dict:
         employees_value = None if employees is None else int(employees)
     except (InvalidOperation, ValueError, TypeError):
         raise MalformedFile(
-            path, line, f"employment figures {employees!r}/{fte!r} are not numbers"
+            path, line, f"beskæftigelsestallene {employees!r}/{fte!r} er ikke tal"
         ) from None
     cvr = meta.get(CVR_NUMBER)
     record = {
@@ -126,7 +126,7 @@ def import_cvr(path: Path) -> ImportSummary:
             record = _record(line, path, _document(line, path, raw))
             if record["p_number"] in seen:
                 summary.skip(
-                    "P-number appears twice in the file", f"{record['p_number']} (line {line})"
+                    "P-nummeret står to gange i filen", f"{record['p_number']} (linje {line})"
                 )
                 continue
             seen.add(record["p_number"])

@@ -64,3 +64,37 @@ def check_pnumber(p_number: str) -> PNumberCheck:
     p_number = (p_number or "").strip()
     unit = CvrProductionUnit.objects.filter(p_number=p_number).first() if p_number else None
     return check_pnumber_against(p_number, unit)
+
+
+# The P-unit belongs to another company than the unit's owner: its CVR data (name, staff) would
+# be shown as the unit's. A warning the editor confirms; the import reports it.
+OTHER_COMPANY = (
+    "PNummeret hører til en anden virksomhed: {name} (CVR {cvr}). Tjek, at det er enhedens egen "
+    "produktionsenhed."
+)
+
+
+def other_company_against(
+    production_unit: CvrProductionUnit | None, owner_cvr: str | None
+) -> str | None:
+    """The warning when the production unit's CVR is not the owner's (None: it is, or either
+    CVR is unknown, so there is nothing to compare, or the P-number is refused anyway for its
+    industry code: that error is the one to fix first)."""
+    if production_unit is None or not production_unit.cvr_number or not owner_cvr:
+        return None
+    if check_pnumber_against(production_unit.p_number, production_unit).level == "error":
+        return None
+    if production_unit.cvr_number.strip() == owner_cvr.strip():
+        return None
+    return OTHER_COMPANY.format(
+        name=production_unit.name or "ukendt navn", cvr=production_unit.cvr_number
+    )
+
+
+def other_company(p_number: str, owner_cvr: str | None) -> str | None:
+    """`other_company_against` for a P-number, looked up in the imported CVR data."""
+    p_number = (p_number or "").strip()
+    if not p_number or not owner_cvr:
+        return None
+    unit = CvrProductionUnit.objects.filter(p_number=p_number).first()
+    return other_company_against(unit, owner_cvr)

@@ -6,8 +6,10 @@ import logging
 from collections.abc import Callable
 from pathlib import Path
 
+from django.db import OperationalError, connection
 from django.utils import timezone
 
+from plov.registers.guards import ImportRefused, RegisterBusy, register_lock
 from plov.registers.models import ImportRun
 from plov.registers.readers import MalformedFile
 from plov.registers.summary import ImportSummary
@@ -15,7 +17,9 @@ from plov.registers.summary import ImportSummary
 logger = logging.getLogger("plov.registers")
 
 
-def importer_for(register: str) -> Callable[[Path], tuple[ImportSummary, list[str]]]:
+def importer_for(
+    register: str, *, allow_mass_closure: bool = False
+) -> Callable[[Path], tuple[ImportSummary, list[str]]]:
     """Every importer, returning (summary, rejected rows)."""
     from plov.agreements.importer import import_agreements
     from plov.registers.cvr import import_cvr
@@ -29,7 +33,7 @@ def importer_for(register: str) -> Callable[[Path], tuple[ImportSummary, list[st
         return lambda path: (fn(path), [])
 
     return {
-        "sor": whole_file(import_sor),
+        "sor": lambda path: (import_sor(path, allow_mass_closure=allow_mass_closure), []),
         "cvr": whole_file(import_cvr),
         "dar": whole_file(import_dar),
         "authorities": whole_file(import_authorities),
@@ -40,18 +44,72 @@ def importer_for(register: str) -> Callable[[Path], tuple[ImportSummary, list[st
 
 
 def run_import(
-    register: str, path: Path, *, trigger: str = "cli"
+    register: str, path: Path, *, trigger: str = "cli", allow_mass_closure: bool = False
 ) -> tuple[ImportSummary, list[str]]:
-    """Import one file. The ImportRun row is written outside the import's transaction, so a
-    failed run is recorded too. Raises MalformedFile (database unchanged) on a bad file."""
-    run = ImportRun.objects.create(register=register, source=str(path), trigger=trigger)
+    """Import one file, holding the register's lock (RegisterBusy if another import of it
+    runs; runs left 'running' by a killed process are marked abandoned). The ImportRun row
+    is written outside the import's transaction, so a failed run is recorded too. Raises
+    MalformedFile (database unchanged) on a bad file, and ImportRefused (database unchanged)
+    when the SOR file would close a mass of units."""
     try:
-        summary, rejected = importer_for(register)(Path(path))
+        with register_lock(register, str(path)):
+            return _run(register, path, trigger=trigger, allow_mass_closure=allow_mass_closure)
+    except RegisterBusy as exc:
+        _record_refusal(register, path, trigger, str(exc))
+        logger.error("Import af %s afvist: %s", register, exc, extra={"register": register})
+        raise
+
+
+def _record_refusal(register: str, path: Path, trigger: str, message: str) -> None:
+    """Keep the refusal as a run. SQLite lets one process write at a time: while the other
+    import's transaction is open the refusal cannot be kept, and is only printed."""
+    sqlite = connection.vendor == "sqlite"
+    if sqlite:
+        connection.ensure_connection()
+        connection.connection.execute("PRAGMA busy_timeout = 1000")
+    try:
+        ImportRun.objects.create(
+            register=register,
+            source=str(path),
+            trigger=trigger,
+            status=ImportRun.Status.REFUSED,
+            error=message,
+            finished_at=timezone.now(),
+        )
+    except OperationalError:
+        if not sqlite:
+            raise
+    finally:
+        if sqlite:
+            timeout = connection.settings_dict.get("OPTIONS", {}).get("timeout", 5)
+            connection.connection.execute(f"PRAGMA busy_timeout = {int(timeout * 1000)}")
+
+
+def _run(
+    register: str, path: Path, *, trigger: str, allow_mass_closure: bool
+) -> tuple[ImportSummary, list[str]]:
+    run = ImportRun.objects.create(register=register, source=str(path), trigger=trigger)
+    importer = importer_for(register, allow_mass_closure=allow_mass_closure)
+    try:
+        summary, rejected = importer(Path(path))
+    except ImportRefused as exc:
+        run.status, run.error, run.finished_at = ImportRun.Status.REFUSED, str(exc), timezone.now()
+        run.save()
+        logger.error(
+            "Import af %s afvist: %s",
+            register,
+            exc,
+            extra={"register": register, "run_id": run.pk},
+        )
+        raise
     except MalformedFile as exc:
         run.status, run.error, run.finished_at = ImportRun.Status.FAILED, str(exc), timezone.now()
         run.save()
         logger.error(
-            "Import %s failed: %s", register, exc, extra={"register": register, "run_id": run.pk}
+            "Import af %s fejlede: %s",
+            register,
+            exc,
+            extra={"register": register, "run_id": run.pk},
         )
         raise
     except Exception as exc:
@@ -59,7 +117,7 @@ def run_import(
         run.error = f"{type(exc).__name__}: {exc}"
         run.save()
         logger.exception(
-            "Import %s crashed", register, extra={"register": register, "run_id": run.pk}
+            "Import af %s brød sammen", register, extra={"register": register, "run_id": run.pk}
         )
         raise
     run.status, run.finished_at = ImportRun.Status.SUCCEEDED, timezone.now()

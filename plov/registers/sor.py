@@ -23,6 +23,7 @@ from django.utils import timezone
 
 from plov.registers.addresses import to_wgs84
 from plov.registers.bulk import update_rows
+from plov.registers.guards import EntityCounts, check_sor_closures
 from plov.registers.readers import CsvRows, MalformedFile
 from plov.registers.summary import ImportSummary
 from plov.units.models import Municipality, Organisation, Unit, UnitKind
@@ -84,6 +85,11 @@ LEGACY_TYPES: set[str] = set(
 )
 
 ERROR_KINDS = ("nested_care_home", "invalid_address", "duplicate")
+ERROR_LABELS = {
+    "nested_care_home": "plejeenhed over/under plejeenhed",
+    "invalid_address": "besøgsadresse ikke i DAR",
+    "duplicate": "mulig dublet",
+}
 # The Unit fields filled from a SOR row (see SorImporter.read).
 REGISTER_FIELDS = [
     "name", "sor_type", "sor_unit_type", "sor_parent_id", "owner_type_name", "phone", "email",
@@ -145,7 +151,7 @@ class SorImporter:
             return dt.date.fromisoformat(value[:10])
         except ValueError:
             raise MalformedFile(
-                self.path, line, f"{column} {value!r} is not a date (expected YYYY-MM-DD)"
+                self.path, line, f"{column} {value!r} er ikke en dato (skal være ÅÅÅÅ-MM-DD)"
             ) from None
 
     def _address(self, row: dict[str, str], prefix: str) -> dict:
@@ -169,13 +175,14 @@ class SorImporter:
         parents = self.parents
         type_of: dict[str, tuple[str, str | None]] = {}
         level_of: dict[str, str] = {}
+        raw_type_counts: Counter[str] = Counter()
         for line, values in rows:
             # the hot loop: 100,000 rows a night, 98 % of them no care unit
             sor_id = values[i_sor_id]
             if sor_id[:2] == '="':
                 sor_id = sor_id[2:-1]
             if not (sor_id.isdigit() and sor_id.isascii() and 6 <= len(sor_id) <= 18):
-                raise MalformedFile(self.path, line, f"SorId {sor_id!r} is not a SOR-ID")
+                raise MalformedFile(self.path, line, f"SorId {sor_id!r} er ikke et SOR-ID")
             parent_id = values[i_parent]
             if parent_id:
                 if parent_id[:2] == '="':
@@ -183,6 +190,7 @@ class SorImporter:
                 parents[sor_id] = parent_id
             # a file has a few dozen distinct unit types and levels: normalise each once
             raw_type, raw_level = values[i_type], values[i_level]
+            raw_type_counts[raw_type] += 1
             if raw_type not in type_of:
                 unit_type = raw_type.strip()
                 type_of[raw_type] = (unit_type, UNIT_TYPES.get(unit_type.lower()))
@@ -197,7 +205,7 @@ class SorImporter:
                         self._owner(dict(zip(header, values, strict=True)), line)
                 elif unit_type.lower() in LEGACY_TYPES:
                     where = f"{sor_id} (line {line})"
-                    self.summary.skip(f"old unit type '{unit_type}' (re-type in SOR)", where)
+                    self.summary.skip(f"gammel enhedstype '{unit_type}' (skal ændres i SOR)", where)
                     self.legacy.append(
                         {"sor_id": sor_id, "name": values[i_name].strip(), "type": unit_type}
                     )
@@ -212,14 +220,14 @@ class SorImporter:
             )
             where = f"{sor_id} (line {line})"
             if sor_type in OWNER_LEVEL_TYPES:
-                self.summary.skip(f"unit type '{unit_type}' on an institution owner", where)
+                self.summary.skip(f"enhedstypen '{unit_type}' på en institutionsejer", where)
                 continue
             if from_date and from_date > self.today:
-                self.summary.skip("not in force yet (FromDate in the future)", where)
+                self.summary.skip("ikke gældende endnu (FromDate ligger ude i fremtiden)", where)
                 continue
             owner = self._owner(row, line)
             if owner is None:
-                self.summary.skip("owner has neither CVR number nor SOR-ID", where)
+                self.summary.skip("ejeren har hverken CVR-nummer eller SOR-ID", where)
                 continue
             closed_on = to_date if to_date and to_date < self.today else None
             if kind == UnitKind.CARE_HOME and closed_on is None:
@@ -242,18 +250,44 @@ class SorImporter:
                 raise MalformedFile(
                     self.path,
                     line,
-                    f"SorId {sor_id} appears twice (first on line {self.units[sor_id].line})",
+                    f"SorId {sor_id} står to gange i filen (første gang på linje "
+                    f"{self.units[sor_id].line})",
                 )
             self.units[sor_id] = ParsedUnit(line, kind, sor_id, owner.key, fields, closed_on)
         if not_care:
-            self.summary.skipped["not a care unit type"] += not_care
+            self.summary.skipped["ikke en plejeenhedstype"] += not_care
+        types: Counter[str] = Counter()
+        for raw_type, count in raw_type_counts.items():
+            types[raw_type.strip().lower()] += count
+        self.entity_counts = EntityCounts(
+            total=sum(raw_type_counts.values()),
+            types=dict(types),
+            owners=dict(
+                Counter(u.owner_key for u in self.units.values() if u.closed_on is None)
+            ),
+        )
+        self.summary.details["entity_counts"] = self.entity_counts.as_dict()
+
+    def check_closures(self) -> None:
+        """Refuse (ImportRefused) a file that would close a mass of units; see guards."""
+        open_units = set(
+            Unit.objects.filter(sor_id__isnull=False, closed_on__isnull=True).values_list(
+                "sor_id", flat=True
+            )
+        )
+        closing = {
+            sor_id
+            for sor_id in open_units
+            if sor_id not in self.units or self.units[sor_id].closed_on is not None
+        }
+        check_sor_closures(str(self.path), self.entity_counts, open_units, closing)
 
     def _owner(self, row: dict[str, str], line: int) -> Owner | None:
         cvr = row[COLUMNS["owner_cvr"]].strip() or None
         owner_sor_id = _sor_id(row[COLUMNS["owner_sor_id"]]) or None
         if cvr and not re.fullmatch(r"\d{8}", cvr):
             raise MalformedFile(
-                self.path, line, f"{COLUMNS['owner_cvr']} {cvr!r} is not an 8-digit CVR number"
+                self.path, line, f"{COLUMNS['owner_cvr']} {cvr!r} er ikke et 8-cifret CVR-nummer"
             )
         municipal = row[COLUMNS["owner_type_name"]].strip().lower() in MUNICIPAL_OWNER_TYPES
         code = None
@@ -263,8 +297,8 @@ class SorImporter:
                 raise MalformedFile(
                     self.path,
                     line,
-                    f"{COLUMNS['municipality_code']} {raw_code!r} is not a municipality code "
-                    "(a municipal owner needs one)",
+                    f"{COLUMNS['municipality_code']} {raw_code!r} er ikke en kommunekode "
+                    "(en kommunal ejer skal have en)",
                 )
             code = int(raw_code)
             key = f"kommune:{code}"
@@ -376,7 +410,7 @@ class SorImporter:
         Unit.objects.bulk_create(new)
         if new:
             self.structure_changed = True
-            self.summary.notes.append(f"home-care providers created: {len(new)}")
+            self.summary.notes.append(f"helhedsplejeleverandører oprettet: {len(new)}")
         return providers
 
     def write(self) -> list[int]:
@@ -455,13 +489,19 @@ class SorImporter:
         return [u.pk for u in to_update] + missing
 
 
-def import_sor(path: Path, *, today: dt.date | None = None) -> ImportSummary:
+def import_sor(
+    path: Path, *, today: dt.date | None = None, allow_mass_closure: bool = False
+) -> ImportSummary:
+    """Import the file; ImportRefused (nothing written) if it would close a mass of units
+    and `allow_mass_closure` is not given."""
     from plov.publishing.refresh import refresh_publication
     from plov.publishing.registration_errors import registration_errors
 
     importer = SorImporter(path, today=today)
     importer.read()
     importer.mark_nesting_errors()
+    if not allow_mass_closure:
+        importer.check_closures()
     with transaction.atomic():
         importer.write()
         if importer.structure_changed:
@@ -469,14 +509,14 @@ def import_sor(path: Path, *, today: dt.date | None = None) -> ImportSummary:
     if importer.structure_changed:
         errors = Counter(e["kind"] for e in registration_errors())
         importer.summary.notes.append(
-            "registration errors: "
-            + ", ".join(f"{errors[k]} {k}" for k in ERROR_KINDS)
-            + " (plov registration-errors --json lists them)"
+            "registreringsfejl: "
+            + ", ".join(f"{errors[k]} {ERROR_LABELS[k]}" for k in ERROR_KINDS)
+            + " (plov registration-errors --json viser dem)"
         )
     else:
         # Nothing changed: publication can only move with the date, which `plov nightly`
         # re-evaluates anyway.
-        importer.summary.notes.append("no register data changed")
+        importer.summary.notes.append("ingen registerdata ændret")
     if importer.legacy:
         importer.summary.details["legacy_typed_units"] = importer.legacy
     return importer.summary

@@ -39,14 +39,14 @@ class ImportSummary:
 
     def render(self) -> str:
         lines = [
-            f"created:   {self.created}",
-            f"updated:   {self.updated}",
-            f"closed:    {self.closed}",
-            f"unchanged: {self.unchanged}",
-            f"skipped:   {sum(self.skipped.values())}",
+            f"oprettet:       {self.created}",
+            f"opdateret:      {self.updated}",
+            f"lukket:         {self.closed}",
+            f"uændret:        {self.unchanged}",
+            f"sprunget over:  {sum(self.skipped.values())}",
         ]
         for reason, count in sorted(self.skipped.items(), key=lambda kv: -kv[1]):
             examples = ", ".join(self.examples[reason][:5])
-            lines.append(f"  {count} × {reason}" + (f" (e.g. {examples})" if examples else ""))
+            lines.append(f"  {count} × {reason}" + (f" (f.eks. {examples})" if examples else ""))
         lines.extend(self.notes)
         return "\n".join(lines)

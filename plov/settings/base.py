@@ -38,6 +38,20 @@ def env_int(name: str, default: int) -> int:
         raise ImproperlyConfigured(f"{name}={raw!r} is not an integer.") from exc
 
 
+def env_share(name: str, default: float) -> float:
+    """A share between 0 and 1, e.g. 0.05 for 5 %."""
+    raw = os.environ.get(name)
+    if raw is None:
+        return default
+    try:
+        value = float(raw.replace(",", "."))
+    except ValueError as exc:
+        raise ImproperlyConfigured(f"{name}={raw!r} is not a number (e.g. 0.05).") from exc
+    if not 0 <= value <= 1:
+        raise ImproperlyConfigured(f"{name}={raw!r} must lie between 0 and 1 (e.g. 0.05).")
+    return value
+
+
 DATA_DIR = Path(env_str("PLOV_DATA_DIR", str(BASE_DIR / "var")))
 
 DEBUG = env_bool("PLOV_DEBUG", False)
@@ -209,6 +223,14 @@ WAGTAIL_ENABLE_WHATS_NEW_BANNER = False
 WAGTAILADMIN_BASE_URL = env_str("PLOV_BASE_URL", "http://127.0.0.1:8000")
 WAGTAILSEARCH_BACKENDS = {"default": {"BACKEND": "wagtail.search.backends.database"}}
 WAGTAILDOCS_EXTENSIONS = ["pdf"]
+# Uploaded documents are served only through Wagtail's view (/documents/<id>/<name>, with the
+# annulled check), always as downloads, never inline, with nosniff and a sandboxing CSP
+# (plov.media.views.serve_document); MEDIA_ROOT/documents/ is never served as it is.
+WAGTAILDOCS_SERVE_METHOD = "serve_view"
+WAGTAILDOCS_INLINE_CONTENT_TYPES: list[str] = []
+# A unit's images keep their cleaned file and folder in Wagtail's library too.
+WAGTAILIMAGES_IMAGE_FORM_BASE = "plov.media.forms.LibraryImageForm"
+WAGTAILDOCS_DOCUMENT_FORM_BASE = "plov.media.forms.LibraryDocumentForm"
 
 # Wagtail runs its background work through Django Tasks; the nightly imports run from cron.
 WHITENOISE_USE_FINDERS = DEBUG
@@ -324,6 +346,10 @@ SESSION_COOKIE_SAMESITE = "Lax"
 
 # Minutes without a save after which an edit lock may be taken by someone else.
 PLOV_LOCK_TIMEOUT_MINUTES = env_int("PLOV_LOCK_TIMEOUT_MINUTES", 30)
+# The SOR import refuses a file that would close a larger share of the open units than this,
+# or that has that much fewer entities than the last successful import, unless the operator
+# passes --allow-mass-closure (a cut-off or wrong day's file would otherwise close the country).
+PLOV_SOR_MAX_CLOSURE_SHARE = env_share("PLOV_SOR_MAX_CLOSURE_SHARE", 0.05)
 
 # Where the reference data live. The shared copy wins when present.
 PLOV_MUNICIPALITIES_CSV = Path(

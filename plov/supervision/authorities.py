@@ -187,15 +187,17 @@ def import_authorities(path: Path) -> ImportSummary:
     ):
         raw_code = row[COLUMNS["municipality"]].strip()
         if not raw_code.isdigit() or int(raw_code) not in codes:
-            raise MalformedFile(path, line, f"kommunekode {raw_code!r} is not a municipality")
+            raise MalformedFile(path, line, f"kommunekode {raw_code!r} er ikke en kommune")
         name = row[COLUMNS["authority"]].strip()
         if not name:
-            raise MalformedFile(path, line, "tilsyn is empty")
+            raise MalformedFile(path, line, "tilsyn er tomt")
         raw_from = (row.get(COLUMNS["valid_from"]) or "").strip()
         try:
             valid_from = dt.date.fromisoformat(raw_from) if raw_from else None
         except ValueError:
-            raise MalformedFile(path, line, f"gyldig_fra {raw_from!r} is not a date") from None
+            raise MalformedFile(
+                path, line, f"gyldig_fra {raw_from!r} er ikke en dato (ÅÅÅÅ-MM-DD)"
+            ) from None
         rows.append((int(raw_code), name, valid_from, line))
     periods = _chain(path, rows)
     missing = codes - set(periods)
@@ -220,12 +222,12 @@ def import_authorities(path: Path) -> ImportSummary:
     summary.created = len(rows)
     if missing:
         summary.notes.append(
-            "municipalities without a supervising authority: "
+            "kommuner uden tilsynsmyndighed: "
             + ", ".join(str(c) for c in sorted(missing))
         )
     if moves:
         summary.notes.append(
-            "municipalities moved to another supervising authority: "
+            "kommuner flyttet til en anden tilsynsmyndighed: "
             + ", ".join(sorted({f"{m.municipality:03d}" for m in moves}))
         )
     return summary
@@ -242,7 +244,7 @@ def _chain(path: Path, rows: list[tuple]) -> dict[int, list[Period]]:
         for (start, _, _), (next_start, _, line) in pairwise(history):
             if start == next_start:
                 raise MalformedFile(
-                    path, line, f"kommunekode {code} has two rows with gyldig_fra {start}"
+                    path, line, f"kommunekode {code} har to rækker med gyldig_fra {start}"
                 )
         periods[code] = [
             (start, (following[0] - dt.timedelta(days=1)) if following else None, name)

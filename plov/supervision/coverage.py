@@ -27,13 +27,13 @@ from wagtail.admin.views import generic
 from wagtail.admin.views.generic import history, usage
 from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
 from wagtail.admin.viewsets.model import ModelViewSet
-from wagtail.admin.widgets import AdminDateInput
 from wagtail.admin.widgets.button import HeaderButton
 from wagtail.permission_policies.base import BasePermissionPolicy
 from wagtail.permissions import register_permission_policy
 
 from plov.accounts.http import Forbidden, refuses_forbidden
 from plov.accounts.scope import Scope
+from plov.backoffice.fields import DanishDateField, DanishDateInput
 from plov.supervision.authorities import (
     HandOverRefused,
     coverage_moves,
@@ -113,10 +113,12 @@ class CoverageForm(WagtailAdminModelForm):
         model = AuthorityCoverage
         fields = ["municipality", "authority", "valid_from", "valid_to"]
         labels = {"municipality": "Kommune", "authority": "Tilsynsmyndighed"}
+        field_classes = {"valid_from": DanishDateField, "valid_to": DanishDateField}
+        widgets = {"valid_from": DanishDateInput, "valid_to": DanishDateInput}
         help_texts = {
-            "valid_from": "Første dag, myndigheden dækker kommunen (ÅÅÅÅ-MM-DD). Tom: uden "
+            "valid_from": "Første dag, myndigheden dækker kommunen (dd.mm.åååå). Tom: uden "
             "startdato.",
-            "valid_to": "Sidste dag, myndigheden dækker kommunen (ÅÅÅÅ-MM-DD). Tom: uden "
+            "valid_to": "Sidste dag, myndigheden dækker kommunen (dd.mm.åååå). Tom: uden "
             "slutdato.",
         }
 
@@ -206,9 +208,9 @@ class HandOverForm(forms.Form):
     authority = forms.ModelChoiceField(
         label="Ny tilsynsmyndighed", queryset=SupervisingAuthority.objects.order_by("name"),
     )
-    effective = forms.DateField(
-        label="Fra og med", widget=AdminDateInput,
-        help_text="Den første dag, den nye tilsynsmyndighed dækker kommunen (ÅÅÅÅ-MM-DD). Den "
+    effective = DanishDateField(
+        label="Fra og med",
+        help_text="Den første dag, den nye tilsynsmyndighed dækker kommunen (dd.mm.åååå). Den "
         "hidtidige periode slutter dagen før.",
     )
 

@@ -13,24 +13,25 @@ import datetime as dt
 from django import forms
 from django.core.exceptions import ValidationError
 
-from plov.agreements.forms import DATE_INPUT_FORMATS, plain_text
+from plov.agreements.forms import plain_text
+from plov.backoffice.fields import INVALID_DATE, DanishDateField
 from plov.media import documents
 from plov.supervision.models import Sanction, SanctionType, SupervisionStatus
+from plov.text import InvisibleCharactersRemoved
+from plov.units.models import UnitKind
+from plov.units.personal_data import cpr_problem
 
 ORDERS = (SanctionType.ORDER, SanctionType.ADVICE_ORDER)  # påbud: a deadline
 BANS = (SanctionType.BAN_NEW_RESIDENTS, SanctionType.BAN_NEW_CITIZENS)  # forbud: a period
 
 SUMMARY_MAX_LENGTH = 5_000
 THEMES_MAX_LENGTH = 2_000
-INVALID_DATE = "Skriv en gyldig dato (ÅÅÅÅ-MM-DD)"
 
 
 def _date_field(label: str, *, required: bool, help_text: str = "", required_message: str = ""):
-    return forms.DateField(
+    return DanishDateField(
         label=label,
         required=required,
-        input_formats=DATE_INPUT_FORMATS,
-        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
         help_text=help_text,
         error_messages={"invalid": INVALID_DATE, "required": required_message or "Udfyld datoen"},
     )
@@ -82,11 +83,14 @@ class FeedbackForm(forms.Form):
         error_messages={"max_length": "Sammenfatningen må højst være %(limit_value)d tegn"},
     )
 
-    def __init__(self, *args, editing: bool = False, **kwargs):
+    def __init__(self, *args, editing: bool = False, has_pending: bool = False, **kwargs):
         super().__init__(*args, **kwargs)
         self.pdf_bytes: bytes | None = None
         limit = documents.max_document_mb()
         field = self.fields["document"]
+        if has_pending:
+            # The PDF chosen before the preview is kept (`plov.supervision.views`).
+            field.required = False
         if editing:
             field.required = False
             field.label = "Ny tilbagemelding (PDF)"
@@ -106,10 +110,14 @@ class FeedbackForm(forms.Form):
         return value
 
     def clean_summary(self) -> str:
-        return plain_text(self.cleaned_data.get("summary", ""))
+        summary = plain_text(self.cleaned_data.get("summary", ""))
+        problem = cpr_problem(summary, "Sammenfatningen")
+        if problem:
+            raise ValidationError(problem, code="cpr")
+        return summary
 
 
-class SanctionForm(forms.Form):
+class SanctionForm(InvisibleCharactersRemoved, forms.Form):
     """Register or change a sanction (§9). A påbud has a deadline (frist), a ban a period end
     (gælder til); neither date, nor the lifted date, may lie before the decision date."""
 
@@ -154,9 +162,12 @@ class SanctionForm(forms.Form):
         help_text="Lad feltet stå tomt, hvis sanktionen ikke er ophævet.",
     )
 
-    def __init__(self, *args, instance: Sanction | None = None, **kwargs):
+    def __init__(
+        self, *args, instance: Sanction | None = None, unit_kind: str | None = None, **kwargs
+    ):
         super().__init__(*args, **kwargs)
         self.instance = instance
+        self.unit_kind = unit_kind
         if instance is None or instance.lifted_on is None:
             # Lifting has its own page ("Ophæv"); the date is corrected here once it is set.
             del self.fields["lifted_on"]
@@ -167,7 +178,11 @@ class SanctionForm(forms.Form):
         return value
 
     def clean_themes(self) -> str:
-        return plain_text(self.cleaned_data.get("themes", ""))
+        themes = plain_text(self.cleaned_data.get("themes", ""))
+        problem = cpr_problem(themes, "Temaerne")
+        if problem:
+            raise ValidationError(problem, code="cpr")
+        return themes
 
     def clean_lifted_on(self):
         value = self.cleaned_data.get("lifted_on")
@@ -177,6 +192,9 @@ class SanctionForm(forms.Form):
     def clean(self):
         data = super().clean()
         kind = data.get("type")
+        problem = sanction_kind_problem(kind, self.unit_kind)
+        if problem:
+            self.add_error("type", problem)
         decided = data.get("decided_on")
         deadline, period_end = data.get("deadline"), data.get("period_end")
         if kind in ORDERS:
@@ -204,6 +222,33 @@ class SanctionForm(forms.Form):
                 if value is not None and value < decided and name not in self.errors:
                     self.add_error(name, f"{label} må ikke ligge før afgørelsesdatoen")
         return data
+
+
+# Which bans fit which units: care homes have residents who move in, home care has citizens.
+BAN_FOR_KIND = {
+    UnitKind.CARE_HOME: SanctionType.BAN_NEW_RESIDENTS,
+    UnitKind.HOME_CARE_SITE: SanctionType.BAN_NEW_CITIZENS,
+    UnitKind.HOME_CARE_PROVIDER: SanctionType.BAN_NEW_CITIZENS,
+}
+
+
+def sanction_kind_problem(sanction_type: str | None, unit_kind: str | None) -> str | None:
+    """Why a sanction of this type cannot be given to a unit of this kind (None: it can).
+
+    A påbud fits every unit. A ban is refused on the wrong kind of unit: «Forbud mod at
+    modtage nye borgere» is meant for home care, «Forbud mod indflytning af nye beboere» for a
+    care home (plejeenhed)."""
+    if sanction_type not in BANS or unit_kind not in BAN_FOR_KIND:
+        return None
+    fitting = BAN_FOR_KIND[unit_kind]
+    if sanction_type == fitting:
+        return None
+    chosen = SanctionType(sanction_type).label
+    if unit_kind == UnitKind.CARE_HOME:
+        return (
+            f"«{chosen}» gælder hjemmepleje. For en plejeenhed vælges «{fitting.label}»"
+        )
+    return f"«{chosen}» gælder plejeenheder. For hjemmepleje vælges «{fitting.label}»"
 
 
 class LiftSanctionForm(forms.Form):

@@ -133,5 +133,5 @@ def import_quality(path: Path) -> tuple[ImportSummary, list[str]]:
                 summary.updated += 1
             else:
                 summary.unchanged += 1
-        summary.skipped["rejected row"] = len(rejected)
+        summary.skipped["afvist række"] = len(rejected)
     return summary, rejected

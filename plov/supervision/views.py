@@ -19,6 +19,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 
+from django.core import signing
 from django.core.files.base import ContentFile
 from django.core.paginator import Paginator
 from django.db import transaction
@@ -26,6 +27,7 @@ from django.db.models import Count, OuterRef, Q, QuerySet, Subquery
 from django.db.models.functions import Coalesce
 from django.http import Http404, HttpResponseRedirect
 from django.shortcuts import get_object_or_404
+from django.template.response import TemplateResponse
 from django.urls import reverse, reverse_lazy
 from django.utils.http import urlencode
 from django.views import View
@@ -41,6 +43,7 @@ from plov.media.documents import discard_document
 from plov.media.images import original_title, stored_name
 from plov.media.models import UnitMediaFolder
 from plov.public.signals import clear_unit_cache
+from plov.public.unitpage import SANCTION_EXPLANATIONS, STATUS_EXPLANATIONS
 from plov.supervision.authorities import authority_by_municipality
 from plov.supervision.forms import FeedbackForm, LiftSanctionForm, SanctionForm
 from plov.supervision.models import (
@@ -50,9 +53,10 @@ from plov.supervision.models import (
     SupervisionFeedback,
     SupervisionStatus,
 )
-from plov.units.models import Unit, UnitKind
+from plov.units.models import Municipality, Unit, UnitKind
 
 PER_PAGE = 50
+WITHOUT_SUPERVISION = "uden"  # the Tilsyn list's filter: no feedback registered
 HOME = {"url": reverse_lazy("wagtailadmin_home"), "label": "Forside"}
 INDEX = {"url": reverse_lazy("plov_supervision:index"), "label": "Tilsyn"}
 
@@ -69,7 +73,33 @@ NO_AUTHORITY = (
     "Sundhedsdatastyrelsen, før der registreres tilsyn eller sanktioner."
 )
 
+# The preview (issue 18, point 13): a registration becomes public only from the preview page,
+# where the supervisor sees it as the public will and confirms it holds no personal data.
+PREVIEW, PUBLISH, CORRECT = "forhaandsvis", "offentliggoer", "ret"
+CONFIRM_FIELD = "no_personal_data"
+CONFIRM_LABEL = (
+    "Jeg har læst det, som det vises offentligt, og det indeholder ingen navne, CPR-numre "
+    "eller andre personoplysninger"
+)
+CONFIRM_MISSING = (
+    "Intet er offentliggjort endnu: bekræft, at teksten ikke indeholder navne eller andre "
+    "personoplysninger"
+)
+PENDING_FIELD = "pending_document"
+PENDING_SALT = "plov.supervision.pending-document"
+PENDING_MAX_AGE = 24 * 60 * 60
+
 # --- helpers -------------------------------------------------------------------------------
+
+
+def confirmation(request) -> tuple[bool, str]:
+    """Whether the POST comes from the preview's "Offentliggør" with the confirmation ticked;
+    else the message to show on the preview ("" when the preview is simply shown first)."""
+    if request.POST.get("handling") != PUBLISH:
+        return False, ""
+    if request.POST.get(CONFIRM_FIELD) != "on":
+        return False, CONFIRM_MISSING
+    return True, ""
 
 
 def supervises(scope: Scope) -> bool:
@@ -208,11 +238,37 @@ class SupervisionIndexView(SupervisionView):
         return [HOME, {"url": "", "label": "Tilsyn"}]
 
     def get(self, request):
-        units = supervised_units(self.scope).open().select_related("municipality", "owner")
+        base = supervised_units(self.scope).open()
+        units = base.select_related("municipality", "owner")
         query = request.GET.get("q", "").strip()[:100]
         if query:
             units = search(units, query)
-        units = with_overview(units, self.today).order_by("name", "pk")
+        municipalities = list(
+            Municipality.objects.filter(
+                code__in=base.values("municipality_id").distinct()
+            ).order_by("name")
+        )
+        code = request.GET.get("kommune", "")
+        if code.isdigit() and any(m.code == int(code) for m in municipalities):
+            units = units.filter(municipality_id=int(code))
+        else:
+            code = ""
+        units = with_overview(units, self.today)
+        latest = request.GET.get("seneste", "")
+        if latest == WITHOUT_SUPERVISION:
+            units = units.filter(latest_status__isnull=True)
+        elif latest in SupervisionStatus.values:
+            units = units.filter(latest_status=latest)
+        else:
+            latest = ""
+        sanction = request.GET.get("sanktion", "")
+        if sanction == "ja":
+            units = units.filter(sanctions_in_force__gt=0)
+        elif sanction == "nej":
+            units = units.filter(sanctions_in_force=0)
+        else:
+            sanction = ""
+        units = units.order_by("name", "pk")
         page = Paginator(units, PER_PAGE).get_page(request.GET.get("side"))
         for unit in page.object_list:
             unit.latest_status_label = STATUS_LABELS.get(unit.latest_status, "")
@@ -227,6 +283,16 @@ class SupervisionIndexView(SupervisionView):
                 querystring=urlencode(params),
                 is_agency=self.scope.is_agency,
                 authorities=authorities,
+                municipalities=municipalities,
+                kommune=code,
+                latest_choices=[
+                    *SupervisionStatus.choices,
+                    (WITHOUT_SUPERVISION, "Uden registreret tilsyn"),
+                ],
+                latest=latest,
+                sanction=sanction,
+                filtered=bool(query or code or latest or sanction),
+                total=page.paginator.count,
                 changes_since=self.today - dt.timedelta(days=30),
             )
         )
@@ -291,6 +357,90 @@ class UnitScopedView(SupervisionView):
         pk = self.unit.pk
         transaction.on_commit(lambda: clear_unit_cache(pk))
 
+    # --- the preview -----------------------------------------------------------------------
+
+    def pending_document(self):
+        """The PDF stored when the preview was shown (signed for this unit and user, and linked
+        to nothing yet), or None."""
+        token = self.request.POST.get(PENDING_FIELD, "")
+        if not token:
+            return None
+        try:
+            value = signing.loads(token, salt=PENDING_SALT, max_age=PENDING_MAX_AGE)
+        except signing.BadSignature:
+            return None
+        if value.get("unit") != self.unit.pk or value.get("by") != self.request.user.pk:
+            return None
+        document = (
+            get_document_model()
+            .objects.filter(
+                pk=value.get("doc"), collection=UnitMediaFolder.collection_for(self.unit)
+            )
+            .first()
+        )
+        if document is None or SupervisionFeedback.objects.filter(document=document).exists():
+            return None
+        return document
+
+    def keep_upload(self, form: FeedbackForm, pending):
+        """A PDF chosen in this request is stored now (so that the preview and "Ret" keep it);
+        it replaces an earlier pending one."""
+        if not form.cleaned_data.get("document"):
+            return pending
+        file = self.new_feedback_document(form)
+        file.save()
+        discard_document(pending)
+        return file
+
+    def pending_token(self, document) -> str:
+        if document is None:
+            return ""
+        return signing.dumps(
+            {"doc": document.pk, "unit": self.unit.pk, "by": self.request.user.pk},
+            salt=PENDING_SALT,
+        )
+
+    def render_preview(self, template: str, *, error: str = "", **context):
+        hidden = [
+            (name, self.request.POST.get(name, ""))
+            for name in context.pop("fields")
+        ]
+        return TemplateResponse(
+            self.request,
+            template,
+            self.base_context(
+                hidden=hidden,
+                confirm_field=CONFIRM_FIELD,
+                confirm_label=CONFIRM_LABEL,
+                confirm_error=error,
+                publish=PUBLISH,
+                correct=CORRECT,
+                **context,
+            ),
+        )
+
+    def feedback_preview(self, form: FeedbackForm, document, error: str = "", feedback=None):
+        data = form.cleaned_data
+        preview = SupervisionFeedback(
+            unit=self.unit,
+            authority=self.authority,
+            inspected_on=data["inspected_on"],
+            status=data["status"],
+            summary=data["summary"],
+            document=document if document is not None else getattr(feedback, "document", None),
+        )
+        return self.render_preview(
+            "supervision/feedback_preview.html",
+            error=error,
+            fields=["inspected_on", "status", "summary"],
+            preview=preview,
+            explanation=str(STATUS_EXPLANATIONS.get(preview.status, "")),
+            feedback=feedback,
+            pending_field=PENDING_FIELD,
+            pending_token=self.pending_token(document),
+            replaces_document=feedback is not None and document is not None,
+        )
+
     def new_feedback_document(self, form: FeedbackForm):
         """The checked PDF of a feedback form as a document in the unit's media folder, not
         saved yet (the caller saves it, and deletes the stored file if its transaction fails)."""
@@ -347,8 +497,15 @@ class FeedbackCreateView(UnitScopedView):
     def extra(self):
         return [{"url": "", "label": self.page_title}]
 
-    def render_form(self, form: FeedbackForm):
-        return self.render_to_response(self.base_context(form=form))
+    def render_form(self, form: FeedbackForm, pending=None):
+        return self.render_to_response(
+            self.base_context(
+                form=form,
+                pending=pending,
+                pending_field=PENDING_FIELD,
+                pending_token=self.pending_token(pending),
+            )
+        )
 
     def get(self, request, pk: int):
         self.setup_unit()
@@ -356,13 +513,20 @@ class FeedbackCreateView(UnitScopedView):
 
     def post(self, request, pk: int):
         self.setup_unit()
-        form = FeedbackForm(request.POST, request.FILES)
+        pending = self.pending_document()
+        form = FeedbackForm(request.POST, request.FILES, has_pending=pending is not None)
         if not form.is_valid():
-            return self.render_form(form)
+            return self.render_form(form, pending)
         if self.authority is None:
             form.add_error(None, NO_AUTHORITY)
-            return self.render_form(form)
-        feedback = self.save(form)
+            return self.render_form(form, pending)
+        pending = self.keep_upload(form, pending)
+        if request.POST.get("handling") == CORRECT:
+            return self.render_form(form, pending)
+        confirmed, error = confirmation(request)
+        if not confirmed:
+            return self.feedback_preview(form, pending, error)
+        feedback = self.save(form, pending)
         messages.success(
             request,
             f"Tilbagemeldingen fra tilsynet den {feedback.inspected_on:%d.%m.%Y} "
@@ -370,12 +534,10 @@ class FeedbackCreateView(UnitScopedView):
         )
         return HttpResponseRedirect(self.unit_url())
 
-    def save(self, form: FeedbackForm) -> SupervisionFeedback:
+    def save(self, form: FeedbackForm, file) -> SupervisionFeedback:
         data = form.cleaned_data
-        file = self.new_feedback_document(form)
         try:
             with transaction.atomic():
-                file.save()
                 feedback = SupervisionFeedback.objects.create(
                     unit=self.unit,
                     authority=self.authority,
@@ -394,12 +556,12 @@ class FeedbackCreateView(UnitScopedView):
                         summary_given=bool(feedback.summary),
                         document=file.pk,
                         size=file.file_size,
+                        confirmed_without_personal_data=True,
                     ),
                 )
                 self.clear_cache_on_commit()
         except Exception:
-            if file.file.name:
-                file.file.storage.delete(file.file.name)
+            discard_document(file)
             raise
         return feedback
 
@@ -440,8 +602,16 @@ class FeedbackEditView(FeedbackScopedView):
     template_name = "supervision/feedback_form.html"
     page_title = "Ret tilbagemelding"
 
-    def render_form(self, form: FeedbackForm):
-        return self.render_to_response(self.base_context(form=form, feedback=self.feedback))
+    def render_form(self, form: FeedbackForm, pending=None):
+        return self.render_to_response(
+            self.base_context(
+                form=form,
+                feedback=self.feedback,
+                pending=pending,
+                pending_field=PENDING_FIELD,
+                pending_token=self.pending_token(pending),
+            )
+        )
 
     def get(self, request, pk: int, feedback_pk: int):
         f = self.setup_feedback(feedback_pk)
@@ -450,16 +620,23 @@ class FeedbackEditView(FeedbackScopedView):
 
     def post(self, request, pk: int, feedback_pk: int):
         self.setup_feedback(feedback_pk)
+        pending = self.pending_document()
         form = FeedbackForm(request.POST, request.FILES, editing=True)
         if not form.is_valid():
-            return self.render_form(form)
+            return self.render_form(form, pending)
         data = form.cleaned_data
         values = {
             "inspected_on": data["inspected_on"],
             "status": data["status"],
             "summary": data["summary"],
         }
-        file = self.new_feedback_document(form) if data["document"] else None
+        pending = self.keep_upload(form, pending)
+        if request.POST.get("handling") == CORRECT:
+            return self.render_form(form, pending)
+        confirmed, error = confirmation(request)
+        if not confirmed:
+            return self.feedback_preview(form, pending, error, feedback=self.feedback)
+        file = pending
         try:
             with transaction.atomic():
                 feedback = self.locked_feedback()
@@ -467,7 +644,6 @@ class FeedbackEditView(FeedbackScopedView):
                 fields = [k for k in values if k in changes]
                 replaced = None
                 if file is not None:
-                    file.save()
                     replaced = feedback.document
                     feedback.document = file
                     fields.append("document")
@@ -487,8 +663,7 @@ class FeedbackEditView(FeedbackScopedView):
                     discard_document(replaced)
                     self.clear_cache_on_commit()
         except Exception:
-            if file is not None and file.file.name:
-                file.file.storage.delete(file.file.name)
+            discard_document(file)
             raise
         messages.success(
             request,
@@ -582,7 +757,9 @@ class SanctionFormView(UnitScopedView):
                 "period_end": s.period_end,
                 "lifted_on": s.lifted_on,
             }
-        return SanctionForm(data, initial=initial, instance=self.sanction)
+        return SanctionForm(
+            data, initial=initial, instance=self.sanction, unit_kind=self.unit.kind
+        )
 
     def render_form(self, form: SanctionForm):
         return self.render_to_response(
@@ -616,6 +793,24 @@ class SanctionFormView(UnitScopedView):
         }
         if "lifted_on" in form.fields:
             values["lifted_on"] = data.get("lifted_on")
+        if request.POST.get("handling") == CORRECT:
+            return self.render_form(form)
+        confirmed, error = confirmation(request)
+        if not confirmed:
+            preview = Sanction(
+                unit=self.unit,
+                authority=self.sanction.authority if self.sanction else self.authority,
+                **values,
+            )
+            return self.render_preview(
+                "supervision/sanction_preview.html",
+                error=error,
+                fields=list(values),
+                preview=preview,
+                explanation=str(SANCTION_EXPLANATIONS.get(preview.type, "")),
+                sanction=self.sanction,
+                state=sanction_state(preview, self.today),
+            )
         with transaction.atomic():
             if self.sanction is None:
                 sanction = Sanction.objects.create(

@@ -3,7 +3,10 @@
 A JSON list of objects keyed by `sor_id`, with the model's field names, and optionally
 `agreement_descriptions`: {kommunekode: text}. Each record is validated like a save in the
 back office; rejected records are reported and the others saved. Register fields can't be set
-this way: they belong to the registers.
+this way: they belong to the registers, and a home-care unit has no housing fields.
+
+A record that saves with a warning (a P-number of another company, an implausible figure) is
+imported, and the warning is reported with its line: the editor would have been asked.
 """
 
 from __future__ import annotations
@@ -13,10 +16,12 @@ from pathlib import Path
 from django.db import transaction
 
 from plov.agreements.models import AgreementDescription, ServiceAgreement
-from plov.registers.readers import read_json_records
+from plov.registers.readers import json_type, read_json_records
 from plov.registers.summary import ImportSummary
-from plov.units.forms import EDITORIAL_FIELDS, UnitContentForm
+from plov.text import strip_invisible
+from plov.units.forms import CARE_HOME_ONLY_FIELDS, EDITORIAL_FIELDS, UnitContentForm
 from plov.units.models import Unit, UnitContent
+from plov.units.personal_data import cpr_problem
 
 ALLOWED_KEYS = {"sor_id", "agreement_descriptions", *EDITORIAL_FIELDS}
 
@@ -42,20 +47,27 @@ def import_editorial(path: Path) -> tuple[ImportSummary, list[str]]:
         for line, record in read_json_records(path):
             where = f"{path}:{line}"
             if not isinstance(record, dict):
-                rejected.append(f"{where}: expected an object, found {type(record).__name__}")
+                rejected.append(f"{where}: forventede et objekt, fandt {json_type(record)}")
                 continue
             unknown = sorted(set(record) - ALLOWED_KEYS)
             sor_id = str(record.get("sor_id") or "").strip()
             unit = Unit.objects.filter(sor_id=sor_id).first() if sor_id else None
             problems = []
             if unknown:
-                problems.append("unknown or read-only fields: " + ", ".join(unknown))
+                problems.append("ukendte eller skrivebeskyttede felter: " + ", ".join(unknown))
             if unit is None:
-                problems.append(f"no unit with SOR-ID {sor_id!r}")
+                problems.append(f"ingen enhed med SOR-ID {sor_id!r}")
             descriptions = record.get("agreement_descriptions") or {}
             if not isinstance(descriptions, dict):
-                problems.append("agreement_descriptions must be an object {kommunekode: text}")
+                problems.append("agreement_descriptions skal være et objekt {kommunekode: tekst}")
                 descriptions = {}
+            if unit is not None and unit.is_home_care:
+                care_home_only = sorted(set(record) & set(CARE_HOME_ONLY_FIELDS))
+                if care_home_only:
+                    problems.append(
+                        "felter for en plejeenhed, ikke for helhedspleje: "
+                        + ", ".join(care_home_only)
+                    )
             if problems:
                 rejected.append(f"{where}: sor_id {sor_id}: " + "; ".join(problems))
                 continue
@@ -64,9 +76,12 @@ def import_editorial(path: Path) -> tuple[ImportSummary, list[str]]:
             parties = set(
                 ServiceAgreement.objects.filter(unit=unit).values_list("municipality_id", flat=True)
             )
-            for code in descriptions:
+            for code, text in descriptions.items():
                 if not str(code).isdigit() or int(code) not in parties:
                     form.add_error(None, f"ingen serviceleverance med kommune {code}")
+                problem = cpr_problem(str(text), f"Aftalebeskrivelsen for kommune {code}")
+                if problem:
+                    form.add_error(None, problem)
             if not form.is_valid():
                 errors = "; ".join(
                     f"{field}: {' '.join(msgs)}" if field != "__all__" else " ".join(msgs)
@@ -74,6 +89,8 @@ def import_editorial(path: Path) -> tuple[ImportSummary, list[str]]:
                 )
                 rejected.append(f"{where}: sor_id {sor_id}: {errors}")
                 continue
+            for warning in form.warnings:
+                summary.notes.append(f"{where}: sor_id {sor_id}: advarsel: {warning}")
             is_new = instance.pk is None
             if is_new or form.has_changed():
                 form.save()
@@ -83,8 +100,10 @@ def import_editorial(path: Path) -> tuple[ImportSummary, list[str]]:
                 summary.unchanged += 1
             for code, text in descriptions.items():
                 AgreementDescription.objects.update_or_create(
-                    unit=unit, municipality_id=int(code), defaults={"text": str(text).strip()}
+                    unit=unit,
+                    municipality_id=int(code),
+                    defaults={"text": strip_invisible(str(text)).strip()},
                 )
-        summary.skipped["rejected record"] = len(rejected)
+        summary.skipped["afvist post"] = len(rejected)
         refresh_publication()
     return summary, rejected

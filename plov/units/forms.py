@@ -1,4 +1,9 @@
-"""Validation of what an editor writes; shared by the back office and the bulk import."""
+"""Validation of what an editor writes; shared by the back office and the bulk import.
+
+Errors refuse the save. `warnings` are values that are allowed but probably wrong (a P-number
+of another company, an implausible figure): the back office asks the editor to confirm them,
+the bulk import reports them.
+"""
 
 from __future__ import annotations
 
@@ -7,7 +12,16 @@ import re
 from django import forms
 from wagtail.whitelist import Whitelister
 
+from plov.backoffice.fields import (
+    DanishDateField,
+    DanishDecimalField,
+    WholeNumberField,
+    format_decimal,
+)
+from plov.registers.pnumber import other_company
+from plov.text import InvisibleCharactersRemoved
 from plov.units.models import UnitContent
+from plov.units.personal_data import refuse_cpr_numbers
 
 EDITORIAL_FIELDS = [
     "p_number",
@@ -52,7 +66,84 @@ RICH_TEXT_FIELDS = [
 ]
 
 
-class UnitContentForm(forms.ModelForm):
+# A care home's fields: home-care providers and sites have no homes and no residents.
+CARE_HOME_ONLY_FIELDS = [
+    "housing_description",
+    "homes",
+    "homes_for_couples",
+    "housing_type",
+    "temporary_homes",
+    "temporary_homes_for_couples",
+    "resident_relations",
+]
+
+# Beyond this many sick days per full-time employee a figure is almost surely a typing error
+# (205 for 20,5): the editor confirms it.
+PLAUSIBLE_SICK_LEAVE_DAYS = 60
+
+# (part, whole, Danish labels): a part may not be larger than its whole.
+HOUSING_PARTS = [
+    ("homes_for_couples", "homes", "Boliger for par", "Antal boliger"),
+    ("temporary_homes", "homes", "Antal midlertidige boliger", "Antal boliger"),
+    (
+        "temporary_homes_for_couples",
+        "temporary_homes",
+        "Antal midlertidige boliger for par",
+        "Antal midlertidige boliger",
+    ),
+]
+
+NUMBER_FIELDS = [
+    "leader_changes",
+    "employees",
+    "homes",
+    "homes_for_couples",
+    "temporary_homes",
+    "temporary_homes_for_couples",
+]
+
+
+def housing_problems(values: dict) -> dict[str, str]:
+    """{field: message} for each part of the homes larger than its whole."""
+    problems = {}
+    for part, whole, part_label, whole_label in HOUSING_PARTS:
+        a, b = values.get(part), values.get(whole)
+        if a is not None and b is not None and a > b:
+            problems[part] = (
+                f"{part_label} ({a}) kan ikke være flere end {whole_label.lower()} ({b})"
+            )
+    return problems
+
+
+def implausible_values(values: dict, changed: set[str] | None = None) -> list[str]:
+    """Allowed but probably mistyped figures, each as a Danish sentence; with `changed`, only
+    those that concern a changed field (a figure confirmed once is not asked about again)."""
+
+    def concerns(*names: str) -> bool:
+        return changed is None or bool(changed & set(names))
+
+    found = []
+    sick = values.get("sick_leave_days")
+    if sick is not None and sick > PLAUSIBLE_SICK_LEAVE_DAYS and concerns("sick_leave_days"):
+        found.append(
+            f"Sygefravær på {format_decimal(sick)} dage pr. fuldtidsansat er usædvanligt højt "
+            f"(over {PLAUSIBLE_SICK_LEAVE_DAYS}). Tjek tallet – skrev du fx 205 for 20,5?"
+        )
+    employees, fte = values.get("employees"), values.get("full_time_employees")
+    if (
+        employees is not None
+        and fte is not None
+        and fte > employees
+        and concerns("employees", "full_time_employees")
+    ):
+        found.append(
+            f"Antal fuldtidsansatte ({format_decimal(fte)}) er større end antal ansatte "
+            f"({employees}). Tjek tallene."
+        )
+    return found
+
+
+class UnitContentForm(InvisibleCharactersRemoved, forms.ModelForm):
     """Plain form: rich text arrives as HTML. The back office swaps in its editor widgets."""
 
     food_link = forms.URLField(
@@ -63,13 +154,53 @@ class UnitContentForm(forms.ModelForm):
         model = UnitContent
         fields = EDITORIAL_FIELDS
         widgets = {name: forms.Textarea for name in RICH_TEXT_FIELDS}
+        field_classes = {
+            "cvr_valid_from": DanishDateField,
+            "sick_leave_days": DanishDecimalField,
+            "full_time_employees": DanishDecimalField,
+            **{name: WholeNumberField for name in NUMBER_FIELDS},
+        }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.warnings: list[str] = []
+        if self.is_home_care:
+            for name in CARE_HOME_ONLY_FIELDS:
+                self.fields.pop(name, None)
+
+    @property
+    def unit(self):
+        return getattr(self.instance, "unit", None) if self.instance.unit_id else None
+
+    @property
+    def is_home_care(self) -> bool:
+        unit = self.unit
+        return unit is not None and unit.is_home_care
 
     def clean(self):
         cleaned = super().clean()
+        refuse_cpr_numbers(self, RICH_TEXT_FIELDS)  # public text: no CPR numbers
         # Hostile or pasted markup (scripts, styles, Word's spans) never reaches the database.
         for name in RICH_TEXT_FIELDS:
             if cleaned.get(name):
                 cleaned[name] = Whitelister().clean(cleaned[name])
+        for name, message in housing_problems(cleaned).items():
+            if name in self.fields and name not in self.errors:
+                self.add_error(name, message)
+        # Only what changed is asked about: a value confirmed and saved once stays confirmed.
+        changed = set(self.changed_data) if self.instance.pk else None
+        self.warnings = implausible_values(cleaned, changed)
+        unit = self.unit
+        if (
+            unit is not None
+            and cleaned.get("p_number")
+            and "p_number" not in self.errors
+            and (changed is None or "p_number" in changed)
+        ):
+            owner_cvr = unit.owner.cvr_number if unit.owner_id else None
+            message = other_company(cleaned["p_number"], owner_cvr)
+            if message:
+                self.warnings.insert(0, message)
         return cleaned
 
     def clean_p_number(self) -> str:

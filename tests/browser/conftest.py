@@ -79,42 +79,8 @@ def screenshot(page, name: str) -> None:
 
 
 @pytest.fixture(autouse=True)
-def reference_data(transactional_db):
-    """Municipalities, professions, properties and the authority table, as migrations load them.
-
-    Browser tests run against live_server with a flushed database (transactional tests empty
-    every table afterwards, reference data included), so they load it again here."""
-    from django.apps import apps as django_apps
-
-    from plov.supervision.authorities import load_default_authorities
-    from plov.units.models import Municipality, Profession, Property
-    from plov.units.reference_data import load_municipalities, load_professions_and_properties
-
-    load_municipalities(Municipality)
-    load_professions_and_properties(Profession, Property)
-    from django.conf import settings
-
-    load_default_authorities(settings.PLOV_AUTHORITIES_CSV)
-    # groups and permissions granted after migrate (e.g. the agency's)
-    from plov.supervision.apps import grant_agency_permissions
-
-    grant_agency_permissions(django_apps.get_app_config("supervision"))
-    from wagtail.models import Collection
-
-    if not Collection.get_first_root_node():
-        Collection.add_root(name="Root")
-    from wagtail.coreutils import get_supported_content_language_variant
-    from wagtail.models import Locale, Page, Site
-
-    Locale.objects.get_or_create(
-        language_code=get_supported_content_language_variant(settings.LANGUAGE_CODE)
-    )
-
-    if not Page.get_first_root_node():
-        root = Page.add_root(title="Root", slug="root")
-        Site.objects.get_or_create(
-            is_default_site=True, defaults={"hostname": "localhost", "root_page": root}
-        )
+def browser_reference_data(reference_data):
+    """Browser tests run against live_server with a flushed database: reference data again."""
 
 
 @pytest.fixture

@@ -77,7 +77,7 @@ def test_a_contract_manager_registers_an_agreement_and_the_unit_is_found_in_the_
     # The agreement first, then the unit: searching and choosing keep what was typed.
     page.fill("#id_reference", "AAR-DEMO-1")
     page.select_option("#id_type", "driftsoverenskomst")
-    page.fill("#id_start", start.isoformat())
+    page.fill("#id_start", f"{start:%-d/%-m/%Y}")
     page.fill("#unit-search", unit.name)
     page.get_by_role("button", name="Søg", exact=True).click()
     row = page.locator(f'#unit-results tr[data-sor-id="{unit.sor_id}"]')
@@ -86,7 +86,7 @@ def test_a_contract_manager_registers_an_agreement_and_the_unit_is_found_in_the_
     assert unit.name in page.locator("#selected-unit").inner_text()
     assert page.input_value("#id_reference") == "AAR-DEMO-1"
     assert page.input_value("#id_type") == "driftsoverenskomst"
-    assert page.input_value("#id_start") == start.isoformat()
+    assert page.input_value("#id_start") == f"{start:%d.%m.%Y}"
     assert not ServiceAgreement.objects.filter(reference="AAR-DEMO-1").exists()
 
     page.get_by_role("button", name="Opret serviceleverance").click()
@@ -107,3 +107,104 @@ def test_a_contract_manager_registers_an_agreement_and_the_unit_is_found_in_the_
         return
     names = page.locator(".plov-result__name a").all_inner_texts()
     assert unit.name in names
+
+
+def _logged_in_context(browser, site: str, user):
+    """A browser context of its own with `user`'s session (a second contract manager has no
+    demo button)."""
+    from django.conf import settings as django_settings
+    from django.test import Client
+
+    client = Client()
+    client.force_login(user)
+    context = browser.new_context(locale="da-DK", viewport={"width": 1280, "height": 900})
+    context.add_cookies(
+        [
+            {
+                "name": django_settings.SESSION_COOKIE_NAME,
+                "value": client.cookies[django_settings.SESSION_COOKIE_NAME].value,
+                "url": site,
+            }
+        ]
+    )
+    return context
+
+
+def test_two_contract_managers_edit_one_agreement_and_the_second_save_is_refused(site, browser):
+    from django.contrib.auth import get_user_model
+
+    from plov.accounts.auth import Access, apply_access
+
+    # The guide's example; the small demo may not have it, then it is registered here.
+    agreement = ServiceAgreement.objects.filter(
+        municipality_id=AARHUS, reference="DO-2025-0001"
+    ).first() or ServiceAgreement.objects.create(
+        municipality_id=AARHUS,
+        unit=counterpart(),
+        reference="DO-2025-0001",
+        type="driftsoverenskomst",
+        start=dt.date.today() - dt.timedelta(days=30),
+    )
+    reference = agreement.reference
+    aarhus_cvr = Organisation.objects.get(municipality_id=AARHUS).cvr_number
+    colleague = get_user_model().objects.create_user("kontrakt-aarhus-2")
+    apply_access(colleague, Access(roles=["contract_manager"], cvr=aarhus_cvr))
+    get_user_model().objects.filter(pk=colleague.pk).update(first_name="Bente", last_name="Berg")
+
+    first = browser.new_context(locale="da-DK", viewport={"width": 1280, "height": 900})
+    second = _logged_in_context(browser, site, get_user_model().objects.get(pk=colleague.pk))
+    try:
+        a, b = first.new_page(), second.new_page()
+        for page in (a, b):
+            page.set_default_timeout(15_000)
+        edit = f"{site}/admin/serviceleverancer/{agreement.pk}/"
+        a.goto(edit)
+        a.get_by_role("button", name=re.compile(r"Driftsoverenskomstansvarlig, Aarhus")).click()
+        a.wait_for_url(re.compile(r"/admin/serviceleverancer/"))
+        a.goto(edit)
+        b.goto(edit)
+        assert b.input_value("#id_reference") == reference
+
+        # Both edit; the first saves.
+        a.fill("#id_reference", reference + "-A")
+        b.fill("#id_reference", reference + "-B")
+        a.get_by_role("button", name="Gem serviceleverance").click()
+        a.wait_for_url(re.compile(r"/admin/serviceleverancer/(\?.*)?$"))
+        assert a.get_by_text(f"Serviceleverancen {reference}-A med").count()
+
+        # The second's save is refused (409), names who changed it, and keeps the text.
+        with b.expect_response(lambda r: r.request.method == "POST") as answer:
+            b.get_by_role("button", name="Gem serviceleverance").click()
+        assert answer.value.status == 409
+        conflict = b.locator("#form-conflict").inner_text()
+        assert "Serviceleverancen er ikke gemt: den er ændret af Driftsoverenskomstansvarlig" in (
+            conflict
+        )
+        assert "Dine indtastninger står stadig i formularen" in conflict
+        assert b.input_value("#id_reference") == reference + "-B"
+        agreement.refresh_from_db()
+        assert agreement.reference == reference + "-A"  # nothing wiped
+        screenshot(b, "agreement-conflict")
+        assert_accessible(b)
+
+        # Saving again is a deliberate choice; the history shows both, with who and what.
+        b.get_by_role("button", name="Gem serviceleverance").click()
+        b.wait_for_url(re.compile(r"/admin/serviceleverancer/(\?.*)?$"))
+        agreement.refresh_from_db()
+        assert agreement.reference == reference + "-B"
+        b.goto(f"{site}/admin/serviceleverancer/{agreement.pk}/historik/")
+        versions = b.locator("#agreement-versions").inner_text()
+        assert "Gemt af Bente Berg" in versions
+        assert "Gemt af Driftsoverenskomstansvarlig, Aarhus Kommune" in versions
+        assert f"{reference}-A" in versions and f"{reference}-B" in versions
+        screenshot(b, "agreement-history")
+        assert_accessible(b)
+        # At 390 px (a fresh load, as a phone opens it) nothing runs off the side.
+        b.set_viewport_size({"width": 390, "height": 844})
+        b.reload()
+        width = b.evaluate("document.querySelector('#agreement-versions').scrollWidth")
+        assert width <= 390, width
+        b.screenshot(path="var/screenshots/agreement-history-390.png", full_page=True)
+    finally:
+        first.close()
+        second.close()

@@ -141,11 +141,36 @@ def test_a_supervisor_registers_feedback_and_a_paabud_and_the_public_page_shows_
         "#id_document",
         files=[{"name": "tilsynsrapport.pdf", "mimeType": "application/pdf", "buffer": pdf()}],
     )
-    page.fill("#id_inspected_on", inspected.isoformat())
+    page.fill("#id_inspected_on", f"{inspected:%d.%m.%Y}")
     page.select_option("#id_status", "vaesentlige_bemaerkninger")
+    # A CPR number in the public summary is refused, with the text kept to correct.
+    page.fill("#id_summary", "Beboer 010203-1234 klagede.")
+    page.get_by_role("button", name="Forhåndsvis").click()
+    expect(page.get_by_text("Sammenfatningen ser ud til at indeholde et CPR-nummer")).to_be_visible()
+    expect(page.locator("#id_summary")).to_have_value("Beboer 010203-1234 klagede.")
+    page.set_input_files(
+        "#id_document",
+        files=[{"name": "tilsynsrapport.pdf", "mimeType": "application/pdf", "buffer": pdf()}],
+    )
     page.fill("#id_summary", "Medicinhåndteringen skal forbedres.")
     screenshot(page, "supervision-feedback-form")
-    page.get_by_role("button", name="Gem tilbagemelding").click()
+    page.get_by_role("button", name="Forhåndsvis").click()
+
+    # The preview: as the public will see it, and nothing public until it is confirmed.
+    preview = page.locator("#public-preview")
+    expect(preview).to_contain_text("Væsentlige bemærkninger")
+    expect(preview).to_contain_text("Medicinhåndteringen skal forbedres.")
+    expect(preview.get_by_role("link", name="Læs tilbagemeldingen fra tilsynet")).to_be_visible()
+    expect(page.locator("main")).to_contain_text("Intet er offentliggjort endnu")
+    page.get_by_role("button", name="Offentliggør").click()
+    expect(page.locator("#confirm-error")).to_contain_text("bekræft, at teksten ikke indeholder")
+    assert set(
+        SupervisionFeedback.objects.filter(unit=unit).values_list("pk", flat=True)
+    ) == feedback_before
+    screenshot(page, "supervision-feedback-preview")
+    assert_accessible(page)
+    page.get_by_label(re.compile("Jeg har læst det, som det vises offentligt")).check()
+    page.get_by_role("button", name="Offentliggør").click()
     page.wait_for_url(re.compile(rf"/admin/tilsyn/{unit.pk}/$"))
     expect(page.locator(".messages")).to_contain_text("Tilbagemeldingen fra tilsynet")
     expect(page.locator("#feedback")).to_contain_text(inspected.strftime("%d.%m.%Y"))
@@ -154,15 +179,18 @@ def test_a_supervisor_registers_feedback_and_a_paabud_and_the_public_page_shows_
     page.get_by_role("link", name="Registrér sanktion").click()
     page.wait_for_url(re.compile(rf"/admin/tilsyn/{unit.pk}/sanktion/$"))
     page.select_option("#id_type", "paabud")
-    page.fill("#id_decided_on", decided.isoformat())
+    page.fill("#id_decided_on", f"{decided:%-d.%-m.%Y}")
     page.fill("#id_themes", "Medicinhåndtering og dokumentation")
-    page.get_by_role("button", name="Registrér sanktion").click()
+    page.get_by_role("button", name="Forhåndsvis").click()
     expect(page.get_by_text("Et påbud skal have en frist")).to_be_visible()
     expect(page.locator("#id_themes")).to_have_value("Medicinhåndtering og dokumentation")
-    expect(page.locator("#id_decided_on")).to_have_value(decided.isoformat())
+    expect(page.locator("#id_decided_on")).to_have_value(f"{decided:%d.%m.%Y}")
     assert set(Sanction.objects.filter(unit=unit).values_list("pk", flat=True)) == sanctions_before
-    page.fill("#id_deadline", deadline.isoformat())
-    page.get_by_role("button", name="Registrér sanktion").click()
+    page.fill("#id_deadline", f"{deadline:%d/%m-%Y}")
+    page.get_by_role("button", name="Forhåndsvis").click()
+    expect(page.locator("#public-preview")).to_contain_text("Medicinhåndtering og dokumentation")
+    page.get_by_label(re.compile("Jeg har læst det, som det vises offentligt")).check()
+    page.get_by_role("button", name="Offentliggør").click()
     page.wait_for_url(re.compile(rf"/admin/tilsyn/{unit.pk}/$"))
     expect(page.locator("#current-sanctions")).to_contain_text("Påbud om at sikre kvaliteten")
     expect(page.locator("#current-sanctions")).to_contain_text(deadline.strftime("%d.%m.%Y"))

@@ -7,7 +7,10 @@
     var message = form.getAttribute && form.getAttribute("data-confirm");
     var submitter = event.submitter;
     if (submitter && submitter.form && submitter.form !== form) return;
-    if (message && !window.confirm(message)) event.preventDefault();
+    if (message && !window.confirm(message)) {
+      event.preventDefault();
+      event.stopPropagation();  // nor does the unsaved-changes guard think it was submitted
+    }
   }, true);
 
   function setupPNumberCheck() {
@@ -59,16 +62,50 @@
     var saved = null;
     window.setTimeout(function () { saved = snapshot(); }, 1000);  // after the editors start
     checkIn.addEventListener("submit", function (event) {
-      if (saved !== null && snapshot() !== saved &&
+      var changed = (saved !== null && snapshot() !== saved) ||
+        form.getAttribute("data-w-unsaved-force-value") === "true";
+      if (changed &&
           !window.confirm("Du har ændringer, som ikke er gemt. Vil du tjekke ind uden at gemme dem?")) {
         event.preventDefault();
+        return;
       }
+      // Asked (or nothing to lose): the unsaved-changes guard does not ask a second time.
+      form.setAttribute("data-w-unsaved-confirmation-value", "false");
     });
+  }
+
+  /* Five minutes before the holder's lock expires (no save for PLOV_LOCK_TIMEOUT_MINUTES), and
+   * when it has, the lock bar says so: a colleague may then take the lock. */
+  var WARN_BEFORE_MS = 5 * 60 * 1000;
+
+  function setupLockExpiry() {
+    var bar = document.getElementById("lock-status");
+    var warning = document.getElementById("lock-expiry-warning");
+    var expires = bar && Date.parse(bar.getAttribute("data-lock-expires") || "");
+    if (!warning || !expires) return;
+    function update() {
+      var left = expires - Date.now();
+      if (left <= 0) {
+        warning.textContent = "Din lås er udløbet, fordi der ikke er gemt i et stykke tid; en " +
+          "kollega kan nu låse enheden. Gem for at forny låsen.";
+        warning.hidden = false;
+        return;
+      }
+      if (left <= WARN_BEFORE_MS) {
+        var minutes = Math.max(1, Math.ceil(left / 60000));
+        warning.textContent = "Din lås udløber om " + minutes + " minut" +
+          (minutes === 1 ? "" : "ter") + ". Gem for at beholde den.";
+        warning.hidden = false;
+      }
+      window.setTimeout(update, Math.min(30000, Math.max(1000, left - WARN_BEFORE_MS)));
+    }
+    update();
   }
 
   function setup() {
     setupPNumberCheck();
     setupCheckInGuard();
+    setupLockExpiry();
   }
 
   if (document.readyState === "loading") {

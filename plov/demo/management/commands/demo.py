@@ -35,7 +35,10 @@ def clear_demo_data() -> None:
     organisations, CVR and DAR copies. Municipalities, supervising authorities, users and the
     import log stay."""
     AgreementDescription.objects.all().delete()
-    ServiceAgreement.objects.all().delete()
+    ServiceAgreement.all_objects.all().delete()
+    Revision.objects.filter(
+        base_content_type=ContentType.objects.get_for_model(ServiceAgreement)
+    ).delete()
     content_types = ContentType.objects.get_for_models(UnitContent, Unit).values()
     Revision.objects.filter(base_content_type__in=content_types).delete()
     ModelLogEntry.objects.filter(content_type__in=content_types).delete()
@@ -57,7 +60,10 @@ def build_demo(
     files = generate(folder, seed=seed, scale=scale, today=today)
     rejected = {}
     for register, path in files.paths.items():
-        _, rejected[register] = run_import(register, path, trigger="demo")
+        # The demo replaces the whole country on purpose, whatever size it had before.
+        _, rejected[register] = run_import(
+            register, path, trigger="demo", allow_mass_closure=True
+        )
     # Supervisors register feedback and sanctions in the back office: no file to import.
     add_supervision(seed=seed, today=today or dt.date.today())
     return rejected

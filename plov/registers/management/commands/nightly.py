@@ -3,9 +3,11 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
+from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from plov.publishing.refresh import refresh_publication
+from plov.registers.guards import ImportRefused
 from plov.registers.readers import MalformedFile
 from plov.registers.runs import run_import
 
@@ -20,32 +22,45 @@ FILES = [
 
 class Command(BaseCommand):
     help = (
-        "The nightly run: import the registers' files found in DIR (dar.json or dar.jsonl, "
-        "cvr.jsonl, SorEntity_daily.csv), then re-evaluate every unit's publication for the "
-        "new day (agreements start and end at midnight). Each import is kept as an ImportRun. "
-        "Exits 1 if any file was rejected; the others are still imported."
+        "Natkørslen: importér registrenes filer i DIR (dar.json eller dar.jsonl, cvr.jsonl, "
+        "SorEntity_daily.csv), og genberegn derefter alle enheders offentliggørelse for den nye "
+        "dag (serviceleverancer starter og slutter ved midnat). Hver import gemmes som en "
+        "registerkørsel. Exit 1, hvis en fil blev afvist; de øvrige importeres stadig."
     )
 
     def add_arguments(self, parser: CommandParser) -> None:
-        parser.add_argument("directory", type=Path, metavar="DIR")
+        parser.add_argument("directory", type=Path, metavar="DIR", help="mappen med filerne")
+        parser.add_argument(
+            "--allow-mass-closure",
+            action="store_true",
+            help="importér SorEntity_daily.csv, selv om den lukker mere end "
+            "PLOV_SOR_MAX_CLOSURE_SHARE af de åbne enheder (se plov import --help)",
+        )
 
-    def handle(self, *args, directory: Path, **options) -> None:
+    def handle(self, *args, directory: Path, allow_mass_closure: bool, **options) -> None:
         if not directory.is_dir():
-            raise CommandError(f"{directory}: no such directory")
+            raise CommandError(f"{directory}: mappen findes ikke")
         failed = False
         for register, names in FILES:
             path = next((directory / n for n in names if (directory / n).is_file()), None)
             if path is None:
-                self.stdout.write(f"{register}: no file in {directory}, skipped")
+                self.stdout.write(f"{register}: ingen fil i {directory}, sprunget over")
                 continue
             try:
-                summary, _ = run_import(register, path, trigger="nightly")
-            except MalformedFile as exc:
+                summary, _ = run_import(
+                register, path, trigger="nightly", allow_mass_closure=allow_mass_closure
+            )
+            except (MalformedFile, ImportRefused) as exc:
                 self.stderr.write(f"{register}: {exc}")
                 failed = True
                 continue
             self.stdout.write(f"{register}: {path}\n{summary.render()}")
         changed = refresh_publication()
-        self.stdout.write(f"publication re-evaluated: {changed} units changed")
+        self.stdout.write(f"offentliggørelse genberegnet: {changed} enheder ændret")
+        call_command("purge_removed_media", stdout=self.stdout)
+        from plov.supervision.pending import discard_abandoned_previews
+
+        discarded = discard_abandoned_previews()
+        self.stdout.write(f"forladte forhåndsvisninger fra tilsynet: {discarded} PDF-filer slettet")
         if failed:
             sys.exit(1)
