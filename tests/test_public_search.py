@@ -647,3 +647,31 @@ def test_the_results_page_takes_as_many_queries_for_5_results_as_for_45(
     html = response.content.decode()
     assert html.count('class="plov-result"') == 20
     assert html.count("<img ") >= 19 and 'alt="Facaden"' in html  # Solgården has none
+
+
+def test_a_town_name_is_searched_from_its_centre(towns):
+    by_postcode = search({"adresse": "8000"})
+    for text in ("Aarhus C", "aarhus  c", "AARHUS C."):
+        result = search({"adresse": text})
+        assert result.ok, text
+        assert result.origin.label == "Aarhus C"
+        assert (result.origin.latitude, result.origin.longitude) == pytest.approx(
+            (by_postcode.origin.latitude, by_postcode.origin.longitude)
+        )
+        assert sor_ids(result) == sor_ids(by_postcode)
+    assert search({"adresse": "Skanderborg"}).origin.label == "Skanderborg"
+    # not a town, no number: the same message as before
+    assert search({"adresse": "Aarhus Ø"}).errors[0].message.startswith("Skriv et postnummer")
+
+
+def test_a_postcode_centre_follows_a_dar_delta(towns, tmp_path):
+    from plov.registers.dar import import_dar
+    from plov.registers.writers import write_jsonl
+
+    before = search({"adresse": "8660"}).origin
+    retired = [dict(a, status=2) for a in towns.dar if a["postnr"] == "8660"]
+    import_dar(write_jsonl(tmp_path / "dar-delta.jsonl", retired))
+    assert before is not None
+    assert search({"adresse": "8660"}).errors[0].message.startswith(
+        "Vi kender ikke postnummeret 8660."
+    )

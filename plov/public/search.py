@@ -37,7 +37,7 @@ import unicodedata
 from dataclasses import dataclass, field
 from urllib.parse import urlencode
 
-from django.db.models import Avg, Count, Exists, Max, OuterRef, Prefetch, Q, QuerySet, Subquery
+from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet, Subquery
 from django.utils.translation import gettext as _
 from rapidfuzz import fuzz, process
 
@@ -46,7 +46,7 @@ from plov.publishing.listing import shown_staff
 from plov.publishing.visibility import visible_units
 from plov.registers.addresses import match_key, normalise_house_number
 from plov.registers.dar import VALID_STATUSES
-from plov.registers.models import CvrProductionUnit, DarAddress
+from plov.registers.models import CvrProductionUnit, DarAddress, DarPostcode
 from plov.supervision.models import Sanction, SupervisionFeedback, SupervisionStatus
 from plov.units.models import (
     HousingType,
@@ -556,7 +556,8 @@ ADDRESS = re.compile(
 
 
 def geocode(text: str) -> tuple[Origin | None, SearchError | None]:
-    """A postcode (centre of its DAR addresses) or an address matched on DAR. One query."""
+    """A postcode or a town's name (the centre of its DAR addresses), or an address matched on
+    DAR. One query (the postcodes' centres are kept by the DAR import: DarPostcode)."""
     text = " ".join(text.replace(";", ",").split())
     postcode_match = POSTCODE.match(text)
     if postcode_match:
@@ -567,6 +568,10 @@ def geocode(text: str) -> tuple[Origin | None, SearchError | None]:
             _("«%(text)s» er ikke et postnummer. Et postnummer har fire cifre, fx 8000.")
             % {"text": text},
         )
+    if not any(ch.isdigit() for ch in text):
+        town = _town_centre(text)
+        if town:
+            return town, None
     address_match = ADDRESS.match(text)
     if not address_match:
         return None, SearchError(
@@ -620,22 +625,36 @@ def geocode(text: str) -> tuple[Origin | None, SearchError | None]:
 
 
 def _postcode_centre(postcode: str) -> tuple[Origin | None, SearchError | None]:
-    centre = DarAddress.objects.filter(
-        postcode=postcode, status__in=VALID_STATUSES, latitude__isnull=False
-    ).aggregate(
-        latitude=Avg("latitude"),
-        longitude=Avg("longitude"),
-        n=Count("id"),
-        town=Max("postcode_name"),
-    )
-    if not centre["n"]:
+    centre = DarPostcode.objects.filter(postcode=postcode).first()
+    if centre is None:
         return None, SearchError(
             "adresse",
             _("Vi kender ikke postnummeret %(postcode)s. Tjek, at det er skrevet rigtigt.")
             % {"postcode": postcode},
         )
-    label = f"{postcode} {centre['town'] or ''}".strip()
-    return Origin(label=label, latitude=centre["latitude"], longitude=centre["longitude"]), None
+    label = f"{postcode} {centre.name}".strip()
+    return Origin(label=label, latitude=centre.latitude, longitude=centre.longitude), None
+
+
+def _town_key(text: str) -> str:
+    """'Viby J', 'viby  j', 'AEROESKOEBING' and 'Ærøskøbing' alike."""
+    text = " ".join(unicodedata.normalize("NFC", text).casefold().replace(".", " ").split())
+    return text.replace("æ", "ae").replace("ø", "oe").replace("å", "aa")
+
+
+def _town_centre(text: str) -> Origin | None:
+    """A postcode's name (postnrnavn), e.g. Viby J: the centre of its addresses, over every
+    postcode of that name (København K has many)."""
+    wanted = _town_key(text)
+    matches = [p for p in DarPostcode.objects.all() if _town_key(p.name) == wanted]
+    total = sum(p.addresses for p in matches)
+    if not total:
+        return None
+    return Origin(
+        label=matches[0].name,
+        latitude=sum(p.latitude * p.addresses for p in matches) / total,
+        longitude=sum(p.longitude * p.addresses for p in matches) / total,
+    )
 
 
 # --------------------------------------------------------------------------------------------
