@@ -37,14 +37,14 @@ import unicodedata
 from dataclasses import dataclass, field
 from urllib.parse import urlencode
 
-from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet, Subquery
+from django.db.models import Avg, Exists, Max, OuterRef, Prefetch, Q, QuerySet, Subquery
 from django.utils.translation import gettext as _
 from rapidfuzz import fuzz, process
 
 from plov.agreements.models import AgreementType, ServiceAgreement
 from plov.publishing.listing import shown_staff
 from plov.publishing.visibility import visible_units
-from plov.registers.addresses import match_key, normalise_house_number
+from plov.registers.addresses import match_key, normalise_house_number, normalise_street
 from plov.registers.dar import VALID_STATUSES
 from plov.registers.models import CvrProductionUnit, DarAddress, DarPostcode
 from plov.supervision.models import Sanction, SupervisionFeedback, SupervisionStatus
@@ -195,6 +195,8 @@ class SearchQuery:
 class SearchError:
     field: str  # the parameter (and the form field's id) it concerns
     message: str
+    # what the user may have meant: values for the same parameter, shown as links
+    choices: list[str] = field(default_factory=list)
 
 
 @dataclass
@@ -263,6 +265,16 @@ class SearchResult:
     @property
     def errors_by_field(self) -> dict[str, str]:
         return {e.field: e.message for e in self.errors}
+
+    @property
+    def address_choices(self) -> list[dict[str, str]]:
+        """The places an ambiguous `adresse` may mean, each with the query that searches it."""
+        return [
+            {"label": choice, "querystring": self.query.querystring(adresse=choice, side="")}
+            for e in self.errors
+            if e.field == "adresse"
+            for choice in e.choices
+        ]
 
     @property
     def first_index(self) -> int:
@@ -572,8 +584,16 @@ def geocode(text: str) -> tuple[Origin | None, SearchError | None]:
         town = _town_centre(text)
         if town:
             return town, None
+    street_match = STREET_IN_POSTCODE.match(text)
+    if street_match:
+        found = _street_centre(street_match.group("street"), street_match.group("postcode"))
+        if found:
+            return found
     address_match = ADDRESS.match(text)
     if not address_match:
+        found = _street_centre(text) if not any(ch.isdigit() for ch in text) else None
+        if found:
+            return found
         return None, SearchError(
             "adresse",
             _(
@@ -606,6 +626,7 @@ def geocode(text: str) -> tuple[Origin | None, SearchError | None]:
         )
     postcodes = {r["postcode"] for r in rows}
     if len(postcodes) > 1:
+        places = sorted({(r["postcode"], r["postcode_name"], r["street_name"]) for r in rows})
         return None, SearchError(
             "adresse",
             _("Der er flere adresser, der hedder «%(text)s». Skriv også postnummeret, fx %(ex)s.")
@@ -613,6 +634,10 @@ def geocode(text: str) -> tuple[Origin | None, SearchError | None]:
                 "text": text,
                 "ex": f"{rows[0]['street_name']} {rows[0]['house_number']}, {sorted(postcodes)[0]}",
             },
+            choices=[
+                f"{street_name} {rows[0]['house_number']}, {code} {town}".strip()
+                for code, town, street_name in places[:MAX_CHOICES]
+            ],
         )
     first = rows[0]
     street_part = f"{first['street_name']} {first['house_number']}"
@@ -622,6 +647,48 @@ def geocode(text: str) -> tuple[Origin | None, SearchError | None]:
         latitude=sum(r["latitude"] for r in rows) / len(rows),
         longitude=sum(r["longitude"] for r in rows) / len(rows),
     ), None
+
+
+STREET_IN_POSTCODE = re.compile(
+    r"^(?P<street>[^\d,]*[^\W\d_][^\d,]*),\s*(?P<postcode>\d{4})\b[^\d,]*$"
+)
+MAX_CHOICES = 10
+
+
+def _street_centre(
+    text: str, postcode: str | None = None
+) -> tuple[Origin | None, SearchError | None] | None:
+    """A street without a house number: the centre of its addresses, when the name (and the
+    postcode, if given) leaves one street; the streets to choose from when it leaves several;
+    None when no street has the name. One query on the match key's prefix index."""
+    prefix = f"{normalise_street(text)}|"
+    if prefix == "|":
+        return None
+    streets = list(
+        DarAddress.objects.filter(
+            match_key__startswith=prefix, status__in=VALID_STATUSES, latitude__isnull=False
+        )
+        .filter(**({"postcode": postcode} if postcode else {}))
+        .values("postcode")
+        .annotate(
+            street=Max("street_name"),
+            town=Max("postcode_name"),
+            latitude=Avg("latitude"),
+            longitude=Avg("longitude"),
+        )
+        .order_by("postcode")[: MAX_CHOICES + 1]
+    )
+    labels = [f"{s['street']}, {s['postcode']} {s['town']}".strip() for s in streets]
+    if len(streets) == 1:
+        only = streets[0]
+        return Origin(label=labels[0], latitude=only["latitude"], longitude=only["longitude"]), None
+    if not streets:
+        return None
+    return None, SearchError(
+        "adresse",
+        _("Vejen «%(text)s» findes i flere postnumre. Vælg den, du mener:") % {"text": text},
+        choices=labels[:MAX_CHOICES],
+    )
 
 
 def _postcode_centre(postcode: str) -> tuple[Origin | None, SearchError | None]:
