@@ -219,3 +219,12 @@ def test_statuses_by_name_and_by_code(db, tmp_path, country):
     ]
     import_dar(_lines(tmp_path / "dar.jsonl", records))
     assert list(DarAddress.objects.order_by("id").values_list("status", flat=True)) == [1, 3, 3, 4]
+
+
+def test_json_lines_with_a_byte_order_mark_and_blank_lines_are_read(db, tmp_path, country):
+    import json
+
+    path = tmp_path / "dar.jsonl"
+    text = "\n\n".join(json.dumps(r, ensure_ascii=False) for r in country.dar[:3])
+    path.write_bytes(b"\xef\xbb\xbf" + text.encode() + b"\n\n")
+    assert import_dar(path).created == 3

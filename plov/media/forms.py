@@ -317,6 +317,7 @@ class HousingDescriptionForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         name_empty_choice(self.fields["title"], "Vælg titel")
 
+
 # --- Wagtail's image library ------------------------------------------------------------------
 
 

@@ -55,7 +55,7 @@ from typing import Any
 
 import msgspec
 from django.db import connection, transaction
-from django.db.models import QuerySet
+from django.db.models import Avg, Count, Max, QuerySet
 
 from plov.registers.addresses import (
     match_key,
@@ -64,7 +64,7 @@ from plov.registers.addresses import (
     normalise_street,
 )
 from plov.registers.bulk import update_rows
-from plov.registers.models import DarAddress
+from plov.registers.models import DarAddress, DarPostcode
 from plov.registers.readers import (
     MalformedFile,
     json_type,
@@ -294,6 +294,8 @@ def import_dar(path: Path) -> ImportSummary:
             _merge_postgresql(path, summary)
         else:
             _merge_orm(path, summary)
+        if summary.created or summary.updated or not DarPostcode.objects.exists():
+            refresh_postcodes()
         match_visiting_addresses(Unit.objects.filter(sor_id__isnull=False))
         refresh_publication()
     return summary
@@ -524,6 +526,35 @@ def _drop_duplicates(cursor, summary: ImportSummary) -> int:
         summary.skipped[DUPLICATE] += skipped - len(examples)
     cursor.execute(f"DROP TABLE {TWICE}, {TWICE}_ids")
     return skipped
+
+
+def refresh_postcodes() -> int:
+    """Recompute every postcode's centre and name from the valid addresses with coordinates
+    (one grouped pass over the table). Returns the number of postcodes."""
+    rows = (
+        DarAddress.objects.filter(status__in=VALID_STATUSES, latitude__isnull=False)
+        .values("postcode")
+        .annotate(
+            name=Max("postcode_name"),
+            lat=Avg("latitude"),
+            lon=Avg("longitude"),
+            n=Count("id"),
+        )
+        .order_by("postcode")
+    )
+    postcodes = [
+        DarPostcode(
+            postcode=r["postcode"],
+            name=r["name"] or "",
+            latitude=r["lat"],
+            longitude=r["lon"],
+            addresses=r["n"],
+        )
+        for r in rows
+    ]
+    DarPostcode.objects.all().delete()
+    DarPostcode.objects.bulk_create(postcodes)
+    return len(postcodes)
 
 
 # --- Matching units' visiting addresses. ----------------------------------------------------
