@@ -1,0 +1,71 @@
+"""Issue 18's smaller points, as a user meets them in the back office: the unit editor links the
+unit's public page, *Mine enheder* filters the units citizens do not see, empty choices read
+"Vælg …", Wagtail's document pages say what they do, no name is said twice."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from django.urls import reverse
+
+from plov.units.models import Unit, UnitKind
+from tests import country as c
+from tests.test_backoffice_editing import (  # noqa: F401 (fixtures)
+    action_url,
+    agency,
+    anna,
+    content_of,
+    editor_url,
+    form_data,
+    login,
+    own_production,
+    published_solgaarden,
+    units,
+)
+
+
+def test_the_editor_links_the_public_page_of_a_shown_unit(client, published_solgaarden):
+    unit = published_solgaarden
+    page = client.get(editor_url(unit)).content.decode()
+    link = re.search(r'<a href="([^"]+)" id="public-page-link"[^>]*>([^<]+)</a>', page)
+    assert link, "no link to the public page"
+    assert link.group(1) == reverse("public:unit-short", args=[unit.pk])
+    assert "Se enhedens side på Plejeoverblikket" in link.group(2)
+    assert client.get(link.group(1), follow=True).status_code == 200
+
+
+def test_the_editor_says_a_hidden_unit_has_no_public_page(client, units, anna):
+    unit = units["kaerbo"]
+    assert not unit.published
+    page = login(client, anna).get(editor_url(unit)).content.decode()
+    assert 'id="public-page-link"' in page
+    assert "Enheden har ingen offentlig side, før den vises på Plejeoverblikket" in page
+    assert reverse("public:unit-short", args=[unit.pk]) not in page
+
+
+def listed(client, query: str = "") -> tuple[int, set[int]]:
+    page = client.get(reverse("backoffice:dashboard") + query).content.decode()
+    total = int(re.search(r'id="units-count">(\d+) enhed', page).group(1))
+    return total, {int(pk) for pk in re.findall(r'data-unit="(\d+)"', page)}
+
+
+def test_mine_enheder_filters_the_units_not_shown(client, published_solgaarden):
+    shown = published_solgaarden
+    total, everything = listed(client)
+    assert shown.pk in everything
+    hidden_total, hidden = listed(client, "?vises=nej")
+    assert shown.pk not in hidden and hidden
+    assert all(
+        not u.published and u.kind != UnitKind.HOME_CARE_PROVIDER
+        for u in Unit.objects.filter(pk__in=hidden)
+    )
+    shown_total, visible = listed(client, "?vises=ja")
+    assert visible == {shown.pk}
+    assert hidden_total + shown_total <= total
+    # The filter stays chosen and combines with the search.
+    page = client.get(reverse("backoffice:dashboard") + "?vises=nej&q=Kærbo").content.decode()
+    assert '<option value="nej" selected>Vises ikke</option>' in page
+    assert "der ikke vises for borgerne" in page
+    # A value that is no filter lists everything.
+    assert listed(client, "?vises=kanske")[0] == total
