@@ -6,11 +6,9 @@ from __future__ import annotations
 
 import re
 
-import pytest
 from django.urls import reverse
 
 from plov.units.models import Unit, UnitKind
-from tests import country as c
 from tests.test_backoffice_editing import (  # noqa: F401 (fixtures)
     action_url,
     agency,
@@ -25,7 +23,7 @@ from tests.test_backoffice_editing import (  # noqa: F401 (fixtures)
 )
 
 
-def test_the_editor_links_the_public_page_of_a_shown_unit(client, published_solgaarden):
+def test_the_editor_links_the_public_page_of_a_shown_unit(client, published_solgaarden):  # noqa: F811 (fixtures)
     unit = published_solgaarden
     page = client.get(editor_url(unit)).content.decode()
     link = re.search(r'<a href="([^"]+)" id="public-page-link"[^>]*>([^<]+)</a>', page)
@@ -35,7 +33,7 @@ def test_the_editor_links_the_public_page_of_a_shown_unit(client, published_solg
     assert client.get(link.group(1), follow=True).status_code == 200
 
 
-def test_the_editor_says_a_hidden_unit_has_no_public_page(client, units, anna):
+def test_the_editor_says_a_hidden_unit_has_no_public_page(client, units, anna):  # noqa: F811 (fixtures)
     unit = units["kaerbo"]
     assert not unit.published
     page = login(client, anna).get(editor_url(unit)).content.decode()
@@ -50,7 +48,7 @@ def listed(client, query: str = "") -> tuple[int, set[int]]:
     return total, {int(pk) for pk in re.findall(r'data-unit="(\d+)"', page)}
 
 
-def test_mine_enheder_filters_the_units_not_shown(client, published_solgaarden):
+def test_mine_enheder_filters_the_units_not_shown(client, published_solgaarden):  # noqa: F811 (fixtures)
     shown = published_solgaarden
     total, everything = listed(client)
     assert shown.pk in everything
