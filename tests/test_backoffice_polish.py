@@ -67,3 +67,32 @@ def test_mine_enheder_filters_the_units_not_shown(client, published_solgaarden):
     assert "der ikke vises for borgerne" in page
     # A value that is no filter lists everything.
     assert listed(client, "?vises=kanske")[0] == total
+
+
+BLANK_DASHES = "---------"
+
+
+def test_no_empty_choice_reads_dashes(client, units, agency):  # noqa: F811 (fixtures)
+    """Every form an editor, contract manager, supervisor or the agency opens names its empty
+    choice in Danish ("Vælg …"), never Django's "---------"."""
+    unit = units["solgaarden"]
+    login(client, agency)
+    assert client.post(action_url(unit, "lock")).status_code in (200, 302)
+    pages = [
+        editor_url(unit),
+        reverse("plov_agreements:create"),
+        reverse("unitmedia:housing_add", args=[unit.pk]),
+        reverse("unitmedia:document_add", args=[unit.pk]),
+        reverse("unitmedia:index", args=[unit.pk]),
+        reverse("tilsynsdaekning:add"),
+        reverse("tilsynsdaekning:hand_over"),
+        reverse("plov_supervision:feedback", args=[unit.pk]),
+        reverse("plov_supervision:sanction", args=[unit.pk]),
+        reverse("backoffice:audit_log"),
+    ]
+    for url in pages:
+        response = client.get(url)
+        assert response.status_code == 200, url
+        page = response.content.decode()
+        assert BLANK_DASHES not in page, url
+        assert "<option" in page or url.endswith(("/medier/", "/revisionslog/")), url

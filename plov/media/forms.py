@@ -12,7 +12,7 @@ from django.core.exceptions import ValidationError
 from wagtail.documents.forms import BaseDocumentForm
 from wagtail.images.forms import BaseImageForm
 
-from plov.backoffice.fields import WholeNumberField
+from plov.backoffice.fields import WholeNumberField, name_empty_choices
 from plov.media import documents, images
 from plov.text import strip_invisible
 from plov.units.models import HousingDescription, UnitDocument
@@ -194,6 +194,7 @@ class UnitDocumentForm(RepickFileMixin, forms.ModelForm):
         """`reusable`: the unit documents (UnitDocument) of the organisation's other units
         whose file may be chosen instead of uploading one ("Vælg en eksisterende fil")."""
         super().__init__(*args, **kwargs)
+        name_empty_choices(self)
         self.pdf_bytes: bytes | None = None
         if with_file:
             self.fields["file"].help_text = (
@@ -300,6 +301,10 @@ class HousingDescriptionForm(forms.ModelForm):
         widget=forms.Textarea(attrs={"rows": 6}),
         help_text="Almindelig tekst; formatering fra Word og hjemmesider fjernes automatisk.",
     )
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        name_empty_choices(self, "Vælg titel")
 
     class Meta:
         model = HousingDescription
