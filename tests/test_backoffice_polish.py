@@ -9,6 +9,7 @@ import re
 from django.urls import reverse
 
 from plov.units.models import Unit, UnitKind
+from tests.test_media import media_root, world  # noqa: F401 (fixtures)
 from tests.test_backoffice_editing import (  # noqa: F401 (fixtures)
     action_url,
     agency,
@@ -96,3 +97,36 @@ def test_no_empty_choice_reads_dashes(client, units, agency):  # noqa: F811 (fix
         page = response.content.decode()
         assert BLANK_DASHES not in page, url
         assert "<option" in page or url.endswith(("/medier/", "/revisionslog/")), url
+
+
+def test_each_removal_page_is_named_for_what_it_does(client, world, media_root):  # noqa: F811
+    """The delete page of a document is "Slet dokument", not the edit page's "Rediger
+    dokument" (nor the housing description's or image's)."""
+    from plov.units.models import HousingDescription, UnitDocument
+    from tests.test_media import lock, post_document, post_image, url
+
+    units, users = world
+    unit = units["lindehus"]
+    lock(unit, users["editor_company"])
+    client.force_login(users["editor_company"])
+    assert post_document(client, unit).status_code == 302
+    assert post_image(client, unit).status_code == 302
+    document = UnitDocument.objects.get(unit=unit)
+    housing = HousingDescription.objects.create(unit=unit, title="1-rumsbolig",
+                                                persons_per_home=1)
+
+    def crumbs(page: str) -> str:
+        return re.search(r'<nav[^>]*aria-label="Brødkrummesti".*?</nav>', page, re.S).group(0)
+
+    pages = {
+        url("document_delete", unit, document.pk): ("Slet dokument", "Rediger dokument"),
+        url("housing_delete", unit, housing.pk): ("Slet boligbeskrivelse",
+                                                   "Rediger boligbeskrivelse"),
+        url("image_remove", unit, 1): ("Fjern billede", "Forsidebillede"),
+    }
+    for address, (name, not_name) in pages.items():
+        page = client.get(address).content.decode()
+        assert name in crumbs(page), address
+        assert not_name not in crumbs(page), address
+    assert "Rediger dokument" in crumbs(client.get(url("document_edit", unit, document.pk))
+                                        .content.decode())
