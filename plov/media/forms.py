@@ -12,7 +12,7 @@ from django.core.exceptions import ValidationError
 from wagtail.documents.forms import BaseDocumentForm
 from wagtail.images.forms import BaseImageForm
 
-from plov.backoffice.fields import WholeNumberField, name_empty_choice
+from plov.backoffice.fields import WholeNumberField, name_empty_choice, name_empty_choices
 from plov.media import documents, images
 from plov.text import strip_invisible
 from plov.units.models import HousingDescription, UnitDocument
@@ -302,6 +302,10 @@ class HousingDescriptionForm(forms.ModelForm):
         help_text="Almindelig tekst; formatering fra Word og hjemmesider fjernes automatisk.",
     )
 
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        name_empty_choices(self, "Vælg titel")
+
     class Meta:
         model = HousingDescription
         fields = ["title", "persons_per_home", "rent", "deposit", "rooms", "description"]
@@ -312,10 +316,6 @@ class HousingDescriptionForm(forms.ModelForm):
                 "invalid_choice": "Vælg en af titlerne på listen.",
             }
         }
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        name_empty_choice(self.fields["title"], "Vælg titel")
 
 
 # --- Wagtail's image library ------------------------------------------------------------------

@@ -205,7 +205,8 @@ class CoverageIndexView(RefusesWith403, generic.IndexView):
 
 class HandOverForm(forms.Form):
     municipality = forms.ModelChoiceField(
-        label="Kommune", queryset=Municipality.objects.order_by("name"), empty_label="Vælg kommune",
+        label="Kommune", queryset=Municipality.objects.order_by("name"),
+        empty_label="Vælg kommune",
     )
     authority = forms.ModelChoiceField(
         label="Ny tilsynsmyndighed", queryset=SupervisingAuthority.objects.order_by("name"),
