@@ -105,8 +105,8 @@ def test_each_removal_page_is_named_for_what_it_does(client, world, media_root):
     from plov.units.models import HousingDescription, UnitDocument
     from tests.test_media import lock, post_document, post_image, url
 
-    units, users = world
-    unit = units["lindehus"]
+    media_units, users = world
+    unit = media_units["lindehus"]
     lock(unit, users["editor_company"])
     client.force_login(users["editor_company"])
     assert post_document(client, unit).status_code == 302
