@@ -263,7 +263,9 @@ def _fast_records(path: Path) -> Iterator[tuple[int, Any]]:
                 if text.isspace():
                     continue
                 raise _NotFast(line) from None
-            if value.__class__ is not dict or len(text) > MAX_RECORD:
+            # An array anywhere (a DAR record is flat) goes to the shared reader's depth
+            # check; nested objects already fail needs_shared_reader's key count.
+            if value.__class__ is not dict or len(text) > MAX_RECORD or b"[" in text:
                 raise _NotFast(line)
             if needs_shared_reader(text, value):  # a key twice, an escaped control character
                 raise _NotFast(line)
