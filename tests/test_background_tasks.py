@@ -21,6 +21,10 @@ from tests.test_data_quality_mail import world  # noqa: F401  (fixture)
 
 DB_BACKEND = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
 
+# The worker closes its database connection after each task, as a long-running process must:
+# that needs real transactions (inside a test's atomic block PostgreSQL refuses the close).
+pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.usefixtures("reference_data")]
+
 
 def plov(*args: str) -> str:
     out = io.StringIO()

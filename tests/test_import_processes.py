@@ -20,7 +20,7 @@ from django.db import connection
 from tests import country as c
 from tests.test_cli import run
 
-pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
+pytestmark = pytest.mark.django_db(transaction=True)
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -105,7 +105,7 @@ class SharedDatabase:
 
 
 @pytest.fixture
-def shared(db, tmp_path, capsys, country) -> SharedDatabase:
+def shared(reference_data, tmp_path, capsys, country) -> SharedDatabase:
     sor_path, cvr_path, dar_path = country.write(tmp_path / "day1")
     for register, path in (("dar", dar_path), ("cvr", cvr_path), ("sor", sor_path)):
         code, _, err = run(capsys, "import", register, str(path))

@@ -262,9 +262,9 @@ def test_agreement_dates_are_kept_ctrl_s_saves_and_leaving_asks(demo, page):
     page.locator("#id_end").press("Tab")
     expect(page.locator("#id_end-dateformat")).to_have_text(HINT)
 
-    # Leaving with what was typed asks first ("Annullér").
+    # Leaving with what was typed asks first ("Fortryd").
     dialogs.dismiss = True
-    page.get_by_role("link", name="Annullér").click(no_wait_after=True)
+    page.get_by_role("link", name="Fortryd").click(no_wait_after=True)
     page.wait_for_timeout(1000)
     assert dialogs.types() == ["beforeunload"]
     expect(page.locator("#id_reference")).to_have_value("AAR-DATO-1")
@@ -317,7 +317,8 @@ def test_supervision_dates_in_an_english_browser(demo, browser):
             page.locator("#id_inspected_on").press("Tab")
             expect(page.locator("#id_inspected_on")).to_have_value("01.02.2020")
         page.select_option("#id_status", "ingen_bemaerkninger")
-        page.keyboard.press("Control+s")
+        page.keyboard.press("Control+s")  # "Forhåndsvis": the record as the public will see it
+        confirm_preview(page)
         page.wait_for_url(re.compile(rf"/admin/tilsyn/{unit.pk}/$"))
         feedback = SupervisionFeedback.objects.filter(unit=unit).order_by("-pk").first()
         assert feedback.inspected_on == FEB_1
@@ -343,6 +344,7 @@ def test_supervision_dates_in_an_english_browser(demo, browser):
         page.locator("#id_decided_on").press("Tab")
         expect(page.locator("#id_decided_on")).to_have_value("01.02.2020")
         page.keyboard.press("Control+s")
+        confirm_preview(page)
         page.wait_for_url(re.compile(rf"/admin/tilsyn/{unit.pk}/$"))
         sanction = Sanction.objects.get(unit=unit, themes="Medicinhåndtering")
         assert (sanction.decided_on, sanction.deadline) == (FEB_1, dt.date(2020, 3, 1))
@@ -352,6 +354,13 @@ def test_supervision_dates_in_an_english_browser(demo, browser):
         expect(page.locator("#id_deadline")).to_have_value("01.03.2020")
     finally:
         context.close()
+
+
+def confirm_preview(page) -> None:
+    """Ældretilsynet's preview step: confirm the text holds no personal data, then publish."""
+    expect(page.locator("#public-preview")).to_be_visible()
+    page.get_by_label(re.compile("Jeg har læst det, som det vises offentligt")).check()
+    page.get_by_role("button", name="Offentliggør").click()
 
 
 def test_the_lock_holder_is_warned_five_minutes_before_the_lock_expires(demo, page, settings):
