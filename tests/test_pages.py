@@ -222,3 +222,37 @@ def test_the_demo_creates_the_pages_again_without_duplicates(root):
     assert DriftsinfoPage.objects.live().count() == 1
     assert set(GuidancePage.objects.live().values_list("title", flat=True)) == {
         "Sådan vælger du plejehjem", "Om helhedspleje", "Frit valg"}
+
+
+def test_a_scheduled_status_appears_when_wagtail_publishes_it_and_goes_when_it_expires(
+    client, root
+):
+    from django.core.management import call_command
+    from wagtail.models import Revision
+
+    now = timezone.now()
+    page = root.add_child(instance=DriftsinfoPage(
+        title="Driftsinfo", slug="driftsinfo", live=False, status_level="outage",
+        status_text="Nedetid ved opgradering i aften."))
+    page.go_live_at = now + dt.timedelta(hours=1)
+    page.save_revision().publish()  # Wagtail schedules it: not live yet
+    page.refresh_from_db()
+    assert not page.live
+    assert "Nedetid ved opgradering" not in client.get("/").content.decode()
+    # The hour has passed: the nightly/cron `publish_scheduled` publishes it.
+    past = now - dt.timedelta(minutes=1)
+    for revision in Revision.objects.filter(approved_go_live_at__isnull=False):
+        revision.approved_go_live_at = past
+        revision.content["go_live_at"] = past.isoformat()
+        revision.save()
+    call_command("publish_scheduled")
+    assert "Nedetid ved opgradering" in client.get("/").content.decode()
+    DriftsinfoPage.objects.filter(pk=page.pk).update(expire_at=now - dt.timedelta(minutes=1))
+    call_command("publish_scheduled")
+    assert "Nedetid ved opgradering" not in client.get("/").content.decode()
+
+
+def test_the_language_link_of_a_danish_only_page_goes_to_the_english_site(client, root):
+    create_demo_pages()
+    page = client.get("/frit-valg/").content.decode()
+    assert '<a href="/en/" lang="en" hreflang="en">English</a>' in page
