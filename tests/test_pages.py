@@ -256,3 +256,27 @@ def test_the_language_link_of_a_danish_only_page_goes_to_the_english_site(client
     create_demo_pages()
     page = client.get("/frit-valg/").content.decode()
     assert '<a href="/en/" lang="en" hreflang="en">English</a>' in page
+
+
+def test_a_page_submitted_for_moderation_goes_live_when_a_colleague_approves(
+    client, root, agency, django_user_model
+):
+    from wagtail.models import TaskState
+
+    colleague = _user(django_user_model, "sds2", "Sundhedsdatastyrelsen")
+    client.force_login(agency)
+    data = guidance_form("Om helhedspleje", "om-helhedspleje", publish=False)
+    data["action-submit"] = "action-submit"
+    assert client.post(add_url("guidancepage", root), data).status_code == 302
+    page = GuidancePage.objects.get(slug="om-helhedspleje")
+    assert not page.live and page.workflow_in_progress
+    client.force_login(colleague)
+    state = TaskState.objects.get(workflow_state__base_content_type__isnull=False,
+                                  status=TaskState.STATUS_IN_PROGRESS)
+    response = client.post(
+        f"/admin/pages/workflow/action/{page.pk}/approve/{state.pk}/", {"comment": ""})
+    assert response.status_code in (200, 302), response.content.decode()[:1000]
+    page.refresh_from_db()
+    assert page.live
+    client.logout()
+    assert client.get("/om-helhedspleje/").status_code == 200

@@ -1,6 +1,7 @@
 """Who edits the agency's pages: the agency's group (Sundhedsdatastyrelsen), on the site's root
 page and everything under it. Editors, contract managers and supervisors get nothing (Wagtail
-shows them no page explorer at all)."""
+shows them no page explorer at all). The agency also approves pages submitted to Wagtail's
+default moderation workflow."""
 
 from __future__ import annotations
 
@@ -23,3 +24,9 @@ def grant_agency_page_permissions(sender=None, **kwargs) -> None:
         GroupPagePermission.objects.get_or_create(
             group=group, page=site.root_page, permission=permission
         )
+    # Wagtail's default workflow ("Moderators approval"): a page submitted for moderation is
+    # approved by a colleague in the agency (as well as by Wagtail's own Moderators group).
+    from wagtail.models import GroupApprovalTask
+
+    for task in GroupApprovalTask.objects.filter(name="Moderators approval"):
+        task.groups.add(group)
