@@ -147,6 +147,8 @@ def test_publishing_the_status_shows_the_banner_at_once_and_it_goes_at_its_end(
     assert "plov-status-banner" not in client.get("/").content.decode()  # now cached
     now = timezone.now().replace(second=0, microsecond=0)
     client.force_login(agency)
+    form = client.get(add_url("driftsinfopage", root)).content.decode()
+    assert "Driftsstatus (banner på alle offentlige sider)" in form and "Vises til" in form
     response = client.post(add_url("driftsinfopage", root), driftsinfo_form(
         "outage", "Søgningen er nede. Vi arbejder på det.", now - dt.timedelta(minutes=5),
         now + dt.timedelta(hours=1)))
