@@ -88,7 +88,7 @@ def test_the_agency_starts_with_its_tools(client, world):
 def test_a_contract_manager_keeps_the_agreements_panel_only(client, world):
     _, page = start_page(client, roles=["contract_manager"], cvr=c.AARHUS_CVR)
     assert 'id="plov-agreements-attention' in page
-    assert "plov-start-" not in page
+    assert set(re.findall(r'id="(plov-start-[a-z]+)', page)) == {"plov-start-guide"}
 
 
 @pytest.mark.parametrize("roles,cvr", [(["editor"], c.AARHUS_CVR), (["agency"], AGENCY_CVR)])
@@ -127,3 +127,76 @@ def test_wagtails_default_page_carries_the_sites_name(db):
 
     titles = set(Page.objects.filter(depth=2).values_list("title", flat=True))
     assert titles == {"Plejeoverblikket"}
+
+
+# --- the guide (issue 18, point 14) and counts that link to their lists (point 18) ----------
+
+
+@pytest.mark.parametrize("roles,cvr", [
+    (["editor"], c.AARHUS_CVR), (["contract_manager"], c.AARHUS_CVR),
+    (["supervisor"], SILKEBORG_CVR), (["agency"], AGENCY_CVR),
+])
+def test_every_role_finds_the_guide_on_the_start_page_and_in_help(client, world, roles, cvr):
+    _, page = start_page(client, roles=roles, cvr=cvr)
+    guide = reverse("plov_guide")
+    assert guide == "/admin/vejledning/"
+    assert f'href="{guide}"' in panel(page, "plov-start-guide")
+    # Wagtail's sidebar is built from JSON: the help menu's items are in it, ours first.
+    sidebar = re.search(r'id="wagtail-sidebar-props"[^>]*>(.*?)</script>', page, re.S).group(1)
+    help_menu = sidebar[sidebar.index('"help"'):]
+    assert help_menu.index('"Vejledning"') < help_menu.index('"Genveje"')
+    assert guide in help_menu
+    response = client.get(guide)
+    assert response.status_code == 200
+    text = response.content.decode()
+    for essential in ("Lås og rediger", "Gem ofte", "Tjek ind", "Serviceleverancer",
+                      "enhedstypen <em>plejeenhed</em>", "helhedsplejeleverandørsted",
+                      "servicedesk@sundhedsdata.dk", "driftsinfosund.dk"):
+        assert essential in text, essential
+
+
+def test_the_guide_is_for_logged_in_users_only(client, db):
+    response = client.get("/admin/vejledning/")
+    assert response.status_code == 302 and "login" in response["Location"]
+
+
+def _links(block: str) -> dict[str, str]:
+    """label → href of the start panel's linked counts."""
+    return {
+        label.strip(): href for href, label in
+        re.findall(r'<a href="([^"]+)"><strong>[\d.]+</strong> ([^<]+)</a>', block)
+    }
+
+
+def test_an_editors_counts_open_the_lists_they_count(client, world):
+    user, page = start_page(client, roles=["editor"], cvr=c.AARHUS_CVR)
+    block = panel(page, "plov-start-editor")
+    links = _links(block)
+    assert set(links) == {"enheder, du redigerer", "vises ikke for borgerne endnu",
+                          "er låst af dig"}
+    unit = editable_units(user).filter(published=False).exclude(
+        kind=UnitKind.HOME_CARE_PROVIDER).first()
+    UnitContent.objects.update_or_create(unit=unit, defaults={"locked": True, "locked_by": user})
+    for label, href in links.items():
+        listed = client.get(href.replace("&amp;", "&")).content.decode()
+        shown = int(re.search(r'id="units-count">(\d+) enhed', listed).group(1))
+        expected = figure(panel(client.get("/admin/").content.decode(), "plov-start-editor"),
+                          label)
+        assert shown == expected, label
+    hidden = client.get(links["vises ikke for borgerne endnu"]).content.decode()
+    assert "Vises ikke</span>" in hidden and "plov-status--ok" not in hidden
+    assert f'data-unit="{unit.pk}"' in client.get(links["er låst af dig"]).content.decode()
+
+
+def test_the_agency_and_supervisor_counts_link_to_their_lists(client, world):
+    _, page = start_page(client, roles=["agency"], cvr=AGENCY_CVR)
+    links = _links(panel(page, "plov-start-agency"))
+    assert links["låste enheder"] == reverse("backoffice:locks")
+    assert links["vises for borgerne"] == reverse("backoffice:dashboard") + "?vises=ja"
+    assert links["sanktioner, der gælder nu"] == reverse("plov_supervision:index") + "?sanktion=ja"
+    client.force_login(make_user("tilsyn", roles=["supervisor"], cvr=SILKEBORG_CVR))
+    page = client.get("/admin/").content.decode()
+    links = _links(panel(page, "plov-start-supervisor"))
+    assert links["uden registreret tilsyn"] == reverse("plov_supervision:index") + "?seneste=uden"
+    for href in links.values():
+        assert client.get(href).status_code == 200

@@ -181,3 +181,15 @@ class CallbackView(OIDCAuthenticationCallbackView):
     def login_success(self):
         self.request.session.pop(REFUSAL_SESSION_KEY, None)
         return super().login_success()
+
+
+DRIFTSINFO_URL = "https://driftsinfosund.dk/driftsstatus/plov2-plejeoverblikket"
+
+
+@require_GET
+def guide(request: HttpRequest) -> HttpResponse:
+    """/admin/vejledning/: the essentials of the Danish guides (editors, contract managers, the
+    SOR registration of care homes and home-care sites) for plov's back office, and whom to ask.
+    Mounted by `plov.accounts.wagtail_hooks` inside the admin, so only a logged-in user sees it.
+    Every role reads every section: a colleague's task is often the answer to a warning."""
+    return render(request, "accounts/guide.html", {"driftsinfo_url": DRIFTSINFO_URL})

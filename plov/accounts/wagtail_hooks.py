@@ -8,9 +8,10 @@ are removed, as is its page search (nobody here edits Wagtail pages).
 
 from __future__ import annotations
 
-from django.urls import reverse
+from django.urls import path, reverse
 from django.utils import timezone
 from wagtail import hooks
+from wagtail.admin.menu import MenuItem
 from wagtail.admin.ui.components import Component
 
 from plov.accounts.models import Role
@@ -25,7 +26,7 @@ class StartPanel(Component):
 
     template_name = "accounts/start_panel.html"
 
-    def __init__(self, name: str, heading: str, figures: list[tuple[str, int]],
+    def __init__(self, name: str, heading: str, figures: list[tuple[str, int, str]],
                  links: list[tuple[str, str]], order: int):
         self.name = name
         self.heading = heading
@@ -38,8 +39,9 @@ class StartPanel(Component):
         context.update(
             panel_id=f"plov-start-{self.name}",
             heading=self.heading,
-            # Danish thousands separator: 1.398
-            figures=[(label, f"{number:,}".replace(",", ".")) for label, number in self.figures],
+            # Danish thousands separator: 1.398; each count links to the list it counts.
+            figures=[(label, f"{number:,}".replace(",", "."), url)
+                     for label, number, url in self.figures],
             links=self.links,
         )
         return context
@@ -47,15 +49,16 @@ class StartPanel(Component):
 
 def editor_panel(user) -> StartPanel:
     units = editable_units(user).filter(closed_on__isnull=True)
+    mine = reverse("backoffice:dashboard")
     return StartPanel(
         "editor",
         "Mine enheder",
         [
-            ("enheder, du redigerer", units.count()),
+            ("enheder, du redigerer", units.count(), mine),
             ("vises ikke for borgerne endnu", units.filter(published=False)
-             .exclude(kind=UnitKind.HOME_CARE_PROVIDER).count()),
+             .exclude(kind=UnitKind.HOME_CARE_PROVIDER).count(), mine + "?vises=nej"),
             ("er låst af dig", UnitContent.objects.filter(
-                unit__in=units, locked=True, locked_by=user).count()),
+                unit__in=units, locked=True, locked_by=user).count(), mine + "?laast=mig"),
         ],
         [(reverse("backoffice:dashboard"), "Gå til Mine enheder")],
         order=50,
@@ -64,18 +67,21 @@ def editor_panel(user) -> StartPanel:
 
 def supervisor_panel(scope: Scope) -> StartPanel:
     from plov.supervision.models import Sanction
-    from plov.supervision.views import supervised_units
+    from plov.supervision.views import WITHOUT_SUPERVISION, supervised_units
 
     today = timezone.localdate()
     units = supervised_units(scope).open()
+    supervision = reverse("plov_supervision:index")
     return StartPanel(
         "supervisor",
         "Tilsyn – " + ", ".join(sorted(scope.authorities)),
         [
-            ("enheder under tilsyn", units.count()),
-            ("uden registreret tilsyn", units.filter(supervision_feedback__isnull=True).count()),
+            ("enheder under tilsyn", units.count(), supervision),
+            ("uden registreret tilsyn", units.filter(supervision_feedback__isnull=True).count(),
+             supervision + "?seneste=" + WITHOUT_SUPERVISION),
             ("sanktioner, der gælder nu",
-             Sanction.objects.in_force(today).filter(unit__in=units).count()),
+             Sanction.objects.in_force(today).filter(unit__in=units).count(),
+             supervision + "?sanktion=ja"),
         ],
         [(reverse("plov_supervision:index"), "Gå til Tilsyn")],
         order=60,
@@ -92,10 +98,13 @@ def agency_panel() -> StartPanel:
         "agency",
         "Sundhedsdatastyrelsen",
         [
-            ("plejeenheder og helhedsplejeleverandørsteder", care_units.count()),
-            ("vises for borgerne", care_units.filter(published=True).count()),
-            ("låste enheder", locked),
-            ("sanktioner, der gælder nu", Sanction.objects.in_force(today).count()),
+            ("plejeenheder og helhedsplejeleverandørsteder", care_units.count(),
+             reverse("backoffice:dashboard")),
+            ("vises for borgerne", care_units.filter(published=True).count(),
+             reverse("backoffice:dashboard") + "?vises=ja"),
+            ("låste enheder", locked, reverse("backoffice:locks")),
+            ("sanktioner, der gælder nu", Sanction.objects.in_force(today).count(),
+             reverse("plov_supervision:index") + "?sanktion=ja"),
         ],
         [
             (reverse("plov_data_quality:index"), "Datakvalitet"),
@@ -108,9 +117,19 @@ def agency_panel() -> StartPanel:
     )
 
 
+def guide_panel() -> StartPanel:
+    """Every role's way to the guide (the Danish guides promise it on the start page)."""
+    return StartPanel(
+        "guide", "Vejledning", [],
+        [(reverse("plov_guide"), "Læs vejledningen")],
+        order=90,
+    )
+
+
 @hooks.register("construct_homepage_panels")
 def add_start_panels(request, panels) -> None:
     scope = Scope.for_user(request.user)
+    panels.append(guide_panel())
     if scope.is_agency:
         panels.append(agency_panel())
     if scope.is_editor:
@@ -119,10 +138,20 @@ def add_start_panels(request, panels) -> None:
         panels.append(supervisor_panel(scope))
 
 
+@hooks.register("register_admin_urls")
+def register_guide_url():
+    from plov.accounts.views import guide
+
+    return [path("vejledning/", guide, name="plov_guide")]
+
+
 @hooks.register("construct_help_menu")
 def keep_only_local_help(request, menu_items) -> None:
-    """Drop Wagtail's links to wagtail.org ("Nyheder i Wagtail", "Redaktørvejledning")."""
+    """Drop Wagtail's links to wagtail.org ("Nyheder i Wagtail", "Redaktørvejledning") and put
+    plov's own guide first."""
     menu_items[:] = [
-        item for item in menu_items
-        if item.name != "editor-guide" and not item.name.startswith("whats-new-in-wagtail")
+        MenuItem("Vejledning", reverse("plov_guide"), name="plov-guide", icon_name="help",
+                 order=0),
+        *(item for item in menu_items
+          if item.name != "editor-guide" and not item.name.startswith("whats-new-in-wagtail")),
     ]

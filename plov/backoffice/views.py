@@ -54,11 +54,14 @@ from plov.publishing.rules import AGREEMENT, P_NUMBER, SOR, unit_findings
 from plov.registers.models import CvrProductionUnit
 from plov.registers.pnumber import check_pnumber, other_company_against
 from plov.supervision.authorities import MOVED_ACTION, MOVED_LABEL
+from plov.supervision.views import public_url
 from plov.units.forms import RICH_TEXT_FIELDS
 from plov.units.models import Municipality, Unit, UnitContent, UnitKind
 
 CATEGORIES = [P_NUMBER, SOR, AGREEMENT]
 PAGE_SIZE = 25
+# Mine enheder's filter "Vises" (the start page's counts link to it).
+SHOWN_FILTERS = {"": "Alle", "ja": "Vises", "nej": "Vises ikke"}
 LOG_PAGE_SIZE = 50
 SAVED_PUBLISHED = "Gemt og publiceret"
 SAVED_UNCHANGED = (
@@ -236,10 +239,28 @@ def _missing_descriptions(unit_ids: list[int], today: dt.date) -> dict[int, list
 @backoffice_view
 @require_GET
 def dashboard(request: HttpRequest) -> HttpResponse:
+    scope = Scope.for_user(request.user)
+    if not (scope.is_agency or scope.is_editor):
+        # A contract manager or supervisor has no units to edit: their own list, not an empty one.
+        return redirect(_back_link(request)["back_url"])
     query = (request.GET.get("q") or "").strip()
+    shown = request.GET.get("vises") or ""
+    if shown not in SHOWN_FILTERS:
+        shown = ""
+    locked = request.GET.get("laast") == "mig"
     units = editable_units(request.user).select_related("owner", "content__locked_by")
     if query:
         units = units.filter(Q(name__icontains=query) | Q(sor_id__icontains=query))
+    if shown == "nej":
+        # As the start page counts them: open units that citizens do not see (a home-care
+        # provider is never shown itself; its sites are).
+        units = units.filter(published=False, closed_on__isnull=True).exclude(
+            kind=UnitKind.HOME_CARE_PROVIDER
+        )
+    elif shown == "ja":
+        units = units.filter(published=True)
+    if locked:
+        units = units.filter(content__locked=True, content__locked_by=request.user)
     units = units.order_by("name", "pk")
     page = _paginate(request, units, PAGE_SIZE)
     rows = []
@@ -276,7 +297,14 @@ def dashboard(request: HttpRequest) -> HttpResponse:
             "rows": rows,
             "page": page,
             "query": query,
-            "query_string": urlencode({"q": query}) if query else "",
+            "shown": shown,
+            "shown_filters": SHOWN_FILTERS,
+            "locked_mine": locked,
+            "filtered": bool(query or shown or locked),
+            "query_string": urlencode(
+                {k: v for k, v in (("q", query), ("vises", shown),
+                                   ("laast", "mig" if locked else "")) if v}
+            ),
             "total": page.paginator.count,
             "is_agency": Scope.for_user(request.user).is_agency,
         },
@@ -594,6 +622,7 @@ def _render_editor(
         "must_lock_message": MUST_LOCK,
         "version_count": version_count,
         "media_url": f"/admin/enheder/{unit.pk}/medier/",
+        "public_url": public_url(unit),
         **_agreements_link(request, unit),
         **unit_agreements_panel(unit),
         **_back_link(request),

@@ -12,7 +12,7 @@ from django.core.exceptions import ValidationError
 from wagtail.documents.forms import BaseDocumentForm
 from wagtail.images.forms import BaseImageForm
 
-from plov.backoffice.fields import WholeNumberField
+from plov.backoffice.fields import WholeNumberField, name_empty_choice, name_empty_choices
 from plov.media import documents, images
 from plov.text import strip_invisible
 from plov.units.models import HousingDescription, UnitDocument
@@ -206,6 +206,7 @@ class UnitDocumentForm(RepickFileMixin, forms.ModelForm):
         else:
             del self.fields["file"]
         self.order_fields(["name", "file", "existing", "document_type", "annulled"])
+        name_empty_choice(self.fields["document_type"], "Vælg dokumenttype")
 
     def clean_file(self):
         return documents.clean_pdf_upload(self, "file")
@@ -300,6 +301,10 @@ class HousingDescriptionForm(forms.ModelForm):
         widget=forms.Textarea(attrs={"rows": 6}),
         help_text="Almindelig tekst; formatering fra Word og hjemmesider fjernes automatisk.",
     )
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        name_empty_choices(self, "Vælg titel")
 
     class Meta:
         model = HousingDescription

@@ -360,6 +360,9 @@ class ImageSlotView(UnitMediaView):
 
 
 class ImageRemoveView(ImageSlotView):
+    def extra_breadcrumbs(self):
+        return [{"url": "", "label": "Fjern billede"}]
+
     def get(self, request, pk, slot):
         if self.current() is None:
             return redirect(self.index_url())
@@ -518,6 +521,9 @@ class DocumentView(UnitMediaView):
 
 
 class DocumentDeleteView(DocumentView):
+    def extra_breadcrumbs(self):
+        return [{"url": "", "label": "Slet dokument"}]
+
     def get(self, request, pk, document_pk):
         obj = self.get_object()
         return self.render(
@@ -608,6 +614,9 @@ class HousingView(UnitMediaView):
 
 
 class HousingDeleteView(HousingView):
+    def extra_breadcrumbs(self):
+        return [{"url": "", "label": "Slet boligbeskrivelse"}]
+
     def get(self, request, pk, housing_pk):
         obj = self.get_object()
         return self.render(

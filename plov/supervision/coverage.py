@@ -33,7 +33,7 @@ from wagtail.permissions import register_permission_policy
 
 from plov.accounts.http import Forbidden, refuses_forbidden
 from plov.accounts.scope import Scope
-from plov.backoffice.fields import DanishDateField, DanishDateInput
+from plov.backoffice.fields import DanishDateField, DanishDateInput, name_empty_choice
 from plov.supervision.authorities import (
     HandOverRefused,
     coverage_moves,
@@ -126,6 +126,8 @@ class CoverageForm(WagtailAdminModelForm):
         super().__init__(*args, **kwargs)
         self.fields["municipality"].queryset = Municipality.objects.order_by("name")
         self.fields["municipality"].label_from_instance = lambda m: f"{m.name} ({m.code:03d})"
+        name_empty_choice(self.fields["municipality"], "Vælg kommune")
+        name_empty_choice(self.fields["authority"], "Vælg tilsynsmyndighed")
 
     def clean(self):
         cleaned = super().clean()
@@ -204,9 +206,11 @@ class CoverageIndexView(RefusesWith403, generic.IndexView):
 class HandOverForm(forms.Form):
     municipality = forms.ModelChoiceField(
         label="Kommune", queryset=Municipality.objects.order_by("name"),
+        empty_label="Vælg kommune",
     )
     authority = forms.ModelChoiceField(
         label="Ny tilsynsmyndighed", queryset=SupervisingAuthority.objects.order_by("name"),
+        empty_label="Vælg tilsynsmyndighed",
     )
     effective = DanishDateField(
         label="Fra og med",
