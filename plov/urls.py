@@ -1,6 +1,7 @@
 from django.conf import settings
 from django.conf.urls.i18n import i18n_patterns
 from django.urls import include, path, re_path
+from wagtail import urls as wagtail_urls
 from wagtail.admin import urls as wagtailadmin_urls
 from wagtail.documents import urls as wagtaildocs_urls
 
@@ -34,3 +35,6 @@ urlpatterns += i18n_patterns(
     path("", include("plov.public.urls")),
     prefix_default_language=False,
 )
+
+# The agency's pages (plov.pages), served by Wagtail last: they never shadow a page above.
+urlpatterns += [path("", include(wagtail_urls))]

@@ -208,6 +208,24 @@ def test_the_home_care_editor_can_write_the_description_of_a_driftsoverenskomst(
     assert response.status_code == 302
 
 
+def test_the_demo_has_the_agencys_pages_and_the_agency_may_edit_them(demo):
+    from wagtail.models import GroupPagePermission
+
+    from plov.pages.models import (
+        AboutPage,
+        AccessibilityStatementPage,
+        DriftsinfoPage,
+        GuidancePage,
+    )
+
+    assert DriftsinfoPage.objects.live().get().status_text.startswith("Planlagt vedligeholdelse")
+    assert AboutPage.objects.live().exists() and AccessibilityStatementPage.objects.live().exists()
+    assert GuidancePage.objects.live().count() == 3
+    granted = GroupPagePermission.objects.filter(group__name="Sundhedsdatastyrelsen")
+    assert {"add_page", "change_page", "publish_page"} <= set(
+        granted.values_list("permission__codename", flat=True))
+
+
 def test_every_unit_with_a_valid_address_has_a_street_of_neighbours_in_dar(demo):
     from plov.registers.models import DarAddress
 

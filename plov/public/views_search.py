@@ -28,6 +28,7 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import cache_page
 
+from plov.pages.status import banner_stamp
 from plov.public.search import SearchQuery, SearchResult, filter_options, parse, search
 from plov.public.signals import public_generation
 
@@ -84,7 +85,7 @@ def cache_public_page(view):
 
     @wraps(view)
     def cached(request, *args, **kwargs):
-        prefix = f"plov:page:{public_generation()}"
+        prefix = f"plov:page:{public_generation()}:{banner_stamp()}"  # banner, footer links
         return cache_page(PAGE_CACHE_SECONDS, key_prefix=prefix)(view)(request, *args, **kwargs)
 
     return cached

@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_safe
 
+from plov.pages.sitemap import sitemap_urls
 from plov.public.signals import CACHE_TIMEOUT, cache_generation
 from plov.public.unitpage import (
     MAX_COMPARE,
@@ -212,6 +213,7 @@ def sitemap(request):
             stamp = lastmod or register_updated
             modified = f"<lastmod>{_w3c_date(stamp)}</lastmod>" if stamp else ""
             lines.append(f"  <url><loc>{escape(base + unit_url(pk, name))}</loc>{modified}</url>")
+    lines += [f"  <url><loc>{escape(base + url)}</loc></url>" for url in sitemap_urls()]
     lines.append("</urlset>")
     return HttpResponse("\n".join(lines) + "\n", content_type="application/xml; charset=utf-8")
 

@@ -73,6 +73,7 @@ INSTALLED_APPS = [
     "plov.accounts",
     "plov.backoffice",
     "plov.media",
+    "plov.pages",
     "wagtail.contrib.forms",
     "wagtail.contrib.redirects",
     "wagtail.sites",
@@ -141,6 +142,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "django.template.context_processors.i18n",
                 "plov.public.context_processors.language_switch",
+                "plov.pages.context_processors.site_pages",
             ],
         },
     },
@@ -212,6 +214,9 @@ STORAGES = {
 }
 
 WAGTAIL_SITE_NAME = "Plejeoverblikket"
+# The accessibility statement in the Agency for Digital Government's WAS-Tool; unset, the
+# footer links to the statement page hosted here (plov.pages).
+PLOV_ACCESSIBILITY_STATEMENT_URL = env_str("PLOV_ACCESSIBILITY_STATEMENT_URL", "")
 # A Danish service in Danish time: no time-zone choice (the system's list even holds
 # "localtime", which browsers reject).
 WAGTAIL_USER_TIME_ZONES = ["Europe/Copenhagen"]

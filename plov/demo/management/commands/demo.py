@@ -17,6 +17,8 @@ from plov.agreements.models import AgreementDescription, ServiceAgreement
 from plov.demo.generator import FILES, generate
 from plov.demo.supervision import add_supervision
 from plov.demo.users import DEFAULT_PASSWORD, create_demo_users
+from plov.pages.demo import create_demo_pages
+from plov.pages.permissions import grant_agency_page_permissions
 from plov.publishing.registration_errors import registration_errors
 from plov.registers.models import CvrProductionUnit, DarAddress, DarPostcode
 from plov.registers.runs import run_import
@@ -97,6 +99,8 @@ class Command(BaseCommand):
             with transaction.atomic():
                 rejected = build_demo(folder, seed=seed, scale=scale)
                 logins = create_demo_users()
+                grant_agency_page_permissions()
+                create_demo_pages()
         self.report(time.monotonic() - started, scale, seed, keep_files, rejected, logins)
 
     def report(

@@ -1,0 +1,15 @@
+from django.apps import AppConfig
+from django.db.models.signals import post_migrate
+
+
+class PagesConfig(AppConfig):
+    name = "plov.pages"
+    label = "pages"
+    verbose_name = "The agency's pages (driftsinfo, guidance, about, accessibility)"
+
+    def ready(self) -> None:
+        from plov.pages import permissions, status  # signal receivers
+
+        status.connect_deletes()
+
+        post_migrate.connect(permissions.grant_agency_page_permissions, sender=self)

@@ -1,0 +1,252 @@
+"""The demo's pages: driftsinfo, guidance, Om Plejeoverblikket and the accessibility statement,
+with Danish text from the agency's own pages (the seeds) and published through Wagtail's
+revisions, as an editor publishing them would."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+
+from django.utils import timezone
+from wagtail.models import Page, Site
+
+from plov.pages.models import (
+    AboutPage,
+    AccessibilityStatementPage,
+    DriftsinfoPage,
+    EditorGuidancePage,
+    GuidancePage,
+    StatusLevel,
+)
+
+PAGE_TYPES = (
+    DriftsinfoPage, GuidancePage, EditorGuidancePage, AboutPage, AccessibilityStatementPage
+)
+# Demo addresses: the sites, not invented deep links.
+BEKENDTGOERELSE = "https://www.retsinformation.dk/"
+SDS = "https://sundhedsdatastyrelsen.dk/"
+
+
+def _p(*paragraphs: str) -> str:
+    return "".join(f"<p>{text}</p>" for text in paragraphs)
+
+
+def _text(*paragraphs: str) -> dict:
+    return {"type": "paragraph", "value": _p(*paragraphs)}
+
+
+def _heading(text: str) -> dict:
+    return {"type": "heading", "value": text}
+
+
+def _links(heading: str, *links: tuple[str, str]) -> dict:
+    return {
+        "type": "links",
+        "value": {"heading": heading, "links": [{"title": t, "url": u} for t, u in links]},
+    }
+
+
+TIMELINE = [
+    ("Identifikation af private leverandører af helhedspleje – videresendelse af dette "
+     "informationsbrev til private leverandører", "Kommune", "Uge 45 (2025)"),
+    ("Ajourføring af plejeenheder i SOR jf. vejledning", "Kommune/privat leverandør",
+     "Uge 45 (2025) - uge 6 (2026)"),
+    ("Tildeling af roller i SEB", "Kommunens/virksomhedens SEB-administrator",
+     "Primo uge 46 (2025)"),
+    ("Oprettelse af private helhedsplejeleverandører i SEB", "Privat leverandør", "Uge 46 (2025)"),
+    ("Indberetning på plejeoverblikket.dk", "Kommune/private plejeenheder",
+     "Uge 46 (2025) - uge 6 (2026)"),
+    ("Ajourføring af helhedspleje i SOR jf. vejledning", "Kommune/privat leverandør",
+     "Uge 46 (2025) - uge 6 (2026)"),
+]
+
+
+def _driftsinfo_body() -> list[dict]:
+    return [
+        _links("", ("Læs bekendtgørelsen om Plejeoverblikket", BEKENDTGOERELSE)),
+        _heading("Status og tidsplan for Plejeoverblikket"),
+        _text(
+            "Her kan du læse om igangsatte opgaver i henhold til ældrelovens § 27 og "
+            "bekendtgørelse om Plejeoverblikket samt tidsplanen for registrering af plejeenheder "
+            "og helhedspleje i SOR og på plejeoverblikket.dk.",
+        ),
+        _heading("Lancering af Plejeoverblikket udsættes til medio februar 2026"),
+        _text(
+            "Lanceringen af Plejeoverblikket udsættes til medio februar 2026. Baggrunden er, at "
+            "flere enheder – både hos kommuner og private leverandører – endnu ikke har haft "
+            "mulighed for at gennemføre nødvendige registreringer og indberetninger. På den "
+            "baggrund har Sundhedsdatastyrelsen i samarbejde med Ældreministeriet besluttet at "
+            "forlænge registreringsperioden.",
+            "Formålet med forlængelsen er at sikre, at alle berørte enheder får tilstrækkelig tid "
+            "til at gennemføre de påkrævede registreringer og indberetninger inden lanceringen.",
+        ),
+        {"type": "timeline", "value": {
+            "caption": "Tidsplan for registrering",
+            "rows": [{"task": a, "performer": b, "period": c} for a, b, c in TIMELINE],
+        }},
+        _heading("Webinarer og opfølgningssessioner"),
+        _text(
+            "For at støtte registreringen af enheder afholder vi følgende webinarer og "
+            "opfølgningssessioner. OBS! Du kan have behov for at deltage i flere webinarer.",
+            "Alle webinarer afholdes via Teams, og invitationer sendes automatisk ved tilmelding.",
+        ),
+        {"type": "webinar", "value": {
+            "title": "SOR-basisregistrering for kommuner", "audience": "Kommuner",
+            "when": "12. november 2025, kl. 12:30-14:30",
+            "link": {"title": "Præsentation om SOR-basisregistrering for kommuner 12. november",
+                     "url": SDS},
+        }},
+        {"type": "webinar", "value": {
+            "title": "SOR-basisregistrering for private aktører", "audience": "Private aktører",
+            "when": "13. november 2025, kl. 12:30-14:30",
+            "link": {"title": "Præsentation om SOR-basisregistrering for private aktører "
+                              "13. november",
+                     "url": SDS},
+        }},
+        _text(
+            "OBS! Der er indtil 10 arbejdsdages ekspeditionstid fra, at I har oprettet eller "
+            "opdateret via SOR Selvbetjeningsløsning, til ændringen er i SOR.",
+        ),
+        _heading("Teknisk support"),
+        _text(
+            "Servicedesk, hverdage kl. 9-15. Skriv Plejeoverblikket i emnefeltet, og opgiv et "
+            "telefonnummer, du kan træffes på.",
+        ),
+    ]
+
+
+ABOUT = [
+    _text(
+        "Plejeoverblikket skal give et samlet overblik over alle plejehjem målrettet ældre og "
+        "leverandører af helhedspleje i Danmark. Formålet er at understøtte det frie valg for "
+        "ældre borgere og skabe bedre mulighed for at sammenligne tilbud.",
+        "Reglerne for Plejeoverblikket – herunder hvilke oplysninger der skal indrapporteres – "
+        "fremgår af ældrelovens § 27 og bekendtgørelsen om Plejeoverblikket, som trådte i kraft "
+        "1. juli 2025.",
+        "Plejeoverblikket erstatter Plejehjemsoversigten og skal bidrage til mere "
+        "brugervenlighed og transparens. Samtidig bliver den tættere integreret med "
+        "fællesoffentlige registre for at mindske behovet for indberetninger.",
+    ),
+    _heading("Hvor kommer oplysningerne fra?"),
+    _text(
+        "Plejeoverblikket integreres med både Sundhedsvæsenets Organisationsregister (SOR) og "
+        "CVR, så oplysninger om fx P-nummer, antal ansatte og årsværk automatisk holdes ajour. "
+        "Kommunerne og leverandørerne skriver selv om deres plejeenheder.",
+        "Løsningen fungerer også som register for Ældretilsynets arbejde med udstilling af en "
+        "autoritativ liste over pleje- og helhedsplejeenheder. Her vises kvalitetsindikatorer og "
+        "resultater fra brugertilfredshedsundersøgelser samt Ældretilsynets tilsynsrapporter og "
+        "eventuelle sanktioner.",
+    ),
+    _links("Læs mere", ("Bekendtgørelsen om Plejeoverblikket", BEKENDTGOERELSE)),
+]
+
+GUIDES = [
+    ("Sådan vælger du plejehjem", "saadan-vaelger-du-plejehjem",
+     "Du kan selv vælge, hvilket plejehjem du vil bo på – også i en anden kommune.", [
+        _heading("Først visiterer kommunen"),
+        _text("Når du søger om en plejebolig, vurderer din kommune, om du er berettiget. "
+              "Bliver du godkendt, kan du ønske et bestemt plejehjem eller en bestemt plejebolig."),
+        _heading("Sammenlign plejehjemmene"),
+        _text("På Plejeoverblikket kan du søge på din kommune og se de plejehjem, kommunen har "
+              "aftale med. Du kan sammenligne boligernes størrelse, pris, aktiviteter, mad, "
+              "personalets uddannelse og Ældretilsynets tilsyn.",
+              "Besøg gerne plejehjemmet, før du vælger. Spørg om hverdagen, om "
+              "pårørendesamarbejdet og om ventetiden."),
+    ]),
+    ("Om helhedspleje", "om-helhedspleje",
+     "Helhedspleje er den personlige pleje og praktiske hjælp, du får i dit eget hjem.", [
+        _text("Med ældreloven samles personlig pleje, praktisk hjælp og træning i én "
+              "helhedspleje, som tilrettelægges sammen med dig. Kommunen visiterer dig og "
+              "fortæller, hvilke leverandører du kan vælge imellem."),
+        _heading("Leverandører"),
+        _text("Helhedspleje kan leveres af kommunen selv eller af private leverandører, som "
+              "kommunen har indgået driftsoverenskomst med. Plejeoverblikket viser de "
+              "leverandører, din kommune har aftale med."),
+    ]),
+    ("Frit valg", "frit-valg",
+     "Du har ret til frit at vælge plejehjem og leverandør af helhedspleje.", [
+        _heading("Frit valg af plejebolig"),
+        _text("Er du visiteret til en plejebolig, kan du vælge en plejebolig i din egen eller "
+              "en anden kommune, hvis du opfylder betingelserne i begge kommuner. Du kan også "
+              "vælge et friplejehjem."),
+        _heading("Frit valg af leverandør af helhedspleje"),
+        _text("Du kan vælge mellem kommunens egen leverandør og de private leverandører, som "
+              "kommunen har aftale med. Du kan skifte leverandør, hvis du ønsker det."),
+    ]),
+]
+
+EDITOR_GUIDE = [
+    _heading("Oversigt over indberetningsprocessen"),
+    _text(
+        "Som redaktør er din opgave at berige plejeenhederne og helhedsplejeenhederne med de "
+        "rette informationer og sørge for, at de løbende ajourføres. Du kan kun se de enheder, "
+        "som hører under det samme CVR-nummer, som din bruger er tilknyttet.",
+    ),
+    _heading("Redigering af indhold"),
+    _text(
+        "Feltet, du vil redigere, er gråt? Så er oplysningen trukket automatisk via SOR-ID'et. "
+        "Stemmer den ikke, skal du rette den direkte i SOR.",
+        "OBS: Hvis du har lavet dine ændringer i SOR inden kl. 23, vil de tidligst være synlige "
+        "i Plejeoverblikket næste dag kl. 6.",
+        "Husk at udfylde alle obligatoriske felter – ellers vil enhederne ikke blive vist i "
+        "oversigten.",
+    ),
+]
+
+ACCESSIBILITY = [
+    _text(
+        "Sundhedsdatastyrelsen er forpligtet til at gøre Plejeoverblikket tilgængeligt i "
+        "overensstemmelse med lov om tilgængelighed af offentlige organers websteder og "
+        "mobilapplikationer.",
+        "Plejeoverblikket er testet automatisk med axe mod WCAG 2.1 niveau AA og bygget med Det "
+        "Fælles Designsystem. Kendte mangler rettes løbende.",
+    ),
+    _heading("Kontakt og klage"),
+    _text(
+        "Oplever du problemer med tilgængeligheden, kan du skrive til "
+        "plejeoverblikket@sundhedsdata.dk. Du kan klage til Digitaliseringsstyrelsen, hvis du "
+        "ikke er tilfreds med svaret.",
+    ),
+]
+
+
+def _publish(parent: Page, page: Page) -> Page:
+    parent.add_child(instance=page)
+    page.save_revision().publish()
+    return page
+
+
+def create_demo_pages(now: dt.datetime | None = None) -> list[Page]:
+    """Replace the demo's pages under the default site's root page; return them."""
+    now = now or timezone.now()
+    for model in PAGE_TYPES:
+        for page in model.objects.all():
+            page.delete()
+    root = Site.objects.get(is_default_site=True).root_page
+    pages: list[Page] = [
+        _publish(root, DriftsinfoPage(
+            title="Driftsinfo", slug="driftsinfo",
+            status_level=StatusLevel.INFO,
+            status_text="Planlagt vedligeholdelse: Plejeoverblikket kan være utilgængeligt i "
+                        "korte perioder søndag kl. 6-8.",
+            status_from=now - dt.timedelta(hours=1), status_to=now + dt.timedelta(days=7),
+            intro=_p("Plejeoverblikket skal give overblik over og gøre det muligt at sammenligne "
+                     "alle plejehjem målrettet ældre og leverandører af helhedspleje i Danmark "
+                     "og dermed understøtte det frie valg af plejeenheder og "
+                     "helhedsplejeleverandører."),
+            body=json.dumps(_driftsinfo_body()),
+        )),
+        _publish(root, AboutPage(title="Om Plejeoverblikket", slug="om-plejeoverblikket",
+                                 body=json.dumps(ABOUT))),
+        _publish(root, AccessibilityStatementPage(
+            title="Tilgængelighedserklæring", slug="tilgaengelighedserklaering",
+            body=json.dumps(ACCESSIBILITY))),
+        _publish(root, EditorGuidancePage(
+            title="Vejledning til redaktører", slug="vejledning-til-redaktoerer",
+            intro=_p("De vigtigste punkter fra indberetningsvejledningen."),
+            body=json.dumps(EDITOR_GUIDE))),
+    ]
+    for title, slug, intro, body in GUIDES:
+        pages.append(_publish(root, GuidancePage(title=title, slug=slug, intro=_p(intro),
+                                                 body=json.dumps(body))))
+    return pages

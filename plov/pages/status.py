@@ -1,0 +1,127 @@
+"""What every public page shows from the agency's pages: the operations status banner and the
+footer links (Om Plejeoverblikket, tilgængelighedserklæring).
+
+Read from the live pages once and kept in the shared cache (`PLOV_CACHE_URL`) under one key,
+which publishing, unpublishing, moving or deleting any page forgets (now, and again when the
+transaction commits, so that no app server caches what it read before the commit). Whether the
+status is in force is decided on every request from its from/to times, and whole public pages
+cached by `cache_public_page` carry `banner_stamp()` in their key: a status that starts or ends
+changes the key, so no cached page shows a banner that is not (or no longer) in force.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import json
+
+from django.conf import settings
+from django.core.cache import cache
+from django.db import transaction
+from django.db.models.signals import post_delete
+from django.dispatch import receiver
+from django.utils import timezone
+from wagtail.signals import page_published, page_slug_changed, page_unpublished, post_page_move
+
+KEY = "plov:pages:site:v1"
+TIMEOUT = 10 * 60  # the bound on staleness should a change send no signal
+
+
+def _load() -> dict:
+    """One query: the live driftsinfo, about and statement pages with the status fields.
+    (Pages behind a view restriction are not meant for these links; none is expected.)"""
+    from django.contrib.contenttypes.models import ContentType
+    from wagtail.models import Page
+
+    from plov.pages.models import AboutPage, AccessibilityStatementPage, DriftsinfoPage
+
+    types = ContentType.objects.get_for_models(
+        DriftsinfoPage, AboutPage, AccessibilityStatementPage
+    )
+    rows = (
+        Page.objects.live()
+        .filter(content_type__in=types.values())
+        .order_by("path")
+        .values(
+            "pk", "url_path", "content_type_id", "driftsinfopage__status_level",
+            "driftsinfopage__status_text", "driftsinfopage__status_from",
+            "driftsinfopage__status_to",
+        )
+    )
+    record: dict = {"status": None, "about_url": None, "accessibility_url": None}
+    for row in rows:
+        url = Page(pk=row["pk"], url_path=row["url_path"]).get_url()
+        if row["content_type_id"] == types[AboutPage].pk:
+            record["about_url"] = record["about_url"] or url
+        elif row["content_type_id"] == types[AccessibilityStatementPage].pk:
+            record["accessibility_url"] = record["accessibility_url"] or url
+        elif row["driftsinfopage__status_level"] and record["status"] is None:
+            starts, ends = row["driftsinfopage__status_from"], row["driftsinfopage__status_to"]
+            record["status"] = {
+                "level": row["driftsinfopage__status_level"],
+                "text": row["driftsinfopage__status_text"],
+                "from": starts.isoformat() if starts else None,
+                "to": ends.isoformat() if ends else None,
+                "url": url,
+            }
+    return record
+
+
+def _now() -> dt.datetime:
+    return timezone.now()
+
+
+def site_pages() -> dict:
+    record = cache.get(KEY)
+    if record is None:
+        record = _load()
+        cache.set(KEY, record, TIMEOUT)
+    return record
+
+
+def status_in_force(now: dt.datetime | None = None) -> dict | None:
+    """The operations status shown as a banner now, or None."""
+    status = site_pages()["status"]
+    if not status:
+        return None
+    now = now or _now()
+    starts = dt.datetime.fromisoformat(status["from"]) if status["from"] else None
+    ends = dt.datetime.fromisoformat(status["to"]) if status["to"] else None
+    if (starts and now < starts) or (ends and now >= ends):
+        return None
+    return status
+
+
+def banner_stamp() -> str:
+    """Changes whenever the banner a public page shows changes (and with the footer links)."""
+    links = {k: v for k, v in site_pages().items() if k != "status"}
+    shown = {"status": status_in_force(), **links}
+    raw = json.dumps(shown, sort_keys=True)
+    return hashlib.sha1(raw.encode(), usedforsecurity=False).hexdigest()[:12]
+
+
+def accessibility_statement_url() -> str | None:
+    return settings.PLOV_ACCESSIBILITY_STATEMENT_URL or site_pages()["accessibility_url"]
+
+
+def forget() -> None:
+    cache.delete(KEY)
+    transaction.on_commit(lambda: cache.delete(KEY))
+
+
+@receiver(page_published, dispatch_uid="plov.pages.published")
+@receiver(page_unpublished, dispatch_uid="plov.pages.unpublished")
+@receiver(page_slug_changed, dispatch_uid="plov.pages.slug")
+@receiver(post_page_move, dispatch_uid="plov.pages.moved")
+def page_changed(sender, **kwargs) -> None:
+    forget()
+
+
+def _page_deleted(sender, **kwargs) -> None:
+    forget()
+
+
+def connect_deletes() -> None:
+    from wagtail.models import Page
+
+    post_delete.connect(_page_deleted, sender=Page, dispatch_uid="plov.pages.deleted")
