@@ -187,7 +187,7 @@ def test_the_unit_editor_keeps_dates_and_decimals_saves_with_ctrl_s_and_asks_bef
     page.select_option("#id_vises", "nej")
     page.get_by_role("button", name="Søg").click()
     page.wait_for_url(re.compile(r"vises=nej"))
-    expect(page.locator("main")).to_contain_text("som ikke vises på Plejeoverblikket")
+    expect(page.locator("#units-count")).to_contain_text("der ikke vises for borgerne")
     page.wait_for_timeout(1000)
     assert_accessible(page)
 
