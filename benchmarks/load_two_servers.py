@@ -93,7 +93,11 @@ def start_server(
         stdout=out, stderr=subprocess.STDOUT, start_new_session=True,
     )  # fmt: skip
     base = f"http://127.0.0.1:{port}"
-    wait_http(base + ready, timeout=90)
+    try:
+        wait_http(base + ready, timeout=90)
+    except BaseException:
+        stop(proc)  # not left running when it never became ready
+        raise
     return proc, base
 
 
@@ -293,7 +297,7 @@ http {{
     procs.append(subprocess.Popen([nginx, "-p", str(root), "-c", str(conf), "-g", "daemon off;"],
                                   start_new_session=True, stderr=subprocess.DEVNULL))  # fmt: skip
     base = f"http://127.0.0.1:{port}"
-    wait_http(base + "/page.html", timeout=20)
+    wait_http(base + "/page.html", timeout=20)  # on failure, main's `finally` stops it
     return base
 
 

@@ -120,6 +120,7 @@ class AppServer:
                 status, _, body = http("GET", self.base + self.ready)
                 if status == 200:
                     return self
+                self.__exit__(None, None, None)  # never leave a server running
                 raise AssertionError(f"{self.ready}: {status} {body[:300]!r}")
             except OSError:
                 if self.proc.poll() is not None or time.monotonic() > deadline:

@@ -33,8 +33,13 @@ def plov(*args: str) -> str:
 
 
 @pytest.fixture
-def database_tasks(settings):
+def database_tasks(settings, monkeypatch):
     settings.TASKS = DB_BACKEND
+    # The worker runs in this process, inside the test's transaction: between tasks it closes
+    # old connections (CONN_MAX_AGE 0 here), which would end the test's own.
+    from django_tasks_db.management.commands import db_worker
+
+    monkeypatch.setattr(db_worker, "close_old_connections", lambda: None)
 
 
 def test_the_weekly_mail_is_queued_and_sent_by_the_worker(world, database_tasks):  # noqa: F811

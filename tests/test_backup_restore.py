@@ -27,6 +27,8 @@ def _pg_args(db: dict) -> list[str]:
 
 @pytest.mark.postgres
 def test_pg_dump_and_restore_round_trip(reference_data, tmp_path):
+    # reference_data: a transactional test (pg_dump sees only committed rows) on a database
+    # another transactional test may have flushed, municipalities included.
     require_postgresql("the backup is pg_dump's")
     sor_path, cvr_path, dar_path = c.small_country().write(tmp_path / "registers")
     import_dar(dar_path)
