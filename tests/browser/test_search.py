@@ -135,7 +135,7 @@ def test_the_map_shows_a_marker_for_every_result(site, page, settings):
     municipality, kind, expected, _hidden = agreement_search_case()
     result = search({"kommune": str(municipality.code), "type": kind})
     page.goto(site + f"/kort/?kommune={municipality.code}&type={kind}")
-    markers = page.locator(".leaflet-marker-icon")
+    markers = page.locator(".leaflet-marker-icon.plov-marker")
     markers.first.wait_for()
     assert markers.count() == len(result.points) > 0
     assert {markers.nth(i).get_attribute("alt") for i in range(markers.count())} <= expected
@@ -153,8 +153,8 @@ def test_the_map_shows_a_marker_for_every_result(site, page, settings):
 
     # the whole country, as a first look
     page.goto(site + "/kort/")
-    page.locator(".leaflet-marker-icon").first.wait_for()
-    assert page.locator(".leaflet-marker-icon").count() == len(search({}).points)
+    page.locator(".leaflet-marker-icon.plov-marker").first.wait_for()
+    assert page.locator(".leaflet-marker-icon.plov-marker").count() == len(search({}).points)
 
 
 def test_a_keyboard_user_searches_and_opens_a_result(site, page):
