@@ -217,6 +217,49 @@ def test_bad_parameters_are_422_with_a_clear_message(shown, client, params, para
     assert [e["parameter"] for e in body["errors"]] == [parameter]
 
 
+def test_an_unknown_parameter_is_400_naming_the_accepted_ones(shown, client):
+    # `municipality` instead of `kommune`: not the whole list as if unfiltered
+    response = client.get("/api/v1/units", {"municipality": "751"})
+    assert response.status_code == 400
+    body = response.json()
+    document = client.get("/api/v1/openapi.json").json()
+    documented = [
+        p["name"] for p in document["paths"]["/api/v1/units"]["get"]["parameters"]
+        if p["in"] == "query"
+    ]  # fmt: skip
+    assert body["accepted"] == documented
+    assert set(documented) == {"kommune", "kind", "updated_since", "limit", "offset"}
+    assert body["detail"] == (
+        "Ukendt parameter: municipality. Tilladte parametre: " + ", ".join(documented) + "."
+    )
+    assert [e["parameter"] for e in body["errors"]] == ["municipality"]
+    assert "400" in document["paths"]["/api/v1/units"]["get"]["responses"]
+    # a known parameter beside an unknown one does not make it acceptable
+    response = client.get("/api/v1/units", {"kommune": "751", "side": "2", "sort": "navn"})
+    assert response.status_code == 400
+    assert [e["parameter"] for e in response.json()["errors"]] == ["side", "sort"]
+    # each operation has its own list; one without parameters accepts none
+    response = client.get("/api/v1/agreements", {"kind": "care_home"})
+    assert response.status_code == 400 and response.json()["accepted"] == [
+        "kommune", "limit", "offset"
+    ]  # fmt: skip
+    assert client.get("/api/v1/supervising-authorities", {"x": "1"}).status_code == 400
+    unit = Unit.objects.filter(published=True).first()
+    assert client.get(f"/api/v1/units/{unit.pk}", {"format": "json"}).status_code == 400
+    # the known ones still work
+    assert client.get("/api/v1/units", {"kommune": "751", "limit": 5}).status_code == 200
+    assert client.get(f"/api/v1/units/{unit.pk}").status_code == 200
+
+
+def test_kommune_is_described_in_english_too(db, client):
+    document = client.get("/api/v1/openapi.json").json()
+    for path in ("/api/v1/units", "/api/v1/agreements"):
+        (kommune,) = [
+            p for p in document["paths"][path]["get"]["parameters"] if p["name"] == "kommune"
+        ]
+        assert "English:" in kommune["description"] and "municipality" in kommune["description"]
+
+
 def test_an_unknown_municipality_is_404(shown, client):
     response = client.get("/api/v1/units", {"kommune": "999"})
     assert response.status_code == 404
@@ -561,3 +604,4 @@ def test_any_web_page_may_read_the_open_data(shown, client, url):
 def test_the_back_office_the_site_and_the_supervisors_api_allow_no_other_origin(db, client, url):
     response = client.get(url, HTTP_ORIGIN="https://kommune.example")
     assert "Access-Control-Allow-Origin" not in response
+

@@ -73,7 +73,9 @@ def _watch(page) -> tuple[list[str], list[str]]:
         lambda r: failures.append(f"{r.status} {r.url}") if r.status >= 400 else None,
     )
     page.on("requestfailed", lambda r: failures.append(f"failed {r.url}: {r.failure}"))
-    page.on("console", lambda m: errors.append(f"{page.url}: {m.text}") if m.type == "error" else None)
+    page.on(
+        "console", lambda m: errors.append(f"{page.url}: {m.text}") if m.type == "error" else None
+    )
     page.on("pageerror", lambda exc: errors.append(f"{page.url}: {exc}"))
     return failures, errors
 
@@ -88,7 +90,9 @@ def test_every_public_page_loads_cleanly_with_hashed_static_files(production_sta
         for p in Unit.objects.filter(published=True, municipality__isnull=False).order_by("pk")
         if search({"kommune": str(p.municipality_id)}).points
     )
-    others = list(Unit.objects.filter(published=True).order_by("pk").values_list("pk", flat=True)[:3])
+    others = list(
+        Unit.objects.filter(published=True).order_by("pk").values_list("pk", flat=True)[:3]
+    )
     pages = [
         "/",
         "/en/",
@@ -102,7 +106,9 @@ def test_every_public_page_loads_cleanly_with_hashed_static_files(production_sta
     ]
     for path in pages:
         response = page.goto(site + path)
-        assert response is not None and response.status < 400, f"{path}: {response and response.status}"
+        assert response is not None and response.status < 400, (
+            f"{path}: {response and response.status}"
+        )
         page.wait_for_load_state("networkidle")
         if path.startswith("/kort/"):
             page.locator(".leaflet-marker-icon.plov-marker").first.wait_for()
