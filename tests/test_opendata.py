@@ -605,3 +605,35 @@ def test_the_back_office_the_site_and_the_supervisors_api_allow_no_other_origin(
     response = client.get(url, HTTP_ORIGIN="https://kommune.example")
     assert "Access-Control-Allow-Origin" not in response
 
+
+def test_municipalities_have_their_official_names_everywhere(shown, client):
+    from plov.public.search import search
+    from plov.units.models import Municipality
+
+    # the reference data, as migrations load them from municipalities.csv
+    assert Municipality.objects.get(code=101).full_name == "Københavns Kommune"
+    assert str(Municipality.objects.get(code=400)) == "Bornholms Regionskommune"
+    assert Municipality.objects.get(code=751).full_name == "Aarhus Kommune"
+    # the site's search heading
+    assert search({"kommune": "101"}).heading == "Plejehjem i Københavns Kommune"
+    assert search({"kommune": "Bornholm"}).heading == "Plejehjem i Bornholms Regionskommune"
+    # FHIR: the municipality a unit is shown in is a Location with its official name
+    agree(c.SOLGAARDEN, 400, AgreementType.OPERATING_AGREEMENT)
+    agree(c.SOLGAARDEN, 101, AgreementType.OPERATING_AGREEMENT)
+    bundle = client.get("/data/fhir.json").json()
+    areas = {
+        e["resource"]["name"]
+        for e in bundle["entry"]
+        if e["resource"]["resourceType"] == "Location"
+        and e["resource"]["id"].startswith("kommune-")
+    }
+    assert {"Københavns Kommune", "Bornholms Regionskommune"} <= areas
+    assert "København Kommune" not in areas and "Bornholm Kommune" not in areas
+
+
+def test_the_demo_names_municipal_owners_officially():
+    from plov.demo.generator import DemoGenerator
+
+    places = DemoGenerator(scale=0.05)  # reads the reference data; generates nothing yet
+    assert places.places[101].owner_name == "Københavns Kommune"
+    assert places.places[400].owner_name == "Bornholms Regionskommune"

@@ -134,6 +134,11 @@ def municipality_names() -> dict[int, str]:
     return dict(Municipality.objects.values_list("code", "name"))
 
 
+def municipality_full_names() -> dict[int, str]:
+    """kommunekode → official name ("Københavns Kommune", "Bornholms Regionskommune")."""
+    return {m.code: m.full_name for m in Municipality.objects.all()}
+
+
 def _chunks(ids: list[int], size: int) -> Iterator[list[int]]:
     for start in range(0, len(ids), size):
         yield ids[start : start + size]
@@ -332,7 +337,7 @@ def fhir_bundle(*, today: dt.date | None = None):
             resource_id,
         )
 
-    names = municipality_names()
+    names = municipality_full_names()
     area_urls = {}
     for code in sorted({m["code"] for r in records for m in r["shown_in"]}):
         resource_id = f"kommune-{code}"
@@ -340,7 +345,7 @@ def fhir_bundle(*, today: dt.date | None = None):
             Location(
                 id=resource_id,
                 status="active",
-                name=f"{names.get(int(code), code)} Kommune",
+                name=names.get(int(code), f"{code}"),
                 identifier=[{"system": MUNICIPALITY_SYSTEM, "value": f"0{code}"}],
                 mode="instance",
                 physicalType={
