@@ -536,9 +536,11 @@ def test_the_fhir_export_is_a_valid_r4_bundle(shown, client):
 
     response = client.get("/data/fhir.json")
     assert response.status_code == 200
-    assert response["Content-Type"].startswith("application/fhir+json")
+    assert response["Content-Type"].startswith("application/fhir+json; fhirVersion=4.0")
     bundle = Bundle.model_validate_json(response.content)
     assert bundle.type == "collection"
+    # it says which FHIR version it is written for
+    assert bundle.meta.profile == ["http://hl7.org/fhir/StructureDefinition/Bundle|4.0.1"]
 
     resources = [e.resource for e in bundle.entry]
     by_type: dict[str, list] = {}

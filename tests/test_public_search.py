@@ -647,3 +647,23 @@ def test_the_results_page_takes_as_many_queries_for_5_results_as_for_45(
     html = response.content.decode()
     assert html.count('class="plov-result"') == 20
     assert html.count("<img ") >= 19 and 'alt="Facaden"' in html  # Solgården has none
+
+
+def test_the_english_heading_is_plural_and_says_municipality(towns, client):
+    html = client.get("/en/soeg/", {"kommune": "751"}).content.decode()
+    assert ">Care homes in Aarhus Municipality</h1>" in html
+    html = client.get("/en/soeg/", {"kommune": "400"}).content.decode()
+    assert "Care homes in Bornholm Regional Municipality" in html
+    translation.activate("da")
+    html = client.get("/soeg/", {"kommune": "751"}).content.decode()
+    assert "Plejehjem i Aarhus Kommune" in html
+    assert (
+        "Plejehjem i Københavns Kommune"
+        in client.get("/soeg/", {"kommune": "101"}).content.decode()
+    )
+
+
+def test_the_footer_links_the_transition_list(db, client):
+    html = client.get("/").content.decode()
+    assert 'href="/overgangsordning/"' in html and "Overgangsliste" in html
+    assert client.get("/overgangsordning/").status_code == 200

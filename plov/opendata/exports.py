@@ -259,6 +259,9 @@ def csv_lines(*, today: dt.date | None = None) -> Iterator[str]:
 
 # --- FHIR ----------------------------------------------------------------------------------
 #
+FHIR_VERSION = "4.0.1"
+FHIR_BUNDLE_PROFILE = f"http://hl7.org/fhir/StructureDefinition/Bundle|{FHIR_VERSION}"
+
 # Built with fhir.resources' R4B classes (FHIR 4.3.0): fhir.resources 8 ships R5 (default),
 # R4B and STU3, not 4.0.1. Only elements that are identical in R4 (4.0.1) are used, so the
 # bundle is also valid R4.
@@ -423,7 +426,9 @@ def fhir_bundle(*, today: dt.date | None = None):
     last = max((r["updated_at"] for r in records), default=None)
     return Bundle(
         id="plejeoverblikket",
-        meta={"lastUpdated": last} if last else None,
+        # The FHIR version the bundle is written for, as a versioned canonical (R4, 4.0.1);
+        # the response's media type says it too (fhirVersion=4.0).
+        meta={"profile": [FHIR_BUNDLE_PROFILE], **({"lastUpdated": last} if last else {})},
         type="collection",
         entry=entries or None,
     )
