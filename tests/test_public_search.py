@@ -667,3 +667,17 @@ def test_the_footer_links_the_transition_list(db, client):
     html = client.get("/").content.decode()
     assert 'href="/overgangsordning/"' in html and "Overgangsliste" in html
     assert client.get("/overgangsordning/").status_code == 200
+
+
+def test_the_nationwide_map_loads_its_points_as_one_cached_geojson_request(towns, client):
+    html = client.get(reverse("public:map")).content.decode()
+    assert 'id="plov-map-data"' not in html  # not inline: the page stays small
+    url = re.search(r'data-points-url="([^"]+)"', html).group(1).replace("&amp;", "&")
+    assert url == "/kort/?format=geojson"
+    response = client.get(url)
+    assert response.status_code == 200 and "max-age=60" in response["Cache-Control"]
+    assert len(response.json()["features"]) == len(search({}).points) > 0
+    assert "leaflet.markercluster.js" in html
+    # a municipality's map keeps its few points inline
+    html = client.get(reverse("public:map"), {"kommune": "751"}).content.decode()
+    assert 'id="plov-map-data"' in html and 'data-points-url=""' in html

@@ -61,8 +61,8 @@ def production_static_site(reference_data, static_data_dir, settings) -> Iterato
         yield _Served(f"http://127.0.0.1:{thread.port}")
     finally:
         thread.terminate()
-        for conn in in_memory.values():
-            conn.dec_thread_sharing()
+        # The in-memory connections stay shareable: a request thread of a kept-alive browser
+        # connection may still close its connection after the server has stopped.
 
 
 def _watch(page) -> tuple[list[str], list[str]]:

@@ -11,14 +11,30 @@
   function start() {
     var element = document.getElementById("plov-map");
     var source = document.getElementById("plov-map-data");
-    if (!element || !source || typeof L === "undefined") {
+    var pointsUrl = element ? element.dataset.pointsUrl : "";
+    if (!element || (!source && !pointsUrl) || typeof L === "undefined") {
       return;
     }
-    var data = JSON.parse(source.textContent);
+    if (pointsUrl) {
+      /* many points: one cached GeoJSON request, markers clustered */
+      fetch(pointsUrl)
+        .then(function (response) {
+          return response.json();
+        })
+        .then(function (data) {
+          draw(element, data, true);
+        });
+    } else {
+      draw(element, JSON.parse(source.textContent), false);
+    }
+  }
+
+  function draw(element, data, cluster) {
     var still = window.matchMedia && window.matchMedia("(prefers-reduced-motion: reduce)").matches;
     var map = L.map(element, {
       zoomControl: false,
       scrollWheelZoom: false,
+      maxZoom: 18,
       fadeAnimation: !still,
       zoomAnimation: !still,
       markerZoomAnimation: !still,
@@ -52,6 +68,15 @@
     });
     var bounds = [];
     baseLayer(map, element, !!tileUrl, bounds);
+    var markers =
+      cluster && L.markerClusterGroup
+        ? L.markerClusterGroup({
+            showCoverageOnHover: false,
+            maxClusterRadius: 60,
+            animate: !still,
+            spiderfyOnMaxZoom: true,
+          })
+        : map;
 
     (data.features || []).forEach(function (feature) {
       var lon = feature.geometry.coordinates[0];
@@ -64,7 +89,7 @@
         },
         { autoPanPaddingTopLeft: [64, 16], autoPanPaddingBottomRight: [16, 16] }
       );
-      marker.addTo(map);
+      marker.addTo(markers);
       bounds.push([lat, lon]);
     });
 
@@ -74,6 +99,9 @@
       map.fitBounds(bounds, { padding: [30, 30], maxZoom: 14 });
     } else {
       map.setView([56.0, 10.8], 6); /* Denmark */
+    }
+    if (markers !== map) {
+      markers.addTo(map); /* after the view is set: the clusters depend on the zoom */
     }
     element.classList.add("plov-map--ready");
   }
