@@ -217,6 +217,49 @@ def test_bad_parameters_are_422_with_a_clear_message(shown, client, params, para
     assert [e["parameter"] for e in body["errors"]] == [parameter]
 
 
+def test_an_unknown_parameter_is_400_naming_the_accepted_ones(shown, client):
+    # `municipality` instead of `kommune`: not the whole list as if unfiltered
+    response = client.get("/api/v1/units", {"municipality": "751"})
+    assert response.status_code == 400
+    body = response.json()
+    document = client.get("/api/v1/openapi.json").json()
+    documented = [
+        p["name"] for p in document["paths"]["/api/v1/units"]["get"]["parameters"]
+        if p["in"] == "query"
+    ]  # fmt: skip
+    assert body["accepted"] == documented
+    assert set(documented) == {"kommune", "kind", "updated_since", "limit", "offset"}
+    assert body["detail"] == (
+        "Ukendt parameter: municipality. Tilladte parametre: " + ", ".join(documented) + "."
+    )
+    assert [e["parameter"] for e in body["errors"]] == ["municipality"]
+    assert "400" in document["paths"]["/api/v1/units"]["get"]["responses"]
+    # a known parameter beside an unknown one does not make it acceptable
+    response = client.get("/api/v1/units", {"kommune": "751", "side": "2", "sort": "navn"})
+    assert response.status_code == 400
+    assert [e["parameter"] for e in response.json()["errors"]] == ["side", "sort"]
+    # each operation has its own list; one without parameters accepts none
+    response = client.get("/api/v1/agreements", {"kind": "care_home"})
+    assert response.status_code == 400 and response.json()["accepted"] == [
+        "kommune", "limit", "offset"
+    ]  # fmt: skip
+    assert client.get("/api/v1/supervising-authorities", {"x": "1"}).status_code == 400
+    unit = Unit.objects.filter(published=True).first()
+    assert client.get(f"/api/v1/units/{unit.pk}", {"format": "json"}).status_code == 400
+    # the known ones still work
+    assert client.get("/api/v1/units", {"kommune": "751", "limit": 5}).status_code == 200
+    assert client.get(f"/api/v1/units/{unit.pk}").status_code == 200
+
+
+def test_kommune_is_described_in_english_too(db, client):
+    document = client.get("/api/v1/openapi.json").json()
+    for path in ("/api/v1/units", "/api/v1/agreements"):
+        (kommune,) = [
+            p for p in document["paths"][path]["get"]["parameters"] if p["name"] == "kommune"
+        ]
+        assert "English:" in kommune["description"] and "municipality" in kommune["description"]
+
+
 def test_an_unknown_municipality_is_404(shown, client):
     response = client.get("/api/v1/units", {"kommune": "999"})
     assert response.status_code == 404
@@ -493,9 +536,11 @@ def test_the_fhir_export_is_a_valid_r4_bundle(shown, client):
 
     response = client.get("/data/fhir.json")
     assert response.status_code == 200
-    assert response["Content-Type"].startswith("application/fhir+json")
+    assert response["Content-Type"].startswith("application/fhir+json; fhirVersion=4.0")
     bundle = Bundle.model_validate_json(response.content)
     assert bundle.type == "collection"
+    # it says which FHIR version it is written for
+    assert bundle.meta.profile == ["http://hl7.org/fhir/StructureDefinition/Bundle|4.0.1"]
 
     resources = [e.resource for e in bundle.entry]
     by_type: dict[str, list] = {}
@@ -561,3 +606,36 @@ def test_any_web_page_may_read_the_open_data(shown, client, url):
 def test_the_back_office_the_site_and_the_supervisors_api_allow_no_other_origin(db, client, url):
     response = client.get(url, HTTP_ORIGIN="https://kommune.example")
     assert "Access-Control-Allow-Origin" not in response
+
+
+def test_municipalities_have_their_official_names_everywhere(shown, client):
+    from plov.public.search import search
+    from plov.units.models import Municipality
+
+    # the reference data, as migrations load them from municipalities.csv
+    assert Municipality.objects.get(code=101).full_name == "Københavns Kommune"
+    assert str(Municipality.objects.get(code=400)) == "Bornholms Regionskommune"
+    assert Municipality.objects.get(code=751).full_name == "Aarhus Kommune"
+    # the site's search heading
+    assert search({"kommune": "101"}).heading == "Plejehjem i Københavns Kommune"
+    assert search({"kommune": "Bornholm"}).heading == "Plejehjem i Bornholms Regionskommune"
+    # FHIR: the municipality a unit is shown in is a Location with its official name
+    agree(c.SOLGAARDEN, 400, AgreementType.OPERATING_AGREEMENT)
+    agree(c.SOLGAARDEN, 101, AgreementType.OPERATING_AGREEMENT)
+    bundle = client.get("/data/fhir.json").json()
+    areas = {
+        e["resource"]["name"]
+        for e in bundle["entry"]
+        if e["resource"]["resourceType"] == "Location"
+        and e["resource"]["id"].startswith("kommune-")
+    }
+    assert {"Københavns Kommune", "Bornholms Regionskommune"} <= areas
+    assert "København Kommune" not in areas and "Bornholm Kommune" not in areas
+
+
+def test_the_demo_names_municipal_owners_officially():
+    from plov.demo.generator import DemoGenerator
+
+    places = DemoGenerator(scale=0.05)  # reads the reference data; generates nothing yet
+    assert places.places[101].owner_name == "Københavns Kommune"
+    assert places.places[400].owner_name == "Bornholms Regionskommune"

@@ -739,3 +739,37 @@ def test_town_names_fold_danish_letters():
 
     assert _town_key("Ærøskøbing") == _town_key("aeroeskoebing") == _town_key("ÆRØSKØBING")
     assert _town_key("Viby J.") == _town_key("viby  j")
+
+
+def test_the_english_heading_is_plural_and_says_municipality(towns, client):
+    html = client.get("/en/soeg/", {"kommune": "751"}).content.decode()
+    assert ">Care homes in Aarhus Municipality</h1>" in html
+    html = client.get("/en/soeg/", {"kommune": "400"}).content.decode()
+    assert "Care homes in Bornholm Regional Municipality" in html
+    translation.activate("da")
+    html = client.get("/soeg/", {"kommune": "751"}).content.decode()
+    assert "Plejehjem i Aarhus Kommune" in html
+    assert (
+        "Plejehjem i Københavns Kommune"
+        in client.get("/soeg/", {"kommune": "101"}).content.decode()
+    )
+
+
+def test_the_footer_links_the_transition_list(db, client):
+    html = client.get("/").content.decode()
+    assert 'href="/overgangsordning/"' in html and "Overgangsliste" in html
+    assert client.get("/overgangsordning/").status_code == 200
+
+
+def test_the_nationwide_map_loads_its_points_as_one_cached_geojson_request(towns, client):
+    html = client.get(reverse("public:map")).content.decode()
+    assert 'id="plov-map-data"' not in html  # not inline: the page stays small
+    url = re.search(r'data-points-url="([^"]+)"', html).group(1).replace("&amp;", "&")
+    assert url == "/kort/?format=geojson"
+    response = client.get(url)
+    assert response.status_code == 200 and "max-age=60" in response["Cache-Control"]
+    assert len(response.json()["features"]) == len(search({}).points) > 0
+    assert "leaflet.markercluster.js" in html
+    # a municipality's map keeps its few points inline
+    html = client.get(reverse("public:map"), {"kommune": "751"}).content.decode()
+    assert 'id="plov-map-data"' in html and 'data-points-url=""' in html

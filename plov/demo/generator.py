@@ -290,9 +290,11 @@ class Place:
     domain: str = ""
     neighbours: list[int] = field(default_factory=list)
 
+    official_name: str = ""  # "Københavns Kommune"
+
     @property
     def owner_name(self) -> str:
-        return f"{self.name} Kommune"
+        return self.official_name or f"{self.name} Kommune"
 
     @property
     def centre(self) -> tuple[float, float]:
@@ -420,7 +422,8 @@ class DemoGenerator:
             for row in csv.DictReader(handle):
                 code = int(row["kommunekode"])
                 self.places[code] = Place(
-                    code, row["navn"].strip(), int(row["regionskode"]), towns[code]
+                    code, row["navn"].strip(), int(row["regionskode"]), towns[code],
+                    official_name=(row.get("officielt_navn") or "").strip(),
                 )
         for place in self.places.values():
             place.weight = len(place.towns) + BIG_CITY_BONUS.get(place.code, 0)
@@ -1162,7 +1165,7 @@ class DemoGenerator:
         descriptions = {
             str(a.municipality): self.rng.choice(AGREEMENT_DESCRIPTIONS).format(
                 provider=unit.owner.name.split(" ApS")[0].split(" A/S")[0],
-                party=f"{self.places[a.municipality].name} Kommune",
+                party=self.places[a.municipality].owner_name,
             )
             for a in unit.agreements
             if a.type == AgreementType.OPERATING_AGREEMENT and not unit.is_care_home

@@ -11,6 +11,7 @@ and a 304 can be answered; the payload is still validated by the response schema
 from __future__ import annotations
 
 import datetime as dt
+import functools
 from collections import defaultdict
 from typing import Annotated, Literal
 
@@ -47,6 +48,53 @@ api = NinjaAPI(
     docs_url=None,  # ninja's Swagger page loads from a CDN; /api/v1/docs is our own page
 )
 
+
+@functools.cache
+def _query_parameters() -> dict[str, list[str]]:
+    """Each operation's query parameters, by operationId, as the OpenAPI document lists them
+    (so that the check below and the document cannot disagree). The document is the same in
+    every process: it is built from the code."""
+    schema = api.get_openapi_schema()
+    return {
+        operation["operationId"]: [
+            p["name"] for p in operation.get("parameters", []) if p.get("in") == "query"
+        ]
+        for methods in schema["paths"].values()
+        for operation in methods.values()
+    }
+
+
+def _refuse_unknown_query_parameters(run):
+    """An operation answers 400, naming the accepted parameters, to a query parameter it does
+    not know (`/api/v1/units?municipality=751` is not silently the whole list)."""
+    operation = run.__self__
+
+    @functools.wraps(run)
+    def checked(request: HttpRequest, *args, **kwargs):
+        operation_id = operation.operation_id or api.get_openapi_operation_id(operation)
+        accepted = _query_parameters().get(operation_id, [])
+        unknown = [name for name in dict.fromkeys(request.GET) if name not in accepted]
+        if unknown:
+            names = ", ".join(accepted) if accepted else "ingen"
+            detail = (
+                f"Ukendt parameter: {', '.join(unknown)}. Tilladte parametre: {names}."
+                if len(unknown) == 1
+                else f"Ukendte parametre: {', '.join(unknown)}. Tilladte parametre: {names}."
+            )
+            english = f"unknown query parameter; accepted: {', '.join(accepted) or 'none'}"
+            body = {
+                "detail": detail,
+                "accepted": accepted,
+                "errors": [{"parameter": name, "message": english} for name in unknown],
+            }
+            return api.create_response(request, body, status=400)
+        return run(request, *args, **kwargs)
+
+    return checked
+
+
+api.add_decorator(_refuse_unknown_query_parameters, mode="view")
+
 # Optional query parameters are typed without `| None` and default to None: ninja then leaves
 # them out when absent, and OpenAPI shows a plain string rather than "string or null" (which a
 # query string cannot express).
@@ -56,14 +104,19 @@ KommuneCode = Annotated[
     str,
     Query(
         description="Kommunekode med tre cifre, fx `751` (Aarhus). Giver præcis de enheder, "
-        "en borger, der søger i kommunen, ser: dem kommunen har en gældende aftale med.",
+        "en borger, der søger i kommunen, ser: dem kommunen har en gældende aftale med. "
+        "(English: the municipality code, three digits, e.g. `751` for Aarhus; gives exactly "
+        "the units a citizen searching that municipality sees: those it has an agreement "
+        "with in force.)",
         pattern=KOMMUNE_PATTERN,
     ),
 ]
 AgreementKommune = Annotated[
     str,
     Query(
-        description="Kun aftaler, hvor denne kommune (kommunekode, 3 cifre) er part.",
+        description="Kun aftaler, hvor denne kommune (kommunekode, 3 cifre) er part. "
+        "(English: only agreements to which this municipality, by its three-digit code, "
+        "is a party.)",
         pattern=KOMMUNE_PATTERN,
     ),
 ]
@@ -95,6 +148,10 @@ Offset = Annotated[
 
 class Error(Schema):
     detail: str = Field(description="Hvad der er galt, på dansk.")
+    accepted: list[str] | None = Field(
+        default=None,
+        description="Ved en ukendt parameter (400): de parametre, operationen kender.",
+    )
     errors: list[ErrorItem] = Field(
         default_factory=list, description="De enkelte fejl i forespørgslen, hvis der er flere."
     )
@@ -280,7 +337,7 @@ def _json(request: HttpRequest, payload: Schema, last_modified: dt.datetime | No
 
 # --- Operations ----------------------------------------------------------------------------
 
-RESPONSES_LIST = {200: UnitPage, 304: None, 404: Error, 422: Error}
+RESPONSES_LIST = {200: UnitPage, 304: None, 400: Error, 404: Error, 422: Error}
 
 
 @api.get(
@@ -321,7 +378,7 @@ def list_units(
 
 @api.get(
     "/units/{id}",
-    response={200: UnitOut, 304: None, 404: Error, 410: Error, 422: Error},
+    response={200: UnitOut, 304: None, 400: Error, 404: Error, 410: Error, 422: Error},
     operation_id="getUnit",
     summary="Én enhed",
     description="Én vist enhed. 404, hvis enheden ikke findes eller ikke er offentliggjort; "
@@ -343,7 +400,7 @@ def get_unit(
 
 @api.get(
     "/agreements",
-    response={200: AgreementPage, 304: None, 404: Error, 422: Error},
+    response={200: AgreementPage, 304: None, 400: Error, 404: Error, 422: Error},
     operation_id="listAgreements",
     summary="Gældende aftaler",
     description="Kommunernes aftaler (serviceleverancer), der gælder i dag, med viste enheder.",
@@ -396,7 +453,7 @@ def list_agreements(
 
 @api.get(
     "/supervising-authorities",
-    response={200: list[AuthorityOut], 304: None},
+    response={200: list[AuthorityOut], 304: None, 400: Error},
     operation_id="listSupervisingAuthorities",
     summary="Tilsynsmyndigheder",
     description="Ældretilsynets tilsynsmyndigheder og de kommuner, hver dækker i dag.",

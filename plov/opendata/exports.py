@@ -134,6 +134,11 @@ def municipality_names() -> dict[int, str]:
     return dict(Municipality.objects.values_list("code", "name"))
 
 
+def municipality_full_names() -> dict[int, str]:
+    """kommunekode → official name ("Københavns Kommune", "Bornholms Regionskommune")."""
+    return {m.code: m.full_name for m in Municipality.objects.all()}
+
+
 def _chunks(ids: list[int], size: int) -> Iterator[list[int]]:
     for start in range(0, len(ids), size):
         yield ids[start : start + size]
@@ -254,6 +259,9 @@ def csv_lines(*, today: dt.date | None = None) -> Iterator[str]:
 
 # --- FHIR ----------------------------------------------------------------------------------
 #
+FHIR_VERSION = "4.0.1"
+FHIR_BUNDLE_PROFILE = f"http://hl7.org/fhir/StructureDefinition/Bundle|{FHIR_VERSION}"
+
 # Built with fhir.resources' R4B classes (FHIR 4.3.0): fhir.resources 8 ships R5 (default),
 # R4B and STU3, not 4.0.1. Only elements that are identical in R4 (4.0.1) are used, so the
 # bundle is also valid R4.
@@ -332,7 +340,7 @@ def fhir_bundle(*, today: dt.date | None = None):
             resource_id,
         )
 
-    names = municipality_names()
+    names = municipality_full_names()
     area_urls = {}
     for code in sorted({m["code"] for r in records for m in r["shown_in"]}):
         resource_id = f"kommune-{code}"
@@ -340,7 +348,7 @@ def fhir_bundle(*, today: dt.date | None = None):
             Location(
                 id=resource_id,
                 status="active",
-                name=f"{names.get(int(code), code)} Kommune",
+                name=names.get(int(code), f"{code}"),
                 identifier=[{"system": MUNICIPALITY_SYSTEM, "value": f"0{code}"}],
                 mode="instance",
                 physicalType={
@@ -418,7 +426,9 @@ def fhir_bundle(*, today: dt.date | None = None):
     last = max((r["updated_at"] for r in records), default=None)
     return Bundle(
         id="plejeoverblikket",
-        meta={"lastUpdated": last} if last else None,
+        # The FHIR version the bundle is written for, as a versioned canonical (R4, 4.0.1);
+        # the response's media type says it too (fhirVersion=4.0).
+        meta={"profile": [FHIR_BUNDLE_PROFILE], **({"lastUpdated": last} if last else {})},
         type="collection",
         entry=entries or None,
     )

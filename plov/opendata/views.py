@@ -67,7 +67,7 @@ def fhir_export(request: HttpRequest) -> HttpResponse:
     response = cached_response(
         request,
         bundle.model_dump_json(exclude_none=True).encode("utf-8"),
-        content_type="application/fhir+json; charset=utf-8",
+        content_type="application/fhir+json; fhirVersion=4.0; charset=utf-8",
         last_modified=last,
     )
     if response.status_code == 200:

@@ -37,7 +37,8 @@ import unicodedata
 from dataclasses import dataclass, field
 from urllib.parse import urlencode
 
-from django.db.models import Avg, Exists, Max, OuterRef, Prefetch, Q, QuerySet, Subquery
+from django.db.models import Avg, Count, Exists, Max, OuterRef, Prefetch, Q, QuerySet, Subquery
+from django.utils.translation import get_language, pgettext
 from django.utils.translation import gettext as _
 from rapidfuzz import fuzz, process
 
@@ -815,16 +816,31 @@ def _filtered(units: QuerySet[Unit], query: SearchQuery, today: dt.date) -> Quer
     return units
 
 
+def municipality_label(municipality: Municipality) -> str:
+    """The municipality as a heading names it: its official name ("Københavns Kommune"); in
+    English "Aarhus Municipality", "Bornholm Regional Municipality"."""
+    if (get_language() or "").startswith("en"):
+        regional = municipality.full_name.endswith("Regionskommune")
+        return f"{municipality.name} {'Regional Municipality' if regional else 'Municipality'}"
+    return municipality.full_name
+
+
 def _heading(query: SearchQuery, municipality: Municipality | None, origin: Origin | None) -> str:
-    what = _("Plejehjem") if query.is_care_homes else _("Helhedspleje")
+    # plural in English ("Care homes in …"): its own context, not the unit page's "Care home"
+    what = (
+        pgettext("results heading", "Plejehjem")
+        if query.is_care_homes
+        else pgettext("results heading", "Helhedspleje")
+    )
+    label = municipality_label(municipality) if municipality else ""
     if municipality and origin:
         text = _("%(what)s i %(municipality)s nær %(place)s") % {
             "what": what,
-            "municipality": municipality,
+            "municipality": label,
             "place": origin.label,
         }
     elif municipality:
-        text = _("%(what)s i %(municipality)s") % {"what": what, "municipality": municipality}
+        text = _("%(what)s i %(municipality)s") % {"what": what, "municipality": label}
     elif origin:
         text = _("%(what)s nær %(place)s") % {"what": what, "place": origin.label}
     elif query.name:

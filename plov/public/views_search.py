@@ -33,6 +33,10 @@ from plov.public.search import SearchQuery, SearchResult, filter_options, parse,
 from plov.public.signals import public_generation
 
 CACHE_SECONDS = 60
+# The nationwide map (no municipality, no address), and any map with more points than this,
+# loads its points as one cached GeoJSON request (the same URL with format=geojson) instead of
+# inline in the page, and clusters its markers (map.js).
+INLINE_MAP_POINTS = 150
 
 
 def _cache_key(request, view: str) -> str:
@@ -78,6 +82,10 @@ def _context(
 
 # Whole pages are cached too: they carry no CSRF token, session or user-specific content.
 PAGE_CACHE_SECONDS = 60
+# The nationwide map (no municipality, no address), and any map with more points than this,
+# loads its points as one cached GeoJSON request (the same URL with format=geojson) instead of
+# inline in the page, and clusters its markers (map.js).
+INLINE_MAP_POINTS = 150
 
 
 def cache_public_page(view):
@@ -114,8 +122,15 @@ def map_view(request):
         )
     result = _cached_search(request, "map")
     context = _context(result, result.query, "public:map")
+    points_url = ""
+    nationwide = result.ok and not (result.municipality or result.origin)
+    if nationwide or len(result.points) > INLINE_MAP_POINTS:
+        params = request.GET.copy()
+        params["format"] = "geojson"
+        points_url = f"{request.path}?{params.urlencode()}"
     context.update(
-        geojson=_geojson(result),
+        geojson=None if points_url else _geojson(result),
+        points_url=points_url,
         tile_url=getattr(settings, "PLOV_MAP_TILE_URL", ""),
         tile_attribution=getattr(settings, "PLOV_MAP_TILE_ATTRIBUTION", ""),
     )

@@ -25,7 +25,7 @@ from django.utils import timezone
 
 from plov.accounts.scope import Scope
 from plov.publishing.data_quality import KIND_HELP, KINDS, counts, detailed_findings
-from plov.units.models import Organisation
+from plov.units.models import Municipality, Organisation
 
 logger = logging.getLogger("plov.publishing")
 
@@ -144,6 +144,7 @@ def summaries(*, kommune: int | None = None, today: dt.date | None = None) -> li
     rows = detailed_findings(today=today)
     editors = editors_by_municipality()
     cvr_by_code = {code: cvr for cvr, code in municipality_cvrs().items()}
+    full_names = {m.code: m.full_name for m in Municipality.objects.all()}
     by_municipality: dict[int, list[dict]] = {}
     for r in rows:
         if r["municipality"] is not None:
@@ -160,7 +161,7 @@ def summaries(*, kommune: int | None = None, today: dt.date | None = None) -> li
         result.append(
             Summary(
                 code=code,
-                name=f"{municipal_rows[0]['municipality_name']} Kommune",
+                name=full_names.get(code, f"{municipal_rows[0]['municipality_name']} Kommune"),
                 recipients=recipients,
                 counts=per_kind,
                 total=sum(per_kind.values()),

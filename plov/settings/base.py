@@ -307,7 +307,11 @@ LOGGING = {
 # Content-Security-Policy (django-csp): the public site runs only its own scripts and styles
 # (no inline code); map tiles may come from the tile server. The Wagtail admin needs inline
 # styles and scripts, so /admin/ (and only /admin/) gets PLOV_CSP_ADMIN (plov.security).
-_TILE_ORIGIN = "/".join(env_str("PLOV_MAP_TILE_URL", "").split("/")[:3]).replace("{s}.", "*.")
+# The map's base layer is self-hosted (municipality outlines); a deployment may put a tile
+# service underneath, e.g. https://…/{z}/{x}/{y}.png, with the attribution its licence asks.
+PLOV_MAP_TILE_URL = env_str("PLOV_MAP_TILE_URL", "")
+PLOV_MAP_TILE_ATTRIBUTION = env_str("PLOV_MAP_TILE_ATTRIBUTION", "")
+_TILE_ORIGIN = "/".join(PLOV_MAP_TILE_URL.split("/")[:3]).replace("{s}.", "*.")
 CONTENT_SECURITY_POLICY = {
     "DIRECTIVES": {
         "default-src": ["'self'"],

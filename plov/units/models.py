@@ -19,6 +19,9 @@ class Municipality(models.Model):
 
     code = models.PositiveSmallIntegerField(primary_key=True)
     name = models.CharField(max_length=100)
+    # "Københavns Kommune", "Bornholms Regionskommune": never "navn + Kommune" (the CSV's
+    # officielt_navn; reference_data.load_municipalities).
+    official_name = models.CharField("officielt navn", max_length=100, blank=True)
     region_code = models.PositiveSmallIntegerField()
     region_name = models.CharField(max_length=100)
 
@@ -28,7 +31,12 @@ class Municipality(models.Model):
         verbose_name_plural = "kommuner"
 
     def __str__(self) -> str:
-        return f"{self.name} Kommune"
+        return self.full_name
+
+    @property
+    def full_name(self) -> str:
+        """The official name, e.g. "Københavns Kommune"."""
+        return self.official_name or f"{self.name} Kommune"
 
     @property
     def code3(self) -> str:

@@ -47,16 +47,19 @@ def municipalities_file() -> Path:
 
 
 def load_municipalities(Municipality) -> None:
+    """Create or update the 98 municipalities from the CSV. `Municipality` may be a migration's
+    historical model from before `official_name` existed (0002): then that column is left out."""
+    has_official_name = any(f.name == "official_name" for f in Municipality._meta.get_fields())
     with municipalities_file().open(encoding="utf-8-sig") as handle:
         for row in csv.DictReader(handle):
-            Municipality.objects.update_or_create(
-                code=int(row["kommunekode"]),
-                defaults={
-                    "name": row["navn"].strip(),
-                    "region_code": int(row["regionskode"]),
-                    "region_name": row["regionsnavn"].strip(),
-                },
-            )
+            defaults = {
+                "name": row["navn"].strip(),
+                "region_code": int(row["regionskode"]),
+                "region_name": row["regionsnavn"].strip(),
+            }
+            if has_official_name:
+                defaults["official_name"] = (row.get("officielt_navn") or "").strip()
+            Municipality.objects.update_or_create(code=int(row["kommunekode"]), defaults=defaults)
 
 
 def load_professions_and_properties(Profession, Property) -> None:

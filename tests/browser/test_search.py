@@ -135,7 +135,7 @@ def test_the_map_shows_a_marker_for_every_result(site, page, settings):
     municipality, kind, expected, _hidden = agreement_search_case()
     result = search({"kommune": str(municipality.code), "type": kind})
     page.goto(site + f"/kort/?kommune={municipality.code}&type={kind}")
-    markers = page.locator(".leaflet-marker-icon")
+    markers = page.locator(".leaflet-marker-icon.plov-marker")
     markers.first.wait_for()
     assert markers.count() == len(result.points) > 0
     assert {markers.nth(i).get_attribute("alt") for i in range(markers.count())} <= expected
@@ -151,10 +151,24 @@ def test_the_map_shows_a_marker_for_every_result(site, page, settings):
     assert_accessible(page)
     screenshot(page, "map")
 
-    # the whole country, as a first look
+    # the whole country, as a first look: the points come as one GeoJSON request, clustered
+    point_requests = []
+    page.on(
+        "request", lambda r: point_requests.append(r.url) if "format=geojson" in r.url else None
+    )
     page.goto(site + "/kort/")
-    page.locator(".leaflet-marker-icon").first.wait_for()
-    assert page.locator(".leaflet-marker-icon").count() == len(search({}).points)
+    assert page.locator("#plov-map-data").count() == 0  # not inline in the page
+    clusters = page.locator(".marker-cluster")
+    clusters.first.wait_for()
+    singles = page.locator(".leaflet-marker-icon.plov-marker").count()
+    counted = sum(int(t) for t in clusters.all_inner_texts())
+    assert counted + singles == len(search({}).points) > clusters.count()
+    assert len(point_requests) == 1
+    assert_accessible(page)
+    # a cluster opens on click: zoomed in, more of the units as their own markers
+    clusters.first.click()
+    page.wait_for_timeout(800)
+    assert page.locator(".leaflet-marker-icon.plov-marker").count() > singles
 
 
 def test_a_keyboard_user_searches_and_opens_a_result(site, page):

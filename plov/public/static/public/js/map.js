@@ -1,20 +1,40 @@
 /* The results map: one marker per result, read from the page's GeoJSON (#plov-map-data).
-   The tile layer comes from the setting PLOV_MAP_TILE_URL; without it the markers stand on a
-   plain background. The list under the map holds the same results for those who cannot use it. */
+   The base layer is self-hosted: the municipality outlines (data-outlines-url, a static file)
+   on the sea's colour, the searched municipality (data-municipality) highlighted, the larger
+   towns (data-towns-url) labelled. When the setting PLOV_MAP_TILE_URL is set, its tiles lie
+   underneath. The marker icons' URLs come from {% static %} (data-icon-*): Leaflet's own guess
+   from leaflet.css's URL fails under hashed static names. The list under the map holds the
+   same results for those who cannot use it. */
 (function () {
   "use strict";
 
   function start() {
     var element = document.getElementById("plov-map");
     var source = document.getElementById("plov-map-data");
-    if (!element || !source || typeof L === "undefined") {
+    var pointsUrl = element ? element.dataset.pointsUrl : "";
+    if (!element || (!source && !pointsUrl) || typeof L === "undefined") {
       return;
     }
-    var data = JSON.parse(source.textContent);
+    if (pointsUrl) {
+      /* many points: one cached GeoJSON request, markers clustered */
+      fetch(pointsUrl)
+        .then(function (response) {
+          return response.json();
+        })
+        .then(function (data) {
+          draw(element, data, true);
+        });
+    } else {
+      draw(element, JSON.parse(source.textContent), false);
+    }
+  }
+
+  function draw(element, data, cluster) {
     var still = window.matchMedia && window.matchMedia("(prefers-reduced-motion: reduce)").matches;
     var map = L.map(element, {
       zoomControl: false,
       scrollWheelZoom: false,
+      maxZoom: 18,
       fadeAnimation: !still,
       zoomAnimation: !still,
       markerZoomAnimation: !still,
@@ -35,19 +55,41 @@
       }).addTo(map);
     }
 
+    var icon = L.icon({
+      iconUrl: element.dataset.iconUrl,
+      iconRetinaUrl: element.dataset.iconRetinaUrl,
+      shadowUrl: element.dataset.shadowUrl,
+      iconSize: [25, 41],
+      iconAnchor: [12, 41],
+      popupAnchor: [1, -34],
+      tooltipAnchor: [16, -28],
+      shadowSize: [41, 41],
+      className: "plov-marker",
+    });
     var bounds = [];
+    baseLayer(map, element, !!tileUrl, bounds);
+    var markers =
+      cluster && L.markerClusterGroup
+        ? L.markerClusterGroup({
+            showCoverageOnHover: false,
+            maxClusterRadius: 60,
+            animate: !still,
+            spiderfyOnMaxZoom: true,
+          })
+        : map;
+
     (data.features || []).forEach(function (feature) {
       var lon = feature.geometry.coordinates[0];
       var lat = feature.geometry.coordinates[1];
       var props = feature.properties;
-      var marker = L.marker([lat, lon], { title: props.name, alt: props.name, keyboard: true });
+      var marker = L.marker([lat, lon], { icon: icon, title: props.name, alt: props.name, keyboard: true });
       marker.bindPopup(
         function () {
           return popup(props);
         },
         { autoPanPaddingTopLeft: [64, 16], autoPanPaddingBottomRight: [16, 16] }
       );
-      marker.addTo(map);
+      marker.addTo(markers);
       bounds.push([lat, lon]);
     });
 
@@ -58,7 +100,84 @@
     } else {
       map.setView([56.0, 10.8], 6); /* Denmark */
     }
+    if (markers !== map) {
+      markers.addTo(map); /* after the view is set: the clusters depend on the zoom */
+    }
     element.classList.add("plov-map--ready");
+  }
+
+  /* The outlines and town labels, each one cached static file fetched once per page. */
+  function baseLayer(map, element, hasTiles, bounds) {
+    map.createPane("plov-outlines").style.zIndex = 250; /* above tiles, below markers */
+    map.createPane("plov-towns").style.zIndex = 450;
+    var highlighted = element.dataset.municipality || "";
+    if (element.dataset.outlinesUrl) {
+      fetch(element.dataset.outlinesUrl)
+        .then(function (response) {
+          return response.json();
+        })
+        .then(function (outlines) {
+          var layer = L.geoJSON(outlines, {
+            pane: "plov-outlines",
+            interactive: false,
+            style: function (feature) {
+              var own = String(feature.properties.code) === highlighted;
+              return {
+                className: own ? "plov-outline plov-outline--searched" : "plov-outline",
+                color: own ? "#004993" : "#8a8f94",
+                weight: own ? 2.5 : 0.8,
+                fill: !hasTiles || own,
+                fillColor: own ? "#fff3c4" : "#f7f5f0",
+                fillOpacity: hasTiles ? 0.35 : 1,
+              };
+            },
+          }).addTo(map);
+          layer.getLayers().forEach(function (shape) {
+            if (String(shape.feature.properties.code) === highlighted) {
+              shape.bringToFront();
+              /* the whole searched municipality in view, with the results outside it */
+              var view = shape.getBounds();
+              bounds.forEach(function (point) {
+                view.extend(point);
+              });
+              map.fitBounds(view, { padding: [20, 20], maxZoom: 13, animate: false });
+            }
+          });
+          map.attributionControl.addAttribution(element.dataset.outlinesAttribution || "");
+          element.classList.add("plov-map--outlines");
+        })
+        .catch(function () {
+          /* Without outlines the markers and the list still work. */
+        });
+    }
+    if (element.dataset.townsUrl) {
+      fetch(element.dataset.townsUrl)
+        .then(function (response) {
+          return response.json();
+        })
+        .then(function (towns) {
+          towns.forEach(function (town) {
+            var label = document.createElement("span");
+            label.textContent = town[0];
+            L.marker([town[1], town[2]], {
+              pane: "plov-towns",
+              interactive: false,
+              keyboard: false,
+              icon: L.divIcon({
+                className: "plov-town plov-town--rank" + town[3],
+                html: label,
+                iconSize: null,
+              }),
+            }).addTo(map);
+          });
+        })
+        .catch(function () {});
+    }
+    function zoomClass() {
+      element.classList.toggle("plov-map--near", map.getZoom() >= 8);
+    }
+    map.on("zoomend", zoomClass);
+    map.whenReady(zoomClass);
   }
 
   /* The popup as DOM nodes: names and addresses are text, never markup. */
