@@ -37,7 +37,7 @@ import unicodedata
 from dataclasses import dataclass, field
 from urllib.parse import urlencode
 
-from django.db.models import Avg, Count, Exists, Max, OuterRef, Prefetch, Q, QuerySet, Subquery
+from django.db.models import Avg, Exists, Max, OuterRef, Prefetch, Q, QuerySet, Subquery
 from django.utils.translation import get_language, pgettext
 from django.utils.translation import gettext as _
 from rapidfuzz import fuzz, process
