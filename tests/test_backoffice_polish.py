@@ -9,7 +9,6 @@ import re
 from django.urls import reverse
 
 from plov.units.models import Unit, UnitKind
-from tests.test_media import media_root, world  # noqa: F401 (fixtures)
 from tests.test_backoffice_editing import (  # noqa: F401 (fixtures)
     action_url,
     agency,
@@ -22,6 +21,7 @@ from tests.test_backoffice_editing import (  # noqa: F401 (fixtures)
     published_solgaarden,
     units,
 )
+from tests.test_media import media_root, world  # noqa: F401 (fixtures)
 
 
 def test_the_editor_links_the_public_page_of_a_shown_unit(client, published_solgaarden):  # noqa: F811 (fixtures)
@@ -73,7 +73,7 @@ def test_mine_enheder_filters_the_units_not_shown(client, published_solgaarden):
 BLANK_DASHES = "---------"
 
 
-def test_no_empty_choice_reads_dashes(client, units, agency):  # noqa: F811 (fixtures)
+def test_no_empty_choice_reads_dashes(client, units, agency):  # noqa: F811
     """Every form an editor, contract manager, supervisor or the agency opens names its empty
     choice in Danish ("Vælg …"), never Django's "---------"."""
     unit = units["solgaarden"]
@@ -105,8 +105,8 @@ def test_each_removal_page_is_named_for_what_it_does(client, world, media_root):
     from plov.units.models import HousingDescription, UnitDocument
     from tests.test_media import lock, post_document, post_image, url
 
-    units, users = world
-    unit = units["lindehus"]
+    media_units, users = world
+    unit = media_units["lindehus"]
     lock(unit, users["editor_company"])
     client.force_login(users["editor_company"])
     assert post_document(client, unit).status_code == 302
@@ -130,3 +130,21 @@ def test_each_removal_page_is_named_for_what_it_does(client, world, media_root):
         assert not_name not in crumbs(page), address
     assert "Rediger dokument" in crumbs(client.get(url("document_edit", unit, document.pk))
                                         .content.decode())
+
+
+def test_the_agency_is_named_once(client, imported, settings):
+    """The demo login and the agency user's name said "Sundhedsdatastyrelsen,
+    Sundhedsdatastyrelsen" (its role and its organisation are the same name)."""
+    settings.PLOV_DEMO = True
+    page = client.get("/konto/login/").content.decode()
+    assert "Log ind som Sundhedsdatastyrelsen</button>" in page
+    assert "Log ind som Redaktør, Aarhus Kommune</button>" in page
+    assert "Sundhedsdatastyrelsen, Sundhedsdatastyrelsen" not in page
+    client.post("/konto/login/demo/", {"username": "admin", "next": "/admin/"})
+    start = client.get("/admin/").content.decode()
+    assert "Sundhedsdatastyrelsen, Sundhedsdatastyrelsen" not in start
+    from django.contrib.auth import get_user_model
+
+    assert get_user_model().objects.get(username="admin").get_full_name() == (
+        "Sundhedsdatastyrelsen"
+    )
