@@ -1,0 +1,70 @@
+"""Issue 18's layout points in Chromium on the demo country: at 390 px the action columns of
+*Mine enheder* and the agreements list stay reachable, and no search field overlaps its button
+(390 px and 1280 px); axe finds nothing on those pages.
+
+Screenshots: var/screenshots/polish-*.png."""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.browser.conftest import DESKTOP, PHONE, assert_accessible, screenshot
+from tests.browser.test_backoffice_journey import demo, log_in, transactional_db  # noqa: F401
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+# For each link: inside the viewport as the page is, or inside a box the user can scroll
+# sideways (overflow-x auto/scroll with more content than width). Never cut off by a box that
+# hides its overflow, and the page itself never wider than the screen.
+REACHABLE = """(selector) => {
+  const width = document.documentElement.clientWidth;
+  const out = [];
+  for (const el of document.querySelectorAll(selector)) {
+    const box = el.getBoundingClientRect();
+    if (box.left >= 0 && box.right <= width + 1) continue;
+    let node = el.parentElement, scrolls = false;
+    while (node && node !== document.body) {
+      const style = getComputedStyle(node);
+      if (["auto", "scroll"].includes(style.overflowX) && node.scrollWidth > node.clientWidth) {
+        scrolls = true; break;
+      }
+      node = node.parentElement;
+    }
+    if (!scrolls) out.push(el.outerHTML.slice(0, 120) + " at " + Math.round(box.left));
+  }
+  return {unreachable: out, pageWidth: document.documentElement.scrollWidth, width};
+}"""
+
+OVERLAPS = """(form) => {
+  const field = form.querySelector("input[type=search], input[name=q]");
+  const button = form.querySelector("button[type=submit], button:not([type])");
+  const a = field.getBoundingClientRect(), b = button.getBoundingClientRect();
+  const overlap = !(a.right <= b.left || b.right <= a.left || a.bottom <= b.top || b.bottom <= a.top);
+  return {overlap, field: [a.left, a.top, a.right, a.bottom], button: [b.left, b.top, b.right, b.bottom]};
+}"""
+
+
+def check_page(page, name: str, actions: str, form: str) -> None:
+    for label, size in (("phone", PHONE), ("desktop", DESKTOP)):
+        page.set_viewport_size(size)
+        result = page.evaluate(REACHABLE, actions)
+        assert page.locator(actions).count() > 0, actions
+        assert not result["unreachable"], (label, result)
+        assert result["pageWidth"] <= result["width"] + 1, (label, result)
+        boxes = page.locator(form).evaluate(OVERLAPS)
+        assert not boxes["overlap"], (label, boxes)
+    screenshot(page, f"polish-{name}")
+    page.set_viewport_size(PHONE)
+    assert_accessible(page)
+
+
+def test_mine_enheder_at_390px(demo, page):  # noqa: F811
+    log_in(page, demo, "redaktoer-privat")
+    check_page(page, "mine-enheder", "#units tbody td:last-child a, #units tbody td:first-child a",
+               "form.plov-search")
+
+
+def test_the_agreements_list_at_390px(demo, page):  # noqa: F811
+    log_in(page, demo, "kontrakt-aarhus", next_url="/admin/serviceleverancer/")
+    check_page(page, "serviceleverancer", "#agreements tbody td:last-child a",
+               "form.plov-filters")
