@@ -148,3 +148,40 @@ def test_the_agency_is_named_once(client, imported, settings):
     assert get_user_model().objects.get(username="admin").get_full_name() == (
         "Sundhedsdatastyrelsen"
     )
+
+
+WORD_TABLE = (
+    '<p>Priser pr. måned:</p><table class="MsoTableGrid" border="1"><tr>'
+    '<td><p class="MsoNormal">Enkeltbolig</p></td><td><p class="MsoNormal">7.500 kr.</p></td>'
+    '</tr><tr><td>Parbolig</td><td><span style="color:red">9.800 kr.</span></td></tr></table>'
+    "<p>Efter tabellen.</p>"
+)
+WORD_TABLE_KEPT = (
+    "<p>Priser pr. måned:</p><p>Enkeltbolig – 7.500 kr.</p><p>Parbolig – 9.800 kr.</p>"
+    "<p>Efter tabellen.</p>"
+)
+
+
+def test_a_table_pasted_from_word_keeps_its_rows_apart(client, published_solgaarden):
+    """A table's cells ran into each other and into the text before it ("Parbolig9.800 kr."):
+    each row is now a paragraph, in the editor's saved text and on the public page."""
+    unit = published_solgaarden
+    response = client.post(editor_url(unit), form_data(content_of(unit), values=WORD_TABLE))
+    assert response.status_code == 302
+    assert content_of(unit).values == WORD_TABLE_KEPT
+    public = client.get(reverse("public:unit-short", args=[unit.pk]), follow=True)
+    assert "<p>Parbolig – 9.800 kr.</p>" in public.content.decode()
+    assert "Parbolig9.800" not in public.content.decode()
+
+
+def test_the_editorial_import_keeps_table_rows_apart(tmp_path, units):  # noqa: F811
+    import json
+
+    from plov.units.editorial import import_editorial
+
+    path = tmp_path / "editorial.json"
+    path.write_text(json.dumps([{"sor_id": units["lindehus"].sor_id, "food": WORD_TABLE}]),
+                    encoding="utf-8")
+    summary, rejected = import_editorial(path)
+    assert not rejected
+    assert content_of(units["lindehus"]).food == WORD_TABLE_KEPT

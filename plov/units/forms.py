@@ -12,6 +12,8 @@ import re
 from django import forms
 from wagtail.whitelist import Whitelister
 
+from plov.richtext import tables_as_paragraphs
+
 from plov.backoffice.fields import (
     DanishDateField,
     DanishDecimalField,
@@ -183,7 +185,7 @@ class UnitContentForm(InvisibleCharactersRemoved, forms.ModelForm):
         # Hostile or pasted markup (scripts, styles, Word's spans) never reaches the database.
         for name in RICH_TEXT_FIELDS:
             if cleaned.get(name):
-                cleaned[name] = Whitelister().clean(cleaned[name])
+                cleaned[name] = Whitelister().clean(tables_as_paragraphs(cleaned[name]))
         for name, message in housing_problems(cleaned).items():
             if name in self.fields and name not in self.errors:
                 self.add_error(name, message)
