@@ -162,7 +162,7 @@ WORD_TABLE_KEPT = (
 )
 
 
-def test_a_table_pasted_from_word_keeps_its_rows_apart(client, published_solgaarden):
+def test_a_table_pasted_from_word_keeps_its_rows_apart(client, published_solgaarden):  # noqa: F811
     """A table's cells ran into each other and into the text before it ("Parbolig9.800 kr."):
     each row is now a paragraph, in the editor's saved text and on the public page."""
     unit = published_solgaarden

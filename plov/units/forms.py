@@ -12,8 +12,6 @@ import re
 from django import forms
 from wagtail.whitelist import Whitelister
 
-from plov.richtext import tables_as_paragraphs
-
 from plov.backoffice.fields import (
     DanishDateField,
     DanishDecimalField,
@@ -21,6 +19,7 @@ from plov.backoffice.fields import (
     format_decimal,
 )
 from plov.registers.pnumber import other_company
+from plov.richtext import tables_as_paragraphs
 from plov.text import InvisibleCharactersRemoved
 from plov.units.models import UnitContent
 from plov.units.personal_data import refuse_cpr_numbers
