@@ -68,3 +68,45 @@ def test_the_agreements_list_at_390px(demo, page):  # noqa: F811
     log_in(page, demo, "kontrakt-aarhus", next_url="/admin/serviceleverancer/")
     check_page(page, "serviceleverancer", "#agreements tbody td:last-child a",
                "form.plov-filters")
+
+
+WORD_HTML = (
+    '<html><body><p class="MsoNormal">Priser pr. måned:</p>'
+    '<table class="MsoTableGrid" border="1"><tr><td><p class="MsoNormal">Enkeltbolig</p></td>'
+    '<td><p class="MsoNormal">7.500 kr.</p></td></tr><tr><td>Parbolig</td><td>9.800 kr.</td>'
+    '</tr></table>'
+    '<p class="MsoNormal">Efter tabellen.</p></body></html>'
+)
+PASTE = """(target, html) => {
+  target.focus();
+  const data = new DataTransfer();
+  data.setData("text/html", html);
+  data.setData("text/plain", "Priser pr. måned:\\nEnkeltbolig\\t7.500 kr.\\nParbolig\\t9.800 kr.\\nEfter tabellen.");
+  target.dispatchEvent(new ClipboardEvent("paste", {clipboardData: data, bubbles: true, cancelable: true}));
+}"""
+
+
+def test_a_word_table_pasted_into_the_editor_keeps_its_rows_apart(demo, page):  # noqa: F811
+    import re
+
+    from playwright.sync_api import expect
+
+    from plov.units.models import Unit, UnitContent, UnitKind
+
+    unit = Unit.objects.filter(owner__municipality_id=751, kind=UnitKind.CARE_HOME).order_by(
+        "name").first()
+    log_in(page, demo, "redaktoer-aarhus", next_url=f"/admin/enheder/{unit.pk}/")
+    page.get_by_role("button", name="Lås og rediger").click()
+    editor = page.locator("#id_values").locator("xpath=..").locator('[contenteditable="true"]')
+    editor.click()
+    page.keyboard.press("Control+A")
+    page.keyboard.press("Delete")
+    editor.evaluate(PASTE, WORD_HTML)
+    expect(page.locator("#id_values")).to_have_value(re.compile("Efter tabellen"))
+    page.locator("#save-button").click()
+    expect(page.locator(".messages")).to_contain_text("Gemt")
+    saved = UnitContent.objects.get(unit=unit).values
+    text = re.sub(r"<[^>]+>", "|", saved)
+    assert "Parbolig9.800" not in text and "kr.Parbolig" not in text, saved
+    assert "måned:Enkeltbolig" not in text, saved
+    assert "<p>Enkeltbolig – 7.500 kr.</p><p>Parbolig – 9.800 kr.</p>" in saved, saved
