@@ -105,16 +105,19 @@ class Stats:
         self.lock = threading.Lock()
         self.latency: dict[str, list[float]] = defaultdict(list)
         self.errors: dict[str, int] = defaultdict(int)
+        self.reasons: dict[str, int] = defaultdict(int)
         self.bytes = 0
         self.stale = 0
         self.watched_reads_after_save = 0
+        self.stale_detail: list[str] = []
 
-    def add(self, kind: str, seconds: float, ok: bool, size: int) -> None:
+    def add(self, kind: str, seconds: float, reason: str, size: int) -> None:
         with self.lock:
             self.latency[kind].append(seconds)
             self.bytes += size
-            if not ok:
+            if reason:
                 self.errors[kind] += 1
+                self.reasons[f"{kind}: {reason}"] += 1
 
 
 def pct(values: list[float], p: float) -> float:
@@ -137,6 +140,8 @@ def report(title: str, stats: Stats, seconds: float) -> dict:
               f"{pct(values, 95):>8.1f}{pct(values, 99):>8.1f}{errs:>8}")  # fmt: skip
     avg = stats.bytes / n if n else 0
     print(f"  average response {avg / 1024:.1f} KiB")
+    for reason, count in sorted(stats.reasons.items()):
+        print(f"  error: {reason} x{count}")
     return {"rps": n / seconds, "p50": pct(every, 50), "p95": pct(every, 95),
             "p99": pct(every, 99), "errors": errors, "avg_bytes": avg}  # fmt: skip
 
@@ -146,8 +151,11 @@ class Editor:
 
     def __init__(self, base: str, unit_pk: int, cookies: dict[str, str]) -> None:
         self.base, self.unit_pk, self.cookies = base, unit_pk, cookies
-        self.marker = ""  # the last saved text (a word)
-        self.saved_at = 0.0  # when that save's response arrived
+        # Every text sent (a word), in order, appended before the POST: a page may show a save
+        # that has committed while its response is still on the way to the editor.
+        self.sent: list[str] = []
+        # How many of them had their response back (the first `done` saves are complete).
+        self.done = 0
         self.saves = 0
         self.failures = 0
 
@@ -159,6 +167,7 @@ class Editor:
         content = UnitContent.objects.get(unit_id=self.unit_pk)
         marker = f"plovgem{uuid.uuid4().hex[:12]}"
         data = form_data(content, values=f"<p>Vi gemmer {marker}.</p>")
+        self.sent.append(marker)
         data["csrfmiddlewaretoken"] = self.cookies["csrftoken"]
         status, _, body = http("POST", f"{self.base}/admin/enheder/{self.unit_pk}/",
                                cookies=self.cookies, data=data)  # fmt: skip
@@ -166,13 +175,13 @@ class Editor:
             self.failures += 1
             print(f"  editor save failed: {status} {body[:200]!r}", flush=True)
             return
-        self.marker, self.saved_at = marker, time.monotonic()
+        self.done = len(self.sent)
         self.saves += 1
 
 
 def drive(
     bases: list[str], paths: list[tuple[str, str]], clients: int, seconds: float,
-    editor: Editor | None = None, save_every: float = 3.0, watched: str = "",
+    editor: Editor | None = None, save_every: float = 3.0,
 ) -> Stats:  # fmt: skip
     stats = Stats()
     deadline = time.monotonic() + seconds
@@ -184,28 +193,45 @@ def drive(
         while time.monotonic() < deadline:
             kind, path = rng.choice(paths)
             base = bases[next(turn) % len(bases)]
-            conn = conns.get(base)
-            if conn is None:
-                parts = urlsplit(base)
-                conn = conns[base] = http.client.HTTPConnection(parts.hostname, parts.port,
-                                                                timeout=30)
-            marker, saved_at = (editor.marker, editor.saved_at) if editor else ("", 0.0)
+            # Saves whose response had arrived before this request was sent.
+            done = editor.done if editor else 0
             t0 = time.monotonic()
-            try:
-                conn.request("GET", path)
-                response = conn.getresponse()
-                body = response.read()
-                ok = response.status == 200
-            except (OSError, http.client.HTTPException):
-                conn.close()
-                conns.pop(base, None)
-                body, ok = b"", False
-            stats.add(kind, time.monotonic() - t0, ok, len(body))
-            if kind == "editor's unit" and ok and marker and t0 > saved_at:
+            body, reason = b"", ""
+            # A browser retries once on a fresh connection when a kept-alive one was closed by
+            # the server in the meantime (gunicorn closes idle ones after --keep-alive s).
+            for attempt in (1, 2):
+                conn = conns.get(base)
+                reused = conn is not None
+                if conn is None:
+                    parts = urlsplit(base)
+                    conn = conns[base] = http.client.HTTPConnection(
+                        parts.hostname, parts.port, timeout=60
+                    )
+                try:
+                    conn.request("GET", path)
+                    response = conn.getresponse()
+                    body = response.read()
+                    reason = "" if response.status == 200 else f"HTTP {response.status}"
+                    break
+                except (OSError, http.client.HTTPException) as exc:
+                    conn.close()
+                    conns.pop(base, None)
+                    reason = type(exc).__name__
+                    if not (reused and attempt == 1):
+                        break
+            stats.add(kind, time.monotonic() - t0, reason, len(body))
+            if kind == "editor's unit" and not reason and done:
+                # Fresh: the last save before the request, or a later one, is on the page.
+                fresh = any(m.encode() in body for m in editor.sent[done - 1:])
                 with stats.lock:
                     stats.watched_reads_after_save += 1
-                    if marker.encode() not in body:
-                        stats.stale += 1
+                    stats.stale += not fresh
+                    if not fresh:
+                        shown = [i for i, m in enumerate(editor.sent) if m.encode() in body]
+                        stats.stale_detail.append(
+                            f"{base} expected save #{done - 1} or later, page shows "
+                            f"{shown or 'none'}, {time.monotonic() - t0:.2f} s"
+                        )
 
     def edit() -> None:
         while time.monotonic() < deadline - 1:
@@ -362,6 +388,21 @@ def main() -> None:
                        "round-robin, an editor saving", stats, args.seconds)  # fmt: skip
         print(f"  editor saves: {editor.saves} ok, {editor.failures} failed; reads of the "
               f"edited page after a save: {stats.watched_reads_after_save}; STALE: {stats.stale}")
+        for line in stats.stale_detail[:10]:
+            print(f"    stale: {line}")
+
+        # Strictly, without load: each save, then at once the page from both servers.
+        quiet_stale = 0
+        for _ in range(5):
+            editor.save()
+            for base in bases:
+                _, _, body = http("GET", base + unit_url(watched))
+                quiet_stale += editor.sent[editor.done - 1].encode() not in body
+        print(f"  without load: 5 saves, each read at once from both servers: stale {quiet_stale}")
+        for name in ("a", "b"):
+            text = (work / f"server-{name}.log").read_text(errors="replace")
+            print(f"  server {name} log: {text.count('Traceback')} tracebacks, "
+                  f"{text.count('WORKER TIMEOUT')} worker timeouts")
 
         search = [p for p in paths if p[0] in ("municipal search", "address search")]
         cached = report("SEARCH ONLY, cached (Redis)",
@@ -392,7 +433,7 @@ def main() -> None:
 
         print("\nSUMMARY")
         print(f"  mixed load        {mixed['rps']:8.1f} req/s  p95 {mixed['p95']:7.1f} ms  "
-              f"errors {mixed['errors']}  stale reads {stats.stale}")
+              f"errors {mixed['errors']}  stale reads {stats.stale} (+{quiet_stale} without load)")
         print(f"  search cached     {cached['rps']:8.1f} req/s  p95 {cached['p95']:7.1f} ms")
         print(f"  search uncached   {uncached['rps']:8.1f} req/s  p95 {uncached['p95']:7.1f} ms  "
               f"(cache gives x{cached['rps'] / max(uncached['rps'], 0.01):.1f})")

@@ -282,6 +282,13 @@ def test_the_party_or_the_agency_annuls_an_agreement_and_it_never_counts(as_user
     page = client.get(reverse("plov_agreements:history", args=[agreement.pk])).content.decode()
     assert "Forkert enhed" in page and "Version 2 (nuværende)" in page
 
+    # The agency's audit log says who annulled which agreement.
+    log = as_user("agency").get(
+        reverse("backoffice:audit_log"), {"handling": "plov.agreement_annulled"}
+    ).content.decode()
+    assert "Serviceleverance annulleret" in log
+    assert f"Kommune {AARHUS}, SOR-ID {c.LINDEHUS}. Aftale AAR-1" in log
+
     # The correct agreement may use the same reference.
     response = client.post(
         CREATE, agreement_data(c.LINDEHUS, reference="AAR-1") | {"municipality": AARHUS}

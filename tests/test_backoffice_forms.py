@@ -429,3 +429,61 @@ def test_the_lock_banner_shows_when_the_lock_was_taken_and_when_it_expires(
     page = htmllib.unescape(login(client, bent).get(editor_url(unit)).content.decode())
     assert "Låst af Anna Andersen siden 12.03.2026 kl. 09:05" in page
     assert "data-lock-expires" not in page
+
+
+# --- smaller points ---------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("roles", "cvr", "target"),
+    [
+        (["contract_manager"], c.AARHUS_CVR, "plov_agreements:index"),
+    ],
+)
+def test_mine_enheder_sends_other_roles_to_their_own_list(client, imported, roles, cvr, target):
+    user = make_user(f"u-{roles[0]}", roles, cvr)
+    response = login(client, user).get(reverse("backoffice:dashboard"))
+    assert response.status_code == 302 and response["Location"] == reverse(target)
+
+
+def test_the_menus_hide_what_plov_does_not_use(client, imported):
+    agency = make_user("agency", ["agency"], editing_tests.AGENCY_CVR, superuser=True)
+    html = login(client, agency).get("/admin/").content.decode()
+    props = re.search(r'id="wagtail-sidebar-props"[^>]*>(.*?)</script>', html, re.S).group(1)
+    names = set(re.findall(r'"name": "([^"]+)"', props))
+    assert {"mine-enheder", "laase", "revisionslog", "users", "collections"} <= names
+    assert not names & {"explorer", "forms", "locked-pages", "workflows", "redirects"}
+
+
+def test_selects_say_what_to_choose_instead_of_dashes(db):
+    from plov.media.forms import HousingDescriptionForm, UnitDocumentForm
+    from plov.supervision.coverage import CoverageForm, HandOverForm
+
+    forms_ = [
+        HousingDescriptionForm(), UnitDocumentForm(with_file=True), CoverageForm(), HandOverForm()
+    ]
+    rendered = "".join(str(form) for form in forms_)
+    assert "---------" not in rendered
+    for label in ("Vælg titel", "Vælg dokumenttype", "Vælg kommune", "Vælg tilsynsmyndighed"):
+        assert label in rendered
+
+
+def test_mine_enheder_filters_units_not_shown(client, units, anna, own_production):
+    solgaarden = units["solgaarden"]
+    login(client, anna).post(action_url(solgaarden, "lock"))
+    client.post(editor_url(solgaarden), form_data(content_of(solgaarden), p_number=c.P_SOLGAARDEN))
+    assert Unit.objects.get(pk=solgaarden.pk).published
+    url = reverse("backoffice:dashboard")
+
+    def listed(**params):
+        return {row["unit"].pk for row in client.get(url, params).context["rows"]}
+
+    everything = listed()
+    hidden = listed(vises="nej")
+    shown = listed(vises="ja")
+    assert solgaarden.pk in shown and solgaarden.pk not in hidden
+    assert hidden and hidden | shown == everything and not hidden & shown
+    assert all(not Unit.objects.get(pk=pk).published for pk in hidden)
+    assert listed(vises="noget andet") == everything
+    page = client.get(url, {"vises": "nej"}).content.decode()
+    assert '<option value="nej" selected>Vises ikke</option>' in page

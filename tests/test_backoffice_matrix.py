@@ -64,6 +64,12 @@ ACTIONS = [
 ]
 
 
+def scope_of(user):
+    from plov.accounts.scope import Scope
+
+    return Scope.for_user(user)
+
+
 def expected(access: str, action: str, agency: bool) -> str:
     if access == "anon":
         return "login"
@@ -183,6 +189,10 @@ def test_matrix(client, world, actor_name, action):
         assert response.url.startswith(reverse("accounts:login"))
     elif outcome in ("403", "404"):
         assert response.status_code == int(outcome)
+    elif outcome in ("shown", "hidden") and response.status_code == 302:
+        # Neither an editor nor the agency: sent to their own list, which lists no units.
+        assert outcome == "hidden" and not (scope_of(user).is_editor or scope_of(user).is_agency)
+        assert not response.url.startswith(reverse("backoffice:dashboard"))
     elif outcome in ("shown", "hidden"):
         assert response.status_code == 200
         listed = {row["unit"].pk for row in response.context["rows"]}

@@ -206,3 +206,26 @@ def test_the_home_care_editor_can_write_the_description_of_a_driftsoverenskomst(
     assert client.get(url).status_code == 200
     response = client.post(url, {"text": "Hjemmehjælp og sygepleje hele døgnet."})
     assert response.status_code == 302
+
+
+def test_every_unit_with_a_valid_address_has_a_street_of_neighbours_in_dar(demo):
+    from plov.registers.models import DarAddress
+
+    matched = care_units().filter(dar_address__isnull=False).select_related("dar_address")
+    assert matched.exists()
+    for unit in matched:
+        address = unit.dar_address
+        street = DarAddress.objects.filter(
+            street_name=address.street_name, postcode=address.postcode
+        )
+        houses = set(street.values_list("house_number", flat=True))
+        assert len(houses) >= 5, f"{address}: only {sorted(houses)}"
+    # several streets in a town, and blocks of flats with floors and doors
+    by_town = Counter(
+        postcode
+        for postcode, _ in DarAddress.objects.values_list("postcode", "street_name").distinct()
+    )
+    assert max(by_town.values()) >= 3
+    assert DarAddress.objects.exclude(floor="").exclude(door="").count() > 50
+    # (the deliberately invalid visiting addresses stay out of DAR: see
+    # test_registration_errors_include_all_three_kinds)

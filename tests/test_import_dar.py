@@ -219,3 +219,26 @@ def test_statuses_by_name_and_by_code(db, tmp_path, country):
     ]
     import_dar(_lines(tmp_path / "dar.jsonl", records))
     assert list(DarAddress.objects.order_by("id").values_list("status", flat=True)) == [1, 3, 3, 4]
+
+
+def test_json_lines_with_a_byte_order_mark_and_blank_lines_are_read(db, tmp_path, country):
+    import json
+
+    path = tmp_path / "dar.jsonl"
+    text = "\n\n".join(json.dumps(r, ensure_ascii=False) for r in country.dar[:3])
+    path.write_bytes(b"\xef\xbb\xbf" + text.encode() + b"\n\n")
+    assert import_dar(path).created == 3
+
+
+@pytest.mark.parametrize(
+    "extra",
+    ['"vejnavn": "Solvej"', '"vejnavn" : "Solvej"', '"adgangspunkt": ' + "[" * 100 + "]" * 100],
+)
+def test_json_lines_get_the_shared_readers_checks(db, tmp_path, country, extra):
+    """A key twice or nesting deeper than the shared reader allows is refused on its line,
+    as in a JSON array, though the fast reader would have taken it."""
+    path = _lines(tmp_path / "dar.jsonl", country.dar[:3], raw_lines={1: json_with(country.dar[1], extra)})
+    with pytest.raises(MalformedFile) as info:
+        import_dar(path)
+    assert info.value.line == 2
+    assert DarAddress.objects.count() == 0

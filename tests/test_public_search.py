@@ -404,7 +404,7 @@ def test_danish_alphabetical_order_puts_ae_oe_aa_last(towns):
         ),
         ({"adresse": "800"}, "adresse", "«800» er ikke et postnummer."),
         ({"adresse": "9999"}, "adresse", "Vi kender ikke postnummeret 9999."),
-        ({"adresse": "Solvej"}, "adresse", "Skriv et postnummer, fx 8000, eller en adresse"),
+        ({"adresse": "Findesikkevej"}, "adresse", "Skriv et postnummer, fx 8000, eller en adresse"),
         ({"navn": "<script>alert(1)</script>"}, "navn", "Feltet må ikke indeholde tegnene < og >."),
         ({"kommune": "<b>Aarhus</b>"}, "kommune", "Feltet må ikke indeholde tegnene < og >."),
         ({"navn": "x" * 300}, "navn", "Teksten er for lang. Skriv højst 100 tegn."),
@@ -647,3 +647,95 @@ def test_the_results_page_takes_as_many_queries_for_5_results_as_for_45(
     html = response.content.decode()
     assert html.count('class="plov-result"') == 20
     assert html.count("<img ") >= 19 and 'alt="Facaden"' in html  # Solgården has none
+
+
+def test_a_town_name_is_searched_from_its_centre(towns):
+    by_postcode = search({"adresse": "8000"})
+    for text in ("Aarhus C", "aarhus  c", "AARHUS C."):
+        result = search({"adresse": text})
+        assert result.ok, text
+        assert result.origin.label == "Aarhus C"
+        assert (result.origin.latitude, result.origin.longitude) == pytest.approx(
+            (by_postcode.origin.latitude, by_postcode.origin.longitude)
+        )
+        assert sor_ids(result) == sor_ids(by_postcode)
+    assert search({"adresse": "Skanderborg"}).origin.label == "Skanderborg"
+    # not a town, no number: the same message as before
+    assert search({"adresse": "Aarhus Ø"}).errors[0].message.startswith("Skriv et postnummer")
+
+
+def test_a_postcode_centre_follows_a_dar_delta(towns, tmp_path):
+    from plov.registers.dar import import_dar
+    from plov.registers.writers import write_jsonl
+
+    before = search({"adresse": "8660"}).origin
+    retired = [dict(a, status=2) for a in towns.dar if a["postnr"] == "8660"]
+    import_dar(write_jsonl(tmp_path / "dar-delta.jsonl", retired))
+    assert before is not None
+    assert search({"adresse": "8660"}).errors[0].message.startswith(
+        "Vi kender ikke postnummeret 8660."
+    )
+
+
+def _more_dar(tmp_path, towns, *changes):
+    from plov.registers.dar import import_dar
+    from plov.registers.writers import write_jsonl
+
+    solvej = next(a for a in towns.dar if a["vejnavn"] == "Solvej")
+    records = [dict(solvej, **change) for change in changes]
+    import_dar(write_jsonl(tmp_path / "more.jsonl", records))
+
+
+def test_a_street_without_a_number_is_searched_from_its_centre(towns):
+    for text in ("Solvej", "solvej", "Solvej, 8000", "Solvej, 8000 Aarhus C"):
+        result = search({"adresse": text, "afstand": "2"})
+        assert result.ok, text
+        assert result.origin.label == "Solvej, 8000 Aarhus C"
+        assert result.items[0].unit.sor_id == c.SOLGAARDEN
+
+
+def test_a_street_in_several_postcodes_lists_them_as_links(towns, tmp_path, client):
+    _more_dar(
+        tmp_path,
+        towns,
+        {"id": "b0000000-0000-0000-0000-00000000000a", "husnr": "9", "postnr": "8660",
+         "postnrnavn": "Skanderborg", "kommunekode": "0746", "x": 9.93, "y": 56.04},
+    )  # fmt: skip
+    result = search({"adresse": "Solvej", "type": "helhedspleje"})
+    assert result.errors[0].message == (
+        "Vejen «Solvej» findes i flere postnumre. Vælg den, du mener:"
+    )
+    assert [c["label"] for c in result.address_choices] == [
+        "Solvej, 8000 Aarhus C",
+        "Solvej, 8660 Skanderborg",
+    ]
+    response = client.get(reverse("public:results"), {"adresse": "Solvej", "type": "helhedspleje"})
+    assert response.status_code == 400
+    html = response.content.decode()
+    link = re.search(r'<a href="([^"]+)">Solvej, 8660 Skanderborg</a>', html)
+    assert link, html
+    followed = client.get(link.group(1).replace("&amp;", "&"))
+    assert followed.status_code == 200
+    assert "Skanderborg" in followed.content.decode()
+    assert "type=helhedspleje" in link.group(1)  # the rest of the search is kept
+
+
+def test_an_address_in_several_postcodes_lists_them_as_links(towns, tmp_path):
+    _more_dar(
+        tmp_path,
+        towns,
+        {"id": "b0000000-0000-0000-0000-00000000000b", "postnr": "8660",
+         "postnrnavn": "Skanderborg", "kommunekode": "0746", "x": 9.93, "y": 56.04},
+    )  # fmt: skip
+    result = search({"adresse": "Solvej 4"})
+    assert result.errors[0].message.startswith("Der er flere adresser, der hedder «Solvej 4».")
+    choices = [c["label"] for c in result.address_choices]
+    assert choices == ["Solvej 4, 8000 Aarhus C", "Solvej 4, 8660 Skanderborg"]
+    assert search({"adresse": choices[1]}).origin.label == "Solvej 4, 8660 Skanderborg"
+
+
+def test_town_names_fold_danish_letters():
+    from plov.public.search import _town_key
+
+    assert _town_key("Ærøskøbing") == _town_key("aeroeskoebing") == _town_key("ÆRØSKØBING")
+    assert _town_key("Viby J.") == _town_key("viby  j")

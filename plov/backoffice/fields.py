@@ -192,6 +192,16 @@ class WholeNumberField(forms.IntegerField):
         return super().to_python(value)
 
 
+def name_empty_choice(field: forms.Field, label: str) -> None:
+    """A select's empty choice says what to do ("Vælg type") instead of Django's "---------"."""
+    if isinstance(field, forms.ModelChoiceField):
+        field.empty_label = label
+        return
+    choices = list(getattr(field, "choices", []))
+    if choices and choices[0][0] in ("", None):
+        field.choices = [("", label), *choices[1:]]
+
+
 EMPTY_CHOICE = "Vælg …"
 _DJANGO_EMPTY = "---------"
 

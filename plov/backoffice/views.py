@@ -239,6 +239,10 @@ def _missing_descriptions(unit_ids: list[int], today: dt.date) -> dict[int, list
 @backoffice_view
 @require_GET
 def dashboard(request: HttpRequest) -> HttpResponse:
+    scope = Scope.for_user(request.user)
+    if not (scope.is_agency or scope.is_editor):
+        # A contract manager or supervisor has no units to edit: their own list, not an empty one.
+        return redirect(_back_link(request)["back_url"])
     query = (request.GET.get("q") or "").strip()
     shown = request.GET.get("vises") or ""
     if shown not in SHOWN_FILTERS:
@@ -1091,4 +1095,15 @@ def _details(entry: ModelLogEntry) -> str:
         parts.append(f"Overtog {data['expired_lock_of']}s udløbne lås")
     if "warnings" in data:
         parts.append("; ".join(data["warnings"]))
+    if entry.action.startswith("plov.agreement_"):
+        from plov.agreements.history import LABELS as AGREEMENT_LABELS
+
+        parts.append(f"Kommune {data.get('kommune', '')}, SOR-ID {data.get('sor_id', '')}")
+        if data.get("reference"):
+            parts.append(f"Aftale {data['reference']}")
+        changes = data.get("changes")
+        if isinstance(changes, dict) and changes and entry.action != "plov.agreement_created":
+            parts.append(
+                "Ændrede felter: " + ", ".join(AGREEMENT_LABELS.get(k, k) for k in changes)
+            )
     return ". ".join(parts)

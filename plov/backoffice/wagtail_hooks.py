@@ -59,3 +59,26 @@ def audit_menu_item():
 def forms_js():
     """Date fields on every admin page (units, agreements, supervision, coverage)."""
     return format_html('<script src="{}" defer></script>', static("backoffice/forms.js"))
+
+
+# Wagtail features plov does not use: pages (the tree shows only "Root"), form pages, redirects,
+# workflows and the page reports. Hidden from the menus so that no one looks for plov's work
+# there (plov's own Låse and Revisionslog replace Låste sider and the page history).
+UNUSED_MENU_ITEMS = {"explorer", "forms"}
+UNUSED_REPORTS = {"locked-pages", "workflows", "workflow-tasks", "aging-pages", "page-types-usage"}
+UNUSED_SETTINGS = {"workflows", "workflow-tasks", "redirects"}
+
+
+@hooks.register("construct_main_menu")
+def hide_unused_menu_items(request, menu_items):
+    menu_items[:] = [item for item in menu_items if item.name not in UNUSED_MENU_ITEMS]
+
+
+@hooks.register("construct_reports_menu")
+def hide_unused_reports(request, menu_items):
+    menu_items[:] = [item for item in menu_items if item.name not in UNUSED_REPORTS]
+
+
+@hooks.register("construct_settings_menu")
+def hide_unused_settings(request, menu_items):
+    menu_items[:] = [item for item in menu_items if item.name not in UNUSED_SETTINGS]

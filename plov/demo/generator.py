@@ -13,7 +13,10 @@ care units, and a small, deliberate set of what goes wrong in real registrations
 nested under care homes, visiting addresses not in DAR, suspected duplicates, closed units, units
 still on old unit types, P-numbers with the wrong industry code, missing P-numbers, agreements
 that have ended or not started, and home-care agreements without the provider's description.
-About 85–90 % of the care homes and home-care sites end up published.
+About 85–90 % of the care homes and home-care sites end up published. DAR holds the streets
+around every unit (its neighbours along the street, two more streets in its town, blocks of
+flats with floors and doors: about 28,000 addresses at scale 1.0), so that every address the
+site shows can be searched for.
 
 Smaller scales keep every kind of case (at least one of each) and at least one care unit per
 municipality, so every municipality gets its organisation.
@@ -374,6 +377,7 @@ class DemoGenerator:
         if not 0 < scale <= 5:
             raise ValueError(f"scale {scale} must be above 0 and at most 5")
         self.rng = random.Random(seed)
+        self.seed = seed
         self.scale = scale
         self.today = today or dt.date.today()
         self._sor_seq = 100_000
@@ -555,6 +559,71 @@ class DemoGenerator:
                     door=address.door or None,
                 )
             )
+
+    def neighbourhoods(self) -> None:
+        """Real-looking streets around every unit, so that every address the site shows can be
+        searched for and has neighbours to suggest: the houses on either side of each unit
+        along its street, two or three more streets in its town, and now and then a block of
+        flats (floors and doors). Drawn from a random stream of its own, so the rest of the
+        demo stays as it was; a visiting address that is deliberately not in DAR stays out."""
+        rng = random.Random(f"streets-{self.seed}")
+        forbidden = {
+            match_key(v.street, v.house_number, v.postcode)
+            for v in (u.entity.visiting for u in self.units if u.problem == "invalid_address")
+        }
+        placed = {(r["vejnavn"], r["husnr"], r["postnr"]): (r["x"], r["y"]) for r in self.dar}
+        towns: dict[tuple[str, str], tuple[Town, dict[str, list[int]]]] = {}
+        for unit in self.units:
+            town, streets = towns.setdefault(
+                (unit.town.postcode, unit.town.name), (unit.town, {})
+            )
+            digits = re.match(r"\d+", unit.address.house_number)
+            if unit.address.postcode == town.postcode and digits:
+                streets.setdefault(unit.address.street, []).append(int(digits.group()))
+        for key in sorted(towns):
+            town, streets = towns[key]
+            extra = [s for s in rng.sample(self.streets, 5) if s not in streets][:2]
+            for street in [*sorted(streets), *extra]:
+                numbers = set() if street in streets else set(range(1, rng.randint(6, 16)))
+                for n in streets.get(street, []):
+                    numbers |= set(range(max(1, n - 4), n + 5))
+                anchor = next(
+                    (
+                        (placed[(street, str(n), town.postcode)], n)
+                        for n in streets.get(street, [])
+                        if (street, str(n), town.postcode) in placed
+                    ),
+                    None,
+                )
+                if anchor:
+                    (lon0, lat0), n0 = anchor
+                else:
+                    lon0 = town.lon + rng.gauss(0, 0.005)
+                    lat0 = town.lat + rng.gauss(0, 0.003)
+                    n0 = 0
+                heading = rng.uniform(0, math.pi)
+                for number in sorted(numbers):
+                    house = str(number)
+                    key = match_key(street, house, town.postcode)
+                    if key in self._addresses or key in forbidden:
+                        continue
+                    self._addresses.add(key)
+                    side = 0.00004 if number % 2 else -0.00004
+                    lon = round(lon0 + math.cos(heading) * (number - n0) * 0.00009 + side, 6)
+                    lat = round(lat0 + math.sin(heading) * (number - n0) * 0.00005, 6)
+                    flats = [(None, None)]
+                    if rng.random() < 0.08:
+                        floors = ["st", "1", "2", "3", "4"][: rng.randint(2, 5)]
+                        flats = [(f, d) for f in floors for d in ("tv", "th")]
+                    for floor, door in flats:
+                        self.dar.append(
+                            dar_address(
+                                str(uuid.UUID(int=rng.getrandbits(128), version=4)),
+                                street=street, house_number=house, postcode=town.postcode,
+                                postcode_name=town.name, municipality_code=town.municipality,
+                                lon=lon, lat=lat, floor=floor, door=door,
+                            )
+                        )  # fmt: skip
 
     @staticmethod
     def _next_house(address: SorAddress) -> str:
@@ -1152,6 +1221,7 @@ class DemoGenerator:
         self.local_care_homes()
         self.practices()
         self.problems()
+        self.neighbourhoods()
         self.production_units()
         self.agreements()
         self.editorial = [r for r in (self.editorial_record(u) for u in self.units) if r]

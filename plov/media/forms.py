@@ -12,7 +12,7 @@ from django.core.exceptions import ValidationError
 from wagtail.documents.forms import BaseDocumentForm
 from wagtail.images.forms import BaseImageForm
 
-from plov.backoffice.fields import WholeNumberField, name_empty_choices
+from plov.backoffice.fields import WholeNumberField, name_empty_choice, name_empty_choices
 from plov.media import documents, images
 from plov.text import strip_invisible
 from plov.units.models import HousingDescription, UnitDocument
@@ -194,7 +194,6 @@ class UnitDocumentForm(RepickFileMixin, forms.ModelForm):
         """`reusable`: the unit documents (UnitDocument) of the organisation's other units
         whose file may be chosen instead of uploading one ("Vælg en eksisterende fil")."""
         super().__init__(*args, **kwargs)
-        name_empty_choices(self)
         self.pdf_bytes: bytes | None = None
         if with_file:
             self.fields["file"].help_text = (
@@ -207,6 +206,7 @@ class UnitDocumentForm(RepickFileMixin, forms.ModelForm):
         else:
             del self.fields["file"]
         self.order_fields(["name", "file", "existing", "document_type", "annulled"])
+        name_empty_choice(self.fields["document_type"], "Vælg dokumenttype")
 
     def clean_file(self):
         return documents.clean_pdf_upload(self, "file")

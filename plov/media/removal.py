@@ -202,8 +202,18 @@ MEDIA_ACTIONS = [
 
 def events(unit: Unit, limit: int = 200) -> list[Event]:
     """What happened to the unit's images, documents and housing descriptions, newest first."""
+    from django.contrib.contenttypes.models import ContentType
+
+    # Narrowed by the indexed columns first (content type, object id, action); the unit in the
+    # entry's data only among those.
+    media_types = ContentType.objects.get_for_models(UnitDocument, HousingDescription, RemovedMedia)
+    which = Q(content_type__in=list(media_types.values()))
+    content_id = UnitContent.objects.filter(unit=unit).values_list("pk", flat=True).first()
+    if content_id is not None:
+        which |= Q(content_type=ContentType.objects.get_for_model(UnitContent),
+                   object_id=str(content_id))
     entries = (
-        ModelLogEntry.objects.filter(data__unit=unit.pk, action__in=MEDIA_ACTIONS)
+        ModelLogEntry.objects.filter(which, action__in=MEDIA_ACTIONS, data__unit=unit.pk)
         .select_related("user", "content_type")
         .order_by("-timestamp", "-pk")[:limit]
     )

@@ -37,16 +37,16 @@ import unicodedata
 from dataclasses import dataclass, field
 from urllib.parse import urlencode
 
-from django.db.models import Avg, Count, Exists, Max, OuterRef, Prefetch, Q, QuerySet, Subquery
+from django.db.models import Avg, Exists, Max, OuterRef, Prefetch, Q, QuerySet, Subquery
 from django.utils.translation import gettext as _
 from rapidfuzz import fuzz, process
 
 from plov.agreements.models import AgreementType, ServiceAgreement
 from plov.publishing.listing import shown_staff
 from plov.publishing.visibility import visible_units
-from plov.registers.addresses import match_key, normalise_house_number
+from plov.registers.addresses import match_key, normalise_house_number, normalise_street
 from plov.registers.dar import VALID_STATUSES
-from plov.registers.models import CvrProductionUnit, DarAddress
+from plov.registers.models import CvrProductionUnit, DarAddress, DarPostcode
 from plov.supervision.models import Sanction, SupervisionFeedback, SupervisionStatus
 from plov.units.models import (
     HousingType,
@@ -195,6 +195,8 @@ class SearchQuery:
 class SearchError:
     field: str  # the parameter (and the form field's id) it concerns
     message: str
+    # what the user may have meant: values for the same parameter, shown as links
+    choices: list[str] = field(default_factory=list)
 
 
 @dataclass
@@ -263,6 +265,16 @@ class SearchResult:
     @property
     def errors_by_field(self) -> dict[str, str]:
         return {e.field: e.message for e in self.errors}
+
+    @property
+    def address_choices(self) -> list[dict[str, str]]:
+        """The places an ambiguous `adresse` may mean, each with the query that searches it."""
+        return [
+            {"label": choice, "querystring": self.query.querystring(adresse=choice, side="")}
+            for e in self.errors
+            if e.field == "adresse"
+            for choice in e.choices
+        ]
 
     @property
     def first_index(self) -> int:
@@ -556,7 +568,8 @@ ADDRESS = re.compile(
 
 
 def geocode(text: str) -> tuple[Origin | None, SearchError | None]:
-    """A postcode (centre of its DAR addresses) or an address matched on DAR. One query."""
+    """A postcode or a town's name (the centre of its DAR addresses), or an address matched on
+    DAR. One query (the postcodes' centres are kept by the DAR import: DarPostcode)."""
     text = " ".join(text.replace(";", ",").split())
     postcode_match = POSTCODE.match(text)
     if postcode_match:
@@ -567,8 +580,20 @@ def geocode(text: str) -> tuple[Origin | None, SearchError | None]:
             _("«%(text)s» er ikke et postnummer. Et postnummer har fire cifre, fx 8000.")
             % {"text": text},
         )
+    if not any(ch.isdigit() for ch in text):
+        town = _town_centre(text)
+        if town:
+            return town, None
+    street_match = STREET_IN_POSTCODE.match(text)
+    if street_match:
+        found = _street_centre(street_match.group("street"), street_match.group("postcode"))
+        if found:
+            return found
     address_match = ADDRESS.match(text)
     if not address_match:
+        found = _street_centre(text) if not any(ch.isdigit() for ch in text) else None
+        if found:
+            return found
         return None, SearchError(
             "adresse",
             _(
@@ -601,6 +626,7 @@ def geocode(text: str) -> tuple[Origin | None, SearchError | None]:
         )
     postcodes = {r["postcode"] for r in rows}
     if len(postcodes) > 1:
+        places = sorted({(r["postcode"], r["postcode_name"], r["street_name"]) for r in rows})
         return None, SearchError(
             "adresse",
             _("Der er flere adresser, der hedder «%(text)s». Skriv også postnummeret, fx %(ex)s.")
@@ -608,6 +634,10 @@ def geocode(text: str) -> tuple[Origin | None, SearchError | None]:
                 "text": text,
                 "ex": f"{rows[0]['street_name']} {rows[0]['house_number']}, {sorted(postcodes)[0]}",
             },
+            choices=[
+                f"{street_name} {rows[0]['house_number']}, {code} {town}".strip()
+                for code, town, street_name in places[:MAX_CHOICES]
+            ],
         )
     first = rows[0]
     street_part = f"{first['street_name']} {first['house_number']}"
@@ -619,23 +649,79 @@ def geocode(text: str) -> tuple[Origin | None, SearchError | None]:
     ), None
 
 
-def _postcode_centre(postcode: str) -> tuple[Origin | None, SearchError | None]:
-    centre = DarAddress.objects.filter(
-        postcode=postcode, status__in=VALID_STATUSES, latitude__isnull=False
-    ).aggregate(
-        latitude=Avg("latitude"),
-        longitude=Avg("longitude"),
-        n=Count("id"),
-        town=Max("postcode_name"),
+STREET_IN_POSTCODE = re.compile(
+    r"^(?P<street>[^\d,]*[^\W\d_][^\d,]*),\s*(?P<postcode>\d{4})\b[^\d,]*$"
+)
+MAX_CHOICES = 10
+
+
+def _street_centre(
+    text: str, postcode: str | None = None
+) -> tuple[Origin | None, SearchError | None] | None:
+    """A street without a house number: the centre of its addresses, when the name (and the
+    postcode, if given) leaves one street; the streets to choose from when it leaves several;
+    None when no street has the name. One query on the match key's prefix index."""
+    prefix = f"{normalise_street(text)}|"
+    if prefix == "|":
+        return None
+    streets = list(
+        DarAddress.objects.filter(
+            match_key__startswith=prefix, status__in=VALID_STATUSES, latitude__isnull=False
+        )
+        .filter(**({"postcode": postcode} if postcode else {}))
+        .values("postcode")
+        .annotate(
+            street=Max("street_name"),
+            town=Max("postcode_name"),
+            latitude=Avg("latitude"),
+            longitude=Avg("longitude"),
+        )
+        .order_by("postcode")[: MAX_CHOICES + 1]
     )
-    if not centre["n"]:
+    labels = [f"{s['street']}, {s['postcode']} {s['town']}".strip() for s in streets]
+    if len(streets) == 1:
+        only = streets[0]
+        return Origin(label=labels[0], latitude=only["latitude"], longitude=only["longitude"]), None
+    if not streets:
+        return None
+    return None, SearchError(
+        "adresse",
+        _("Vejen «%(text)s» findes i flere postnumre. Vælg den, du mener:") % {"text": text},
+        choices=labels[:MAX_CHOICES],
+    )
+
+
+def _postcode_centre(postcode: str) -> tuple[Origin | None, SearchError | None]:
+    centre = DarPostcode.objects.filter(postcode=postcode).first()
+    if centre is None:
         return None, SearchError(
             "adresse",
             _("Vi kender ikke postnummeret %(postcode)s. Tjek, at det er skrevet rigtigt.")
             % {"postcode": postcode},
         )
-    label = f"{postcode} {centre['town'] or ''}".strip()
-    return Origin(label=label, latitude=centre["latitude"], longitude=centre["longitude"]), None
+    label = f"{postcode} {centre.name}".strip()
+    return Origin(label=label, latitude=centre.latitude, longitude=centre.longitude), None
+
+
+def _town_key(text: str) -> str:
+    """'Viby J', 'viby  j', 'AEROESKOEBING' and 'Ærøskøbing' alike."""
+    text = " ".join(unicodedata.normalize("NFC", text).casefold().replace(".", " ").split())
+    return text.replace("æ", "ae").replace("ø", "oe").replace("å", "aa")
+
+
+def _town_centre(text: str) -> Origin | None:
+    """A postcode's name (postnrnavn), e.g. Viby J: the centre of its addresses, over every
+    postcode of that name (København K has many)."""
+    wanted = _town_key(text)
+    matches = [p for p in DarPostcode.objects.all() if _town_key(p.name) == wanted]
+    total = sum(p.addresses for p in matches)
+    if not total:
+        return None
+    return Origin(
+        label=matches[0].name,
+        latitude=sum(p.latitude * p.addresses for p in matches) / total,
+        longitude=sum(p.longitude * p.addresses for p in matches) / total,
+    )
 
 
 # --------------------------------------------------------------------------------------------

@@ -55,7 +55,7 @@ from typing import Any
 
 import msgspec
 from django.db import connection, transaction
-from django.db.models import QuerySet
+from django.db.models import Avg, Count, Max, QuerySet
 
 from plov.registers.addresses import (
     match_key,
@@ -64,7 +64,7 @@ from plov.registers.addresses import (
     normalise_street,
 )
 from plov.registers.bulk import update_rows
-from plov.registers.models import DarAddress
+from plov.registers.models import DarAddress, DarPostcode
 from plov.registers.readers import (
     MalformedFile,
     json_type,
@@ -263,7 +263,9 @@ def _fast_records(path: Path) -> Iterator[tuple[int, Any]]:
                 if text.isspace():
                     continue
                 raise _NotFast(line) from None
-            if value.__class__ is not dict or len(text) > MAX_RECORD:
+            # An array anywhere (a DAR record is flat) goes to the shared reader's depth
+            # check; nested objects already fail needs_shared_reader's key count.
+            if value.__class__ is not dict or len(text) > MAX_RECORD or b"[" in text:
                 raise _NotFast(line)
             if needs_shared_reader(text, value):  # a key twice, an escaped control character
                 raise _NotFast(line)
@@ -294,6 +296,8 @@ def import_dar(path: Path) -> ImportSummary:
             _merge_postgresql(path, summary)
         else:
             _merge_orm(path, summary)
+        if summary.created or summary.updated or not DarPostcode.objects.exists():
+            refresh_postcodes()
         match_visiting_addresses(Unit.objects.filter(sor_id__isnull=False))
         refresh_publication()
     return summary
@@ -524,6 +528,35 @@ def _drop_duplicates(cursor, summary: ImportSummary) -> int:
         summary.skipped[DUPLICATE] += skipped - len(examples)
     cursor.execute(f"DROP TABLE {TWICE}, {TWICE}_ids")
     return skipped
+
+
+def refresh_postcodes() -> int:
+    """Recompute every postcode's centre and name from the valid addresses with coordinates
+    (one grouped pass over the table). Returns the number of postcodes."""
+    rows = (
+        DarAddress.objects.filter(status__in=VALID_STATUSES, latitude__isnull=False)
+        .values("postcode")
+        .annotate(
+            name=Max("postcode_name"),
+            lat=Avg("latitude"),
+            lon=Avg("longitude"),
+            n=Count("id"),
+        )
+        .order_by("postcode")
+    )
+    postcodes = [
+        DarPostcode(
+            postcode=r["postcode"],
+            name=r["name"] or "",
+            latitude=r["lat"],
+            longitude=r["lon"],
+            addresses=r["n"],
+        )
+        for r in rows
+    ]
+    DarPostcode.objects.all().delete()
+    DarPostcode.objects.bulk_create(postcodes)
+    return len(postcodes)
 
 
 # --- Matching units' visiting addresses. ----------------------------------------------------

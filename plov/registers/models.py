@@ -75,6 +75,25 @@ class DarAddress(models.Model):
         return self.label or f"{self.street_name} {self.house_number}, {self.postcode}"
 
 
+class DarPostcode(models.Model):
+    """A postcode's centre and name, derived from the valid DAR addresses by each DAR import
+    that changes something: the geocoder's `adresse=8000` or `adresse=Viby J` reads one row
+    here instead of averaging a postcode's thousands of addresses on every search."""
+
+    postcode = models.CharField(max_length=4, primary_key=True)
+    name = models.CharField(max_length=100, blank=True)
+    latitude = models.FloatField()
+    longitude = models.FloatField()
+    addresses = models.PositiveIntegerField()
+
+    class Meta:
+        verbose_name = "DAR-postnummer"
+        verbose_name_plural = "DAR-postnumre"
+
+    def __str__(self) -> str:
+        return f"{self.postcode} {self.name}".strip()
+
+
 class ImportRun(models.Model):
     """One run of one importer: kept so the agency can see every nightly run later."""
 

@@ -33,7 +33,7 @@ from wagtail.permissions import register_permission_policy
 
 from plov.accounts.http import Forbidden, refuses_forbidden
 from plov.accounts.scope import Scope
-from plov.backoffice.fields import DanishDateField, DanishDateInput
+from plov.backoffice.fields import DanishDateField, DanishDateInput, name_empty_choice
 from plov.supervision.authorities import (
     HandOverRefused,
     coverage_moves,
@@ -126,8 +126,8 @@ class CoverageForm(WagtailAdminModelForm):
         super().__init__(*args, **kwargs)
         self.fields["municipality"].queryset = Municipality.objects.order_by("name")
         self.fields["municipality"].label_from_instance = lambda m: f"{m.name} ({m.code:03d})"
-        self.fields["municipality"].empty_label = "Vælg kommune"
-        self.fields["authority"].empty_label = "Vælg tilsynsmyndighed"
+        name_empty_choice(self.fields["municipality"], "Vælg kommune")
+        name_empty_choice(self.fields["authority"], "Vælg tilsynsmyndighed")
 
     def clean(self):
         cleaned = super().clean()

@@ -183,6 +183,14 @@ def test_the_unit_editor_keeps_dates_and_decimals_saves_with_ctrl_s_and_asks_bef
     page.wait_for_url(re.compile(r"/admin/enheder/$"))
     assert dialogs.seen == []
 
+    # Mine enheder lists only the units not shown, when asked.
+    page.select_option("#id_vises", "nej")
+    page.get_by_role("button", name="Søg").click()
+    page.wait_for_url(re.compile(r"vises=nej"))
+    expect(page.locator("main")).to_contain_text("som ikke vises på Plejeoverblikket")
+    page.wait_for_timeout(1000)
+    assert_accessible(page)
+
 
 def test_restoring_a_version_that_would_hide_the_unit_asks_like_a_save(demo, page):
     base = demo
@@ -360,3 +368,36 @@ def test_the_lock_holder_is_warned_five_minutes_before_the_lock_expires(demo, pa
     )
     page.wait_for_timeout(1500)  # the message's fade-in is over
     assert_accessible(page)
+
+
+def test_the_media_forms_ask_before_leaving_and_keep_amounts(demo, page):
+    """A housing description (Wagtail's own form page, with its unsaved-changes controller):
+    leaving with typed text asks; the rent 7.500 is stored as 7500 and shown as 7.500."""
+    from plov.units.models import HousingDescription
+
+    base = demo
+    unit = a_shown_care_home()
+    dialogs = Dialogs(page)
+    log_in(page, base, "redaktoer-aarhus", next_url=f"/admin/enheder/{unit.pk}/")
+    page.get_by_role("button", name="Lås og rediger").click()
+    expect(messages(page)).to_contain_text("Enheden er låst til dig")
+    page.goto(base + f"/admin/enheder/{unit.pk}/medier/boligbeskrivelser/ny/")
+    expect(page.locator("#id_title option").first).to_have_text("Vælg titel")
+    page.wait_for_timeout(UNSAVED_WATCH_MS)
+    page.select_option("#id_title", "parbolig")
+    type_into(page, "#id_rent", "7.500")
+    type_into(page, "#id_description", "Lys bolig med altan mod haven.")
+    page.wait_for_timeout(700)
+    dialogs.dismiss = True
+    page.evaluate("history.back()")
+    page.wait_for_timeout(1000)
+    assert "beforeunload" in dialogs.types()
+    expect(page.locator("#id_rent")).to_have_value("7.500")
+    dialogs.dismiss = False
+    dialogs.seen.clear()
+    page.keyboard.press("Control+s")
+    page.wait_for_url(re.compile(rf"/admin/enheder/{unit.pk}/medier/$"))
+    assert "beforeunload" not in dialogs.types()
+    housing = HousingDescription.objects.filter(unit=unit).order_by("-pk").first()
+    assert housing.rent == 7500
+    expect(page.locator("main")).to_contain_text("7.500")

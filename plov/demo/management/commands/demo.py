@@ -18,7 +18,7 @@ from plov.demo.generator import FILES, generate
 from plov.demo.supervision import add_supervision
 from plov.demo.users import DEFAULT_PASSWORD, create_demo_users
 from plov.publishing.registration_errors import registration_errors
-from plov.registers.models import CvrProductionUnit, DarAddress
+from plov.registers.models import CvrProductionUnit, DarAddress, DarPostcode
 from plov.registers.runs import run_import
 from plov.supervision.models import QualityResult, Sanction, SupervisionFeedback
 from plov.units.models import Municipality, Organisation, Unit, UnitContent, UnitKind
@@ -49,6 +49,7 @@ def clear_demo_data() -> None:
     Organisation.objects.all().delete()
     CvrProductionUnit.objects.all().delete()
     DarAddress.objects.all().delete()
+    DarPostcode.objects.all().delete()
 
 
 def build_demo(
