@@ -185,3 +185,14 @@ def test_the_editorial_import_keeps_table_rows_apart(tmp_path, units):  # noqa: 
     summary, rejected = import_editorial(path)
     assert not rejected
     assert content_of(units["lindehus"]).food == WORD_TABLE_KEPT
+
+
+def test_a_contract_manager_sent_from_mine_enheder_is_told_why(client, imported):
+    from tests.test_backoffice_editing import make_user
+
+    login(client, make_user("kontrakt", ["contract_manager"], "55133018"))  # Aarhus
+    response = client.get(reverse("backoffice:dashboard"), follow=True)
+    assert response.redirect_chain[-1][0] == reverse("plov_agreements:index")
+    page = response.content.decode()
+    assert "du har ingen enheder at redigere med din rolle" in page
+    assert "Dit arbejde finder du under Serviceleverancer." in page
