@@ -110,3 +110,9 @@ def test_a_word_table_pasted_into_the_editor_keeps_its_rows_apart(demo, page):  
     assert "Parbolig9.800" not in text and "kr.Parbolig" not in text, saved
     assert "måned:Enkeltbolig" not in text, saved
     assert "<p>Enkeltbolig – 7.500 kr.</p><p>Parbolig – 9.800 kr.</p>" in saved, saved
+
+
+def test_the_tilsyn_and_data_quality_filters_at_390px(demo, page):  # noqa: F811
+    log_in(page, demo, "tilsyn-silkeborg", next_url="/admin/tilsyn/")
+    check_page(page, "tilsyn", "#units tbody td:first-child a, table.listing tbody a",
+               "form.plov-filters")
