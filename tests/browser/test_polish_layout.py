@@ -116,3 +116,26 @@ def test_the_tilsyn_and_data_quality_filters_at_390px(demo, page):  # noqa: F811
     log_in(page, demo, "tilsyn-silkeborg", next_url="/admin/tilsyn/")
     check_page(page, "tilsyn", "#units tbody td:first-child a, table.listing tbody a",
                "form.plov-filters")
+
+
+def test_the_guide_is_reached_from_the_start_page_and_help(demo, page):  # noqa: F811
+    from playwright.sync_api import expect
+
+    log_in(page, demo, "kontrakt-aarhus", next_url="/admin/")
+    page.set_viewport_size(DESKTOP)
+    assert_accessible(page)  # the start page with its linked counts and the guide panel
+    page.locator("#plov-start-guide").get_by_role("link", name="Læs vejledningen").click()
+    page.wait_for_url("**/admin/vejledning/")
+    expect(page.get_by_role("heading", name="Driftsoverenskomstansvarlig: serviceleverancer")
+           ).to_be_visible()
+    page.goto(f"{demo}/admin/")
+    page.get_by_role("button", name="Hjælp").click()
+    page.get_by_role("link", name="Vejledning").click()
+    page.wait_for_url("**/admin/vejledning/")
+    for size in (PHONE, DESKTOP):
+        page.set_viewport_size(size)
+        width = page.evaluate("[document.documentElement.scrollWidth, innerWidth]")
+        assert width[0] <= width[1] + 1, width
+    screenshot(page, "polish-vejledning")
+    page.set_viewport_size(PHONE)
+    assert_accessible(page)
