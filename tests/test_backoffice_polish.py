@@ -73,7 +73,7 @@ def test_mine_enheder_filters_the_units_not_shown(client, published_solgaarden):
 BLANK_DASHES = "---------"
 
 
-def test_no_empty_choice_reads_dashes(client, units, agency):  # noqa: F811 (fixtures)
+def test_no_empty_choice_reads_dashes(client, units, agency):  # noqa: F811
     """Every form an editor, contract manager, supervisor or the agency opens names its empty
     choice in Danish ("Vælg …"), never Django's "---------"."""
     unit = units["solgaarden"]
@@ -130,3 +130,69 @@ def test_each_removal_page_is_named_for_what_it_does(client, world, media_root):
         assert not_name not in crumbs(page), address
     assert "Rediger dokument" in crumbs(client.get(url("document_edit", unit, document.pk))
                                         .content.decode())
+
+
+def test_the_agency_is_named_once(client, imported, settings):
+    """The demo login and the agency user's name said "Sundhedsdatastyrelsen,
+    Sundhedsdatastyrelsen" (its role and its organisation are the same name)."""
+    settings.PLOV_DEMO = True
+    page = client.get("/konto/login/").content.decode()
+    assert "Log ind som Sundhedsdatastyrelsen</button>" in page
+    assert "Log ind som Redaktør, Aarhus Kommune</button>" in page
+    assert "Sundhedsdatastyrelsen, Sundhedsdatastyrelsen" not in page
+    client.post("/konto/login/demo/", {"username": "admin", "next": "/admin/"})
+    start = client.get("/admin/").content.decode()
+    assert "Sundhedsdatastyrelsen, Sundhedsdatastyrelsen" not in start
+    from django.contrib.auth import get_user_model
+
+    assert get_user_model().objects.get(username="admin").get_full_name() == (
+        "Sundhedsdatastyrelsen"
+    )
+
+
+WORD_TABLE = (
+    '<p>Priser pr. måned:</p><table class="MsoTableGrid" border="1"><tr>'
+    '<td><p class="MsoNormal">Enkeltbolig</p></td><td><p class="MsoNormal">7.500 kr.</p></td>'
+    '</tr><tr><td>Parbolig</td><td><span style="color:red">9.800 kr.</span></td></tr></table>'
+    "<p>Efter tabellen.</p>"
+)
+WORD_TABLE_KEPT = (
+    "<p>Priser pr. måned:</p><p>Enkeltbolig – 7.500 kr.</p><p>Parbolig – 9.800 kr.</p>"
+    "<p>Efter tabellen.</p>"
+)
+
+
+def test_a_table_pasted_from_word_keeps_its_rows_apart(client, published_solgaarden):  # noqa: F811
+    """A table's cells ran into each other and into the text before it ("Parbolig9.800 kr."):
+    each row is now a paragraph, in the editor's saved text and on the public page."""
+    unit = published_solgaarden
+    response = client.post(editor_url(unit), form_data(content_of(unit), values=WORD_TABLE))
+    assert response.status_code == 302
+    assert content_of(unit).values == WORD_TABLE_KEPT
+    public = client.get(reverse("public:unit-short", args=[unit.pk]), follow=True)
+    assert "<p>Parbolig – 9.800 kr.</p>" in public.content.decode()
+    assert "Parbolig9.800" not in public.content.decode()
+
+
+def test_the_editorial_import_keeps_table_rows_apart(tmp_path, units):  # noqa: F811
+    import json
+
+    from plov.units.editorial import import_editorial
+
+    path = tmp_path / "editorial.json"
+    path.write_text(json.dumps([{"sor_id": units["lindehus"].sor_id, "food": WORD_TABLE}]),
+                    encoding="utf-8")
+    summary, rejected = import_editorial(path)
+    assert not rejected
+    assert content_of(units["lindehus"]).food == WORD_TABLE_KEPT
+
+
+def test_a_contract_manager_sent_from_mine_enheder_is_told_why(client, imported):
+    from tests.test_backoffice_editing import make_user
+
+    login(client, make_user("kontrakt", ["contract_manager"], "55133018"))  # Aarhus
+    response = client.get(reverse("backoffice:dashboard"), follow=True)
+    assert response.redirect_chain[-1][0] == reverse("plov_agreements:index")
+    page = response.content.decode()
+    assert "du har ingen enheder at redigere med din rolle" in page
+    assert "Dit arbejde finder du under Serviceleverancer." in page

@@ -60,6 +60,10 @@ from plov.units.models import Municipality, Unit, UnitContent, UnitKind
 
 CATEGORIES = [P_NUMBER, SOR, AGREEMENT]
 PAGE_SIZE = 25
+NO_UNITS_TO_EDIT = (
+    "Mine enheder er for redaktører af plejeenheder og helhedspleje; du har ingen enheder at "
+    "redigere med din rolle. Dit arbejde finder du under "
+)
 # Mine enheder's filter "Vises" (the start page's counts link to it).
 SHOWN_FILTERS = {"": "Alle", "ja": "Vises", "nej": "Vises ikke"}
 LOG_PAGE_SIZE = 50
@@ -242,7 +246,9 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     scope = Scope.for_user(request.user)
     if not (scope.is_agency or scope.is_editor):
         # A contract manager or supervisor has no units to edit: their own list, not an empty one.
-        return redirect(_back_link(request)["back_url"])
+        back = _back_link(request)
+        messages.info(request, NO_UNITS_TO_EDIT + back["back_label"] + ".")
+        return redirect(back["back_url"])
     query = (request.GET.get("q") or "").strip()
     shown = request.GET.get("vises") or ""
     if shown not in SHOWN_FILTERS:

@@ -55,6 +55,12 @@ def audit_menu_item():
     )
 
 
+@hooks.register("insert_global_admin_css")
+def filters_css():
+    """The filter rows' layout on every admin page (their fields never overlap a button)."""
+    return format_html('<link rel="stylesheet" href="{}">', static("backoffice/filters.css"))
+
+
 @hooks.register("insert_global_admin_js")
 def forms_js():
     """Date fields on every admin page (units, agreements, supervision, coverage)."""

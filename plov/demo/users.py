@@ -40,6 +40,13 @@ class DemoLogin:
     superuser: bool = False
     note: str = ""  # what the login is for, on the login page's button
 
+    @property
+    def label(self) -> str:
+        """"Redaktør, Aarhus Kommune"; the agency's role is its name, said once."""
+        if self.organisation == self.role:
+            return self.role
+        return f"{self.role}, {self.organisation}"
+
 
 def organisation_cvr(user: AbstractUser) -> str | None:
     """The CVR number a demo user acts for (from the e-mail's plus tag)."""
@@ -133,7 +140,7 @@ def create_demo_users(password: str | None = None) -> dict[str, tuple[str, str]]
             username=login.username
         )
         user.email = f"{login.username}+{login.cvr}@{DEMO_DOMAIN}"
-        user.first_name = f"{login.role}, {login.organisation}"[:150]
+        user.first_name = login.label[:150]
         user.last_name = ""
         user.is_active = True
         user.is_staff = login.superuser

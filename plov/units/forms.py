@@ -19,6 +19,7 @@ from plov.backoffice.fields import (
     format_decimal,
 )
 from plov.registers.pnumber import other_company
+from plov.richtext import tables_as_paragraphs
 from plov.text import InvisibleCharactersRemoved
 from plov.units.models import UnitContent
 from plov.units.personal_data import refuse_cpr_numbers
@@ -183,7 +184,7 @@ class UnitContentForm(InvisibleCharactersRemoved, forms.ModelForm):
         # Hostile or pasted markup (scripts, styles, Word's spans) never reaches the database.
         for name in RICH_TEXT_FIELDS:
             if cleaned.get(name):
-                cleaned[name] = Whitelister().clean(cleaned[name])
+                cleaned[name] = Whitelister().clean(tables_as_paragraphs(cleaned[name]))
         for name, message in housing_problems(cleaned).items():
             if name in self.fields and name not in self.errors:
                 self.add_error(name, message)

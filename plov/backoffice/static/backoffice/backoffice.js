@@ -13,6 +13,43 @@
     }
   }, true);
 
+  /* A table pasted from Word into a rich-text editor: plov's rich text has no tables, and the
+     editor ran the cells of a row into one line ("Parbolig9.800 kr."). Each row becomes a
+     paragraph, its cells joined by " – " (as the server does with HTML it receives). */
+  function tablesAsParagraphs(html) {
+    var doc = new DOMParser().parseFromString(html, "text/html");
+    Array.prototype.forEach.call(doc.querySelectorAll("table"), function (table) {
+      var fragment = doc.createDocumentFragment();
+      Array.prototype.forEach.call(table.querySelectorAll("tr"), function (row) {
+        var cells = Array.prototype.map.call(row.querySelectorAll("td, th"), function (cell) {
+          return cell.textContent.replace(/\s+/g, " ").trim();
+        }).filter(Boolean);
+        if (!cells.length) return;
+        var paragraph = doc.createElement("p");
+        paragraph.textContent = cells.join(" \u2013 ");
+        fragment.appendChild(paragraph);
+      });
+      table.parentNode.replaceChild(fragment, table);
+    });
+    return doc.body.innerHTML;
+  }
+
+  document.addEventListener("paste", function (event) {
+    var target = event.target;
+    var editor = target && target.closest && target.closest('[contenteditable="true"]');
+    if (!editor || event.plovTablesDone || !event.clipboardData) return;
+    var html = event.clipboardData.getData("text/html");
+    if (!html || !/<table/i.test(html)) return;
+    event.preventDefault();
+    event.stopImmediatePropagation();
+    var data = new DataTransfer();
+    data.setData("text/html", tablesAsParagraphs(html));
+    data.setData("text/plain", event.clipboardData.getData("text/plain"));
+    var again = new ClipboardEvent("paste", { clipboardData: data, bubbles: true, cancelable: true });
+    again.plovTablesDone = true;
+    target.dispatchEvent(again);
+  }, true);
+
   function setupPNumberCheck() {
     var form = document.getElementById("unit-form");
     var input = document.getElementById("id_p_number");
