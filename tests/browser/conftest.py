@@ -62,6 +62,15 @@ def assert_accessible(page) -> None:
     """axe-core (WCAG 2.1 A and AA rules) finds no violations on the page as it is now."""
     from axe_playwright_python.sync_playwright import Axe
 
+    # Wait for transitions (Wagtail's messages fade in): axe measures colours as drawn, and a
+    # half-faded message would report a contrast the finished page does not have.
+    for _ in range(50):
+        running = page.evaluate(
+            "document.getAnimations().filter(a => a.playState === 'running').length"
+        )
+        if not running:
+            break
+        page.wait_for_timeout(100)
     results = Axe().run(
         page, options={"runOnly": {"type": "tag", "values": ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]}}
     )
