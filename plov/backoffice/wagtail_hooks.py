@@ -67,10 +67,12 @@ def forms_js():
     return format_html('<script src="{}" defer></script>', static("backoffice/forms.js"))
 
 
-# Wagtail features plov does not use: pages (the tree shows only "Root"), form pages, redirects,
-# workflows and the page reports. Hidden from the menus so that no one looks for plov's work
-# there (plov's own Låse and Revisionslog replace Låste sider and the page history).
-UNUSED_MENU_ITEMS = {"explorer", "forms"}
+# Wagtail features plov does not use: form pages, redirects, workflow settings and the page
+# reports. Hidden from the menus so that no one looks for plov's work there (plov's own Låse and
+# Revisionslog replace Låste sider and the page history). The page tree (*Sider*) stays: the
+# agency edits its own pages there (plov.pages); Wagtail shows it only to those with page
+# permissions, so editors never see it.
+UNUSED_MENU_ITEMS = {"forms"}
 UNUSED_REPORTS = {"locked-pages", "workflows", "workflow-tasks", "aging-pages", "page-types-usage"}
 UNUSED_SETTINGS = {"workflows", "workflow-tasks", "redirects"}
 
