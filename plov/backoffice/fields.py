@@ -201,19 +201,3 @@ def name_empty_choice(field: forms.Field, label: str) -> None:
     if choices and choices[0][0] in ("", None):
         field.choices = [("", label), *choices[1:]]
 
-
-EMPTY_CHOICE = "Vælg …"
-_DJANGO_EMPTY = "---------"
-
-
-def name_empty_choices(form: forms.BaseForm, label: str = EMPTY_CHOICE) -> None:
-    """Say a select's empty choice in Danish ("Vælg …") instead of Django's "---------"."""
-    for field in form.fields.values():
-        if isinstance(field, forms.ModelChoiceField):
-            if field.empty_label == _DJANGO_EMPTY:
-                field.empty_label = label
-        elif isinstance(field, forms.ChoiceField):
-            field.choices = [
-                (value, label if (value in ("", None) and text == _DJANGO_EMPTY) else text)
-                for value, text in field.choices
-            ]

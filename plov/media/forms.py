@@ -12,7 +12,7 @@ from django.core.exceptions import ValidationError
 from wagtail.documents.forms import BaseDocumentForm
 from wagtail.images.forms import BaseImageForm
 
-from plov.backoffice.fields import WholeNumberField, name_empty_choice, name_empty_choices
+from plov.backoffice.fields import WholeNumberField, name_empty_choice
 from plov.media import documents, images
 from plov.text import strip_invisible
 from plov.units.models import HousingDescription, UnitDocument
@@ -304,7 +304,7 @@ class HousingDescriptionForm(forms.ModelForm):
 
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
-        name_empty_choices(self, "Vælg titel")
+        name_empty_choice(self.fields["title"], "Vælg titel")
 
     class Meta:
         model = HousingDescription
