@@ -28,6 +28,7 @@ from plov.publishing.visibility import visible_units
 from plov.supervision.api import router as supervision_router
 from plov.supervision.authorities import authority_by_municipality
 from plov.supervision.models import SupervisingAuthority
+from plov.supervision.verdicts import judged_results
 from plov.units.models import Municipality, Unit
 
 MAX_LIMIT = 100
@@ -246,6 +247,80 @@ class UnitOut(Schema):
     )
 
 
+VerdictCode = Literal["better", "same", "worse", "unknown"]
+
+
+class Benchmark(Schema):
+    average: float | None = Field(
+        description="Gennemsnittet, tallet sammenlignes med, i tallets enhed; `null`: intet "
+        "gennemsnit (se `reason`)."
+    )
+    units: int | None = Field(
+        description="For kommunens gennemsnit: antal viste enheder af samme slags i kommunen "
+        "med samme måling og periode, gennemsnittet er over (enheden selv medregnet)."
+    )
+    verdict: VerdictCode = Field(
+        description="`better` (bedre), `same` (på niveau med), `worse` (dårligere) eller "
+        "`unknown` (ingen vurdering; `reason` siger hvorfor)."
+    )
+    reason: Literal["no_average", "too_few_units", "no_direction"] | None = Field(
+        description="Hvorfor der ingen vurdering er: `no_average` (intet gennemsnit), "
+        "`too_few_units` (færre end 3 enheder i kommunen har tallet), `no_direction` (det er "
+        "ikke oplyst, om højt eller lavt er bedst)."
+    )
+    rule: Literal["confidence_interval", "threshold"] | None = Field(
+        description="Reglen: `confidence_interval` (en andel i procent med kendt antal "
+        "besvarelser: forskellen skal være større end den halve bredde af et 95 %-"
+        "konfidensinterval for en andel ved så mange besvarelser omkring gennemsnittet) eller "
+        "`threshold` (forskellen skal være større end 10 % af gennemsnittet)."
+    )
+    difference: float | None = Field(description="Tallet minus gennemsnittet.")
+    margin: float | None = Field(
+        description="Hvor stor forskellen skal være (i tallets enhed) for at tælle som bedre "
+        "eller dårligere."
+    )
+    text: str = Field(description="Vurderingen i ord, på dansk (som på enhedens side).")
+
+
+class Benchmarks(Schema):
+    national: Benchmark = Field(description="Sammenlignet med landsgennemsnittet.")
+    municipality: Benchmark = Field(
+        description="Sammenlignet med gennemsnittet i enhedens beliggenhedskommune."
+    )
+
+
+class QualityFigure(Schema):
+    kind: Literal["indicator", "satisfaction"] = Field(
+        description="`indicator` (kvalitetsindikator) eller `satisfaction` (brugertilfredshed)."
+    )
+    code: str = Field(description="Målingens kode i kildens fil.")
+    name: str = Field(description="Hvad der er målt.")
+    period: str = Field(description="Perioden, fx `2025`.")
+    value: float = Field(description="Enhedens tal.")
+    unit_of_measure: str = Field(description="Tallets enhed, fx `%`.")
+    better: Literal["higher", "lower"] | None = Field(
+        description="Hvad der er bedst: `higher` (flere er bedre), `lower` (færre er bedre); "
+        "`null`: ikke oplyst."
+    )
+    respondents: int | None = Field(description="Antal besvarelser, tallet bygger på.")
+    source: str = Field(description="Kilde.")
+    published_on: dt.date | None = Field(description="Offentliggjort.")
+    benchmark: Benchmarks = Field(
+        description="Tallet sammenlignet med lands- og kommunegennemsnittet."
+    )
+    verdict: VerdictCode = Field(
+        description="Vurderingen mod landsgennemsnittet (= `benchmark.national.verdict`)."
+    )
+
+
+class UnitDetail(UnitOut):
+    quality: list[QualityFigure] = Field(
+        description="Enhedens nyeste kvalitetsindikatorer og tilfredshedsmålinger (én pr. "
+        "måling), hver med sin vurdering mod lands- og kommunegennemsnittet, efter reglen på "
+        "enhedens side."
+    )
+
+
 class UnitPage(Schema):
     total: int = Field(description="Antal enheder i alt, der matcher filtrene.")
     limit: int = Field(description="Sidestørrelse.")
@@ -378,11 +453,11 @@ def list_units(
 
 @api.get(
     "/units/{id}",
-    response={200: UnitOut, 304: None, 400: Error, 404: Error, 410: Error, 422: Error},
+    response={200: UnitDetail, 304: None, 400: Error, 404: Error, 410: Error, 422: Error},
     operation_id="getUnit",
     summary="Én enhed",
-    description="Én vist enhed. 404, hvis enheden ikke findes eller ikke er offentliggjort; "
-    "410, hvis den er lukket i SOR.",
+    description="Én vist enhed, med dens kvalitetstal og deres vurdering (`quality`). 404, "
+    "hvis enheden ikke findes eller ikke er offentliggjort; 410, hvis den er lukket i SOR.",
     tags=["Enheder"],
 )
 def get_unit(
@@ -395,7 +470,44 @@ def get_unit(
     if unit is None or not unit.published:
         raise HttpError(404, "Enheden findes ikke eller vises ikke.")
     (record,) = exports.unit_records([unit], today=_today())
-    return _json(request, UnitOut(**record), record["updated_at"])
+    quality = [_quality_figure(r) for r in judged_results(unit)]
+    return _json(request, UnitDetail(**record, quality=quality), record["updated_at"])
+
+
+def _benchmark(comparison) -> dict:
+    def number(value):
+        return None if value is None else float(value)
+
+    return {
+        "average": number(comparison.average),
+        "units": comparison.units,
+        "verdict": comparison.verdict.value,
+        "reason": comparison.reason.value if comparison.reason else None,
+        "rule": comparison.rule.value if comparison.rule else None,
+        "difference": number(comparison.difference),
+        "margin": number(comparison.margin),
+        "text": comparison.text,
+    }
+
+
+def _quality_figure(result) -> dict:
+    return {
+        "kind": result.kind,
+        "code": result.code,
+        "name": result.name,
+        "period": result.period,
+        "value": float(result.value),
+        "unit_of_measure": result.unit_of_measure,
+        "better": result.better or None,
+        "respondents": result.respondents,
+        "source": result.source,
+        "published_on": result.published_on,
+        "benchmark": {
+            "national": _benchmark(result.national),
+            "municipality": _benchmark(result.municipal),
+        },
+        "verdict": result.national.verdict.value,
+    }
 
 
 @api.get(
