@@ -214,6 +214,10 @@ def sitemap(request):
             modified = f"<lastmod>{_w3c_date(stamp)}</lastmod>" if stamp else ""
             lines.append(f"  <url><loc>{escape(base + unit_url(pk, name))}</loc>{modified}</url>")
     lines += [f"  <url><loc>{escape(base + url)}</loc></url>" for url in sitemap_urls()]
+    for language in ("da", "en"):  # the open-data page, in both languages
+        with translation.override(language):
+            url = reverse("public:open-data")
+        lines.append(f"  <url><loc>{escape(base + url)}</loc><changefreq>daily</changefreq></url>")
     lines.append("</urlset>")
     return HttpResponse("\n".join(lines) + "\n", content_type="application/xml; charset=utf-8")
 
