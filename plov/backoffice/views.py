@@ -29,6 +29,7 @@ from wagtail.log_actions import registry as log_registry
 from wagtail.models import ModelLogEntry
 from wagtail.rich_text import RichText
 
+from plov import clock
 from plov.accounts.http import Forbidden, refuses_forbidden
 from plov.accounts.scope import (
     Scope,
@@ -192,7 +193,7 @@ def _reasons_to_hide(unit: Unit, p_number: str, today: dt.date | None = None) ->
         agreements=agreements,
         described_parties=described,
         party_names={m.code: str(m) for m in Municipality.objects.filter(code__in=parties)},
-        today=today or dt.date.today(),
+        today=today or clock.today(),
     )
     return [f.message for f in findings if f.level == "error"]
 
@@ -271,7 +272,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     page = _paginate(request, units, PAGE_SIZE)
     rows = []
     unit_list = list(page.object_list)
-    missing = _missing_descriptions([u.pk for u in unit_list], timezone.localdate())
+    missing = _missing_descriptions([u.pk for u in unit_list], clock.today())
     now = timezone.now()
     for unit in unit_list:
         content = getattr(unit, "content", None) if _has_content(unit) else None

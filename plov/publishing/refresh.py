@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime as dt
 from collections import defaultdict
 
+from plov import clock
 from plov.agreements.models import AgreementDescription, ServiceAgreement
 from plov.publishing.rules import (
     is_publishable,
@@ -20,7 +21,7 @@ from plov.units.models import Municipality, Unit, UnitContent, UnitKind
 
 def refresh_publication(*, today: dt.date | None = None) -> int:
     """Re-evaluate all units; write only those whose state changed. Returns that count."""
-    today = today or dt.date.today()
+    today = today or clock.today()
     units = list(
         Unit.objects.only(
             "id",
