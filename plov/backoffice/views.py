@@ -50,14 +50,14 @@ from plov.backoffice.forms import (
 from plov.backoffice.locking import MUST_LOCK, LockLost, format_time, lock_state, user_name
 from plov.media import removal
 from plov.media.models import RemovedMedia, restore_days
-from plov.publishing.refresh import refresh_publication
-from plov.publishing.rules import AGREEMENT, P_NUMBER, SOR, unit_findings
+from plov.publishing.refresh import refresh_publication, unit_publication_findings
+from plov.publishing.rules import AGREEMENT, P_NUMBER, SOR
 from plov.registers.models import CvrProductionUnit
 from plov.registers.pnumber import check_pnumber, other_company_against
 from plov.supervision.authorities import MOVED_ACTION, MOVED_LABEL
 from plov.supervision.views import public_url
 from plov.units.forms import RICH_TEXT_FIELDS
-from plov.units.models import Municipality, Unit, UnitContent, UnitKind
+from plov.units.models import Unit, UnitContent, UnitKind
 
 CATEGORIES = [P_NUMBER, SOR, AGREEMENT]
 PAGE_SIZE = 25
@@ -180,21 +180,7 @@ def _reasons_to_hide(unit: Unit, p_number: str, today: dt.date | None = None) ->
     A home-care provider's publication follows its sites, not its own P-number."""
     if not unit.published or unit.kind == UnitKind.HOME_CARE_PROVIDER:
         return []
-    agreements = list(ServiceAgreement.objects.filter(unit=unit))
-    described = set(
-        AgreementDescription.objects.filter(unit=unit)
-        .exclude(text="")
-        .values_list("municipality_id", flat=True)
-    )
-    parties = {a.municipality_id for a in agreements}
-    findings = unit_findings(
-        unit,
-        p_number_check=check_pnumber(p_number),
-        agreements=agreements,
-        described_parties=described,
-        party_names={m.code: str(m) for m in Municipality.objects.filter(code__in=parties)},
-        today=today or clock.today(),
-    )
+    findings = unit_publication_findings(unit, p_number=p_number, today=today)
     return [f.message for f in findings if f.level == "error"]
 
 
