@@ -248,77 +248,52 @@ _unit_page = _described("UnitPage")
 
 
 VerdictCode = Literal["better", "same", "worse", "unknown"]
+_benchmark_field = _described("Benchmark")
 
 
 class Benchmark(Schema):
-    average: float | None = Field(
-        description="Gennemsnittet, tallet sammenlignes med, i tallets enhed; `null`: intet "
-        "gennemsnit (se `reason`)."
+    average: float | None = _benchmark_field("average")
+    units: int | None = _benchmark_field("units")
+    verdict: VerdictCode = _benchmark_field("verdict")
+    reason: Literal["no_average", "too_few_units", "no_direction"] | None = _benchmark_field(
+        "reason"
     )
-    units: int | None = Field(
-        description="For kommunens gennemsnit: antal viste enheder af samme slags i kommunen "
-        "med samme måling og periode, gennemsnittet er over (enheden selv medregnet)."
-    )
-    verdict: VerdictCode = Field(
-        description="`better` (bedre), `same` (på niveau med), `worse` (dårligere) eller "
-        "`unknown` (ingen vurdering; `reason` siger hvorfor)."
-    )
-    reason: Literal["no_average", "too_few_units", "no_direction"] | None = Field(
-        description="Hvorfor der ingen vurdering er: `no_average` (intet gennemsnit), "
-        "`too_few_units` (færre end 3 enheder i kommunen har tallet), `no_direction` (det er "
-        "ikke oplyst, om højt eller lavt er bedst)."
-    )
-    rule: Literal["confidence_interval", "threshold"] | None = Field(
-        description="Reglen: `confidence_interval` (en andel i procent med kendt antal "
-        "besvarelser: forskellen skal være større end den halve bredde af et 95 %-"
-        "konfidensinterval for en andel ved så mange besvarelser omkring gennemsnittet) eller "
-        "`threshold` (forskellen skal være større end 10 % af gennemsnittet)."
-    )
-    difference: float | None = Field(description="Tallet minus gennemsnittet.")
-    margin: float | None = Field(
-        description="Hvor stor forskellen skal være (i tallets enhed) for at tælle som bedre "
-        "eller dårligere."
-    )
-    text: str = Field(description="Vurderingen i ord, på dansk (som på enhedens side).")
+    rule: Literal["confidence_interval", "threshold"] | None = _benchmark_field("rule")
+    difference: float | None = _benchmark_field("difference")
+    margin: float | None = _benchmark_field("margin")
+    text: str = _benchmark_field("text")
+
+
+_benchmarks = _described("Benchmarks")
 
 
 class Benchmarks(Schema):
-    national: Benchmark = Field(description="Sammenlignet med landsgennemsnittet.")
-    municipality: Benchmark = Field(
-        description="Sammenlignet med gennemsnittet i enhedens beliggenhedskommune."
-    )
+    national: Benchmark = _benchmarks("national")
+    municipality: Benchmark = _benchmarks("municipality")
+
+
+_figure = _described("QualityFigure")
 
 
 class QualityFigure(Schema):
-    kind: Literal["indicator", "satisfaction"] = Field(
-        description="`indicator` (kvalitetsindikator) eller `satisfaction` (brugertilfredshed)."
-    )
-    code: str = Field(description="Målingens kode i kildens fil.")
-    name: str = Field(description="Hvad der er målt.")
-    period: str = Field(description="Perioden, fx `2025`.")
-    value: float = Field(description="Enhedens tal.")
-    unit_of_measure: str = Field(description="Tallets enhed, fx `%`.")
-    better: Literal["higher", "lower"] | None = Field(
-        description="Hvad der er bedst: `higher` (flere er bedre), `lower` (færre er bedre); "
-        "`null`: ikke oplyst."
-    )
-    respondents: int | None = Field(description="Antal besvarelser, tallet bygger på.")
-    source: str = Field(description="Kilde.")
-    published_on: dt.date | None = Field(description="Offentliggjort.")
-    benchmark: Benchmarks = Field(
-        description="Tallet sammenlignet med lands- og kommunegennemsnittet."
-    )
-    verdict: VerdictCode = Field(
-        description="Vurderingen mod landsgennemsnittet (= `benchmark.national.verdict`)."
-    )
+    kind: Literal["indicator", "satisfaction"] = _figure("kind")
+    code: str = _figure("code")
+    name: str = _figure("name")
+    period: str = _figure("period")
+    value: float = _figure("value")
+    unit_of_measure: str = _figure("unit_of_measure")
+    better: Literal["higher", "lower"] | None = _figure("better")
+    respondents: int | None = _figure("respondents")
+    source: str = _figure("source")
+    published_on: dt.date | None = _figure("published_on")
+    benchmark: Benchmarks = _figure("benchmark")
+    verdict: VerdictCode = _figure("verdict")
 
 
 class UnitDetail(UnitOut):
-    quality: list[QualityFigure] = Field(
-        description="Enhedens nyeste kvalitetsindikatorer og tilfredshedsmålinger (én pr. "
-        "måling), hver med sin vurdering mod lands- og kommunegennemsnittet, efter reglen på "
-        "enhedens side."
-    )
+    """`/units/{id}`: the unit as listed, and its quality figures with their verdicts."""
+
+    quality: list[QualityFigure] = _described("UnitDetail")("quality")
 
 
 class UnitPage(Schema):
