@@ -242,6 +242,8 @@ class UnitOut(Schema):
     agreements: list[UnitAgreement] = _unit("agreements")
     shown_in: list[MunicipalityRef] = _unit("shown_in")
     updated_at: dt.datetime = _unit("updated_at")
+    supervision_report_url: str | None = _unit("supervision_report_url")
+    supervision_report_date: dt.date | None = _unit("supervision_report_date")
 
 
 _unit_page = _described("UnitPage")

@@ -140,6 +140,15 @@ CSV_COLUMNS: list[Term] = [
     T("Senest opdateret", "Hvornår enhedens data sidst ændrede sig (registerdata eller "
       "redaktørens indhold), dansk tid.", "When the unit's data last changed (register data "
       "or the editor's content), Danish time.", "datetime", "plov", "2026-03-02 14:05:00"),
+    T("Tilsynsrapport", "Adressen på den nyeste tilsynsrapport: tilsynets PDF på "
+      "Plejeoverblikket, ellers linket til Ældretilsynets egen offentliggjorte rapport; tom, "
+      "hvis ingen rapport er lagt ind.", "The address of the latest supervision report: the "
+      "supervisor's PDF on Plejeoverblikket, else the link to Ældretilsynet's own published "
+      "report; empty when no report has been added.", "url", "supervision",
+      "https://plejeoverblikket.dk/documents/311/tilsyn-2026-03-12.pdf"),
+    T("Tilsynsrapportens dato", "Tilsynsdatoen for rapporten i «Tilsynsrapport».", "The date "
+      "of the inspection the report in «Tilsynsrapport» is about.", "date", "supervision",
+      "2026-03-12"),
 ]
 
 # The columns each published CSV version has, in order. Never edit an old version's list. A
@@ -162,6 +171,8 @@ FROZEN_CSV_COLUMNS: dict[str, tuple[str, ...]] = {
         "Fuldtidsmedarbejdere",
         "Kommuner med aftale",
         "Senest opdateret",
+        "Tilsynsrapport",
+        "Tilsynsrapportens dato",
     ),
 }
 
@@ -267,6 +278,15 @@ API_FIELDS: dict[str, list[Term]] = {
         T("updated_at", "Senest ændret: registerdata eller redaktørens indhold.", "Last "
           "changed: register data or the editor's content.", "datetime", "plov",
           "2026-03-02T14:05:00+01:00"),
+        T("supervision_report_url", "Adressen på den nyeste tilsynsrapport: tilsynets PDF på "
+          "Plejeoverblikket, ellers linket til Ældretilsynets egen offentliggjorte rapport; "
+          "`null`, hvis ingen rapport er lagt ind.", "The address of the latest supervision "
+          "report: the supervisor's PDF on Plejeoverblikket, else the link to Ældretilsynet's "
+          "own published report; `null` when no report has been added.", "url",
+          "supervision", "https://plejeoverblikket.dk/documents/311/tilsyn-2026-03-12.pdf"),
+        T("supervision_report_date", "Tilsynsdatoen for rapporten i `supervision_report_url`.",
+          "The date of the inspection the report in `supervision_report_url` is about.",
+          "date", "supervision", "2026-03-12"),
     ],
     "Address": [
         T("street", "Vejnavn.", "Street name.", "text", "DAR", "Solvej"),

@@ -16,8 +16,10 @@ import re
 import uuid
 from collections import defaultdict
 from collections.abc import Iterable, Iterator
+from urllib.parse import urljoin
 
-from django.db.models import QuerySet
+from django.conf import settings
+from django.db.models import Q, QuerySet
 from django.db.models.functions import Coalesce, Greatest
 from django.utils import timezone
 
@@ -26,6 +28,7 @@ from plov.agreements.models import AgreementDescription, ServiceAgreement
 from plov.opendata.dictionary import csv_header
 from plov.publishing.listing import units_as_dicts
 from plov.publishing.rules import agreement_counts, kind_label
+from plov.supervision.models import SupervisionFeedback
 from plov.units.models import Municipality, Organisation, Unit, UnitContent, UnitKind
 
 # What the public site calls each kind of unit.
@@ -77,6 +80,7 @@ def unit_records(units: Iterable[Unit] | QuerySet[Unit], *, today: dt.date) -> l
     ):
         described[unit_id].add(code)
     names = municipality_names()
+    reports = supervision_reports(ids)
 
     records = []
     for unit in units:
@@ -126,10 +130,30 @@ def unit_records(units: Iterable[Unit] | QuerySet[Unit], *, today: dt.date) -> l
                 "shown_in": [
                     {"code": f"{code:03d}", "name": names.get(code, "")} for code in shown_in
                 ],
+                "supervision_report_url": reports.get(unit.pk, (None, None))[0],
+                "supervision_report_date": reports.get(unit.pk, (None, None))[1],
                 "updated_at": timezone.localtime(updated),
             }
         )
     return records
+
+
+def supervision_reports(unit_ids: Iterable[int]) -> dict[int, tuple[str, dt.date]]:
+    """unit id → (address, tilsynsdato) of the newest supervision report a relative can read:
+    the feedback's PDF on Plejeoverblikket (an absolute address from `PLOV_BASE_URL`), else
+    the link to Ældretilsynet's own published report. One query."""
+    base = settings.WAGTAILADMIN_BASE_URL.rstrip("/") + "/"
+    reports: dict[int, tuple[str, dt.date]] = {}
+    for item in (
+        SupervisionFeedback.objects.filter(unit_id__in=list(unit_ids))
+        .filter(Q(document__isnull=False) | ~Q(report_url=""))
+        .select_related("document")
+        .order_by("unit_id", "-inspected_on", "-pk")
+    ):
+        if item.unit_id not in reports:
+            address = urljoin(base, item.document.url) if item.document else item.report_url
+            reports[item.unit_id] = (address, item.inspected_on)
+    return reports
 
 
 def municipality_names() -> dict[int, str]:
@@ -206,6 +230,12 @@ def csv_cells(record: dict) -> dict[str, str]:
         "Fuldtidsmedarbejdere": danish_decimal(record["full_time_employees"]),
         "Kommuner med aftale": ", ".join(m["name"] for m in record["shown_in"]),
         "Senest opdateret": record["updated_at"].strftime("%Y-%m-%d %H:%M:%S"),
+        "Tilsynsrapport": record["supervision_report_url"] or "",
+        "Tilsynsrapportens dato": (
+            record["supervision_report_date"].isoformat()
+            if record["supervision_report_date"]
+            else ""
+        ),
     }
 
 
