@@ -63,6 +63,16 @@ def test_most_demo_feedback_has_a_real_pdf_report_and_some_a_link(db, media_root
         assert item.document.collection_id == folders[item.unit_id]
         assert item.document.file_size == len(data)
 
+    # the folders made in one go form a sound tree, in name order, and take a new one
+    assert all(problem == [] for problem in Collection.find_problems())
+    units_folder = Collection.objects.get(name="Enheder")
+    names = [c.name for c in units_folder.get_children()]
+    assert names == sorted(names) and len(names) == len(folders)
+    newcomer = next(f.unit for f in feedback if f.unit_id not in folders)
+    added = UnitMediaFolder.collection_for(newcomer)
+    assert added.get_parent() == units_folder
+    assert all(problem == [] for problem in Collection.find_problems())
+
     # a relative opens the latest report from a published unit's page: a download
     shown = next(
         f

@@ -28,7 +28,7 @@ from wagtail.documents import get_document_model
 
 from plov.demo.reports import report_pdf
 from plov.media.images import stored_name
-from plov.media.models import UnitMediaFolder
+from plov.media.models import collections_for
 from plov.supervision.authorities import authority_by_municipality
 from plov.supervision.models import (
     Sanction,
@@ -211,10 +211,8 @@ def attach_reports(feedback: list[SupervisionFeedback], *, seed: int) -> dict[st
                 sor_id=item.unit.sor_id, date=item.inspected_on.isoformat()
             )
             links += 1
-    folders = {}
+    folders = collections_for([item.unit for item in with_pdf])
     for item in with_pdf:
-        if item.unit_id not in folders:
-            folders[item.unit_id] = UnitMediaFolder.collection_for(item.unit)
         data = report_pdf(
             unit_name=item.unit.name,
             authority=item.authority.name,
