@@ -31,6 +31,12 @@ def run_demo(folder: Path | None = None, **options) -> str:
     return out.getvalue()
 
 
+@pytest.fixture(autouse=True)
+def _demo_media(settings, tmp_path):
+    """The demo writes supervision reports (PDFs): into this test's folder, not var/media."""
+    settings.MEDIA_ROOT = tmp_path / "media"
+
+
 @pytest.fixture
 def demo(db) -> str:
     return run_demo()
