@@ -27,6 +27,7 @@ from __future__ import annotations
 import re
 from dataclasses import asdict, dataclass
 
+from django.core.cache import cache
 from django.db import connection
 from rapidfuzz import fuzz, process
 
@@ -127,10 +128,23 @@ def parse(text: str) -> Parsed:
 # --- Queries ---------------------------------------------------------------------------------
 
 
+POSTCODES_CACHE = "plov:dar:postcodes:v1"
+
+
+def postcode_names() -> dict[str, str]:
+    """{postcode: name} for every postcode in DAR (about 1,100), from the shared cache (the
+    DAR import forgets it when it has recomputed the postcodes)."""
+    names = cache.get(POSTCODES_CACHE)
+    if names is None:
+        names = dict(DarPostcode.objects.values_list("postcode", "name"))
+        cache.set(POSTCODES_CACHE, names, 3600)
+    return names
+
+
 def _postcodes_named(town: str) -> dict[str, str] | None:
     """{postcode: name} of the postcodes whose folded name begins with `town` (or, failing
     that, is it with a small typo); None when no postcode's name is like it."""
-    names = dict(DarPostcode.objects.values_list("postcode", "name"))
+    names = postcode_names()
     found = {p: n for p, n in names.items() if fold_cached(n).startswith(town)}
     if found:
         return found
@@ -198,46 +212,44 @@ def _like_prefix(text: str) -> str:
 
 def _addresses(keys: dict[str, set[str]], number: str) -> list[dict]:
     """Valid addresses with coordinates on the streets `keys` ({folded street name: its
-    postcodes}) whose house number is `number` or begins with it: the exact number first."""
+    postcodes}) whose house number is `number` or begins with it. Per street in bytewise
+    order, which puts the number itself (and its floors: "solvej 4 1 tv …") before the numbers
+    it begins ("solvej 40 …", "solvej 4a …"). One query."""
     columns = ["id", "street_name", "house_number", "floor", "door", "postcode"]
     columns += ["postcode_name", "latitude", "longitude", "search_text"]
-    rows: list[dict] = []
-    patterns = []
-    for key in keys:
-        patterns.append((key, f"{key} {number} "))  # the number itself (and its floors)
-        patterns.append((key, f"{key} {number}"))  # and those it begins: 4A, 40, 41 …
-    seen: set[str] = set()
-    for key, prefix in patterns:
-        if len(rows) >= ADDRESS_ROWS:
-            break
-        postcodes = sorted(keys[key])
-        if connection.vendor == "postgresql":
-            with connection.cursor() as cursor:
-                cursor.execute(
-                    f"SELECT {', '.join(columns)} FROM {DarAddress._meta.db_table} "
-                    'WHERE (search_text COLLATE "C") LIKE %s AND postcode = ANY(%s) '
-                    "AND status = ANY(%s) AND latitude IS NOT NULL "
-                    'ORDER BY search_text COLLATE "C" LIMIT %s',
-                    [_like_prefix(prefix), postcodes, sorted(VALID_STATUSES), ADDRESS_ROWS],
-                )
-                found = [dict(zip(columns, r, strict=True)) for r in cursor.fetchall()]
-        else:
-            found = list(
+    statuses = sorted(VALID_STATUSES)
+    if connection.vendor != "postgresql":
+        rows = []
+        for key, postcodes in keys.items():
+            found = (
                 DarAddress.objects.filter(
-                    search_text__startswith=prefix,
-                    postcode__in=postcodes,
-                    status__in=VALID_STATUSES,
+                    search_text__startswith=f"{key} {number}",
+                    postcode__in=sorted(postcodes),
+                    status__in=statuses,
                     latitude__isnull=False,
                 )
                 .order_by("search_text")
                 .values(*columns)[:ADDRESS_ROWS]
             )
-        for row in found:
-            if row["id"] not in seen:
-                seen.add(row["id"])
-                row["street_key"] = key
-                rows.append(row)
-    return rows
+            rows += [dict(row, street_key=key) for row in found]
+        return rows
+    table = DarAddress._meta.db_table
+    parts, params = [], []
+    for n, (key, postcodes) in enumerate(keys.items()):
+        parts.append(
+            f"(SELECT {n} AS street, {', '.join(columns)} FROM {table} "
+            'WHERE (search_text COLLATE "C") LIKE %s AND postcode = ANY(%s) '
+            "AND status = ANY(%s) AND latitude IS NOT NULL "
+            'ORDER BY search_text COLLATE "C" LIMIT %s)'
+        )
+        params += [_like_prefix(f"{key} {number}"), sorted(postcodes), statuses, ADDRESS_ROWS]
+    names = list(keys)
+    with connection.cursor() as cursor:
+        cursor.execute(" UNION ALL ".join(parts), params)
+        return [
+            dict(zip(columns, row[1:], strict=True), street_key=names[row[0]])
+            for row in cursor.fetchall()
+        ]
 
 
 # --- Ranking ---------------------------------------------------------------------------------

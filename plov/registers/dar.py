@@ -323,6 +323,7 @@ def import_dar(path: Path) -> ImportSummary:
         ):
             refresh_streets()
             refresh_postcodes()
+            transaction.on_commit(forget_postcodes)
         match_visiting_addresses(Unit.objects.filter(sor_id__isnull=False))
         refresh_publication()
     return summary
@@ -619,6 +620,15 @@ def refresh_streets() -> int:
             batch = []
     DarStreet.objects.bulk_create(batch)
     return count + len(batch)
+
+
+def forget_postcodes() -> None:
+    """The address suggestions' cached postcodes (plov.public.suggest) are stale."""
+    from django.core.cache import cache
+
+    from plov.public.suggest import POSTCODES_CACHE
+
+    cache.delete(POSTCODES_CACHE)
 
 
 def refresh_postcodes() -> int:
