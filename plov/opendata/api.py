@@ -20,6 +20,7 @@ from django.utils import timezone
 from ninja import Field, NinjaAPI, Path, Query, Schema
 from ninja.errors import HttpError, ValidationError
 
+from plov import clock
 from plov.agreements.models import AgreementDescription, AgreementType, ServiceAgreement
 from plov.opendata import exports
 from plov.opendata.dictionary import describe
@@ -306,7 +307,7 @@ def _invalid_request(request: HttpRequest, exc: ValidationError) -> HttpResponse
 
 
 def _today() -> dt.date:
-    return timezone.localdate()
+    return clock.today()
 
 
 def _municipality(code: str) -> Municipality:

@@ -21,6 +21,7 @@ from django.db.models import QuerySet
 from django.db.models.functions import Coalesce, Greatest
 from django.utils import timezone
 
+from plov import clock
 from plov.agreements.models import AgreementDescription, ServiceAgreement
 from plov.opendata.dictionary import csv_header
 from plov.publishing.listing import units_as_dicts
@@ -246,7 +247,7 @@ def csv_text(header: Iterable[str], rows: Iterable[Iterable[str]]) -> str:
 
 def csv_lines(*, today: dt.date | None = None) -> Iterator[str]:
     """The CSV of every published unit: BOM, header, one line per unit (semicolons, CRLF)."""
-    today = today or timezone.localdate()
+    today = today or clock.today()
     return csv_writer_lines(
         CSV_HEADER, (csv_row(record) for record in published_records(today=today))
     )
@@ -295,7 +296,7 @@ def fhir_bundle(*, today: dt.date | None = None):
     from fhir.resources.R4B.location import Location
     from fhir.resources.R4B.organization import Organization
 
-    today = today or timezone.localdate()
+    today = today or clock.today()
     records = unit_records(fhir_units(), today=today)
     entries: list[BundleEntry] = []
 

@@ -2,18 +2,17 @@
 
 from __future__ import annotations
 
-import datetime as dt
-
 from django.http import HttpResponse
 from django.shortcuts import render
 
+from plov import clock
 from plov.opendata.dictionary import TRANSITION_COLUMNS, csv_header
 from plov.opendata.exports import csv_text
 from plov.supervision.models import TRANSITION_ENDS, TransitionProvider
 
 
 def _current():
-    return TransitionProvider.objects.current(dt.date.today())
+    return TransitionProvider.objects.current(clock.today())
 
 
 def transition_list(request):

@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_safe
 
+from plov import clock
 from plov.pages.sitemap import sitemap_urls
 from plov.public.signals import CACHE_TIMEOUT, cache_generation
 from plov.public.unitpage import (
@@ -65,7 +66,7 @@ def unit_page(request, pk: int, slug: str = ""):
     if slug != canonical:
         return redirect(unit_url(pk, state["name"]), permanent=True)
 
-    today = timezone.localdate()
+    today = clock.today()
     lang = translation.get_language() or "da"
     updated = state["register_updated_at"]
     cache_vary = [
