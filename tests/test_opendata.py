@@ -454,6 +454,7 @@ def test_the_openapi_document_describes_every_endpoint(db, client):
         "/api/v1/units/{id}",
         "/api/v1/agreements",
         "/api/v1/supervising-authorities",
+        "/api/v1/adresser",
         # Ældretilsynet's authoritative list: logged-in supervisors and the agency only.
         "/api/v1/tilsyn/enheder",
         "/api/v1/tilsyn/enheder.csv",

@@ -25,6 +25,8 @@ from plov.agreements.models import AgreementDescription, AgreementType, ServiceA
 from plov.opendata import exports
 from plov.opendata.dictionary import describe
 from plov.opendata.views import cached_response
+from plov.public.suggest import LIMIT as SUGGESTIONS
+from plov.public.suggest import MAX_QUERY, suggest
 from plov.publishing.rules import agreement_counts
 from plov.publishing.visibility import visible_units
 from plov.supervision.api import router as supervision_router
@@ -338,6 +340,33 @@ class AuthorityOut(Schema):
     municipalities: list[MunicipalityRef] = _authority("municipalities")
 
 
+class AddressSuggestion(Schema):
+    kind: Literal["address", "street", "postcode"] = Field(
+        description="`address` (en adresse), `street` (en vej i et postnummer: søgningen "
+        "bruger vejens midte) eller `postcode` (et postnummer: dets midte)."
+    )
+    text: str = Field(
+        description="Forslaget skrevet ud, fx `Solvej 4, 1. tv, 8000 Aarhus C`. Søgningens "
+        "`adresse=` forstår teksten."
+    )
+    street: str | None = Field(description="Vejnavn; `null` for et postnummer.")
+    house_number: str | None = Field(description="Husnummer; `null` for en vej og et postnummer.")
+    floor: str | None = Field(description="Etage, fx `st` eller `1`; `null` uden etage.")
+    door: str | None = Field(description="Dør (side), fx `tv`; `null` uden dør.")
+    postcode: str = Field(description="Postnummer (4 cifre).")
+    town: str = Field(description="Postdistrikt (by).")
+    latitude: float = Field(description="Breddegrad (WGS84); for en vej og et postnummer midten.")
+    longitude: float = Field(description="Længdegrad (WGS84).")
+    id: str | None = Field(description="Adressens id i DAR (kun for `address`).")
+
+
+class AddressSuggestions(Schema):
+    query: str = Field(description="Teksten, der blev søgt på.")
+    items: list[AddressSuggestion] = Field(
+        description=f"De højst {SUGGESTIONS} bedste forslag, bedste først."
+    )
+
+
 # --- Errors --------------------------------------------------------------------------------
 
 
@@ -565,6 +594,43 @@ def list_supervising_authorities(request: HttpRequest):
     body = "[" + ",".join(a.model_dump_json() for a in authorities) + "]"
     return cached_response(
         request, body.encode("utf-8"), content_type="application/json; charset=utf-8"
+    )
+
+
+SUGGESTION_CACHE = "public, max-age=3600"  # DAR changes once a night
+
+
+@api.get(
+    "/adresser",
+    response={200: AddressSuggestions, 304: None, 400: Error, 422: Error},
+    operation_id="suggestAddresses",
+    summary="Adresseforslag",
+    description=f"Forslag til adresser, mens der skrives: de bedste {SUGGESTIONS} adresser, veje "
+    "og postnumre i DAR for en begyndt tekst som `solvej 4 aar`. Store og små bogstaver er lige "
+    "gode, æ, ø og å kan skrives ae, oe og aa (`aeroeskoebing` finder Ærøskøbing), "
+    "postnummeret kan udelades, og en lille stavefejl i vejnavnet gør ikke noget. Et "
+    "husnummer giver adresser (det nøjagtige nummer før dem, der begynder med det); en vej "
+    "uden nummer giver vejen i hvert postnummer; et postnummer eller en by giver postnumre. "
+    "Svaret kan caches en time (Cache-Control), med ETag.",
+    tags=["Adresser"],
+)
+def suggest_addresses(
+    request: HttpRequest,
+    q: Annotated[
+        str,
+        Query(
+            description="Det, der er skrevet indtil nu, fx `solvej 4 aar` eller `8000`.",
+            min_length=1,
+            max_length=MAX_QUERY,
+        ),
+    ],
+):
+    payload = AddressSuggestions(query=q, items=[s.as_dict() for s in suggest(q)])
+    return cached_response(
+        request,
+        payload.model_dump_json().encode("utf-8"),
+        content_type="application/json; charset=utf-8",
+        cache_control=SUGGESTION_CACHE,
     )
 
 
