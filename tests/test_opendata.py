@@ -452,6 +452,7 @@ def test_the_openapi_document_describes_every_endpoint(db, client):
         "/api/v1/units/{id}",
         "/api/v1/agreements",
         "/api/v1/supervising-authorities",
+        "/api/v1/changes",
         # Ældretilsynet's authoritative list: logged-in supervisors and the agency only.
         "/api/v1/tilsyn/enheder",
         "/api/v1/tilsyn/enheder.csv",
@@ -639,3 +640,23 @@ def test_the_demo_names_municipal_owners_officially():
     places = DemoGenerator(scale=0.05)  # reads the reference data; generates nothing yet
     assert places.places[101].owner_name == "Københavns Kommune"
     assert places.places[400].owner_name == "Bornholms Regionskommune"
+
+
+@pytest.mark.parametrize("url", ["/api/v1/units", "/api/v1/agreements"])
+def test_list_pages_link_next_and_previous(shown, client, url):
+    first = client.get(url, {"limit": 2})
+    body = first.json()
+    assert body["previous"] is None
+    assert body["next"] == f"http://testserver{url}?limit=2&offset=2"
+    assert f'<{body["next"]}>; rel="next"' in first["Link"]
+    seen, page = [], body
+    while True:
+        seen += [i["id"] for i in page["items"]]
+        if page["next"] is None:
+            break
+        page = client.get(page["next"]).json()
+        assert page["previous"] is not None
+    assert len(seen) == body["total"] == len(set(seen))
+    kept = client.get(url, {"limit": 1, "kommune": "751"}).json()
+    if kept["next"]:
+        assert "kommune=751" in kept["next"]
