@@ -16,7 +16,7 @@ from django.utils.http import http_date
 from plov.agreements.models import AgreementDescription, AgreementType, ServiceAgreement
 from plov.clock import today
 from plov.opendata.api import api
-from plov.opendata.exports import CSV_HEADER, CVR_SYSTEM, SOR_SYSTEM
+from plov.opendata.exports import CSV_HEADER, CVR_SYSTEM, SOR_SYSTEM, UNIT_KIND_SYSTEM
 from plov.publishing.refresh import refresh_publication
 from plov.publishing.visibility import visible_units
 from plov.supervision.authorities import authority_by_municipality
@@ -578,7 +578,13 @@ def test_the_fhir_export_is_a_valid_r4_bundle(shown, client):
         "Aarhus Kommune",
         "Odder Kommune",
     }
+    # the unit's kind, coded, and the municipalities served under agreements, named
+    assert [(k.system, k.code, k.display) for k in solgaarden.type[0].coding] == [
+        (UNIT_KIND_SYSTEM, "care_home", "Plejeenhed")
+    ]
+    assert {a.display for a in solgaarden.coverageArea} == {"Aarhus Kommune", "Odder Kommune"}
     site = services[c.SITE_PRIVATE]
+    assert site.type[0].coding[0].code == "home_care_site"
     assert site.category[0].text == "Helhedspleje"
     assert by_url[site.providedBy.reference].name == "Omsorgshuset ApS"
     assert [by_url[a.reference].name for a in site.coverageArea] == ["Aarhus Kommune"]
