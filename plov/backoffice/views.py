@@ -50,6 +50,7 @@ from plov.backoffice.forms import (
 from plov.backoffice.locking import MUST_LOCK, LockLost, format_time, lock_state, user_name
 from plov.media import removal
 from plov.media.models import RemovedMedia, restore_days
+from plov.opendata.changes import record_content_change
 from plov.publishing.refresh import refresh_publication, unit_publication_findings
 from plov.publishing.rules import AGREEMENT, P_NUMBER, SOR
 from plov.registers.models import CvrProductionUnit
@@ -187,8 +188,14 @@ def _reasons_to_hide(unit: Unit, p_number: str, today: dt.date | None = None) ->
 def _after_save(request, unit: Unit, content: UnitContent, revision, *, was_published: bool,
                 data: dict) -> None:
     """Publication, audit and messages after a save or a restore."""
+    was_shown = unit.published
     refresh_publication()
     unit.refresh_from_db(fields=["published", "warnings"])
+    previous = revision.get_previous()
+    record_content_change(  # the change feed; public if the unit was or is shown
+        unit.pk, previous.content if previous else None, revision.content,
+        public=was_shown or unit.published,
+    )  # fmt: skip
     audit(content, "plov.save", user=request.user, data={"revision": revision.pk, **data})
     if unit.published:
         audit(unit, "plov.publish", user=request.user, data={"revision": revision.pk})

@@ -275,6 +275,8 @@ CVR_SYSTEM = "http://cvr.dk"
 MUNICIPALITY_SYSTEM = "http://hl7.dk/fhir/core/CodeSystem/dk-core-municipality-codes"
 ORGANIZATION_TYPE_SYSTEM = "http://terminology.hl7.org/CodeSystem/organization-type"
 PHYSICAL_TYPE_SYSTEM = "http://terminology.hl7.org/CodeSystem/location-physical-type"
+# plov's own code system for the kinds of unit (the API's `kind`: care_home, home_care_site).
+UNIT_KIND_SYSTEM = "https://plejeoverblikket.dk/fhir/CodeSystem/unit-kind"
 # fullUrls are urn:uuid, stable across exports: uuid5 of this namespace and "Type/id".
 UUID_NAMESPACE = uuid.uuid5(uuid.NAMESPACE_URL, "https://plejeoverblikket.dk/fhir")
 
@@ -405,12 +407,24 @@ def fhir_bundle(*, today: dt.date | None = None):
                 active=True,
                 providedBy={"reference": owner_urls[record["owner_id"]]},
                 category=[{"text": record["category"]}],
-                type=[{"text": record["kind_label"]}],
+                # The unit's kind, coded (care_home, home_care_site) and in Danish words.
+                type=[
+                    {
+                        "coding": [
+                            {
+                                "system": UNIT_KIND_SYSTEM,
+                                "code": record["kind"],
+                                "display": record["kind_label"],
+                            }
+                        ],
+                        "text": record["kind_label"],
+                    }
+                ],
                 name=record["name"],
                 location=[{"reference": location_url}],
                 telecom=telecom or None,
                 coverageArea=[
-                    {"reference": area_urls[m["code"]], "display": m["name"]}
+                    {"reference": area_urls[m["code"]], "display": names.get(int(m["code"]))}
                     for m in record["shown_in"]
                 ]
                 or None,
