@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
-import re
 import uuid
 from collections import defaultdict
 from collections.abc import Iterable, Iterator
@@ -25,7 +24,8 @@ from plov import clock
 from plov.agreements.models import AgreementDescription, ServiceAgreement
 from plov.publishing.listing import units_as_dicts
 from plov.publishing.rules import agreement_counts, kind_label
-from plov.units.models import Municipality, Organisation, Unit, UnitContent, UnitKind
+from plov.units.formatting import content_of, interval_label, street_line
+from plov.units.models import Municipality, Organisation, Unit, UnitKind
 
 # What the public site calls each kind of unit.
 CATEGORY = {
@@ -45,13 +45,6 @@ def updated_at_expression():
 def published_units() -> QuerySet[Unit]:
     """Every unit open data shows: published and not closed in SOR."""
     return Unit.objects.published()
-
-
-def _content(unit: Unit) -> UnitContent | None:
-    try:
-        return unit.content
-    except UnitContent.DoesNotExist:
-        return None
 
 
 def unit_records(units: Iterable[Unit] | QuerySet[Unit], *, today: dt.date) -> list[dict]:
@@ -80,7 +73,7 @@ def unit_records(units: Iterable[Unit] | QuerySet[Unit], *, today: dt.date) -> l
     records = []
     for unit in units:
         base = listing[unit.pk]
-        content = _content(unit)
+        content = content_of(unit)
         shown_in = sorted(
             {
                 a.municipality_id
@@ -177,15 +170,6 @@ CSV_HEADER = [
     "Senest opdateret",
 ]
 BOM = "\ufeff"
-INTERVAL = re.compile(r"ANTAL_(\d+)_(\d+)")
-
-
-def address_line(address: dict) -> str:
-    """'Vejnavn 12, 2. tv' as Danes write it."""
-    line = " ".join(p for p in (address.get("street"), address.get("house_number")) if p)
-    floor, door = address.get("floor"), address.get("door")
-    unit_part = " ".join(p for p in (f"{floor}." if floor else "", door or "") if p)
-    return f"{line}, {unit_part}" if unit_part else line
 
 
 def danish_decimal(value: float | None) -> str:
@@ -195,9 +179,8 @@ def danish_decimal(value: float | None) -> str:
 def employees_text(record: dict) -> str:
     if record["employees"] is not None:
         return str(record["employees"])
-    interval = record["employees_interval"] or ""
-    match = INTERVAL.fullmatch(interval)
-    return f"{match[1]}-{match[2]}" if match else interval  # CVR's interval, never a number
+    # CVR's interval, never a number
+    return interval_label(record["employees_interval"]) or record["employees_interval"] or ""
 
 
 def csv_row(record: dict) -> list[str]:
@@ -208,7 +191,7 @@ def csv_row(record: dict) -> list[str]:
         record["kind_label"],
         record["owner_name"],
         record["owner_cvr"] or "",
-        address_line(address),
+        street_line(address),
         address.get("postcode") or "",
         address.get("district") or "",
         record["municipality_name"] or "",
@@ -368,7 +351,7 @@ def fhir_bundle(*, today: dt.date | None = None):
             if record[field]
         ]
         address = record["visiting_address"]
-        line = address_line(address)
+        line = street_line(address)
         position = None
         if record["latitude"] is not None and record["longitude"] is not None:
             position = {"latitude": record["latitude"], "longitude": record["longitude"]}
