@@ -32,6 +32,7 @@ from plov.public.unitpage import (
     unit_url,
 )
 from plov.supervision.models import QualityResult
+from plov.supervision.verdicts import rule_text
 from plov.units.formatting import unit_slug
 from plov.units.models import Unit
 
@@ -159,6 +160,7 @@ def compare(request):
         "staff_rows": compare_staff(units),
         "indicator_rows": compare_results(units, QualityResult.Kind.INDICATOR, 5),
         "satisfaction_rows": compare_results(units, QualityResult.Kind.SATISFACTION, 3),
+        "verdict_rule": rule_text(),
         "candidates": _candidates(units) if 0 < len(units) < MAX_COMPARE else [],
     }
     status = 400 if (bad or too_many) else 200
@@ -215,6 +217,10 @@ def sitemap(request):
             modified = f"<lastmod>{_w3c_date(stamp)}</lastmod>" if stamp else ""
             lines.append(f"  <url><loc>{escape(base + unit_url(pk, name))}</loc>{modified}</url>")
     lines += [f"  <url><loc>{escape(base + url)}</loc></url>" for url in sitemap_urls()]
+    for language in ("da", "en"):  # the open-data page, in both languages
+        with translation.override(language):
+            url = reverse("public:open-data")
+        lines.append(f"  <url><loc>{escape(base + url)}</loc><changefreq>daily</changefreq></url>")
     lines.append("</urlset>")
     return HttpResponse("\n".join(lines) + "\n", content_type="application/xml; charset=utf-8")
 
