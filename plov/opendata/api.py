@@ -27,7 +27,8 @@ from plov.publishing.rules import agreement_counts
 from plov.publishing.visibility import visible_units
 from plov.supervision.api import router as supervision_router
 from plov.supervision.authorities import authority_by_municipality
-from plov.supervision.models import SupervisingAuthority
+from plov.supervision.models import SupervisingAuthority, SupervisionStatus
+from plov.units.homecare import LANGUAGES, SERVICES
 from plov.units.models import Municipality, Unit
 
 MAX_LIMIT = 100
@@ -99,6 +100,9 @@ api.add_decorator(_refuse_unknown_query_parameters, mode="view")
 # them out when absent, and OpenAPI shows a plain string rather than "string or null" (which a
 # query string cannot express).
 UnitKindCode = Literal["care_home", "home_care_site", "home_care_provider"]
+# The fixed lists of plov.units.homecare, as enums in the OpenAPI document.
+LanguageCode = Literal[tuple(code for code, _label in LANGUAGES)]  # type: ignore[valid-type]
+ServiceCode = Literal[tuple(code for code, _label in SERVICES)]  # type: ignore[valid-type]
 KOMMUNE_PATTERN = r"^[0-9]{3}$"
 KommuneCode = Annotated[
     str,
@@ -186,6 +190,22 @@ class MunicipalityRef(Schema):
     name: str = Field(description="Kommunens navn.")
 
 
+class SupervisionComment(Schema):
+    feedback_inspected_on: dt.date = Field(
+        description="Tilsynsdatoen for den tilbagemelding fra Ældretilsynet, bemærkningerne "
+        "svarer på."
+    )
+    feedback_status: SupervisionStatus = Field(
+        description="Tilsynets samlede vurdering i den tilbagemelding."
+    )
+    text: str = Field(
+        description="Enhedens bemærkninger: enhedens egne ord (højst 1000 tegn), ikke "
+        "Ældretilsynets. Tilsynets tekst ændres aldrig af dem."
+    )
+    written_on: dt.date | None = Field(description="Datoen, teksten blev offentliggjort.")
+    source: Literal["unit"] = Field(description="Altid `unit`: oplyst af enheden selv.")
+
+
 class UnitOut(Schema):
     id: int = Field(description="Plejeoverblikkets id for enheden; bruges i `/units/{id}`.")
     sor_id: str | None = Field(
@@ -240,6 +260,35 @@ class UnitOut(Schema):
     )
     shown_in: list[MunicipalityRef] = Field(
         description="Kommuner, hvor enheden vises i søgningen i dag (gældende aftale)."
+    )
+    fixed_teams: bool | None = Field(
+        description="Faste teams: om borgeren får hjælp af den samme lille gruppe medarbejdere "
+        "(redaktørens oplysning). `null`, hvis enheden ikke har udfyldt noget."
+    )
+    helpers_per_fortnight: int | None = Field(
+        description="Helhedspleje: typisk antal forskellige hjælpere, en borger møder på 14 "
+        "dage (1–60). `null` for plejehjem og når det ikke er oplyst."
+    )
+    visit_window_minutes: int | None = Field(
+        description="Helhedspleje: besøget kommer højst så mange minutter før eller efter det "
+        "aftalte tidspunkt (0–240). `null` for plejehjem og når det ikke er oplyst."
+    )
+    punctuality_policy: str | None = Field(
+        description="Helhedspleje: enhedens egne ord om, hvad der sker, når et besøg bliver "
+        "forsinket (højst 600 tegn)."
+    )
+    languages: list[LanguageCode] | None = Field(
+        description="Helhedspleje: sprog, medarbejderne taler med borgerne ud over dansk "
+        "(ISO 639-koder; `dsl` er dansk tegnsprog, `hbs` bosnisk/kroatisk/serbisk). "
+        "`null` for plejehjem. En leverandørs oplysninger gælder også dens steder, når "
+        "stedet ikke selv har oplyst noget (se `provider_id`)."
+    )
+    services: list[ServiceCode] | None = Field(
+        description="Helhedspleje: de ydelser, enheden leverer. `null` for plejehjem."
+    )
+    supervision_comments: list[SupervisionComment] = Field(
+        description="Enhedens bemærkninger til Ældretilsynets tilbagemeldinger (retten til at "
+        "svare), nyeste tilsyn først. Tom liste, hvis enheden ikke har skrevet nogen."
     )
     updated_at: dt.datetime = Field(
         description="Senest ændret: registerdata eller redaktørens indhold."

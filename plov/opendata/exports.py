@@ -24,6 +24,8 @@ from django.utils import timezone
 from plov.agreements.models import AgreementDescription, ServiceAgreement
 from plov.publishing.listing import units_as_dicts
 from plov.publishing.rules import agreement_counts, kind_label
+from plov.supervision.models import FeedbackReply
+from plov.units.homecare import language_labels, service_labels, split_codes
 from plov.units.models import Municipality, Organisation, Unit, UnitContent, UnitKind
 
 # What the public site calls each kind of unit.
@@ -75,6 +77,22 @@ def unit_records(units: Iterable[Unit] | QuerySet[Unit], *, today: dt.date) -> l
     ):
         described[unit_id].add(code)
     names = municipality_names()
+    comments = defaultdict(list)
+    for reply in (
+        FeedbackReply.objects.filter(unit_id__in=ids)
+        .exclude(text="")
+        .select_related("feedback")
+        .order_by("-feedback__inspected_on", "-feedback_id")
+    ):
+        comments[reply.unit_id].append(
+            {
+                "feedback_inspected_on": reply.feedback.inspected_on,
+                "feedback_status": reply.feedback.status,
+                "text": reply.text,
+                "written_on": reply.written_on,
+                "source": "unit",
+            }
+        )
 
     records = []
     for unit in units:
@@ -124,10 +142,28 @@ def unit_records(units: Iterable[Unit] | QuerySet[Unit], *, today: dt.date) -> l
                 "shown_in": [
                     {"code": f"{code:03d}", "name": names.get(code, "")} for code in shown_in
                 ],
+                **home_care_record(unit, content),
+                "supervision_comments": comments[unit.pk],
                 "updated_at": timezone.localtime(updated),
             }
         )
     return records
+
+
+def home_care_record(unit: Unit, content: UnitContent | None) -> dict:
+    """The home-care facts the unit itself states (issue 12, point 6); for a care home only
+    `fixed_teams`, the rest `null`. A site that states nothing may have a provider that does
+    (`provider_id`)."""
+    home_care = unit.is_home_care
+    own = content if home_care else None
+    return {
+        "fixed_teams": content.fixed_teams if content is not None else None,
+        "helpers_per_fortnight": own.helpers_per_fortnight if own else None,
+        "visit_window_minutes": own.visit_window_minutes if own else None,
+        "punctuality_policy": (own.punctuality_policy or None) if own else None,
+        "languages": split_codes(own.languages) if own else None,
+        "services": split_codes(own.services) if own else None,
+    }
 
 
 def municipality_names() -> dict[int, str]:
@@ -173,6 +209,11 @@ CSV_HEADER = [
     "Medarbejdere",
     "Fuldtidsmedarbejdere",
     "Kommuner med aftale",
+    "Faste teams",
+    "Forskellige hjælpere på 14 dage",
+    "Besøg inden for minutter af aftalt tid",
+    "Sprog ud over dansk",
+    "Ydelser",
     "Senest opdateret",
 ]
 BOM = "\ufeff"
@@ -199,6 +240,10 @@ def employees_text(record: dict) -> str:
     return f"{match[1]}-{match[2]}" if match else interval  # CVR's interval, never a number
 
 
+def _number(value: int | None) -> str:
+    return "" if value is None else str(value)
+
+
 def csv_row(record: dict) -> list[str]:
     address = record["visiting_address"]
     return [
@@ -216,6 +261,11 @@ def csv_row(record: dict) -> list[str]:
         employees_text(record),
         danish_decimal(record["full_time_employees"]),
         ", ".join(m["name"] for m in record["shown_in"]),
+        {True: "ja", False: "nej", None: ""}[record["fixed_teams"]],
+        _number(record["helpers_per_fortnight"]),
+        _number(record["visit_window_minutes"]),
+        ", ".join(language_labels(",".join(record["languages"] or []))),
+        ", ".join(service_labels(",".join(record["services"] or []))),
         record["updated_at"].strftime("%Y-%m-%d %H:%M:%S"),
     ]
 
