@@ -59,7 +59,8 @@ def test_home_care_facts_on_the_page_in_compare_and_in_search(demo_site, page):
     code = site.content.languages.split(",")[0]
     municipality = site.municipality.name
     page.goto(f"{base}/soeg/?type=helhedspleje&kommune={municipality}&sprog={code}")
-    assert page.locator(f"input[name=sprog][value={code}]").is_checked()
+    assert page.locator(f"#sprog-{code}").is_checked()
+    assert site.name in page.locator("main").inner_text()
     assert_accessible(page)
 
 
