@@ -7,6 +7,8 @@ from __future__ import annotations
 
 import json
 
+import pytest
+from django.core.cache import cache
 from django.urls import reverse
 from wagtail.models import Revision
 
@@ -22,9 +24,10 @@ from plov.units.homecare import (
     language_labels,
     split_codes,
 )
-from plov.units.models import UnitContent
+from plov.units.models import Unit, UnitContent
 from tests import country as c
 from tests import test_backoffice_editing as editing_tests
+from tests import test_opendata as opendata_tests
 from tests.test_backoffice_editing import (
     action_url,
     content_of,
@@ -38,6 +41,7 @@ from tests.test_backoffice_editing import (
 
 units = editing_tests.units
 anna = editing_tests.anna
+shown = opendata_tests.shown
 
 
 # --- the rules ---------------------------------------------------------------------------------
@@ -235,3 +239,87 @@ def test_another_companys_editor_and_a_supervisor_cannot_change_them(client, uni
         response = client.post(editor_url(site), form_data(content_of(site), languages=["en"]))
         assert response.status_code in (403, 404)
         assert snapshot(site) == before
+
+
+# --- what the public, the API and the CSV see --------------------------------------------------
+
+
+@pytest.fixture
+def home_care_shown(shown):
+    """The open-data country, with Aarhus's sites and their provider filled in."""
+    north = Unit.objects.get(sor_id=c.SITE_NORTH)
+    south = Unit.objects.get(sor_id=c.SITE_SOUTH)
+    UnitContent.objects.filter(unit=north).update(
+        fixed_teams=True,
+        helpers_per_fortnight=6,
+        visit_window_minutes=15,
+        punctuality_policy="Vi ringer, hvis vi er forsinket.",
+        languages="en",
+        services="personlig_pleje,nat",
+    )
+    provider = south.parent
+    UnitContent.objects.update_or_create(unit=provider, defaults={"languages": "pl,ar"})
+    cache.clear()
+    return {"north": north, "south": south, "provider": provider}
+
+
+def test_the_api_and_the_csv_carry_the_home_care_facts(client, home_care_shown):
+    north = home_care_shown["north"]
+    data = client.get(f"/api/v1/units/{north.pk}").json()
+    assert data["fixed_teams"] is True
+    assert (data["helpers_per_fortnight"], data["visit_window_minutes"]) == (6, 15)
+    assert data["punctuality_policy"] == "Vi ringer, hvis vi er forsinket."
+    assert data["languages"] == ["en"] and data["services"] == ["personlig_pleje", "nat"]
+    care_home = client.get(f"/api/v1/units/{Unit.objects.get(sor_id=c.SOLGAARDEN).pk}").json()
+    assert care_home["fixed_teams"] is False
+    assert care_home["languages"] is None and care_home["helpers_per_fortnight"] is None
+
+    schema = client.get("/api/v1/openapi.json").json()["components"]["schemas"]["UnitOut"]
+    languages = schema["properties"]["languages"]
+    assert "ISO 639" in languages["description"]
+    assert "dsl" in json.dumps(languages)  # the fixed list, as an enum
+
+    csv_text = b"".join(client.get("/data/enheder.csv").streaming_content).decode("utf-8-sig")
+    header, *rows = csv_text.splitlines()
+    columns = header.split(";")
+    assert "Forskellige hjælpere på 14 dage" in columns and "Sprog ud over dansk" in columns
+    (row,) = [r.split(";") for r in rows if r.startswith(c.SITE_NORTH)]
+    record = dict(zip(columns, row, strict=True))
+    assert record["Faste teams"] == "ja" and record["Forskellige hjælpere på 14 dage"] == "6"
+    assert record["Sprog ud over dansk"] == "Engelsk"
+    assert record["Ydelser"] == "Personlig pleje, Hjælp om natten"
+
+
+def test_the_page_compare_and_search_show_them_with_the_providers_standing_in(
+    client, home_care_shown
+):
+    north, south = home_care_shown["north"], home_care_shown["south"]
+    page = client.get(f"/enhed/{south.pk}/", follow=True).content.decode()
+    section = page[page.index('id="hverdag"') : page.index('id="personale"')]
+    assert "Polsk, Arabisk" in section and "Kilde: Oplyst af leverandøren" in section
+    page = client.get(f"/enhed/{north.pk}/", follow=True).content.decode()
+    section = page[page.index('id="hverdag"') : page.index('id="personale"')]
+    assert "6 forskellige hjælpere" in section
+    assert "Højst 15 minutter før eller efter aftalt tid" in section
+    assert "Vi ringer, hvis vi er forsinket." in section and "Kilde: Oplyst af enheden" in section
+
+    solgaarden = Unit.objects.get(sor_id=c.SOLGAARDEN)
+    compare = client.get(f"/sammenlign/?ids={north.pk},{solgaarden.pk}").content.decode()
+    assert "Hjælpen i hverdagen" in compare and "Ikke relevant" in compare
+
+    english = client.get(f"/en/enhed/{north.pk}/", follow=True).content.decode()
+    assert "Help in everyday life" in english and "6 different helpers" in english
+
+    def found(code: str) -> set[str]:
+        page = client.get(
+            "/soeg/", {"type": "helhedspleje", "kommune": "Aarhus", "sprog": code}
+        ).content.decode()
+        return {
+            name
+            for name in (north.name, south.name, "Omsorgshuset Skanderborg")
+            if f">{name}<" in page
+        }
+
+    assert found("en") == {north.name}
+    assert found("pl") == {south.name}  # its provider's languages, as its page shows
+    assert found("ar") == {south.name}

@@ -112,6 +112,8 @@ def test_the_form_limits_the_length_in_danish_and_strips_invisible_characters():
 
 def test_the_units_editor_publishes_a_reply_shown_beside_the_feedback(client, world, feedback):
     unit = world["solgaarden"]
+    # The page as cached before the comment: a save must renew it.
+    assert "Enhedens bemærkninger" not in base.public_page(client, unit)
     login(client, "anna", ["editor"], c.AARHUS_CVR)
     editor_page = client.get(reverse("backoffice:edit", args=[unit.pk])).content.decode()
     assert 'id="replies-link"' in editor_page
