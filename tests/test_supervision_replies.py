@@ -229,3 +229,22 @@ def test_a_feedback_of_another_unit_is_not_found(client, world, feedback):
     response = client.post(save_url(other, feedback), {"text": "x", "base_revision": ""})
     assert response.status_code == 404
     assert not FeedbackReply.objects.exists()
+
+
+def test_updated_since_sees_a_new_or_withdrawn_comment(client, world, feedback):
+    unit = world["solgaarden"]
+    editor = make_user("anna", ["editor"], c.AARHUS_CVR)
+    since = timezone.now()
+
+    def changed() -> list[int]:
+        response = client.get("/api/v1/units", {"updated_since": since.isoformat()})
+        return [item["id"] for item in response.json()["items"]]
+
+    assert changed() == []
+    first = replies.save_reply(feedback, "Vi har rettet op.", by=editor, base_revision="")
+    assert changed() == [unit.pk]
+    since = timezone.now()
+    assert changed() == []
+    replies.save_reply(feedback, "", by=editor, base_revision=str(first.pk))
+    assert changed() == [unit.pk]
+    assert client.get(f"/api/v1/units/{unit.pk}").json()["supervision_comments"] == []

@@ -17,7 +17,7 @@ import uuid
 from collections import defaultdict
 from collections.abc import Iterable, Iterator
 
-from django.db.models import QuerySet
+from django.db.models import OuterRef, QuerySet, Subquery
 from django.db.models.functions import Coalesce, Greatest
 from django.utils import timezone
 
@@ -38,9 +38,19 @@ ADDRESS_FIELDS = ("street", "house_number", "floor", "door", "postcode", "distri
 
 
 def updated_at_expression():
-    """When the unit last changed: max(register side, editor side). Coalesce first, because
-    SQLite's MAX() of a NULL is NULL while PostgreSQL's GREATEST() skips it."""
-    return Greatest("register_updated_at", Coalesce("content__updated_at", "register_updated_at"))
+    """When the unit last changed: max(register side, editor side, the unit's latest comment on
+    a supervision feedback). Coalesce first, because SQLite's MAX() of a NULL is NULL while
+    PostgreSQL's GREATEST() skips it."""
+    latest_comment = (
+        FeedbackReply.objects.filter(unit=OuterRef("pk"))
+        .order_by("-updated_at")
+        .values("updated_at")[:1]
+    )
+    return Greatest(
+        "register_updated_at",
+        Coalesce("content__updated_at", "register_updated_at"),
+        Coalesce(Subquery(latest_comment), "register_updated_at"),
+    )
 
 
 def published_units() -> QuerySet[Unit]:
@@ -78,12 +88,16 @@ def unit_records(units: Iterable[Unit] | QuerySet[Unit], *, today: dt.date) -> l
         described[unit_id].add(code)
     names = municipality_names()
     comments = defaultdict(list)
+    commented_at: dict[int, dt.datetime] = {}
     for reply in (
         FeedbackReply.objects.filter(unit_id__in=ids)
-        .exclude(text="")
         .select_related("feedback")
         .order_by("-feedback__inspected_on", "-feedback_id")
     ):
+        if reply.unit_id not in commented_at or reply.updated_at > commented_at[reply.unit_id]:
+            commented_at[reply.unit_id] = reply.updated_at  # a withdrawal is a change too
+        if not reply.shown:
+            continue
         comments[reply.unit_id].append(
             {
                 "feedback_inspected_on": reply.feedback.inspected_on,
@@ -108,6 +122,8 @@ def unit_records(units: Iterable[Unit] | QuerySet[Unit], *, today: dt.date) -> l
         updated = unit.register_updated_at
         if content is not None and content.updated_at > updated:
             updated = content.updated_at
+        if unit.pk in commented_at and commented_at[unit.pk] > updated:
+            updated = commented_at[unit.pk]
         address = {k: base["visiting_address"].get(k) for k in ADDRESS_FIELDS}
         records.append(
             {
