@@ -12,6 +12,7 @@ import pytest
 from django.contrib.auth import get_user_model
 from django.core.management import call_command
 
+from plov import clock
 from plov.agreements.models import ServiceAgreement
 from plov.demo.generator import FILES, generate
 from plov.demo.users import organisation_cvr
@@ -131,8 +132,8 @@ def test_running_the_demo_twice_gives_the_same_result(db, tmp_path):
         assert (tmp_path / "first" / name).read_bytes() == (tmp_path / "second" / name).read_bytes()
 
 
-def test_demo_users_log_in_with_their_role_and_organisation(db, client, monkeypatch):
-    monkeypatch.setenv("PLOV_DEMO_PASSWORD", "hemmelig-demo")
+def test_demo_users_log_in_with_their_role_and_organisation(db, client, settings):
+    settings.PLOV_DEMO_PASSWORD = "hemmelig-demo"
     output = run_demo()
     aarhus = Organisation.objects.get(municipality_id=751)
     users = {u.username: u for u in get_user_model().objects.prefetch_related("groups")}
@@ -174,7 +175,6 @@ def test_the_home_care_editor_can_write_the_description_of_a_driftsoverenskomst(
 ):
     """The demo's private home-care editor (issue 18, point 19): listed on the login page, and
     its organisation's site has a driftsoverenskomst whose description it may write."""
-    import datetime as dt
 
     from django.urls import reverse
 
@@ -191,7 +191,7 @@ def test_the_home_care_editor_can_write_the_description_of_a_driftsoverenskomst(
     company = Organisation.objects.get(cvr_number=organisation_cvr(user))
     assert company.kind == Organisation.Kind.COMPANY
     agreement = (
-        ServiceAgreement.objects.in_force(dt.date.today())
+        ServiceAgreement.objects.in_force(clock.today())
         .filter(
             type="driftsoverenskomst", unit__owner=company, unit__kind=UnitKind.HOME_CARE_SITE
         )

@@ -20,14 +20,19 @@ from django.utils import timezone
 from ninja import Field, NinjaAPI, Path, Query, Schema
 from ninja.errors import HttpError, ValidationError
 
+from plov import clock
 from plov.agreements.models import AgreementDescription, AgreementType, ServiceAgreement
 from plov.opendata import exports
+from plov.opendata.dictionary import describe
 from plov.opendata.views import cached_response
+from plov.public.suggest import LIMIT as SUGGESTIONS
+from plov.public.suggest import MAX_QUERY, suggest
 from plov.publishing.rules import agreement_counts
 from plov.publishing.visibility import visible_units
 from plov.supervision.api import router as supervision_router
 from plov.supervision.authorities import authority_by_municipality
 from plov.supervision.models import SupervisingAuthority, SupervisionStatus
+from plov.supervision.verdicts import judged_results
 from plov.units.homecare import LANGUAGES, SERVICES
 from plov.units.models import Municipality, Unit
 
@@ -169,168 +174,216 @@ class ErrorItem(Schema):
 Error.model_rebuild()
 
 
+def _described(schema: str):
+    """`Field` whose description is the open-data dictionary's (plov.opendata.dictionary)."""
+
+    def field(name: str, *args, **kwargs):
+        return Field(*args, description=describe(schema, name), **kwargs)
+
+    return field
+
+
+_address = _described("Address")
+
+
 class Address(Schema):
-    street: str | None = Field(None, description="Vejnavn.")
-    house_number: str | None = Field(None, description="Husnummer.")
-    floor: str | None = Field(None, description="Etage.")
-    door: str | None = Field(None, description="Dør (side).")
-    postcode: str | None = Field(None, description="Postnummer.")
-    district: str | None = Field(None, description="Postdistrikt (by).")
+    street: str | None = _address("street", None)
+    house_number: str | None = _address("house_number", None)
+    floor: str | None = _address("floor", None)
+    door: str | None = _address("door", None)
+    postcode: str | None = _address("postcode", None)
+    district: str | None = _address("district", None)
+
+
+_agreement = _described("UnitAgreement")
 
 
 class UnitAgreement(Schema):
-    kommune: str = Field(description="Aftalepartens kommunekode (3 cifre).")
-    type: AgreementType = Field(description="Aftaletype (serviceleverancetype).")
-    start: dt.date = Field(description="Startdato.")
-    end: dt.date | None = Field(description="Slutdato; `null` = uden slutdato.")
+    kommune: str = _agreement("kommune")
+    type: AgreementType = _agreement("type")
+    start: dt.date = _agreement("start")
+    end: dt.date | None = _agreement("end")
+
+
+_ref = _described("MunicipalityRef")
 
 
 class MunicipalityRef(Schema):
-    code: str = Field(description="Kommunekode (3 cifre).")
-    name: str = Field(description="Kommunens navn.")
+    code: str = _ref("code")
+    name: str = _ref("name")
+
+
+_unit = _described("UnitOut")
+_comment = _described("SupervisionComment")
 
 
 class SupervisionComment(Schema):
-    feedback_inspected_on: dt.date = Field(
-        description="Tilsynsdatoen for den tilbagemelding fra Ældretilsynet, bemærkningerne "
-        "svarer på."
-    )
-    feedback_status: SupervisionStatus = Field(
-        description="Tilsynets samlede vurdering i den tilbagemelding."
-    )
-    text: str = Field(
-        description="Enhedens bemærkninger: enhedens egne ord (højst 1000 tegn), ikke "
-        "Ældretilsynets. Tilsynets tekst ændres aldrig af dem."
-    )
-    written_on: dt.date | None = Field(description="Datoen, teksten blev offentliggjort.")
-    source: Literal["unit"] = Field(description="Altid `unit`: oplyst af enheden selv.")
+    feedback_inspected_on: dt.date = _comment("feedback_inspected_on")
+    feedback_status: SupervisionStatus = _comment("feedback_status")
+    text: str = _comment("text")
+    written_on: dt.date | None = _comment("written_on")
+    source: Literal["unit"] = _comment("source")
 
 
 class UnitOut(Schema):
-    id: int = Field(description="Plejeoverblikkets id for enheden; bruges i `/units/{id}`.")
-    sor_id: str | None = Field(
-        description="SOR-ID. `null` for en helhedsplejeleverandør, som Plejeoverblikket selv "
-        "danner over ejerens helhedsplejeleverandørsteder."
+    id: int = _unit("id")
+    sor_id: str | None = _unit("sor_id")
+    name: str = _unit("name")
+    kind: UnitKindCode = _unit("kind")
+    kind_label: str = _unit("kind_label")
+    category: str = _unit("category")
+    provider_id: int | None = _unit("provider_id")
+    owner_name: str = _unit("owner_name")
+    owner_cvr: str | None = _unit("owner_cvr")
+    owner_kind: Literal["municipality", "company"] = _unit("owner_kind")
+    municipality: str | None = _unit("municipality")
+    municipality_name: str | None = _unit("municipality_name")
+    supervising_authority: str | None = _unit("supervising_authority")
+    visiting_address: Address = _unit("visiting_address")
+    latitude: float | None = _unit("latitude")
+    longitude: float | None = _unit("longitude")
+    phone: str | None = _unit("phone")
+    email: str | None = _unit("email")
+    website: str | None = _unit("website")
+    p_number: str | None = _unit("p_number")
+    homes: int | None = _unit("homes")
+    employees: int | None = _unit("employees")
+    employees_source: Literal["unit", "CVR"] | None = _unit("employees_source")
+    employees_interval: str | None = _unit("employees_interval")
+    full_time_employees: float | None = _unit("full_time_employees")
+    full_time_employees_source: Literal["unit", "CVR"] | None = _unit(
+        "full_time_employees_source"
     )
-    name: str = Field(description="Enhedens navn, som i SOR.")
-    kind: UnitKindCode = Field(
-        description="`care_home` (plejeenhed), `home_care_site` "
-        "(helhedsplejeleverandørsted) eller `home_care_provider` (helhedsplejeleverandør)."
+    agreements: list[UnitAgreement] = _unit("agreements")
+    shown_in: list[MunicipalityRef] = _unit("shown_in")
+    fixed_teams: bool | None = _unit("fixed_teams")
+    helpers_per_fortnight: int | None = _unit("helpers_per_fortnight")
+    visit_window_minutes: int | None = _unit("visit_window_minutes")
+    punctuality_policy: str | None = _unit("punctuality_policy")
+    languages: list[LanguageCode] | None = _unit("languages")
+    services: list[ServiceCode] | None = _unit("services")
+    supervision_comments: list[SupervisionComment] = _unit("supervision_comments")
+    updated_at: dt.datetime = _unit("updated_at")
+
+
+_unit_page = _described("UnitPage")
+
+
+VerdictCode = Literal["better", "same", "worse", "unknown"]
+_benchmark_field = _described("Benchmark")
+
+
+class Benchmark(Schema):
+    average: float | None = _benchmark_field("average")
+    units: int | None = _benchmark_field("units")
+    verdict: VerdictCode = _benchmark_field("verdict")
+    reason: Literal["no_average", "too_few_units", "no_direction"] | None = _benchmark_field(
+        "reason"
     )
-    kind_label: str = Field(description="Enhedstypen på dansk.")
-    category: str = Field(description="`Plejehjem` eller `Helhedspleje`.")
-    provider_id: int | None = Field(
-        description="For et helhedsplejeleverandørsted: id for dets helhedsplejeleverandør."
-    )
-    owner_name: str = Field(description="Ejer (institutionsejer i SOR).")
-    owner_cvr: str | None = Field(description="Ejerens CVR-nummer.")
-    owner_kind: Literal["municipality", "company"] = Field(
-        description="`municipality` (kommune) eller `company` (virksomhed)."
-    )
-    municipality: str | None = Field(
-        description="Beliggenhedskommune: kommunekoden for besøgsadressen i DAR."
-    )
-    municipality_name: str | None = Field(description="Beliggenhedskommunens navn.")
-    supervising_authority: str | None = Field(
-        description="Tilsynsmyndighed (Ældretilsynet) for beliggenhedskommunen i dag."
-    )
-    visiting_address: Address = Field(description="Besøgsadresse.")
-    latitude: float | None = Field(description="Breddegrad (WGS84).")
-    longitude: float | None = Field(description="Længdegrad (WGS84).")
-    phone: str | None = Field(description="Telefon.")
-    email: str | None = Field(description="E-mail.")
-    website: str | None = Field(description="Hjemmeside.")
-    p_number: str | None = Field(description="P-nummer (CVR-produktionsenhed).")
-    homes: int | None = Field(description="Antal boliger, som redaktøren har oplyst.")
-    employees: int | None = Field(
-        description="Antal medarbejdere: redaktørens tal, ellers CVR's, ellers `null`."
-    )
-    employees_source: Literal["unit", "CVR"] | None = Field(
-        description="Hvor antal medarbejdere kommer fra: `unit` (redaktøren) eller `CVR`."
-    )
-    employees_interval: str | None = Field(
-        description="CVR's interval (fx `ANTAL_20_49`), når CVR ikke oplyser et tal."
-    )
-    full_time_employees: float | None = Field(description="Antal fuldtidsmedarbejdere.")
-    full_time_employees_source: Literal["unit", "CVR"] | None = Field(
-        description="Hvor antal fuldtidsmedarbejdere kommer fra: `unit` eller `CVR`."
-    )
-    agreements: list[UnitAgreement] = Field(
-        description="Enhedens aftaler (serviceleverancer), også udløbne og kommende."
-    )
-    shown_in: list[MunicipalityRef] = Field(
-        description="Kommuner, hvor enheden vises i søgningen i dag (gældende aftale)."
-    )
-    fixed_teams: bool | None = Field(
-        description="Faste teams: om borgeren får hjælp af den samme lille gruppe medarbejdere "
-        "(redaktørens oplysning). `null`, hvis enheden ikke har udfyldt noget."
-    )
-    helpers_per_fortnight: int | None = Field(
-        description="Helhedspleje: typisk antal forskellige hjælpere, en borger møder på 14 "
-        "dage (1–60). `null` for plejehjem og når det ikke er oplyst."
-    )
-    visit_window_minutes: int | None = Field(
-        description="Helhedspleje: besøget kommer højst så mange minutter før eller efter det "
-        "aftalte tidspunkt (0–240). `null` for plejehjem og når det ikke er oplyst."
-    )
-    punctuality_policy: str | None = Field(
-        description="Helhedspleje: enhedens egne ord om, hvad der sker, når et besøg bliver "
-        "forsinket (højst 600 tegn)."
-    )
-    languages: list[LanguageCode] | None = Field(
-        description="Helhedspleje: sprog, medarbejderne taler med borgerne ud over dansk "
-        "(ISO 639-koder; `dsl` er dansk tegnsprog, `hbs` bosnisk/kroatisk/serbisk). "
-        "`null` for plejehjem. En leverandørs oplysninger gælder også dens steder, når "
-        "stedet ikke selv har oplyst noget (se `provider_id`)."
-    )
-    services: list[ServiceCode] | None = Field(
-        description="Helhedspleje: de ydelser, enheden leverer. `null` for plejehjem."
-    )
-    supervision_comments: list[SupervisionComment] = Field(
-        description="Enhedens bemærkninger til Ældretilsynets tilbagemeldinger (retten til at "
-        "svare), nyeste tilsyn først. Tom liste, hvis enheden ikke har skrevet nogen."
-    )
-    updated_at: dt.datetime = Field(
-        description="Senest ændret: registerdata eller redaktørens indhold."
-    )
+    rule: Literal["confidence_interval", "threshold"] | None = _benchmark_field("rule")
+    difference: float | None = _benchmark_field("difference")
+    margin: float | None = _benchmark_field("margin")
+    text: str = _benchmark_field("text")
+
+
+_benchmarks = _described("Benchmarks")
+
+
+class Benchmarks(Schema):
+    national: Benchmark = _benchmarks("national")
+    municipality: Benchmark = _benchmarks("municipality")
+
+
+_figure = _described("QualityFigure")
+
+
+class QualityFigure(Schema):
+    kind: Literal["indicator", "satisfaction"] = _figure("kind")
+    code: str = _figure("code")
+    name: str = _figure("name")
+    period: str = _figure("period")
+    value: float = _figure("value")
+    unit_of_measure: str = _figure("unit_of_measure")
+    better: Literal["higher", "lower"] | None = _figure("better")
+    respondents: int | None = _figure("respondents")
+    source: str = _figure("source")
+    published_on: dt.date | None = _figure("published_on")
+    benchmark: Benchmarks = _figure("benchmark")
+    verdict: VerdictCode = _figure("verdict")
+
+
+class UnitDetail(UnitOut):
+    """`/units/{id}`: the unit as listed, and its quality figures with their verdicts."""
+
+    quality: list[QualityFigure] = _described("UnitDetail")("quality")
 
 
 class UnitPage(Schema):
-    total: int = Field(description="Antal enheder i alt, der matcher filtrene.")
-    limit: int = Field(description="Sidestørrelse.")
-    offset: int = Field(description="Antal sprunget over.")
-    items: list[UnitOut] = Field(description="Enhederne på denne side, sorteret efter id.")
+    total: int = _unit_page("total")
+    limit: int = _unit_page("limit")
+    offset: int = _unit_page("offset")
+    items: list[UnitOut] = _unit_page("items")
+
+
+_agreement_out = _described("AgreementOut")
 
 
 class AgreementOut(Schema):
-    id: int = Field(description="Plejeoverblikkets id for aftalen.")
-    kommune: str = Field(description="Aftalepartens kommunekode (3 cifre).")
-    kommune_name: str = Field(description="Aftalepartens navn.")
-    reference: str = Field(description="Aftaleidentifikation (kommunens egen reference).")
-    type: AgreementType = Field(description="Aftaletype.")
-    start: dt.date = Field(description="Startdato.")
-    end: dt.date | None = Field(description="Slutdato; `null` = uden slutdato.")
-    unit_id: int = Field(description="Enhedens id (se `/units/{id}`).")
-    unit_sor_id: str | None = Field(description="Enhedens SOR-ID.")
-    unit_name: str = Field(description="Enhedens navn.")
-    shown_in_search: bool = Field(
-        description="Om aftalen får enheden vist i kommunens søgning i dag. En "
-        "driftsoverenskomst om helhedspleje tæller først, når leverandøren har skrevet sin "
-        "aftalebeskrivelse."
-    )
+    id: int = _agreement_out("id")
+    kommune: str = _agreement_out("kommune")
+    kommune_name: str = _agreement_out("kommune_name")
+    reference: str = _agreement_out("reference")
+    type: AgreementType = _agreement_out("type")
+    start: dt.date = _agreement_out("start")
+    end: dt.date | None = _agreement_out("end")
+    unit_id: int = _agreement_out("unit_id")
+    unit_sor_id: str | None = _agreement_out("unit_sor_id")
+    unit_name: str = _agreement_out("unit_name")
+    shown_in_search: bool = _agreement_out("shown_in_search")
+
+
+_agreement_page = _described("AgreementPage")
 
 
 class AgreementPage(Schema):
-    total: int = Field(description="Antal aftaler i alt, der matcher filtrene.")
-    limit: int = Field(description="Sidestørrelse.")
-    offset: int = Field(description="Antal sprunget over.")
-    items: list[AgreementOut] = Field(description="Aftalerne på denne side, sorteret efter id.")
+    total: int = _agreement_page("total")
+    limit: int = _agreement_page("limit")
+    offset: int = _agreement_page("offset")
+    items: list[AgreementOut] = _agreement_page("items")
+
+
+_authority = _described("AuthorityOut")
 
 
 class AuthorityOut(Schema):
-    name: str = Field(description="Tilsynsmyndighedens navn.")
-    municipalities: list[MunicipalityRef] = Field(
-        description="Kommuner, myndigheden fører tilsyn i i dag, sorteret efter kommunekode."
+    name: str = _authority("name")
+    municipalities: list[MunicipalityRef] = _authority("municipalities")
+
+
+class AddressSuggestion(Schema):
+    kind: Literal["address", "street", "postcode"] = Field(
+        description="`address` (en adresse), `street` (en vej i et postnummer: søgningen "
+        "bruger vejens midte) eller `postcode` (et postnummer: dets midte)."
+    )
+    text: str = Field(
+        description="Forslaget skrevet ud, fx `Solvej 4, 1. tv, 8000 Aarhus C`. Søgningens "
+        "`adresse=` forstår teksten."
+    )
+    street: str | None = Field(description="Vejnavn; `null` for et postnummer.")
+    house_number: str | None = Field(description="Husnummer; `null` for en vej og et postnummer.")
+    floor: str | None = Field(description="Etage, fx `st` eller `1`; `null` uden etage.")
+    door: str | None = Field(description="Dør (side), fx `tv`; `null` uden dør.")
+    postcode: str = Field(description="Postnummer (4 cifre).")
+    town: str = Field(description="Postdistrikt (by).")
+    latitude: float = Field(description="Breddegrad (WGS84); for en vej og et postnummer midten.")
+    longitude: float = Field(description="Længdegrad (WGS84).")
+    id: str | None = Field(description="Adressens id i DAR (kun for `address`).")
+
+
+class AddressSuggestions(Schema):
+    query: str = Field(description="Teksten, der blev søgt på.")
+    items: list[AddressSuggestion] = Field(
+        description=f"De højst {SUGGESTIONS} bedste forslag, bedste først."
     )
 
 
@@ -353,7 +406,7 @@ def _invalid_request(request: HttpRequest, exc: ValidationError) -> HttpResponse
 
 
 def _today() -> dt.date:
-    return timezone.localdate()
+    return clock.today()
 
 
 def _municipality(code: str) -> Municipality:
@@ -427,11 +480,11 @@ def list_units(
 
 @api.get(
     "/units/{id}",
-    response={200: UnitOut, 304: None, 400: Error, 404: Error, 410: Error, 422: Error},
+    response={200: UnitDetail, 304: None, 400: Error, 404: Error, 410: Error, 422: Error},
     operation_id="getUnit",
     summary="Én enhed",
-    description="Én vist enhed. 404, hvis enheden ikke findes eller ikke er offentliggjort; "
-    "410, hvis den er lukket i SOR.",
+    description="Én vist enhed, med dens kvalitetstal og deres vurdering (`quality`). 404, "
+    "hvis enheden ikke findes eller ikke er offentliggjort; 410, hvis den er lukket i SOR.",
     tags=["Enheder"],
 )
 def get_unit(
@@ -444,7 +497,44 @@ def get_unit(
     if unit is None or not unit.published:
         raise HttpError(404, "Enheden findes ikke eller vises ikke.")
     (record,) = exports.unit_records([unit], today=_today())
-    return _json(request, UnitOut(**record), record["updated_at"])
+    quality = [_quality_figure(r) for r in judged_results(unit)]
+    return _json(request, UnitDetail(**record, quality=quality), record["updated_at"])
+
+
+def _benchmark(comparison) -> dict:
+    def number(value):
+        return None if value is None else float(value)
+
+    return {
+        "average": number(comparison.average),
+        "units": comparison.units,
+        "verdict": comparison.verdict.value,
+        "reason": comparison.reason.value if comparison.reason else None,
+        "rule": comparison.rule.value if comparison.rule else None,
+        "difference": number(comparison.difference),
+        "margin": number(comparison.margin),
+        "text": comparison.text,
+    }
+
+
+def _quality_figure(result) -> dict:
+    return {
+        "kind": result.kind,
+        "code": result.code,
+        "name": result.name,
+        "period": result.period,
+        "value": float(result.value),
+        "unit_of_measure": result.unit_of_measure,
+        "better": result.better or None,
+        "respondents": result.respondents,
+        "source": result.source,
+        "published_on": result.published_on,
+        "benchmark": {
+            "national": _benchmark(result.national),
+            "municipality": _benchmark(result.municipal),
+        },
+        "verdict": result.national.verdict.value,
+    }
 
 
 @api.get(
@@ -524,6 +614,43 @@ def list_supervising_authorities(request: HttpRequest):
     body = "[" + ",".join(a.model_dump_json() for a in authorities) + "]"
     return cached_response(
         request, body.encode("utf-8"), content_type="application/json; charset=utf-8"
+    )
+
+
+SUGGESTION_CACHE = "public, max-age=3600"  # DAR changes once a night
+
+
+@api.get(
+    "/adresser",
+    response={200: AddressSuggestions, 304: None, 400: Error, 422: Error},
+    operation_id="suggestAddresses",
+    summary="Adresseforslag",
+    description=f"Forslag til adresser, mens der skrives: de bedste {SUGGESTIONS} adresser, veje "
+    "og postnumre i DAR for en begyndt tekst som `solvej 4 aar`. Store og små bogstaver er lige "
+    "gode, æ, ø og å kan skrives ae, oe og aa (`aeroeskoebing` finder Ærøskøbing), "
+    "postnummeret kan udelades, og en lille stavefejl i vejnavnet gør ikke noget. Et "
+    "husnummer giver adresser (det nøjagtige nummer før dem, der begynder med det); en vej "
+    "uden nummer giver vejen i hvert postnummer; et postnummer eller en by giver postnumre. "
+    "Svaret kan caches en time (Cache-Control), med ETag.",
+    tags=["Adresser"],
+)
+def suggest_addresses(
+    request: HttpRequest,
+    q: Annotated[
+        str,
+        Query(
+            description="Det, der er skrevet indtil nu, fx `solvej 4 aar` eller `8000`.",
+            min_length=1,
+            max_length=MAX_QUERY,
+        ),
+    ],
+):
+    payload = AddressSuggestions(query=q, items=[s.as_dict() for s in suggest(q)])
+    return cached_response(
+        request,
+        payload.model_dump_json().encode("utf-8"),
+        content_type="application/json; charset=utf-8",
+        cache_control=SUGGESTION_CACHE,
     )
 
 

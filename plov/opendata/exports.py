@@ -21,7 +21,9 @@ from django.db.models import OuterRef, QuerySet, Subquery
 from django.db.models.functions import Coalesce, Greatest
 from django.utils import timezone
 
+from plov import clock
 from plov.agreements.models import AgreementDescription, ServiceAgreement
+from plov.opendata.dictionary import csv_header
 from plov.publishing.listing import units_as_dicts
 from plov.publishing.rules import agreement_counts, kind_label
 from plov.supervision.models import FeedbackReply
@@ -170,8 +172,7 @@ def home_care_record(unit: Unit, content: UnitContent | None) -> dict:
     """The home-care facts the unit itself states (issue 12, point 6); for a care home only
     `fixed_teams`, the rest `null`. A site that states nothing may have a provider that does
     (`provider_id`)."""
-    home_care = unit.is_home_care
-    own = content if home_care else None
+    own = content if unit.is_home_care else None
     return {
         "fixed_teams": content.fixed_teams if content is not None else None,
         "helpers_per_fortnight": own.helpers_per_fortnight if own else None,
@@ -210,28 +211,9 @@ def published_records(*, today: dt.date, batch: int = 250) -> Iterator[dict]:
 
 # --- CSV -----------------------------------------------------------------------------------
 
-CSV_HEADER = [
-    "SOR-ID",
-    "Navn",
-    "Type",
-    "Ejer",
-    "Ejers CVR",
-    "Adresse",
-    "Postnummer",
-    "By",
-    "Beliggenhedskommune",
-    "Tilsynsmyndighed",
-    "Antal boliger",
-    "Medarbejdere",
-    "Fuldtidsmedarbejdere",
-    "Kommuner med aftale",
-    "Faste teams",
-    "Forskellige hjælpere på 14 dage",
-    "Besøg inden for minutter af aftalt tid",
-    "Sprog ud over dansk",
-    "Ydelser",
-    "Senest opdateret",
-]
+# The columns, in order, come from the open-data dictionary (plov.opendata.dictionary), which
+# also describes them on /data/; `csv_row` fills each by its header.
+CSV_HEADER = csv_header()
 BOM = "\ufeff"
 INTERVAL = re.compile(r"ANTAL_(\d+)_(\d+)")
 
@@ -260,30 +242,38 @@ def _number(value: int | None) -> str:
     return "" if value is None else str(value)
 
 
-def csv_row(record: dict) -> list[str]:
+def csv_cells(record: dict) -> dict[str, str]:
+    """The CSV cells of one record, by column header (the dictionary's `CSV_COLUMNS`)."""
     address = record["visiting_address"]
-    return [
-        record["sor_id"] or "",
-        record["name"],
-        record["kind_label"],
-        record["owner_name"],
-        record["owner_cvr"] or "",
-        address_line(address),
-        address.get("postcode") or "",
-        address.get("district") or "",
-        record["municipality_name"] or "",
-        record["supervising_authority"] or "",
-        "" if record["homes"] is None else str(record["homes"]),
-        employees_text(record),
-        danish_decimal(record["full_time_employees"]),
-        ", ".join(m["name"] for m in record["shown_in"]),
-        {True: "ja", False: "nej", None: ""}[record["fixed_teams"]],
-        _number(record["helpers_per_fortnight"]),
-        _number(record["visit_window_minutes"]),
-        ", ".join(language_labels(",".join(record["languages"] or []))),
-        ", ".join(service_labels(",".join(record["services"] or []))),
-        record["updated_at"].strftime("%Y-%m-%d %H:%M:%S"),
-    ]
+    return {
+        "SOR-ID": record["sor_id"] or "",
+        "Navn": record["name"],
+        "Type": record["kind_label"],
+        "Ejer": record["owner_name"],
+        "Ejers CVR": record["owner_cvr"] or "",
+        "Adresse": address_line(address),
+        "Postnummer": address.get("postcode") or "",
+        "By": address.get("district") or "",
+        "Beliggenhedskommune": record["municipality_name"] or "",
+        "Tilsynsmyndighed": record["supervising_authority"] or "",
+        "Antal boliger": "" if record["homes"] is None else str(record["homes"]),
+        "Medarbejdere": employees_text(record),
+        "Fuldtidsmedarbejdere": danish_decimal(record["full_time_employees"]),
+        "Kommuner med aftale": ", ".join(m["name"] for m in record["shown_in"]),
+        "Faste teams": {True: "ja", False: "nej", None: ""}[record["fixed_teams"]],
+        "Forskellige hjælpere på 14 dage": _number(record["helpers_per_fortnight"]),
+        "Besøg inden for minutter af aftalt tid": _number(record["visit_window_minutes"]),
+        "Sprog ud over dansk": ", ".join(language_labels(",".join(record["languages"] or []))),
+        "Ydelser": ", ".join(service_labels(",".join(record["services"] or []))),
+        "Senest opdateret": record["updated_at"].strftime("%Y-%m-%d %H:%M:%S"),
+    }
+
+
+def csv_row(record: dict) -> list[str]:
+    cells = csv_cells(record)
+    if cells.keys() != set(CSV_HEADER):  # a column filled but not in the dictionary, or v.v.
+        raise RuntimeError(f"CSV cells and dictionary differ: {set(cells) ^ set(CSV_HEADER)}")
+    return [cells[column] for column in CSV_HEADER]
 
 
 class _Line:
@@ -317,7 +307,7 @@ def csv_text(header: Iterable[str], rows: Iterable[Iterable[str]]) -> str:
 
 def csv_lines(*, today: dt.date | None = None) -> Iterator[str]:
     """The CSV of every published unit: BOM, header, one line per unit (semicolons, CRLF)."""
-    today = today or timezone.localdate()
+    today = today or clock.today()
     return csv_writer_lines(
         CSV_HEADER, (csv_row(record) for record in published_records(today=today))
     )
@@ -366,7 +356,7 @@ def fhir_bundle(*, today: dt.date | None = None):
     from fhir.resources.R4B.location import Location
     from fhir.resources.R4B.organization import Organization
 
-    today = today or timezone.localdate()
+    today = today or clock.today()
     records = unit_records(fhir_units(), today=today)
     entries: list[BundleEntry] = []
 

@@ -43,6 +43,7 @@ from django.utils.translation import gettext as _
 from rapidfuzz import fuzz, process
 
 from plov.agreements.models import AgreementType, ServiceAgreement
+from plov.folding import fold
 from plov.publishing.listing import shown_staff
 from plov.publishing.visibility import visible_units
 from plov.registers.addresses import match_key, normalise_house_number, normalise_street
@@ -328,15 +329,9 @@ class SearchResult:
 # Text helpers
 
 
-_FOLD = str.maketrans({"æ": "ae", "ø": "oe", "å": "aa", "ä": "ae", "ö": "oe", "ü": "ue"})
-
-
 def normalise(text: str) -> str:
     """'Plejecenter Solgården' → 'plejecenter solgaarden'; 'SOLGAARDEN' → 'solgaarden'."""
-    text = unicodedata.normalize("NFC", text or "").casefold().translate(_FOLD)
-    text = unicodedata.normalize("NFKD", text)
-    text = "".join(c for c in text if not unicodedata.combining(c))
-    return re.sub(r"[^a-z0-9]+", " ", text).strip()
+    return fold(text)
 
 
 _DANISH_ORDER = str.maketrans({"æ": "{", "ø": "|", "å": "}", "ä": "{", "ö": "|", "é": "e"})
