@@ -35,6 +35,7 @@ from plov.accounts.scope import (
     Scope,
     can_edit_unit,
     can_release_lock,
+    can_reply_to_supervision,
     can_view_unit,
     editable_units,
 )
@@ -59,6 +60,7 @@ from plov.supervision.authorities import MOVED_ACTION, MOVED_LABEL
 from plov.supervision.views import public_url
 from plov.units.formatting import format_address
 from plov.units.forms import RICH_TEXT_FIELDS
+from plov.units.homecare import HOME_CARE_FIELDS
 from plov.units.models import Unit, UnitContent, UnitKind
 
 CATEGORIES = [P_NUMBER, SOR, AGREEMENT]
@@ -444,9 +446,11 @@ def _sections(
                 Section(
                     "hjemmepleje",
                     "Hjemmepleje",
-                    [f("fixed_teams")],
+                    [f("fixed_teams"), *(f(name) for name in HOME_CARE_FIELDS)],
                     intro="Helhedspleje gives i borgerens eget hjem; der er derfor ingen "
-                    "oplysninger om boliger og beboere.",
+                    "oplysninger om boliger og beboere. Oplysningerne her vises på enhedens "
+                    "side og i sammenligningen, så borgere kan sammenligne på det, der betyder "
+                    "noget i hverdagen.",
                 )
             ]
             if home_care
@@ -614,6 +618,9 @@ def _render_editor(
         "must_lock_message": MUST_LOCK,
         "version_count": version_count,
         "media_url": f"/admin/enheder/{unit.pk}/medier/",
+        "replies_url": reverse("backoffice:replies", args=[unit.pk])
+        if can_reply_to_supervision(user, unit)
+        else "",
         "public_url": public_url(unit),
         **_agreements_link(request, unit),
         **unit_agreements_panel(unit),

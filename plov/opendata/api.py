@@ -31,8 +31,9 @@ from plov.publishing.rules import agreement_counts
 from plov.publishing.visibility import visible_units
 from plov.supervision.api import router as supervision_router
 from plov.supervision.authorities import authority_by_municipality
-from plov.supervision.models import SupervisingAuthority
+from plov.supervision.models import SupervisingAuthority, SupervisionStatus
 from plov.supervision.verdicts import judged_results
+from plov.units.homecare import LANGUAGES, SERVICES
 from plov.units.models import Municipality, Unit
 
 MAX_LIMIT = 100
@@ -104,6 +105,9 @@ api.add_decorator(_refuse_unknown_query_parameters, mode="view")
 # them out when absent, and OpenAPI shows a plain string rather than "string or null" (which a
 # query string cannot express).
 UnitKindCode = Literal["care_home", "home_care_site", "home_care_provider"]
+# The fixed lists of plov.units.homecare, as enums in the OpenAPI document.
+LanguageCode = Literal[tuple(code for code, _label in LANGUAGES)]  # type: ignore[valid-type]
+ServiceCode = Literal[tuple(code for code, _label in SERVICES)]  # type: ignore[valid-type]
 KOMMUNE_PATTERN = r"^[0-9]{3}$"
 KommuneCode = Annotated[
     str,
@@ -210,6 +214,15 @@ class MunicipalityRef(Schema):
 
 
 _unit = _described("UnitOut")
+_comment = _described("SupervisionComment")
+
+
+class SupervisionComment(Schema):
+    feedback_inspected_on: dt.date = _comment("feedback_inspected_on")
+    feedback_status: SupervisionStatus = _comment("feedback_status")
+    text: str = _comment("text")
+    written_on: dt.date | None = _comment("written_on")
+    source: Literal["unit"] = _comment("source")
 
 
 class UnitOut(Schema):
@@ -243,6 +256,13 @@ class UnitOut(Schema):
     )
     agreements: list[UnitAgreement] = _unit("agreements")
     shown_in: list[MunicipalityRef] = _unit("shown_in")
+    fixed_teams: bool | None = _unit("fixed_teams")
+    helpers_per_fortnight: int | None = _unit("helpers_per_fortnight")
+    visit_window_minutes: int | None = _unit("visit_window_minutes")
+    punctuality_policy: str | None = _unit("punctuality_policy")
+    languages: list[LanguageCode] | None = _unit("languages")
+    services: list[ServiceCode] | None = _unit("services")
+    supervision_comments: list[SupervisionComment] = _unit("supervision_comments")
     updated_at: dt.datetime = _unit("updated_at")
 
 

@@ -140,6 +140,27 @@ CSV_COLUMNS: list[Term] = [
     T("Senest opdateret", "Hvornår enhedens data sidst ændrede sig (registerdata eller "
       "redaktørens indhold), dansk tid.", "When the unit's data last changed (register data "
       "or the editor's content), Danish time.", "datetime", "plov", "2026-03-02 14:05:00"),
+    # Appended in version 1 (issue 12, point 6): what home care is compared on.
+    T("Faste teams", "`ja`, hvis borgerne får hjælp af den samme lille gruppe medarbejdere "
+      "(redaktørens oplysning), `nej` hvis ikke; tom, hvis enheden ikke har udfyldt noget.",
+      "`ja` (yes) if people are helped by the same small group of staff (the editor's "
+      "statement), `nej` (no) if not; empty if the unit has filled in nothing.", "text",
+      "editor", "ja"),
+    T("Forskellige hjælpere på 14 dage", "Helhedspleje: typisk antal forskellige hjælpere, "
+      "en borger møder på 14 dage (1–60); tom for plejehjem og når det ikke er oplyst.",
+      "Home care: the typical number of different helpers a person meets in 14 days (1–60); "
+      "empty for care homes and when not stated.", "integer", "editor", "8"),
+    T("Besøg inden for minutter af aftalt tid", "Helhedspleje: besøget kommer højst så mange "
+      "minutter før eller efter det aftalte tidspunkt (0–240).", "Home care: a visit comes "
+      "at most this many minutes before or after the agreed time (0–240).", "integer",
+      "editor", "30"),
+    T("Sprog ud over dansk", "Helhedspleje: sprog, medarbejderne taler med borgerne ud over "
+      "dansk, på dansk, adskilt af komma.", "Home care: languages the staff speak with the "
+      "people they help besides Danish, named in Danish, separated by commas.", "text",
+      "editor", "Engelsk, Polsk"),
+    T("Ydelser", "Helhedspleje: de ydelser, enheden leverer, adskilt af komma.", "Home care: "
+      "the services the unit offers, separated by commas.", "text", "editor",
+      "Personlig pleje, Praktisk hjælp (rengøring og tøjvask)"),
 ]
 
 # The columns each published CSV version has, in order. Never edit an old version's list. A
@@ -162,6 +183,11 @@ FROZEN_CSV_COLUMNS: dict[str, tuple[str, ...]] = {
         "Fuldtidsmedarbejdere",
         "Kommuner med aftale",
         "Senest opdateret",
+        "Faste teams",
+        "Forskellige hjælpere på 14 dage",
+        "Besøg inden for minutter af aftalt tid",
+        "Sprog ud over dansk",
+        "Ydelser",
     ),
 }
 
@@ -275,9 +301,60 @@ API_FIELDS: dict[str, list[Term]] = {
         T("shown_in", "Kommuner, hvor enheden vises i søgningen i dag (gældende aftale).",
           "The municipalities whose search shows the unit today (an agreement in force).",
           "list", "agreements", '[{"code": "751", "name": "Aarhus"}]'),
-        T("updated_at", "Senest ændret: registerdata eller redaktørens indhold.", "Last "
-          "changed: register data or the editor's content.", "datetime", "plov",
+        T("fixed_teams", "Faste teams: om borgeren får hjælp af den samme lille gruppe "
+          "medarbejdere (redaktørens oplysning). `null`, hvis enheden ikke har udfyldt noget.",
+          "Fixed teams: whether a person is helped by the same small group of staff (the "
+          "editor's statement). `null` if the unit has filled in nothing.", "boolean",
+          "editor", "true"),
+        T("helpers_per_fortnight", "Helhedspleje: typisk antal forskellige hjælpere, en borger "
+          "møder på 14 dage (1–60). `null` for plejehjem og når det ikke er oplyst.", "Home "
+          "care: the typical number of different helpers a person meets in 14 days (1–60). "
+          "`null` for care homes and when not stated.", "integer", "editor", "8"),
+        T("visit_window_minutes", "Helhedspleje: besøget kommer højst så mange minutter før "
+          "eller efter det aftalte tidspunkt (0–240). `null` for plejehjem og når det ikke er "
+          "oplyst.", "Home care: a visit comes at most this many minutes before or after the "
+          "agreed time (0–240). `null` for care homes and when not stated.", "integer",
+          "editor", "30"),
+        T("punctuality_policy", "Helhedspleje: enhedens egne ord om, hvad der sker, når et "
+          "besøg bliver forsinket (højst 600 tegn).", "Home care: the unit's own words on what "
+          "happens when a visit is late (at most 600 characters).", "text", "editor",
+          "Vi ringer, hvis vi er mere end et kvarter forsinket."),
+        T("languages", "Helhedspleje: sprog, medarbejderne taler med borgerne ud over dansk "
+          "(ISO 639-koder; `dsl` er dansk tegnsprog, `hbs` bosnisk/kroatisk/serbisk). `null` "
+          "for plejehjem. En leverandørs oplysninger gælder også dens steder, når stedet ikke "
+          "selv har oplyst noget (se `provider_id`).", "Home care: languages the staff speak "
+          "with the people they help besides Danish (ISO 639 codes; `dsl` is Danish Sign "
+          "Language, `hbs` Bosnian/Croatian/Serbian). `null` for care homes. A provider's "
+          "statement also holds for its sites that state nothing themselves (see "
+          "`provider_id`).", "list", "editor", '["en", "pl"]'),
+        T("services", "Helhedspleje: de ydelser, enheden leverer (koder). `null` for "
+          "plejehjem.", "Home care: the services the unit offers (codes). `null` for care "
+          "homes.", "list", "editor", '["personlig_pleje", "praktisk_hjaelp"]'),
+        T("supervision_comments", "Enhedens bemærkninger til Ældretilsynets tilbagemeldinger "
+          "(retten til at svare), nyeste tilsyn først. Tom liste, hvis enheden ikke har "
+          "skrevet nogen.", "The unit's comments on Ældretilsynet's feedback (its right of "
+          "reply), latest inspection first. An empty list if the unit has written none.",
+          "list", "editor", "[…]"),
+        T("updated_at", "Senest ændret: registerdata, redaktørens indhold eller enhedens "
+          "bemærkninger til tilsynet.", "Last changed: register data, the editor's content or "
+          "the unit's comments on supervision.", "datetime", "plov",
           "2026-03-02T14:05:00+01:00"),
+    ],
+    "SupervisionComment": [
+        T("feedback_inspected_on", "Tilsynsdatoen for den tilbagemelding fra Ældretilsynet, "
+          "bemærkningerne svarer på.", "The inspection date of the Ældretilsynet feedback the "
+          "comment answers.", "date", "supervision", "2026-02-03"),
+        T("feedback_status", "Tilsynets samlede vurdering i den tilbagemelding.", "The "
+          "supervisor's overall assessment in that feedback.", "code", "supervision",
+          "mindre_bemaerkninger"),
+        T("text", "Enhedens bemærkninger: enhedens egne ord (højst 1000 tegn), ikke "
+          "Ældretilsynets. Tilsynets tekst ændres aldrig af dem.", "The unit's comments: its "
+          "own words (at most 1000 characters), not Ældretilsynet's. They never change the "
+          "supervisor's text.", "text", "editor", "Vi har siden indført dobbeltkontrol."),
+        T("written_on", "Datoen, teksten blev offentliggjort.", "The date the text was "
+          "published.", "date", "editor", "2026-03-12"),
+        T("source", "Altid `unit`: oplyst af enheden selv.", "Always `unit`: stated by the "
+          "unit itself.", "code", "plov", "unit"),
     ],
     "Address": [
         T("street", "Vejnavn.", "Street name.", "text", "DAR", "Solvej"),
@@ -509,6 +586,8 @@ API_SCHEMA_TITLES: dict[str, tuple[str, str]] = {
     "UnitAgreement": ("Enhedens aftale (`agreements`)", "The unit's agreement (`agreements`)"),
     "MunicipalityRef": ("Kommune (`shown_in`, `municipalities`)",
                         "Municipality (`shown_in`, `municipalities`)"),
+    "SupervisionComment": ("Enhedens bemærkninger til tilsynet (`supervision_comments`)",
+                           "The unit's comment on supervision (`supervision_comments`)"),
     "UnitDetail": ("Én enhed med kvalitetstal (`/api/v1/units/{id}`)",
                    "One unit with its quality figures (`/api/v1/units/{id}`)"),
     "QualityFigure": ("Kvalitetstal (`quality`)", "Quality figure (`quality`)"),

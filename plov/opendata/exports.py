@@ -16,7 +16,7 @@ import uuid
 from collections import defaultdict
 from collections.abc import Iterable, Iterator
 
-from django.db.models import QuerySet
+from django.db.models import OuterRef, QuerySet, Subquery
 from django.db.models.functions import Coalesce, Greatest
 from django.utils import timezone
 
@@ -25,8 +25,10 @@ from plov.agreements.models import AgreementDescription, ServiceAgreement
 from plov.opendata.dictionary import csv_header
 from plov.publishing.listing import units_as_dicts
 from plov.publishing.rules import agreement_counts, kind_label
+from plov.supervision.models import FeedbackReply
 from plov.units.formatting import content_of, interval_label, street_line
-from plov.units.models import Municipality, Organisation, Unit, UnitKind
+from plov.units.homecare import language_labels, service_labels, split_codes
+from plov.units.models import Municipality, Organisation, Unit, UnitContent, UnitKind
 
 # What the public site calls each kind of unit.
 CATEGORY = {
@@ -38,9 +40,19 @@ ADDRESS_FIELDS = ("street", "house_number", "floor", "door", "postcode", "distri
 
 
 def updated_at_expression():
-    """When the unit last changed: max(register side, editor side). Coalesce first, because
-    SQLite's MAX() of a NULL is NULL while PostgreSQL's GREATEST() skips it."""
-    return Greatest("register_updated_at", Coalesce("content__updated_at", "register_updated_at"))
+    """When the unit last changed: max(register side, editor side, the unit's latest comment on
+    a supervision feedback). Coalesce first, because SQLite's MAX() of a NULL is NULL while
+    PostgreSQL's GREATEST() skips it."""
+    latest_comment = (
+        FeedbackReply.objects.filter(unit=OuterRef("pk"))
+        .order_by("-updated_at")
+        .values("updated_at")[:1]
+    )
+    return Greatest(
+        "register_updated_at",
+        Coalesce("content__updated_at", "register_updated_at"),
+        Coalesce(Subquery(latest_comment), "register_updated_at"),
+    )
 
 
 def published_units() -> QuerySet[Unit]:
@@ -70,6 +82,26 @@ def unit_records(units: Iterable[Unit] | QuerySet[Unit], *, today: dt.date) -> l
     ):
         described[unit_id].add(code)
     names = municipality_names()
+    comments = defaultdict(list)
+    commented_at: dict[int, dt.datetime] = {}
+    for reply in (
+        FeedbackReply.objects.filter(unit_id__in=ids)
+        .select_related("feedback")
+        .order_by("-feedback__inspected_on", "-feedback_id")
+    ):
+        if reply.unit_id not in commented_at or reply.updated_at > commented_at[reply.unit_id]:
+            commented_at[reply.unit_id] = reply.updated_at  # a withdrawal is a change too
+        if not reply.shown:
+            continue
+        comments[reply.unit_id].append(
+            {
+                "feedback_inspected_on": reply.feedback.inspected_on,
+                "feedback_status": reply.feedback.status,
+                "text": reply.text,
+                "written_on": reply.written_on,
+                "source": "unit",
+            }
+        )
 
     records = []
     for unit in units:
@@ -85,6 +117,8 @@ def unit_records(units: Iterable[Unit] | QuerySet[Unit], *, today: dt.date) -> l
         updated = unit.register_updated_at
         if content is not None and content.updated_at > updated:
             updated = content.updated_at
+        if unit.pk in commented_at and commented_at[unit.pk] > updated:
+            updated = commented_at[unit.pk]
         address = {k: base["visiting_address"].get(k) for k in ADDRESS_FIELDS}
         records.append(
             {
@@ -119,10 +153,27 @@ def unit_records(units: Iterable[Unit] | QuerySet[Unit], *, today: dt.date) -> l
                 "shown_in": [
                     {"code": f"{code:03d}", "name": names.get(code, "")} for code in shown_in
                 ],
+                **home_care_record(unit, content),
+                "supervision_comments": comments[unit.pk],
                 "updated_at": timezone.localtime(updated),
             }
         )
     return records
+
+
+def home_care_record(unit: Unit, content: UnitContent | None) -> dict:
+    """The home-care facts the unit itself states (issue 12, point 6); for a care home only
+    `fixed_teams`, the rest `null`. A site that states nothing may have a provider that does
+    (`provider_id`)."""
+    own = content if unit.is_home_care else None
+    return {
+        "fixed_teams": content.fixed_teams if content is not None else None,
+        "helpers_per_fortnight": own.helpers_per_fortnight if own else None,
+        "visit_window_minutes": own.visit_window_minutes if own else None,
+        "punctuality_policy": (own.punctuality_policy or None) if own else None,
+        "languages": split_codes(own.languages) if own else None,
+        "services": split_codes(own.services) if own else None,
+    }
 
 
 def municipality_names() -> dict[int, str]:
@@ -170,6 +221,10 @@ def employees_text(record: dict) -> str:
     return interval_label(record["employees_interval"]) or record["employees_interval"] or ""
 
 
+def _number(value: int | None) -> str:
+    return "" if value is None else str(value)
+
+
 def csv_cells(record: dict) -> dict[str, str]:
     """The CSV cells of one record, by column header (the dictionary's `CSV_COLUMNS`)."""
     address = record["visiting_address"]
@@ -188,6 +243,11 @@ def csv_cells(record: dict) -> dict[str, str]:
         "Medarbejdere": employees_text(record),
         "Fuldtidsmedarbejdere": danish_decimal(record["full_time_employees"]),
         "Kommuner med aftale": ", ".join(m["name"] for m in record["shown_in"]),
+        "Faste teams": {True: "ja", False: "nej", None: ""}[record["fixed_teams"]],
+        "Forskellige hjælpere på 14 dage": _number(record["helpers_per_fortnight"]),
+        "Besøg inden for minutter af aftalt tid": _number(record["visit_window_minutes"]),
+        "Sprog ud over dansk": ", ".join(language_labels(",".join(record["languages"] or []))),
+        "Ydelser": ", ".join(service_labels(",".join(record["services"] or []))),
         "Senest opdateret": record["updated_at"].strftime("%Y-%m-%d %H:%M:%S"),
     }
 

@@ -31,6 +31,7 @@ from plov.publishing.rules import agreement_counts
 from plov.registers.models import CvrProductionUnit
 from plov.supervision.authorities import authority_by_municipality
 from plov.supervision.models import (
+    FeedbackReply,
     QualityResult,
     Sanction,
     SanctionType,
@@ -39,6 +40,7 @@ from plov.supervision.models import (
 )
 from plov.supervision.verdicts import attach_benchmarks, latest_per_code, rule_text
 from plov.units.formatting import content_of, format_address, interval_label, unit_slug
+from plov.units.homecare import HomeCareFact, home_care_facts
 from plov.units.models import (
     HousingDescription,
     HousingType,
@@ -236,6 +238,8 @@ class UnitPageData:
     satisfaction: list[QualityResult]
     updated_at: dt.datetime | None
     sites: list[Unit] = field(default_factory=list)  # a provider's published sites
+    # Home care only: fixed teams, helpers, time-keeping, languages, services
+    home_care: list[HomeCareFact] = field(default_factory=list)
 
     # --- conveniences for templates -----------------------------------------------------------
     @property
@@ -509,10 +513,15 @@ def _load(
 
     feedback = defaultdict(list)
     for item in SupervisionFeedback.objects.filter(unit_id__in=unit_ids).select_related(
-        "authority", "document"
+        "authority", "document", "reply"  # the unit's own comment (right of reply), if any
     ):
         item.level = STATUS_LEVELS.get(item.status, "info")
         item.explanation = str(STATUS_EXPLANATIONS.get(item.status, ""))
+        try:
+            reply = item.reply
+        except FeedbackReply.DoesNotExist:
+            reply = None
+        item.unit_reply = reply if reply is not None and reply.shown else None
         feedback[item.unit_id].append(item)
 
     in_force = Sanction.objects.in_force(today).filter(pk=OuterRef("pk"))
@@ -762,6 +771,7 @@ def _build(
         satisfaction=latest_per_code(results, QualityResult.Kind.SATISFACTION),
         updated_at=max((u for u in updated if u is not None), default=None),
         sites=sites,
+        home_care=home_care_facts(content, provider_content) if unit.is_home_care else [],
     )
 
 
@@ -827,4 +837,31 @@ def compare_staff(units: list[UnitPageData]) -> list[StaffRow]:
         rows.append(
             StaffRow(figure.label, figure.explanation, [data.staff[index] for data in units])
         )
+    return rows
+
+
+@dataclass
+class HomeCareRow:
+    label: str
+    explanation: str
+    cells: list  # one HomeCareFact per unit, None for a care home
+
+
+def compare_home_care(units: list[UnitPageData]) -> list[HomeCareRow]:
+    """The home-care facts of the compared units, one row per fact (empty: no home care)."""
+    home_care = [data for data in units if data.home_care]
+    if not home_care:
+        return []
+    template = home_care[0].home_care
+    rows = []
+    for index, fact in enumerate(template):
+        cells = []
+        for data in units:
+            if data.home_care:
+                cells.append(data.home_care[index])
+            elif fact.key == "fixed_teams" and data.content is not None:
+                cells.append(home_care_facts(data.content)[0])  # care homes say it too
+            else:
+                cells.append(None)
+        rows.append(HomeCareRow(fact.label, fact.explanation, cells))
     return rows
