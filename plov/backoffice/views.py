@@ -39,8 +39,8 @@ from plov.accounts.scope import (
     editable_units,
 )
 from plov.agreements.models import AgreementDescription, AgreementType, ServiceAgreement
-from plov.backoffice import history, locking
-from plov.backoffice.audit import ACTIONS, audit
+from plov.backoffice import actions, history, locking
+from plov.backoffice.audit import ACTIONS, AuditAction
 from plov.backoffice.forms import (
     CVR_STAFF_HELP,
     LABELS,
@@ -50,7 +50,7 @@ from plov.backoffice.forms import (
 from plov.backoffice.locking import MUST_LOCK, LockLost, format_time, lock_state, user_name
 from plov.media import removal
 from plov.media.models import RemovedMedia, restore_days
-from plov.publishing.refresh import refresh_publication, unit_publication_findings
+from plov.publishing.refresh import unit_publication_findings
 from plov.publishing.rules import AGREEMENT, P_NUMBER, SOR
 from plov.registers.models import CvrProductionUnit
 from plov.registers.pnumber import check_pnumber, other_company_against
@@ -176,21 +176,10 @@ def _reasons_to_hide(unit: Unit, p_number: str, today: dt.date | None = None) ->
     return [f.message for f in findings if f.level == "error"]
 
 
-def _after_save(request, unit: Unit, content: UnitContent, revision, *, was_published: bool,
-                data: dict) -> None:
-    """Publication, audit and messages after a save or a restore."""
-    refresh_publication()
+def _after_save(request, unit: Unit, content: UnitContent, revision, *, data: dict) -> None:
+    """Audit and publication after a save or a restore (`backoffice.actions`)."""
+    actions.content_saved(unit, content, revision, user=request.user, data=data)
     unit.refresh_from_db(fields=["published", "warnings"])
-    audit(content, "plov.save", user=request.user, data={"revision": revision.pk, **data})
-    if unit.published:
-        audit(unit, "plov.publish", user=request.user, data={"revision": revision.pk})
-    elif was_published:
-        audit(
-            unit,
-            "plov.unpublish",
-            user=request.user,
-            data={"revision": revision.pk, "warnings": [w["message"] for w in unit.warnings]},
-        )
 
 
 # --- dashboard -----------------------------------------------------------------------------
@@ -751,7 +740,6 @@ def _save(request: HttpRequest, unit: Unit) -> HttpResponse:
             unit,
             instance,
             revision,
-            was_published=was_published,
             data={"fields": [f for f in form.changed_data if f != "base_revision"]},
         )
         _publication_messages(request, unit, was_published=was_published)
@@ -958,7 +946,6 @@ def restore(request: HttpRequest, pk: int, revision_id: int) -> HttpResponse:
         unit,
         content,
         revision,
-        was_published=was_published,
         data={"restored_from": version.revision.pk, "restored_version": version.number},
     )
     _publication_messages(
@@ -1087,7 +1074,7 @@ def _details(entry: ModelLogEntry) -> str:
         if data.get("reference"):
             parts.append(f"Aftale {data['reference']}")
         changes = data.get("changes")
-        if isinstance(changes, dict) and changes and entry.action != "plov.agreement_created":
+        if isinstance(changes, dict) and changes and entry.action != AuditAction.AGREEMENT_CREATED:
             parts.append(
                 "Ændrede felter: " + ", ".join(AGREEMENT_LABELS.get(k, k) for k in changes)
             )
