@@ -17,6 +17,7 @@ from wagtail.models import Collection, ModelLogEntry, Revision
 
 from plov import clock
 from plov.agreements.models import AgreementDescription, ServiceAgreement
+from plov.applying.demo import create_demo_guidance
 from plov.demo.generator import FILES, generate
 from plov.demo.supervision import add_supervision
 from plov.demo.users import DEFAULT_PASSWORD, create_demo_users
@@ -111,6 +112,7 @@ class Command(BaseCommand):
                 logins = create_demo_users()
                 grant_agency_page_permissions()
                 create_demo_pages()
+                create_demo_guidance()
         self.report(time.monotonic() - started, scale, seed, keep_files, rejected, logins)
 
     def report(
