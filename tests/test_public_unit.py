@@ -477,7 +477,8 @@ def test_three_units_side_by_side(client, shown, django_assert_max_num_queries):
     # quality figures with their period and source
     assert '<th scope="row">Faldulykker pr. 100 beboere<span class="plov-source">Kilde: ' \
         'Sundhedsdatastyrelsen</span></th>' in html
-    assert "<strong>12,5</strong><span class=\"plov-cell-note\">2025" in html
+    # each figure with its source and period in the one small form (plov.publishing.sources)
+    assert '<strong>12,5</strong><span class="plov-source">Kvalitetsindikator 2025' in html
     # remove one: a link to the other two
     solgaarden, lindehus, north = ids.split(",")
     assert f'href="/sammenlign/?ids={lindehus},{north}"' in html

@@ -22,6 +22,7 @@ from plov.public.signals import CACHE_TIMEOUT, cache_generation
 from plov.public.unitpage import (
     MAX_COMPARE,
     MAX_ID,
+    compare_costs,
     compare_results,
     compare_staff,
     describe,
@@ -156,6 +157,8 @@ def compare(request):
         "can_add": len(units) < MAX_COMPARE,
         "any_care_home": any(u.is_care_home for u in units),
         "staff_rows": compare_staff(units),
+        "cost_rows": compare_costs(units),
+        "any_home_care": any(u.is_home_care for u in units),
         "indicator_rows": compare_results(units, QualityResult.Kind.INDICATOR, 5),
         "satisfaction_rows": compare_results(units, QualityResult.Kind.SATISFACTION, 3),
         "candidates": _candidates(units) if 0 < len(units) < MAX_COMPARE else [],

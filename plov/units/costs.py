@@ -21,13 +21,14 @@ import datetime as dt
 from dataclasses import dataclass
 
 from django.conf import settings
+from django.utils.translation import gettext_lazy as _
 
 # (model field, API key, Danish label): the order every page, the API and the CSV use.
 COST_PARTS = [
-    ("rent_monthly", "rent", "Husleje (før boligydelse)"),
-    ("service_monthly", "service", "Servicepakke"),
-    ("meals_monthly", "meals", "Forplejning"),
-    ("other_monthly", "other", "Andre faste udgifter"),
+    ("rent_monthly", "rent", _("Husleje (før boligydelse)")),
+    ("service_monthly", "service", _("Servicepakke")),
+    ("meals_monthly", "meals", _("Forplejning")),
+    ("other_monthly", "other", _("Andre faste udgifter")),
 ]
 COST_FIELDS = [name for name, _key, _label in COST_PARTS]
 # What makes a new price report: an amount, or the date the prices apply from.
@@ -65,7 +66,7 @@ class MonthlyCost:
     @property
     def parts(self) -> list[tuple[str, str, int | None]]:
         """(API key, Danish label, amount or None) in the fixed order."""
-        return [(key, label, getattr(self, key)) for _name, key, label in COST_PARTS]
+        return [(key, str(label), getattr(self, key)) for _name, key, label in COST_PARTS]
 
     @property
     def total(self) -> int | None:
@@ -76,7 +77,7 @@ class MonthlyCost:
     @property
     def missing(self) -> list[str]:
         """The Danish labels of the amounts not given."""
-        return [label for _key, label, amount in self.parts if amount is None]
+        return [str(label) for _key, label, amount in self.parts if amount is None]
 
     @property
     def complete(self) -> bool:
