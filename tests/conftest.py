@@ -5,6 +5,7 @@ from pathlib import Path
 
 import pytest
 
+from plov import clock
 from plov.registers.cvr import import_cvr
 from plov.registers.dar import import_dar
 from plov.registers.sor import import_sor
@@ -29,7 +30,7 @@ def imported(db, tmp_path: Path, country: Country) -> Country:
 
 @pytest.fixture
 def today() -> dt.date:
-    return dt.date.today()
+    return clock.today()
 
 
 @pytest.fixture

@@ -12,6 +12,7 @@ import pytest
 from django.contrib.auth import get_user_model
 from django.core.management import call_command
 
+from plov import clock
 from plov.agreements.models import ServiceAgreement
 from plov.demo.generator import FILES, generate
 from plov.demo.users import organisation_cvr
@@ -174,7 +175,6 @@ def test_the_home_care_editor_can_write_the_description_of_a_driftsoverenskomst(
 ):
     """The demo's private home-care editor (issue 18, point 19): listed on the login page, and
     its organisation's site has a driftsoverenskomst whose description it may write."""
-    import datetime as dt
 
     from django.urls import reverse
 
@@ -191,7 +191,7 @@ def test_the_home_care_editor_can_write_the_description_of_a_driftsoverenskomst(
     company = Organisation.objects.get(cvr_number=organisation_cvr(user))
     assert company.kind == Organisation.Kind.COMPANY
     agreement = (
-        ServiceAgreement.objects.in_force(dt.date.today())
+        ServiceAgreement.objects.in_force(clock.today())
         .filter(
             type="driftsoverenskomst", unit__owner=company, unit__kind=UnitKind.HOME_CARE_SITE
         )

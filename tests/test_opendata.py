@@ -14,6 +14,7 @@ from django.utils import timezone
 from django.utils.http import http_date
 
 from plov.agreements.models import AgreementDescription, AgreementType, ServiceAgreement
+from plov.clock import today
 from plov.opendata.api import api
 from plov.opendata.exports import CSV_HEADER, CVR_SYSTEM, SOR_SYSTEM
 from plov.publishing.refresh import refresh_publication
@@ -23,7 +24,6 @@ from plov.units.models import Unit, UnitContent, UnitKind
 from tests import country as c
 
 AARHUS, SKANDERBORG, ODDER = 751, 746, 727
-TODAY = dt.date.today()
 
 
 def unit(sor_id: str) -> Unit:
@@ -35,7 +35,7 @@ def agree(sor_id, party, type_, *, start=None, end=None, ref=None) -> ServiceAgr
         municipality_id=party,
         unit=unit(sor_id),
         type=type_,
-        start=start or TODAY - dt.timedelta(days=30),
+        start=start or today() - dt.timedelta(days=30),
         end=end,
         reference=ref or f"{party}-{sor_id}-{type_}-{start}",
     )
@@ -74,10 +74,10 @@ def shown(imported):
         c.LINDEHUS,
         SKANDERBORG,
         AgreementType.OPERATING_AGREEMENT,
-        start=TODAY - dt.timedelta(days=400),
-        end=TODAY - dt.timedelta(days=1),
+        start=today() - dt.timedelta(days=400),
+        end=today() - dt.timedelta(days=1),
     )
-    agree(c.SITE_NORTH, ODDER, AgreementType.OWN_PRODUCTION, start=TODAY + dt.timedelta(days=1))
+    agree(c.SITE_NORTH, ODDER, AgreementType.OWN_PRODUCTION, start=today() + dt.timedelta(days=1))
     refresh_publication()
     return imported
 
@@ -321,13 +321,13 @@ def test_a_bad_unit_id_is_422(shown, client, value):
 
 def test_agreements_in_force_today_for_published_units(shown, client):
     items = get_all(client, "/api/v1/agreements")
-    expected = ServiceAgreement.objects.in_force(TODAY).filter(unit__published=True)
+    expected = ServiceAgreement.objects.in_force(today()).filter(unit__published=True)
     assert sorted(a["id"] for a in items) == sorted(expected.values_list("pk", flat=True))
     assert [a["id"] for a in items] == sorted(a["id"] for a in items)
     listed_units = {a["unit_sor_id"] for a in items}
     assert c.KAERBO not in listed_units  # not published
-    assert not any(a["end"] and a["end"] < TODAY.isoformat() for a in items)  # ended
-    assert not any(a["start"] > TODAY.isoformat() for a in items)  # not started
+    assert not any(a["end"] and a["end"] < today().isoformat() for a in items)  # ended
+    assert not any(a["start"] > today().isoformat() for a in items)  # not started
     solgaarden = next(
         a for a in items if a["unit_sor_id"] == c.SOLGAARDEN and a["kommune"] == "751"
     )

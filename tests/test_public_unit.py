@@ -15,6 +15,7 @@ from django.template import loader
 from wagtail.documents import get_document_model
 
 from plov.agreements.models import AgreementDescription, AgreementType, ServiceAgreement
+from plov.clock import today
 from plov.public.unitpage import (
     format_address,
     load_unit,
@@ -42,7 +43,6 @@ from plov.units.models import (
 from tests import country as c
 
 AARHUS, SKANDERBORG, ODDER = 751, 746, 727
-TODAY = dt.date.today()
 DAY = dt.timedelta(days=1)
 
 
@@ -55,7 +55,7 @@ def agree(sor_id: str, party: int, type_: str, *, start=None, end=None) -> Servi
         municipality_id=party,
         unit=unit(sor_id),
         type=type_,
-        start=start or TODAY - 30 * DAY,
+        start=start or today() - 30 * DAY,
         end=end,
         reference=f"{party}-{sor_id}-{type_}-{start}-{end}",
     )
@@ -97,8 +97,8 @@ def shown(imported):
         c.LINDEHUS,
         ODDER,
         AgreementType.OPERATING_AGREEMENT,
-        start=TODAY - 400 * DAY,
-        end=TODAY - DAY,
+        start=today() - 400 * DAY,
+        end=today() - DAY,
     )
     # a private home-care site: Skanderborg's agreement is described, Aarhus' is not yet
     agree(c.SITE_PRIVATE, SKANDERBORG, AgreementType.OPERATING_AGREEMENT)
@@ -138,7 +138,7 @@ def shown(imported):
     SupervisionFeedback.objects.create(
         unit=solgaarden,
         authority=authority,
-        inspected_on=TODAY - 400 * DAY,
+        inspected_on=today() - 400 * DAY,
         status=SupervisionStatus.MINOR,
     )
     SupervisionFeedback.objects.create(
@@ -153,16 +153,16 @@ def shown(imported):
         unit=solgaarden,
         authority=authority,
         type=SanctionType.ORDER,
-        decided_on=TODAY - 10 * DAY,
+        decided_on=today() - 10 * DAY,
         themes="Medicinhåndtering",
-        deadline=TODAY + 60 * DAY,
+        deadline=today() + 60 * DAY,
     )
     Sanction.objects.create(
         unit=solgaarden,
         authority=authority,
         type=SanctionType.BAN_NEW_RESIDENTS,
-        decided_on=TODAY - 500 * DAY,
-        lifted_on=TODAY - 300 * DAY,
+        decided_on=today() - 500 * DAY,
+        lifted_on=today() - 300 * DAY,
     )
     QualityResult.objects.create(
         unit=solgaarden,
@@ -295,7 +295,7 @@ def test_an_unpublished_unit_is_not_found(client, shown):
 def test_a_closed_unit_is_gone_with_a_friendly_page(client, shown):
     solgaarden = unit(c.SOLGAARDEN)
     assert client.get(f"/enhed/{solgaarden.pk}/", follow=True).status_code == 200
-    solgaarden.closed_on = TODAY - DAY
+    solgaarden.closed_on = today() - DAY
     solgaarden.save()
     response = client.get(f"/enhed/{solgaarden.pk}/plejecenter-solgaarden/")
     html = response.content.decode()
@@ -360,7 +360,7 @@ def test_the_unit_page_needs_few_queries_and_fewer_when_cached(
         SupervisionFeedback.objects.create(
             unit=solgaarden,
             authority=authority,
-            inspected_on=TODAY - n * 50 * DAY,
+            inspected_on=today() - n * 50 * DAY,
             status="ingen_bemaerkninger",
         )
         HousingDescription.objects.create(unit=solgaarden, title="parbolig", rent=9000 + n)
@@ -383,7 +383,7 @@ def test_the_cache_is_cleared_when_the_unit_changes(client, shown):
         unit=solgaarden,
         authority=SupervisingAuthority.objects.first(),
         type=SanctionType.ADVICE_ORDER,
-        decided_on=TODAY,
+        decided_on=today(),
     )
     assert "Påbud om at modtage rådgivning og sparring" in client.get(path).content.decode()
 
@@ -598,13 +598,18 @@ def test_the_sitemap_lists_the_home_page_and_published_units_only(client, shown)
     locs = [u.findtext("s:loc", namespaces=ns) for u in root.findall("s:url", ns)]
     assert locs[0] == "http://testserver/"
     published = Unit.objects.published()
-    assert len(locs) == 1 + published.count()
+    assert len([loc for loc in locs if "/enhed/" in loc]) == published.count()
+    assert locs[-2:] == ["http://testserver/data/", "http://testserver/en/data/"]  # open data
     assert f"http://testserver/enhed/{unit(c.SOLGAARDEN).pk}/plejecenter-solgaarden/" in locs
     assert not any(f"/enhed/{unit(c.KAERBO).pk}/" in loc for loc in locs)
-    lastmods = [u.findtext("s:lastmod", namespaces=ns) for u in root.findall("s:url", ns)[1:]]
+    lastmods = [
+        u.findtext("s:lastmod", namespaces=ns)
+        for u in root.findall("s:url", ns)
+        if "/enhed/" in u.findtext("s:loc", namespaces=ns)
+    ]
     assert all(dt.date.fromisoformat(m) for m in lastmods)
     solgaarden = unit(c.SOLGAARDEN)
-    solgaarden.closed_on = TODAY
+    solgaarden.closed_on = today()
     solgaarden.save()
     assert b"plejecenter-solgaarden" not in client.get("/sitemap.xml").content
 

@@ -32,6 +32,7 @@ from django.views import View
 from wagtail.admin import messages
 from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
 
+from plov import clock
 from plov.accounts.http import forbidden, refuses_forbidden
 from plov.accounts.scope import (
     Scope,
@@ -168,7 +169,7 @@ def descriptions_for(agreements) -> dict[tuple[int, int], str]:
 def attention(code: int, today: dt.date | None = None) -> dict:
     """The contract manager's dashboard block: K's agreements ending within 60 days, and K's
     own units with no agreement with K in force."""
-    today = today or dt.date.today()
+    today = today or clock.today()
     ending = (
         ServiceAgreement.objects.filter(
             municipality_id=code, end__gte=today, end__lte=today + dt.timedelta(ENDING_WITHIN_DAYS)
@@ -213,7 +214,7 @@ class ScopedView(WagtailAdminTemplateMixin, View):
 
     def dispatch(self, request, *args, **kwargs):
         self.scope = Scope.for_user(request.user)
-        self.today = dt.date.today()
+        self.today = clock.today()
         if not self.allowed():
             return forbidden(request)
         return refuses_forbidden(super().dispatch)(request, *args, **kwargs)
@@ -1007,7 +1008,7 @@ def who_makes_agreements(unit: Unit) -> str:
 def unit_agreements_panel(unit: Unit, today: dt.date | None = None) -> dict:
     """The unit's agreements (not annulled) with their state, newest first, and who makes one
     when none is in force. For the unit's page, which everyone who may see the unit reads."""
-    today = today or dt.date.today()
+    today = today or clock.today()
     agreements = list(
         ServiceAgreement.objects.filter(unit=unit)
         .select_related("municipality")

@@ -29,6 +29,7 @@ from wagtail.log_actions import registry as log_registry
 from wagtail.models import ModelLogEntry
 from wagtail.rich_text import RichText
 
+from plov import clock
 from plov.accounts.http import Forbidden, refuses_forbidden
 from plov.accounts.scope import (
     Scope,
@@ -49,8 +50,8 @@ from plov.backoffice.forms import (
 from plov.backoffice.locking import MUST_LOCK, LockLost, format_time, lock_state, user_name
 from plov.media import removal
 from plov.media.models import RemovedMedia, restore_days
-from plov.publishing.refresh import refresh_publication
-from plov.publishing.rules import AGREEMENT, P_NUMBER, SOR, unit_findings
+from plov.publishing.refresh import refresh_publication, unit_publication_findings
+from plov.publishing.rules import AGREEMENT, P_NUMBER, SOR
 from plov.registers.models import CvrProductionUnit
 from plov.registers.pnumber import check_pnumber, other_company_against
 from plov.supervision.authorities import MOVED_ACTION, MOVED_LABEL
@@ -63,7 +64,7 @@ from plov.units.costs import (
     vacancy_max_age_days,
 )
 from plov.units.forms import RICH_TEXT_FIELDS
-from plov.units.models import Municipality, Unit, UnitContent, UnitKind
+from plov.units.models import Unit, UnitContent, UnitKind
 
 CATEGORIES = [P_NUMBER, SOR, AGREEMENT]
 PAGE_SIZE = 25
@@ -186,21 +187,7 @@ def _reasons_to_hide(unit: Unit, p_number: str, today: dt.date | None = None) ->
     A home-care provider's publication follows its sites, not its own P-number."""
     if not unit.published or unit.kind == UnitKind.HOME_CARE_PROVIDER:
         return []
-    agreements = list(ServiceAgreement.objects.filter(unit=unit))
-    described = set(
-        AgreementDescription.objects.filter(unit=unit)
-        .exclude(text="")
-        .values_list("municipality_id", flat=True)
-    )
-    parties = {a.municipality_id for a in agreements}
-    findings = unit_findings(
-        unit,
-        p_number_check=check_pnumber(p_number),
-        agreements=agreements,
-        described_parties=described,
-        party_names={m.code: str(m) for m in Municipality.objects.filter(code__in=parties)},
-        today=today or dt.date.today(),
-    )
+    findings = unit_publication_findings(unit, p_number=p_number, today=today)
     return [f.message for f in findings if f.level == "error"]
 
 
@@ -278,7 +265,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     page = _paginate(request, units, PAGE_SIZE)
     rows = []
     unit_list = list(page.object_list)
-    missing = _missing_descriptions([u.pk for u in unit_list], timezone.localdate())
+    missing = _missing_descriptions([u.pk for u in unit_list], clock.today())
     now = timezone.now()
     for unit in unit_list:
         content = getattr(unit, "content", None) if _has_content(unit) else None

@@ -38,6 +38,7 @@ from dataclasses import dataclass, field, replace
 from html import escape
 from pathlib import Path
 
+from plov import clock
 from plov.agreements.models import AgreementType
 from plov.demo.supervision import write_quality_file
 from plov.publishing.registration_errors import suspected_duplicates
@@ -381,7 +382,7 @@ class DemoGenerator:
         self.rng = random.Random(seed)
         self.seed = seed
         self.scale = scale
-        self.today = today or dt.date.today()
+        self.today = today or clock.today()
         self._sor_seq = 100_000
         self._p_numbers: set[str] = set()
         self._cvrs: set[str] = {AGENCY_CVR}

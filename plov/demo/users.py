@@ -16,6 +16,7 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.models import AbstractUser, Group, Permission
 from django.db.models import Count
 
+from plov import clock
 from plov.demo.generator import AGENCY_CVR
 from plov.units.models import Organisation
 
@@ -98,14 +99,13 @@ def home_care_company() -> Organisation | None:
     on (in force), so that its editor can write the aftalebeskrivelse; one whose description is
     still missing first, then by name. (In a small demo it may be the company of
     redaktoer-privat too.)"""
-    import datetime as dt
 
     from django.db.models import Exists, OuterRef
 
     from plov.agreements.models import AgreementDescription, AgreementType, ServiceAgreement
     from plov.units.models import UnitKind
 
-    agreements = ServiceAgreement.objects.in_force(dt.date.today()).filter(
+    agreements = ServiceAgreement.objects.in_force(clock.today()).filter(
         type=AgreementType.OPERATING_AGREEMENT,
         unit__kind=UnitKind.HOME_CARE_SITE,
         unit__owner=OuterRef("pk"),

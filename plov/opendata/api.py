@@ -20,8 +20,10 @@ from django.utils import timezone
 from ninja import Field, NinjaAPI, Path, Query, Schema
 from ninja.errors import HttpError, ValidationError
 
+from plov import clock
 from plov.agreements.models import AgreementDescription, AgreementType, ServiceAgreement
 from plov.opendata import exports
+from plov.opendata.dictionary import describe
 from plov.opendata.views import cached_response
 from plov.publishing.rules import agreement_counts
 from plov.publishing.visibility import visible_units
@@ -165,124 +167,125 @@ class ErrorItem(Schema):
 Error.model_rebuild()
 
 
+def _described(schema: str):
+    """`Field` whose description is the open-data dictionary's (plov.opendata.dictionary)."""
+
+    def field(name: str, *args, **kwargs):
+        return Field(*args, description=describe(schema, name), **kwargs)
+
+    return field
+
+
+_address = _described("Address")
+
+
 class Address(Schema):
-    street: str | None = Field(None, description="Vejnavn.")
-    house_number: str | None = Field(None, description="Husnummer.")
-    floor: str | None = Field(None, description="Etage.")
-    door: str | None = Field(None, description="Dør (side).")
-    postcode: str | None = Field(None, description="Postnummer.")
-    district: str | None = Field(None, description="Postdistrikt (by).")
+    street: str | None = _address("street", None)
+    house_number: str | None = _address("house_number", None)
+    floor: str | None = _address("floor", None)
+    door: str | None = _address("door", None)
+    postcode: str | None = _address("postcode", None)
+    district: str | None = _address("district", None)
+
+
+_agreement = _described("UnitAgreement")
 
 
 class UnitAgreement(Schema):
-    kommune: str = Field(description="Aftalepartens kommunekode (3 cifre).")
-    type: AgreementType = Field(description="Aftaletype (serviceleverancetype).")
-    start: dt.date = Field(description="Startdato.")
-    end: dt.date | None = Field(description="Slutdato; `null` = uden slutdato.")
+    kommune: str = _agreement("kommune")
+    type: AgreementType = _agreement("type")
+    start: dt.date = _agreement("start")
+    end: dt.date | None = _agreement("end")
+
+
+_ref = _described("MunicipalityRef")
 
 
 class MunicipalityRef(Schema):
-    code: str = Field(description="Kommunekode (3 cifre).")
-    name: str = Field(description="Kommunens navn.")
+    code: str = _ref("code")
+    name: str = _ref("name")
+
+
+_unit = _described("UnitOut")
 
 
 class UnitOut(Schema):
-    id: int = Field(description="Plejeoverblikkets id for enheden; bruges i `/units/{id}`.")
-    sor_id: str | None = Field(
-        description="SOR-ID. `null` for en helhedsplejeleverandør, som Plejeoverblikket selv "
-        "danner over ejerens helhedsplejeleverandørsteder."
+    id: int = _unit("id")
+    sor_id: str | None = _unit("sor_id")
+    name: str = _unit("name")
+    kind: UnitKindCode = _unit("kind")
+    kind_label: str = _unit("kind_label")
+    category: str = _unit("category")
+    provider_id: int | None = _unit("provider_id")
+    owner_name: str = _unit("owner_name")
+    owner_cvr: str | None = _unit("owner_cvr")
+    owner_kind: Literal["municipality", "company"] = _unit("owner_kind")
+    municipality: str | None = _unit("municipality")
+    municipality_name: str | None = _unit("municipality_name")
+    supervising_authority: str | None = _unit("supervising_authority")
+    visiting_address: Address = _unit("visiting_address")
+    latitude: float | None = _unit("latitude")
+    longitude: float | None = _unit("longitude")
+    phone: str | None = _unit("phone")
+    email: str | None = _unit("email")
+    website: str | None = _unit("website")
+    p_number: str | None = _unit("p_number")
+    homes: int | None = _unit("homes")
+    employees: int | None = _unit("employees")
+    employees_source: Literal["unit", "CVR"] | None = _unit("employees_source")
+    employees_interval: str | None = _unit("employees_interval")
+    full_time_employees: float | None = _unit("full_time_employees")
+    full_time_employees_source: Literal["unit", "CVR"] | None = _unit(
+        "full_time_employees_source"
     )
-    name: str = Field(description="Enhedens navn, som i SOR.")
-    kind: UnitKindCode = Field(
-        description="`care_home` (plejeenhed), `home_care_site` "
-        "(helhedsplejeleverandørsted) eller `home_care_provider` (helhedsplejeleverandør)."
-    )
-    kind_label: str = Field(description="Enhedstypen på dansk.")
-    category: str = Field(description="`Plejehjem` eller `Helhedspleje`.")
-    provider_id: int | None = Field(
-        description="For et helhedsplejeleverandørsted: id for dets helhedsplejeleverandør."
-    )
-    owner_name: str = Field(description="Ejer (institutionsejer i SOR).")
-    owner_cvr: str | None = Field(description="Ejerens CVR-nummer.")
-    owner_kind: Literal["municipality", "company"] = Field(
-        description="`municipality` (kommune) eller `company` (virksomhed)."
-    )
-    municipality: str | None = Field(
-        description="Beliggenhedskommune: kommunekoden for besøgsadressen i DAR."
-    )
-    municipality_name: str | None = Field(description="Beliggenhedskommunens navn.")
-    supervising_authority: str | None = Field(
-        description="Tilsynsmyndighed (Ældretilsynet) for beliggenhedskommunen i dag."
-    )
-    visiting_address: Address = Field(description="Besøgsadresse.")
-    latitude: float | None = Field(description="Breddegrad (WGS84).")
-    longitude: float | None = Field(description="Længdegrad (WGS84).")
-    phone: str | None = Field(description="Telefon.")
-    email: str | None = Field(description="E-mail.")
-    website: str | None = Field(description="Hjemmeside.")
-    p_number: str | None = Field(description="P-nummer (CVR-produktionsenhed).")
-    homes: int | None = Field(description="Antal boliger, som redaktøren har oplyst.")
-    employees: int | None = Field(
-        description="Antal medarbejdere: redaktørens tal, ellers CVR's, ellers `null`."
-    )
-    employees_source: Literal["unit", "CVR"] | None = Field(
-        description="Hvor antal medarbejdere kommer fra: `unit` (redaktøren) eller `CVR`."
-    )
-    employees_interval: str | None = Field(
-        description="CVR's interval (fx `ANTAL_20_49`), når CVR ikke oplyser et tal."
-    )
-    full_time_employees: float | None = Field(description="Antal fuldtidsmedarbejdere.")
-    full_time_employees_source: Literal["unit", "CVR"] | None = Field(
-        description="Hvor antal fuldtidsmedarbejdere kommer fra: `unit` eller `CVR`."
-    )
-    agreements: list[UnitAgreement] = Field(
-        description="Enhedens aftaler (serviceleverancer), også udløbne og kommende."
-    )
-    shown_in: list[MunicipalityRef] = Field(
-        description="Kommuner, hvor enheden vises i søgningen i dag (gældende aftale)."
-    )
-    updated_at: dt.datetime = Field(
-        description="Senest ændret: registerdata eller redaktørens indhold."
-    )
+    agreements: list[UnitAgreement] = _unit("agreements")
+    shown_in: list[MunicipalityRef] = _unit("shown_in")
+    updated_at: dt.datetime = _unit("updated_at")
+
+
+_unit_page = _described("UnitPage")
 
 
 class UnitPage(Schema):
-    total: int = Field(description="Antal enheder i alt, der matcher filtrene.")
-    limit: int = Field(description="Sidestørrelse.")
-    offset: int = Field(description="Antal sprunget over.")
-    items: list[UnitOut] = Field(description="Enhederne på denne side, sorteret efter id.")
+    total: int = _unit_page("total")
+    limit: int = _unit_page("limit")
+    offset: int = _unit_page("offset")
+    items: list[UnitOut] = _unit_page("items")
+
+
+_agreement_out = _described("AgreementOut")
 
 
 class AgreementOut(Schema):
-    id: int = Field(description="Plejeoverblikkets id for aftalen.")
-    kommune: str = Field(description="Aftalepartens kommunekode (3 cifre).")
-    kommune_name: str = Field(description="Aftalepartens navn.")
-    reference: str = Field(description="Aftaleidentifikation (kommunens egen reference).")
-    type: AgreementType = Field(description="Aftaletype.")
-    start: dt.date = Field(description="Startdato.")
-    end: dt.date | None = Field(description="Slutdato; `null` = uden slutdato.")
-    unit_id: int = Field(description="Enhedens id (se `/units/{id}`).")
-    unit_sor_id: str | None = Field(description="Enhedens SOR-ID.")
-    unit_name: str = Field(description="Enhedens navn.")
-    shown_in_search: bool = Field(
-        description="Om aftalen får enheden vist i kommunens søgning i dag. En "
-        "driftsoverenskomst om helhedspleje tæller først, når leverandøren har skrevet sin "
-        "aftalebeskrivelse."
-    )
+    id: int = _agreement_out("id")
+    kommune: str = _agreement_out("kommune")
+    kommune_name: str = _agreement_out("kommune_name")
+    reference: str = _agreement_out("reference")
+    type: AgreementType = _agreement_out("type")
+    start: dt.date = _agreement_out("start")
+    end: dt.date | None = _agreement_out("end")
+    unit_id: int = _agreement_out("unit_id")
+    unit_sor_id: str | None = _agreement_out("unit_sor_id")
+    unit_name: str = _agreement_out("unit_name")
+    shown_in_search: bool = _agreement_out("shown_in_search")
+
+
+_agreement_page = _described("AgreementPage")
 
 
 class AgreementPage(Schema):
-    total: int = Field(description="Antal aftaler i alt, der matcher filtrene.")
-    limit: int = Field(description="Sidestørrelse.")
-    offset: int = Field(description="Antal sprunget over.")
-    items: list[AgreementOut] = Field(description="Aftalerne på denne side, sorteret efter id.")
+    total: int = _agreement_page("total")
+    limit: int = _agreement_page("limit")
+    offset: int = _agreement_page("offset")
+    items: list[AgreementOut] = _agreement_page("items")
+
+
+_authority = _described("AuthorityOut")
 
 
 class AuthorityOut(Schema):
-    name: str = Field(description="Tilsynsmyndighedens navn.")
-    municipalities: list[MunicipalityRef] = Field(
-        description="Kommuner, myndigheden fører tilsyn i i dag, sorteret efter kommunekode."
-    )
+    name: str = _authority("name")
+    municipalities: list[MunicipalityRef] = _authority("municipalities")
 
 
 # --- Errors --------------------------------------------------------------------------------
@@ -304,7 +307,7 @@ def _invalid_request(request: HttpRequest, exc: ValidationError) -> HttpResponse
 
 
 def _today() -> dt.date:
-    return timezone.localdate()
+    return clock.today()
 
 
 def _municipality(code: str) -> Municipality:

@@ -21,7 +21,9 @@ from django.db.models import QuerySet
 from django.db.models.functions import Coalesce, Greatest
 from django.utils import timezone
 
+from plov import clock
 from plov.agreements.models import AgreementDescription, ServiceAgreement
+from plov.opendata.dictionary import csv_header
 from plov.publishing.listing import units_as_dicts
 from plov.publishing.rules import agreement_counts, kind_label
 from plov.units.models import Municipality, Organisation, Unit, UnitContent, UnitKind
@@ -158,23 +160,9 @@ def published_records(*, today: dt.date, batch: int = 250) -> Iterator[dict]:
 
 # --- CSV -----------------------------------------------------------------------------------
 
-CSV_HEADER = [
-    "SOR-ID",
-    "Navn",
-    "Type",
-    "Ejer",
-    "Ejers CVR",
-    "Adresse",
-    "Postnummer",
-    "By",
-    "Beliggenhedskommune",
-    "Tilsynsmyndighed",
-    "Antal boliger",
-    "Medarbejdere",
-    "Fuldtidsmedarbejdere",
-    "Kommuner med aftale",
-    "Senest opdateret",
-]
+# The columns, in order, come from the open-data dictionary (plov.opendata.dictionary), which
+# also describes them on /data/; `csv_row` fills each by its header.
+CSV_HEADER = csv_header()
 BOM = "\ufeff"
 INTERVAL = re.compile(r"ANTAL_(\d+)_(\d+)")
 
@@ -199,25 +187,33 @@ def employees_text(record: dict) -> str:
     return f"{match[1]}-{match[2]}" if match else interval  # CVR's interval, never a number
 
 
-def csv_row(record: dict) -> list[str]:
+def csv_cells(record: dict) -> dict[str, str]:
+    """The CSV cells of one record, by column header (the dictionary's `CSV_COLUMNS`)."""
     address = record["visiting_address"]
-    return [
-        record["sor_id"] or "",
-        record["name"],
-        record["kind_label"],
-        record["owner_name"],
-        record["owner_cvr"] or "",
-        address_line(address),
-        address.get("postcode") or "",
-        address.get("district") or "",
-        record["municipality_name"] or "",
-        record["supervising_authority"] or "",
-        "" if record["homes"] is None else str(record["homes"]),
-        employees_text(record),
-        danish_decimal(record["full_time_employees"]),
-        ", ".join(m["name"] for m in record["shown_in"]),
-        record["updated_at"].strftime("%Y-%m-%d %H:%M:%S"),
-    ]
+    return {
+        "SOR-ID": record["sor_id"] or "",
+        "Navn": record["name"],
+        "Type": record["kind_label"],
+        "Ejer": record["owner_name"],
+        "Ejers CVR": record["owner_cvr"] or "",
+        "Adresse": address_line(address),
+        "Postnummer": address.get("postcode") or "",
+        "By": address.get("district") or "",
+        "Beliggenhedskommune": record["municipality_name"] or "",
+        "Tilsynsmyndighed": record["supervising_authority"] or "",
+        "Antal boliger": "" if record["homes"] is None else str(record["homes"]),
+        "Medarbejdere": employees_text(record),
+        "Fuldtidsmedarbejdere": danish_decimal(record["full_time_employees"]),
+        "Kommuner med aftale": ", ".join(m["name"] for m in record["shown_in"]),
+        "Senest opdateret": record["updated_at"].strftime("%Y-%m-%d %H:%M:%S"),
+    }
+
+
+def csv_row(record: dict) -> list[str]:
+    cells = csv_cells(record)
+    if cells.keys() != set(CSV_HEADER):  # a column filled but not in the dictionary, or v.v.
+        raise RuntimeError(f"CSV cells and dictionary differ: {set(cells) ^ set(CSV_HEADER)}")
+    return [cells[column] for column in CSV_HEADER]
 
 
 class _Line:
@@ -251,7 +247,7 @@ def csv_text(header: Iterable[str], rows: Iterable[Iterable[str]]) -> str:
 
 def csv_lines(*, today: dt.date | None = None) -> Iterator[str]:
     """The CSV of every published unit: BOM, header, one line per unit (semicolons, CRLF)."""
-    today = today or timezone.localdate()
+    today = today or clock.today()
     return csv_writer_lines(
         CSV_HEADER, (csv_row(record) for record in published_records(today=today))
     )
@@ -300,7 +296,7 @@ def fhir_bundle(*, today: dt.date | None = None):
     from fhir.resources.R4B.location import Location
     from fhir.resources.R4B.organization import Organization
 
-    today = today or timezone.localdate()
+    today = today or clock.today()
     records = unit_records(fhir_units(), today=today)
     entries: list[BundleEntry] = []
 

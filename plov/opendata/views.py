@@ -110,7 +110,7 @@ helhedsplejeleverandørsteder som HL7 FHIR R4 <code>Bundle</code> med <code>Orga
 """
 
 
-def _text(value: str) -> SafeString:
+def code_text(value: str) -> SafeString:
     """Escaped text, with `code` in backticks shown as code."""
     return mark_safe(re.sub(r"`([^`]+)`", r"<code>\1</code>", escape(value)))
 
@@ -134,7 +134,7 @@ def _operations_html(schema: dict) -> SafeString:
                 (
                     format_html("<code>{}</code>", p["name"]),
                     where.get(p["in"], p["in"]),
-                    _text(p.get("description", "")),
+                    code_text(p.get("description", "")),
                 )
                 for p in operation.get("parameters", [])
             ]
@@ -145,7 +145,7 @@ def _operations_html(schema: dict) -> SafeString:
                     method.upper(),
                     path,
                     operation.get("summary", ""),
-                    _text(operation.get("description", "")),
+                    code_text(operation.get("description", "")),
                     _table(("Parameter", "Hvor", "Betydning"), parameters),
                     statuses,
                 )
@@ -157,7 +157,7 @@ def _schemas_html(schema: dict) -> SafeString:
     parts = []
     for name, component in schema.get("components", {}).get("schemas", {}).items():
         fields = [
-            (format_html("<code>{}</code>", field), _text(spec.get("description", "")))
+            (format_html("<code>{}</code>", field), code_text(spec.get("description", "")))
             for field, spec in component.get("properties", {}).items()
         ]
         parts.append(
@@ -184,3 +184,24 @@ def api_docs(request: HttpRequest) -> HttpResponse:
         schemas=_schemas_html(schema),
     )
     return cached_response(request, page.encode("utf-8"), content_type="text/html; charset=utf-8")
+
+
+@require_safe
+def archive_file(request: HttpRequest, name: str) -> HttpResponse:
+    """One monthly archive file (`enheder-YYYY-MM.csv` or `.json`), from the default storage
+    (local or S3). A month's file never changes once written, so it may be cached long."""
+    from django.core.files.storage import default_storage
+    from django.http import FileResponse, Http404
+
+    from plov.opendata import archive
+
+    match = archive.FILE_NAME.fullmatch(name)
+    stored = archive.storage_name(name)
+    if match is None or not default_storage.exists(stored):
+        raise Http404("Arkivet findes ikke.")
+    response = FileResponse(
+        default_storage.open(stored, "rb"), content_type=archive.CONTENT_TYPES[match["ext"]]
+    )
+    response["Content-Disposition"] = f'attachment; filename="{name}"'
+    response["Cache-Control"] = "public, max-age=86400"
+    return response

@@ -24,6 +24,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from wagtail.images import get_image_model
 
+from plov import clock
 from plov.agreements.models import AgreementDescription, AgreementType, ServiceAgreement
 from plov.publishing import sources as src
 from plov.publishing.listing import shown_staff
@@ -496,7 +497,7 @@ def _load(
     published_only: bool = False,
     with_sites: bool = False,
 ) -> dict[int, UnitPageData]:
-    today = today or dt.date.today()
+    today = today or clock.today()
     units_qs = Unit.objects.filter(pk__in=ids).select_related(
         "owner", "municipality", "content", "parent", "parent__content"
     )

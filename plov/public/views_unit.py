@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_safe
 
+from plov import clock
 from plov.pages.sitemap import sitemap_urls
 from plov.public.signals import CACHE_TIMEOUT, cache_generation
 from plov.public.unitpage import (
@@ -66,7 +67,7 @@ def unit_page(request, pk: int, slug: str = ""):
     if slug != canonical:
         return redirect(unit_url(pk, state["name"]), permanent=True)
 
-    today = timezone.localdate()
+    today = clock.today()
     lang = translation.get_language() or "da"
     updated = state["register_updated_at"]
     cache_vary = [
@@ -217,6 +218,10 @@ def sitemap(request):
             modified = f"<lastmod>{_w3c_date(stamp)}</lastmod>" if stamp else ""
             lines.append(f"  <url><loc>{escape(base + unit_url(pk, name))}</loc>{modified}</url>")
     lines += [f"  <url><loc>{escape(base + url)}</loc></url>" for url in sitemap_urls()]
+    for language in ("da", "en"):  # the open-data page, in both languages
+        with translation.override(language):
+            url = reverse("public:open-data")
+        lines.append(f"  <url><loc>{escape(base + url)}</loc><changefreq>daily</changefreq></url>")
     lines.append("</urlset>")
     return HttpResponse("\n".join(lines) + "\n", content_type="application/xml; charset=utf-8")
 

@@ -7,6 +7,7 @@ import datetime as dt
 from collections import Counter
 from collections.abc import Iterator
 
+from plov import clock
 from plov.agreements.models import AgreementDescription, AgreementType, ServiceAgreement
 from plov.publishing.registration_errors import registration_errors
 from plov.registers.models import CvrProductionUnit
@@ -53,7 +54,7 @@ KIND_HELP = {
 
 def findings(*, today: dt.date | None = None) -> list[dict]:
     """One row per (unit, kind): {sor_id, unit_id, name, kind, label, detail, municipality}."""
-    today = today or dt.date.today()
+    today = today or clock.today()
     units = {
         u.id: u
         for u in Unit.objects.open()

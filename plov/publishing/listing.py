@@ -7,6 +7,7 @@ from collections.abc import Iterable
 
 from django.db.models import Prefetch, QuerySet
 
+from plov import clock
 from plov.agreements.models import ServiceAgreement
 from plov.registers.models import CvrProductionUnit
 from plov.supervision.authorities import authority_by_municipality
@@ -37,7 +38,7 @@ def shown_staff(content: UnitContent | None, production_unit: CvrProductionUnit 
 
 
 def units_as_dicts(units: QuerySet[Unit], *, today: dt.date | None = None) -> list[dict]:
-    today = today or dt.date.today()
+    today = today or clock.today()
     units = units.select_related("owner", "content").prefetch_related(
         Prefetch(
             "agreements", queryset=ServiceAgreement.objects.order_by("municipality_id", "start")

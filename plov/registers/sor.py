@@ -21,6 +21,7 @@ from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
+from plov import clock
 from plov.registers.addresses import to_wgs84
 from plov.registers.bulk import update_rows
 from plov.registers.guards import EntityCounts, check_sor_closures
@@ -132,7 +133,7 @@ class Owner:
 class SorImporter:
     def __init__(self, path: Path, *, today: dt.date | None = None) -> None:
         self.path = Path(path)
-        self.today = today or dt.date.today()
+        self.today = today or clock.today()
         self.summary = ImportSummary()
         self.parents: dict[str, str] = {}
         self.care_homes_open: set[str] = set()

@@ -217,6 +217,9 @@ WAGTAIL_SITE_NAME = "Plejeoverblikket"
 # The accessibility statement in the Agency for Digital Government's WAS-Tool; unset, the
 # footer links to the statement page hosted here (plov.pages).
 PLOV_ACCESSIBILITY_STATEMENT_URL = env_str("PLOV_ACCESSIBILITY_STATEMENT_URL", "")
+# The licence the open data are published under, as named on /data/ ("CC BY 4.0", or another
+# name; a Creative Commons name gets its deed linked).
+PLOV_OPEN_DATA_LICENCE = env_str("PLOV_OPEN_DATA_LICENCE", "CC BY 4.0")
 # A Danish service in Danish time: no time-zone choice (the system's list even holds
 # "localtime", which browsers reject).
 WAGTAIL_USER_TIME_ZONES = ["Europe/Copenhagen"]

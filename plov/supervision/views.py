@@ -35,6 +35,7 @@ from wagtail.admin import messages
 from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
 from wagtail.documents import get_document_model
 
+from plov import clock
 from plov.accounts.http import Forbidden, forbidden, refuses_forbidden
 from plov.accounts.models import Role
 from plov.accounts.scope import Scope, can_supervise, can_view_unit
@@ -224,7 +225,7 @@ class SupervisionView(WagtailAdminTemplateMixin, View):
 
     def dispatch(self, request, *args, **kwargs):
         self.scope = Scope.for_user(request.user)
-        self.today = dt.date.today()
+        self.today = clock.today()
         if not supervises(self.scope):
             return forbidden(request, NO_ROLE)
         return refuses_forbidden(super().dispatch)(request, *args, **kwargs)

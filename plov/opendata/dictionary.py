@@ -1,0 +1,363 @@
+"""The open-data dictionary: every CSV column and every API field, what it means (Danish and
+English), its type, the register it comes from and an example.
+
+This module is the one place a column or field is described. It drives:
+
+- the CSV headers (`CSV_COLUMNS` → `plov.opendata.exports.CSV_HEADER`; the transition list's
+  `TRANSITION_COLUMNS` → `plov.public.views_transition`),
+- the OpenAPI field descriptions (`describe(schema, field)` in `plov.opendata.api`),
+- the data dictionary shown on the open-data page (`/data/`, `/en/data/`).
+
+tests/test_opendata_dictionary.py proves that each CSV column and each API field of the open
+data is here and the reverse, and that a published CSV column is never renamed or removed
+without a new CSV version (`FROZEN_CSV_COLUMNS`).
+
+To add a column or field: add a `Term` here (and, for a CSV column, append its name to the
+current version's frozen list — adding is backwards compatible; renaming or removing is not:
+start a new version), then fill it in `exports.csv_row` or the API schema.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+# --- Types and sources ---------------------------------------------------------------------
+
+TYPES: dict[str, tuple[str, str]] = {
+    # code: (Danish, English)
+    "text": ("tekst", "text"),
+    "integer": ("heltal", "integer"),
+    "decimal": ("decimaltal (CSV: decimalkomma)", "decimal number (CSV: decimal comma)"),
+    "boolean": ("sand/falsk", "true/false"),
+    "date": ("dato (ÅÅÅÅ-MM-DD)", "date (YYYY-MM-DD)"),
+    "datetime": (
+        "tidspunkt (ISO 8601 med UTC-forskydning)",
+        "date and time (ISO 8601 with UTC offset)",
+    ),
+    "code": ("kode (en af de nævnte værdier)", "code (one of the values named)"),
+    "url": ("webadresse (URL)", "web address (URL)"),
+    "list": ("liste", "list"),
+    "object": ("objekt", "object"),
+}
+
+SOURCES: dict[str, tuple[str, str]] = {
+    "SOR": ("SOR (Sundhedsvæsenets Organisationsregister)", "SOR (the Danish health-care "
+            "organisation register)"),
+    "CVR": ("CVR (Det Centrale Virksomhedsregister)", "CVR (the Central Business Register)"),
+    "DAR": ("DAR (Danmarks Adresseregister)", "DAR (the Danish Address Register)"),
+    "editor": ("enhedens redaktør i Plejeoverblikket", "the unit's editor in Plejeoverblikket"),
+    "agreements": ("kommunernes aftaler (serviceleverancer)", "the municipalities' service "
+                   "agreements"),
+    "authorities": ("Ældretilsynets fordeling af kommuner på tilsynsmyndigheder",
+                    "Ældretilsynet's table of which authority supervises which municipality"),
+    "supervision": ("tilsynets tilbagemeldinger", "the supervisors' feedback"),
+    "quality": ("kvalitetsindikatorer og brugertilfredshed (årlige tal)",
+                "quality indicators and user satisfaction (yearly figures)"),
+    "transition": ("Ældretilsynets overgangsliste", "Ældretilsynet's transition list"),
+    "plov": ("Plejeoverblikket selv (afledt af de andre kilder)",
+             "Plejeoverblikket itself (derived from the other sources)"),
+    "municipalities": ("DAGI's kommuneliste", "DAGI's list of municipalities"),
+}
+
+
+@dataclass(frozen=True)
+class Term:
+    """One column of a CSV file or one field of an API schema."""
+
+    name: str  # the CSV column's header or the API field's name
+    da: str  # meaning, Danish
+    en: str  # meaning, English
+    type: str  # a key of TYPES
+    source: str  # a key of SOURCES
+    example: str  # as it appears in the file or the JSON ("" = often empty)
+
+    @property
+    def type_da(self) -> str:
+        return TYPES[self.type][0]
+
+    @property
+    def type_en(self) -> str:
+        return TYPES[self.type][1]
+
+    @property
+    def source_da(self) -> str:
+        return SOURCES[self.source][0]
+
+    @property
+    def source_en(self) -> str:
+        return SOURCES[self.source][1]
+
+    def description(self) -> str:
+        """The OpenAPI description: Danish, then English in parentheses."""
+        return f"{self.da} (English: {self.en})"
+
+
+def T(name, da, en, type, source, example="") -> Term:
+    return Term(name, da, en, type, source, example)
+
+
+# --- /data/enheder.csv ---------------------------------------------------------------------
+
+CSV_VERSION = "1"
+
+CSV_COLUMNS: list[Term] = [
+    T("SOR-ID", "Enhedens SOR-ID.", "The unit's SOR ID.", "text", "SOR", "1234561000016007"),
+    T("Navn", "Enhedens navn, som i SOR.", "The unit's name, as in SOR.", "text", "SOR",
+      "Plejehjemmet Solgården"),
+    T("Type", "Enhedstypen på dansk: plejeenhed, helhedsplejeleverandørsted eller "
+      "helhedsplejeleverandør.", "The kind of unit, in Danish: care home (plejeenhed), "
+      "home-care site (helhedsplejeleverandørsted) or home-care provider "
+      "(helhedsplejeleverandør).", "text", "SOR", "Plejeenhed"),
+    T("Ejer", "Ejeren (institutionsejer i SOR); en kommune med sit officielle navn.",
+      "The owner (the institution owner in SOR); a municipality by its official name.",
+      "text", "SOR", "Aarhus Kommune"),
+    T("Ejers CVR", "Ejerens CVR-nummer (8 cifre).", "The owner's CVR number (8 digits).",
+      "text", "SOR", "55133018"),
+    T("Adresse", "Besøgsadressens vej, husnummer, etage og dør.", "The visiting address: "
+      "street, house number, floor and door.", "text", "DAR", "Solvej 4"),
+    T("Postnummer", "Besøgsadressens postnummer.", "The visiting address's postcode.", "text",
+      "DAR", "8000"),
+    T("By", "Besøgsadressens postdistrikt.", "The visiting address's postal district.",
+      "text", "DAR", "Aarhus C"),
+    T("Beliggenhedskommune", "Kommunen, besøgsadressen ligger i.", "The municipality the "
+      "visiting address lies in.", "text", "DAR", "Aarhus"),
+    T("Tilsynsmyndighed", "Den tilsynsmyndighed, der i dag fører tilsyn i "
+      "beliggenhedskommunen.", "The supervising authority that covers the municipality "
+      "today.", "text", "authorities", "Ældretilsynet Midt"),
+    T("Antal boliger", "Antal boliger, som enhedens redaktør har oplyst.", "The number of "
+      "homes, as the unit's editor gives it.", "integer", "editor", "48"),
+    T("Medarbejdere", "Antal medarbejdere: redaktørens tal, ellers CVR's; giver CVR kun et "
+      "interval, står intervallet (fx 20-49).", "The number of employees: the editor's "
+      "figure, else CVR's; where CVR gives only an interval, the interval (e.g. 20-49).",
+      "text", "CVR", "20-49"),
+    T("Fuldtidsmedarbejdere", "Antal fuldtidsmedarbejdere: redaktørens tal, ellers CVR's.",
+      "The number of full-time employees: the editor's figure, else CVR's.", "decimal",
+      "CVR", "31,5"),
+    T("Kommuner med aftale", "Kommuner, hvis borgere ser enheden i søgningen i dag "
+      "(gældende aftale), adskilt af komma.", "The municipalities whose citizens see the "
+      "unit in their search today (an agreement in force), separated by commas.", "text",
+      "agreements", "Aarhus, Odder"),
+    T("Senest opdateret", "Hvornår enhedens data sidst ændrede sig (registerdata eller "
+      "redaktørens indhold), dansk tid.", "When the unit's data last changed (register data "
+      "or the editor's content), Danish time.", "datetime", "plov", "2026-03-02 14:05:00"),
+]
+
+# The columns each published CSV version has, in order. Never edit an old version's list. A
+# new column may be appended to the current version (old readers ignore it); renaming or
+# removing one needs a new version (CSV_VERSION and a new list).
+FROZEN_CSV_COLUMNS: dict[str, tuple[str, ...]] = {
+    "1": (
+        "SOR-ID",
+        "Navn",
+        "Type",
+        "Ejer",
+        "Ejers CVR",
+        "Adresse",
+        "Postnummer",
+        "By",
+        "Beliggenhedskommune",
+        "Tilsynsmyndighed",
+        "Antal boliger",
+        "Medarbejdere",
+        "Fuldtidsmedarbejdere",
+        "Kommuner med aftale",
+        "Senest opdateret",
+    ),
+}
+
+# --- /overgangsordning.csv -----------------------------------------------------------------
+
+TRANSITION_COLUMNS: list[Term] = [
+    T("Virksomhed", "Virksomhedens navn.", "The company's name.", "text", "transition",
+      "Omsorg & Pleje ApS"),
+    T("CVR-nummer", "Virksomhedens CVR-nummer.", "The company's CVR number.", "text",
+      "transition", "12345678"),
+    T("Optaget på listen", "Dagen, virksomheden kom på overgangslisten.", "The day the "
+      "company was added to the transition list.", "date", "transition", "2025-07-01"),
+    T("Gælder til", "Sidste dag, overgangsordningen gælder for virksomheden.", "The last day "
+      "the transition arrangement applies to the company.", "date", "transition",
+      "2027-06-30"),
+]
+
+# --- /api/v1/ ------------------------------------------------------------------------------
+
+_KOMMUNE = ("Kommunekode med tre cifre.", "The municipality code, three digits.")
+
+PAGE_FIELDS = (
+    ("total", "Antal poster i alt, der matcher filtrene.", "The number of records matching "
+     "the filters, in all.", "integer", "plov", "1361"),
+    ("limit", "Sidestørrelse.", "The page size.", "integer", "plov", "50"),
+    ("offset", "Antal poster sprunget over.", "The number of records skipped.", "integer",
+     "plov", "0"),
+)
+
+
+def _page(items_da: str, items_en: str) -> list[Term]:
+    return [T(*f) for f in PAGE_FIELDS] + [
+        T("items", items_da, items_en, "list", "plov", "[…]"),
+    ]
+
+
+API_FIELDS: dict[str, list[Term]] = {
+    "UnitOut": [
+        T("id", "Plejeoverblikkets id for enheden; bruges i `/units/{id}`.", "Plejeoverblikket's "
+          "id for the unit; used in `/units/{id}`.", "integer", "plov", "42"),
+        T("sor_id", "SOR-ID. `null` for en helhedsplejeleverandør, som Plejeoverblikket selv "
+          "danner over ejerens helhedsplejeleverandørsteder.", "The SOR ID. `null` for a "
+          "home-care provider, which Plejeoverblikket forms itself over the owner's home-care "
+          "sites.", "text", "SOR", "1234561000016007"),
+        T("name", "Enhedens navn, som i SOR.", "The unit's name, as in SOR.", "text", "SOR",
+          "Plejehjemmet Solgården"),
+        T("kind", "`care_home` (plejeenhed), `home_care_site` (helhedsplejeleverandørsted) "
+          "eller `home_care_provider` (helhedsplejeleverandør).", "`care_home`, "
+          "`home_care_site` or `home_care_provider`.", "code", "SOR", "care_home"),
+        T("kind_label", "Enhedstypen på dansk.", "The kind of unit, in Danish.", "text", "SOR",
+          "Plejeenhed"),
+        T("category", "`Plejehjem` eller `Helhedspleje`, som borgerne søger.", "`Plejehjem` "
+          "(care home) or `Helhedspleje` (home care), as citizens search.", "code", "plov",
+          "Plejehjem"),
+        T("provider_id", "For et helhedsplejeleverandørsted: id for dets "
+          "helhedsplejeleverandør.", "For a home-care site: the id of its home-care provider.",
+          "integer", "plov", "17"),
+        T("owner_name", "Ejer (institutionsejer i SOR).", "The owner (the institution owner in "
+          "SOR).", "text", "SOR", "Aarhus Kommune"),
+        T("owner_cvr", "Ejerens CVR-nummer.", "The owner's CVR number.", "text", "SOR",
+          "55133018"),
+        T("owner_kind", "`municipality` (kommune) eller `company` (virksomhed).",
+          "`municipality` or `company`.", "code", "SOR", "municipality"),
+        T("municipality", "Beliggenhedskommune: kommunekoden for besøgsadressen i DAR.",
+          "The municipality the unit lies in: the code of the visiting address in DAR.",
+          "text", "DAR", "751"),
+        T("municipality_name", "Beliggenhedskommunens navn.", "The name of the municipality "
+          "the unit lies in.", "text", "municipalities", "Aarhus"),
+        T("supervising_authority", "Tilsynsmyndighed (Ældretilsynet) for "
+          "beliggenhedskommunen i dag.", "The supervising authority (Ældretilsynet) for the "
+          "municipality today.", "text", "authorities", "Ældretilsynet Midt"),
+        T("visiting_address", "Besøgsadresse.", "The visiting address.", "object", "DAR",
+          '{"street": "Solvej", …}'),
+        T("latitude", "Breddegrad (WGS84).", "Latitude (WGS84).", "decimal", "DAR", "56.1572"),
+        T("longitude", "Længdegrad (WGS84).", "Longitude (WGS84).", "decimal", "DAR", "10.2107"),
+        T("phone", "Telefon.", "Telephone.", "text", "SOR", "87 13 20 00"),
+        T("email", "E-mail.", "E-mail.", "text", "SOR", "solgaarden@aarhus.dk"),
+        T("website", "Hjemmeside.", "Website.", "url", "SOR", "https://aarhus.dk/solgaarden"),
+        T("p_number", "P-nummer (CVR-produktionsenhed).", "The P number (CVR production "
+          "unit).", "text", "editor", "1003388449"),
+        T("homes", "Antal boliger, som redaktøren har oplyst.", "The number of homes, as the "
+          "editor gives it.", "integer", "editor", "48"),
+        T("employees", "Antal medarbejdere: redaktørens tal, ellers CVR's, ellers `null`.",
+          "The number of employees: the editor's figure, else CVR's, else `null`.", "integer",
+          "CVR", "37"),
+        T("employees_source", "Hvor antal medarbejdere kommer fra: `unit` (redaktøren) eller "
+          "`CVR`.", "Where the number of employees comes from: `unit` (the editor) or `CVR`.",
+          "code", "plov", "CVR"),
+        T("employees_interval", "CVR's interval (fx `ANTAL_20_49`), når CVR ikke oplyser et "
+          "tal.", "CVR's interval (e.g. `ANTAL_20_49`) when CVR gives no number.", "code",
+          "CVR", "ANTAL_20_49"),
+        T("full_time_employees", "Antal fuldtidsmedarbejdere.", "The number of full-time "
+          "employees.", "decimal", "CVR", "31.5"),
+        T("full_time_employees_source", "Hvor antal fuldtidsmedarbejdere kommer fra: `unit` "
+          "eller `CVR`.", "Where the number of full-time employees comes from: `unit` or "
+          "`CVR`.", "code", "plov", "unit"),
+        T("agreements", "Enhedens aftaler (serviceleverancer), også udløbne og kommende.",
+          "The unit's service agreements, ended and future ones too.", "list", "agreements",
+          "[…]"),
+        T("shown_in", "Kommuner, hvor enheden vises i søgningen i dag (gældende aftale).",
+          "The municipalities whose search shows the unit today (an agreement in force).",
+          "list", "agreements", '[{"code": "751", "name": "Aarhus"}]'),
+        T("updated_at", "Senest ændret: registerdata eller redaktørens indhold.", "Last "
+          "changed: register data or the editor's content.", "datetime", "plov",
+          "2026-03-02T14:05:00+01:00"),
+    ],
+    "Address": [
+        T("street", "Vejnavn.", "Street name.", "text", "DAR", "Solvej"),
+        T("house_number", "Husnummer.", "House number.", "text", "DAR", "4"),
+        T("floor", "Etage.", "Floor.", "text", "DAR", "2"),
+        T("door", "Dør (side).", "Door (side).", "text", "DAR", "tv"),
+        T("postcode", "Postnummer.", "Postcode.", "text", "DAR", "8000"),
+        T("district", "Postdistrikt (by).", "Postal district (town).", "text", "DAR",
+          "Aarhus C"),
+    ],
+    "UnitAgreement": [
+        T("kommune", "Aftalepartens kommunekode (3 cifre).", "The code of the municipality "
+          "party to the agreement (3 digits).", "text", "agreements", "751"),
+        T("type", "Aftaletype (serviceleverancetype).", "The kind of agreement (service "
+          "delivery type).", "code", "agreements", "Myndighedsproduktion"),
+        T("start", "Startdato.", "Start date.", "date", "agreements", "2024-01-01"),
+        T("end", "Slutdato; `null` = uden slutdato.", "End date; `null` = open-ended.", "date",
+          "agreements", "2027-12-31"),
+    ],
+    "MunicipalityRef": [
+        T("code", *_KOMMUNE, "text", "municipalities", "751"),
+        T("name", "Kommunens navn.", "The municipality's name.", "text", "municipalities",
+          "Aarhus"),
+    ],
+    "UnitPage": _page("Enhederne på denne side, sorteret efter id.", "The units on this page, "
+                      "by id."),
+    "AgreementOut": [
+        T("id", "Plejeoverblikkets id for aftalen.", "Plejeoverblikket's id for the "
+          "agreement.", "integer", "plov", "311"),
+        T("kommune", "Aftalepartens kommunekode (3 cifre).", "The code of the municipality "
+          "party to the agreement (3 digits).", "text", "agreements", "751"),
+        T("kommune_name", "Aftalepartens navn.", "The name of the municipality party to the "
+          "agreement.", "text", "municipalities", "Aarhus"),
+        T("reference", "Aftaleidentifikation (kommunens egen reference).", "The agreement's "
+          "identification (the municipality's own reference).", "text", "agreements",
+          "AAR-2024-17"),
+        T("type", "Aftaletype.", "The kind of agreement.", "code", "agreements",
+          "Driftsoverenskomst"),
+        T("start", "Startdato.", "Start date.", "date", "agreements", "2024-01-01"),
+        T("end", "Slutdato; `null` = uden slutdato.", "End date; `null` = open-ended.", "date",
+          "agreements", ""),
+        T("unit_id", "Enhedens id (se `/units/{id}`).", "The unit's id (see `/units/{id}`).",
+          "integer", "plov", "42"),
+        T("unit_sor_id", "Enhedens SOR-ID.", "The unit's SOR ID.", "text", "SOR",
+          "1234561000016007"),
+        T("unit_name", "Enhedens navn.", "The unit's name.", "text", "SOR",
+          "Plejehjemmet Solgården"),
+        T("shown_in_search", "Om aftalen får enheden vist i kommunens søgning i dag. En "
+          "driftsoverenskomst om helhedspleje tæller først, når leverandøren har skrevet sin "
+          "aftalebeskrivelse.", "Whether the agreement makes the municipality's search show "
+          "the unit today. A home-care operating agreement counts only once the provider has "
+          "written its agreement description.", "boolean", "plov", "true"),
+    ],
+    "AgreementPage": _page("Aftalerne på denne side, sorteret efter id.", "The agreements on "
+                           "this page, by id."),
+    "AuthorityOut": [
+        T("name", "Tilsynsmyndighedens navn.", "The supervising authority's name.", "text",
+          "authorities", "Ældretilsynet Midt"),
+        T("municipalities", "Kommuner, myndigheden fører tilsyn i i dag, sorteret efter "
+          "kommunekode.", "The municipalities the authority supervises today, by code.",
+          "list", "authorities", '[{"code": "751", "name": "Aarhus"}]'),
+    ],
+}
+
+# What each API schema is, for the page's headings.
+API_SCHEMA_TITLES: dict[str, tuple[str, str]] = {
+    "UnitOut": ("Enhed (`/api/v1/units`, `/api/v1/units/{id}`)",
+                "Unit (`/api/v1/units`, `/api/v1/units/{id}`)"),
+    "Address": ("Adresse (`visiting_address`)", "Address (`visiting_address`)"),
+    "UnitAgreement": ("Enhedens aftale (`agreements`)", "The unit's agreement (`agreements`)"),
+    "MunicipalityRef": ("Kommune (`shown_in`, `municipalities`)",
+                        "Municipality (`shown_in`, `municipalities`)"),
+    "UnitPage": ("Side med enheder", "Page of units"),
+    "AgreementOut": ("Aftale (`/api/v1/agreements`)", "Agreement (`/api/v1/agreements`)"),
+    "AgreementPage": ("Side med aftaler", "Page of agreements"),
+    "AuthorityOut": ("Tilsynsmyndighed (`/api/v1/supervising-authorities`)",
+                     "Supervising authority (`/api/v1/supervising-authorities`)"),
+}
+
+
+def term(schema: str, name: str) -> Term:
+    for t in API_FIELDS[schema]:
+        if t.name == name:
+            return t
+    raise KeyError(f"{schema}.{name} is not in the open-data dictionary")
+
+
+def describe(schema: str, name: str) -> str:
+    """The OpenAPI description of field `name` of API schema `schema`."""
+    return term(schema, name).description()
+
+
+def csv_header(columns: list[Term] | None = None) -> list[str]:
+    return [t.name for t in (CSV_COLUMNS if columns is None else columns)]
