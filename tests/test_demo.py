@@ -132,8 +132,8 @@ def test_running_the_demo_twice_gives_the_same_result(db, tmp_path):
         assert (tmp_path / "first" / name).read_bytes() == (tmp_path / "second" / name).read_bytes()
 
 
-def test_demo_users_log_in_with_their_role_and_organisation(db, client, monkeypatch):
-    monkeypatch.setenv("PLOV_DEMO_PASSWORD", "hemmelig-demo")
+def test_demo_users_log_in_with_their_role_and_organisation(db, client, settings):
+    settings.PLOV_DEMO_PASSWORD = "hemmelig-demo"
     output = run_demo()
     aarhus = Organisation.objects.get(municipality_id=751)
     users = {u.username: u for u in get_user_model().objects.prefetch_related("groups")}

@@ -173,6 +173,7 @@ def shown(imported):
         value=Decimal("12.500"),
         national_average=Decimal("14.000"),
         source="Sundhedsdatastyrelsen",
+        better=QualityResult.Better.LOWER,
     )
     QualityResult.objects.create(
         unit=solgaarden,
@@ -191,6 +192,8 @@ def shown(imported):
         value=Decimal("87.500"),
         unit_of_measure="%",
         source="Brugertilfredshedsundersøgelsen",
+        better=QualityResult.Better.HIGHER,
+        respondents=48,
     )
     refresh_publication()
     return imported
@@ -252,6 +255,61 @@ def test_headings_never_skip_a_level(client, shown):
     assert levels[0] == 1 and levels.count(1) == 1
     for before, after in itertools.pairwise(levels):
         assert after <= before + 1, levels
+
+
+def quality_section(html: str) -> str:
+    start = html.index('id="kvalitet"')
+    return html[start : html.index("</section>", start)]
+
+
+def test_each_figure_says_in_words_and_by_icon_how_it_compares(client, shown):
+    section = quality_section(page_of(client, c.SOLGAARDEN)[1])
+    # the rule, written on the page
+    assert "Sådan vurderer vi tallene" in section
+    assert "95 %-konfidensinterval" in section and "10 % af gennemsnittet" in section
+    # which way is better, in words
+    assert '<span class="plov-direction">Færre er bedre</span>' in section
+    assert '<span class="plov-direction">Flere er bedre</span>' in section
+    assert "48 besvarelser" in section
+    # falls 12,5 against 14 nationally (more than 10 % of 14 fewer): better, with its own icon
+    assert re.search(
+        r'<span class="plov-verdict plov-verdict-better"><svg [^>]*aria-hidden="true"[^>]*>.*?</svg>'
+        r'<span class="plov-verdict-text">Bedre end landsgennemsnittet</span>',
+        section,
+    )
+    # the municipality's column names it; Solgården alone gives no average, and says why
+    assert "Gennemsnit i Aarhus Kommune" in section
+    assert "For få steder i kommunen har tallet til et gennemsnit" in section
+    # no national average for the satisfaction figure: the reason stays shown
+    assert "Intet landsgennemsnit offentliggjort" in section
+    assert "plov-verdict-unknown" in section
+
+
+def test_a_figure_without_a_stated_direction_gets_no_verdict(client, shown):
+    QualityResult.objects.filter(code="FALD").update(better="")
+    section = quality_section(page_of(client, c.SOLGAARDEN)[1])
+    assert "Bedre end landsgennemsnittet" not in section
+    assert "Det er ikke oplyst, om et højt eller et lavt tal er bedst" in section
+    assert "Ingen vurdering: det er ikke oplyst, hvad der er bedst" in section
+
+
+def test_the_verdicts_are_in_english_on_the_english_page(client, shown):
+    pk = unit(c.SOLGAARDEN).pk
+    en = client.get(f"/en/enhed/{pk}/plejecenter-solgaarden/").content.decode()
+    section = quality_section(en)
+    for text in (
+        "How we judge the figures",
+        "95% confidence interval",
+        "Fewer is better",
+        "More is better",
+        "Better than the national average",
+        "Average in Aarhus Municipality",
+        "Too few places in the municipality have this figure for an average",
+        "No national average published",
+        "48 responses",
+    ):
+        assert text in section, text
+    assert "Bedre end" not in section and "Færre er bedre" not in section
 
 
 def test_the_latest_feedback_links_its_pdf(client, shown):
@@ -338,7 +396,9 @@ def test_the_unit_page_needs_few_queries_and_fewer_when_cached(
 ):
     pk = unit(c.SOLGAARDEN).pk
     path = f"/enhed/{pk}/plejecenter-solgaarden/"
-    with django_assert_max_num_queries(14):
+    # 15: with quality results, the municipality's averages are one query more
+    # (plov.supervision.verdicts)
+    with django_assert_max_num_queries(15):
         assert client.get(path).status_code == 200
     with django_assert_max_num_queries(1):
         assert client.get(path).status_code == 200
@@ -364,7 +424,7 @@ def test_the_unit_page_needs_few_queries_and_fewer_when_cached(
             status="ingen_bemaerkninger",
         )
         HousingDescription.objects.create(unit=solgaarden, title="parbolig", rent=9000 + n)
-    with django_assert_max_num_queries(14):
+    with django_assert_max_num_queries(15):
         html = client.get(path).content.decode()
     assert "Indikator 7" in html and "Dokument 7" in html
 
@@ -475,10 +535,14 @@ def test_three_units_side_by_side(client, shown, django_assert_max_num_queries):
     assert "6.450–8.200 kr." in html and "Påbud om at sikre kvaliteten" in html
     assert "Kommunal" in html and "Privat" in html
     # quality figures with their period and source
-    assert '<th scope="row">Faldulykker pr. 100 beboere<span class="plov-source">Kilde: ' \
-        'Sundhedsdatastyrelsen</span></th>' in html
+    assert '<th scope="row">Faldulykker pr. 100 beboere<span class="plov-direction">Færre er ' \
+        'bedre</span><span class="plov-source">Kilde: Sundhedsdatastyrelsen</span></th>' in html
     # each figure with its source and period in the one small form (plov.publishing.sources)
     assert '<strong>12,5</strong><span class="plov-source">Kvalitetsindikator 2025' in html
+    # each figure's verdict against the national and the municipality's average, in words
+    assert "Bedre end landsgennemsnittet" in html
+    assert "For få steder i kommunen har tallet til et gennemsnit" in html
+    assert "95 %-konfidensinterval" in html  # the rule, under "Sådan skal tallene forstås"
     # remove one: a link to the other two
     solgaarden, lindehus, north = ids.split(",")
     assert f'href="/sammenlign/?ids={lindehus},{north}"' in html

@@ -83,7 +83,7 @@ def authorities_for_cvr(cvr: str) -> frozenset[str]:
 
 def _demo_cvr(user) -> str:
     """Demo users made by `plov demo` without a profile carry the CVR in their e-mail."""
-    if not getattr(settings, "PLOV_DEMO", False):
+    if not settings.PLOV_DEMO:
         return ""
     from plov.demo.users import organisation_cvr
 

@@ -18,7 +18,6 @@ Other back-office pages that change a unit's content (e.g. the media page) shoul
 from __future__ import annotations
 
 import datetime as dt
-import os
 from dataclasses import dataclass
 
 from django.conf import settings
@@ -30,8 +29,6 @@ from wagtail.log_actions import log
 from plov.backoffice.audit import audit
 from plov.units.models import Unit, UnitContent
 
-DEFAULT_TIMEOUT_MINUTES = 30
-
 MUST_LOCK = "Du skal låse dette element, før du kan rette i det"
 
 
@@ -40,15 +37,8 @@ class LockLost(Exception):
 
 
 def lock_timeout() -> dt.timedelta:
-    """How long a lock lasts without a save (setting or environment variable, minutes)."""
-    value = getattr(settings, "PLOV_LOCK_TIMEOUT_MINUTES", None)
-    if value is None:
-        value = os.environ.get("PLOV_LOCK_TIMEOUT_MINUTES", DEFAULT_TIMEOUT_MINUTES)
-    try:
-        minutes = float(value)
-    except (TypeError, ValueError):
-        minutes = DEFAULT_TIMEOUT_MINUTES
-    return dt.timedelta(minutes=max(minutes, 0))
+    """How long a lock lasts without a save (settings.PLOV_LOCK_TIMEOUT_MINUTES, minutes)."""
+    return dt.timedelta(minutes=max(float(settings.PLOV_LOCK_TIMEOUT_MINUTES), 0))
 
 
 def user_name(user) -> str:

@@ -8,10 +8,10 @@ it back. No model of its own.
 
 from __future__ import annotations
 
-import os
 import re
 from dataclasses import dataclass
 
+from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import AbstractUser, Group, Permission
 from django.db.models import Count
@@ -124,7 +124,7 @@ def home_care_company() -> Organisation | None:
 
 def create_demo_users(password: str | None = None) -> dict[str, tuple[str, str]]:
     """Create or update the demo users and their groups; return username → (role, CVR)."""
-    password = password or os.environ.get("PLOV_DEMO_PASSWORD") or DEFAULT_PASSWORD
+    password = password or settings.PLOV_DEMO_PASSWORD or DEFAULT_PASSWORD
     access_admin = Permission.objects.get(
         content_type__app_label="wagtailadmin", codename="access_admin"
     )

@@ -25,11 +25,14 @@ from plov.agreements.models import AgreementDescription, AgreementType, ServiceA
 from plov.opendata import exports
 from plov.opendata.dictionary import describe
 from plov.opendata.views import cached_response
+from plov.public.suggest import LIMIT as SUGGESTIONS
+from plov.public.suggest import MAX_QUERY, suggest
 from plov.publishing.rules import agreement_counts
 from plov.publishing.visibility import visible_units
 from plov.supervision.api import router as supervision_router
 from plov.supervision.authorities import authority_by_municipality
 from plov.supervision.models import SupervisingAuthority
+from plov.supervision.verdicts import judged_results
 from plov.units.models import Municipality, Unit
 
 MAX_LIMIT = 100
@@ -287,6 +290,55 @@ class UnitOut(Schema):
 _unit_page = _described("UnitPage")
 
 
+VerdictCode = Literal["better", "same", "worse", "unknown"]
+_benchmark_field = _described("Benchmark")
+
+
+class Benchmark(Schema):
+    average: float | None = _benchmark_field("average")
+    units: int | None = _benchmark_field("units")
+    verdict: VerdictCode = _benchmark_field("verdict")
+    reason: Literal["no_average", "too_few_units", "no_direction"] | None = _benchmark_field(
+        "reason"
+    )
+    rule: Literal["confidence_interval", "threshold"] | None = _benchmark_field("rule")
+    difference: float | None = _benchmark_field("difference")
+    margin: float | None = _benchmark_field("margin")
+    text: str = _benchmark_field("text")
+
+
+_benchmarks = _described("Benchmarks")
+
+
+class Benchmarks(Schema):
+    national: Benchmark = _benchmarks("national")
+    municipality: Benchmark = _benchmarks("municipality")
+
+
+_figure = _described("QualityFigure")
+
+
+class QualityFigure(Schema):
+    kind: Literal["indicator", "satisfaction"] = _figure("kind")
+    code: str = _figure("code")
+    name: str = _figure("name")
+    period: str = _figure("period")
+    value: float = _figure("value")
+    unit_of_measure: str = _figure("unit_of_measure")
+    better: Literal["higher", "lower"] | None = _figure("better")
+    respondents: int | None = _figure("respondents")
+    source: str = _figure("source")
+    published_on: dt.date | None = _figure("published_on")
+    benchmark: Benchmarks = _figure("benchmark")
+    verdict: VerdictCode = _figure("verdict")
+
+
+class UnitDetail(UnitOut):
+    """`/units/{id}`: the unit as listed, and its quality figures with their verdicts."""
+
+    quality: list[QualityFigure] = _described("UnitDetail")("quality")
+
+
 class UnitPage(Schema):
     total: int = _unit_page("total")
     limit: int = _unit_page("limit")
@@ -327,6 +379,33 @@ _authority = _described("AuthorityOut")
 class AuthorityOut(Schema):
     name: str = _authority("name")
     municipalities: list[MunicipalityRef] = _authority("municipalities")
+
+
+class AddressSuggestion(Schema):
+    kind: Literal["address", "street", "postcode"] = Field(
+        description="`address` (en adresse), `street` (en vej i et postnummer: søgningen "
+        "bruger vejens midte) eller `postcode` (et postnummer: dets midte)."
+    )
+    text: str = Field(
+        description="Forslaget skrevet ud, fx `Solvej 4, 1. tv, 8000 Aarhus C`. Søgningens "
+        "`adresse=` forstår teksten."
+    )
+    street: str | None = Field(description="Vejnavn; `null` for et postnummer.")
+    house_number: str | None = Field(description="Husnummer; `null` for en vej og et postnummer.")
+    floor: str | None = Field(description="Etage, fx `st` eller `1`; `null` uden etage.")
+    door: str | None = Field(description="Dør (side), fx `tv`; `null` uden dør.")
+    postcode: str = Field(description="Postnummer (4 cifre).")
+    town: str = Field(description="Postdistrikt (by).")
+    latitude: float = Field(description="Breddegrad (WGS84); for en vej og et postnummer midten.")
+    longitude: float = Field(description="Længdegrad (WGS84).")
+    id: str | None = Field(description="Adressens id i DAR (kun for `address`).")
+
+
+class AddressSuggestions(Schema):
+    query: str = Field(description="Teksten, der blev søgt på.")
+    items: list[AddressSuggestion] = Field(
+        description=f"De højst {SUGGESTIONS} bedste forslag, bedste først."
+    )
 
 
 # --- Errors --------------------------------------------------------------------------------
@@ -422,11 +501,11 @@ def list_units(
 
 @api.get(
     "/units/{id}",
-    response={200: UnitOut, 304: None, 400: Error, 404: Error, 410: Error, 422: Error},
+    response={200: UnitDetail, 304: None, 400: Error, 404: Error, 410: Error, 422: Error},
     operation_id="getUnit",
     summary="Én enhed",
-    description="Én vist enhed. 404, hvis enheden ikke findes eller ikke er offentliggjort; "
-    "410, hvis den er lukket i SOR.",
+    description="Én vist enhed, med dens kvalitetstal og deres vurdering (`quality`). 404, "
+    "hvis enheden ikke findes eller ikke er offentliggjort; 410, hvis den er lukket i SOR.",
     tags=["Enheder"],
 )
 def get_unit(
@@ -439,7 +518,44 @@ def get_unit(
     if unit is None or not unit.published:
         raise HttpError(404, "Enheden findes ikke eller vises ikke.")
     (record,) = exports.unit_records([unit], today=_today())
-    return _json(request, UnitOut(**record), record["updated_at"])
+    quality = [_quality_figure(r) for r in judged_results(unit)]
+    return _json(request, UnitDetail(**record, quality=quality), record["updated_at"])
+
+
+def _benchmark(comparison) -> dict:
+    def number(value):
+        return None if value is None else float(value)
+
+    return {
+        "average": number(comparison.average),
+        "units": comparison.units,
+        "verdict": comparison.verdict.value,
+        "reason": comparison.reason.value if comparison.reason else None,
+        "rule": comparison.rule.value if comparison.rule else None,
+        "difference": number(comparison.difference),
+        "margin": number(comparison.margin),
+        "text": comparison.text,
+    }
+
+
+def _quality_figure(result) -> dict:
+    return {
+        "kind": result.kind,
+        "code": result.code,
+        "name": result.name,
+        "period": result.period,
+        "value": float(result.value),
+        "unit_of_measure": result.unit_of_measure,
+        "better": result.better or None,
+        "respondents": result.respondents,
+        "source": result.source,
+        "published_on": result.published_on,
+        "benchmark": {
+            "national": _benchmark(result.national),
+            "municipality": _benchmark(result.municipal),
+        },
+        "verdict": result.national.verdict.value,
+    }
 
 
 @api.get(
@@ -519,6 +635,43 @@ def list_supervising_authorities(request: HttpRequest):
     body = "[" + ",".join(a.model_dump_json() for a in authorities) + "]"
     return cached_response(
         request, body.encode("utf-8"), content_type="application/json; charset=utf-8"
+    )
+
+
+SUGGESTION_CACHE = "public, max-age=3600"  # DAR changes once a night
+
+
+@api.get(
+    "/adresser",
+    response={200: AddressSuggestions, 304: None, 400: Error, 422: Error},
+    operation_id="suggestAddresses",
+    summary="Adresseforslag",
+    description=f"Forslag til adresser, mens der skrives: de bedste {SUGGESTIONS} adresser, veje "
+    "og postnumre i DAR for en begyndt tekst som `solvej 4 aar`. Store og små bogstaver er lige "
+    "gode, æ, ø og å kan skrives ae, oe og aa (`aeroeskoebing` finder Ærøskøbing), "
+    "postnummeret kan udelades, og en lille stavefejl i vejnavnet gør ikke noget. Et "
+    "husnummer giver adresser (det nøjagtige nummer før dem, der begynder med det); en vej "
+    "uden nummer giver vejen i hvert postnummer; et postnummer eller en by giver postnumre. "
+    "Svaret kan caches en time (Cache-Control), med ETag.",
+    tags=["Adresser"],
+)
+def suggest_addresses(
+    request: HttpRequest,
+    q: Annotated[
+        str,
+        Query(
+            description="Det, der er skrevet indtil nu, fx `solvej 4 aar` eller `8000`.",
+            min_length=1,
+            max_length=MAX_QUERY,
+        ),
+    ],
+):
+    payload = AddressSuggestions(query=q, items=[s.as_dict() for s in suggest(q)])
+    return cached_response(
+        request,
+        payload.model_dump_json().encode("utf-8"),
+        content_type="application/json; charset=utf-8",
+        cache_control=SUGGESTION_CACHE,
     )
 
 

@@ -58,9 +58,13 @@ def snapshot_json(today: dt.date, generated_at: dt.datetime) -> bytes:
     return json.dumps(body, ensure_ascii=False, indent=None).encode("utf-8")
 
 
+def _today() -> dt.date:
+    return timezone.localdate()
+
+
 def keep_monthly_snapshot(today: dt.date | None = None) -> list[str]:
     """Write this month's snapshot files that do not exist yet; the names written."""
-    today = today or timezone.localdate()
+    today = today or _today()
     written = []
     for ext in ("csv", "json"):
         name = storage_name(file_name(today, ext))

@@ -442,6 +442,85 @@ API_FIELDS: dict[str, list[Term]] = {
     ],
 }
 
+# The unit alone (`/api/v1/units/{id}`) adds its quality figures, each with its verdicts
+# (plov.supervision.verdicts).
+API_FIELDS["UnitDetail"] = [
+    *API_FIELDS["UnitOut"],
+    T("quality", "Enhedens nyeste kvalitetsindikatorer og tilfredshedsmålinger (én pr. "
+      "måling), hver med sin vurdering mod lands- og kommunegennemsnittet, efter reglen på "
+      "enhedens side.", "The unit's latest quality indicators and satisfaction results (one "
+      "per measurement), each judged against the national and the municipal average by the "
+      "rule the unit page states.", "list", "quality", "[…]"),
+]
+API_FIELDS["QualityFigure"] = [
+    T("kind", "`indicator` (kvalitetsindikator) eller `satisfaction` (brugertilfredshed).",
+      "`indicator` (quality indicator) or `satisfaction` (user satisfaction).", "code",
+      "quality", "indicator"),
+    T("code", "Målingens kode i kildens fil.", "The measurement's code in the source's file.",
+      "text", "quality", "AEI-03"),
+    T("name", "Hvad der er målt.", "What is measured.", "text", "quality",
+      "Beboere med tryksår"),
+    T("period", "Perioden, fx `2025`.", "The period, e.g. `2025`.", "text", "quality", "2025"),
+    T("value", "Enhedens tal.", "The unit's figure.", "decimal", "quality", "5.4"),
+    T("unit_of_measure", "Tallets enhed, fx `%`.", "The figure's unit, e.g. `%`.", "text",
+      "quality", "%"),
+    T("better", "Hvad der er bedst: `higher` (flere er bedre), `lower` (færre er bedre); "
+      "`null`: ikke oplyst (så gives ingen vurdering).", "Which way is better: `higher` (more "
+      "is better), `lower` (fewer is better); `null`: not stated (then there is no verdict).",
+      "code", "quality", "lower"),
+    T("respondents", "Antal besvarelser, tallet bygger på; `null`: ikke oplyst.", "The number "
+      "of responses the figure is based on; `null`: not stated.", "integer", "quality", "48"),
+    T("source", "Kilde.", "Source.", "text", "quality", "Sundhedsdatastyrelsen"),
+    T("published_on", "Offentliggjort.", "Published.", "date", "quality", "2026-03-01"),
+    T("benchmark", "Tallet sammenlignet med landsgennemsnittet og gennemsnittet i "
+      "kommunen.", "The figure compared with the national and the municipal average.",
+      "object", "plov", '{"national": {…}, "municipality": {…}}'),
+    T("verdict", "Vurderingen mod landsgennemsnittet (= `benchmark.national.verdict`).",
+      "The verdict against the national average (= `benchmark.national.verdict`).", "code",
+      "plov", "worse"),
+]
+API_FIELDS["Benchmarks"] = [
+    T("national", "Sammenlignet med landsgennemsnittet (fra kildens fil).", "Compared with "
+      "the national average (from the source's file).", "object", "plov", "{…}"),
+    T("municipality", "Sammenlignet med gennemsnittet i enhedens beliggenhedskommune: de "
+      "viste enheder af samme slags med samme måling og periode, mindst 3.", "Compared with "
+      "the average in the unit's municipality: the published units of the same kind with the "
+      "same measurement and period, at least 3.", "object", "plov", "{…}"),
+]
+API_FIELDS["Benchmark"] = [
+    T("average", "Gennemsnittet, tallet sammenlignes med, i tallets enhed; `null`: intet "
+      "gennemsnit (se `reason`).", "The average the figure is compared with, in the figure's "
+      "unit; `null`: no average (see `reason`).", "decimal", "quality", "4.1"),
+    T("units", "For kommunens gennemsnit: antal enheder, gennemsnittet er over (enheden selv "
+      "medregnet); ellers `null`.", "For the municipal average: the number of units averaged "
+      "(the unit itself included); else `null`.", "integer", "plov", "7"),
+    T("verdict", "`better` (bedre), `same` (på niveau med), `worse` (dårligere) eller "
+      "`unknown` (ingen vurdering; `reason` siger hvorfor).", "`better`, `same` (about the "
+      "same), `worse` or `unknown` (no verdict; `reason` says why).", "code", "plov",
+      "worse"),
+    T("reason", "Hvorfor der ingen vurdering er: `no_average` (intet gennemsnit), "
+      "`too_few_units` (færre end 3 enheder i kommunen har tallet), `no_direction` (det er "
+      "ikke oplyst, om højt eller lavt er bedst); ellers `null`.", "Why there is no verdict: "
+      "`no_average`, `too_few_units` (fewer than 3 units in the municipality have the "
+      "figure), `no_direction` (it is not stated whether high or low is better); else "
+      "`null`.", "code", "plov", ""),
+    T("rule", "Reglen: `confidence_interval` (en andel i procent med kendt antal besvarelser: "
+      "forskellen skal være større end den halve bredde af et 95 %-konfidensinterval for en "
+      "andel ved så mange besvarelser omkring gennemsnittet, 1,96·√(p(1−p)/n)) eller "
+      "`threshold` (forskellen skal være større end 10 % af gennemsnittet).", "The rule: "
+      "`confidence_interval` (a share in per cent with a known number of responses: the "
+      "difference must be larger than the half-width of a 95% confidence interval for a "
+      "proportion of that many around the average, 1.96·√(p(1−p)/n)) or `threshold` (the "
+      "difference must be larger than 10% of the average).", "code", "plov", "threshold"),
+    T("difference", "Tallet minus gennemsnittet.", "The figure minus the average.", "decimal",
+      "plov", "1.4"),
+    T("margin", "Hvor stor forskellen skal være (i tallets enhed) for at tælle som bedre "
+      "eller dårligere.", "How large the difference must be (in the figure's unit) to count "
+      "as better or worse.", "decimal", "plov", "0.41"),
+    T("text", "Vurderingen i ord, på dansk (som på enhedens side).", "The verdict in words, in "
+      "Danish (as on the unit page).", "text", "plov", "Dårligere end landsgennemsnittet"),
+]
+
 # What each API schema is, for the page's headings.
 API_SCHEMA_TITLES: dict[str, tuple[str, str]] = {
     "UnitOut": ("Enhed (`/api/v1/units`, `/api/v1/units/{id}`)",
@@ -455,6 +534,12 @@ API_SCHEMA_TITLES: dict[str, tuple[str, str]] = {
     "UnitAgreement": ("Enhedens aftale (`agreements`)", "The unit's agreement (`agreements`)"),
     "MunicipalityRef": ("Kommune (`shown_in`, `municipalities`)",
                         "Municipality (`shown_in`, `municipalities`)"),
+    "UnitDetail": ("Én enhed med kvalitetstal (`/api/v1/units/{id}`)",
+                   "One unit with its quality figures (`/api/v1/units/{id}`)"),
+    "QualityFigure": ("Kvalitetstal (`quality`)", "Quality figure (`quality`)"),
+    "Benchmarks": ("Sammenligninger (`benchmark`)", "Comparisons (`benchmark`)"),
+    "Benchmark": ("Sammenligning med ét gennemsnit (`national`, `municipality`)",
+                  "Comparison with one average (`national`, `municipality`)"),
     "UnitPage": ("Side med enheder", "Page of units"),
     "AgreementOut": ("Aftale (`/api/v1/agreements`)", "Agreement (`/api/v1/agreements`)"),
     "AgreementPage": ("Side med aftaler", "Page of agreements"),

@@ -28,6 +28,7 @@ def cached_response(
     content_type: str,
     last_modified: dt.datetime | None = None,
     status: int = 200,
+    cache_control: str = CACHE_CONTROL,
 ) -> HttpResponse:
     """`body` with ETag (a hash of the bytes), Last-Modified and Cache-Control, or 304 Not
     Modified when the client's If-None-Match / If-Modified-Since say it has this already.
@@ -38,7 +39,7 @@ def cached_response(
     response = HttpResponse(body, content_type=content_type, status=status)
     etag = f'"{hashlib.sha256(body).hexdigest()[:32]}"'
     response["ETag"] = etag
-    response["Cache-Control"] = CACHE_CONTROL
+    response["Cache-Control"] = cache_control
     timestamp = None
     if last_modified is not None:
         timestamp = int(last_modified.timestamp())

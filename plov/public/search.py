@@ -44,6 +44,7 @@ from django.utils.translation import gettext as _
 from rapidfuzz import fuzz, process
 
 from plov.agreements.models import AgreementType, ServiceAgreement
+from plov.folding import fold
 from plov.public import search_costs
 from plov.publishing.listing import shown_staff
 from plov.publishing.visibility import visible_units
@@ -331,15 +332,9 @@ class SearchResult:
 # Text helpers
 
 
-_FOLD = str.maketrans({"æ": "ae", "ø": "oe", "å": "aa", "ä": "ae", "ö": "oe", "ü": "ue"})
-
-
 def normalise(text: str) -> str:
     """'Plejecenter Solgården' → 'plejecenter solgaarden'; 'SOLGAARDEN' → 'solgaarden'."""
-    text = unicodedata.normalize("NFC", text or "").casefold().translate(_FOLD)
-    text = unicodedata.normalize("NFKD", text)
-    text = "".join(c for c in text if not unicodedata.combining(c))
-    return re.sub(r"[^a-z0-9]+", " ", text).strip()
+    return fold(text)
 
 
 _DANISH_ORDER = str.maketrans({"æ": "{", "ø": "|", "å": "}", "ä": "{", "ö": "|", "é": "e"})

@@ -26,6 +26,7 @@ from wagtail.images import get_image_model
 
 from plov import clock
 from plov.agreements.models import AgreementDescription, AgreementType, ServiceAgreement
+from plov.public.search import municipality_label
 from plov.publishing import sources as src
 from plov.publishing.listing import shown_staff
 from plov.publishing.rules import agreement_counts
@@ -39,6 +40,7 @@ from plov.supervision.models import (
     SupervisionFeedback,
     SupervisionStatus,
 )
+from plov.supervision.verdicts import attach_benchmarks, latest_per_code, rule_text
 from plov.units.costs import (
     CARE_HOME_GUARANTEE_LAW_URL,
     COST_PARTS,
@@ -341,6 +343,15 @@ class UnitPageData:
         return groups
 
     @property
+    def verdict_rule(self) -> str:
+        """How the page decides "better", "about the same" and "worse" (shown with the figures)."""
+        return rule_text()
+
+    @property
+    def municipality_label(self) -> str:
+        return municipality_label(self.unit.municipality) if self.unit.municipality else ""
+
+    @property
     def staff_by_key(self) -> dict[str, StaffFigure]:
         return {figure.key: figure for figure in self.staff}
 
@@ -587,9 +598,14 @@ def _load(
         sanctions[sanction.unit_id].append(sanction)
 
     results = defaultdict(list)
-    for result in QualityResult.objects.filter(unit_id__in=unit_ids).order_by(
-        "kind", "name", "code", "-period"
-    ):
+    by_pk = {unit.pk: unit for unit in units}
+    loaded_results = list(
+        QualityResult.objects.filter(unit_id__in=unit_ids).order_by(
+            "kind", "name", "code", "-period"
+        )
+    )
+    for result in loaded_results:
+        result.unit = by_pk[result.unit_id]
         result.value_text = format_number(result.value)
         result.average_text = format_number(result.national_average)
         result.origin = Source(
@@ -598,6 +614,9 @@ def _load(
             average=" ".join(p for p in (result.average_text, result.unit_of_measure) if p),
         )
         results[result.unit_id].append(result)
+    attach_benchmarks(loaded_results)  # the verdicts: plov.supervision.verdicts
+    for result in loaded_results:
+        result.municipal_average_text = format_number(result.municipal.average)
 
     sites = defaultdict(list)
     if with_sites and any(u.kind == UnitKind.HOME_CARE_PROVIDER for u in units):
@@ -731,17 +750,6 @@ def _staff(
     return figures
 
 
-def _latest_per_code(results: list[QualityResult], kind: str) -> list[QualityResult]:
-    """The newest period of each indicator (results come sorted newest period first)."""
-    seen: set[str] = set()
-    latest = []
-    for result in results:
-        if result.kind == kind and result.code not in seen:
-            seen.add(result.code)
-            latest.append(result)
-    return latest
-
-
 def _build(
     unit: Unit,
     *,
@@ -829,8 +837,8 @@ def _build(
         feedback=feedback,
         sanctions_in_force=[s for s in sanctions if s.is_in_force],
         sanctions_history=[s for s in sanctions if not s.is_in_force and s.decided_on <= today],
-        indicators=_latest_per_code(results, QualityResult.Kind.INDICATOR),
-        satisfaction=_latest_per_code(results, QualityResult.Kind.SATISFACTION),
+        indicators=latest_per_code(results, QualityResult.Kind.INDICATOR),
+        satisfaction=latest_per_code(results, QualityResult.Kind.SATISFACTION),
         updated_at=max((u for u in updated if u is not None), default=None),
         sites=sites,
         monthly_cost=monthly_cost(content) if unit.kind == UnitKind.CARE_HOME else None,
@@ -871,6 +879,12 @@ class CompareRow:
     def sources(self) -> list[str]:
         """Where the figures come from (usually one source per indicator)."""
         return list(dict.fromkeys(c.source for c in self.cells if c is not None and c.source))
+
+    @property
+    def direction_text(self) -> str:
+        """Which way is better ("Færre er bedre"), when the units' figures agree on it."""
+        texts = {c.direction_text for c in self.cells if c is not None}
+        return texts.pop() if len(texts) == 1 else ""
 
 
 def compare_results(units: list[UnitPageData], kind: str, limit: int) -> list[CompareRow]:

@@ -131,8 +131,8 @@ def map_view(request):
     context.update(
         geojson=None if points_url else _geojson(result),
         points_url=points_url,
-        tile_url=getattr(settings, "PLOV_MAP_TILE_URL", ""),
-        tile_attribution=getattr(settings, "PLOV_MAP_TILE_ATTRIBUTION", ""),
+        tile_url=settings.PLOV_MAP_TILE_URL,
+        tile_attribution=settings.PLOV_MAP_TILE_ATTRIBUTION,
     )
     return render(request, "public/map.html", context, status=result.status_code)
 

@@ -34,6 +34,7 @@ from plov.public.unitpage import (
     unit_url,
 )
 from plov.supervision.models import QualityResult
+from plov.supervision.verdicts import rule_text
 from plov.units.models import Unit
 
 
@@ -162,6 +163,7 @@ def compare(request):
         "any_home_care": any(u.is_home_care for u in units),
         "indicator_rows": compare_results(units, QualityResult.Kind.INDICATOR, 5),
         "satisfaction_rows": compare_results(units, QualityResult.Kind.SATISFACTION, 3),
+        "verdict_rule": rule_text(),
         "candidates": _candidates(units) if 0 < len(units) < MAX_COMPARE else [],
     }
     status = 400 if (bad or too_many) else 200

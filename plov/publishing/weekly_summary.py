@@ -79,7 +79,7 @@ class Summary:
 
 
 def site_url() -> str:
-    return (getattr(settings, "WAGTAILADMIN_BASE_URL", "") or "http://127.0.0.1:8000").rstrip("/")
+    return (settings.WAGTAILADMIN_BASE_URL or "http://127.0.0.1:8000").rstrip("/")
 
 
 def municipality_cvrs() -> dict[str, int]:

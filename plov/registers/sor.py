@@ -70,20 +70,13 @@ REQUIRED = [
 OWNER_LEVEL_TYPES = {"IE", "IO"}
 MUNICIPAL_OWNER_TYPES = {"kommune"}
 
-# The unit types that become units; configurable because SOR introduces them now.
-UNIT_TYPES: dict[str, str] = getattr(
-    settings,
-    "PLOV_SOR_UNIT_TYPES",
-    {"plejeenhed": UnitKind.CARE_HOME, "helhedsplejeleverandørsted": UnitKind.HOME_CARE_SITE},
-)
+# The unit types that become units (settings.PLOV_SOR_UNIT_TYPES); configurable because SOR
+# introduces them now.
+UNIT_TYPES: dict[str, str] = {
+    unit_type: UnitKind(kind) for unit_type, kind in settings.PLOV_SOR_UNIT_TYPES.items()
+}
 # Older types the SOR guides ask owners to re-type: listed for the agency, not imported.
-LEGACY_TYPES: set[str] = set(
-    getattr(
-        settings,
-        "PLOV_SOR_LEGACY_TYPES",
-        {"plejehjem", "hjemmeplejeenhed", "hjemmesygeplejeenhed"},
-    )
-)
+LEGACY_TYPES: set[str] = set(settings.PLOV_SOR_LEGACY_TYPES)
 
 ERROR_KINDS = ("nested_care_home", "invalid_address", "duplicate")
 ERROR_LABELS = {
@@ -98,15 +91,11 @@ REGISTER_FIELDS = [
 ]
 
 
-
 def _sor_id(raw: str) -> str:
     """SOR writes ids as ="7141000016000" so that Excel keeps them as text."""
     if raw.startswith('="') and raw.endswith('"'):
         return raw[2:-1].strip()
     return raw.strip()
-
-
-
 
 
 @dataclass

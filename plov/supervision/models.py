@@ -34,11 +34,15 @@ class AuthorityCoverageQuerySet(models.QuerySet):
 
 class AuthorityCoverage(models.Model):
     municipality = models.ForeignKey(
-        Municipality, on_delete=models.CASCADE, related_name="authority_coverage",
+        Municipality,
+        on_delete=models.CASCADE,
+        related_name="authority_coverage",
         verbose_name="kommune",
     )
     authority = models.ForeignKey(
-        SupervisingAuthority, on_delete=models.PROTECT, related_name="coverage",
+        SupervisingAuthority,
+        on_delete=models.PROTECT,
+        related_name="coverage",
         verbose_name="tilsynsmyndighed",
     )
     valid_from = models.DateField("gyldig fra", null=True, blank=True)
@@ -134,6 +138,12 @@ class QualityResult(models.Model):
         INDICATOR = "indicator", "Kvalitetsindikator"
         SATISFACTION = "satisfaction", "Brugertilfredshed"
 
+    class Better(models.TextChoices):
+        """Which way the figure is better (the file's `bedst`); blank: not stated."""
+
+        HIGHER = "higher", "Højt er bedst"
+        LOWER = "lower", "Lavt er bedst"
+
     unit = models.ForeignKey("units.Unit", on_delete=models.CASCADE, related_name="quality_results")
     kind = models.CharField(max_length=20, choices=Kind.choices)
     code = models.CharField("kode", max_length=50)
@@ -143,6 +153,13 @@ class QualityResult(models.Model):
     unit_of_measure = models.CharField("enhed", max_length=50, blank=True)
     national_average = models.DecimalField(
         "landsgennemsnit", max_digits=12, decimal_places=3, null=True, blank=True
+    )
+    better = models.CharField("bedst", max_length=10, choices=Better.choices, blank=True)
+    respondents = models.PositiveIntegerField(
+        "antal besvarelser",
+        null=True,
+        blank=True,
+        help_text="Hvor mange (besvarelser, beboere eller borgere) tallet bygger på.",
     )
     source = models.CharField("kilde", max_length=255, blank=True)
     published_on = models.DateField("offentliggjort", null=True, blank=True)
