@@ -207,3 +207,8 @@ def test_search_filters_by_a_highest_total_and_leaves_out_unknown_totals(client,
     assert '<option value="12500" selected>' in html
     # home care has no monthly cost: the parameter is not read there
     assert search({"type": "helhedspleje", "pris_max": "1"}).query.max_cost is None
+
+
+def test_without_housing_descriptions_the_overview_rent_is_the_monthly_rent(client, priced):
+    html = page(client, c.LINDEHUS)  # Lindehuset has no housing descriptions
+    assert "<dt>Husleje pr. måned</dt>\n            <dd>9.100 kr.</dd>" in html

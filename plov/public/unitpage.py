@@ -828,7 +828,11 @@ def _build(
         og_image=og_image,
         housing_descriptions=housing,
         housing_type_label=content.get_housing_type_display() if content else "",
-        rent=price_range(d.rent for d in housing),
+        # the housing descriptions' rents; without them, the monthly cost's rent
+        rent=price_range(d.rent for d in housing)
+        or price_range(
+            [content.rent_monthly if content and unit.kind == UnitKind.CARE_HOME else None]
+        ),
         deposit=price_range(d.deposit for d in housing),
         staff=_staff(content, production_unit),
         documents=documents,
