@@ -19,7 +19,6 @@ from decimal import Decimal
 from django.db.models import BooleanField, Exists, OuterRef, Prefetch
 from django.urls import reverse
 from django.utils import formats
-from django.utils.text import slugify
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from wagtail.images import get_image_model
@@ -34,6 +33,7 @@ from plov.publishing.sources import Source, unit_source
 from plov.registers.models import CvrProductionUnit
 from plov.supervision.authorities import authority_by_municipality
 from plov.supervision.models import (
+    FeedbackReply,
     QualityResult,
     Sanction,
     SanctionType,
@@ -50,6 +50,8 @@ from plov.units.costs import (
     monthly_cost,
     vacancies,
 )
+from plov.units.formatting import content_of, format_address, interval_label, unit_slug
+from plov.units.homecare import HomeCareFact, home_care_facts
 from plov.units.models import (
     HousingDescription,
     HousingType,
@@ -193,6 +195,7 @@ class Offering:
     agreement_type: str
     agreement_type_label: str
     description: str = ""
+    slug: str = ""  # for its "Sådan søger du" page (/kommune/<slug>/ansoeg/)
 
 
 @dataclass
@@ -269,6 +272,8 @@ class UnitPageData:
     @property
     def extra_services_lines(self) -> list[str]:
         return [line.strip() for line in self.extra_services.splitlines() if line.strip()]
+    # Home care only: fixed teams, helpers, time-keeping, languages, services
+    home_care: list[HomeCareFact] = field(default_factory=list)
 
     # --- conveniences for templates -----------------------------------------------------------
     @property
@@ -352,6 +357,11 @@ class UnitPageData:
         return municipality_label(self.unit.municipality) if self.unit.municipality else ""
 
     @property
+    def municipality_slug(self) -> str:
+        """For the link to how to apply in the unit's municipality (/kommune/<slug>/ansoeg/)."""
+        return unit_slug(self.unit.municipality.name) if self.unit.municipality else ""
+
+    @property
     def staff_by_key(self) -> dict[str, StaffFigure]:
         return {figure.key: figure for figure in self.staff}
 
@@ -362,14 +372,6 @@ class UnitPageData:
 
 
 # --- Formatting helpers (pure) -----------------------------------------------------------------
-
-
-_SLUG_LETTERS = str.maketrans({"æ": "ae", "ø": "oe", "å": "aa", "Æ": "Ae", "Ø": "Oe", "Å": "Aa"})
-
-
-def unit_slug(name: str) -> str:
-    """The URL slug of a unit name, Danish letters spelled out: 'Kærbo' → 'kaerbo'."""
-    return slugify((name or "").translate(_SLUG_LETTERS))[:80].strip("-") or "enhed"
 
 
 def describe(name: str, kind: str, place: str = "") -> str:
@@ -396,21 +398,6 @@ def unit_url(unit: Unit | int, name: str | None = None) -> str:
     return reverse("public:unit", kwargs={"pk": pk, "slug": unit_slug(name)})
 
 
-def format_address(address: dict | None) -> str:
-    """'Adelgade 3, 1. tv, 8660 Skanderborg' from SOR's address parts."""
-    if not address:
-        return ""
-    street = " ".join(p for p in (address.get("street"), address.get("house_number")) if p)
-    floor = (address.get("floor") or "").strip()
-    if floor and floor[-1].isdigit():
-        floor += "."
-    elif floor.lower() in ("st", "kl"):
-        floor = floor.lower() + "."
-    where = " ".join(p for p in (floor, (address.get("door") or "").strip()) if p)
-    town = " ".join(p for p in (address.get("postcode"), address.get("district")) if p)
-    return ", ".join(p for p in (street, where, town) if p)
-
-
 def format_phone(phone: str) -> tuple[str, str]:
     """('87 13 10 00', 'tel:+4587131000') for a Danish number; other numbers as given."""
     digits = re.sub(r"\D", "", phone or "")
@@ -429,17 +416,6 @@ def format_website(website: str) -> tuple[str, str]:
     href = website if re.match(r"^https?://", website, re.I) else f"https://{website}"
     label = re.sub(r"^https?://(www\.)?", "", href, flags=re.I).rstrip("/")
     return href, label
-
-
-def format_interval(code: str | None) -> str | None:
-    """CVR's interval code as plain text: 'ANTAL_20_49' → '20–49'."""
-    if not code:
-        return None
-    numbers = re.findall(r"\d+", code)
-    if len(numbers) == 2:
-        low, high = int(numbers[0]), int(numbers[1])
-        return f"{low}–{high}" if high < 100_000 else _("%(low)s eller flere") % {"low": low}
-    return None
 
 
 def format_number(value: Decimal | None) -> str:
@@ -492,15 +468,6 @@ def load_units_for_compare(ids: Iterable[int], *, today: dt.date | None = None) 
     return [loaded[i] for i in ids if i in loaded]
 
 
-def _content(unit: Unit | None) -> UnitContent | None:
-    if unit is None:
-        return None
-    try:
-        return unit.content
-    except UnitContent.DoesNotExist:
-        return None
-
-
 def _load(
     ids: list[int],
     *,
@@ -522,7 +489,7 @@ def _load(
     unit_ids = [u.pk for u in units]
 
     # CVR figures by P-number
-    p_numbers = [c.p_number for c in map(_content, units) if c and c.p_number]
+    p_numbers = [c.p_number for c in map(content_of, units) if c and c.p_number]
     production_units = (
         CvrProductionUnit.objects.in_bulk(p_numbers, field_name="p_number") if p_numbers else {}
     )
@@ -530,7 +497,7 @@ def _load(
     # Images of the units (and of a site's provider, whose photos stand in for the site's)
     image_ids = set()
     for unit in units:
-        for content in (_content(unit), _content(unit.parent)):
+        for content in (content_of(unit), content_of(unit.parent)):
             if content:
                 image_ids.update(
                     i for i in (getattr(content, f"image_{n}_id") for n in range(1, 5)) if i
@@ -580,11 +547,16 @@ def _load(
 
     feedback = defaultdict(list)
     for item in SupervisionFeedback.objects.filter(unit_id__in=unit_ids).select_related(
-        "authority", "document"
+        "authority", "document", "reply"  # the unit's own comment (right of reply), if any
     ):
         item.level = STATUS_LEVELS.get(item.status, "info")
         item.explanation = str(STATUS_EXPLANATIONS.get(item.status, ""))
         item.origin = Source(src.SUPERVISION, date=item.inspected_on)
+        try:
+            reply = item.reply
+        except FeedbackReply.DoesNotExist:
+            reply = None
+        item.unit_reply = reply if reply is not None and reply.shown else None
         feedback[item.unit_id].append(item)
 
     in_force = Sanction.objects.in_force(today).filter(pk=OuterRef("pk"))
@@ -628,7 +600,7 @@ def _load(
         loaded[unit.pk] = _build(
             unit,
             today=today,
-            production_unit=production_units.get((_content(unit) or UnitContent()).p_number),
+            production_unit=production_units.get((content_of(unit) or UnitContent()).p_number),
             images=images,
             documents=documents[unit.pk],
             housing=housing[unit.pk],
@@ -709,7 +681,7 @@ def _staff(
         source=str(sources[shown["employees_source"]]) if shown["employees_source"] else None,
     )
     if employees.value is None and shown["employees_interval"]:
-        employees.interval = format_interval(shown["employees_interval"])
+        employees.interval = interval_label(shown["employees_interval"])
         employees.source = str(SOURCE_CVR) if employees.interval else None
     fte = shown["full_time_employees"]
     figures = [
@@ -766,9 +738,9 @@ def _build(
     results: list,
     sites: list,
 ) -> UnitPageData:
-    content = _content(unit)
+    content = content_of(unit)
     provider = unit.parent if unit.kind == UnitKind.HOME_CARE_SITE else None
-    provider_content = _content(provider)
+    provider_content = content_of(provider)
 
     offered_by = [
         Offering(
@@ -777,6 +749,7 @@ def _build(
             agreement_type=a.type,
             agreement_type_label=a.get_type_display(),
             description=descriptions.get(a.municipality_id, ""),
+            slug=unit_slug(a.municipality.name),
         )
         for a in agreements
         if agreement_counts(a, unit, set(descriptions), today)
@@ -850,6 +823,7 @@ def _build(
         free_services=_home_care_text(unit, content, provider_content, "free_services"),
         extra_services=_home_care_text(unit, content, provider_content, "extra_services"),
         content_source=unit_source(content.updated_at) if content else None,
+        home_care=home_care_facts(content, provider_content) if unit.is_home_care else [],
     )
 
 
@@ -952,4 +926,31 @@ def compare_costs(units: list[UnitPageData]) -> list[CostRow]:
                 amount = cost.total if key == "total" else getattr(cost, key)
             cells.append((data, amount))
         rows.append(CostRow(key, str(label), cells, total=key == "total"))
+    return rows
+
+
+@dataclass
+class HomeCareRow:
+    label: str
+    explanation: str
+    cells: list  # one HomeCareFact per unit, None for a care home
+
+
+def compare_home_care(units: list[UnitPageData]) -> list[HomeCareRow]:
+    """The home-care facts of the compared units, one row per fact (empty: no home care)."""
+    home_care = [data for data in units if data.home_care]
+    if not home_care:
+        return []
+    template = home_care[0].home_care
+    rows = []
+    for index, fact in enumerate(template):
+        cells = []
+        for data in units:
+            if data.home_care:
+                cells.append(data.home_care[index])
+            elif fact.key == "fixed_teams" and data.content is not None:
+                cells.append(home_care_facts(data.content)[0])  # care homes say it too
+            else:
+                cells.append(None)
+        rows.append(HomeCareRow(fact.label, fact.explanation, cells))
     return rows

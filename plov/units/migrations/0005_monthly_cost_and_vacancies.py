@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('units', '0003_municipality_official_name'),
+        ('units', '0004_home_care_facts'),
     ]
 
     operations = [
