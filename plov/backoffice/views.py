@@ -51,12 +51,14 @@ from plov.backoffice.forms import (
 from plov.backoffice.locking import MUST_LOCK, LockLost, format_time, lock_state, user_name
 from plov.media import removal
 from plov.media.models import RemovedMedia, restore_days
+from plov.opendata.changes import record_content_change
 from plov.publishing.refresh import refresh_publication, unit_publication_findings
 from plov.publishing.rules import AGREEMENT, P_NUMBER, SOR
 from plov.registers.models import CvrProductionUnit
 from plov.registers.pnumber import check_pnumber, other_company_against
 from plov.supervision.authorities import MOVED_ACTION, MOVED_LABEL
 from plov.supervision.views import public_url
+from plov.units.formatting import format_address
 from plov.units.forms import RICH_TEXT_FIELDS
 from plov.units.homecare import HOME_CARE_FIELDS
 from plov.units.models import Unit, UnitContent, UnitKind
@@ -152,15 +154,6 @@ def _interval(code: str) -> str:
     return code or ""
 
 
-def _format_address(address: dict | None) -> str:
-    a = address or {}
-    street = " ".join(p for p in (a.get("street"), a.get("house_number")) if p)
-    floor = ", ".join(p for p in (a.get("floor") and f"{a['floor']}.", a.get("door")) if p)
-    place = " ".join(p for p in (a.get("postcode"), a.get("district")) if p)
-    first = " ".join(p for p in (street + ("," if floor else ""), floor) if p)
-    return ", ".join(p for p in (first, place) if p)
-
-
 def _publication_messages(
     request: HttpRequest, unit: Unit, *, prefix: str = "", was_published: bool = False
 ) -> None:
@@ -189,8 +182,14 @@ def _reasons_to_hide(unit: Unit, p_number: str, today: dt.date | None = None) ->
 def _after_save(request, unit: Unit, content: UnitContent, revision, *, was_published: bool,
                 data: dict) -> None:
     """Publication, audit and messages after a save or a restore."""
+    was_shown = unit.published
     refresh_publication()
     unit.refresh_from_db(fields=["published", "warnings"])
+    previous = revision.get_previous()
+    record_content_change(  # the change feed; public if the unit was or is shown
+        unit.pk, previous.content if previous else None, revision.content,
+        public=was_shown or unit.published,
+    )  # fmt: skip
     audit(content, "plov.save", user=request.user, data={"revision": revision.pk, **data})
     if unit.published:
         audit(unit, "plov.publish", user=request.user, data={"revision": revision.pk})
@@ -509,13 +508,13 @@ def _sections(
         Section(
             "aktivitetsadresse",
             "Aktivitetsadresse",
-            [sor("activity_address", "Aktivitetsadresse", _format_address(unit.activity_address))],
+            [sor("activity_address", "Aktivitetsadresse", format_address(unit.activity_address))],
         ),
         Section(
             "besoegsadresse",
             "Besøgsadresse",
             [
-                sor("visiting_address", "Besøgsadresse", _format_address(unit.visiting_address)),
+                sor("visiting_address", "Besøgsadresse", format_address(unit.visiting_address)),
                 Item(
                     name="municipality",
                     label="Beliggenhedskommune",
@@ -527,7 +526,7 @@ def _sections(
         Section(
             "postadresse",
             "Postadresse",
-            [sor("postal_address", "Postadresse", _format_address(unit.postal_address))],
+            [sor("postal_address", "Postadresse", format_address(unit.postal_address))],
         ),
     ]
 

@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
-import re
 import uuid
 from collections import defaultdict
 from collections.abc import Iterable, Iterator
@@ -27,6 +26,7 @@ from plov.opendata.dictionary import csv_header
 from plov.publishing.listing import units_as_dicts
 from plov.publishing.rules import agreement_counts, kind_label
 from plov.supervision.models import FeedbackReply
+from plov.units.formatting import content_of, interval_label, street_line
 from plov.units.homecare import language_labels, service_labels, split_codes
 from plov.units.models import Municipality, Organisation, Unit, UnitContent, UnitKind
 
@@ -58,13 +58,6 @@ def updated_at_expression():
 def published_units() -> QuerySet[Unit]:
     """Every unit open data shows: published and not closed in SOR."""
     return Unit.objects.published()
-
-
-def _content(unit: Unit) -> UnitContent | None:
-    try:
-        return unit.content
-    except UnitContent.DoesNotExist:
-        return None
 
 
 def unit_records(units: Iterable[Unit] | QuerySet[Unit], *, today: dt.date) -> list[dict]:
@@ -113,7 +106,7 @@ def unit_records(units: Iterable[Unit] | QuerySet[Unit], *, today: dt.date) -> l
     records = []
     for unit in units:
         base = listing[unit.pk]
-        content = _content(unit)
+        content = content_of(unit)
         shown_in = sorted(
             {
                 a.municipality_id
@@ -215,15 +208,6 @@ def published_records(*, today: dt.date, batch: int = 250) -> Iterator[dict]:
 # also describes them on /data/; `csv_row` fills each by its header.
 CSV_HEADER = csv_header()
 BOM = "\ufeff"
-INTERVAL = re.compile(r"ANTAL_(\d+)_(\d+)")
-
-
-def address_line(address: dict) -> str:
-    """'Vejnavn 12, 2. tv' as Danes write it."""
-    line = " ".join(p for p in (address.get("street"), address.get("house_number")) if p)
-    floor, door = address.get("floor"), address.get("door")
-    unit_part = " ".join(p for p in (f"{floor}." if floor else "", door or "") if p)
-    return f"{line}, {unit_part}" if unit_part else line
 
 
 def danish_decimal(value: float | None) -> str:
@@ -233,9 +217,8 @@ def danish_decimal(value: float | None) -> str:
 def employees_text(record: dict) -> str:
     if record["employees"] is not None:
         return str(record["employees"])
-    interval = record["employees_interval"] or ""
-    match = INTERVAL.fullmatch(interval)
-    return f"{match[1]}-{match[2]}" if match else interval  # CVR's interval, never a number
+    # CVR's interval, never a number
+    return interval_label(record["employees_interval"]) or record["employees_interval"] or ""
 
 
 def _number(value: int | None) -> str:
@@ -251,7 +234,7 @@ def csv_cells(record: dict) -> dict[str, str]:
         "Type": record["kind_label"],
         "Ejer": record["owner_name"],
         "Ejers CVR": record["owner_cvr"] or "",
-        "Adresse": address_line(address),
+        "Adresse": street_line(address),
         "Postnummer": address.get("postcode") or "",
         "By": address.get("district") or "",
         "Beliggenhedskommune": record["municipality_name"] or "",
@@ -335,6 +318,8 @@ CVR_SYSTEM = "http://cvr.dk"
 MUNICIPALITY_SYSTEM = "http://hl7.dk/fhir/core/CodeSystem/dk-core-municipality-codes"
 ORGANIZATION_TYPE_SYSTEM = "http://terminology.hl7.org/CodeSystem/organization-type"
 PHYSICAL_TYPE_SYSTEM = "http://terminology.hl7.org/CodeSystem/location-physical-type"
+# plov's own code system for the kinds of unit (the API's `kind`: care_home, home_care_site).
+UNIT_KIND_SYSTEM = "https://plejeoverblikket.dk/fhir/CodeSystem/unit-kind"
 # fullUrls are urn:uuid, stable across exports: uuid5 of this namespace and "Type/id".
 UUID_NAMESPACE = uuid.uuid5(uuid.NAMESPACE_URL, "https://plejeoverblikket.dk/fhir")
 
@@ -423,7 +408,7 @@ def fhir_bundle(*, today: dt.date | None = None):
             if record[field]
         ]
         address = record["visiting_address"]
-        line = address_line(address)
+        line = street_line(address)
         position = None
         if record["latitude"] is not None and record["longitude"] is not None:
             position = {"latitude": record["latitude"], "longitude": record["longitude"]}
@@ -465,12 +450,24 @@ def fhir_bundle(*, today: dt.date | None = None):
                 active=True,
                 providedBy={"reference": owner_urls[record["owner_id"]]},
                 category=[{"text": record["category"]}],
-                type=[{"text": record["kind_label"]}],
+                # The unit's kind, coded (care_home, home_care_site) and in Danish words.
+                type=[
+                    {
+                        "coding": [
+                            {
+                                "system": UNIT_KIND_SYSTEM,
+                                "code": record["kind"],
+                                "display": record["kind_label"],
+                            }
+                        ],
+                        "text": record["kind_label"],
+                    }
+                ],
                 name=record["name"],
                 location=[{"reference": location_url}],
                 telecom=telecom or None,
                 coverageArea=[
-                    {"reference": area_urls[m["code"]], "display": m["name"]}
+                    {"reference": area_urls[m["code"]], "display": names.get(int(m["code"]))}
                     for m in record["shown_in"]
                 ]
                 or None,

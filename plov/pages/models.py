@@ -36,6 +36,11 @@ class ContentPage(Page):
     class Meta:
         abstract = True
 
+    def get_context(self, request, *args, **kwargs):
+        from plov.pages.context_processors import page_languages
+
+        return {**super().get_context(request, *args, **kwargs), **page_languages(request, self)}
+
 class GuidancePage(ContentPage):
     """Guidance for citizens (Sådan vælger du plejehjem, Om helhedspleje, Frit valg)."""
 

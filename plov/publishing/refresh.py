@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 
 from plov import clock
 from plov.agreements.models import AgreementDescription, ServiceAgreement
+from plov.opendata.changes import record_publications
 from plov.publishing.rules import (
     Finding,
     is_publishable,
@@ -116,12 +117,15 @@ def refresh_publication(*, today: dt.date | None = None) -> int:
     inputs = load_inputs()
 
     changed: list[Unit] = []
+    flipped: list[tuple[int, bool]] = []  # (unit id, published now), for the change feed
     site_states = defaultdict(list)
 
     def store(unit: Unit, findings: list) -> None:
         published = is_publishable(findings)
         warnings = [f.as_dict() for f in findings]
         if unit.published != published or unit.warnings != warnings:
+            if unit.published != published:
+                flipped.append((unit.pk, published))
             unit.published, unit.warnings = published, warnings
             changed.append(unit)
 
@@ -135,4 +139,5 @@ def refresh_publication(*, today: dt.date | None = None) -> int:
         if unit.kind == UnitKind.HOME_CARE_PROVIDER:
             store(unit, provider_findings(unit, site_states[unit.id]))
     update_rows(changed, ["published", "warnings"])
+    record_publications(flipped)
     return len(changed)
