@@ -40,8 +40,8 @@ from plov.accounts.scope import (
     editable_units,
 )
 from plov.agreements.models import AgreementDescription, AgreementType, ServiceAgreement
-from plov.backoffice import history, locking
-from plov.backoffice.audit import ACTIONS, audit
+from plov.backoffice import actions, history, locking
+from plov.backoffice.audit import ACTIONS, AuditAction
 from plov.backoffice.forms import (
     CVR_STAFF_HELP,
     LABELS,
@@ -52,7 +52,7 @@ from plov.backoffice.locking import MUST_LOCK, LockLost, format_time, lock_state
 from plov.media import removal
 from plov.media.models import RemovedMedia, restore_days
 from plov.opendata.changes import record_content_change
-from plov.publishing.refresh import refresh_publication, unit_publication_findings
+from plov.publishing.refresh import unit_publication_findings
 from plov.publishing.rules import AGREEMENT, P_NUMBER, SOR
 from plov.registers.models import CvrProductionUnit
 from plov.registers.pnumber import check_pnumber, other_company_against
@@ -179,27 +179,16 @@ def _reasons_to_hide(unit: Unit, p_number: str, today: dt.date | None = None) ->
     return [f.message for f in findings if f.level == "error"]
 
 
-def _after_save(request, unit: Unit, content: UnitContent, revision, *, was_published: bool,
-                data: dict) -> None:
-    """Publication, audit and messages after a save or a restore."""
+def _after_save(request, unit: Unit, content: UnitContent, revision, *, data: dict) -> None:
+    """Audit, publication and the change feed after a save or a restore (`backoffice.actions`)."""
     was_shown = unit.published
-    refresh_publication()
+    actions.content_saved(unit, content, revision, user=request.user, data=data)
     unit.refresh_from_db(fields=["published", "warnings"])
     previous = revision.get_previous()
     record_content_change(  # the change feed; public if the unit was or is shown
         unit.pk, previous.content if previous else None, revision.content,
         public=was_shown or unit.published,
     )  # fmt: skip
-    audit(content, "plov.save", user=request.user, data={"revision": revision.pk, **data})
-    if unit.published:
-        audit(unit, "plov.publish", user=request.user, data={"revision": revision.pk})
-    elif was_published:
-        audit(
-            unit,
-            "plov.unpublish",
-            user=request.user,
-            data={"revision": revision.pk, "warnings": [w["message"] for w in unit.warnings]},
-        )
 
 
 # --- dashboard -----------------------------------------------------------------------------
@@ -765,7 +754,6 @@ def _save(request: HttpRequest, unit: Unit) -> HttpResponse:
             unit,
             instance,
             revision,
-            was_published=was_published,
             data={"fields": [f for f in form.changed_data if f != "base_revision"]},
         )
         _publication_messages(request, unit, was_published=was_published)
@@ -972,7 +960,6 @@ def restore(request: HttpRequest, pk: int, revision_id: int) -> HttpResponse:
         unit,
         content,
         revision,
-        was_published=was_published,
         data={"restored_from": version.revision.pk, "restored_version": version.number},
     )
     _publication_messages(
@@ -1101,7 +1088,7 @@ def _details(entry: ModelLogEntry) -> str:
         if data.get("reference"):
             parts.append(f"Aftale {data['reference']}")
         changes = data.get("changes")
-        if isinstance(changes, dict) and changes and entry.action != "plov.agreement_created":
+        if isinstance(changes, dict) and changes and entry.action != AuditAction.AGREEMENT_CREATED:
             parts.append(
                 "Ændrede felter: " + ", ".join(AGREEMENT_LABELS.get(k, k) for k in changes)
             )

@@ -44,5 +44,6 @@ def site_pages(request) -> dict:
     return {
         "operations_status": status.status_in_force(language=language),
         "about_url": pages["about_url"],
+        "checklist_url": pages["checklist_url"],
         "accessibility_statement_url": status.accessibility_statement_url(language),
     }

@@ -17,10 +17,12 @@ from plov.pages.models import (
     EditorGuidancePage,
     GuidancePage,
     StatusLevel,
+    VisitChecklistPage,
 )
 
 PAGE_TYPES = (
-    DriftsinfoPage, GuidancePage, EditorGuidancePage, AboutPage, AccessibilityStatementPage
+    DriftsinfoPage, GuidancePage, EditorGuidancePage, AboutPage, AccessibilityStatementPage,
+    VisitChecklistPage,
 )
 # Demo addresses: the sites, not invented deep links.
 BEKENDTGOERELSE = "https://www.retsinformation.dk/"
@@ -210,6 +212,59 @@ ACCESSIBILITY = [
 ]
 
 
+def _checklist(heading: str, *questions: str) -> dict:
+    return {"type": "checklist", "value": {"heading": heading, "questions": list(questions)}}
+
+
+CHECKLIST = [
+    _checklist(
+        "Hverdagen",
+        "Hvordan ser en almindelig dag ud – hvornår står man op, spiser og går i seng?",
+        "Hvilke aktiviteter er der, og kan man komme ud i frisk luft hver dag?",
+        "Hvordan laves maden, og kan man få noget at spise uden for måltiderne?",
+        "Må man have egne møbler, kæledyr eller gæster, der overnatter?",
+    ),
+    _checklist(
+        "Pleje og personale",
+        "Hvor mange medarbejdere er der om dagen, om aftenen og om natten?",
+        "Møder man de samme medarbejdere, og hvem er kontaktperson?",
+        "Hvordan får man hjælp fra læge, sygeplejerske og tandlæge?",
+        "Hvordan tager I hånd om demens og om livets sidste tid?",
+    ),
+    _checklist(
+        "Pårørende og økonomi",
+        "Hvordan inddrages de pårørende, og hvordan holder I os orienteret?",
+        "Hvad koster husleje, servicepakke og forplejning om måneden?",
+        "Hvor lang er ventetiden på en bolig her?",
+        "Hvad siger Ældretilsynets seneste tilsyn, og hvad har I gjort siden?",
+    ),
+]
+
+CHECKLIST_EN = [
+    _checklist(
+        "Daily life",
+        "What is an ordinary day like – when do residents get up, eat and go to bed?",
+        "What activities are there, and can residents get outdoors every day?",
+        "How is the food made, and can residents eat between meals?",
+        "May residents bring their own furniture, pets or overnight guests?",
+    ),
+    _checklist(
+        "Care and staff",
+        "How many staff are on duty in the day, the evening and at night?",
+        "Does a resident meet the same staff, and who is the contact person?",
+        "How do residents see a doctor, a nurse and a dentist?",
+        "How do you care for people with dementia and at the end of life?",
+    ),
+    _checklist(
+        "Relatives and costs",
+        "How are relatives involved, and how do you keep us informed?",
+        "What do rent, the service package and meals cost a month?",
+        "How long is the wait for a home here?",
+        "What did Ældretilsynet's latest supervision find, and what have you done since?",
+    ),
+]
+
+
 # --- English -----------------------------------------------------------------------------------
 
 TIMELINE_EN = [
@@ -391,6 +446,11 @@ def _english(page: Page) -> dict | None:
         return {"title": "Guide for editors", "slug": "guide-for-editors",
                 "intro": _p("The essentials of the reporting guide."),
                 "body": json.dumps(EDITOR_GUIDE_EN)}
+    if isinstance(page, VisitChecklistPage):
+        return {"title": "Questions to ask on a visit", "slug": "questions-for-your-visit",
+                "intro": _p("Take the list with you when you visit a care home or a home-care "
+                            "provider. Tick off the questions and write down the answers."),
+                "body": json.dumps(CHECKLIST_EN)}
     if page.slug in GUIDES_EN:
         title, slug, intro, body = GUIDES_EN[page.slug]
         return {"title": title, "slug": slug, "intro": _p(intro), "body": json.dumps(body)}
@@ -451,6 +511,11 @@ def create_demo_pages(now: dt.datetime | None = None) -> list[Page]:
             intro=_p("De vigtigste punkter fra indberetningsvejledningen."),
             body=json.dumps(EDITOR_GUIDE))),
     ]
+    pages.append(_publish(root, VisitChecklistPage(
+        title="Spørgsmål til besøget", slug="spoergsmaal-til-besoeget",
+        intro=_p("Tag listen med, når du besøger et plejehjem eller en leverandør af "
+                 "helhedspleje. Sæt kryds ved spørgsmålene, og skriv svarene ned."),
+        body=json.dumps(CHECKLIST))))
     for title, slug, intro, body in GUIDES:
         pages.append(_publish(root, GuidancePage(title=title, slug=slug, intro=_p(intro),
                                                  body=json.dumps(body))))

@@ -30,7 +30,7 @@ DEFAULT_LANGUAGE = "da"
 
 
 def _empty() -> dict:
-    return {"status": None, "about_url": None, "accessibility_url": None}
+    return {"status": None, "about_url": None, "accessibility_url": None, "checklist_url": None}
 
 
 def _load() -> dict:
@@ -40,10 +40,15 @@ def _load() -> dict:
     from django.contrib.contenttypes.models import ContentType
     from wagtail.models import Page
 
-    from plov.pages.models import AboutPage, AccessibilityStatementPage, DriftsinfoPage
+    from plov.pages.models import (
+        AboutPage,
+        AccessibilityStatementPage,
+        DriftsinfoPage,
+        VisitChecklistPage,
+    )
 
     types = ContentType.objects.get_for_models(
-        DriftsinfoPage, AboutPage, AccessibilityStatementPage
+        DriftsinfoPage, AboutPage, AccessibilityStatementPage, VisitChecklistPage
     )
     rows = (
         Page.objects.live()
@@ -63,6 +68,8 @@ def _load() -> dict:
             record["about_url"] = record["about_url"] or url
         elif row["content_type_id"] == types[AccessibilityStatementPage].pk:
             record["accessibility_url"] = record["accessibility_url"] or url
+        elif row["content_type_id"] == types[VisitChecklistPage].pk:
+            record["checklist_url"] = record["checklist_url"] or url
         elif record["status"] is None or not record["status"]["level"]:
             starts, ends = row["driftsinfopage__status_from"], row["driftsinfopage__status_to"]
             record["status"] = {
@@ -99,7 +106,8 @@ def site_pages(language: str | None = None) -> dict:
     code = _language(language)
     danish = languages.get(DEFAULT_LANGUAGE) or _empty()
     own = languages.get(code) or _empty()
-    record = {key: own[key] or danish[key] for key in ("about_url", "accessibility_url")}
+    links = ("about_url", "accessibility_url", "checklist_url")
+    record = {key: own.get(key) or danish.get(key) for key in links}
     statuses = []
     if code != DEFAULT_LANGUAGE and own["status"]:
         statuses.append({**own["status"], "language": code})

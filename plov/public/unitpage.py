@@ -183,6 +183,7 @@ class Offering:
     agreement_type: str
     agreement_type_label: str
     description: str = ""
+    slug: str = ""  # for its "Sådan søger du" page (/kommune/<slug>/ansoeg/)
 
 
 @dataclass
@@ -320,6 +321,11 @@ class UnitPageData:
     @property
     def municipality_label(self) -> str:
         return municipality_label(self.unit.municipality) if self.unit.municipality else ""
+
+    @property
+    def municipality_slug(self) -> str:
+        """For the link to how to apply in the unit's municipality (/kommune/<slug>/ansoeg/)."""
+        return unit_slug(self.unit.municipality.name) if self.unit.municipality else ""
 
     @property
     def staff_by_key(self) -> dict[str, StaffFigure]:
@@ -700,6 +706,7 @@ def _build(
             agreement_type=a.type,
             agreement_type_label=a.get_type_display(),
             description=descriptions.get(a.municipality_id, ""),
+            slug=unit_slug(a.municipality.name),
         )
         for a in agreements
         if agreement_counts(a, unit, set(descriptions), today)

@@ -19,6 +19,7 @@ from django.views.decorators.http import require_safe
 
 from plov import clock
 from plov.pages.sitemap import sitemap_urls
+from plov.pages.status import site_pages
 from plov.public.signals import CACHE_TIMEOUT, cache_generation
 from plov.public.unitpage import (
     MAX_COMPARE,
@@ -78,6 +79,7 @@ def unit_page(request, pk: int, slug: str = ""):
         today.isoformat(),
         updated.isoformat() if updated else "",
         cache_generation(pk),
+        site_pages(lang)["checklist_url"] or "",  # the "Spørgsmål til besøget" link
     ]
 
     def load():

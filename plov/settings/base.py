@@ -88,6 +88,7 @@ INSTALLED_APPS = [
     "plov.backoffice",
     "plov.media",
     "plov.pages",
+    "plov.applying",
     "wagtail.contrib.forms",
     "wagtail.contrib.redirects",
     "wagtail.contrib.simple_translation",

@@ -44,9 +44,13 @@ def _form_data(instance: UnitContent, record: dict) -> dict:
 
 
 def import_editorial(path: Path) -> tuple[ImportSummary, list[str]]:
+    from plov.agreements.actions import save_agreement_description
+    from plov.backoffice.audit import AuditAction, audit
     from plov.publishing.refresh import refresh_publication
 
     path = Path(path)
+    source = f"import {path.name}"
+    touched: set[int] = set()
     summary = ImportSummary()
     rejected: list[str] = []
     with transaction.atomic():
@@ -106,17 +110,28 @@ def import_editorial(path: Path) -> tuple[ImportSummary, list[str]]:
                 summary.notes.append(f"{where}: sor_id {sor_id}: advarsel: {warning}")
             is_new = instance.pk is None
             if is_new or form.has_changed():
-                form.save()
+                saved = form.save()
+                audit(
+                    saved,
+                    AuditAction.SAVED,
+                    user=None,
+                    data={"source": source, "fields": list(form.changed_data)},
+                )
+                touched.add(unit.pk)
                 summary.created += is_new
                 summary.updated += not is_new
             else:
                 summary.unchanged += 1
             for code, text in descriptions.items():
-                AgreementDescription.objects.update_or_create(
-                    unit=unit,
-                    municipality_id=int(code),
-                    defaults={"text": strip_invisible(str(text)).strip()},
-                )
+                text = strip_invisible(str(text)).strip()
+                stored = AgreementDescription.objects.filter(
+                    unit=unit, municipality_id=int(code)
+                ).first() or AgreementDescription(unit=unit, municipality_id=int(code))
+                if stored.pk is None or stored.text != text:
+                    stored.text = text
+                    save_agreement_description(stored, user=None, source=source, refresh=False)
+                    touched.add(unit.pk)
         summary.skipped["afvist post"] = len(rejected)
-        refresh_publication()
+        # the units whose content changed, once (not every unit in the country)
+        refresh_publication(unit_ids=touched)
     return summary, rejected
