@@ -18,6 +18,7 @@ from django.utils.html import strip_tags
 from wagtail.admin.rich_text import DraftailRichTextArea
 
 from plov.units.forms import EDITORIAL_FIELDS, RICH_TEXT_FIELDS, UnitContentForm
+from plov.units.homecare import MAX_HELPERS, MAX_VISIT_WINDOW, POLICY_MAX_LENGTH
 from plov.units.models import Profession, Property
 
 RICH_TEXT_FEATURES = ["bold", "italic", "ol", "ul", "link"]
@@ -59,6 +60,11 @@ LABELS = {
     "surroundings": "Omgivelser",
     "civil_society": "Civilsamfund",
     "fixed_teams": "Faste teams",
+    "helpers_per_fortnight": "Forskellige hjælpere på 14 dage",
+    "visit_window_minutes": "Besøg til tiden (minutter)",
+    "punctuality_policy": "Hvis et besøg bliver forsinket",
+    "languages": "Sprog ud over dansk",
+    "services": "Ydelser",
     "professions": "Faggrupper",
     "properties": "Egenskaber",
 }
@@ -112,6 +118,21 @@ HELP_TEXTS = {
         "kirker, skoler eller andre lokale aktører. " + PASTE_HELP
     ),
     "fixed_teams": "Sæt flueben, hvis enheden arbejder med faste teams.",
+    "helpers_per_fortnight": (
+        "Det antal forskellige medarbejdere, en typisk borger møder på 14 dage (et helt tal "
+        f"mellem 1 og {MAX_HELPERS}). Tæl alle, der kommer i hjemmet, også afløsere og vikarer."
+    ),
+    "visit_window_minutes": (
+        "Hvor mange minutter før eller efter det aftalte tidspunkt besøget som regel kommer, "
+        f"fx 15 (et helt tal mellem 0 og {MAX_VISIT_WINDOW}). Lad feltet stå tomt, hvis I ikke "
+        "har en fast regel."
+    ),
+    "punctuality_policy": (
+        "Hvad I gør, når et besøg bliver forsinket eller aflyst, fx om borgeren får besked, og "
+        f"hvordan. Almindelig tekst, højst {POLICY_MAX_LENGTH} tegn."
+    ),
+    "languages": "Sæt flueben ved de sprog, medarbejderne kan tale med borgerne på ud over dansk.",
+    "services": "Sæt flueben ved de ydelser, I leverer.",
     "professions": "Vælg de faggrupper, der er ansat på enheden.",
     "properties": "Vælg de egenskaber, enheden har til rådighed.",
 }

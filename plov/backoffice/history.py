@@ -28,6 +28,7 @@ from plov.backoffice.fields import format_decimal, format_whole_number
 from plov.backoffice.forms import LABELS, RELATION_FIELDS
 from plov.backoffice.locking import LockLost, format_time, holds_lock, user_name
 from plov.units.forms import EDITORIAL_FIELDS, RICH_TEXT_FIELDS
+from plov.units.homecare import language_labels, service_labels
 from plov.units.models import HousingType, Profession, Property, UnitContent
 
 RELATIONS_KEY = "_plov_relations"
@@ -183,6 +184,10 @@ def display_value(obj: UnitContent, name: str, relations: dict | None = None) ->
     if name in RICH_TEXT_FIELDS:
         text = re.sub(r"</(p|li|h\d)>|<br\s*/?>", "\n", value)
         return html.unescape(strip_tags(text)).strip()
+    if name == "languages":
+        return ", ".join(language_labels(value))
+    if name == "services":
+        return ", ".join(service_labels(value))
     if name == "housing_type":
         try:
             return str(HousingType(value).label)

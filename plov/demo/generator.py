@@ -30,7 +30,6 @@ import json
 import math
 import random
 import re
-import unicodedata
 import uuid
 from collections import Counter
 from collections.abc import Callable
@@ -52,6 +51,7 @@ from plov.registers.writers import (
     write_jsonl,
     write_sor,
 )
+from plov.units.formatting import slug
 from plov.units.models import HousingType, Unit, UnitKind
 from plov.units.reference_data import municipalities_file
 
@@ -232,11 +232,6 @@ AGREEMENT_DESCRIPTIONS = [
 
 
 # --- Small helpers ----------------------------------------------------------------------------
-def _slug(text: str) -> str:
-    text = text.lower().replace("æ", "ae").replace("ø", "oe").replace("å", "aa")
-    text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
-    return re.sub(r"[^a-z0-9]+", "-", text).strip("-")
-
 
 def _name_twin(name: str, kind: str) -> Unit:
     """An unsaved unit that carries only a name, for asking the duplicate check about names."""
@@ -375,6 +370,29 @@ class DemoFiles:
     counts: dict[str, int]
 
 
+PUNCTUALITY_POLICIES = [
+    "Vi kommer inden for {minutes} minutter af det aftalte tidspunkt. Bliver vi mere forsinket, "
+    "ringer vi til dig.",
+    "Kan vi ikke nå besøget til tiden, ringer den faste kontaktperson og aftaler et nyt "
+    "tidspunkt samme dag.",
+    "Ved forsinkelser på mere end {minutes} minutter får du en sms. Aflyste besøg bliver altid "
+    "erstattet.",
+    "Tidsrummet for besøget aftales med dig. Bliver vi forsinket, giver vi besked, og "
+    "medicinbesøg har altid forrang.",
+]
+# How often a site offers each service beyond personal care and practical help.
+HOME_CARE_SERVICE_SHARES = {
+    "indkoeb": 0.6,
+    "madservice": 0.4,
+    "sygepleje": 0.5,
+    "rehabilitering": 0.6,
+    "nat": 0.35,
+    "demens": 0.4,
+    "livets_afslutning": 0.3,
+    "ledsagelse": 0.2,
+}
+
+
 class DemoGenerator:
     def __init__(self, *, seed: int = 1, scale: float = 1.0, today: dt.date | None = None):
         if not 0 < scale <= 5:
@@ -428,7 +446,7 @@ class DemoGenerator:
                 )
         for place in self.places.values():
             place.weight = len(place.towns) + BIG_CITY_BONUS.get(place.code, 0)
-            place.domain = f"{_slug(place.name)}.dk"
+            place.domain = f"{slug(place.name)}.dk"
             lat, lon = place.centre
             nearby = sorted(
                 (
@@ -669,8 +687,8 @@ class DemoGenerator:
             first_from=first_from.isoformat(),
             from_date=from_date.isoformat(),
             visiting=address, phone=self.phone(),
-            email=f"{_slug(name)[:40]}@{owner.domain}",
-            website=f"https://www.{owner.domain}/{_slug(name)[:40]}",
+            email=f"{slug(name)[:40]}@{owner.domain}",
+            website=f"https://www.{owner.domain}/{slug(name)[:40]}",
         )
         self.sor.append(entity)
         big = town.municipality in BIG_CITY_BONUS
@@ -830,7 +848,7 @@ class DemoGenerator:
             base = self.places[city]
             spread = self.rng.randint(1, min(3, len(base.neighbours)))
             owner = Owner(
-                name, self.cvr_number(), self.sor_id(), False, f"{_slug(short)}.dk",
+                name, self.cvr_number(), self.sor_id(), False, f"{slug(short)}.dk",
                 profile=profile, places=[city, *self.rng.sample(base.neighbours, spread)],
             )
             self.owners.append(owner)
@@ -884,7 +902,7 @@ class DemoGenerator:
             base = self.rng.choice([n for n in self.care_home_names if " " not in n])
             owner = Owner(
                 f"Den selvejende institution {base} i {town.name}", self.cvr_number(),
-                self.sor_id(), False, f"{_slug(base)}-{_slug(town.name)}.dk", profile="local",
+                self.sor_id(), False, f"{slug(base)}-{slug(town.name)}.dk", profile="local",
                 places=[place.code],
             )
             self.owners.append(owner)
@@ -905,7 +923,7 @@ class DemoGenerator:
                 unit_type, pattern = self.rng.choice(PRACTICES)
                 name = pattern.format(place=f"i {town.name}")
                 owner = Owner(f"{name} I/S", self.cvr_number(), self.sor_id(), False,
-                              f"{_slug(name)}.dk")
+                              f"{slug(name)}.dk")
                 top = self.owner_entity(owner, "privat virksomhed", town)
                 self.other_entity(owner, name, unit_type, top.sor_id, "SI", town)
 
@@ -1216,6 +1234,41 @@ class DemoGenerator:
             record["fixed_teams"] = self.rng.random() < 0.3
         else:
             record["fixed_teams"] = self.rng.random() < 0.75
+            record |= self.home_care_record(unit, record["fixed_teams"])
+        return record
+
+    def home_care_record(self, unit: CareUnit, fixed_teams: bool) -> dict:
+        """Helpers, time-keeping, languages and services of a home-care site (issue 12, point
+        6): most sites state most of them, some none. A random stream of its own per unit, so
+        the rest of the demo stays as it was for a seed."""
+        rng = random.Random(f"homecare-{self.seed}-{unit.sor_id}")
+        if rng.random() < 0.15:
+            return {}  # not filled in yet
+        record: dict = {}
+        if rng.random() < 0.85:
+            low, high = (5, 11) if fixed_teams else (9, 24)
+            record["helpers_per_fortnight"] = rng.randint(low, high)
+        if rng.random() < 0.75:
+            record["visit_window_minutes"] = rng.choice([15, 15, 30, 30, 30, 45, 60])
+        if rng.random() < 0.7:
+            record["punctuality_policy"] = rng.choice(PUNCTUALITY_POLICIES).format(
+                minutes=record.get("visit_window_minutes", 30)
+            )
+        if rng.random() < 0.8:
+            languages = {"en"} if rng.random() < 0.8 else set()
+            others = ["pl", "ar", "tr", "ro", "uk", "de", "so", "ur", "fa", "hbs", "sv"]
+            weights = [6, 4, 3, 3, 3, 2, 2, 1, 1, 1, 1]
+            for _ in range(rng.choices([0, 1, 2, 3], [3, 4, 2, 1])[0]):
+                languages.add(rng.choices(others, weights)[0])
+            if rng.random() < 0.05:
+                languages.add("dsl")
+            record["languages"] = sorted(languages)
+        if rng.random() < 0.85:
+            services = ["personlig_pleje", "praktisk_hjaelp"]
+            for code, share in HOME_CARE_SERVICE_SHARES.items():
+                if rng.random() < share:
+                    services.append(code)
+            record["services"] = services
         return record
 
     # --- Output -------------------------------------------------------------------------------

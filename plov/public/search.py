@@ -50,6 +50,7 @@ from plov.registers.addresses import match_key, normalise_house_number, normalis
 from plov.registers.dar import VALID_STATUSES
 from plov.registers.models import CvrProductionUnit, DarAddress, DarPostcode
 from plov.supervision.models import Sanction, SupervisionFeedback, SupervisionStatus
+from plov.units.homecare import LANGUAGES
 from plov.units.models import (
     HousingType,
     Municipality,
@@ -134,6 +135,7 @@ class SearchQuery:
     properties: list[int] = field(default_factory=list)
     professions: list[int] = field(default_factory=list)
     fixed_teams: bool = False
+    languages: list[str] = field(default_factory=list)  # home care: codes of homecare.LANGUAGES
     owner_types: list[str] = field(default_factory=list)
     supervision: list[str] = field(default_factory=list)
     sanction: str = ""
@@ -157,6 +159,7 @@ class SearchQuery:
                 len(self.properties),
                 len(self.professions),
                 int(self.fixed_teams),
+                len(self.languages),
                 len(self.owner_types),
                 len(self.supervision),
                 int(bool(self.sanction)),
@@ -175,6 +178,7 @@ class SearchQuery:
             "egenskab": [str(p) for p in self.properties],
             "faggruppe": [str(p) for p in self.professions],
             "faste_teams": "1" if self.fixed_teams else "",
+            "sprog": self.languages,
             "ejerform": self.owner_types,
             "tilsyn": self.supervision,
             "sanktion": self.sanction,
@@ -468,6 +472,8 @@ def parse(params) -> tuple[SearchQuery, list[SearchError], list[str]]:
     query.properties = _ints(_getlist(params, "egenskab"))
     query.professions = _ints(_getlist(params, "faggruppe"))
     query.fixed_teams = _get(params, "faste_teams").strip().lower() in ("1", "ja", "on", "true")
+    wanted_languages = set(_getlist(params, "sprog"))
+    query.languages = [code for code, _label in LANGUAGES if code in wanted_languages]
     query.owner_types = [v for v in dict.fromkeys(_getlist(params, "ejerform")) if v in OWNER_TYPES]
     valid_status = {choice.value for choice in SupervisionStatus}
     query.supervision = [v for v in dict.fromkeys(_getlist(params, "tilsyn")) if v in valid_status]
@@ -794,6 +800,9 @@ def _filtered(units: QuerySet[Unit], query: SearchQuery, today: dt.date) -> Quer
         )
     if query.fixed_teams:
         units = units.filter(content__fixed_teams=True)
+    if not query.is_care_homes:
+        for code in query.languages:
+            units = units.filter(speaks(code))
     if query.supervision:
         units = units.annotate(latest_status=latest_status_subquery()).filter(
             latest_status__in=query.supervision
@@ -1040,6 +1049,16 @@ def _interval_label(code: str | None) -> str | None:
 # What the form offers
 
 
+def speaks(code: str) -> Q:
+    """Units whose staff speak `code` (a code of `homecare.LANGUAGES`): the unit's own list, or
+    – when the unit has stated none – its provider's, as the unit page shows it."""
+    pattern = rf"(^|,){re.escape(code)}(,|$)"
+    own_none = Q(content__isnull=True) | Q(content__languages="")
+    return Q(content__languages__regex=pattern) | (
+        own_none & Q(parent__content__languages__regex=pattern)
+    )
+
+
 def filter_options() -> dict:
     """Choices for the search form and filters (three small queries)."""
     groups: dict[str, list[Property]] = {}
@@ -1053,4 +1072,5 @@ def filter_options() -> dict:
         "supervision": list(SupervisionStatus.choices),
         "owner_types": list(owner_type_labels().items()),
         "radii": RADII,
+        "languages": [(code, str(label)) for code, label in LANGUAGES],
     }

@@ -19,7 +19,6 @@ from decimal import Decimal
 from django.db.models import BooleanField, Exists, OuterRef, Prefetch
 from django.urls import reverse
 from django.utils import formats
-from django.utils.text import slugify
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from wagtail.images import get_image_model
@@ -32,6 +31,7 @@ from plov.publishing.rules import agreement_counts
 from plov.registers.models import CvrProductionUnit
 from plov.supervision.authorities import authority_by_municipality
 from plov.supervision.models import (
+    FeedbackReply,
     QualityResult,
     Sanction,
     SanctionType,
@@ -39,6 +39,8 @@ from plov.supervision.models import (
     SupervisionStatus,
 )
 from plov.supervision.verdicts import attach_benchmarks, latest_per_code, rule_text
+from plov.units.formatting import content_of, format_address, interval_label, unit_slug
+from plov.units.homecare import HomeCareFact, home_care_facts
 from plov.units.models import (
     HousingDescription,
     HousingType,
@@ -236,6 +238,8 @@ class UnitPageData:
     satisfaction: list[QualityResult]
     updated_at: dt.datetime | None
     sites: list[Unit] = field(default_factory=list)  # a provider's published sites
+    # Home care only: fixed teams, helpers, time-keeping, languages, services
+    home_care: list[HomeCareFact] = field(default_factory=list)
 
     # --- conveniences for templates -----------------------------------------------------------
     @property
@@ -336,14 +340,6 @@ class UnitPageData:
 # --- Formatting helpers (pure) -----------------------------------------------------------------
 
 
-_SLUG_LETTERS = str.maketrans({"æ": "ae", "ø": "oe", "å": "aa", "Æ": "Ae", "Ø": "Oe", "Å": "Aa"})
-
-
-def unit_slug(name: str) -> str:
-    """The URL slug of a unit name, Danish letters spelled out: 'Kærbo' → 'kaerbo'."""
-    return slugify((name or "").translate(_SLUG_LETTERS))[:80].strip("-") or "enhed"
-
-
 def describe(name: str, kind: str, place: str = "") -> str:
     """One plain sentence about a unit, for search engines and link previews."""
     if kind == UnitKind.CARE_HOME:
@@ -368,21 +364,6 @@ def unit_url(unit: Unit | int, name: str | None = None) -> str:
     return reverse("public:unit", kwargs={"pk": pk, "slug": unit_slug(name)})
 
 
-def format_address(address: dict | None) -> str:
-    """'Adelgade 3, 1. tv, 8660 Skanderborg' from SOR's address parts."""
-    if not address:
-        return ""
-    street = " ".join(p for p in (address.get("street"), address.get("house_number")) if p)
-    floor = (address.get("floor") or "").strip()
-    if floor and floor[-1].isdigit():
-        floor += "."
-    elif floor.lower() in ("st", "kl"):
-        floor = floor.lower() + "."
-    where = " ".join(p for p in (floor, (address.get("door") or "").strip()) if p)
-    town = " ".join(p for p in (address.get("postcode"), address.get("district")) if p)
-    return ", ".join(p for p in (street, where, town) if p)
-
-
 def format_phone(phone: str) -> tuple[str, str]:
     """('87 13 10 00', 'tel:+4587131000') for a Danish number; other numbers as given."""
     digits = re.sub(r"\D", "", phone or "")
@@ -401,17 +382,6 @@ def format_website(website: str) -> tuple[str, str]:
     href = website if re.match(r"^https?://", website, re.I) else f"https://{website}"
     label = re.sub(r"^https?://(www\.)?", "", href, flags=re.I).rstrip("/")
     return href, label
-
-
-def format_interval(code: str | None) -> str | None:
-    """CVR's interval code as plain text: 'ANTAL_20_49' → '20–49'."""
-    if not code:
-        return None
-    numbers = re.findall(r"\d+", code)
-    if len(numbers) == 2:
-        low, high = int(numbers[0]), int(numbers[1])
-        return f"{low}–{high}" if high < 100_000 else _("%(low)s eller flere") % {"low": low}
-    return None
 
 
 def format_number(value: Decimal | None) -> str:
@@ -464,15 +434,6 @@ def load_units_for_compare(ids: Iterable[int], *, today: dt.date | None = None) 
     return [loaded[i] for i in ids if i in loaded]
 
 
-def _content(unit: Unit | None) -> UnitContent | None:
-    if unit is None:
-        return None
-    try:
-        return unit.content
-    except UnitContent.DoesNotExist:
-        return None
-
-
 def _load(
     ids: list[int],
     *,
@@ -494,7 +455,7 @@ def _load(
     unit_ids = [u.pk for u in units]
 
     # CVR figures by P-number
-    p_numbers = [c.p_number for c in map(_content, units) if c and c.p_number]
+    p_numbers = [c.p_number for c in map(content_of, units) if c and c.p_number]
     production_units = (
         CvrProductionUnit.objects.in_bulk(p_numbers, field_name="p_number") if p_numbers else {}
     )
@@ -502,7 +463,7 @@ def _load(
     # Images of the units (and of a site's provider, whose photos stand in for the site's)
     image_ids = set()
     for unit in units:
-        for content in (_content(unit), _content(unit.parent)):
+        for content in (content_of(unit), content_of(unit.parent)):
             if content:
                 image_ids.update(
                     i for i in (getattr(content, f"image_{n}_id") for n in range(1, 5)) if i
@@ -552,10 +513,15 @@ def _load(
 
     feedback = defaultdict(list)
     for item in SupervisionFeedback.objects.filter(unit_id__in=unit_ids).select_related(
-        "authority", "document"
+        "authority", "document", "reply"  # the unit's own comment (right of reply), if any
     ):
         item.level = STATUS_LEVELS.get(item.status, "info")
         item.explanation = str(STATUS_EXPLANATIONS.get(item.status, ""))
+        try:
+            reply = item.reply
+        except FeedbackReply.DoesNotExist:
+            reply = None
+        item.unit_reply = reply if reply is not None and reply.shown else None
         feedback[item.unit_id].append(item)
 
     in_force = Sanction.objects.in_force(today).filter(pk=OuterRef("pk"))
@@ -594,7 +560,7 @@ def _load(
         loaded[unit.pk] = _build(
             unit,
             today=today,
-            production_unit=production_units.get((_content(unit) or UnitContent()).p_number),
+            production_unit=production_units.get((content_of(unit) or UnitContent()).p_number),
             images=images,
             documents=documents[unit.pk],
             housing=housing[unit.pk],
@@ -675,7 +641,7 @@ def _staff(
         source=str(sources[shown["employees_source"]]) if shown["employees_source"] else None,
     )
     if employees.value is None and shown["employees_interval"]:
-        employees.interval = format_interval(shown["employees_interval"])
+        employees.interval = interval_label(shown["employees_interval"])
         employees.source = str(SOURCE_CVR) if employees.interval else None
     fte = shown["full_time_employees"]
     figures = [
@@ -729,9 +695,9 @@ def _build(
     results: list,
     sites: list,
 ) -> UnitPageData:
-    content = _content(unit)
+    content = content_of(unit)
     provider = unit.parent if unit.kind == UnitKind.HOME_CARE_SITE else None
-    provider_content = _content(provider)
+    provider_content = content_of(provider)
 
     offered_by = [
         Offering(
@@ -805,6 +771,7 @@ def _build(
         satisfaction=latest_per_code(results, QualityResult.Kind.SATISFACTION),
         updated_at=max((u for u in updated if u is not None), default=None),
         sites=sites,
+        home_care=home_care_facts(content, provider_content) if unit.is_home_care else [],
     )
 
 
@@ -870,4 +837,31 @@ def compare_staff(units: list[UnitPageData]) -> list[StaffRow]:
         rows.append(
             StaffRow(figure.label, figure.explanation, [data.staff[index] for data in units])
         )
+    return rows
+
+
+@dataclass
+class HomeCareRow:
+    label: str
+    explanation: str
+    cells: list  # one HomeCareFact per unit, None for a care home
+
+
+def compare_home_care(units: list[UnitPageData]) -> list[HomeCareRow]:
+    """The home-care facts of the compared units, one row per fact (empty: no home care)."""
+    home_care = [data for data in units if data.home_care]
+    if not home_care:
+        return []
+    template = home_care[0].home_care
+    rows = []
+    for index, fact in enumerate(template):
+        cells = []
+        for data in units:
+            if data.home_care:
+                cells.append(data.home_care[index])
+            elif fact.key == "fixed_teams" and data.content is not None:
+                cells.append(home_care_facts(data.content)[0])  # care homes say it too
+            else:
+                cells.append(None)
+        rows.append(HomeCareRow(fact.label, fact.explanation, cells))
     return rows

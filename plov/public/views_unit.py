@@ -24,17 +24,18 @@ from plov.public.signals import CACHE_TIMEOUT, cache_generation
 from plov.public.unitpage import (
     MAX_COMPARE,
     MAX_ID,
+    compare_home_care,
     compare_results,
     compare_staff,
     describe,
     load_unit,
     load_units_for_compare,
     parse_compare_ids,
-    unit_slug,
     unit_url,
 )
 from plov.supervision.models import QualityResult
 from plov.supervision.verdicts import rule_text
+from plov.units.formatting import unit_slug
 from plov.units.models import Unit
 
 
@@ -160,6 +161,7 @@ def compare(request):
         "can_add": len(units) < MAX_COMPARE,
         "any_care_home": any(u.is_care_home for u in units),
         "staff_rows": compare_staff(units),
+        "home_care_rows": compare_home_care(units),
         "indicator_rows": compare_results(units, QualityResult.Kind.INDICATOR, 5),
         "satisfaction_rows": compare_results(units, QualityResult.Kind.SATISFACTION, 3),
         "verdict_rule": rule_text(),

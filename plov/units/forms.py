@@ -21,6 +21,16 @@ from plov.backoffice.fields import (
 from plov.registers.pnumber import other_company
 from plov.richtext import tables_as_paragraphs
 from plov.text import InvisibleCharactersRemoved
+from plov.units.homecare import (
+    HOME_CARE_FIELDS,
+    LANGUAGES,
+    POLICY_MAX_LENGTH,
+    SERVICES,
+    home_care_problems,
+    home_care_warnings,
+    join_codes,
+    split_codes,
+)
 from plov.units.models import UnitContent
 from plov.units.personal_data import refuse_cpr_numbers
 
@@ -50,6 +60,7 @@ EDITORIAL_FIELDS = [
     "surroundings",
     "civil_society",
     "fixed_teams",
+    *HOME_CARE_FIELDS,
 ]
 
 
@@ -78,6 +89,12 @@ CARE_HOME_ONLY_FIELDS = [
     "resident_relations",
 ]
 
+# Home care's fields (plov.units.homecare): a care home has residents, not visits.
+HOME_CARE_ONLY_FIELDS = list(HOME_CARE_FIELDS)
+
+# Plain (not rich) public text an editor writes: no CPR numbers either.
+PLAIN_TEXT_FIELDS = ["punctuality_policy"]
+
 # Beyond this many sick days per full-time employee a figure is almost surely a typing error
 # (205 for 20,5): the editor confirms it.
 PLAUSIBLE_SICK_LEAVE_DAYS = 60
@@ -101,7 +118,30 @@ NUMBER_FIELDS = [
     "homes_for_couples",
     "temporary_homes",
     "temporary_homes_for_couples",
+    "helpers_per_fortnight",
+    "visit_window_minutes",
 ]
+
+
+class CodesField(forms.MultipleChoiceField):
+    """Checkboxes for codes from a fixed list, stored comma-separated in the list's order."""
+
+    widget = forms.CheckboxSelectMultiple
+
+    def prepare_value(self, value):
+        return split_codes(value) if isinstance(value, str) else value
+
+    def to_python(self, value):
+        # One value "en,pl" (the bulk import, a stored value posted back) or several.
+        values = [value] if isinstance(value, str) else list(value or [])
+        return super().to_python([code for v in values for code in split_codes(str(v))])
+
+    def clean(self, value):
+        return join_codes(super().clean(value), self.choices)
+
+    def has_changed(self, initial, data):
+        initial = split_codes(initial) if isinstance(initial, str) else initial
+        return super().has_changed(initial, data)
 
 
 def housing_problems(values: dict) -> dict[str, str]:
@@ -150,6 +190,18 @@ class UnitContentForm(InvisibleCharactersRemoved, forms.ModelForm):
     food_link = forms.URLField(
         label="Link til tilgang til mad", required=False, assume_scheme="https"
     )
+    punctuality_policy = forms.CharField(
+        label="Hvis et besøg bliver forsinket",
+        required=False,
+        max_length=POLICY_MAX_LENGTH,
+        widget=forms.Textarea(attrs={"rows": 4}),
+        error_messages={
+            "max_length": "Teksten om forsinkede besøg må højst være %(limit_value)d tegn "
+            "(den er %(show_value)d).",
+        },
+    )
+    languages = CodesField(label="Sprog ud over dansk", required=False, choices=LANGUAGES)
+    services = CodesField(label="Ydelser", required=False, choices=SERVICES)
 
     class Meta:
         model = UnitContent
@@ -165,9 +217,9 @@ class UnitContentForm(InvisibleCharactersRemoved, forms.ModelForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.warnings: list[str] = []
-        if self.is_home_care:
-            for name in CARE_HOME_ONLY_FIELDS:
-                self.fields.pop(name, None)
+        only_for_others = CARE_HOME_ONLY_FIELDS if self.is_home_care else HOME_CARE_ONLY_FIELDS
+        for name in only_for_others:
+            self.fields.pop(name, None)
 
     @property
     def unit(self):
@@ -180,17 +232,22 @@ class UnitContentForm(InvisibleCharactersRemoved, forms.ModelForm):
 
     def clean(self):
         cleaned = super().clean()
-        refuse_cpr_numbers(self, RICH_TEXT_FIELDS)  # public text: no CPR numbers
+        refuse_cpr_numbers(self, RICH_TEXT_FIELDS + PLAIN_TEXT_FIELDS)  # public: no CPR numbers
+        if "punctuality_policy" in cleaned:
+            cleaned["punctuality_policy"] = (cleaned["punctuality_policy"] or "").strip()
         # Hostile or pasted markup (scripts, styles, Word's spans) never reaches the database.
         for name in RICH_TEXT_FIELDS:
             if cleaned.get(name):
                 cleaned[name] = Whitelister().clean(tables_as_paragraphs(cleaned[name]))
-        for name, message in housing_problems(cleaned).items():
+        problems = {**housing_problems(cleaned), **home_care_problems(cleaned)}
+        for name, message in problems.items():
             if name in self.fields and name not in self.errors:
                 self.add_error(name, message)
         # Only what changed is asked about: a value confirmed and saved once stays confirmed.
         changed = set(self.changed_data) if self.instance.pk else None
         self.warnings = implausible_values(cleaned, changed)
+        if self.is_home_care:
+            self.warnings += home_care_warnings(cleaned, changed)
         unit = self.unit
         if (
             unit is not None

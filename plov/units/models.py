@@ -270,6 +270,18 @@ class UnitContent(LockableMixin, RevisionMixin, models.Model):
     civil_society = RichTextField("civilsamfund", blank=True)
     fixed_teams = models.BooleanField("faste teams", default=False)
 
+    # Helhedspleje: what a citizen choosing home care asks about (plov.units.homecare)
+    helpers_per_fortnight = models.PositiveSmallIntegerField(
+        "forskellige hjælpere på 14 dage", null=True, blank=True
+    )
+    visit_window_minutes = models.PositiveSmallIntegerField(
+        "besøg inden for minutter af aftalt tid", null=True, blank=True
+    )
+    punctuality_policy = models.TextField("når et besøg bliver forsinket", blank=True)
+    # Comma-separated codes from plov.units.homecare.LANGUAGES / SERVICES
+    languages = models.CharField("sprog ud over dansk", max_length=200, blank=True)
+    services = models.CharField("ydelser", max_length=300, blank=True)
+
     # Forhold
     professions = models.ManyToManyField(Profession, blank=True, verbose_name="faggrupper")
     properties = models.ManyToManyField(Property, blank=True, verbose_name="egenskaber")
