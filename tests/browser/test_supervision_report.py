@@ -10,7 +10,7 @@ import pytest
 from django.core.cache import cache
 
 from plov.supervision.models import SupervisionFeedback
-from tests.browser.conftest import DESKTOP, PHONE, assert_accessible
+from tests.browser.conftest import DESKTOP, PHONE, SCREENSHOTS, assert_accessible
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -38,6 +38,10 @@ def test_a_relative_downloads_the_pdf_or_follows_the_link(demo_site, page):
         link = page.get_by_role("link", name="Læs tilbagemeldingen fra tilsynet (PDF)")
         assert link.is_visible()
         assert_accessible(page)
+        SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+        page.locator("section[aria-labelledby='tilsyn']").screenshot(
+            path=SCREENSHOTS / f"unit-supervision-report-{size['width']}.png"
+        )
     with page.expect_download() as event:
         link.click()
     download = event.value
