@@ -178,3 +178,20 @@ def test_the_api_and_the_csv_carry_the_reports_address_and_date(client, register
     assert body["supervision_report_url"] is None and body["supervision_report_date"] is None
     row = next(r for r in csv_rows(client) if r["SOR-ID"] == unit.sor_id)
     assert (row["Tilsynsrapport"], row["Tilsynsrapportens dato"]) == ("", "")
+
+
+def test_compare_links_each_units_latest_report(client, registered):
+    unit = registered["solgaarden"]
+    document = registered["feedback"].document
+    client.logout()
+    page = client.get(f"/sammenlign/?ids={unit.pk}").content.decode()
+    assert (
+        f'<a class="plov-cell-note" href="{document.url}" download>Tilsynsrapport'
+        f'<span class="sr-only"> – {unit.name}</span> (PDF)</a>'
+    ) in page
+    SupervisionFeedback.objects.filter(pk=registered["feedback"].pk).update(
+        document=None, report_url=REPORT
+    )
+    cache.clear()
+    page = client.get(f"/sammenlign/?ids={unit.pk}").content.decode()
+    assert f'href="{REPORT}" rel="noopener noreferrer">Ældretilsynets rapport' in page
