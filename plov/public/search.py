@@ -590,8 +590,8 @@ def geocode(text: str) -> tuple[Origin | None, SearchError | None]:
         found = _street_centre(text) if not any(ch.isdigit() for ch in text) else None
         if found:
             return found
-        return None, SearchError(
-            "adresse",
+        return None, _with_suggestions(
+            text,
             _(
                 "Skriv et postnummer, fx 8000, eller en adresse med vejnavn, husnummer og "
                 "postnummer, fx Solvej 4, 8000."
@@ -612,8 +612,8 @@ def geocode(text: str) -> tuple[Origin | None, SearchError | None]:
         )[:50]
     )
     if not rows:
-        return None, SearchError(
-            "adresse",
+        return None, _with_suggestions(
+            text,
             _(
                 "Vi kan ikke finde adressen «%(text)s». Tjek stavemåden, eller søg på "
                 "postnummer, fx 8000."
@@ -643,6 +643,20 @@ def geocode(text: str) -> tuple[Origin | None, SearchError | None]:
         latitude=sum(r["latitude"] for r in rows) / len(rows),
         longitude=sum(r["longitude"] for r in rows) / len(rows),
     ), None
+
+
+MAX_SUGGESTED = 5
+
+
+def _with_suggestions(text: str, message: str) -> SearchError:
+    """The error for a place not found, with what the address suggestions make of the text
+    (a typo in the street, a town for the postcode) as links to choose from."""
+    from plov.public.suggest import suggest
+
+    choices = [s.text for s in suggest(text, limit=MAX_SUGGESTED)]
+    if choices:
+        message += " " + _("Mente du en af disse?")
+    return SearchError("adresse", message, choices=choices)
 
 
 STREET_IN_POSTCODE = re.compile(
