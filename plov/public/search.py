@@ -43,7 +43,7 @@ from django.utils.translation import gettext as _
 from rapidfuzz import fuzz, process
 
 from plov.agreements.models import AgreementType, ServiceAgreement
-from plov.folding import fold
+from plov.folding import danish_sort_key, normalise
 from plov.publishing.listing import shown_staff
 from plov.publishing.visibility import visible_units
 from plov.registers.addresses import match_key, normalise_house_number, normalise_street
@@ -323,20 +323,6 @@ class SearchResult:
 
 # --------------------------------------------------------------------------------------------
 # Text helpers
-
-
-def normalise(text: str) -> str:
-    """'Plejecenter Solgården' → 'plejecenter solgaarden'; 'SOLGAARDEN' → 'solgaarden'."""
-    return fold(text)
-
-
-_DANISH_ORDER = str.maketrans({"æ": "{", "ø": "|", "å": "}", "ä": "{", "ö": "|", "é": "e"})
-
-
-def danish_sort_key(name: str) -> str:
-    """Danish alphabetical order: … x y z æ ø å (and 'aa' as 'å')."""
-    text = unicodedata.normalize("NFC", name).casefold().replace("aa", "å")
-    return text.translate(_DANISH_ORDER)
 
 
 def format_address(address: dict | None) -> str:
