@@ -15,7 +15,7 @@ from plov.supervision.models import SupervisionStatus
 from plov.units.models import HousingType, UnitKind
 
 if TYPE_CHECKING:
-    from plov.public.search import Origin
+    from plov.public.places import Origin
 
 
 CARE_HOMES, HOME_CARE = "plejehjem", "helhedspleje"
