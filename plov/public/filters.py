@@ -5,13 +5,16 @@ shows, and the choices the search form offers (`filter_options`). Plain function
 from __future__ import annotations
 
 import datetime as dt
+import re
 
 from django.db.models import Exists, OuterRef, Q, QuerySet, Subquery
 from django.utils.translation import gettext as _
 
 from plov.agreements.models import AgreementType, ServiceAgreement
+from plov.public import search_costs
 from plov.public.query import OWNER_TYPES, RADII, SearchQuery
 from plov.supervision.models import Sanction, SupervisionFeedback, SupervisionStatus
+from plov.units.homecare import LANGUAGES
 from plov.units.models import (
     HousingType,
     Municipality,
@@ -102,6 +105,11 @@ def _filtered(units: QuerySet[Unit], query: SearchQuery, today: dt.date) -> Quer
         )
     if query.fixed_teams:
         units = units.filter(content__fixed_teams=True)
+    if query.max_cost is not None and query.is_care_homes:
+        units = search_costs.with_max_cost(units, query.max_cost)
+    if not query.is_care_homes:
+        for code in query.languages:
+            units = units.filter(speaks(code))
     if query.supervision:
         units = units.annotate(latest_status=latest_status_subquery()).filter(
             latest_status__in=query.supervision
@@ -119,6 +127,16 @@ def _filtered(units: QuerySet[Unit], query: SearchQuery, today: dt.date) -> Quer
     return units
 
 
+def speaks(code: str) -> Q:
+    """Units whose staff speak `code` (a code of `homecare.LANGUAGES`): the unit's own list, or
+    – when the unit has stated none – its provider's, as the unit page shows it."""
+    pattern = rf"(^|,){re.escape(code)}(,|$)"
+    own_none = Q(content__isnull=True) | Q(content__languages="")
+    return Q(content__languages__regex=pattern) | (
+        own_none & Q(parent__content__languages__regex=pattern)
+    )
+
+
 def filter_options() -> dict:
     """Choices for the search form and filters (three small queries)."""
     groups: dict[str, list[Property]] = {}
@@ -132,4 +150,7 @@ def filter_options() -> dict:
         "supervision": list(SupervisionStatus.choices),
         "owner_types": list(owner_type_labels().items()),
         "radii": RADII,
+        "price_limits": search_costs.price_options(),
+        "price_limit_values": search_costs.PRICE_LIMITS,
+        "languages": [(code, str(label)) for code, label in LANGUAGES],
     }

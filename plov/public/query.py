@@ -11,7 +11,9 @@ from urllib.parse import urlencode
 
 from django.utils.translation import gettext as _
 
+from plov.public import search_costs
 from plov.supervision.models import SupervisionStatus
+from plov.units.homecare import LANGUAGES
 from plov.units.models import HousingType, UnitKind
 
 if TYPE_CHECKING:
@@ -22,7 +24,7 @@ CARE_HOMES, HOME_CARE = "plejehjem", "helhedspleje"
 KINDS = {CARE_HOMES: UnitKind.CARE_HOME, HOME_CARE: UnitKind.HOME_CARE_SITE}
 RADII = (2, 5, 10, 20, 50)
 DEFAULT_RADIUS = 10
-SORTS = ("relevans", "navn", "afstand", "boliger")
+SORTS = ("relevans", "navn", "afstand", "boliger", "pris")
 SANCTION_CHOICES = ("uden", "med")
 OWNER_TYPES = ("municipal", "private", "friplejebolig", "lokalplejehjem")
 MAX_TEXT = 100
@@ -43,9 +45,11 @@ class SearchQuery:
     properties: list[int] = field(default_factory=list)
     professions: list[int] = field(default_factory=list)
     fixed_teams: bool = False
+    languages: list[str] = field(default_factory=list)  # home care: codes of homecare.LANGUAGES
     owner_types: list[str] = field(default_factory=list)
     supervision: list[str] = field(default_factory=list)
     sanction: str = ""
+    max_cost: int | None = None
     sort: str = ""
     page: int = 1
     page_text: str = field(default="", repr=False, compare=False)  # as typed, for messages
@@ -66,9 +70,11 @@ class SearchQuery:
                 len(self.properties),
                 len(self.professions),
                 int(self.fixed_teams),
+                len(self.languages),
                 len(self.owner_types),
                 len(self.supervision),
                 int(bool(self.sanction)),
+                int(self.max_cost is not None),
             )
         )
 
@@ -84,9 +90,11 @@ class SearchQuery:
             "egenskab": [str(p) for p in self.properties],
             "faggruppe": [str(p) for p in self.professions],
             "faste_teams": "1" if self.fixed_teams else "",
+            "sprog": self.languages,
             "ejerform": self.owner_types,
             "tilsyn": self.supervision,
             "sanktion": self.sanction,
+            "pris_max": "" if self.max_cost is None else str(self.max_cost),
             "sorter": self.sort,
             "side": str(self.page) if self.page != 1 else "",
         }
@@ -181,11 +189,17 @@ def parse(params) -> tuple[SearchQuery, list[SearchError], list[str]]:
     query.properties = _ints(_getlist(params, "egenskab"))
     query.professions = _ints(_getlist(params, "faggruppe"))
     query.fixed_teams = _get(params, "faste_teams").strip().lower() in ("1", "ja", "on", "true")
+    wanted_languages = set(_getlist(params, "sprog"))
+    query.languages = [code for code, _label in LANGUAGES if code in wanted_languages]
     query.owner_types = [v for v in dict.fromkeys(_getlist(params, "ejerform")) if v in OWNER_TYPES]
     valid_status = {choice.value for choice in SupervisionStatus}
     query.supervision = [v for v in dict.fromkeys(_getlist(params, "tilsyn")) if v in valid_status]
     sanction = _get(params, "sanktion").strip().lower()
     query.sanction = sanction if sanction in SANCTION_CHOICES else ""
+    if query.is_care_homes:
+        query.max_cost, notice = search_costs.parse_max_cost(_get(params, "pris_max"))
+        if notice:
+            notices.append(notice)
     sort = _get(params, "sorter").strip().lower()
     query.sort = sort if sort in SORTS else ""
 
@@ -209,7 +223,7 @@ def effective_sort(query: SearchQuery, origin: Origin | None) -> str:
         sort = ""
     if sort == "relevans" and not query.name:
         sort = ""
-    if sort == "boliger" and not query.is_care_homes:
+    if sort in ("boliger", "pris") and not query.is_care_homes:
         sort = ""
     if not sort:
         sort = "afstand" if origin else ("relevans" if query.name else "navn")

@@ -21,7 +21,8 @@ Parameters (names as in the URL):
     ejerform     municipal/private/friplejebolig/lokalplejehjem (repeatable, any)
     tilsyn       latest supervision status (repeatable, any)
     sanktion     "uden" or "med" a sanction in force
-    sorter       relevans, navn, afstand, boliger
+    pris_max     care homes whose total monthly cost is at most this (kr.; plov.public.search_costs)
+    sorter       relevans, navn, afstand, boliger, pris (total monthly cost, lowest first)
     side         page number
 
 A municipality search shows exactly `visible_units(code)` (DOMAIN.md §5); every other search
@@ -44,6 +45,7 @@ from rapidfuzz import fuzz
 
 from plov.agreements.models import ServiceAgreement
 from plov.folding import danish_sort_key, normalise
+from plov.public import search_costs
 from plov.public.filters import (  # filter_options: re-exported for callers of this module
     _filtered,
     filter_options,  # noqa: F401
@@ -103,6 +105,7 @@ def sort_labels() -> dict[str, str]:
         "navn": _("Navn (A-Å)"),
         "afstand": _("Afstand (nærmeste først)"),
         "boliger": _("Antal boliger (flest først)"),
+        "pris": _("Pris pr. måned (lavest først)"),
     }
 
 
@@ -128,6 +131,7 @@ class ResultItem:
     supervision_date: dt.date | None
     sanction_in_force: bool
     image: object | None
+    monthly_total: int | None = None  # care homes: the total monthly cost, when fully known
 
 
 @dataclass
@@ -198,7 +202,7 @@ class SearchResult:
             options.append("afstand")
         options.append("navn")
         if self.query.is_care_homes:
-            options.append("boliger")
+            options.extend(("boliger", "pris"))
         return [(key, labels[key]) for key in options]
 
     @property
@@ -355,7 +359,15 @@ def search(params, *, today: dt.date | None = None, page_size: int = PAGE_SIZE) 
 
     # One query for every candidate: just what sorting, distance and the map need.
     rows = list(
-        units.values("id", "name", "latitude", "longitude", "visiting_address", "content__homes")
+        units.values(
+            "id",
+            "name",
+            "latitude",
+            "longitude",
+            "visiting_address",
+            "content__homes",
+            monthly_total=search_costs.total_expression(),
+        )
     )
 
     scores: dict[int, float] = {}
@@ -391,6 +403,8 @@ def search(params, *, today: dt.date | None = None, page_size: int = PAGE_SIZE) 
         rows.sort(key=lambda r: distances[r["id"]])
     elif sort == "boliger":
         rows.sort(key=lambda r: -(r["content__homes"] or -1))
+    elif sort == "pris":
+        search_costs.sort_by_total(rows)
 
     result.total = len(rows)
     result.num_pages = max(1, math.ceil(result.total / page_size))
@@ -486,9 +500,17 @@ def _page_items(ids: list[int], distances: dict[int, float], today: dt.date) -> 
                 supervision_date=unit.latest_inspected_on,
                 sanction_in_force=unit.sanction_in_force,
                 image=content.image_1 if content else None,
+                monthly_total=_monthly_total(content),
             )
         )
     return items
+
+
+def _monthly_total(content: UnitContent | None) -> int | None:
+    from plov.units.costs import monthly_cost
+
+    cost = monthly_cost(content) if content is not None else None
+    return cost.total if cost else None
 
 
 def _content(unit: Unit) -> UnitContent | None:
