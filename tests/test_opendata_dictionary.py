@@ -43,6 +43,15 @@ PUBLISHED_CSV_COLUMNS = {
         "Fuldtidsmedarbejdere",
         "Kommuner med aftale",
         "Senest opdateret",
+        "ID",
+        "Offentlig side",
+        "Breddegrad",
+        "Længdegrad",
+        "Seneste tilsyn",
+        "Tilsynsresultat",
+        "Sanktioner i kraft",
+        "Kvalitet og tilfredshed",
+        "Helhedsplejeleverandørsteder",
     ),
 }
 NOT_OPEN_DATA = {"Error", "ErrorItem"}  # the error body, not data
