@@ -218,10 +218,19 @@ def test_the_demo_has_the_agencys_pages_and_the_agency_may_edit_them(demo):
         GuidancePage,
     )
 
-    assert DriftsinfoPage.objects.live().get().status_text.startswith("Planlagt vedligeholdelse")
-    assert AboutPage.objects.live().exists() and AccessibilityStatementPage.objects.live().exists()
-    assert GuidancePage.objects.live().count() == 3
+    danish, english = (DriftsinfoPage.objects.live().filter(locale__language_code=code).get()
+                       for code in ("da", "en"))
+    assert danish.status_text.startswith("Planlagt vedligeholdelse")
+    assert english.status_text.startswith("Planned maintenance")
+    assert english.translation_key == danish.translation_key
+    for model in (AboutPage, AccessibilityStatementPage):
+        assert model.objects.live().filter(locale__language_code="en").exists()
+        assert model.objects.live().filter(locale__language_code="da").exists()
+    assert GuidancePage.objects.live().filter(locale__language_code="da").count() == 3
+    assert GuidancePage.objects.live().filter(locale__language_code="en").count() == 3
     granted = GroupPagePermission.objects.filter(group__name="Sundhedsdatastyrelsen")
+    # on the Danish root page and its English copy
+    assert granted.values("page").distinct().count() == 2
     assert {"add_page", "change_page", "publish_page"} <= set(
         granted.values_list("permission__codename", flat=True))
 

@@ -17,11 +17,9 @@ from wagtail.documents import get_document_model
 from plov.agreements.models import AgreementDescription, AgreementType, ServiceAgreement
 from plov.clock import today
 from plov.public.unitpage import (
-    format_address,
     load_unit,
     load_units_for_compare,
     parse_compare_ids,
-    unit_slug,
 )
 from plov.publishing.refresh import refresh_publication
 from plov.publishing.visibility import visible_units
@@ -33,6 +31,7 @@ from plov.supervision.models import (
     SupervisionFeedback,
     SupervisionStatus,
 )
+from plov.units.formatting import format_address, unit_slug
 from plov.units.models import (
     HousingDescription,
     Unit,

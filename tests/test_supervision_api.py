@@ -137,7 +137,7 @@ def test_a_supervisor_gets_the_units_under_their_authority(client, world):
         "owner": site["owner"],
         "owner_cvr": c.COMPANY_CVR,
         "p_number": site["p_number"],
-        "visiting_address": "Adelgade 3, 8660 Skanderborg",
+        "visiting_address": "Adelgade 3, 1. tv, 8660 Skanderborg",
         "municipality": "746",
         "municipality_name": "Skanderborg",
         "supervising_authority": "Ældretilsynet Silkeborg",
@@ -200,7 +200,7 @@ def test_the_csv_is_the_same_list_for_danish_excel(client, world):
     assert {r[0] for r in rows[1:]} == OPEN_SUPERVISED - {c.KAERBO}
     site = next(r for r in rows if r[0] == c.SITE_PRIVATE)
     assert site[2] == "Helhedsplejeleverandørsted"  # the type by its Danish name
-    assert site[6:12] == ["Adelgade 3, 8660 Skanderborg", "746", "Skanderborg",
+    assert site[6:12] == ["Adelgade 3, 1. tv, 8660 Skanderborg", "746", "Skanderborg",
                           "Ældretilsynet Silkeborg", "nej", "aktiv"]
 
 

@@ -220,6 +220,22 @@ class Scope:
         supervised = Q(municipality_id__in=self.supervised_municipalities)
         return Unit.objects.filter(Q(pk__in=self.editable().values("pk")) | supervised)
 
+    # --- a municipality's own pages (how to apply) ----------------------------------------
+
+    @cached_property
+    def editor_municipality(self) -> int | None:
+        """The municipality whose editor the user is (an editor with a municipality's CVR);
+        None for a private company's editor and every other role."""
+        if not self.is_editor:
+            return None
+        return municipality_code_for_cvr(self.cvr)
+
+    def may_edit_application_guidance(self, municipality: Municipality | int) -> bool:
+        code = municipality.code if isinstance(municipality, Municipality) else municipality
+        if self.is_agency:
+            return True
+        return code is not None and self.editor_municipality == int(code)
+
     # --- agreements ------------------------------------------------------------------------
 
     def may_manage_agreements_of(self, municipality: Municipality | int) -> bool:
@@ -274,6 +290,12 @@ def can_edit_agreement(user, agreement) -> bool:
     return Scope.for_user(user).may_create_agreement(
         agreement.municipality_id, agreement.unit, agreement.type
     )
+
+
+def can_edit_application_guidance(user, municipality: Municipality | int) -> bool:
+    """How to apply for a care home or home care in a municipality: its own editors (and the
+    agency) write it; a private provider's editor, contract managers and supervisors do not."""
+    return Scope.for_user(user).may_edit_application_guidance(municipality)
 
 
 def can_release_lock(user) -> bool:

@@ -52,9 +52,10 @@ from plov.agreements.forms import (
     EndAgreementForm,
 )
 from plov.agreements.models import AgreementDescription, AgreementType, ServiceAgreement
-from plov.backoffice.audit import audit
+from plov.backoffice.audit import audit, audit_value
 from plov.publishing.refresh import refresh_publication
 from plov.publishing.visibility import visible_units
+from plov.units.formatting import format_address, word_variants
 from plov.units.models import Municipality, Organisation, Unit, UnitKind
 
 PER_PAGE = 50
@@ -110,21 +111,6 @@ def needs_description(agreement: ServiceAgreement) -> bool:
     return agreement.type == AgreementType.OPERATING_AGREEMENT and agreement.unit.is_home_care
 
 
-def address_line(address: dict | None) -> str:
-    if not address:
-        return ""
-    street = " ".join(p for p in (address.get("street"), address.get("house_number")) if p)
-    floor = f"{address['floor']}." if address.get("floor") else ""
-    floor_door = " ".join(p for p in (floor, address.get("door")) if p)
-    town = " ".join(p for p in (address.get("postcode"), address.get("district")) if p)
-    return ", ".join(p for p in (street, floor_door, town) if p)
-
-
-def _word_variants(word: str) -> set[str]:
-    # SQLite compares only ASCII letters case-insensitively: try the spellings people use.
-    return {word, word.lower(), word.capitalize(), word.upper()}
-
-
 def search_units(query: str, units: QuerySet[Unit], limit: int = SEARCH_LIMIT) -> list[Unit]:
     """Open care homes and home-care sites matching every word of the query in the name, the
     SOR-ID, the visiting address (street, number, postcode, town) or the owner's name."""
@@ -141,7 +127,7 @@ def search_units(query: str, units: QuerySet[Unit], limit: int = SEARCH_LIMIT) -
         if word.isdigit():
             condition |= Q(sor_id__startswith=word)
         condition |= Q(visiting_address__house_number__iexact=word)
-        for variant in _word_variants(word):
+        for variant in word_variants(word):
             condition |= (
                 Q(name__icontains=variant)
                 | Q(visiting_address__street__icontains=variant)
@@ -289,7 +275,7 @@ class AgreementIndexView(AgreementsMixin):
                     "missing_description": needs and not description and key != EXPIRED,
                     "can_edit": can_edit_agreement(request.user, agreement)
                     and not agreement.annulled,
-                    "address": address_line(agreement.unit.visiting_address),
+                    "address": format_address(agreement.unit.visiting_address),
                 }
             )
         params = {k: v for k, v in request.GET.items() if k != "side" and v}
@@ -447,7 +433,7 @@ class AgreementFormView(AgreementsMixin):
         choices = [
             UnitChoice(
                 unit=u,
-                address=address_line(u.visiting_address),
+                address=format_address(u.visiting_address),
                 agreements=sorted(agreements.get(u.pk, [])),
             )
             for u in units
@@ -477,7 +463,7 @@ class AgreementFormView(AgreementsMixin):
             results=results,
             more_results=more,
             selected_unit=unit,
-            selected_address=address_line(unit.visiting_address) if unit else "",
+            selected_address=format_address(unit.visiting_address) if unit else "",
             description=description,
             missing_description_message=MISSING_DESCRIPTION,
             conflict=conflict,
@@ -583,7 +569,7 @@ class AgreementFormView(AgreementsMixin):
                     municipality=party, created_by=request.user, **values
                 )
                 action, verb = "plov.agreement_created", "oprettet"
-                changes = {k: _plain(v) for k, v in values.items()}
+                changes = {k: audit_value(v) for k, v in values.items()}
             else:
                 agreement = (
                     ServiceAgreement.all_objects.select_for_update()
@@ -594,7 +580,7 @@ class AgreementFormView(AgreementsMixin):
                     raise StaleAgreement(agreement)
                 before = {k: getattr(agreement, k) for k in values}
                 changes = {
-                    k: [_plain(before[k]), _plain(v)]
+                    k: [audit_value(before[k]), audit_value(v)]
                     for k, v in values.items()
                     if before[k] != v
                 }
@@ -622,12 +608,6 @@ class StaleAgreement(Exception):
         self.current = current
 
 
-def _plain(value) -> str:
-    if isinstance(value, Unit):
-        return value.sor_id or str(value.pk)
-    return "" if value is None else str(value)
-
-
 class AgreementEndView(AgreementsMixin):
     """"Afslut": set the agreement's end date (today unless another day is chosen)."""
 
@@ -653,7 +633,7 @@ class AgreementEndView(AgreementsMixin):
                 agreement=agreement,
                 form=form,
                 state=STATES[agreement_state(agreement, self.today)],
-                address=address_line(agreement.unit.visiting_address),
+                address=format_address(agreement.unit.visiting_address),
             )
         )
 
@@ -710,7 +690,7 @@ class AgreementEndView(AgreementsMixin):
                 data={
                     "kommune": agreement.municipality_id,
                     "sor_id": agreement.unit.sor_id,
-                    "changes": {"end": [_plain(before), _plain(agreement.end)]},
+                    "changes": {"end": [audit_value(before), audit_value(agreement.end)]},
                 },
             )
             refresh_publication()
@@ -939,7 +919,7 @@ class DescriptionEditView(DescriptionsMixin):
                 form=form,
                 unit=self.unit,
                 municipality=self.municipality,
-                address=address_line(self.unit.visiting_address),
+                address=format_address(self.unit.visiting_address),
                 agreements=[
                     (a, STATES[agreement_state(a, self.today)]) for a in self.agreements
                 ],

@@ -3,6 +3,7 @@ in the admin's history reports. Nothing personal beyond the user's name and orga
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
 from django.db.models import Model
@@ -30,6 +31,20 @@ ACTIONS = {
     "plov.sanction_changed": "Sanktion ændret",
     "plov.sanction_lifted": "Sanktion ophævet",
 }
+
+
+def audit_value(value) -> str:
+    """A field's value as the audit log's changes record it: a date as 2026-02-01, a unit by
+    its SOR-ID, nothing as ""."""
+    from plov.units.models import Unit
+
+    if value is None:
+        return ""
+    if isinstance(value, Unit):
+        return value.sor_id or str(value.pk)
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    return str(value)
 
 
 def audit(instance: Model, action: str, *, user, data: dict[str, Any] | None = None) -> None:

@@ -57,6 +57,7 @@ from plov.registers.models import CvrProductionUnit
 from plov.registers.pnumber import check_pnumber, other_company_against
 from plov.supervision.authorities import MOVED_ACTION, MOVED_LABEL
 from plov.supervision.views import public_url
+from plov.units.formatting import format_address
 from plov.units.forms import RICH_TEXT_FIELDS
 from plov.units.models import Unit, UnitContent, UnitKind
 
@@ -149,15 +150,6 @@ def _interval(code: str) -> str:
     if match:
         return f"{match.group(1)}–{match.group(2)} (interval fra CVR)"
     return code or ""
-
-
-def _format_address(address: dict | None) -> str:
-    a = address or {}
-    street = " ".join(p for p in (a.get("street"), a.get("house_number")) if p)
-    floor = ", ".join(p for p in (a.get("floor") and f"{a['floor']}.", a.get("door")) if p)
-    place = " ".join(p for p in (a.get("postcode"), a.get("district")) if p)
-    first = " ".join(p for p in (street + ("," if floor else ""), floor) if p)
-    return ", ".join(p for p in (first, place) if p)
 
 
 def _publication_messages(
@@ -512,13 +504,13 @@ def _sections(
         Section(
             "aktivitetsadresse",
             "Aktivitetsadresse",
-            [sor("activity_address", "Aktivitetsadresse", _format_address(unit.activity_address))],
+            [sor("activity_address", "Aktivitetsadresse", format_address(unit.activity_address))],
         ),
         Section(
             "besoegsadresse",
             "Besøgsadresse",
             [
-                sor("visiting_address", "Besøgsadresse", _format_address(unit.visiting_address)),
+                sor("visiting_address", "Besøgsadresse", format_address(unit.visiting_address)),
                 Item(
                     name="municipality",
                     label="Beliggenhedskommune",
@@ -530,7 +522,7 @@ def _sections(
         Section(
             "postadresse",
             "Postadresse",
-            [sor("postal_address", "Postadresse", _format_address(unit.postal_address))],
+            [sor("postal_address", "Postadresse", format_address(unit.postal_address))],
         ),
     ]
 

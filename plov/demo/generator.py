@@ -30,7 +30,6 @@ import json
 import math
 import random
 import re
-import unicodedata
 import uuid
 from collections import Counter
 from collections.abc import Callable
@@ -52,6 +51,7 @@ from plov.registers.writers import (
     write_jsonl,
     write_sor,
 )
+from plov.units.formatting import slug
 from plov.units.models import HousingType, Unit, UnitKind
 from plov.units.reference_data import municipalities_file
 
@@ -232,11 +232,6 @@ AGREEMENT_DESCRIPTIONS = [
 
 
 # --- Small helpers ----------------------------------------------------------------------------
-def _slug(text: str) -> str:
-    text = text.lower().replace("æ", "ae").replace("ø", "oe").replace("å", "aa")
-    text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
-    return re.sub(r"[^a-z0-9]+", "-", text).strip("-")
-
 
 def _name_twin(name: str, kind: str) -> Unit:
     """An unsaved unit that carries only a name, for asking the duplicate check about names."""
@@ -428,7 +423,7 @@ class DemoGenerator:
                 )
         for place in self.places.values():
             place.weight = len(place.towns) + BIG_CITY_BONUS.get(place.code, 0)
-            place.domain = f"{_slug(place.name)}.dk"
+            place.domain = f"{slug(place.name)}.dk"
             lat, lon = place.centre
             nearby = sorted(
                 (
@@ -669,8 +664,8 @@ class DemoGenerator:
             first_from=first_from.isoformat(),
             from_date=from_date.isoformat(),
             visiting=address, phone=self.phone(),
-            email=f"{_slug(name)[:40]}@{owner.domain}",
-            website=f"https://www.{owner.domain}/{_slug(name)[:40]}",
+            email=f"{slug(name)[:40]}@{owner.domain}",
+            website=f"https://www.{owner.domain}/{slug(name)[:40]}",
         )
         self.sor.append(entity)
         big = town.municipality in BIG_CITY_BONUS
@@ -830,7 +825,7 @@ class DemoGenerator:
             base = self.places[city]
             spread = self.rng.randint(1, min(3, len(base.neighbours)))
             owner = Owner(
-                name, self.cvr_number(), self.sor_id(), False, f"{_slug(short)}.dk",
+                name, self.cvr_number(), self.sor_id(), False, f"{slug(short)}.dk",
                 profile=profile, places=[city, *self.rng.sample(base.neighbours, spread)],
             )
             self.owners.append(owner)
@@ -884,7 +879,7 @@ class DemoGenerator:
             base = self.rng.choice([n for n in self.care_home_names if " " not in n])
             owner = Owner(
                 f"Den selvejende institution {base} i {town.name}", self.cvr_number(),
-                self.sor_id(), False, f"{_slug(base)}-{_slug(town.name)}.dk", profile="local",
+                self.sor_id(), False, f"{slug(base)}-{slug(town.name)}.dk", profile="local",
                 places=[place.code],
             )
             self.owners.append(owner)
@@ -905,7 +900,7 @@ class DemoGenerator:
                 unit_type, pattern = self.rng.choice(PRACTICES)
                 name = pattern.format(place=f"i {town.name}")
                 owner = Owner(f"{name} I/S", self.cvr_number(), self.sor_id(), False,
-                              f"{_slug(name)}.dk")
+                              f"{slug(name)}.dk")
                 top = self.owner_entity(owner, "privat virksomhed", town)
                 self.other_entity(owner, name, unit_type, top.sor_id, "SI", town)
 

@@ -767,6 +767,7 @@ SUGGESTION_CACHE = "public, max-age=3600"  # DAR changes once a night
     "/adresser",
     response={200: AddressSuggestions, 304: None, 400: Error, 422: Error},
     operation_id="suggestAddresses",
+    url_name="address-suggestions",
     summary="Adresseforslag",
     description=f"Forslag til adresser, mens der skrives: de bedste {SUGGESTIONS} adresser, veje "
     "og postnumre i DAR for en begyndt tekst som `solvej 4 aar`. Store og små bogstaver er lige "

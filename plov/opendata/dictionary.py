@@ -135,9 +135,9 @@ CSV_COLUMNS: list[Term] = [
     T("Antal boliger", "Antal boliger, som enhedens redaktør har oplyst.", "The number of "
       "homes, as the unit's editor gives it.", "integer", "editor", "48"),
     T("Medarbejdere", "Antal medarbejdere: redaktørens tal, ellers CVR's; giver CVR kun et "
-      "interval, står intervallet (fx 20-49).", "The number of employees: the editor's "
-      "figure, else CVR's; where CVR gives only an interval, the interval (e.g. 20-49).",
-      "text", "CVR", "20-49"),
+      "interval, står intervallet (fx 20–49 eller 1000 eller flere).", "The number of "
+      "employees: the editor's figure, else CVR's; where CVR gives only an interval, the "
+      "interval (e.g. 20–49 or 1000 eller flere).", "text", "CVR", "20–49"),
     T("Fuldtidsmedarbejdere", "Antal fuldtidsmedarbejdere: redaktørens tal, ellers CVR's.",
       "The number of full-time employees: the editor's figure, else CVR's.", "decimal",
       "CVR", "31,5"),

@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
-import re
 import uuid
 from collections import defaultdict
 from collections.abc import Iterable, Iterator
@@ -26,7 +25,8 @@ from plov.agreements.models import AgreementDescription, ServiceAgreement
 from plov.opendata.dictionary import csv_header
 from plov.publishing.listing import units_as_dicts
 from plov.publishing.rules import agreement_counts, kind_label
-from plov.units.models import Municipality, Organisation, Unit, UnitContent, UnitKind
+from plov.units.formatting import content_of, interval_label, street_line
+from plov.units.models import Municipality, Organisation, Unit, UnitKind
 
 # What the public site calls each kind of unit.
 CATEGORY = {
@@ -46,13 +46,6 @@ def updated_at_expression():
 def published_units() -> QuerySet[Unit]:
     """Every unit open data shows: published and not closed in SOR."""
     return Unit.objects.published()
-
-
-def _content(unit: Unit) -> UnitContent | None:
-    try:
-        return unit.content
-    except UnitContent.DoesNotExist:
-        return None
 
 
 def unit_records(units: Iterable[Unit] | QuerySet[Unit], *, today: dt.date) -> list[dict]:
@@ -103,7 +96,7 @@ def unit_records(units: Iterable[Unit] | QuerySet[Unit], *, today: dt.date) -> l
     records = []
     for unit in units:
         base = listing[unit.pk]
-        content = _content(unit)
+        content = content_of(unit)
         codes = shown_in_of(unit)
         for site in sites[unit.pk]:
             codes |= shown_in_of(site)
@@ -256,15 +249,6 @@ def published_records(*, today: dt.date, batch: int = 250) -> Iterator[dict]:
 # also describes them on /data/; `csv_row` fills each by its header.
 CSV_HEADER = csv_header()
 BOM = "\ufeff"
-INTERVAL = re.compile(r"ANTAL_(\d+)_(\d+)")
-
-
-def address_line(address: dict) -> str:
-    """'Vejnavn 12, 2. tv' as Danes write it."""
-    line = " ".join(p for p in (address.get("street"), address.get("house_number")) if p)
-    floor, door = address.get("floor"), address.get("door")
-    unit_part = " ".join(p for p in (f"{floor}." if floor else "", door or "") if p)
-    return f"{line}, {unit_part}" if unit_part else line
 
 
 def danish_decimal(value: float | None) -> str:
@@ -274,9 +258,8 @@ def danish_decimal(value: float | None) -> str:
 def employees_text(record: dict) -> str:
     if record["employees"] is not None:
         return str(record["employees"])
-    interval = record["employees_interval"] or ""
-    match = INTERVAL.fullmatch(interval)
-    return f"{match[1]}-{match[2]}" if match else interval  # CVR's interval, never a number
+    # CVR's interval, never a number
+    return interval_label(record["employees_interval"]) or record["employees_interval"] or ""
 
 
 def csv_cells(record: dict) -> dict[str, str]:
@@ -289,7 +272,7 @@ def csv_cells(record: dict) -> dict[str, str]:
         "Type": record["kind_label"],
         "Ejer": record["owner_name"],
         "Ejers CVR": record["owner_cvr"] or "",
-        "Adresse": address_line(address),
+        "Adresse": street_line(address),
         "Postnummer": address.get("postcode") or "",
         "By": address.get("district") or "",
         "Beliggenhedskommune": record["municipality_name"] or "",
@@ -484,7 +467,7 @@ def fhir_bundle(*, today: dt.date | None = None):
             if record[field]
         ]
         address = record["visiting_address"]
-        line = address_line(address)
+        line = street_line(address)
         position = None
         if record["latitude"] is not None and record["longitude"] is not None:
             position = {"latitude": record["latitude"], "longitude": record["longitude"]}

@@ -19,7 +19,6 @@ from decimal import Decimal
 from django.db.models import BooleanField, Exists, OuterRef, Prefetch
 from django.urls import reverse
 from django.utils import formats
-from django.utils.text import slugify
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from wagtail.images import get_image_model
@@ -39,6 +38,7 @@ from plov.supervision.models import (
     SupervisionStatus,
 )
 from plov.supervision.verdicts import attach_benchmarks, latest_per_code, rule_text
+from plov.units.formatting import content_of, format_address, interval_label, unit_slug
 from plov.units.models import (
     HousingDescription,
     HousingType,
@@ -181,6 +181,7 @@ class Offering:
     agreement_type: str
     agreement_type_label: str
     description: str = ""
+    slug: str = ""  # for its "Sådan søger du" page (/kommune/<slug>/ansoeg/)
 
 
 @dataclass
@@ -318,6 +319,11 @@ class UnitPageData:
         return municipality_label(self.unit.municipality) if self.unit.municipality else ""
 
     @property
+    def municipality_slug(self) -> str:
+        """For the link to how to apply in the unit's municipality (/kommune/<slug>/ansoeg/)."""
+        return unit_slug(self.unit.municipality.name) if self.unit.municipality else ""
+
+    @property
     def staff_by_key(self) -> dict[str, StaffFigure]:
         return {figure.key: figure for figure in self.staff}
 
@@ -328,14 +334,6 @@ class UnitPageData:
 
 
 # --- Formatting helpers (pure) -----------------------------------------------------------------
-
-
-_SLUG_LETTERS = str.maketrans({"æ": "ae", "ø": "oe", "å": "aa", "Æ": "Ae", "Ø": "Oe", "Å": "Aa"})
-
-
-def unit_slug(name: str) -> str:
-    """The URL slug of a unit name, Danish letters spelled out: 'Kærbo' → 'kaerbo'."""
-    return slugify((name or "").translate(_SLUG_LETTERS))[:80].strip("-") or "enhed"
 
 
 def describe(name: str, kind: str, place: str = "") -> str:
@@ -362,21 +360,6 @@ def unit_url(unit: Unit | int, name: str | None = None) -> str:
     return reverse("public:unit", kwargs={"pk": pk, "slug": unit_slug(name)})
 
 
-def format_address(address: dict | None) -> str:
-    """'Adelgade 3, 1. tv, 8660 Skanderborg' from SOR's address parts."""
-    if not address:
-        return ""
-    street = " ".join(p for p in (address.get("street"), address.get("house_number")) if p)
-    floor = (address.get("floor") or "").strip()
-    if floor and floor[-1].isdigit():
-        floor += "."
-    elif floor.lower() in ("st", "kl"):
-        floor = floor.lower() + "."
-    where = " ".join(p for p in (floor, (address.get("door") or "").strip()) if p)
-    town = " ".join(p for p in (address.get("postcode"), address.get("district")) if p)
-    return ", ".join(p for p in (street, where, town) if p)
-
-
 def format_phone(phone: str) -> tuple[str, str]:
     """('87 13 10 00', 'tel:+4587131000') for a Danish number; other numbers as given."""
     digits = re.sub(r"\D", "", phone or "")
@@ -395,17 +378,6 @@ def format_website(website: str) -> tuple[str, str]:
     href = website if re.match(r"^https?://", website, re.I) else f"https://{website}"
     label = re.sub(r"^https?://(www\.)?", "", href, flags=re.I).rstrip("/")
     return href, label
-
-
-def format_interval(code: str | None) -> str | None:
-    """CVR's interval code as plain text: 'ANTAL_20_49' → '20–49'."""
-    if not code:
-        return None
-    numbers = re.findall(r"\d+", code)
-    if len(numbers) == 2:
-        low, high = int(numbers[0]), int(numbers[1])
-        return f"{low}–{high}" if high < 100_000 else _("%(low)s eller flere") % {"low": low}
-    return None
 
 
 def format_number(value: Decimal | None) -> str:
@@ -458,15 +430,6 @@ def load_units_for_compare(ids: Iterable[int], *, today: dt.date | None = None) 
     return [loaded[i] for i in ids if i in loaded]
 
 
-def _content(unit: Unit | None) -> UnitContent | None:
-    if unit is None:
-        return None
-    try:
-        return unit.content
-    except UnitContent.DoesNotExist:
-        return None
-
-
 def _load(
     ids: list[int],
     *,
@@ -488,7 +451,7 @@ def _load(
     unit_ids = [u.pk for u in units]
 
     # CVR figures by P-number
-    p_numbers = [c.p_number for c in map(_content, units) if c and c.p_number]
+    p_numbers = [c.p_number for c in map(content_of, units) if c and c.p_number]
     production_units = (
         CvrProductionUnit.objects.in_bulk(p_numbers, field_name="p_number") if p_numbers else {}
     )
@@ -496,7 +459,7 @@ def _load(
     # Images of the units (and of a site's provider, whose photos stand in for the site's)
     image_ids = set()
     for unit in units:
-        for content in (_content(unit), _content(unit.parent)):
+        for content in (content_of(unit), content_of(unit.parent)):
             if content:
                 image_ids.update(
                     i for i in (getattr(content, f"image_{n}_id") for n in range(1, 5)) if i
@@ -588,7 +551,7 @@ def _load(
         loaded[unit.pk] = _build(
             unit,
             today=today,
-            production_unit=production_units.get((_content(unit) or UnitContent()).p_number),
+            production_unit=production_units.get((content_of(unit) or UnitContent()).p_number),
             images=images,
             documents=documents[unit.pk],
             housing=housing[unit.pk],
@@ -669,7 +632,7 @@ def _staff(
         source=str(sources[shown["employees_source"]]) if shown["employees_source"] else None,
     )
     if employees.value is None and shown["employees_interval"]:
-        employees.interval = format_interval(shown["employees_interval"])
+        employees.interval = interval_label(shown["employees_interval"])
         employees.source = str(SOURCE_CVR) if employees.interval else None
     fte = shown["full_time_employees"]
     figures = [
@@ -723,9 +686,9 @@ def _build(
     results: list,
     sites: list,
 ) -> UnitPageData:
-    content = _content(unit)
+    content = content_of(unit)
     provider = unit.parent if unit.kind == UnitKind.HOME_CARE_SITE else None
-    provider_content = _content(provider)
+    provider_content = content_of(provider)
 
     offered_by = [
         Offering(
@@ -734,6 +697,7 @@ def _build(
             agreement_type=a.type,
             agreement_type_label=a.get_type_display(),
             description=descriptions.get(a.municipality_id, ""),
+            slug=unit_slug(a.municipality.name),
         )
         for a in agreements
         if agreement_counts(a, unit, set(descriptions), today)

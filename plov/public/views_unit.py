@@ -19,6 +19,7 @@ from django.views.decorators.http import require_safe
 
 from plov import clock
 from plov.pages.sitemap import sitemap_urls
+from plov.pages.status import site_pages
 from plov.public.signals import CACHE_TIMEOUT, cache_generation
 from plov.public.unitpage import (
     MAX_COMPARE,
@@ -29,11 +30,11 @@ from plov.public.unitpage import (
     load_unit,
     load_units_for_compare,
     parse_compare_ids,
-    unit_slug,
     unit_url,
 )
 from plov.supervision.models import QualityResult
 from plov.supervision.verdicts import rule_text
+from plov.units.formatting import unit_slug
 from plov.units.models import Unit
 
 
@@ -77,6 +78,7 @@ def unit_page(request, pk: int, slug: str = ""):
         today.isoformat(),
         updated.isoformat() if updated else "",
         cache_generation(pk),
+        site_pages(lang)["checklist_url"] or "",  # the "Spørgsmål til besøget" link
     ]
 
     def load():

@@ -88,8 +88,10 @@ INSTALLED_APPS = [
     "plov.backoffice",
     "plov.media",
     "plov.pages",
+    "plov.applying",
     "wagtail.contrib.forms",
     "wagtail.contrib.redirects",
+    "wagtail.contrib.simple_translation",
     "wagtail.sites",
     "wagtail.users",
     "wagtail.snippets",
@@ -185,6 +187,10 @@ AUTH_PASSWORD_VALIDATORS = [
 LANGUAGE_CODE = "da"
 LANGUAGES = [("da", "Dansk"), ("en", "English")]
 WAGTAILADMIN_PERMITTED_LANGUAGES = [("da", "Dansk"), ("en", "English")]
+# The agency's pages (plov.pages) exist in both languages: Wagtail's own localisation, one page
+# tree per locale, translated with "Oversæt" (wagtail.contrib.simple_translation).
+WAGTAIL_I18N_ENABLED = True
+WAGTAIL_CONTENT_LANGUAGES = LANGUAGES
 LOCALE_PATHS = [PROJECT_DIR / "locale"]
 FORMAT_MODULE_PATH = ["plov.formats"]  # English dates as 20 November 2026
 TIME_ZONE = "Europe/Copenhagen"

@@ -39,7 +39,7 @@ from plov import clock
 from plov.accounts.http import Forbidden, forbidden, refuses_forbidden
 from plov.accounts.models import Role
 from plov.accounts.scope import Scope, can_supervise, can_view_unit
-from plov.backoffice.audit import audit
+from plov.backoffice.audit import audit, audit_value
 from plov.media.documents import discard_document
 from plov.media.images import original_title, stored_name
 from plov.media.models import UnitMediaFolder
@@ -54,6 +54,7 @@ from plov.supervision.models import (
     SupervisionFeedback,
     SupervisionStatus,
 )
+from plov.units.formatting import word_variants
 from plov.units.models import Municipality, Unit, UnitKind
 
 PER_PAGE = 50
@@ -127,11 +128,6 @@ def unit_authority(unit: Unit, today: dt.date | None = None) -> SupervisingAutho
     return SupervisingAuthority.objects.filter(name=name).first()
 
 
-def _word_variants(word: str) -> set[str]:
-    # SQLite compares only ASCII letters case-insensitively: try the spellings people use.
-    return {word, word.lower(), word.capitalize(), word.upper()}
-
-
 def search(units: QuerySet[Unit], query: str) -> QuerySet[Unit]:
     """Units whose name contains every word of the query, or whose SOR-ID it is."""
     words = [w for w in re.split(r"[\s,;]+", query.strip()) if w][:8]
@@ -139,7 +135,7 @@ def search(units: QuerySet[Unit], query: str) -> QuerySet[Unit]:
         condition = Q(sor_id=word)
         if word.isdigit():
             condition |= Q(sor_id__startswith=word)
-        for variant in _word_variants(word):
+        for variant in word_variants(word):
             condition |= Q(name__icontains=variant)
         units = units.filter(condition)
     return units
@@ -184,14 +180,6 @@ def sanction_state(sanction: Sanction, today: dt.date) -> str:
     return "Gælder nu"
 
 
-def _plain(value) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, dt.date):
-        return value.isoformat()
-    return str(value)
-
-
 def apply_changes(record, values: dict, *, free_text: str) -> dict:
     """Set `values` on `record`; return what changed, for the audit log: [before, after] per
     field, and only "ændret" for the free-text field (its content is never logged)."""
@@ -199,7 +187,7 @@ def apply_changes(record, values: dict, *, free_text: str) -> dict:
     for key, value in values.items():
         setattr(record, key, value)
     return {
-        k: ("ændret" if k == free_text else [_plain(before[k]), _plain(v)])
+        k: ("ændret" if k == free_text else [audit_value(before[k]), audit_value(v)])
         for k, v in values.items()
         if before[k] != v
     }
@@ -552,7 +540,7 @@ class FeedbackCreateView(UnitScopedView):
                     "plov.supervision_feedback_created",
                     user=self.request.user,
                     data=self.log_data(
-                        inspected_on=_plain(feedback.inspected_on),
+                        inspected_on=audit_value(feedback.inspected_on),
                         status=feedback.status,
                         summary_given=bool(feedback.summary),
                         document=file.pk,
@@ -709,7 +697,7 @@ class FeedbackWithdrawView(FeedbackScopedView):
                 user=request.user,
                 data=self.log_data(
                     feedback=feedback.pk,
-                    inspected_on=_plain(feedback.inspected_on),
+                    inspected_on=audit_value(feedback.inspected_on),
                     status=feedback.status,
                     summary_given=bool(feedback.summary),
                     document=document.pk if document else None,
@@ -823,9 +811,9 @@ class SanctionFormView(UnitScopedView):
                     user=request.user,
                     data=self.log_data(
                         type=sanction.type,
-                        decided_on=_plain(sanction.decided_on),
-                        deadline=_plain(sanction.deadline),
-                        period_end=_plain(sanction.period_end),
+                        decided_on=audit_value(sanction.decided_on),
+                        deadline=audit_value(sanction.deadline),
+                        period_end=audit_value(sanction.period_end),
                         themes_given=bool(sanction.themes),
                     ),
                 )
@@ -896,7 +884,7 @@ class SanctionLiftView(UnitScopedView):
                 data=self.log_data(
                     sanction=sanction.pk,
                     type=sanction.type,
-                    changes={"lifted_on": [_plain(before), _plain(sanction.lifted_on)]},
+                    changes={"lifted_on": [audit_value(before), audit_value(sanction.lifted_on)]},
                 ),
             )
             self.clear_cache_on_commit()
