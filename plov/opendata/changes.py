@@ -1,8 +1,10 @@
 """The change feed's writes: one small API the places where units change call.
 
 - `unit_state(ids)` before a change, `record_register_changes(before, …)` after it (the SOR
-  importer): created, changed (which open-data fields), closed.
-- `record_content_change(unit, old, new)` after an editor's save (the back office).
+  import; the DAR import's re-matching of visiting addresses): created, changed (which
+  open-data fields), closed.
+- `record_content_change(unit_id, old, new, public=…)` after an editor's save (the back
+  office).
 - `record_publication(unit_id, published)` when the stored publication flips
   (`plov.publishing.refresh`).
 

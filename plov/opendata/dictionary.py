@@ -491,13 +491,6 @@ API_FIELDS: dict[str, list[Term]] = {
     "ChangeAgreement": [
         T("id", "Aftalens id (se `/agreements`).", "The agreement's id (see `/agreements`).",
           "integer", "plov", "311"),
-        T("kommune", "Aftalepartens kommunekode (3 cifre).", "The code of the municipality "
-          "party to the agreement (3 digits).", "text", "agreements", "751"),
-        T("type", "Aftaletype.", "The kind of agreement.", "code", "agreements",
-          "Driftsoverenskomst"),
-        T("start", "Startdato.", "Start date.", "date", "agreements", "2024-01-01"),
-        T("end", "Slutdato; `null` = uden slutdato.", "End date; `null` = open-ended.", "date",
-          "agreements", "2026-02-28"),
     ],
 }
 
@@ -579,6 +572,9 @@ API_FIELDS["Benchmark"] = [
     T("text", "Vurderingen i ord, på dansk (som på enhedens side).", "The verdict in words, in "
       "Danish (as on the unit page).", "text", "plov", "Dårligere end landsgennemsnittet"),
 ]
+
+# The agreement in a change: its id, then the fields a unit's agreement has.
+API_FIELDS["ChangeAgreement"] += API_FIELDS["UnitAgreement"]
 
 # /api/v1/adresser: address suggestions as one types (plov.public.suggest).
 API_FIELDS["AddressSuggestion"] = [
