@@ -386,3 +386,16 @@ def test_an_english_page_cannot_take_an_address_of_the_english_site(client, root
     response = client.post(add_url("guidancepage", english_root()), guidance_form("Map", "kort"))
     assert response.status_code == 200
     assert "Adressen /en/kort/ bruges allerede af Plejeoverblikket" in response.content.decode()
+
+
+def test_a_one_of_a_kind_page_is_translated_too(client, root, agency):
+    """Driftsinfo, about and the statement are one each (max_count): "Oversæt" still makes
+    their English copy."""
+    danish = _publish_child(root, DriftsinfoPage(title="Driftsinfo", slug="driftsinfo"))
+    english = Locale.objects.get(language_code="en")
+    client.force_login(agency)
+    response = client.post(
+        f"/admin/translation/submit/page/{danish.pk}/", {"locales": [english.pk]}
+    )
+    assert response.status_code == 302, response.content.decode()[:2000]
+    assert DriftsinfoPage.objects.filter(locale=english, live=False).count() == 1

@@ -15,6 +15,9 @@ which single sign-on rewrites at every login (`plov.accounts.auth`).
 
 Roles add up: a user with two roles may do what either may.
 
+The unit's comments on Ældretilsynet's feedback (its right of reply) are written only by the
+unit's own editors: an agency user, a superuser or a supervisor may not put words in its mouth.
+
 The automatic home-care provider (no SOR-ID) is editable by its owner's editor when the editor is
 not narrowed, or when the editor may edit at least one of its sites.
 
@@ -172,8 +175,10 @@ class Scope:
     # --- units -----------------------------------------------------------------------------
 
     def may_edit(self, unit: Unit) -> bool:
-        if self.is_agency:
-            return True
+        return self.is_agency or self.edits_as_editor(unit)
+
+    def edits_as_editor(self, unit: Unit) -> bool:
+        """Whether the user is one of the unit's own editors (its organisation, its SOR-IDs)."""
         if not self.is_editor or unit.owner.cvr_number != self.cvr:
             return False
         if not self.sor_ids:
@@ -201,6 +206,11 @@ class Scope:
                 Q(sor_id__in=self.sor_ids) | Q(kind=UnitKind.HOME_CARE_PROVIDER, pk__in=sites)
             )
         return units
+
+    def may_reply(self, unit: Unit) -> bool:
+        """The unit's right of reply to Ældretilsynet is its own editors': not the agency's,
+        not a supervisor's, not another organisation's."""
+        return not self.superuser and self.edits_as_editor(unit)
 
     def may_supervise(self, unit: Unit) -> bool:
         if self.is_agency:
@@ -301,6 +311,11 @@ def can_edit_application_guidance(user, municipality: Municipality | int) -> boo
 def can_release_lock(user) -> bool:
     """Releasing another user's edit lock is the agency's."""
     return Scope.for_user(user).is_agency
+
+
+def can_reply_to_supervision(user, unit: Unit) -> bool:
+    """Whether the user may write the unit's comments on Ældretilsynet's feedback."""
+    return Scope.for_user(user).may_reply(unit)
 
 
 def can_supervise(user, unit: Unit) -> bool:

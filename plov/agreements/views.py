@@ -26,7 +26,6 @@ from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.http import Http404, HttpResponseRedirect
 from django.shortcuts import get_object_or_404
 from django.urls import reverse, reverse_lazy
-from django.utils import timezone
 from django.utils.http import urlencode
 from django.views import View
 from wagtail.admin import messages
@@ -44,7 +43,7 @@ from plov.accounts.scope import (
     editable_units,
     viewable_units,
 )
-from plov.agreements import history
+from plov.agreements import actions, history
 from plov.agreements.forms import (
     AgreementForm,
     AnnulAgreementForm,
@@ -52,8 +51,6 @@ from plov.agreements.forms import (
     EndAgreementForm,
 )
 from plov.agreements.models import AgreementDescription, AgreementType, ServiceAgreement
-from plov.backoffice.audit import audit, audit_value
-from plov.publishing.refresh import refresh_publication
 from plov.publishing.visibility import visible_units
 from plov.units.formatting import format_address, word_variants
 from plov.units.models import Municipality, Organisation, Unit, UnitKind
@@ -562,44 +559,20 @@ class AgreementFormView(AgreementsMixin):
         self, party: Municipality, values: dict, base: str
     ) -> tuple[ServiceAgreement, str | None]:
         """Create, or change the stored agreement if nobody changed it since `base`."""
-        request = self.request
+        user = self.request.user
+        if self.agreement is None:
+            return actions.create_agreement(party=party, values=values, user=user), "oprettet"
         with transaction.atomic():
-            if self.agreement is None:
-                agreement = ServiceAgreement.objects.create(
-                    municipality=party, created_by=request.user, **values
-                )
-                action, verb = "plov.agreement_created", "oprettet"
-                changes = {k: audit_value(v) for k, v in values.items()}
-            else:
-                agreement = (
-                    ServiceAgreement.all_objects.select_for_update()
-                    .select_related("municipality", "unit", "unit__owner")
-                    .get(pk=self.agreement.pk)
-                )
-                if agreement.annulled or history.is_stale(agreement, base):
-                    raise StaleAgreement(agreement)
-                before = {k: getattr(agreement, k) for k in values}
-                changes = {
-                    k: [audit_value(before[k]), audit_value(v)]
-                    for k, v in values.items()
-                    if before[k] != v
-                }
-                if not changes:
-                    return agreement, None  # an unchanged save is not a version
-                history.ensure_baseline(agreement)
-                for key, value in values.items():
-                    setattr(agreement, key, value)
-                agreement.save()
-                action, verb = "plov.agreement_changed", "gemt"
-            history.record(agreement, request.user)
-            audit(
-                agreement,
-                action,
-                user=request.user,
-                data={"kommune": party.code, "sor_id": agreement.unit.sor_id, "changes": changes},
+            agreement = (
+                ServiceAgreement.all_objects.select_for_update()
+                .select_related("municipality", "unit", "unit__owner")
+                .get(pk=self.agreement.pk)
             )
-            refresh_publication()
-        return agreement, verb
+            if agreement.annulled or history.is_stale(agreement, base):
+                raise StaleAgreement(agreement)
+            if actions.change_agreement(agreement, values, user=user) is None:
+                return agreement, None  # an unchanged save is not a version
+        return agreement, "gemt"
 
 
 class StaleAgreement(Exception):
@@ -678,22 +651,7 @@ class AgreementEndView(AgreementsMixin):
                 response = self.render_form(agreement, fresh)
                 response.status_code = 409
                 return response
-            before = agreement.end
-            history.ensure_baseline(agreement)
-            agreement.end = form.cleaned_data["end"]
-            agreement.save(update_fields=["end", "updated_at"])
-            history.record(agreement, request.user)
-            audit(
-                agreement,
-                "plov.agreement_ended",
-                user=request.user,
-                data={
-                    "kommune": agreement.municipality_id,
-                    "sor_id": agreement.unit.sor_id,
-                    "changes": {"end": [audit_value(before), audit_value(agreement.end)]},
-                },
-            )
-            refresh_publication()
+            actions.end_agreement(agreement, form.cleaned_data["end"], user=request.user)
         messages.success(
             request,
             f"Serviceleverancen {agreement.reference} med {agreement.unit} slutter "
@@ -741,23 +699,7 @@ class AgreementAnnulView(AgreementEndView):
                 response = self.render_form(agreement, fresh)
                 response.status_code = 409
                 return response
-            history.ensure_baseline(agreement)
-            agreement.annulled_at = timezone.now()
-            agreement.annulled_by = request.user
-            agreement.annul_reason = form.cleaned_data["reason"]
-            agreement.save(update_fields=["annulled_at", "annulled_by", "annul_reason"])
-            history.record(agreement, request.user)
-            audit(
-                agreement,
-                "plov.agreement_annulled",
-                user=request.user,
-                data={
-                    "kommune": agreement.municipality_id,
-                    "sor_id": agreement.unit.sor_id,
-                    "reference": agreement.reference,
-                },
-            )
-            refresh_publication()
+            actions.annul_agreement(agreement, form.cleaned_data["reason"], user=request.user)
         messages.success(
             request,
             f"Serviceleverancen {agreement.reference} med {agreement.unit} er annulleret. Den "
@@ -938,15 +880,7 @@ class DescriptionEditView(DescriptionsMixin):
         form = DescriptionForm(request.POST, instance=self.instance)
         if not form.is_valid():
             return self.render_form(form)
-        with transaction.atomic():
-            description = form.save()
-            audit(
-                description,
-                "plov.description_saved",
-                user=request.user,
-                data={"kommune": self.municipality.code, "sor_id": self.unit.sor_id},
-            )
-            refresh_publication()
+        actions.save_agreement_description(form.save(commit=False), user=request.user)
         if visible_units(self.municipality.code).filter(pk=self.unit.pk).exists():
             messages.success(
                 request,

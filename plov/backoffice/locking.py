@@ -26,7 +26,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from wagtail.log_actions import log
 
-from plov.backoffice.audit import audit
+from plov.backoffice.audit import AuditAction, audit
 from plov.units.models import Unit, UnitContent
 
 MUST_LOCK = "Du skal låse dette element, før du kan rette i det"
@@ -250,7 +250,7 @@ def release_by_admin(content: UnitContent, user, *, expected_holder_id: int | No
         log(instance=content, action="wagtail.unlock", user=user)
         audit(
             content,
-            "plov.lock_released",
+            AuditAction.LOCK_RELEASED,
             user=user,
             data={"holder": user_name(holder), "holder_id": getattr(holder, "pk", None)},
         )

@@ -33,6 +33,7 @@ from plov.supervision.api import router as supervision_router
 from plov.supervision.authorities import authority_by_municipality
 from plov.supervision.models import SanctionType, SupervisingAuthority, SupervisionStatus
 from plov.supervision.verdicts import judged_results
+from plov.units.homecare import LANGUAGES, SERVICES
 from plov.units.models import Municipality, Unit
 
 MAX_LIMIT = 100
@@ -104,6 +105,9 @@ api.add_decorator(_refuse_unknown_query_parameters, mode="view")
 # them out when absent, and OpenAPI shows a plain string rather than "string or null" (which a
 # query string cannot express).
 UnitKindCode = Literal["care_home", "home_care_site", "home_care_provider"]
+# The fixed lists of plov.units.homecare, as enums in the OpenAPI document.
+LanguageCode = Literal[tuple(code for code, _label in LANGUAGES)]  # type: ignore[valid-type]
+ServiceCode = Literal[tuple(code for code, _label in SERVICES)]  # type: ignore[valid-type]
 KOMMUNE_PATTERN = r"^[0-9]{3}$"
 KommuneCode = Annotated[
     str,
@@ -250,7 +254,54 @@ class QualityLatest(Schema):
     unit_of_measure: str | None = _latest("unit_of_measure")
 
 
+_cost = _described("MonthlyCostOut")
+
+
+class MonthlyCostOut(Schema):
+    rent: int | None = _cost("rent")
+    service: int | None = _cost("service")
+    meals: int | None = _cost("meals")
+    other: int | None = _cost("other")
+    total: int | None = _cost("total")
+    currency: Literal["DKK"] = _cost("currency")
+    valid_from: dt.date | None = _cost("valid_from")
+    source: Literal["unit"] = _cost("source")
+    reported_at: dt.date | None = _cost("reported_at")
+    as_of: str | None = _cost("as_of")
+
+
+_vacancies = _described("VacanciesOut")
+
+
+class VacanciesOut(Schema):
+    free_homes: int | None = _vacancies("free_homes")
+    waiting_weeks: int | None = _vacancies("waiting_weeks")
+    reported_at: dt.date | None = _vacancies("reported_at")
+    outdated: bool = _vacancies("outdated")
+    source: Literal["unit"] = _vacancies("source")
+    as_of: str | None = _vacancies("as_of")
+
+
+_home_care_prices = _described("HomeCarePricesOut")
+
+
+class HomeCarePricesOut(Schema):
+    free_services: str | None = _home_care_prices("free_services")
+    extra_services: str | None = _home_care_prices("extra_services")
+    source: Literal["unit"] = _home_care_prices("source")
+    as_of: str | None = _home_care_prices("as_of")
+
+
 _unit = _described("UnitOut")
+_comment = _described("SupervisionComment")
+
+
+class SupervisionComment(Schema):
+    feedback_inspected_on: dt.date = _comment("feedback_inspected_on")
+    feedback_status: SupervisionStatus = _comment("feedback_status")
+    text: str = _comment("text")
+    written_on: dt.date | None = _comment("written_on")
+    source: Literal["unit"] = _comment("source")
 
 
 class UnitOut(Schema):
@@ -284,6 +335,16 @@ class UnitOut(Schema):
     )
     agreements: list[UnitAgreement] = _unit("agreements")
     shown_in: list[MunicipalityRef] = _unit("shown_in")
+    fixed_teams: bool | None = _unit("fixed_teams")
+    helpers_per_fortnight: int | None = _unit("helpers_per_fortnight")
+    visit_window_minutes: int | None = _unit("visit_window_minutes")
+    punctuality_policy: str | None = _unit("punctuality_policy")
+    languages: list[LanguageCode] | None = _unit("languages")
+    services: list[ServiceCode] | None = _unit("services")
+    supervision_comments: list[SupervisionComment] = _unit("supervision_comments")
+    monthly_cost: MonthlyCostOut | None = _unit("monthly_cost")
+    vacancies: VacanciesOut | None = _unit("vacancies")
+    home_care_prices: HomeCarePricesOut | None = _unit("home_care_prices")
     updated_at: dt.datetime = _unit("updated_at")
     public_url: str = _unit("public_url")
     sites: list[SiteRef] = _unit("sites")

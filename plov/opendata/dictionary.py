@@ -150,6 +150,61 @@ CSV_COLUMNS: list[Term] = [
       "redaktørens indhold), dansk tid.", "When the unit's data last changed (register data "
       "or the editor's content), Danish time.", "datetime", "plov",
       "2026-03-02 14:05:00+01:00"),
+    # Appended in version 1 (issue 12, point 6): what home care is compared on.
+    T("Faste teams", "`ja`, hvis borgerne får hjælp af den samme lille gruppe medarbejdere "
+      "(redaktørens oplysning), `nej` hvis ikke; tom, hvis enheden ikke har udfyldt noget.",
+      "`ja` (yes) if people are helped by the same small group of staff (the editor's "
+      "statement), `nej` (no) if not; empty if the unit has filled in nothing.", "text",
+      "editor", "ja"),
+    T("Forskellige hjælpere på 14 dage", "Helhedspleje: typisk antal forskellige hjælpere, "
+      "en borger møder på 14 dage (1–60); tom for plejehjem og når det ikke er oplyst.",
+      "Home care: the typical number of different helpers a person meets in 14 days (1–60); "
+      "empty for care homes and when not stated.", "integer", "editor", "8"),
+    T("Besøg inden for minutter af aftalt tid", "Helhedspleje: besøget kommer højst så mange "
+      "minutter før eller efter det aftalte tidspunkt (0–240).", "Home care: a visit comes "
+      "at most this many minutes before or after the agreed time (0–240).", "integer",
+      "editor", "30"),
+    T("Sprog ud over dansk", "Helhedspleje: sprog, medarbejderne taler med borgerne ud over "
+      "dansk, på dansk, adskilt af komma.", "Home care: languages the staff speak with the "
+      "people they help besides Danish, named in Danish, separated by commas.", "text",
+      "editor", "Engelsk, Polsk"),
+    T("Ydelser", "Helhedspleje: de ydelser, enheden leverer, adskilt af komma.", "Home care: "
+      "the services the unit offers, separated by commas.", "text", "editor",
+      "Personlig pleje, Praktisk hjælp (rengøring og tøjvask)"),
+    # Monthly cost and vacancies (care homes; plov.units.costs): empty = not given, never 0.
+    T("Husleje pr. måned", "Plejehjem: husleje pr. måned i hele kroner, før boligydelse; tom, "
+      "hvis ikke oplyst.", "Care homes: the rent per month in whole kroner, before housing "
+      "benefit; empty if not given.", "integer", "editor", "7850"),
+    T("Servicepakke pr. måned", "Plejehjem: servicepakken pr. måned i kroner.", "Care homes: "
+      "the service package per month, kroner.", "integer", "editor", "650"),
+    T("Forplejning pr. måned", "Plejehjem: forplejning (mad) pr. måned i kroner.", "Care "
+      "homes: meals per month, kroner.", "integer", "editor", "3900"),
+    T("Andre faste udgifter pr. måned", "Plejehjem: andre faste udgifter pr. måned i kroner "
+      "(0 = ingen).", "Care homes: other fixed charges per month, kroner (0 = none).",
+      "integer", "editor", "0"),
+    T("Pris pr. måned i alt", "Summen af de fire beløb; tom, hvis ét af dem ikke er oplyst.",
+      "The sum of the four amounts; empty if any of them is not given.", "integer", "editor",
+      "12400"),
+    T("Priser gælder fra", "Datoen, priserne gælder fra.", "The date the prices apply from.",
+      "date", "editor", "2026-01-01"),
+    T("Priser kilde", "Hvor priserne kommer fra: `unit` (enhedens redaktør).", "Where the "
+      "prices come from: `unit` (the unit's editor).", "code", "editor", "unit"),
+    T("Priser oplyst", "Dagen, enheden sidst ændrede et beløb.", "The day the unit last "
+      "changed an amount.", "date", "editor", "2026-03-12"),
+    T("Ledige boliger", "Plejehjem: antal ledige boliger, som enheden har oplyst.", "Care "
+      "homes: the number of free homes the unit reported.", "integer", "editor", "2"),
+    T("Ventetid i uger", "Plejehjem: forventet ventetid i uger for den, der vælger netop dette "
+      "plejehjem.", "Care homes: the expected wait in weeks for someone choosing this care "
+      "home.", "integer", "editor", "6"),
+    T("Ledige boliger kilde", "Hvor tallene kommer fra: `unit` (enhedens redaktør).", "Where "
+      "the figures come from: `unit` (the unit's editor).", "code", "editor", "unit"),
+    T("Ledige boliger oplyst", "Dagen, tallene er oplyst.", "The day the figures were "
+      "reported.", "date", "editor", "2026-03-10"),
+    T("Ledige boliger forældet", "`ja`, når oplysningen er ældre end "
+      "PLOV_VACANCY_MAX_AGE_DAYS (30) dage og ikke skal læses som aktuel; ellers `nej`.",
+      "`ja` (yes) when the report is older than PLOV_VACANCY_MAX_AGE_DAYS (30) days and must "
+      "not be read as current; else `nej` (no).", "code", "plov", "nej"),
+    # Appended in version 1 (issue 16, point 8): what the unit page shows.
     T("ID", "Plejeoverblikkets faste id for rækken; det samme som API'ets `id` og tallet i "
       "enhedens adresse på siden. Alle rækker har et, også helhedsplejeleverandører uden "
       "SOR-ID.", "Plejeoverblikket's stable id for the row; the same as the API's `id` and "
@@ -202,6 +257,24 @@ FROZEN_CSV_COLUMNS: dict[str, tuple[str, ...]] = {
         "Fuldtidsmedarbejdere",
         "Kommuner med aftale",
         "Senest opdateret",
+        "Faste teams",
+        "Forskellige hjælpere på 14 dage",
+        "Besøg inden for minutter af aftalt tid",
+        "Sprog ud over dansk",
+        "Ydelser",
+        "Husleje pr. måned",
+        "Servicepakke pr. måned",
+        "Forplejning pr. måned",
+        "Andre faste udgifter pr. måned",
+        "Pris pr. måned i alt",
+        "Priser gælder fra",
+        "Priser kilde",
+        "Priser oplyst",
+        "Ledige boliger",
+        "Ventetid i uger",
+        "Ledige boliger kilde",
+        "Ledige boliger oplyst",
+        "Ledige boliger forældet",
         # appended (issue 16, point 8)
         "ID",
         "Offentlig side",
@@ -325,9 +398,55 @@ API_FIELDS: dict[str, list[Term]] = {
         T("shown_in", "Kommuner, hvor enheden vises i søgningen i dag (gældende aftale).",
           "The municipalities whose search shows the unit today (an agreement in force).",
           "list", "agreements", '[{"code": "751", "name": "Aarhus"}]'),
-        T("updated_at", "Senest ændret: registerdata eller redaktørens indhold.", "Last "
-          "changed: register data or the editor's content.", "datetime", "plov",
+        T("fixed_teams", "Faste teams: om borgeren får hjælp af den samme lille gruppe "
+          "medarbejdere (redaktørens oplysning). `null`, hvis enheden ikke har udfyldt noget.",
+          "Fixed teams: whether a person is helped by the same small group of staff (the "
+          "editor's statement). `null` if the unit has filled in nothing.", "boolean",
+          "editor", "true"),
+        T("helpers_per_fortnight", "Helhedspleje: typisk antal forskellige hjælpere, en borger "
+          "møder på 14 dage (1–60). `null` for plejehjem og når det ikke er oplyst.", "Home "
+          "care: the typical number of different helpers a person meets in 14 days (1–60). "
+          "`null` for care homes and when not stated.", "integer", "editor", "8"),
+        T("visit_window_minutes", "Helhedspleje: besøget kommer højst så mange minutter før "
+          "eller efter det aftalte tidspunkt (0–240). `null` for plejehjem og når det ikke er "
+          "oplyst.", "Home care: a visit comes at most this many minutes before or after the "
+          "agreed time (0–240). `null` for care homes and when not stated.", "integer",
+          "editor", "30"),
+        T("punctuality_policy", "Helhedspleje: enhedens egne ord om, hvad der sker, når et "
+          "besøg bliver forsinket (højst 600 tegn).", "Home care: the unit's own words on what "
+          "happens when a visit is late (at most 600 characters).", "text", "editor",
+          "Vi ringer, hvis vi er mere end et kvarter forsinket."),
+        T("languages", "Helhedspleje: sprog, medarbejderne taler med borgerne ud over dansk "
+          "(ISO 639-koder; `dsl` er dansk tegnsprog, `hbs` bosnisk/kroatisk/serbisk). `null` "
+          "for plejehjem. En leverandørs oplysninger gælder også dens steder, når stedet ikke "
+          "selv har oplyst noget (se `provider_id`).", "Home care: languages the staff speak "
+          "with the people they help besides Danish (ISO 639 codes; `dsl` is Danish Sign "
+          "Language, `hbs` Bosnian/Croatian/Serbian). `null` for care homes. A provider's "
+          "statement also holds for its sites that state nothing themselves (see "
+          "`provider_id`).", "list", "editor", '["en", "pl"]'),
+        T("services", "Helhedspleje: de ydelser, enheden leverer (koder). `null` for "
+          "plejehjem.", "Home care: the services the unit offers (codes). `null` for care "
+          "homes.", "list", "editor", '["personlig_pleje", "praktisk_hjaelp"]'),
+        T("supervision_comments", "Enhedens bemærkninger til Ældretilsynets tilbagemeldinger "
+          "(retten til at svare), nyeste tilsyn først. Tom liste, hvis enheden ikke har "
+          "skrevet nogen.", "The unit's comments on Ældretilsynet's feedback (its right of "
+          "reply), latest inspection first. An empty list if the unit has written none.",
+          "list", "editor", "[…]"),
+        T("updated_at", "Senest ændret: registerdata, redaktørens indhold eller enhedens "
+          "bemærkninger til tilsynet.", "Last changed: register data, the editor's content or "
+          "the unit's comments on supervision.", "datetime", "plov",
           "2026-03-02T14:05:00+01:00"),
+        T("monthly_cost", "Plejehjem: pris pr. måned, som enheden har oplyst (se "
+          "MonthlyCostOut); `null` for helhedspleje og når intet beløb er oplyst.", "Care homes: "
+          "the monthly cost the unit gives (see MonthlyCostOut); `null` for home care and when "
+          "no amount is given.", "object", "editor", '{"rent": 7850, …}'),
+        T("vacancies", "Plejehjem: ledige boliger og ventetid (se VacanciesOut); `null`, når "
+          "intet er oplyst.", "Care homes: free homes and waiting time (see VacanciesOut); "
+          "`null` when nothing is reported.", "object", "editor", '{"free_homes": 2, …}'),
+        T("home_care_prices", "Helhedspleje: hvad der er gratis, og hvad tilkøb koster (se "
+          "HomeCarePricesOut); `null`, når intet er oplyst.", "Home care: what is free and "
+          "what extras cost (see HomeCarePricesOut); `null` when nothing is given.", "object",
+          "editor", '{"extra_services": "…", …}'),
         T("public_url", "Enhedens side på Plejeoverblikket.", "The unit's page on "
           "Plejeoverblikket.", "url", "plov",
           "https://plejeoverblikket.dk/enhed/42/plejehjemmet-solgaarden/"),
@@ -344,6 +463,76 @@ API_FIELDS: dict[str, list[Term]] = {
           "(`quality`).", "The newest figure of each quality indicator and satisfaction "
           "result, with its period. `/units/{id}` also gives the verdicts (`quality`).",
           "list", "quality", '[{"name": "Beboere med tryksår", "period": "2025", …}]'),
+    ],
+    "MonthlyCostOut": [
+        T("rent", "Husleje pr. måned i hele kroner, før boligydelse; `null` = ikke oplyst.",
+          "Rent per month in whole kroner, before housing benefit; `null` = not given.",
+          "integer", "editor", "7850"),
+        T("service", "Servicepakke pr. måned (kr.); `null` = ikke oplyst.", "Service package "
+          "per month (kr.); `null` = not given.", "integer", "editor", "650"),
+        T("meals", "Forplejning pr. måned (kr.); `null` = ikke oplyst.", "Meals per month "
+          "(kr.); `null` = not given.", "integer", "editor", "3900"),
+        T("other", "Andre faste udgifter pr. måned (kr.); 0 = ingen, `null` = ikke oplyst.",
+          "Other fixed charges per month (kr.); 0 = none, `null` = not given.", "integer",
+          "editor", "0"),
+        T("total", "Summen af de fire beløb; `null`, hvis ét af dem ikke er oplyst (aldrig en "
+          "delsum).", "The sum of the four amounts; `null` if any is not given (never a "
+          "partial sum).", "integer", "editor", "12400"),
+        T("currency", "Altid `DKK`.", "Always `DKK`.", "code", "plov", "DKK"),
+        T("valid_from", "Datoen, priserne gælder fra.", "The date the prices apply from.",
+          "date", "editor", "2026-01-01"),
+        T("source", "Hvor tallet kommer fra: `unit` (enhedens redaktør).", "Where the figure "
+          "comes from: `unit` (the unit's editor).", "code", "editor", "unit"),
+        T("reported_at", "Dagen, enheden sidst ændrede et beløb eller datoen.", "The day the "
+          "unit last changed an amount or the date.", "date", "editor", "2026-03-12"),
+        T("as_of", "Hvor gammelt tallet er: datoen (ÅÅÅÅ-MM-DD), det er oplyst.", "How fresh "
+          "the figure is: the date (YYYY-MM-DD) it was reported.", "date", "editor",
+          "2026-03-12"),
+    ],
+    "VacanciesOut": [
+        T("free_homes", "Antal ledige boliger; `null` = ikke oplyst.", "The number of free "
+          "homes; `null` = not given.", "integer", "editor", "2"),
+        T("waiting_weeks", "Forventet ventetid i uger for den, der vælger netop dette plejehjem; "
+          "`null` = ikke oplyst.", "The expected wait in weeks for someone choosing this care "
+          "home; `null` = not given.", "integer", "editor", "6"),
+        T("reported_at", "Dagen, tallene er oplyst.", "The day the figures were reported.",
+          "date", "editor", "2026-03-10"),
+        T("outdated", "`true`, når oplysningen er ældre end PLOV_VACANCY_MAX_AGE_DAYS (30) dage: "
+          "vis den ikke som aktuel.", "`true` when the report is older than "
+          "PLOV_VACANCY_MAX_AGE_DAYS (30) days: do not show it as current.", "boolean", "plov",
+          "false"),
+        T("source", "Hvor tallene kommer fra: `unit` (enhedens redaktør).", "Where the figures "
+          "come from: `unit` (the unit's editor).", "code", "editor", "unit"),
+        T("as_of", "Datoen (ÅÅÅÅ-MM-DD), tallene er oplyst.", "The date (YYYY-MM-DD) the "
+          "figures were reported.", "date", "editor", "2026-03-10"),
+    ],
+    "HomeCarePricesOut": [
+        T("free_services", "Hvad borgeren får uden at betale, med enhedens ord.", "What the "
+          "citizen gets free of charge, in the unit's words.", "text", "editor",
+          "Personlig pleje og praktisk hjælp efter visitation."),
+        T("extra_services", "Fritvalgs- og tilkøbsydelser med pris, én pr. linje.", "Extra "
+          "services and their prices, one per line.", "text", "editor",
+          "Ekstra rengøring: 350 kr. pr. time"),
+        T("source", "Hvor teksten kommer fra: `unit` (enhedens redaktør).", "Where the text "
+          "comes from: `unit` (the unit's editor).", "code", "editor", "unit"),
+        T("as_of", "Datoen (ÅÅÅÅ-MM-DD), enhedens indhold sidst blev gemt.", "The date "
+          "(YYYY-MM-DD) the unit's content was last saved.", "date", "editor", "2026-02-03"),
+    ],
+    "SupervisionComment": [
+        T("feedback_inspected_on", "Tilsynsdatoen for den tilbagemelding fra Ældretilsynet, "
+          "bemærkningerne svarer på.", "The inspection date of the Ældretilsynet feedback the "
+          "comment answers.", "date", "supervision", "2026-02-03"),
+        T("feedback_status", "Tilsynets samlede vurdering i den tilbagemelding.", "The "
+          "supervisor's overall assessment in that feedback.", "code", "supervision",
+          "mindre_bemaerkninger"),
+        T("text", "Enhedens bemærkninger: enhedens egne ord (højst 1000 tegn), ikke "
+          "Ældretilsynets. Tilsynets tekst ændres aldrig af dem.", "The unit's comments: its "
+          "own words (at most 1000 characters), not Ældretilsynet's. They never change the "
+          "supervisor's text.", "text", "editor", "Vi har siden indført dobbeltkontrol."),
+        T("written_on", "Datoen, teksten blev offentliggjort.", "The date the text was "
+          "published.", "date", "editor", "2026-03-12"),
+        T("source", "Altid `unit`: oplyst af enheden selv.", "Always `unit`: stated by the "
+          "unit itself.", "code", "plov", "unit"),
     ],
     "SiteRef": [
         T("id", "Stedets id (se `/units/{id}`).", "The site's id (see `/units/{id}`).",
@@ -613,10 +802,17 @@ API_FIELDS["AddressSuggestions"] = [
 API_SCHEMA_TITLES: dict[str, tuple[str, str]] = {
     "UnitOut": ("Enhed (`/api/v1/units`, `/api/v1/units/{id}`)",
                 "Unit (`/api/v1/units`, `/api/v1/units/{id}`)"),
+    "MonthlyCostOut": ("Pris pr. måned (`monthly_cost`)", "Monthly cost (`monthly_cost`)"),
+    "VacanciesOut": ("Ledige boliger og ventetid (`vacancies`)",
+                     "Vacancies and waiting time (`vacancies`)"),
+    "HomeCarePricesOut": ("Priser i helhedsplejen (`home_care_prices`)",
+                          "Home care prices (`home_care_prices`)"),
     "Address": ("Adresse (`visiting_address`)", "Address (`visiting_address`)"),
     "UnitAgreement": ("Enhedens aftale (`agreements`)", "The unit's agreement (`agreements`)"),
     "MunicipalityRef": ("Kommune (`shown_in`, `municipalities`)",
                         "Municipality (`shown_in`, `municipalities`)"),
+    "SupervisionComment": ("Enhedens bemærkninger til tilsynet (`supervision_comments`)",
+                           "The unit's comment on supervision (`supervision_comments`)"),
     "UnitDetail": ("Én enhed med kvalitetstal (`/api/v1/units/{id}`)",
                    "One unit with its quality figures (`/api/v1/units/{id}`)"),
     "QualityFigure": ("Kvalitetstal (`quality`)", "Quality figure (`quality`)"),

@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 
 from plov import clock
 from plov.agreements.models import AgreementDescription, ServiceAgreement
+from plov.backoffice.audit import AuditAction, audit_many
 from plov.opendata.changes import record_publications
 from plov.publishing.rules import (
     Finding,
@@ -99,25 +100,52 @@ def unit_publication_findings(
     return load_inputs([unit.pk]).findings(unit, today or clock.today(), p_number)
 
 
-def refresh_publication(*, today: dt.date | None = None) -> int:
-    """Re-evaluate all units; write only those whose state changed. Returns that count."""
-    today = today or clock.today()
-    units = list(
-        Unit.objects.only(
-            "id",
-            "kind",
-            "parent_id",
-            "closed_on",
-            "dar_address_id",
-            "nested_care_home",
-            "published",
-            "warnings",
-        )
+def affected_units(unit_ids: Collection[int]) -> set[int]:
+    """The units whose publication a change to `unit_ids` can move: the units themselves and
+    the home-care providers above them (a provider is shown while one of its sites is)."""
+    ids = {pk for pk in unit_ids if pk}
+    parents = Unit.objects.filter(pk__in=ids, parent__isnull=False).values_list(
+        "parent_id", flat=True
     )
-    inputs = load_inputs()
+    return ids | set(parents)
+
+
+def refresh_publication(
+    *,
+    today: dt.date | None = None,
+    unit_ids: Collection[int] | None = None,
+    user=None,
+    audit_data: dict | None = None,
+) -> int:
+    """Re-evaluate the units `unit_ids` and the providers above them (None: every unit); write
+    only those whose state changed, and log each unit that came on or went off the public
+    site (by `user`, None for the system: an import, the nightly run). Returns how many
+    units changed."""
+    today = today or clock.today()
+    fields = [
+        "id",
+        "name",
+        "kind",
+        "parent_id",
+        "closed_on",
+        "dar_address_id",
+        "nested_care_home",
+        "published",
+        "warnings",
+    ]
+    if unit_ids is None:
+        units = list(Unit.objects.only(*fields))
+        inputs = load_inputs()
+    else:
+        ids = affected_units(unit_ids)
+        if not ids:
+            return 0
+        units = list(Unit.objects.filter(pk__in=ids).only(*fields))
+        inputs = load_inputs(ids)
 
     changed: list[Unit] = []
     flipped: list[tuple[int, bool]] = []  # (unit id, published now), for the change feed
+    was_published: dict[int, bool] = {}
     site_states = defaultdict(list)
 
     def store(unit: Unit, findings: list) -> None:
@@ -126,6 +154,7 @@ def refresh_publication(*, today: dt.date | None = None) -> int:
         if unit.published != published or unit.warnings != warnings:
             if unit.published != published:
                 flipped.append((unit.pk, published))
+            was_published[unit.pk] = unit.published
             unit.published, unit.warnings = published, warnings
             changed.append(unit)
 
@@ -135,9 +164,39 @@ def refresh_publication(*, today: dt.date | None = None) -> int:
         store(unit, inputs.findings(unit, today))
         if unit.parent_id:
             site_states[unit.parent_id].append(unit.published)
-    for unit in units:
-        if unit.kind == UnitKind.HOME_CARE_PROVIDER:
-            store(unit, provider_findings(unit, site_states[unit.id]))
+    providers = [u for u in units if u.kind == UnitKind.HOME_CARE_PROVIDER]
+    if unit_ids is not None and providers:
+        # the provider's other sites keep their stored state
+        evaluated = {u.pk for u in units}
+        for parent_id, published in (
+            Unit.objects.filter(parent_id__in=[p.pk for p in providers])
+            .exclude(pk__in=evaluated)
+            .values_list("parent_id", "published")
+        ):
+            site_states[parent_id].append(published)
+    for unit in providers:
+        store(unit, provider_findings(unit, site_states[unit.id]))
     update_rows(changed, ["published", "warnings"])
     record_publications(flipped)
+    _audit_publication(
+        [u for u in changed if u.published != was_published[u.pk]], user, audit_data or {}
+    )
     return len(changed)
+
+
+def _audit_publication(units: list[Unit], user, data: dict) -> None:
+    """One audit entry per unit that came on (plov.publish) or went off (plov.unpublish) the
+    public site, with the errors that took it off."""
+    audit_many(
+        (
+            (
+                unit,
+                AuditAction.PUBLISHED if unit.published else AuditAction.UNPUBLISHED,
+                data
+                if unit.published
+                else {**data, "warnings": [w["message"] for w in unit.warnings]},
+            )
+            for unit in units
+        ),
+        user=user,
+    )

@@ -39,7 +39,7 @@ from plov import clock
 from plov.accounts.http import Forbidden, forbidden, refuses_forbidden
 from plov.accounts.models import Role
 from plov.accounts.scope import Scope, can_supervise, can_view_unit
-from plov.backoffice.audit import audit, audit_value
+from plov.backoffice.audit import AuditAction, audit, audit_value
 from plov.media.documents import discard_document
 from plov.media.images import original_title, stored_name
 from plov.media.models import UnitMediaFolder
@@ -537,7 +537,7 @@ class FeedbackCreateView(UnitScopedView):
                 )
                 audit(
                     feedback,
-                    "plov.supervision_feedback_created",
+                    AuditAction.FEEDBACK_CREATED,
                     user=self.request.user,
                     data=self.log_data(
                         inspected_on=audit_value(feedback.inspected_on),
@@ -641,7 +641,7 @@ class FeedbackEditView(FeedbackScopedView):
                     feedback.save(update_fields=fields)
                     audit(
                         feedback,
-                        "plov.supervision_feedback_changed",
+                        AuditAction.FEEDBACK_CHANGED,
                         user=request.user,
                         data=self.log_data(
                             feedback=feedback.pk,
@@ -693,7 +693,7 @@ class FeedbackWithdrawView(FeedbackScopedView):
             document = feedback.document
             audit(
                 feedback,
-                "plov.supervision_feedback_withdrawn",
+                AuditAction.FEEDBACK_WITHDRAWN,
                 user=request.user,
                 data=self.log_data(
                     feedback=feedback.pk,
@@ -807,7 +807,7 @@ class SanctionFormView(UnitScopedView):
                 )
                 audit(
                     sanction,
-                    "plov.sanction_created",
+                    AuditAction.SANCTION_CREATED,
                     user=request.user,
                     data=self.log_data(
                         type=sanction.type,
@@ -825,7 +825,7 @@ class SanctionFormView(UnitScopedView):
                     sanction.save(update_fields=list(values))
                     audit(
                         sanction,
-                        "plov.sanction_changed",
+                        AuditAction.SANCTION_CHANGED,
                         user=request.user,
                         data=self.log_data(sanction=sanction.pk, changes=changes),
                     )
@@ -879,7 +879,7 @@ class SanctionLiftView(UnitScopedView):
             sanction.save(update_fields=["lifted_on"])
             audit(
                 sanction,
-                "plov.sanction_lifted",
+                AuditAction.SANCTION_LIFTED,
                 user=request.user,
                 data=self.log_data(
                     sanction=sanction.pk,
