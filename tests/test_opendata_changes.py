@@ -61,7 +61,7 @@ def test_publication_and_agreements_are_in_the_feed(client):
     assert len({i["id"] for i in items}) == len(items)
 
 
-def test_a_sor_import_records_created_changed_and_closed(request, client, tmp_path):
+def test_a_sor_import_records_created_changed_and_closed(request, db, client, tmp_path):
     country = request.getfixturevalue("shown").copy()
     country.entity(c.SOLGAARDEN).name = "Plejecenter Solgården Syd"
     country.entity(c.SOLGAARDEN).phone = "70 10 20 30"
