@@ -58,6 +58,13 @@ from plov.registers.models import CvrProductionUnit
 from plov.registers.pnumber import check_pnumber, other_company_against
 from plov.supervision.authorities import MOVED_ACTION, MOVED_LABEL
 from plov.supervision.views import public_url
+from plov.units.costs import (
+    COST_FIELDS,
+    HOME_CARE_PRICE_FIELDS,
+    VACANCY_FIELDS,
+    stamp_cost_report,
+    vacancy_max_age_days,
+)
 from plov.units.formatting import format_address
 from plov.units.forms import RICH_TEXT_FIELDS
 from plov.units.homecare import HOME_CARE_FIELDS
@@ -458,6 +465,7 @@ def _sections(
                 )
             ]
         ),
+        *_price_sections(unit, content, f),
         Section(
             "kontakt",
             "Kontakt",
@@ -516,6 +524,47 @@ def _sections(
             "postadresse",
             "Postadresse",
             [sor("postal_address", "Postadresse", format_address(unit.postal_address))],
+        ),
+    ]
+
+
+def _price_sections(unit: Unit, content: UnitContent, f) -> list[Section]:
+    """Priser (and, for a care home, ledige boliger): what a relative asks first."""
+    if unit.is_home_care:
+        return [
+            Section(
+                "priser",
+                "Priser",
+                [f(name) for name in HOME_CARE_PRICE_FIELDS],
+                intro="Hvad borgeren får uden at betale, og hvad tilkøb koster. Vises på "
+                "enhedens side og i sammenligningen.",
+            )
+        ]
+    reported = content.cost_reported_on
+    return [
+        Section(
+            "priser",
+            "Pris pr. måned",
+            [
+                *(f(name) for name in COST_FIELDS),
+                f("cost_valid_from"),
+                Item(
+                    name="cost_reported_on",
+                    label="Priserne oplyst",
+                    value=reported.strftime("%d.%m.%Y") if reported else "",
+                    help="Sættes automatisk, når et beløb eller datoen ændres og gemmes. Vises "
+                    "som »Oplyst af enheden« med datoen.",
+                ),
+            ],
+            intro="Beløbene vises på enhedens side med en sum, når alle fire er udfyldt. Et tomt "
+            "felt vises som »ikke oplyst«; skriv 0, hvis der ingen udgift er.",
+        ),
+        Section(
+            "ledige",
+            "Ledige boliger og ventetid",
+            [f(name) for name in VACANCY_FIELDS],
+            intro=f"Opdater tallene mindst hver {vacancy_max_age_days()}. dag; ældre oplysninger "
+            "vises som forældede.",
         ),
     ]
 
@@ -712,6 +761,7 @@ def _save(request: HttpRequest, unit: Unit) -> HttpResponse:
             for model_field in UnitContent._meta.concrete_fields:
                 if model_field.name not in form.editorial_fields:
                     setattr(instance, model_field.attname, getattr(row, model_field.attname))
+            stamp_cost_report(row, instance, timezone.localdate())
             if not history.changes(row, instance, form.cleaned_data):
                 # Nothing to keep: no version, but the save counts as activity on the lock.
                 locking.refresh(row, user)

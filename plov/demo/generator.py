@@ -232,6 +232,19 @@ AGREEMENT_DESCRIPTIONS = [
 
 
 # --- Small helpers ----------------------------------------------------------------------------
+# What private home-care providers sell on top of the visited help (fritvalgs- og
+# tilkøbsydelser), with prices as providers state them.
+EXTRA_SERVICES = [
+    "Ekstra rengøring: 375 kr. pr. time",
+    "Hovedrengøring: 1.450 kr.",
+    "Indkøb: 95 kr. pr. gang",
+    "Vinduespudsning: 295 kr. pr. gang",
+    "Ledsagelse til læge eller frisør: 395 kr. pr. time",
+    "Tøjvask og strygning: 165 kr. pr. maskine",
+    "Gåtur eller samvær: 350 kr. pr. time",
+]
+
+
 
 def _name_twin(name: str, kind: str) -> Unit:
     """An unsaved unit that carries only a name, for asking the duplicate check about names."""
@@ -1206,7 +1219,7 @@ class DemoGenerator:
         first, last = self.person()
         record |= {"leader_first_name": first, "leader_last_name": last}
         if level < 0.35:
-            return record
+            return record | self.prices_record(unit)
         record["sick_leave_days"] = round(self.rng.uniform(7, 24), 1)
         record["leader_changes"] = self.rng.choices([0, 1, 2, 3], [4, 4, 2, 1])[0]
         if self.rng.random() < 0.3:  # the editor's staff figures override CVR's
@@ -1235,6 +1248,45 @@ class DemoGenerator:
         else:
             record["fixed_teams"] = self.rng.random() < 0.75
             record |= self.home_care_record(unit, record["fixed_teams"])
+        record |= self.prices_record(unit)
+        return record
+
+    def prices_record(self, unit: CareUnit) -> dict:
+        """Monthly cost and vacancies (care homes) or extra services (home care): most units
+        give them, some leave an amount out, some reports are older than the set age. A random
+        stream of its own per unit, so the rest of the country does not change with it."""
+        rng = random.Random(f"prices-{self.seed}-{unit.sor_id}")
+        record: dict = {}
+        if not unit.is_care_home:
+            if rng.random() < 0.7:
+                record["free_services"] = (
+                    "Personlig pleje og praktisk hjælp, som kommunen har visiteret dig til."
+                )
+                record["extra_services"] = "\n".join(
+                    rng.sample(EXTRA_SERVICES, rng.randint(1, min(4, len(EXTRA_SERVICES))))
+                )
+            return record
+        draw = rng.random()
+        if draw < 0.85:  # prices given
+            free_care = unit.category == "free_care"
+            record["rent_monthly"] = rng.randrange(9_000, 14_500, 50) if free_care else (
+                rng.randrange(5_400, 11_000, 50)
+            )
+            record["service_monthly"] = rng.randrange(350, 950, 25)
+            record["meals_monthly"] = rng.randrange(3_500, 4_350, 10)
+            record["other_monthly"] = rng.choice([0, 0, 0, 95, 150, 245, 320])
+            if draw > 0.75:  # one amount not given: no total
+                record.pop(rng.choice(["service_monthly", "meals_monthly", "other_monthly"]))
+            year = self.today.year if self.today.month > 1 or rng.random() < 0.5 else (
+                self.today.year - 1
+            )
+            record["cost_valid_from"] = dt.date(year, 1, 1).isoformat()
+        if rng.random() < 0.8:  # a vacancy report, a few of them outdated
+            age = rng.randint(35, 150) if rng.random() < 0.2 else rng.randint(0, 25)
+            free = rng.choices([0, 1, 2, 3], [14, 4, 2, 1])[0]
+            record["free_homes"] = min(free, unit.homes)
+            record["waiting_weeks"] = 0 if free else rng.choice([2, 4, 6, 8, 10, 12, 16, 20, 26])
+            record["vacancies_reported_on"] = (self.today - dt.timedelta(days=age)).isoformat()
         return record
 
     def home_care_record(self, unit: CareUnit, fixed_teams: bool) -> dict:

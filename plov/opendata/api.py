@@ -213,6 +213,44 @@ class MunicipalityRef(Schema):
     name: str = _ref("name")
 
 
+_cost = _described("MonthlyCostOut")
+
+
+class MonthlyCostOut(Schema):
+    rent: int | None = _cost("rent")
+    service: int | None = _cost("service")
+    meals: int | None = _cost("meals")
+    other: int | None = _cost("other")
+    total: int | None = _cost("total")
+    currency: Literal["DKK"] = _cost("currency")
+    valid_from: dt.date | None = _cost("valid_from")
+    source: Literal["unit"] = _cost("source")
+    reported_at: dt.date | None = _cost("reported_at")
+    as_of: str | None = _cost("as_of")
+
+
+_vacancies = _described("VacanciesOut")
+
+
+class VacanciesOut(Schema):
+    free_homes: int | None = _vacancies("free_homes")
+    waiting_weeks: int | None = _vacancies("waiting_weeks")
+    reported_at: dt.date | None = _vacancies("reported_at")
+    outdated: bool = _vacancies("outdated")
+    source: Literal["unit"] = _vacancies("source")
+    as_of: str | None = _vacancies("as_of")
+
+
+_home_care_prices = _described("HomeCarePricesOut")
+
+
+class HomeCarePricesOut(Schema):
+    free_services: str | None = _home_care_prices("free_services")
+    extra_services: str | None = _home_care_prices("extra_services")
+    source: Literal["unit"] = _home_care_prices("source")
+    as_of: str | None = _home_care_prices("as_of")
+
+
 _unit = _described("UnitOut")
 _comment = _described("SupervisionComment")
 
@@ -263,6 +301,9 @@ class UnitOut(Schema):
     languages: list[LanguageCode] | None = _unit("languages")
     services: list[ServiceCode] | None = _unit("services")
     supervision_comments: list[SupervisionComment] = _unit("supervision_comments")
+    monthly_cost: MonthlyCostOut | None = _unit("monthly_cost")
+    vacancies: VacanciesOut | None = _unit("vacancies")
+    home_care_prices: HomeCarePricesOut | None = _unit("home_care_prices")
     updated_at: dt.datetime = _unit("updated_at")
 
 

@@ -161,6 +161,39 @@ CSV_COLUMNS: list[Term] = [
     T("Ydelser", "Helhedspleje: de ydelser, enheden leverer, adskilt af komma.", "Home care: "
       "the services the unit offers, separated by commas.", "text", "editor",
       "Personlig pleje, Praktisk hjælp (rengøring og tøjvask)"),
+    # Monthly cost and vacancies (care homes; plov.units.costs): empty = not given, never 0.
+    T("Husleje pr. måned", "Plejehjem: husleje pr. måned i hele kroner, før boligydelse; tom, "
+      "hvis ikke oplyst.", "Care homes: the rent per month in whole kroner, before housing "
+      "benefit; empty if not given.", "integer", "editor", "7850"),
+    T("Servicepakke pr. måned", "Plejehjem: servicepakken pr. måned i kroner.", "Care homes: "
+      "the service package per month, kroner.", "integer", "editor", "650"),
+    T("Forplejning pr. måned", "Plejehjem: forplejning (mad) pr. måned i kroner.", "Care "
+      "homes: meals per month, kroner.", "integer", "editor", "3900"),
+    T("Andre faste udgifter pr. måned", "Plejehjem: andre faste udgifter pr. måned i kroner "
+      "(0 = ingen).", "Care homes: other fixed charges per month, kroner (0 = none).",
+      "integer", "editor", "0"),
+    T("Pris pr. måned i alt", "Summen af de fire beløb; tom, hvis ét af dem ikke er oplyst.",
+      "The sum of the four amounts; empty if any of them is not given.", "integer", "editor",
+      "12400"),
+    T("Priser gælder fra", "Datoen, priserne gælder fra.", "The date the prices apply from.",
+      "date", "editor", "2026-01-01"),
+    T("Priser kilde", "Hvor priserne kommer fra: `unit` (enhedens redaktør).", "Where the "
+      "prices come from: `unit` (the unit's editor).", "code", "editor", "unit"),
+    T("Priser oplyst", "Dagen, enheden sidst ændrede et beløb.", "The day the unit last "
+      "changed an amount.", "date", "editor", "2026-03-12"),
+    T("Ledige boliger", "Plejehjem: antal ledige boliger, som enheden har oplyst.", "Care "
+      "homes: the number of free homes the unit reported.", "integer", "editor", "2"),
+    T("Ventetid i uger", "Plejehjem: forventet ventetid i uger for den, der vælger netop dette "
+      "plejehjem.", "Care homes: the expected wait in weeks for someone choosing this care "
+      "home.", "integer", "editor", "6"),
+    T("Ledige boliger kilde", "Hvor tallene kommer fra: `unit` (enhedens redaktør).", "Where "
+      "the figures come from: `unit` (the unit's editor).", "code", "editor", "unit"),
+    T("Ledige boliger oplyst", "Dagen, tallene er oplyst.", "The day the figures were "
+      "reported.", "date", "editor", "2026-03-10"),
+    T("Ledige boliger forældet", "`ja`, når oplysningen er ældre end "
+      "PLOV_VACANCY_MAX_AGE_DAYS (30) dage og ikke skal læses som aktuel; ellers `nej`.",
+      "`ja` (yes) when the report is older than PLOV_VACANCY_MAX_AGE_DAYS (30) days and must "
+      "not be read as current; else `nej` (no).", "code", "plov", "nej"),
 ]
 
 # The columns each published CSV version has, in order. Never edit an old version's list. A
@@ -188,6 +221,19 @@ FROZEN_CSV_COLUMNS: dict[str, tuple[str, ...]] = {
         "Besøg inden for minutter af aftalt tid",
         "Sprog ud over dansk",
         "Ydelser",
+        "Husleje pr. måned",
+        "Servicepakke pr. måned",
+        "Forplejning pr. måned",
+        "Andre faste udgifter pr. måned",
+        "Pris pr. måned i alt",
+        "Priser gælder fra",
+        "Priser kilde",
+        "Priser oplyst",
+        "Ledige boliger",
+        "Ventetid i uger",
+        "Ledige boliger kilde",
+        "Ledige boliger oplyst",
+        "Ledige boliger forældet",
     ),
 }
 
@@ -339,6 +385,71 @@ API_FIELDS: dict[str, list[Term]] = {
           "bemærkninger til tilsynet.", "Last changed: register data, the editor's content or "
           "the unit's comments on supervision.", "datetime", "plov",
           "2026-03-02T14:05:00+01:00"),
+        T("monthly_cost", "Plejehjem: pris pr. måned, som enheden har oplyst (se "
+          "MonthlyCostOut); `null` for helhedspleje og når intet beløb er oplyst.", "Care homes: "
+          "the monthly cost the unit gives (see MonthlyCostOut); `null` for home care and when "
+          "no amount is given.", "object", "editor", '{"rent": 7850, …}'),
+        T("vacancies", "Plejehjem: ledige boliger og ventetid (se VacanciesOut); `null`, når "
+          "intet er oplyst.", "Care homes: free homes and waiting time (see VacanciesOut); "
+          "`null` when nothing is reported.", "object", "editor", '{"free_homes": 2, …}'),
+        T("home_care_prices", "Helhedspleje: hvad der er gratis, og hvad tilkøb koster (se "
+          "HomeCarePricesOut); `null`, når intet er oplyst.", "Home care: what is free and "
+          "what extras cost (see HomeCarePricesOut); `null` when nothing is given.", "object",
+          "editor", '{"extra_services": "…", …}'),
+    ],
+    "MonthlyCostOut": [
+        T("rent", "Husleje pr. måned i hele kroner, før boligydelse; `null` = ikke oplyst.",
+          "Rent per month in whole kroner, before housing benefit; `null` = not given.",
+          "integer", "editor", "7850"),
+        T("service", "Servicepakke pr. måned (kr.); `null` = ikke oplyst.", "Service package "
+          "per month (kr.); `null` = not given.", "integer", "editor", "650"),
+        T("meals", "Forplejning pr. måned (kr.); `null` = ikke oplyst.", "Meals per month "
+          "(kr.); `null` = not given.", "integer", "editor", "3900"),
+        T("other", "Andre faste udgifter pr. måned (kr.); 0 = ingen, `null` = ikke oplyst.",
+          "Other fixed charges per month (kr.); 0 = none, `null` = not given.", "integer",
+          "editor", "0"),
+        T("total", "Summen af de fire beløb; `null`, hvis ét af dem ikke er oplyst (aldrig en "
+          "delsum).", "The sum of the four amounts; `null` if any is not given (never a "
+          "partial sum).", "integer", "editor", "12400"),
+        T("currency", "Altid `DKK`.", "Always `DKK`.", "code", "plov", "DKK"),
+        T("valid_from", "Datoen, priserne gælder fra.", "The date the prices apply from.",
+          "date", "editor", "2026-01-01"),
+        T("source", "Hvor tallet kommer fra: `unit` (enhedens redaktør).", "Where the figure "
+          "comes from: `unit` (the unit's editor).", "code", "editor", "unit"),
+        T("reported_at", "Dagen, enheden sidst ændrede et beløb eller datoen.", "The day the "
+          "unit last changed an amount or the date.", "date", "editor", "2026-03-12"),
+        T("as_of", "Hvor gammelt tallet er: datoen (ÅÅÅÅ-MM-DD), det er oplyst.", "How fresh "
+          "the figure is: the date (YYYY-MM-DD) it was reported.", "date", "editor",
+          "2026-03-12"),
+    ],
+    "VacanciesOut": [
+        T("free_homes", "Antal ledige boliger; `null` = ikke oplyst.", "The number of free "
+          "homes; `null` = not given.", "integer", "editor", "2"),
+        T("waiting_weeks", "Forventet ventetid i uger for den, der vælger netop dette plejehjem; "
+          "`null` = ikke oplyst.", "The expected wait in weeks for someone choosing this care "
+          "home; `null` = not given.", "integer", "editor", "6"),
+        T("reported_at", "Dagen, tallene er oplyst.", "The day the figures were reported.",
+          "date", "editor", "2026-03-10"),
+        T("outdated", "`true`, når oplysningen er ældre end PLOV_VACANCY_MAX_AGE_DAYS (30) dage: "
+          "vis den ikke som aktuel.", "`true` when the report is older than "
+          "PLOV_VACANCY_MAX_AGE_DAYS (30) days: do not show it as current.", "boolean", "plov",
+          "false"),
+        T("source", "Hvor tallene kommer fra: `unit` (enhedens redaktør).", "Where the figures "
+          "come from: `unit` (the unit's editor).", "code", "editor", "unit"),
+        T("as_of", "Datoen (ÅÅÅÅ-MM-DD), tallene er oplyst.", "The date (YYYY-MM-DD) the "
+          "figures were reported.", "date", "editor", "2026-03-10"),
+    ],
+    "HomeCarePricesOut": [
+        T("free_services", "Hvad borgeren får uden at betale, med enhedens ord.", "What the "
+          "citizen gets free of charge, in the unit's words.", "text", "editor",
+          "Personlig pleje og praktisk hjælp efter visitation."),
+        T("extra_services", "Fritvalgs- og tilkøbsydelser med pris, én pr. linje.", "Extra "
+          "services and their prices, one per line.", "text", "editor",
+          "Ekstra rengøring: 350 kr. pr. time"),
+        T("source", "Hvor teksten kommer fra: `unit` (enhedens redaktør).", "Where the text "
+          "comes from: `unit` (the unit's editor).", "code", "editor", "unit"),
+        T("as_of", "Datoen (ÅÅÅÅ-MM-DD), enhedens indhold sidst blev gemt.", "The date "
+          "(YYYY-MM-DD) the unit's content was last saved.", "date", "editor", "2026-02-03"),
     ],
     "SupervisionComment": [
         T("feedback_inspected_on", "Tilsynsdatoen for den tilbagemelding fra Ældretilsynet, "
@@ -582,6 +693,11 @@ API_FIELDS["AddressSuggestions"] = [
 API_SCHEMA_TITLES: dict[str, tuple[str, str]] = {
     "UnitOut": ("Enhed (`/api/v1/units`, `/api/v1/units/{id}`)",
                 "Unit (`/api/v1/units`, `/api/v1/units/{id}`)"),
+    "MonthlyCostOut": ("Pris pr. måned (`monthly_cost`)", "Monthly cost (`monthly_cost`)"),
+    "VacanciesOut": ("Ledige boliger og ventetid (`vacancies`)",
+                     "Vacancies and waiting time (`vacancies`)"),
+    "HomeCarePricesOut": ("Priser i helhedsplejen (`home_care_prices`)",
+                          "Home care prices (`home_care_prices`)"),
     "Address": ("Adresse (`visiting_address`)", "Address (`visiting_address`)"),
     "UnitAgreement": ("Enhedens aftale (`agreements`)", "The unit's agreement (`agreements`)"),
     "MunicipalityRef": ("Kommune (`shown_in`, `municipalities`)",

@@ -23,9 +23,12 @@ from django.utils import timezone
 from plov import clock
 from plov.agreements.models import AgreementDescription, ServiceAgreement
 from plov.opendata.dictionary import csv_header
+from plov.publishing import sources
 from plov.publishing.listing import units_as_dicts
 from plov.publishing.rules import agreement_counts, kind_label
+from plov.publishing.sources import unit_source
 from plov.supervision.models import FeedbackReply
+from plov.units.costs import CURRENCY, monthly_cost, vacancies
 from plov.units.formatting import content_of, interval_label, street_line
 from plov.units.homecare import language_labels, service_labels, split_codes
 from plov.units.models import Municipality, Organisation, Unit, UnitContent, UnitKind
@@ -156,9 +159,50 @@ def unit_records(units: Iterable[Unit] | QuerySet[Unit], *, today: dt.date) -> l
                 **home_care_record(unit, content),
                 "supervision_comments": comments[unit.pk],
                 "updated_at": timezone.localtime(updated),
+                **cost_records(unit, content, today=today),
             }
         )
     return records
+
+
+def cost_records(unit: Unit, content: UnitContent | None, *, today: dt.date) -> dict:
+    """`monthly_cost`, `vacancies` (care homes) and `home_care_prices` (home care), each with
+    `source` and `as_of` (plov.publishing.sources), or None (plov.units.costs)."""
+    cost = monthly_cost(content) if unit.kind == UnitKind.CARE_HOME else None
+    report = vacancies(content, today=today) if unit.kind == UnitKind.CARE_HOME else None
+    free = (content.free_services or "").strip() if content and unit.is_home_care else ""
+    extra = (content.extra_services or "").strip() if content and unit.is_home_care else ""
+    return {
+        "monthly_cost": None
+        if cost is None
+        else {
+            **{key: amount for key, _label, amount in cost.parts},
+            "total": cost.total,
+            "currency": CURRENCY,
+            "valid_from": cost.valid_from,
+            "source": sources.UNIT,
+            "reported_at": cost.reported_on,
+            "as_of": unit_source(cost.reported_on).as_of,
+        },
+        "vacancies": None
+        if report is None
+        else {
+            "free_homes": report.free_homes,
+            "waiting_weeks": report.waiting_weeks,
+            "reported_at": report.reported_on,
+            "outdated": report.outdated,
+            "source": sources.UNIT,
+            "as_of": unit_source(report.reported_on).as_of,
+        },
+        "home_care_prices": None
+        if not (free or extra)
+        else {
+            "free_services": free or None,
+            "extra_services": extra or None,
+            "source": sources.UNIT,
+            "as_of": unit_source(content.updated_at).as_of,
+        },
+    }
 
 
 def home_care_record(unit: Unit, content: UnitContent | None) -> dict:
@@ -249,6 +293,37 @@ def csv_cells(record: dict) -> dict[str, str]:
         "Sprog ud over dansk": ", ".join(language_labels(",".join(record["languages"] or []))),
         "Ydelser": ", ".join(service_labels(",".join(record["services"] or []))),
         "Senest opdateret": record["updated_at"].strftime("%Y-%m-%d %H:%M:%S"),
+        **cost_cells(record),
+    }
+
+
+def _number(value) -> str:
+    return "" if value is None else str(value)
+
+
+def _date(value) -> str:
+    return value.isoformat() if value else ""
+
+
+def cost_cells(record: dict) -> dict[str, str]:
+    """The monthly-cost and vacancy columns: empty where not given (never 0), with the same
+    source and date fields as the API."""
+    cost = record["monthly_cost"] or {}
+    report = record["vacancies"] or {}
+    return {
+        "Husleje pr. måned": _number(cost.get("rent")),
+        "Servicepakke pr. måned": _number(cost.get("service")),
+        "Forplejning pr. måned": _number(cost.get("meals")),
+        "Andre faste udgifter pr. måned": _number(cost.get("other")),
+        "Pris pr. måned i alt": _number(cost.get("total")),
+        "Priser gælder fra": _date(cost.get("valid_from")),
+        "Priser kilde": cost.get("source") or "",
+        "Priser oplyst": _date(cost.get("reported_at")),
+        "Ledige boliger": _number(report.get("free_homes")),
+        "Ventetid i uger": _number(report.get("waiting_weeks")),
+        "Ledige boliger kilde": report.get("source") or "",
+        "Ledige boliger oplyst": _date(report.get("reported_at")),
+        "Ledige boliger forældet": ("ja" if report["outdated"] else "nej") if report else "",
     }
 
 

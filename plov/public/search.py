@@ -19,7 +19,8 @@ Parameters (names as in the URL):
     ejerform     municipal/private/friplejebolig/lokalplejehjem (repeatable, any)
     tilsyn       latest supervision status (repeatable, any)
     sanktion     "uden" or "med" a sanction in force
-    sorter       relevans, navn, afstand, boliger
+    pris_max     care homes whose total monthly cost is at most this (kr.; plov.public.search_costs)
+    sorter       relevans, navn, afstand, boliger, pris (total monthly cost, lowest first)
     side         page number
 
 A municipality search shows exactly `visible_units(code)` (DOMAIN.md §5); every other search
@@ -44,6 +45,7 @@ from rapidfuzz import fuzz, process
 
 from plov.agreements.models import AgreementType, ServiceAgreement
 from plov.folding import fold
+from plov.public import search_costs
 from plov.publishing.listing import shown_staff
 from plov.publishing.visibility import visible_units
 from plov.registers.addresses import match_key, normalise_house_number, normalise_street
@@ -67,7 +69,7 @@ CARE_HOMES, HOME_CARE = "plejehjem", "helhedspleje"
 KINDS = {CARE_HOMES: UnitKind.CARE_HOME, HOME_CARE: UnitKind.HOME_CARE_SITE}
 RADII = (2, 5, 10, 20, 50)
 DEFAULT_RADIUS = 10
-SORTS = ("relevans", "navn", "afstand", "boliger")
+SORTS = ("relevans", "navn", "afstand", "boliger", "pris")
 SANCTION_CHOICES = ("uden", "med")
 OWNER_TYPES = ("municipal", "private", "friplejebolig", "lokalplejehjem")
 IMAGE_SPEC = "fill-320x200"
@@ -117,6 +119,7 @@ def sort_labels() -> dict[str, str]:
         "navn": _("Navn (A-Å)"),
         "afstand": _("Afstand (nærmeste først)"),
         "boliger": _("Antal boliger (flest først)"),
+        "pris": _("Pris pr. måned (lavest først)"),
     }
 
 
@@ -139,6 +142,7 @@ class SearchQuery:
     owner_types: list[str] = field(default_factory=list)
     supervision: list[str] = field(default_factory=list)
     sanction: str = ""
+    max_cost: int | None = None
     sort: str = ""
     page: int = 1
     page_text: str = field(default="", repr=False, compare=False)  # as typed, for messages
@@ -163,6 +167,7 @@ class SearchQuery:
                 len(self.owner_types),
                 len(self.supervision),
                 int(bool(self.sanction)),
+                int(self.max_cost is not None),
             )
         )
 
@@ -182,6 +187,7 @@ class SearchQuery:
             "ejerform": self.owner_types,
             "tilsyn": self.supervision,
             "sanktion": self.sanction,
+            "pris_max": "" if self.max_cost is None else str(self.max_cost),
             "sorter": self.sort,
             "side": str(self.page) if self.page != 1 else "",
         }
@@ -230,6 +236,7 @@ class ResultItem:
     supervision_date: dt.date | None
     sanction_in_force: bool
     image: object | None
+    monthly_total: int | None = None  # care homes: the total monthly cost, when fully known
 
 
 @dataclass
@@ -300,7 +307,7 @@ class SearchResult:
             options.append("afstand")
         options.append("navn")
         if self.query.is_care_homes:
-            options.append("boliger")
+            options.extend(("boliger", "pris"))
         return [(key, labels[key]) for key in options]
 
     @property
@@ -479,6 +486,10 @@ def parse(params) -> tuple[SearchQuery, list[SearchError], list[str]]:
     query.supervision = [v for v in dict.fromkeys(_getlist(params, "tilsyn")) if v in valid_status]
     sanction = _get(params, "sanktion").strip().lower()
     query.sanction = sanction if sanction in SANCTION_CHOICES else ""
+    if query.is_care_homes:
+        query.max_cost, notice = search_costs.parse_max_cost(_get(params, "pris_max"))
+        if notice:
+            notices.append(notice)
     sort = _get(params, "sorter").strip().lower()
     query.sort = sort if sort in SORTS else ""
 
@@ -502,7 +513,7 @@ def effective_sort(query: SearchQuery, origin: Origin | None) -> str:
         sort = ""
     if sort == "relevans" and not query.name:
         sort = ""
-    if sort == "boliger" and not query.is_care_homes:
+    if sort in ("boliger", "pris") and not query.is_care_homes:
         sort = ""
     if not sort:
         sort = "afstand" if origin else ("relevans" if query.name else "navn")
@@ -800,6 +811,8 @@ def _filtered(units: QuerySet[Unit], query: SearchQuery, today: dt.date) -> Quer
         )
     if query.fixed_teams:
         units = units.filter(content__fixed_teams=True)
+    if query.max_cost is not None and query.is_care_homes:
+        units = search_costs.with_max_cost(units, query.max_cost)
     if not query.is_care_homes:
         for code in query.languages:
             units = units.filter(speaks(code))
@@ -890,7 +903,15 @@ def search(params, *, today: dt.date | None = None, page_size: int = PAGE_SIZE) 
 
     # One query for every candidate: just what sorting, distance and the map need.
     rows = list(
-        units.values("id", "name", "latitude", "longitude", "visiting_address", "content__homes")
+        units.values(
+            "id",
+            "name",
+            "latitude",
+            "longitude",
+            "visiting_address",
+            "content__homes",
+            monthly_total=search_costs.total_expression(),
+        )
     )
 
     scores: dict[int, float] = {}
@@ -926,6 +947,8 @@ def search(params, *, today: dt.date | None = None, page_size: int = PAGE_SIZE) 
         rows.sort(key=lambda r: distances[r["id"]])
     elif sort == "boliger":
         rows.sort(key=lambda r: -(r["content__homes"] or -1))
+    elif sort == "pris":
+        search_costs.sort_by_total(rows)
 
     result.total = len(rows)
     result.num_pages = max(1, math.ceil(result.total / page_size))
@@ -1021,9 +1044,17 @@ def _page_items(ids: list[int], distances: dict[int, float], today: dt.date) -> 
                 supervision_date=unit.latest_inspected_on,
                 sanction_in_force=unit.sanction_in_force,
                 image=content.image_1 if content else None,
+                monthly_total=_monthly_total(content),
             )
         )
     return items
+
+
+def _monthly_total(content: UnitContent | None) -> int | None:
+    from plov.units.costs import monthly_cost
+
+    cost = monthly_cost(content) if content is not None else None
+    return cost.total if cost else None
 
 
 def _content(unit: Unit) -> UnitContent | None:
@@ -1072,5 +1103,7 @@ def filter_options() -> dict:
         "supervision": list(SupervisionStatus.choices),
         "owner_types": list(owner_type_labels().items()),
         "radii": RADII,
+        "price_limits": search_costs.price_options(),
+        "price_limit_values": search_costs.PRICE_LIMITS,
         "languages": [(code, str(label)) for code, label in LANGUAGES],
     }

@@ -24,6 +24,7 @@ from plov.public.signals import CACHE_TIMEOUT, cache_generation
 from plov.public.unitpage import (
     MAX_COMPARE,
     MAX_ID,
+    compare_costs,
     compare_home_care,
     compare_results,
     compare_staff,
@@ -161,6 +162,8 @@ def compare(request):
         "can_add": len(units) < MAX_COMPARE,
         "any_care_home": any(u.is_care_home for u in units),
         "staff_rows": compare_staff(units),
+        "cost_rows": compare_costs(units),
+        "any_home_care": any(u.is_home_care for u in units),
         "home_care_rows": compare_home_care(units),
         "indicator_rows": compare_results(units, QualityResult.Kind.INDICATOR, 5),
         "satisfaction_rows": compare_results(units, QualityResult.Kind.SATISFACTION, 3),
