@@ -399,3 +399,13 @@ def test_a_one_of_a_kind_page_is_translated_too(client, root, agency):
     )
     assert response.status_code == 302, response.content.decode()[:2000]
     assert DriftsinfoPage.objects.filter(locale=english, live=False).count() == 1
+
+
+def test_the_english_footer_falls_back_to_the_danish_pages_and_says_so(client, root):
+    create_demo_pages()
+    from plov.pages.models import AboutPage
+
+    AboutPage.objects.get(locale__language_code="en").unpublish()
+    footer = client.get("/en/kort/").content.decode().split("<footer")[1]
+    assert '<a href="/om-plejeoverblikket/" hreflang="da">About Plejeoverblikket</a>' in footer
+    assert '<a href="/en/accessibility-statement/">Accessibility statement</a>' in footer
