@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from urllib.parse import urlencode
 from xml.sax.saxutils import escape
 
 from django.conf import settings
@@ -28,6 +29,7 @@ from plov.public.unitpage import (
     load_unit,
     load_units_for_compare,
     parse_compare_ids,
+    shortlist_from_request,
     unit_slug,
     unit_url,
 )
@@ -61,9 +63,12 @@ def unit_page(request, pk: int, slug: str = ""):
         )
     if not state["published"]:
         raise Http404
+    shortlist_ids = shortlist_from_request(request)
+    carried = ",".join(map(str, shortlist_ids))
     canonical = unit_slug(state["name"])
     if slug != canonical:
-        return redirect(unit_url(pk, state["name"]), permanent=True)
+        target = unit_url(pk, state["name"]) + (f"?ids={carried}" if carried else "")
+        return redirect(target, permanent=True)
 
     today = timezone.localdate()
     lang = translation.get_language() or "da"
@@ -75,7 +80,9 @@ def unit_page(request, pk: int, slug: str = ""):
         today.isoformat(),
         updated.isoformat() if updated else "",
         cache_generation(pk),
+        carried,  # the no-script "Tilføj til sammenligning" link carries Min liste
     ]
+    compare_ids = [*[i for i in shortlist_ids if i != pk][: MAX_COMPARE - 1], pk]
 
     def load():
         data = load_unit(pk, today=today)
@@ -94,7 +101,9 @@ def unit_page(request, pk: int, slug: str = ""):
         "canonical_url": request.build_absolute_uri(unit_url(pk, state["name"])),
         "alternates": _alternates(request, pk, state["name"]),
         "site_root": request.build_absolute_uri("/").rstrip("/"),
-        "compare_url": reverse("public:compare") + f"?ids={pk}",
+        "compare_url": reverse("public:compare") + "?ids=" + ",".join(map(str, compare_ids)),
+        "unit_path": unit_url(pk, state["name"]),
+        "shortlist_ids": shortlist_ids,
     }
     return render(request, "public/unit.html", context)
 
@@ -159,17 +168,35 @@ def compare(request):
         "indicator_rows": compare_results(units, QualityResult.Kind.INDICATOR, 5),
         "satisfaction_rows": compare_results(units, QualityResult.Kind.SATISFACTION, 3),
         "candidates": _candidates(units) if 0 < len(units) < MAX_COMPARE else [],
+        "find_more_url": _find_more_url(units, shown_ids),
+        "shortlist_ids": shown_ids,
     }
     status = 400 if (bad or too_many) else 200
     return render(request, "public/compare.html", context, status=status)
 
 
+def _offered_codes(first) -> list[str]:
+    return [o.code for o in first.offered_by][:3] or (
+        [first.unit.municipality_id] if first.unit.municipality_id else []
+    )
+
+
+def _find_more_url(units, shown_ids: list[int]) -> str:
+    """The search where the first unit is offered, carrying the units compared (`ids`)."""
+    if not units or len(units) >= MAX_COMPARE:
+        return ""
+    codes = _offered_codes(units[0])
+    params = {"kommune": codes[0]} if codes else {}
+    if not units[0].is_care_home:
+        params["type"] = "helhedspleje"
+    params["ids"] = ",".join(map(str, shown_ids))
+    return reverse("public:results") + "?" + urlencode(params, safe=",")
+
+
 def _candidates(units) -> list[dict]:
     """Units a citizen might add: published, of the same kind, offered where the first is."""
     first = units[0]
-    codes = [o.code for o in first.offered_by][:3] or (
-        [first.unit.municipality_id] if first.unit.municipality_id else []
-    )
+    codes = _offered_codes(first)
     if not codes:
         return []
     from plov.publishing.visibility import visible_units
