@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from functools import wraps
 from urllib.parse import urlencode
 from xml.sax.saxutils import escape
 
@@ -13,6 +14,7 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone, translation
+from django.utils.cache import patch_response_headers
 from django.utils.functional import SimpleLazyObject
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
@@ -33,11 +35,28 @@ from plov.public.unitpage import (
     unit_slug,
     unit_url,
 )
+from plov.public.views_search import PAGE_CACHE_SECONDS
 from plov.supervision.models import QualityResult
 from plov.units.models import Unit
 
 
+def browser_cacheable(view):
+    """`Cache-Control: max-age=60` (and Expires) on a 200, as the search pages send: a change
+    renews the public generation on the server at once (`plov.public.signals`), and a browser
+    or proxy holds its copy at most as long as the server's page cache does."""
+
+    @wraps(view)
+    def wrapped(request, *args, **kwargs):
+        response = view(request, *args, **kwargs)
+        if response.status_code == 200:
+            patch_response_headers(response, cache_timeout=PAGE_CACHE_SECONDS)
+        return response
+
+    return wrapped
+
+
 @require_safe
+@browser_cacheable
 def unit_page(request, pk: int, slug: str = ""):
     """A unit's page: 404 unless published, 410 once closed in SOR, one canonical URL.
 
@@ -118,6 +137,7 @@ def _alternates(request, pk: int, name: str) -> list[tuple[str, str]]:
 
 
 @require_safe
+@browser_cacheable
 def compare(request):
     """Up to four units side by side; `?ids=1,2,3` (or repeated `ids`) is the shareable URL."""
     raw = request.GET.getlist("ids")
