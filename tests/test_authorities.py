@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 
+from plov import clock
 from plov.publishing.listing import units_for_listing
 from plov.registers.readers import MalformedFile
 from plov.supervision.authorities import authority_by_municipality, import_authorities
@@ -41,7 +42,7 @@ def test_replacing_the_table_moves_the_units_at_once(imported, tmp_path):
 def test_a_future_coverage_takes_effect_on_its_date(imported, tmp_path):
     import datetime as dt
 
-    later = dt.date.today() + dt.timedelta(days=10)
+    later = clock.today() + dt.timedelta(days=10)
     path = tmp_path / "tilsyn.csv"
     path.write_text(
         "kommunekode;tilsyn;gyldig_fra\n751;Ældretilsynet Silkeborg;\n"

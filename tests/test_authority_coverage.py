@@ -14,6 +14,7 @@ from django.urls import reverse
 from wagtail.models import ModelLogEntry
 
 from plov.accounts.scope import Scope, can_supervise
+from plov.clock import today
 from plov.publishing.registration_errors import registration_errors
 from plov.registers.readers import MalformedFile
 from plov.supervision.authorities import (
@@ -32,7 +33,6 @@ from tests.test_backoffice_editing import make_user
 SILKEBORG_CVR = "29189919"
 HJOERRING_CVR = "29189692"
 AGENCY_CVR = "33257872"
-TODAY = dt.date.today()
 SILKEBORG, HJOERRING = "Ældretilsynet Silkeborg", "Ældretilsynet Hjørring"
 
 
@@ -118,10 +118,10 @@ def test_an_edit_moves_the_units_at_once_and_is_in_the_audit_log(client, world):
     entry = ModelLogEntry.objects.get(action=MOVED_ACTION)
     assert entry.user.username == "sds"
     assert entry.label == (
-        f"Aarhus (751): {SILKEBORG} → {HJOERRING} fra {TODAY:%d.%m.%Y}"
+        f"Aarhus (751): {SILKEBORG} → {HJOERRING} fra {today():%d.%m.%Y}"
     )
     assert entry.data == {"municipality": 751, "from": SILKEBORG, "to": HJOERRING,
-                          "effective": TODAY.isoformat()}
+                          "effective": today().isoformat()}
     assert ModelLogEntry.objects.filter(action="wagtail.edit").count() == 1
 
     log = client.get(reverse("backoffice:audit_log"), {"handling": MOVED_ACTION})
@@ -148,7 +148,7 @@ def test_the_invalid_address_unit_has_no_authority_and_stays_a_registration_erro
 def test_a_dated_handover_takes_effect_on_its_day(client, world):
     client.force_login(agency())
     row = aarhus_row()
-    handover = TODAY + dt.timedelta(days=30)
+    handover = today() + dt.timedelta(days=30)
     # end the old period, then add the new one
     assert client.post(reverse("tilsynsdaekning:edit", args=[row.pk]),
                        form(row, valid_to=handover - dt.timedelta(days=1))).status_code == 302
@@ -181,7 +181,7 @@ def test_deleting_a_row_leaves_the_municipality_without_authority(client, world)
     assert solgaarden["supervising_authority"] is None
     assert solgaarden["registration_error"] == "Ingen tilsynsmyndighed dækker beliggenhedskommunen i dag"
     assert ModelLogEntry.objects.get(action=MOVED_ACTION).label == (
-        f"Aarhus (751): {SILKEBORG} → ingen tilsynsmyndighed fra {TODAY:%d.%m.%Y}"
+        f"Aarhus (751): {SILKEBORG} → ingen tilsynsmyndighed fra {today():%d.%m.%Y}"
     )
 
 
@@ -208,7 +208,7 @@ def test_valid_to_may_not_be_before_valid_from(client, world):
     response = client.post(
         reverse("tilsynsdaekning:add"),
         form(municipality=751, authority=authority(HJOERRING).pk,
-             valid_from=TODAY + dt.timedelta(days=10), valid_to=TODAY),
+             valid_from=today() + dt.timedelta(days=10), valid_to=today()),
     )
     assert response.status_code == 200
     assert "‘Gyldig til’ må ikke ligge før ‘gyldig fra’." in response.content.decode()
@@ -219,9 +219,9 @@ def test_valid_to_may_not_be_before_valid_from(client, world):
     "period",
     [
         dict(),  # open both ways
-        dict(valid_from=TODAY + dt.timedelta(days=10)),
-        dict(valid_to=TODAY - dt.timedelta(days=10)),
-        dict(valid_from=TODAY, valid_to=TODAY),
+        dict(valid_from=today() + dt.timedelta(days=10)),
+        dict(valid_to=today() - dt.timedelta(days=10)),
+        dict(valid_from=today(), valid_to=today()),
     ],
 )
 def test_two_periods_of_one_municipality_may_not_overlap(client, world, period):
@@ -241,11 +241,11 @@ def test_two_periods_of_one_municipality_may_not_overlap(client, world, period):
 def test_adjacent_periods_are_fine(client, world):
     client.force_login(agency())
     row = aarhus_row()
-    AuthorityCoverage.objects.filter(pk=row.pk).update(valid_to=TODAY)
+    AuthorityCoverage.objects.filter(pk=row.pk).update(valid_to=today())
     response = client.post(
         reverse("tilsynsdaekning:add"),
         form(municipality=751, authority=authority(HJOERRING).pk,
-             valid_from=TODAY + dt.timedelta(days=1)),
+             valid_from=today() + dt.timedelta(days=1)),
     )
     assert response.status_code == 302
     # an edit may keep its own period
@@ -281,7 +281,7 @@ def test_other_roles_are_refused_and_nothing_changes(client, world, spec):
         assert client.get(url).status_code == 403, url
     hjoerring = authority(HJOERRING).pk
     assert client.post(urls[1], form(municipality=101, authority=hjoerring,
-                                     valid_from=TODAY + dt.timedelta(days=400))).status_code == 403
+                                     valid_from=today() + dt.timedelta(days=400))).status_code == 403
     assert client.post(urls[2], form(row, authority=hjoerring)).status_code == 403
     assert client.post(urls[3]).status_code == 403
     assert state() == before
@@ -320,12 +320,12 @@ def test_an_import_that_moves_municipalities_is_audited(world, tmp_path):
     assert "kommuner flyttet til en anden tilsynsmyndighed: 751" in summary.notes
     entry = ModelLogEntry.objects.get(action=MOVED_ACTION)
     assert entry.user is None  # the system
-    assert entry.label == f"Aarhus (751): {SILKEBORG} → {HJOERRING} fra {TODAY:%d.%m.%Y}"
+    assert entry.label == f"Aarhus (751): {SILKEBORG} → {HJOERRING} fra {today():%d.%m.%Y}"
     assert listed_authority(c.SOLGAARDEN) == HJOERRING
 
 
 def test_an_imported_history_becomes_consecutive_periods(world, tmp_path):
-    later = TODAY + dt.timedelta(days=10)
+    later = today() + dt.timedelta(days=10)
     lines = [line for line in current_file_lines() if not line.startswith("751;")]
     import_authorities(write(tmp_path, [*lines, f"751;{SILKEBORG};", f"751;{HJOERRING};{later}"]))
     rows = sorted(
@@ -349,17 +349,17 @@ def test_two_rows_with_the_same_start_reject_the_file(world, tmp_path):
 
 
 def test_moves_are_computed_from_today_on():
-    past, future = TODAY - dt.timedelta(days=100), TODAY + dt.timedelta(days=100)
+    past, future = today() - dt.timedelta(days=100), today() + dt.timedelta(days=100)
     old = {751: [(None, None, "A")]}
     # a correction of the past alone moves nobody
     assert coverage_moves({751: [(None, past, "A"), (past + dt.timedelta(days=1), None, "B")]},
                           {751: [(None, past, "C"), (past + dt.timedelta(days=1), None, "B")]},
-                          today=TODAY) == []
+                          today=today()) == []
     assert coverage_moves(old, {751: [(None, future - dt.timedelta(days=1), "A"),
-                                      (future, None, "B")]}, today=TODAY) == [
+                                      (future, None, "B")]}, today=today()) == [
         Move(751, "A", "B", future)
     ]
-    assert coverage_moves(old, {}, today=TODAY) == [Move(751, "A", None, TODAY)]
+    assert coverage_moves(old, {}, today=today()) == [Move(751, "A", None, today())]
 
 
 # --- a hand-over in one step ---------------------------------------------------------------
@@ -373,29 +373,29 @@ def test_a_hand_over_from_today_moves_the_units_with_one_audit_entry(client, wor
     client.force_login(agency())
     assert hand_over_url() in client.get(reverse("tilsynsdaekning:index")).content.decode()
     page = client.get(hand_over_url()).content.decode()
-    assert "Skift tilsynsmyndighed" in page and f'value="{TODAY:%d.%m.%Y}"' in page
+    assert "Skift tilsynsmyndighed" in page and f'value="{today():%d.%m.%Y}"' in page
     response = client.post(hand_over_url(), {
         "municipality": "751", "authority": str(authority(HJOERRING).pk),
-        "effective": TODAY.isoformat(),
+        "effective": today().isoformat(),
     })
     assert response.status_code == 302
     rows = list(AuthorityCoverage.objects.filter(municipality_id=751).order_by("pk")
                 .values_list("authority__name", "valid_from", "valid_to"))
     old_from = rows[0][1]
-    assert rows == [(SILKEBORG, old_from, TODAY - dt.timedelta(days=1)), (HJOERRING, TODAY, None)]
+    assert rows == [(SILKEBORG, old_from, today() - dt.timedelta(days=1)), (HJOERRING, today(), None)]
     assert listed_authority(c.SOLGAARDEN) == HJOERRING
     moves = ModelLogEntry.objects.filter(action=MOVED_ACTION)
     assert [e.label for e in moves] == [
-        f"Aarhus (751): {SILKEBORG} → {HJOERRING} fra {TODAY:%d.%m.%Y}"
+        f"Aarhus (751): {SILKEBORG} → {HJOERRING} fra {today():%d.%m.%Y}"
     ]  # one move, never through "ingen tilsynsmyndighed"
 
 
 def test_a_planned_hand_over_takes_effect_on_its_day(client, world):
     client.force_login(agency())
-    later = TODAY + dt.timedelta(days=30)
+    later = today() + dt.timedelta(days=30)
     client.post(hand_over_url(), {"municipality": "751", "authority": str(authority(HJOERRING).pk),
                                   "effective": later.isoformat()})
-    assert authority_by_municipality(TODAY)[751] == SILKEBORG
+    assert authority_by_municipality(today())[751] == SILKEBORG
     assert authority_by_municipality(later)[751] == HJOERRING
     # Undoing it: a hand-over back on the same day changes that period, adds none.
     client.post(hand_over_url(), {"municipality": "751", "authority": str(authority(SILKEBORG).pk),
@@ -410,7 +410,7 @@ def test_a_hand_over_that_makes_no_sense_is_refused_and_changes_nothing(client, 
     if case == "a later period exists":
         client.post(hand_over_url(), {
             "municipality": "751", "authority": str(authority(HJOERRING).pk),
-            "effective": (TODAY + dt.timedelta(days=60)).isoformat(),
+            "effective": (today() + dt.timedelta(days=60)).isoformat(),
         })
         target, expected = HJOERRING, "planlagt periode"
     else:
@@ -418,7 +418,7 @@ def test_a_hand_over_that_makes_no_sense_is_refused_and_changes_nothing(client, 
     before = state()
     response = client.post(hand_over_url(), {
         "municipality": "751", "authority": str(authority(target).pk),
-        "effective": TODAY.isoformat(),
+        "effective": today().isoformat(),
     })
     assert response.status_code == 200 and expected in response.content.decode()
     assert state() == before
@@ -433,6 +433,6 @@ def test_only_the_agency_hands_over(client, world, roles, cvr):
     assert client.get(hand_over_url()).status_code == 403
     response = client.post(hand_over_url(), {
         "municipality": "751", "authority": str(authority(HJOERRING).pk),
-        "effective": TODAY.isoformat(),
+        "effective": today().isoformat(),
     })
     assert response.status_code == 403 and state() == before

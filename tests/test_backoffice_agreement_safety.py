@@ -13,6 +13,7 @@ import pytest
 from django.urls import reverse
 from wagtail.models import ModelLogEntry
 
+from plov import clock
 from plov.agreements import history
 from plov.agreements.models import AgreementType, ServiceAgreement
 from plov.publishing.visibility import visible_units
@@ -148,7 +149,7 @@ def test_ending_from_a_stale_page_is_refused(as_user):
     base = base_in(client.get(edit_url(agreement)).content.decode())
     client.post(edit_url(agreement), form_of(agreement, reference="AAR-1B", base_revision=base))
     before = snapshot()
-    response = client.post(end_url, {"end": str(dt.date.today()), "base_revision": stale})
+    response = client.post(end_url, {"end": str(clock.today()), "base_revision": stale})
     assert response.status_code == 409
     assert "Serviceleverancen er ikke afsluttet: den er ændret" in response.content.decode()
     assert snapshot() == before

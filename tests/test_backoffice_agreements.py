@@ -13,6 +13,7 @@ from django.test import Client
 from django.urls import reverse
 from wagtail.models import ModelLogEntry
 
+from plov import clock
 from plov.accounts.auth import Access, apply_access
 from plov.agreements.forms import plain_text
 from plov.agreements.models import AgreementDescription, AgreementType, ServiceAgreement
@@ -100,7 +101,7 @@ def as_user(world):
 
 
 def agreement_data(sor_id, *, reference="SKA-17", type="driftsoverenskomst", start=None, end=""):
-    start = dt.date.today() - dt.timedelta(days=10) if start is None else start
+    start = clock.today() - dt.timedelta(days=10) if start is None else start
     return {
         "unit": unit(sor_id).pk,
         "reference": reference,
@@ -308,7 +309,7 @@ def test_friplejebolig_is_created_only_by_the_agency_for_any_municipality(as_use
     assert manager.get(edit).status_code == 403
     assert manager.post(edit, data | {"type": "driftsoverenskomst"}).status_code == 403
     assert manager.post(
-        reverse("plov_agreements:end", args=[agreement.pk]), {"end": str(dt.date.today())}
+        reverse("plov_agreements:end", args=[agreement.pk]), {"end": str(clock.today())}
     ).status_code == 403
     assert snapshot() == before
 
@@ -344,7 +345,7 @@ def test_a_contract_manager_changes_and_ends_an_agreement(as_user):
     refused = client.post(end, {"end": "2023-12-31"})
     assert "Slutdato må ikke ligge før startdato" in refused.content.decode()
     assert snapshot() == before
-    yesterday = dt.date.today() - dt.timedelta(days=1)
+    yesterday = clock.today() - dt.timedelta(days=1)
     assert client.post(end, {"end": str(yesterday)}).status_code == 302
     agreement.refresh_from_db()
     assert agreement.end == yesterday
@@ -416,7 +417,7 @@ def test_the_unit_search_finds_units_by_name_sor_id_and_address(as_user):
 
 
 def test_menus_and_dashboard_follow_the_roles(as_user):
-    soon = dt.date.today() + dt.timedelta(days=30)
+    soon = clock.today() + dt.timedelta(days=30)
     existing_agreement(AARHUS, reference="AAR-ENDING", end=soon)
     existing_agreement(SKANDERBORG, sor_id=c.SITE_PRIVATE, reference="SKA-1")
     menu = {"Serviceleverancer": INDEX, "Aftalebeskrivelser": DESCRIPTIONS}

@@ -11,6 +11,7 @@ import pytest
 from django.core import mail
 from django.core.management import call_command
 
+from plov import clock
 from plov.publishing.data_quality import KINDS, counts, findings
 from plov.units.models import Organisation, Unit
 from tests import country as c
@@ -142,7 +143,7 @@ def test_dry_run_prints_and_sends_nothing(world):
 
 def test_no_email_without_findings_or_without_editors(world):
     # Skanderborg's only unit closes: no findings there, no e-mail
-    Unit.objects.filter(sor_id=c.SITE_PRIVATE).update(closed_on=dt.date.today())
+    Unit.objects.filter(sor_id=c.SITE_PRIVATE).update(closed_on=clock.today())
     run()
     assert sorted(address for m in mail.outbox for address in m.to) == [
         "redaktoer@aarhus.example", "smal@aarhus.example"
@@ -158,7 +159,7 @@ def test_no_email_without_findings_or_without_editors(world):
 
 
 def test_nothing_to_report_sends_nothing(world):
-    Unit.objects.update(closed_on=dt.date.today() - dt.timedelta(days=1))
+    Unit.objects.update(closed_on=clock.today() - dt.timedelta(days=1))
     assert findings() == []
     output = run()
     assert mail.outbox == []

@@ -13,6 +13,7 @@ import pytest
 from django.contrib.auth import get_user_model
 from django.core.management import call_command
 
+from plov import clock
 from plov.agreements.models import ServiceAgreement
 from plov.demo.generator import FILES, generate
 from plov.demo.users import organisation_cvr
@@ -132,8 +133,8 @@ def test_running_the_demo_twice_gives_the_same_result(db, tmp_path):
         assert (tmp_path / "first" / name).read_bytes() == (tmp_path / "second" / name).read_bytes()
 
 
-def test_demo_users_log_in_with_their_role_and_organisation(db, client, monkeypatch):
-    monkeypatch.setenv("PLOV_DEMO_PASSWORD", "hemmelig-demo")
+def test_demo_users_log_in_with_their_role_and_organisation(db, client, settings):
+    settings.PLOV_DEMO_PASSWORD = "hemmelig-demo"
     output = run_demo()
     aarhus = Organisation.objects.get(municipality_id=751)
     users = {u.username: u for u in get_user_model().objects.prefetch_related("groups")}
@@ -175,7 +176,6 @@ def test_the_home_care_editor_can_write_the_description_of_a_driftsoverenskomst(
 ):
     """The demo's private home-care editor (issue 18, point 19): listed on the login page, and
     its organisation's site has a driftsoverenskomst whose description it may write."""
-    import datetime as dt
 
     from django.urls import reverse
 
@@ -192,7 +192,7 @@ def test_the_home_care_editor_can_write_the_description_of_a_driftsoverenskomst(
     company = Organisation.objects.get(cvr_number=organisation_cvr(user))
     assert company.kind == Organisation.Kind.COMPANY
     agreement = (
-        ServiceAgreement.objects.in_force(dt.date.today())
+        ServiceAgreement.objects.in_force(clock.today())
         .filter(
             type="driftsoverenskomst", unit__owner=company, unit__kind=UnitKind.HOME_CARE_SITE
         )
@@ -219,10 +219,19 @@ def test_the_demo_has_the_agencys_pages_and_the_agency_may_edit_them(demo):
         GuidancePage,
     )
 
-    assert DriftsinfoPage.objects.live().get().status_text.startswith("Planlagt vedligeholdelse")
-    assert AboutPage.objects.live().exists() and AccessibilityStatementPage.objects.live().exists()
-    assert GuidancePage.objects.live().count() == 3
+    danish, english = (DriftsinfoPage.objects.live().filter(locale__language_code=code).get()
+                       for code in ("da", "en"))
+    assert danish.status_text.startswith("Planlagt vedligeholdelse")
+    assert english.status_text.startswith("Planned maintenance")
+    assert english.translation_key == danish.translation_key
+    for model in (AboutPage, AccessibilityStatementPage):
+        assert model.objects.live().filter(locale__language_code="en").exists()
+        assert model.objects.live().filter(locale__language_code="da").exists()
+    assert GuidancePage.objects.live().filter(locale__language_code="da").count() == 3
+    assert GuidancePage.objects.live().filter(locale__language_code="en").count() == 3
     granted = GroupPagePermission.objects.filter(group__name="Sundhedsdatastyrelsen")
+    # on the Danish root page and its English copy
+    assert granted.values("page").distinct().count() == 2
     assert {"add_page", "change_page", "publish_page"} <= set(
         granted.values_list("permission__codename", flat=True))
 
@@ -249,6 +258,31 @@ def test_every_unit_with_a_valid_address_has_a_street_of_neighbours_in_dar(demo)
     # (the deliberately invalid visiting addresses stay out of DAR: see
     # test_registration_errors_include_all_three_kinds)
 
+
+def test_most_care_homes_have_prices_and_vacancies_some_missing_some_outdated(demo):
+    """The demo shows every state a relative meets: a full monthly cost, one with an amount
+    missing, none; a current vacancy report, an outdated one, none; home care's extras."""
+    from plov.units.costs import monthly_cost, vacancies
+    from plov.units.models import UnitContent
+
+    today = clock.today()
+    homes = list(
+        UnitContent.objects.filter(unit__kind=UnitKind.CARE_HOME, unit__closed_on__isnull=True)
+    )
+    costs = [monthly_cost(c) for c in homes]
+    complete = sum(1 for m in costs if m and m.complete)
+    partial = sum(1 for m in costs if m and not m.complete)
+    missing = sum(1 for m in costs if m is None)
+    assert complete > len(homes) / 2 and partial > 0 and missing > 0
+    for m in costs:
+        if m and m.complete:
+            assert 8_000 < m.total < 20_000, m
+            assert m.reported_on is not None and m.valid_from <= today
+    reports = [vacancies(c, today=today) for c in homes]
+    assert sum(1 for r in reports if r and r.current) > len(homes) / 2
+    assert any(r and r.outdated for r in reports) and any(r is None for r in reports)
+    sites = UnitContent.objects.filter(unit__kind=UnitKind.HOME_CARE_SITE)
+    assert sites.exclude(extra_services="").exists() and sites.filter(extra_services="").exists()
 
 def _examples(text: str) -> list[str]:
     """The examples in a hint or message: "Fx 8000 eller Solvej 4, 8000. …" → ["8000",

@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 
+from plov import clock
 from plov.registers.readers import MalformedFile
 from plov.registers.sor import import_sor
 from plov.registers.writers import write_sor
@@ -114,7 +115,7 @@ def test_a_unit_missing_from_the_file_is_closed_not_deleted_and_reopens(
     summary = import_sor(day2.write(tmp_path / "day2")[0])
     assert summary.closed == 1
     lindehus = Unit.objects.get(sor_id=c.LINDEHUS)
-    assert lindehus.closed_on == dt.date.today()
+    assert lindehus.closed_on == clock.today()
     assert not lindehus.published
     assert {
         "category": "SOR",
@@ -128,7 +129,7 @@ def test_a_unit_missing_from_the_file_is_closed_not_deleted_and_reopens(
 
 
 def test_a_unit_whose_end_date_has_passed_is_closed(imported, tmp_path, country):
-    country.entity(c.SITE_NORTH).to_date = (dt.date.today() - dt.timedelta(days=1)).isoformat()
+    country.entity(c.SITE_NORTH).to_date = (clock.today() - dt.timedelta(days=1)).isoformat()
     summary = import_sor(country.write(tmp_path / "day2")[0])
     assert summary.closed == 1
     assert Unit.objects.get(sor_id=c.SITE_NORTH).closed_on is not None
@@ -136,7 +137,7 @@ def test_a_unit_whose_end_date_has_passed_is_closed(imported, tmp_path, country)
 
 
 def test_a_closure_not_yet_in_force_keeps_the_unit_open(imported, tmp_path, country):
-    country.entity(c.SITE_NORTH).to_date = (dt.date.today() + dt.timedelta(days=30)).isoformat()
+    country.entity(c.SITE_NORTH).to_date = (clock.today() + dt.timedelta(days=30)).isoformat()
     import_sor(country.write(tmp_path / "day2")[0])
     assert Unit.objects.get(sor_id=c.SITE_NORTH).closed_on is None
 

@@ -14,8 +14,9 @@ from django.utils import timezone
 from django.utils.http import http_date
 
 from plov.agreements.models import AgreementDescription, AgreementType, ServiceAgreement
+from plov.clock import today
 from plov.opendata.api import api
-from plov.opendata.exports import CSV_HEADER, CVR_SYSTEM, SOR_SYSTEM
+from plov.opendata.exports import CSV_HEADER, CVR_SYSTEM, SOR_SYSTEM, UNIT_KIND_SYSTEM
 from plov.publishing.refresh import refresh_publication
 from plov.publishing.visibility import visible_units
 from plov.supervision.authorities import authority_by_municipality
@@ -23,7 +24,6 @@ from plov.units.models import Unit, UnitContent, UnitKind
 from tests import country as c
 
 AARHUS, SKANDERBORG, ODDER = 751, 746, 727
-TODAY = dt.date.today()
 
 
 def unit(sor_id: str) -> Unit:
@@ -35,7 +35,7 @@ def agree(sor_id, party, type_, *, start=None, end=None, ref=None) -> ServiceAgr
         municipality_id=party,
         unit=unit(sor_id),
         type=type_,
-        start=start or TODAY - dt.timedelta(days=30),
+        start=start or today() - dt.timedelta(days=30),
         end=end,
         reference=ref or f"{party}-{sor_id}-{type_}-{start}",
     )
@@ -74,10 +74,10 @@ def shown(imported):
         c.LINDEHUS,
         SKANDERBORG,
         AgreementType.OPERATING_AGREEMENT,
-        start=TODAY - dt.timedelta(days=400),
-        end=TODAY - dt.timedelta(days=1),
+        start=today() - dt.timedelta(days=400),
+        end=today() - dt.timedelta(days=1),
     )
-    agree(c.SITE_NORTH, ODDER, AgreementType.OWN_PRODUCTION, start=TODAY + dt.timedelta(days=1))
+    agree(c.SITE_NORTH, ODDER, AgreementType.OWN_PRODUCTION, start=today() + dt.timedelta(days=1))
     refresh_publication()
     return imported
 
@@ -285,6 +285,8 @@ def test_one_published_unit(shown, client):
     body = response.json()
     assert body["id"] == solgaarden.pk and body["sor_id"] == c.SOLGAARDEN
     listed = next(u for u in client.get("/api/v1/units").json()["items"] if u["id"] == body["id"])
+    # the unit alone adds its quality figures with their verdicts (tests/test_verdicts_api.py)
+    assert body.pop("quality") == []
     assert body == listed
 
 
@@ -321,13 +323,13 @@ def test_a_bad_unit_id_is_422(shown, client, value):
 
 def test_agreements_in_force_today_for_published_units(shown, client):
     items = get_all(client, "/api/v1/agreements")
-    expected = ServiceAgreement.objects.in_force(TODAY).filter(unit__published=True)
+    expected = ServiceAgreement.objects.in_force(today()).filter(unit__published=True)
     assert sorted(a["id"] for a in items) == sorted(expected.values_list("pk", flat=True))
     assert [a["id"] for a in items] == sorted(a["id"] for a in items)
     listed_units = {a["unit_sor_id"] for a in items}
     assert c.KAERBO not in listed_units  # not published
-    assert not any(a["end"] and a["end"] < TODAY.isoformat() for a in items)  # ended
-    assert not any(a["start"] > TODAY.isoformat() for a in items)  # not started
+    assert not any(a["end"] and a["end"] < today().isoformat() for a in items)  # ended
+    assert not any(a["start"] > today().isoformat() for a in items)  # not started
     solgaarden = next(
         a for a in items if a["unit_sor_id"] == c.SOLGAARDEN and a["kommune"] == "751"
     )
@@ -452,6 +454,8 @@ def test_the_openapi_document_describes_every_endpoint(db, client):
         "/api/v1/units/{id}",
         "/api/v1/agreements",
         "/api/v1/supervising-authorities",
+        "/api/v1/changes",
+        "/api/v1/adresser",
         # Ældretilsynet's authoritative list: logged-in supervisors and the agency only.
         "/api/v1/tilsyn/enheder",
         "/api/v1/tilsyn/enheder.csv",
@@ -577,7 +581,13 @@ def test_the_fhir_export_is_a_valid_r4_bundle(shown, client):
         "Aarhus Kommune",
         "Odder Kommune",
     }
+    # the unit's kind, coded, and the municipalities served under agreements, named
+    assert [(k.system, k.code, k.display) for k in solgaarden.type[0].coding] == [
+        (UNIT_KIND_SYSTEM, "care_home", "Plejeenhed")
+    ]
+    assert {a.display for a in solgaarden.coverageArea} == {"Aarhus Kommune", "Odder Kommune"}
     site = services[c.SITE_PRIVATE]
+    assert site.type[0].coding[0].code == "home_care_site"
     assert site.category[0].text == "Helhedspleje"
     assert by_url[site.providedBy.reference].name == "Omsorgshuset ApS"
     assert [by_url[a.reference].name for a in site.coverageArea] == ["Aarhus Kommune"]
@@ -639,3 +649,23 @@ def test_the_demo_names_municipal_owners_officially():
     places = DemoGenerator(scale=0.05)  # reads the reference data; generates nothing yet
     assert places.places[101].owner_name == "Københavns Kommune"
     assert places.places[400].owner_name == "Bornholms Regionskommune"
+
+
+@pytest.mark.parametrize("url", ["/api/v1/units", "/api/v1/agreements"])
+def test_list_pages_link_next_and_previous(shown, client, url):
+    first = client.get(url, {"limit": 2})
+    body = first.json()
+    assert body["previous"] is None
+    assert body["next"] == f"http://testserver{url}?limit=2&offset=2"
+    assert f'<{body["next"]}>; rel="next"' in first["Link"]
+    seen, page = [], body
+    while True:
+        seen += [i["id"] for i in page["items"]]
+        if page["next"] is None:
+            break
+        page = client.get(page["next"]).json()
+        assert page["previous"] is not None
+    assert len(seen) == body["total"] == len(set(seen))
+    kept = client.get(url, {"limit": 1, "kommune": "751"}).json()
+    if kept["next"]:
+        assert "kommune=751" in kept["next"]

@@ -13,6 +13,7 @@ from django.urls import reverse
 from django.utils import translation
 
 from plov.agreements.models import AgreementDescription, AgreementType, ServiceAgreement
+from plov.clock import today
 from plov.public.search import (
     haversine_km,
     name_score,
@@ -34,7 +35,6 @@ from plov.units.models import (
 from tests import country as c
 
 AARHUS, SKANDERBORG = 751, 746
-TODAY = dt.date.today()
 
 
 def unit(sor_id: str) -> Unit:
@@ -50,7 +50,7 @@ def agree(sor_id: str, party: int, type_: str) -> None:
         municipality_id=party,
         unit=unit(sor_id),
         type=type_,
-        start=TODAY - dt.timedelta(days=30),
+        start=today() - dt.timedelta(days=30),
         reference=f"{party}-{sor_id}",
     )
 
@@ -139,7 +139,7 @@ def test_a_municipality_is_found_by_code_or_name_however_written(towns):
 
 
 def test_a_closed_unit_is_not_found(towns):
-    Unit.objects.filter(sor_id=c.SOLGAARDEN).update(closed_on=TODAY)
+    Unit.objects.filter(sor_id=c.SOLGAARDEN).update(closed_on=today())
     assert search({"kommune": "751"}).total == 0
     assert search({"navn": "Solgården"}).total == 0
 
@@ -257,33 +257,33 @@ def enriched(towns):
     SupervisionFeedback.objects.create(
         unit=unit(c.SOLGAARDEN),
         authority=authority,
-        inspected_on=TODAY - dt.timedelta(days=400),
+        inspected_on=today() - dt.timedelta(days=400),
         status="kritiske_bemaerkninger",
     )
     SupervisionFeedback.objects.create(
         unit=unit(c.SOLGAARDEN),
         authority=authority,
-        inspected_on=TODAY - dt.timedelta(days=20),
+        inspected_on=today() - dt.timedelta(days=20),
         status="ingen_bemaerkninger",
     )
     SupervisionFeedback.objects.create(
         unit=unit(c.LINDEHUS),
         authority=authority,
-        inspected_on=TODAY - dt.timedelta(days=50),
+        inspected_on=today() - dt.timedelta(days=50),
         status="vaesentlige_bemaerkninger",
     )
     Sanction.objects.create(
         unit=unit(c.LINDEHUS),
         authority=authority,
         type="paabud",
-        decided_on=TODAY - dt.timedelta(days=10),
+        decided_on=today() - dt.timedelta(days=10),
     )
     Sanction.objects.create(  # lifted: no longer in force
         unit=unit(c.SOLGAARDEN),
         authority=authority,
         type="paabud",
-        decided_on=TODAY - dt.timedelta(days=300),
-        lifted_on=TODAY - dt.timedelta(days=100),
+        decided_on=today() - dt.timedelta(days=300),
+        lifted_on=today() - dt.timedelta(days=100),
     )
     return towns
 
@@ -601,13 +601,13 @@ def add_care_homes(n: int, image, start: int = 0) -> None:
             municipality_id=AARHUS,
             unit=home,
             type=AgreementType.OWN_PRODUCTION,
-            start=TODAY - dt.timedelta(days=5),
+            start=today() - dt.timedelta(days=5),
             reference=f"test-{i}",
         )
         SupervisionFeedback.objects.create(
-            unit=home, authority=authority, inspected_on=TODAY, status="mindre_bemaerkninger"
+            unit=home, authority=authority, inspected_on=today(), status="mindre_bemaerkninger"
         )
-        Sanction.objects.create(unit=home, authority=authority, type="paabud", decided_on=TODAY)
+        Sanction.objects.create(unit=home, authority=authority, type="paabud", decided_on=today())
 
 
 def count_queries(client, params) -> int:

@@ -16,12 +16,11 @@ from django.template import loader
 from wagtail.documents import get_document_model
 
 from plov.agreements.models import AgreementDescription, AgreementType, ServiceAgreement
+from plov.clock import today
 from plov.public.unitpage import (
-    format_address,
     load_unit,
     load_units_for_compare,
     parse_compare_ids,
-    unit_slug,
 )
 from plov.publishing.refresh import refresh_publication
 from plov.publishing.visibility import visible_units
@@ -33,6 +32,7 @@ from plov.supervision.models import (
     SupervisionFeedback,
     SupervisionStatus,
 )
+from plov.units.formatting import format_address, unit_slug
 from plov.units.models import (
     HousingDescription,
     Unit,
@@ -43,7 +43,6 @@ from plov.units.models import (
 from tests import country as c
 
 AARHUS, SKANDERBORG, ODDER = 751, 746, 727
-TODAY = dt.date.today()
 DAY = dt.timedelta(days=1)
 
 
@@ -56,7 +55,7 @@ def agree(sor_id: str, party: int, type_: str, *, start=None, end=None) -> Servi
         municipality_id=party,
         unit=unit(sor_id),
         type=type_,
-        start=start or TODAY - 30 * DAY,
+        start=start or today() - 30 * DAY,
         end=end,
         reference=f"{party}-{sor_id}-{type_}-{start}-{end}",
     )
@@ -98,8 +97,8 @@ def shown(imported):
         c.LINDEHUS,
         ODDER,
         AgreementType.OPERATING_AGREEMENT,
-        start=TODAY - 400 * DAY,
-        end=TODAY - DAY,
+        start=today() - 400 * DAY,
+        end=today() - DAY,
     )
     # a private home-care site: Skanderborg's agreement is described, Aarhus' is not yet
     agree(c.SITE_PRIVATE, SKANDERBORG, AgreementType.OPERATING_AGREEMENT)
@@ -139,7 +138,7 @@ def shown(imported):
     SupervisionFeedback.objects.create(
         unit=solgaarden,
         authority=authority,
-        inspected_on=TODAY - 400 * DAY,
+        inspected_on=today() - 400 * DAY,
         status=SupervisionStatus.MINOR,
     )
     SupervisionFeedback.objects.create(
@@ -154,16 +153,16 @@ def shown(imported):
         unit=solgaarden,
         authority=authority,
         type=SanctionType.ORDER,
-        decided_on=TODAY - 10 * DAY,
+        decided_on=today() - 10 * DAY,
         themes="Medicinhåndtering",
-        deadline=TODAY + 60 * DAY,
+        deadline=today() + 60 * DAY,
     )
     Sanction.objects.create(
         unit=solgaarden,
         authority=authority,
         type=SanctionType.BAN_NEW_RESIDENTS,
-        decided_on=TODAY - 500 * DAY,
-        lifted_on=TODAY - 300 * DAY,
+        decided_on=today() - 500 * DAY,
+        lifted_on=today() - 300 * DAY,
     )
     QualityResult.objects.create(
         unit=solgaarden,
@@ -174,6 +173,7 @@ def shown(imported):
         value=Decimal("12.500"),
         national_average=Decimal("14.000"),
         source="Sundhedsdatastyrelsen",
+        better=QualityResult.Better.LOWER,
     )
     QualityResult.objects.create(
         unit=solgaarden,
@@ -192,6 +192,8 @@ def shown(imported):
         value=Decimal("87.500"),
         unit_of_measure="%",
         source="Brugertilfredshedsundersøgelsen",
+        better=QualityResult.Better.HIGHER,
+        respondents=48,
     )
     refresh_publication()
     return imported
@@ -255,6 +257,61 @@ def test_headings_never_skip_a_level(client, shown):
         assert after <= before + 1, levels
 
 
+def quality_section(html: str) -> str:
+    start = html.index('id="kvalitet"')
+    return html[start : html.index("</section>", start)]
+
+
+def test_each_figure_says_in_words_and_by_icon_how_it_compares(client, shown):
+    section = quality_section(page_of(client, c.SOLGAARDEN)[1])
+    # the rule, written on the page
+    assert "Sådan vurderer vi tallene" in section
+    assert "95 %-konfidensinterval" in section and "10 % af gennemsnittet" in section
+    # which way is better, in words
+    assert '<span class="plov-direction">Færre er bedre</span>' in section
+    assert '<span class="plov-direction">Flere er bedre</span>' in section
+    assert "48 besvarelser" in section
+    # falls 12,5 against 14 nationally (more than 10 % of 14 fewer): better, with its own icon
+    assert re.search(
+        r'<span class="plov-verdict plov-verdict-better"><svg [^>]*aria-hidden="true"[^>]*>.*?</svg>'
+        r'<span class="plov-verdict-text">Bedre end landsgennemsnittet</span>',
+        section,
+    )
+    # the municipality's column names it; Solgården alone gives no average, and says why
+    assert "Gennemsnit i Aarhus Kommune" in section
+    assert "For få steder i kommunen har tallet til et gennemsnit" in section
+    # no national average for the satisfaction figure: the reason stays shown
+    assert "Intet landsgennemsnit offentliggjort" in section
+    assert "plov-verdict-unknown" in section
+
+
+def test_a_figure_without_a_stated_direction_gets_no_verdict(client, shown):
+    QualityResult.objects.filter(code="FALD").update(better="")
+    section = quality_section(page_of(client, c.SOLGAARDEN)[1])
+    assert "Bedre end landsgennemsnittet" not in section
+    assert "Det er ikke oplyst, om et højt eller et lavt tal er bedst" in section
+    assert "Ingen vurdering: det er ikke oplyst, hvad der er bedst" in section
+
+
+def test_the_verdicts_are_in_english_on_the_english_page(client, shown):
+    pk = unit(c.SOLGAARDEN).pk
+    en = client.get(f"/en/enhed/{pk}/plejecenter-solgaarden/").content.decode()
+    section = quality_section(en)
+    for text in (
+        "How we judge the figures",
+        "95% confidence interval",
+        "Fewer is better",
+        "More is better",
+        "Better than the national average",
+        "Average in Aarhus Municipality",
+        "Too few places in the municipality have this figure for an average",
+        "No national average published",
+        "48 responses",
+    ):
+        assert text in section, text
+    assert "Bedre end" not in section and "Færre er bedre" not in section
+
+
 def test_the_latest_feedback_links_its_pdf(client, shown):
     feedback = SupervisionFeedback.objects.get(inspected_on=dt.date(2026, 3, 12))
     _, html = page_of(client, c.SOLGAARDEN)
@@ -296,7 +353,7 @@ def test_an_unpublished_unit_is_not_found(client, shown):
 def test_a_closed_unit_is_gone_with_a_friendly_page(client, shown):
     solgaarden = unit(c.SOLGAARDEN)
     assert client.get(f"/enhed/{solgaarden.pk}/", follow=True).status_code == 200
-    solgaarden.closed_on = TODAY - DAY
+    solgaarden.closed_on = today() - DAY
     solgaarden.save()
     response = client.get(f"/enhed/{solgaarden.pk}/plejecenter-solgaarden/")
     html = response.content.decode()
@@ -339,7 +396,9 @@ def test_the_unit_page_needs_few_queries_and_fewer_when_cached(
 ):
     pk = unit(c.SOLGAARDEN).pk
     path = f"/enhed/{pk}/plejecenter-solgaarden/"
-    with django_assert_max_num_queries(14):
+    # 15: with quality results, the municipality's averages are one query more
+    # (plov.supervision.verdicts)
+    with django_assert_max_num_queries(15):
         assert client.get(path).status_code == 200
     with django_assert_max_num_queries(1):
         assert client.get(path).status_code == 200
@@ -361,11 +420,11 @@ def test_the_unit_page_needs_few_queries_and_fewer_when_cached(
         SupervisionFeedback.objects.create(
             unit=solgaarden,
             authority=authority,
-            inspected_on=TODAY - n * 50 * DAY,
+            inspected_on=today() - n * 50 * DAY,
             status="ingen_bemaerkninger",
         )
         HousingDescription.objects.create(unit=solgaarden, title="parbolig", rent=9000 + n)
-    with django_assert_max_num_queries(14):
+    with django_assert_max_num_queries(15):
         html = client.get(path).content.decode()
     assert "Indikator 7" in html and "Dokument 7" in html
 
@@ -384,7 +443,7 @@ def test_the_cache_is_cleared_when_the_unit_changes(client, shown):
         unit=solgaarden,
         authority=SupervisingAuthority.objects.first(),
         type=SanctionType.ADVICE_ORDER,
-        decided_on=TODAY,
+        decided_on=today(),
     )
     assert "Påbud om at modtage rådgivning og sparring" in client.get(path).content.decode()
 
@@ -476,9 +535,14 @@ def test_three_units_side_by_side(client, shown, django_assert_max_num_queries):
     assert "6.450–8.200 kr." in html and "Påbud om at sikre kvaliteten" in html
     assert "Kommunal" in html and "Privat" in html
     # quality figures with their period and source
-    assert '<th scope="row">Faldulykker pr. 100 beboere<span class="plov-source">Kilde: ' \
-        'Sundhedsdatastyrelsen</span></th>' in html
-    assert "<strong>12,5</strong><span class=\"plov-cell-note\">2025" in html
+    assert '<th scope="row">Faldulykker pr. 100 beboere<span class="plov-direction">Færre er ' \
+        'bedre</span><span class="plov-source">Kilde: Sundhedsdatastyrelsen</span></th>' in html
+    # each figure with its source and period in the one small form (plov.publishing.sources)
+    assert '<strong>12,5</strong><span class="plov-source">Kvalitetsindikator 2025' in html
+    # each figure's verdict against the national and the municipality's average, in words
+    assert "Bedre end landsgennemsnittet" in html
+    assert "For få steder i kommunen har tallet til et gennemsnit" in html
+    assert "95 %-konfidensinterval" in html  # the rule, under "Sådan skal tallene forstås"
     # remove one: a link to the other two
     solgaarden, lindehus, north = ids.split(",")
     assert f'href="/sammenlign/?ids={lindehus},{north}"' in html
@@ -598,13 +662,18 @@ def test_the_sitemap_lists_the_home_page_and_published_units_only(client, shown)
     locs = [u.findtext("s:loc", namespaces=ns) for u in root.findall("s:url", ns)]
     assert locs[0] == "http://testserver/"
     published = Unit.objects.published()
-    assert len(locs) == 1 + published.count()
+    assert len([loc for loc in locs if "/enhed/" in loc]) == published.count()
+    assert locs[-2:] == ["http://testserver/data/", "http://testserver/en/data/"]  # open data
     assert f"http://testserver/enhed/{unit(c.SOLGAARDEN).pk}/plejecenter-solgaarden/" in locs
     assert not any(f"/enhed/{unit(c.KAERBO).pk}/" in loc for loc in locs)
-    lastmods = [u.findtext("s:lastmod", namespaces=ns) for u in root.findall("s:url", ns)[1:]]
+    lastmods = [
+        u.findtext("s:lastmod", namespaces=ns)
+        for u in root.findall("s:url", ns)
+        if "/enhed/" in u.findtext("s:loc", namespaces=ns)
+    ]
     assert all(dt.date.fromisoformat(m) for m in lastmods)
     solgaarden = unit(c.SOLGAARDEN)
-    solgaarden.closed_on = TODAY
+    solgaarden.closed_on = today()
     solgaarden.save()
     assert b"plejecenter-solgaarden" not in client.get("/sitemap.xml").content
 

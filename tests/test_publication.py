@@ -7,6 +7,7 @@ import datetime as dt
 import pytest
 
 from plov.agreements.models import AgreementDescription, AgreementType, ServiceAgreement
+from plov.clock import today
 from plov.publishing.refresh import refresh_publication
 from plov.publishing.rules import MISSING_DESCRIPTION, NO_AGREEMENT, SOR_NESTED
 from plov.publishing.visibility import visible_units
@@ -15,7 +16,6 @@ from plov.units.models import Unit, UnitContent, UnitKind
 from tests import country as c
 
 AARHUS, SKANDERBORG, ODDER = 751, 746, 727
-TODAY = dt.date.today()
 
 
 def unit(sor_id: str) -> Unit:
@@ -33,7 +33,7 @@ def agree(
         municipality_id=party,
         unit=unit(sor_id),
         type=type_,
-        start=start or TODAY - dt.timedelta(days=30),
+        start=start or today() - dt.timedelta(days=30),
         end=end,
         reference=ref or f"{party}-{sor_id}-{type_}-{start}-{end}",
     )
@@ -147,15 +147,16 @@ def test_a_care_home_operating_agreement_needs_no_description(complete):
 
 
 @pytest.mark.parametrize(
-    ("start", "end", "visible"),
-    [
-        (TODAY, None, True),
-        (TODAY - dt.timedelta(days=400), TODAY, True),
-        (TODAY - dt.timedelta(days=400), TODAY - dt.timedelta(days=1), False),
-        (TODAY + dt.timedelta(days=1), None, False),
-    ],
+    ("start_offset", "end_offset", "visible"),
+    [(0, None, True), (-400, 0, True), (-400, -1, False), (1, None, False)],
 )
-def test_an_agreement_is_in_force_from_start_to_end_inclusive(complete, start, end, visible):
+def test_an_agreement_is_in_force_from_start_to_end_inclusive(
+    complete, start_offset, end_offset, visible
+):
+    """Days relative to today, resolved when the test runs (not when it is collected)."""
+    day = today()
+    start = day + dt.timedelta(days=start_offset)
+    end = None if end_offset is None else day + dt.timedelta(days=end_offset)
     agree(c.SITE_PRIVATE, ODDER, AgreementType.OPERATING_AGREEMENT, start=start, end=end)
     describe(c.SITE_PRIVATE, ODDER)
     refresh_publication()

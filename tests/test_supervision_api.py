@@ -14,6 +14,7 @@ import pytest
 from django.utils import timezone
 from wagtail.models import ModelLogEntry
 
+from plov.clock import today
 from plov.opendata.exports import csv_safe, csv_text
 from plov.supervision.models import AuthorityCoverage, SupervisingAuthority
 from plov.supervision.register import supervised_units
@@ -25,12 +26,11 @@ SILKEBORG_CVR = "29189919"  # hosts Ældretilsynet Silkeborg: covers Aarhus (751
 HJOERRING_CVR = "29189692"  # hosts Ældretilsynet Hjørring
 AGENCY_CVR = "33257872"
 BASE = "/api/v1/tilsyn"
-TODAY = dt.date.today()
 ENDPOINTS = [
     f"{BASE}/enheder",
     f"{BASE}/enheder.csv",
-    f"{BASE}/aendringer?siden={TODAY.isoformat()}",
-    f"{BASE}/aendringer.csv?siden={TODAY.isoformat()}",
+    f"{BASE}/aendringer?siden={today().isoformat()}",
+    f"{BASE}/aendringer.csv?siden={today().isoformat()}",
 ]
 OPEN_SUPERVISED = {
     c.SOLGAARDEN, c.KAERBO, c.NESTED_PARENT, c.NESTED_CHILD, c.LINDEHUS,
@@ -137,7 +137,7 @@ def test_a_supervisor_gets_the_units_under_their_authority(client, world):
         "owner": site["owner"],
         "owner_cvr": c.COMPANY_CVR,
         "p_number": site["p_number"],
-        "visiting_address": "Adelgade 3, 8660 Skanderborg",
+        "visiting_address": "Adelgade 3, 1. tv, 8660 Skanderborg",
         "municipality": "746",
         "municipality_name": "Skanderborg",
         "supervising_authority": "Ældretilsynet Silkeborg",
@@ -170,7 +170,7 @@ def test_the_list_follows_the_units_rules(client, world):
     the automatic home-care provider."""
     solgaarden = Unit.objects.get(sor_id=c.SOLGAARDEN)
     Unit.objects.filter(pk=solgaarden.pk).update(published=True)
-    Unit.objects.filter(sor_id=c.NESTED_CHILD).update(closed_on=TODAY - dt.timedelta(days=3))
+    Unit.objects.filter(sor_id=c.NESTED_CHILD).update(closed_on=today() - dt.timedelta(days=3))
     expected = set(
         Unit.objects.filter(kind__in=[UnitKind.CARE_HOME, UnitKind.HOME_CARE_SITE],
                             closed_on__isnull=True).values_list("sor_id", flat=True)
@@ -200,7 +200,7 @@ def test_the_csv_is_the_same_list_for_danish_excel(client, world):
     assert {r[0] for r in rows[1:]} == OPEN_SUPERVISED - {c.KAERBO}
     site = next(r for r in rows if r[0] == c.SITE_PRIVATE)
     assert site[2] == "Helhedsplejeleverandørsted"  # the type by its Danish name
-    assert site[6:12] == ["Adelgade 3, 8660 Skanderborg", "746", "Skanderborg",
+    assert site[6:12] == ["Adelgade 3, 1. tv, 8660 Skanderborg", "746", "Skanderborg",
                           "Ældretilsynet Silkeborg", "nej", "aktiv"]
 
 
@@ -236,7 +236,7 @@ def test_a_bad_date_is_400_in_danish(client, world, bad):
 def test_changes_since_a_date_include_closures_and_edits(client, world, country, tmp_path):
     from plov.registers.sor import import_sor
 
-    yesterday = (TODAY - dt.timedelta(days=1)).isoformat()
+    yesterday = (today() - dt.timedelta(days=1)).isoformat()
     Unit.objects.update(register_updated_at=timezone.now() - dt.timedelta(days=30),
                         created_at=timezone.now() - dt.timedelta(days=30))
     client.force_login(user("silkeborg"))
@@ -263,7 +263,7 @@ def test_a_move_in_the_coverage_table_is_a_change_for_both_authorities(client, w
 
     Unit.objects.update(register_updated_at=timezone.now() - dt.timedelta(days=30),
                         created_at=timezone.now() - dt.timedelta(days=30))
-    since = TODAY.isoformat()
+    since = today().isoformat()
     before = coverage_periods({751})
     AuthorityCoverage.objects.filter(municipality_id=751).update(
         authority=SupervisingAuthority.objects.get(name="Ældretilsynet Hjørring")

@@ -28,6 +28,7 @@ from wagtail.documents import get_document_model
 from wagtail.models import Collection, ModelLogEntry
 
 from plov.agreements.models import AgreementType, ServiceAgreement
+from plov.clock import today
 from plov.media.models import UnitMediaFolder
 from plov.publishing.refresh import refresh_publication
 from plov.supervision.models import (
@@ -45,7 +46,6 @@ from tests.test_media import pdf
 SILKEBORG_CVR = "29189919"  # hosts Ældretilsynet Silkeborg, which covers Aarhus (751)
 GENTOFTE_CVR = "19438414"  # hosts Ældretilsynet Gentofte: covers neither 751 nor 746
 AGENCY_CVR = "33257872"
-TODAY = dt.date.today()
 DAY = dt.timedelta(days=1)
 
 
@@ -76,7 +76,7 @@ def world(imported):
         municipality_id=751,
         unit=solgaarden,
         type=AgreementType.OWN_PRODUCTION,
-        start=TODAY - 30 * DAY,
+        start=today() - 30 * DAY,
         reference="AAR-1",
     )
     refresh_publication()
@@ -87,9 +87,9 @@ def world(imported):
         unit=solgaarden,
         authority=silkeborg,
         type=SanctionType.BAN_NEW_RESIDENTS,
-        decided_on=TODAY - 20 * DAY,
+        decided_on=today() - 20 * DAY,
         themes="Bemanding",
-        period_end=TODAY + 100 * DAY,
+        period_end=today() + 100 * DAY,
     )
     return {"solgaarden": solgaarden, "sanction": sanction, "authority": silkeborg}
 
@@ -106,7 +106,7 @@ def make_feedback(unit, authority, *, days_ago=40, status=SupervisionStatus.MINO
     return SupervisionFeedback.objects.create(
         unit=unit,
         authority=authority,
-        inspected_on=TODAY - days_ago * DAY,
+        inspected_on=today() - days_ago * DAY,
         status=status,
         summary=summary,
         document=document,
@@ -158,7 +158,7 @@ def feedback_data(**changes) -> dict:
     data = {
         **CONFIRMED,
         "document": SimpleUploadedFile("rapport.pdf", pdf(), content_type="application/pdf"),
-        "inspected_on": (TODAY - 5 * DAY).isoformat(),
+        "inspected_on": (today() - 5 * DAY).isoformat(),
         "status": SupervisionStatus.SIGNIFICANT,
         "summary": "Medicinhåndteringen skal forbedres.",
     }
@@ -170,9 +170,9 @@ def sanction_data(**changes) -> dict:
     data = {
         **CONFIRMED,
         "type": SanctionType.ORDER,
-        "decided_on": (TODAY - 2 * DAY).isoformat(),
+        "decided_on": (today() - 2 * DAY).isoformat(),
         "themes": "Medicinhåndtering",
-        "deadline": (TODAY + 60 * DAY).isoformat(),
+        "deadline": (today() + 60 * DAY).isoformat(),
         "period_end": "",
     }
     data.update(changes)
@@ -258,13 +258,13 @@ def run(client, action: str, world) -> object:
                 type=SanctionType.BAN_NEW_RESIDENTS,
                 decided_on=sanction.decided_on.isoformat(),
                 deadline="",
-                period_end=(TODAY + 10 * DAY).isoformat(),
+                period_end=(today() + 10 * DAY).isoformat(),
                 themes="Bemanding og ledelse",
             ),
         )
     if action == "lift_sanction":
         return client.post(
-            url("sanction_lift", unit.pk, sanction.pk), {"lifted_on": TODAY.isoformat()}
+            url("sanction_lift", unit.pk, sanction.pk), {"lifted_on": today().isoformat()}
         )
     if action == "edit_feedback_form":
         return client.get(url("feedback_edit", unit.pk, feedback.pk))
@@ -316,7 +316,7 @@ def test_a_forged_post_for_another_authoritys_unit_changes_nothing(client, world
         (url("feedback_withdraw", unit.pk, 999_999), {}),
         (url("sanction", unit.pk), sanction_data(**forged)),
         (url("sanction_edit", unit.pk, sanction.pk), sanction_data(**forged)),
-        (url("sanction_lift", unit.pk, sanction.pk), {"lifted_on": TODAY.isoformat()}),
+        (url("sanction_lift", unit.pk, sanction.pk), {"lifted_on": today().isoformat()}),
     ):
         response = client.post(path, data)
         assert response.status_code == 403, path
@@ -392,7 +392,7 @@ def test_feedback_and_a_paabud_show_on_the_public_page_at_once(client, world):
     assert response.status_code == 302 and response["Location"] == url("unit", unit.pk)
     feedback = SupervisionFeedback.objects.get(unit=unit)
     assert feedback.authority == world["authority"]
-    assert feedback.inspected_on == TODAY - 5 * DAY
+    assert feedback.inspected_on == today() - 5 * DAY
     assert feedback.status == SupervisionStatus.SIGNIFICANT
     assert feedback.document.file.read().startswith(b"%PDF-1.7")
     assert feedback.document.collection.name.endswith(f"({unit.sor_id})")
@@ -401,7 +401,7 @@ def test_feedback_and_a_paabud_show_on_the_public_page_at_once(client, world):
     response = client.post(url("sanction", unit.pk), sanction_data())
     assert response.status_code == 302
     order = Sanction.objects.get(unit=unit, type=SanctionType.ORDER)
-    assert order.deadline == TODAY + 60 * DAY and order.authority == world["authority"]
+    assert order.deadline == today() + 60 * DAY and order.authority == world["authority"]
     assert order.themes == "Medicinhåndtering"
 
     detail = client.get(url("unit", unit.pk)).content.decode()
@@ -417,8 +417,8 @@ def test_feedback_and_a_paabud_show_on_the_public_page_at_once(client, world):
     in_force = in_force.split("Tidligere")[0]
     assert "Påbud om at sikre kvaliteten" in in_force
     # Dates in plain Danish, e.g. "Frist" … "12. juni 2026".
-    assert re.search(r"Frist</dt>\s*<dd>" + re.escape(danish(TODAY + 60 * DAY)), in_force)
-    assert f"Tilsyn den {danish(TODAY - 5 * DAY)}" in page
+    assert re.search(r"Frist</dt>\s*<dd>" + re.escape(danish(today() + 60 * DAY)), in_force)
+    assert f"Tilsyn den {danish(today() - 5 * DAY)}" in page
 
     actions = list(
         ModelLogEntry.objects.filter(user_id=user.pk)
@@ -436,14 +436,14 @@ def test_a_lifted_sanction_moves_to_the_history(client, world):
 
     actor(client, "supervisor")
     form = client.get(url("sanction_lift", unit.pk, ban.pk)).content.decode()
-    assert f'value="{TODAY:%d.%m.%Y}"' in form  # today, unless another day is chosen
-    response = client.post(url("sanction_lift", unit.pk, ban.pk), {"lifted_on": TODAY.isoformat()})
+    assert f'value="{today():%d.%m.%Y}"' in form  # today, unless another day is chosen
+    response = client.post(url("sanction_lift", unit.pk, ban.pk), {"lifted_on": today().isoformat()})
     assert response.status_code == 302
     ban.refresh_from_db()
-    assert ban.lifted_on == TODAY
-    assert not Sanction.objects.in_force(TODAY).filter(pk=ban.pk).exists()
+    assert ban.lifted_on == today()
+    assert not Sanction.objects.in_force(today()).filter(pk=ban.pk).exists()
     entry = ModelLogEntry.objects.get(action="plov.sanction_lifted")
-    assert entry.data["changes"] == {"lifted_on": ["", TODAY.isoformat()]}
+    assert entry.data["changes"] == {"lifted_on": ["", today().isoformat()]}
 
     page = public_page(client, unit)
     now, history = page.split("Sanktioner, der gælder nu", 1)[1].split("Tidligere", 1)
@@ -465,17 +465,17 @@ def test_editing_a_sanction_is_audited_without_its_text(client, world):
             type=SanctionType.BAN_NEW_RESIDENTS,
             decided_on=ban.decided_on.isoformat(),
             deadline="",
-            period_end=(TODAY + 10 * DAY).isoformat(),
+            period_end=(today() + 10 * DAY).isoformat(),
             themes="Bemanding og ledelse",
         ),
     )
     assert response.status_code == 302
     ban.refresh_from_db()
-    assert ban.period_end == TODAY + 10 * DAY and ban.themes == "Bemanding og ledelse"
+    assert ban.period_end == today() + 10 * DAY and ban.themes == "Bemanding og ledelse"
     entry = ModelLogEntry.objects.get(action="plov.sanction_changed")
     assert entry.data["changes"] == {
         "themes": "ændret",
-        "period_end": [(TODAY + 100 * DAY).isoformat(), (TODAY + 10 * DAY).isoformat()],
+        "period_end": [(today() + 100 * DAY).isoformat(), (today() + 10 * DAY).isoformat()],
     }
     assert "Bemanding" not in str(entry.data)
 
@@ -545,7 +545,7 @@ def test_a_file_that_is_not_a_pdf_is_refused(client, world, data, message):
     assert message in field_errors(page, "document")
     assert snapshot() == before
     # The typed input is kept (the file has to be chosen again).
-    assert f'value="{(TODAY - 5 * DAY).isoformat()}"' in page
+    assert f'value="{(today() - 5 * DAY).isoformat()}"' in page
     assert "Medicinhåndteringen skal forbedres.</textarea>" in page
     assert 'value="vaesentlige_bemaerkninger" selected' in page
     assert "vælg PDF-filen igen" in page
@@ -565,7 +565,7 @@ def test_feedback_needs_a_file_a_date_and_a_status(client, world):
     assert "Tilsynsdato skal udfyldes" in field_errors(page, "inspected_on")
     assert "Vælg status" in field_errors(page, "status")
     assert "Kun tekst</textarea>" in page
-    future = (TODAY + 3 * DAY).isoformat()
+    future = (today() + 3 * DAY).isoformat()
     page = errors_of(client.post(url("feedback", unit.pk), feedback_data(inspected_on=future)))
     assert "Tilsynsdato må ikke ligge i fremtiden" in field_errors(page, "inspected_on")
     page = errors_of(client.post(url("feedback", unit.pk), feedback_data(status="fremragende")))
@@ -588,17 +588,17 @@ def test_feedback_needs_a_file_a_date_and_a_status(client, world):
             "Et forbud skal have en dato, det gælder til",
         ),
         (
-            {"type": SanctionType.BAN_NEW_RESIDENTS, "period_end": (TODAY + DAY).isoformat()},
+            {"type": SanctionType.BAN_NEW_RESIDENTS, "period_end": (today() + DAY).isoformat()},
             "deadline",
             "Et forbud har en periode, ikke en frist",
         ),
         (
-            {"period_end": (TODAY + DAY).isoformat()},
+            {"period_end": (today() + DAY).isoformat()},
             "period_end",
             "Et påbud har en frist, ikke en periode",
         ),
         (
-            {"deadline": (TODAY - 10 * DAY).isoformat()},
+            {"deadline": (today() - 10 * DAY).isoformat()},
             "deadline",
             "Fristen må ikke ligge før afgørelsesdatoen",
         ),
@@ -606,7 +606,7 @@ def test_feedback_needs_a_file_a_date_and_a_status(client, world):
             {
                 "type": SanctionType.BAN_NEW_CITIZENS,
                 "deadline": "",
-                "period_end": (TODAY - 10 * DAY).isoformat(),
+                "period_end": (today() - 10 * DAY).isoformat(),
             },
             "period_end",
             "Forbuddets slutdato må ikke ligge før afgørelsesdatoen",
@@ -614,7 +614,7 @@ def test_feedback_needs_a_file_a_date_and_a_status(client, world):
         ({"decided_on": ""}, "decided_on", "Afgørelsesdato skal udfyldes"),
         ({"decided_on": "31-02-2026"}, "decided_on", "Skriv datoen som dd.mm.åååå, fx 01.02.2020"),
         (
-            {"decided_on": (TODAY + DAY).isoformat(), "deadline": (TODAY + 9 * DAY).isoformat()},
+            {"decided_on": (today() + DAY).isoformat(), "deadline": (today() + 9 * DAY).isoformat()},
             "decided_on",
             "Afgørelsesdato må ikke ligge i fremtiden",
         ),
@@ -645,7 +645,7 @@ def test_lifting_before_the_decision_is_refused(client, world):
     assert "Ophævelsesdatoen må ikke ligge før afgørelsesdatoen" in field_errors(page, "lifted_on")
     assert f'value="{too_early}"' in page
     page = errors_of(
-        client.post(url("sanction_lift", unit.pk, ban.pk), {"lifted_on": (TODAY + DAY).isoformat()})
+        client.post(url("sanction_lift", unit.pk, ban.pk), {"lifted_on": (today() + DAY).isoformat()})
     )
     assert "Ophævelsesdato må ikke ligge i fremtiden" in field_errors(page, "lifted_on")
     assert snapshot() == before
@@ -657,7 +657,7 @@ def test_another_units_sanction_is_not_found_through_this_unit(client, world):
     actor(client, "supervisor")
     before = snapshot()
     response = client.post(
-        url("sanction_lift", lindehus.pk, ban.pk), {"lifted_on": TODAY.isoformat()}
+        url("sanction_lift", lindehus.pk, ban.pk), {"lifted_on": today().isoformat()}
     )
     assert response.status_code == 404
     assert snapshot() == before
@@ -682,9 +682,9 @@ def test_a_unit_without_an_authority_gets_nothing_registered(client, world):
 def test_a_lifted_sanctions_date_is_corrected_or_cleared_on_its_edit_page(client, world):
     unit, ban = world["solgaarden"], world["sanction"]
     actor(client, "supervisor")
-    client.post(url("sanction_lift", unit.pk, ban.pk), {"lifted_on": TODAY.isoformat()})
+    client.post(url("sanction_lift", unit.pk, ban.pk), {"lifted_on": today().isoformat()})
     page = client.get(url("sanction_edit", unit.pk, ban.pk)).content.decode()
-    assert 'name="lifted_on"' in page and f'value="{TODAY:%d.%m.%Y}"' in page
+    assert 'name="lifted_on"' in page and f'value="{today():%d.%m.%Y}"' in page
     data = sanction_data(
         type=ban.type,
         decided_on=ban.decided_on.isoformat(),
@@ -699,9 +699,9 @@ def test_a_lifted_sanctions_date_is_corrected_or_cleared_on_its_edit_page(client
     assert client.post(url("sanction_edit", unit.pk, ban.pk), data).status_code == 302
     ban.refresh_from_db()
     assert ban.lifted_on is None
-    assert Sanction.objects.in_force(TODAY).filter(pk=ban.pk).exists()
+    assert Sanction.objects.in_force(today()).filter(pk=ban.pk).exists()
     entry = ModelLogEntry.objects.filter(action="plov.sanction_changed").get()
-    assert entry.data["changes"] == {"lifted_on": [TODAY.isoformat(), ""]}
+    assert entry.data["changes"] == {"lifted_on": [today().isoformat(), ""]}
 
 
 # --- correcting and withdrawing feedback -----------------------------------------------------
@@ -745,12 +745,12 @@ def test_correcting_feedback_and_replacing_its_pdf_shows_publicly_at_once(
 
     client.force_login(user)
     form = client.get(url("feedback_edit", unit.pk, feedback.pk)).content.decode()
-    assert f'value="{(TODAY - 5 * DAY):%d.%m.%Y}"' in form
+    assert f'value="{(today() - 5 * DAY):%d.%m.%Y}"' in form
     assert 'value="vaesentlige_bemaerkninger" selected' in form
     assert "Medicinhåndteringen skal forbedres.</textarea>" in form
     assert old_url in form  # the current PDF, to check before replacing it
 
-    corrected = TODAY - 9 * DAY
+    corrected = today() - 9 * DAY
     new_pdf = SimpleUploadedFile("rettet rapport.pdf", pdf(padding=64), "application/pdf")
     with django_capture_on_commit_callbacks(execute=True):
         response = client.post(
@@ -789,7 +789,7 @@ def test_correcting_feedback_and_replacing_its_pdf_shows_publicly_at_once(
     assert entry.user_id == user.pk
     assert entry.data["sor_id"] == unit.sor_id and entry.data["feedback"] == feedback.pk
     assert entry.data["changes"] == {
-        "inspected_on": [(TODAY - 5 * DAY).isoformat(), corrected.isoformat()],
+        "inspected_on": [(today() - 5 * DAY).isoformat(), corrected.isoformat()],
         "status": [SupervisionStatus.SIGNIFICANT, SupervisionStatus.NO_REMARKS],
         "summary": "ændret",
         "document": [old.pk, new.pk],
@@ -852,14 +852,14 @@ def test_a_wrong_replacement_pdf_is_refused_and_the_input_kept(client, registere
     upload = SimpleUploadedFile("rapport.pdf", data, content_type="application/pdf")
     typed = feedback_data(
         document=upload,
-        inspected_on=(TODAY - 12 * DAY).isoformat(),
+        inspected_on=(today() - 12 * DAY).isoformat(),
         status=SupervisionStatus.CRITICAL,
         summary="Rettet sammenfatning.",
     )
     page = errors_of(client.post(url("feedback_edit", unit.pk, feedback.pk), typed))
     assert message in field_errors(page, "document")
     assert snapshot() == before
-    assert f'value="{(TODAY - 12 * DAY).isoformat()}"' in page
+    assert f'value="{(today() - 12 * DAY).isoformat()}"' in page
     assert 'value="kritiske_bemaerkninger" selected' in page
     assert "Rettet sammenfatning.</textarea>" in page
     assert "vælg PDF-filen igen" in page
@@ -876,7 +876,7 @@ def test_correcting_feedback_has_the_same_validation_but_no_required_file(client
     assert "Tilsynsdato skal udfyldes" in field_errors(page, "inspected_on")
     assert "Vælg status" in field_errors(page, "status")
     assert "Tekst</textarea>" in page
-    future = (TODAY + 3 * DAY).isoformat()
+    future = (today() + 3 * DAY).isoformat()
     page = errors_of(client.post(target, {"inspected_on": future, "status": "ingen_bemaerkninger"}))
     assert "Tilsynsdato må ikke ligge i fremtiden" in field_errors(page, "inspected_on")
     assert f'value="{future}"' in page
@@ -916,7 +916,7 @@ def test_withdrawing_feedback_removes_it_and_its_pdf_from_the_public_page(
         client,
         unit,
         django_capture_on_commit_callbacks,
-        inspected_on=(TODAY - 60 * DAY).isoformat(),
+        inspected_on=(today() - 60 * DAY).isoformat(),
         status=SupervisionStatus.MINOR,
         summary="Tidligere tilsyn.",
     )

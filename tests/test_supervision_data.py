@@ -32,7 +32,7 @@ def test_the_authoritative_list_has_every_open_supervised_unit(imported):
     assert site["owner_cvr"] == c.COMPANY_CVR
     assert site["municipality"] == "746" and site["municipality_name"] == "Skanderborg"
     assert site["supervising_authority"].startswith("Ældretilsynet")
-    assert site["visiting_address"] == "Adelgade 3, 8660 Skanderborg"
+    assert site["visiting_address"] == "Adelgade 3, 1. tv, 8660 Skanderborg"  # one address format
     assert rows[c.KAERBO]["supervising_authority"] is None  # invalid address
     assert rows[c.SOLGAARDEN]["published"] is False  # unpublished units are listed too
 
@@ -74,6 +74,33 @@ def test_quality_rows_import_and_bad_rows_are_reported_by_line(imported, tmp_pat
     assert (str(fall.value), str(fall.national_average), fall.period) == ("3.400", "4.100", "2025")
     again, _ = import_quality(path)
     assert (again.created, again.updated, again.unchanged) == (0, 0, 2)
+
+
+def test_quality_rows_say_which_way_is_better_and_how_many_answered(imported, tmp_path):
+    path = write(
+        tmp_path,
+        f"{c.SOLGAARDEN};kvalitetsindikator;TRYK;Beboere med tryksår;2025;5,4;%;4;SDS;;lavt;",
+        f"{c.SOLGAARDEN};brugertilfredshed;TILF;Tilfredse beboere;2025;87;%;86;SDS;;Højt;1.240",
+        f"{c.LINDEHUS};brugertilfredshed;TILF;Tilfredse beboere;2025;80;%;86;SDS;;;",
+        f"{c.LINDEHUS};kvalitetsindikator;TRYK;Tryksår;2025;3;%;4;SDS;;bedst;",
+        f"{c.LINDEHUS};kvalitetsindikator;FALD;Fald;2025;3;%;4;SDS;;lavt;mange",
+        header=HEADER + ";bedst;antal",
+    )
+    summary, rejected = import_quality(path)
+    assert summary.created == 3
+    assert rejected == [
+        f"{path}:5: bedst 'bedst' skal være højt, lavt eller tom",
+        f"{path}:6: antal 'mange' er ikke et helt tal",
+    ]
+    rows = {
+        (r.unit.sor_id, r.code): (r.better, r.respondents)
+        for r in QualityResult.objects.select_related("unit")
+    }
+    assert rows == {
+        (c.SOLGAARDEN, "TRYK"): ("lower", None),
+        (c.SOLGAARDEN, "TILF"): ("higher", 1240),
+        (c.LINDEHUS, "TILF"): ("", None),
+    }
 
 
 def test_a_quality_file_in_the_wrong_encoding_or_without_columns_is_rejected_whole(imported, tmp_path):

@@ -16,6 +16,7 @@ import json
 import pytest
 import redis
 
+from plov import clock
 from plov.agreements.models import AgreementType, ServiceAgreement
 from plov.public.unitpage import unit_url
 from plov.publishing.refresh import refresh_publication
@@ -113,7 +114,7 @@ def test_an_agreement_ended_on_server_a_is_gone_from_server_b_at_once(two_server
     status, headers, body = http("GET", end_url, cookies=cookies)
     assert status == 200, body[:500]
     cookies.update(set_cookies(headers))
-    yesterday = dt.date.today() - dt.timedelta(days=1)
+    yesterday = clock.today() - dt.timedelta(days=1)
     status, headers, body = http(
         "POST", end_url, cookies=cookies,
         data={"csrfmiddlewaretoken": cookies["csrftoken"], "end": yesterday.isoformat()},

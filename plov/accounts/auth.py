@@ -112,7 +112,7 @@ def derive_access(claims: dict) -> Access:
             wanted.add(role.value)
 
     agency_cvrs = {
-        c.strip() for c in str(getattr(settings, "PLOV_OIDC_AGENCY_CVRS", "")).split(",")
+        c.strip() for c in str(settings.PLOV_OIDC_AGENCY_CVRS).split(",")
         if c.strip()
     }
     for role in Role:

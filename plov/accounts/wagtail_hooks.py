@@ -9,11 +9,11 @@ are removed, as is its page search (nobody here edits Wagtail pages).
 from __future__ import annotations
 
 from django.urls import path, reverse
-from django.utils import timezone
 from wagtail import hooks
 from wagtail.admin.menu import MenuItem
 from wagtail.admin.ui.components import Component
 
+from plov import clock
 from plov.accounts.models import Role
 from plov.accounts.scope import Scope, editable_units
 from plov.units.models import Unit, UnitContent, UnitKind
@@ -69,7 +69,7 @@ def supervisor_panel(scope: Scope) -> StartPanel:
     from plov.supervision.models import Sanction
     from plov.supervision.views import WITHOUT_SUPERVISION, supervised_units
 
-    today = timezone.localdate()
+    today = clock.today()
     units = supervised_units(scope).open()
     supervision = reverse("plov_supervision:index")
     return StartPanel(
@@ -91,7 +91,7 @@ def supervisor_panel(scope: Scope) -> StartPanel:
 def agency_panel() -> StartPanel:
     from plov.supervision.models import Sanction
 
-    today = timezone.localdate()
+    today = clock.today()
     care_units = Unit.objects.open().filter(kind__in=CARE_UNITS)
     locked = UnitContent.objects.filter(locked=True).count()
     return StartPanel(

@@ -13,7 +13,6 @@ from pathlib import Path
 
 from django.db import transaction
 
-from plov.agreements import history
 from plov.agreements.models import AgreementDescription, AgreementType, ServiceAgreement
 from plov.agreements.rules import agreement_problems
 from plov.registers.readers import read_csv
@@ -43,9 +42,12 @@ def _date(value: str) -> dt.date | None:
 
 def import_agreements(path: Path, *, by_agency: bool = True) -> tuple[ImportSummary, list[str]]:
     """Returns the summary and the rejected rows as `PATH:LINE: reason`."""
+    from plov.agreements import actions
     from plov.publishing.refresh import refresh_publication
 
     path = Path(path)
+    source = f"import {path.name}"
+    touched: set[int] = set()
     summary = ImportSummary()
     rejected: list[str] = []
     municipalities = Municipality.objects.in_bulk()
@@ -94,20 +96,24 @@ def import_agreements(path: Path, *, by_agency: bool = True) -> tuple[ImportSumm
                 continue
             values = {"unit": unit, "type": agreement_type, "start": start, "end": end}
             if current is None:
-                created = ServiceAgreement.objects.create(
-                    municipality=party, reference=reference, **values
+                actions.create_agreement(
+                    party=party,
+                    values={"reference": reference, **values},
+                    user=None,
+                    source=source,
+                    refresh=False,
                 )
-                history.record(created, None)
                 summary.created += 1
-            elif any(getattr(current, k) != v for k, v in values.items()):
-                history.ensure_baseline(current)
-                for key, value in values.items():
-                    setattr(current, key, value)
-                current.save()
-                history.record(current, None)
-                summary.updated += 1
+                touched.add(unit.pk)
             else:
-                summary.unchanged += 1
+                previous_unit = current.unit_id  # an agreement moved to another unit
+                if actions.change_agreement(
+                    current, values, user=None, source=source, refresh=False
+                ) is None:
+                    summary.unchanged += 1
+                else:
+                    summary.updated += 1
+                    touched.update({unit.pk, previous_unit})
             description = strip_invisible(row.get("beskrivelse") or "").strip()
             # Beskrivelse belongs to home-care driftsoverenskomster only (the provider's text);
             # the bulk import carries it over from the old system.
@@ -119,8 +125,14 @@ def import_agreements(path: Path, *, by_agency: bool = True) -> tuple[ImportSumm
                     f"{path}:{line}",
                 )
             elif description:
-                AgreementDescription.objects.update_or_create(
-                    unit=unit, municipality=party, defaults={"text": description}
-                )
-        refresh_publication()
+                stored = AgreementDescription.objects.filter(unit=unit, municipality=party).first()
+                if stored is None or stored.text != description:
+                    stored = stored or AgreementDescription(unit=unit, municipality=party)
+                    stored.text = description
+                    actions.save_agreement_description(
+                        stored, user=None, source=source, refresh=False
+                    )
+                    touched.add(unit.pk)
+        # the units whose agreements changed, once (not every unit in the country)
+        refresh_publication(unit_ids=touched)
     return summary, rejected

@@ -26,12 +26,12 @@ from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.http import Http404, HttpResponseRedirect
 from django.shortcuts import get_object_or_404
 from django.urls import reverse, reverse_lazy
-from django.utils import timezone
 from django.utils.http import urlencode
 from django.views import View
 from wagtail.admin import messages
 from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
 
+from plov import clock
 from plov.accounts.http import forbidden, refuses_forbidden
 from plov.accounts.scope import (
     Scope,
@@ -43,7 +43,7 @@ from plov.accounts.scope import (
     editable_units,
     viewable_units,
 )
-from plov.agreements import history
+from plov.agreements import actions, history
 from plov.agreements.forms import (
     AgreementForm,
     AnnulAgreementForm,
@@ -51,9 +51,8 @@ from plov.agreements.forms import (
     EndAgreementForm,
 )
 from plov.agreements.models import AgreementDescription, AgreementType, ServiceAgreement
-from plov.backoffice.audit import audit
-from plov.publishing.refresh import refresh_publication
 from plov.publishing.visibility import visible_units
+from plov.units.formatting import format_address, word_variants
 from plov.units.models import Municipality, Organisation, Unit, UnitKind
 
 PER_PAGE = 50
@@ -109,21 +108,6 @@ def needs_description(agreement: ServiceAgreement) -> bool:
     return agreement.type == AgreementType.OPERATING_AGREEMENT and agreement.unit.is_home_care
 
 
-def address_line(address: dict | None) -> str:
-    if not address:
-        return ""
-    street = " ".join(p for p in (address.get("street"), address.get("house_number")) if p)
-    floor = f"{address['floor']}." if address.get("floor") else ""
-    floor_door = " ".join(p for p in (floor, address.get("door")) if p)
-    town = " ".join(p for p in (address.get("postcode"), address.get("district")) if p)
-    return ", ".join(p for p in (street, floor_door, town) if p)
-
-
-def _word_variants(word: str) -> set[str]:
-    # SQLite compares only ASCII letters case-insensitively: try the spellings people use.
-    return {word, word.lower(), word.capitalize(), word.upper()}
-
-
 def search_units(query: str, units: QuerySet[Unit], limit: int = SEARCH_LIMIT) -> list[Unit]:
     """Open care homes and home-care sites matching every word of the query in the name, the
     SOR-ID, the visiting address (street, number, postcode, town) or the owner's name."""
@@ -140,7 +124,7 @@ def search_units(query: str, units: QuerySet[Unit], limit: int = SEARCH_LIMIT) -
         if word.isdigit():
             condition |= Q(sor_id__startswith=word)
         condition |= Q(visiting_address__house_number__iexact=word)
-        for variant in _word_variants(word):
+        for variant in word_variants(word):
             condition |= (
                 Q(name__icontains=variant)
                 | Q(visiting_address__street__icontains=variant)
@@ -168,7 +152,7 @@ def descriptions_for(agreements) -> dict[tuple[int, int], str]:
 def attention(code: int, today: dt.date | None = None) -> dict:
     """The contract manager's dashboard block: K's agreements ending within 60 days, and K's
     own units with no agreement with K in force."""
-    today = today or dt.date.today()
+    today = today or clock.today()
     ending = (
         ServiceAgreement.objects.filter(
             municipality_id=code, end__gte=today, end__lte=today + dt.timedelta(ENDING_WITHIN_DAYS)
@@ -213,7 +197,7 @@ class ScopedView(WagtailAdminTemplateMixin, View):
 
     def dispatch(self, request, *args, **kwargs):
         self.scope = Scope.for_user(request.user)
-        self.today = dt.date.today()
+        self.today = clock.today()
         if not self.allowed():
             return forbidden(request)
         return refuses_forbidden(super().dispatch)(request, *args, **kwargs)
@@ -288,7 +272,7 @@ class AgreementIndexView(AgreementsMixin):
                     "missing_description": needs and not description and key != EXPIRED,
                     "can_edit": can_edit_agreement(request.user, agreement)
                     and not agreement.annulled,
-                    "address": address_line(agreement.unit.visiting_address),
+                    "address": format_address(agreement.unit.visiting_address),
                 }
             )
         params = {k: v for k, v in request.GET.items() if k != "side" and v}
@@ -446,7 +430,7 @@ class AgreementFormView(AgreementsMixin):
         choices = [
             UnitChoice(
                 unit=u,
-                address=address_line(u.visiting_address),
+                address=format_address(u.visiting_address),
                 agreements=sorted(agreements.get(u.pk, [])),
             )
             for u in units
@@ -476,7 +460,7 @@ class AgreementFormView(AgreementsMixin):
             results=results,
             more_results=more,
             selected_unit=unit,
-            selected_address=address_line(unit.visiting_address) if unit else "",
+            selected_address=format_address(unit.visiting_address) if unit else "",
             description=description,
             missing_description_message=MISSING_DESCRIPTION,
             conflict=conflict,
@@ -575,56 +559,26 @@ class AgreementFormView(AgreementsMixin):
         self, party: Municipality, values: dict, base: str
     ) -> tuple[ServiceAgreement, str | None]:
         """Create, or change the stored agreement if nobody changed it since `base`."""
-        request = self.request
+        user = self.request.user
+        if self.agreement is None:
+            return actions.create_agreement(party=party, values=values, user=user), "oprettet"
         with transaction.atomic():
-            if self.agreement is None:
-                agreement = ServiceAgreement.objects.create(
-                    municipality=party, created_by=request.user, **values
-                )
-                action, verb = "plov.agreement_created", "oprettet"
-                changes = {k: _plain(v) for k, v in values.items()}
-            else:
-                agreement = (
-                    ServiceAgreement.all_objects.select_for_update()
-                    .select_related("municipality", "unit", "unit__owner")
-                    .get(pk=self.agreement.pk)
-                )
-                if agreement.annulled or history.is_stale(agreement, base):
-                    raise StaleAgreement(agreement)
-                before = {k: getattr(agreement, k) for k in values}
-                changes = {
-                    k: [_plain(before[k]), _plain(v)]
-                    for k, v in values.items()
-                    if before[k] != v
-                }
-                if not changes:
-                    return agreement, None  # an unchanged save is not a version
-                history.ensure_baseline(agreement)
-                for key, value in values.items():
-                    setattr(agreement, key, value)
-                agreement.save()
-                action, verb = "plov.agreement_changed", "gemt"
-            history.record(agreement, request.user)
-            audit(
-                agreement,
-                action,
-                user=request.user,
-                data={"kommune": party.code, "sor_id": agreement.unit.sor_id, "changes": changes},
+            agreement = (
+                ServiceAgreement.all_objects.select_for_update()
+                .select_related("municipality", "unit", "unit__owner")
+                .get(pk=self.agreement.pk)
             )
-            refresh_publication()
-        return agreement, verb
+            if agreement.annulled or history.is_stale(agreement, base):
+                raise StaleAgreement(agreement)
+            if actions.change_agreement(agreement, values, user=user) is None:
+                return agreement, None  # an unchanged save is not a version
+        return agreement, "gemt"
 
 
 class StaleAgreement(Exception):
     def __init__(self, current: ServiceAgreement):
         super().__init__("stale agreement")
         self.current = current
-
-
-def _plain(value) -> str:
-    if isinstance(value, Unit):
-        return value.sor_id or str(value.pk)
-    return "" if value is None else str(value)
 
 
 class AgreementEndView(AgreementsMixin):
@@ -652,7 +606,7 @@ class AgreementEndView(AgreementsMixin):
                 agreement=agreement,
                 form=form,
                 state=STATES[agreement_state(agreement, self.today)],
-                address=address_line(agreement.unit.visiting_address),
+                address=format_address(agreement.unit.visiting_address),
             )
         )
 
@@ -697,22 +651,7 @@ class AgreementEndView(AgreementsMixin):
                 response = self.render_form(agreement, fresh)
                 response.status_code = 409
                 return response
-            before = agreement.end
-            history.ensure_baseline(agreement)
-            agreement.end = form.cleaned_data["end"]
-            agreement.save(update_fields=["end", "updated_at"])
-            history.record(agreement, request.user)
-            audit(
-                agreement,
-                "plov.agreement_ended",
-                user=request.user,
-                data={
-                    "kommune": agreement.municipality_id,
-                    "sor_id": agreement.unit.sor_id,
-                    "changes": {"end": [_plain(before), _plain(agreement.end)]},
-                },
-            )
-            refresh_publication()
+            actions.end_agreement(agreement, form.cleaned_data["end"], user=request.user)
         messages.success(
             request,
             f"Serviceleverancen {agreement.reference} med {agreement.unit} slutter "
@@ -760,23 +699,7 @@ class AgreementAnnulView(AgreementEndView):
                 response = self.render_form(agreement, fresh)
                 response.status_code = 409
                 return response
-            history.ensure_baseline(agreement)
-            agreement.annulled_at = timezone.now()
-            agreement.annulled_by = request.user
-            agreement.annul_reason = form.cleaned_data["reason"]
-            agreement.save(update_fields=["annulled_at", "annulled_by", "annul_reason"])
-            history.record(agreement, request.user)
-            audit(
-                agreement,
-                "plov.agreement_annulled",
-                user=request.user,
-                data={
-                    "kommune": agreement.municipality_id,
-                    "sor_id": agreement.unit.sor_id,
-                    "reference": agreement.reference,
-                },
-            )
-            refresh_publication()
+            actions.annul_agreement(agreement, form.cleaned_data["reason"], user=request.user)
         messages.success(
             request,
             f"Serviceleverancen {agreement.reference} med {agreement.unit} er annulleret. Den "
@@ -938,7 +861,7 @@ class DescriptionEditView(DescriptionsMixin):
                 form=form,
                 unit=self.unit,
                 municipality=self.municipality,
-                address=address_line(self.unit.visiting_address),
+                address=format_address(self.unit.visiting_address),
                 agreements=[
                     (a, STATES[agreement_state(a, self.today)]) for a in self.agreements
                 ],
@@ -957,15 +880,7 @@ class DescriptionEditView(DescriptionsMixin):
         form = DescriptionForm(request.POST, instance=self.instance)
         if not form.is_valid():
             return self.render_form(form)
-        with transaction.atomic():
-            description = form.save()
-            audit(
-                description,
-                "plov.description_saved",
-                user=request.user,
-                data={"kommune": self.municipality.code, "sor_id": self.unit.sor_id},
-            )
-            refresh_publication()
+        actions.save_agreement_description(form.save(commit=False), user=request.user)
         if visible_units(self.municipality.code).filter(pk=self.unit.pk).exists():
             messages.success(
                 request,
@@ -1007,7 +922,7 @@ def who_makes_agreements(unit: Unit) -> str:
 def unit_agreements_panel(unit: Unit, today: dt.date | None = None) -> dict:
     """The unit's agreements (not annulled) with their state, newest first, and who makes one
     when none is in force. For the unit's page, which everyone who may see the unit reads."""
-    today = today or dt.date.today()
+    today = today or clock.today()
     agreements = list(
         ServiceAgreement.objects.filter(unit=unit)
         .select_related("municipality")

@@ -1,5 +1,7 @@
 from django.apps import AppConfig
 
+from plov.backoffice.audit import AuditAction
+
 
 class BackofficeConfig(AppConfig):
     name = "plov.backoffice"
@@ -16,4 +18,4 @@ def log_login(sender, request, user, **kwargs) -> None:
     """Every login (single sign-on or demo) is in the audit log."""
     from plov.backoffice.audit import audit
 
-    audit(user, "plov.login", user=user)
+    audit(user, AuditAction.LOGIN, user=user)

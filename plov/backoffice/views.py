@@ -29,17 +29,19 @@ from wagtail.log_actions import registry as log_registry
 from wagtail.models import ModelLogEntry
 from wagtail.rich_text import RichText
 
+from plov import clock
 from plov.accounts.http import Forbidden, refuses_forbidden
 from plov.accounts.scope import (
     Scope,
     can_edit_unit,
     can_release_lock,
+    can_reply_to_supervision,
     can_view_unit,
     editable_units,
 )
 from plov.agreements.models import AgreementDescription, AgreementType, ServiceAgreement
-from plov.backoffice import history, locking
-from plov.backoffice.audit import ACTIONS, audit
+from plov.backoffice import actions, history, locking
+from plov.backoffice.audit import ACTIONS, AuditAction
 from plov.backoffice.forms import (
     CVR_STAFF_HELP,
     LABELS,
@@ -49,14 +51,24 @@ from plov.backoffice.forms import (
 from plov.backoffice.locking import MUST_LOCK, LockLost, format_time, lock_state, user_name
 from plov.media import removal
 from plov.media.models import RemovedMedia, restore_days
-from plov.publishing.refresh import refresh_publication
-from plov.publishing.rules import AGREEMENT, P_NUMBER, SOR, unit_findings
+from plov.opendata.changes import record_content_change
+from plov.publishing.refresh import unit_publication_findings
+from plov.publishing.rules import AGREEMENT, P_NUMBER, SOR
 from plov.registers.models import CvrProductionUnit
 from plov.registers.pnumber import check_pnumber, other_company_against
 from plov.supervision.authorities import MOVED_ACTION, MOVED_LABEL
 from plov.supervision.views import public_url
+from plov.units.costs import (
+    COST_FIELDS,
+    HOME_CARE_PRICE_FIELDS,
+    VACANCY_FIELDS,
+    stamp_cost_report,
+    vacancy_max_age_days,
+)
+from plov.units.formatting import format_address
 from plov.units.forms import RICH_TEXT_FIELDS
-from plov.units.models import Municipality, Unit, UnitContent, UnitKind
+from plov.units.homecare import HOME_CARE_FIELDS
+from plov.units.models import Unit, UnitContent, UnitKind
 
 CATEGORIES = [P_NUMBER, SOR, AGREEMENT]
 PAGE_SIZE = 25
@@ -149,15 +161,6 @@ def _interval(code: str) -> str:
     return code or ""
 
 
-def _format_address(address: dict | None) -> str:
-    a = address or {}
-    street = " ".join(p for p in (a.get("street"), a.get("house_number")) if p)
-    floor = ", ".join(p for p in (a.get("floor") and f"{a['floor']}.", a.get("door")) if p)
-    place = " ".join(p for p in (a.get("postcode"), a.get("district")) if p)
-    first = " ".join(p for p in (street + ("," if floor else ""), floor) if p)
-    return ", ".join(p for p in (first, place) if p)
-
-
 def _publication_messages(
     request: HttpRequest, unit: Unit, *, prefix: str = "", was_published: bool = False
 ) -> None:
@@ -179,39 +182,20 @@ def _reasons_to_hide(unit: Unit, p_number: str, today: dt.date | None = None) ->
     A home-care provider's publication follows its sites, not its own P-number."""
     if not unit.published or unit.kind == UnitKind.HOME_CARE_PROVIDER:
         return []
-    agreements = list(ServiceAgreement.objects.filter(unit=unit))
-    described = set(
-        AgreementDescription.objects.filter(unit=unit)
-        .exclude(text="")
-        .values_list("municipality_id", flat=True)
-    )
-    parties = {a.municipality_id for a in agreements}
-    findings = unit_findings(
-        unit,
-        p_number_check=check_pnumber(p_number),
-        agreements=agreements,
-        described_parties=described,
-        party_names={m.code: str(m) for m in Municipality.objects.filter(code__in=parties)},
-        today=today or dt.date.today(),
-    )
+    findings = unit_publication_findings(unit, p_number=p_number, today=today)
     return [f.message for f in findings if f.level == "error"]
 
 
-def _after_save(request, unit: Unit, content: UnitContent, revision, *, was_published: bool,
-                data: dict) -> None:
-    """Publication, audit and messages after a save or a restore."""
-    refresh_publication()
+def _after_save(request, unit: Unit, content: UnitContent, revision, *, data: dict) -> None:
+    """Audit, publication and the change feed after a save or a restore (`backoffice.actions`)."""
+    was_shown = unit.published
+    actions.content_saved(unit, content, revision, user=request.user, data=data)
     unit.refresh_from_db(fields=["published", "warnings"])
-    audit(content, "plov.save", user=request.user, data={"revision": revision.pk, **data})
-    if unit.published:
-        audit(unit, "plov.publish", user=request.user, data={"revision": revision.pk})
-    elif was_published:
-        audit(
-            unit,
-            "plov.unpublish",
-            user=request.user,
-            data={"revision": revision.pk, "warnings": [w["message"] for w in unit.warnings]},
-        )
+    previous = revision.get_previous()
+    record_content_change(  # the change feed; public if the unit was or is shown
+        unit.pk, previous.content if previous else None, revision.content,
+        public=was_shown or unit.published,
+    )  # fmt: skip
 
 
 # --- dashboard -----------------------------------------------------------------------------
@@ -271,7 +255,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     page = _paginate(request, units, PAGE_SIZE)
     rows = []
     unit_list = list(page.object_list)
-    missing = _missing_descriptions([u.pk for u in unit_list], timezone.localdate())
+    missing = _missing_descriptions([u.pk for u in unit_list], clock.today())
     now = timezone.now()
     for unit in unit_list:
         content = getattr(unit, "content", None) if _has_content(unit) else None
@@ -458,9 +442,11 @@ def _sections(
                 Section(
                     "hjemmepleje",
                     "Hjemmepleje",
-                    [f("fixed_teams")],
+                    [f("fixed_teams"), *(f(name) for name in HOME_CARE_FIELDS)],
                     intro="Helhedspleje gives i borgerens eget hjem; der er derfor ingen "
-                    "oplysninger om boliger og beboere.",
+                    "oplysninger om boliger og beboere. Oplysningerne her vises på enhedens "
+                    "side og i sammenligningen, så borgere kan sammenligne på det, der betyder "
+                    "noget i hverdagen.",
                 )
             ]
             if home_care
@@ -479,6 +465,7 @@ def _sections(
                 )
             ]
         ),
+        *_price_sections(unit, content, f),
         Section(
             "kontakt",
             "Kontakt",
@@ -518,13 +505,13 @@ def _sections(
         Section(
             "aktivitetsadresse",
             "Aktivitetsadresse",
-            [sor("activity_address", "Aktivitetsadresse", _format_address(unit.activity_address))],
+            [sor("activity_address", "Aktivitetsadresse", format_address(unit.activity_address))],
         ),
         Section(
             "besoegsadresse",
             "Besøgsadresse",
             [
-                sor("visiting_address", "Besøgsadresse", _format_address(unit.visiting_address)),
+                sor("visiting_address", "Besøgsadresse", format_address(unit.visiting_address)),
                 Item(
                     name="municipality",
                     label="Beliggenhedskommune",
@@ -536,7 +523,48 @@ def _sections(
         Section(
             "postadresse",
             "Postadresse",
-            [sor("postal_address", "Postadresse", _format_address(unit.postal_address))],
+            [sor("postal_address", "Postadresse", format_address(unit.postal_address))],
+        ),
+    ]
+
+
+def _price_sections(unit: Unit, content: UnitContent, f) -> list[Section]:
+    """Priser (and, for a care home, ledige boliger): what a relative asks first."""
+    if unit.is_home_care:
+        return [
+            Section(
+                "priser",
+                "Priser",
+                [f(name) for name in HOME_CARE_PRICE_FIELDS],
+                intro="Hvad borgeren får uden at betale, og hvad tilkøb koster. Vises på "
+                "enhedens side og i sammenligningen.",
+            )
+        ]
+    reported = content.cost_reported_on
+    return [
+        Section(
+            "priser",
+            "Pris pr. måned",
+            [
+                *(f(name) for name in COST_FIELDS),
+                f("cost_valid_from"),
+                Item(
+                    name="cost_reported_on",
+                    label="Priserne oplyst",
+                    value=reported.strftime("%d.%m.%Y") if reported else "",
+                    help="Sættes automatisk, når et beløb eller datoen ændres og gemmes. Vises "
+                    "som »Oplyst af enheden« med datoen.",
+                ),
+            ],
+            intro="Beløbene vises på enhedens side med en sum, når alle fire er udfyldt. Et tomt "
+            "felt vises som »ikke oplyst«; skriv 0, hvis der ingen udgift er.",
+        ),
+        Section(
+            "ledige",
+            "Ledige boliger og ventetid",
+            [f(name) for name in VACANCY_FIELDS],
+            intro=f"Opdater tallene mindst hver {vacancy_max_age_days()}. dag; ældre oplysninger "
+            "vises som forældede.",
         ),
     ]
 
@@ -628,6 +656,9 @@ def _render_editor(
         "must_lock_message": MUST_LOCK,
         "version_count": version_count,
         "media_url": f"/admin/enheder/{unit.pk}/medier/",
+        "replies_url": reverse("backoffice:replies", args=[unit.pk])
+        if can_reply_to_supervision(user, unit)
+        else "",
         "public_url": public_url(unit),
         **_agreements_link(request, unit),
         **unit_agreements_panel(unit),
@@ -730,6 +761,7 @@ def _save(request: HttpRequest, unit: Unit) -> HttpResponse:
             for model_field in UnitContent._meta.concrete_fields:
                 if model_field.name not in form.editorial_fields:
                     setattr(instance, model_field.attname, getattr(row, model_field.attname))
+            stamp_cost_report(row, instance, timezone.localdate())
             if not history.changes(row, instance, form.cleaned_data):
                 # Nothing to keep: no version, but the save counts as activity on the lock.
                 locking.refresh(row, user)
@@ -772,7 +804,6 @@ def _save(request: HttpRequest, unit: Unit) -> HttpResponse:
             unit,
             instance,
             revision,
-            was_published=was_published,
             data={"fields": [f for f in form.changed_data if f != "base_revision"]},
         )
         _publication_messages(request, unit, was_published=was_published)
@@ -979,7 +1010,6 @@ def restore(request: HttpRequest, pk: int, revision_id: int) -> HttpResponse:
         unit,
         content,
         revision,
-        was_published=was_published,
         data={"restored_from": version.revision.pk, "restored_version": version.number},
     )
     _publication_messages(
@@ -1108,7 +1138,7 @@ def _details(entry: ModelLogEntry) -> str:
         if data.get("reference"):
             parts.append(f"Aftale {data['reference']}")
         changes = data.get("changes")
-        if isinstance(changes, dict) and changes and entry.action != "plov.agreement_created":
+        if isinstance(changes, dict) and changes and entry.action != AuditAction.AGREEMENT_CREATED:
             parts.append(
                 "Ændrede felter: " + ", ".join(AGREEMENT_LABELS.get(k, k) for k in changes)
             )

@@ -30,7 +30,6 @@ import json
 import math
 import random
 import re
-import unicodedata
 import uuid
 from collections import Counter
 from collections.abc import Callable
@@ -38,6 +37,7 @@ from dataclasses import dataclass, field, replace
 from html import escape
 from pathlib import Path
 
+from plov import clock
 from plov.agreements.models import AgreementType
 from plov.demo.supervision import write_quality_file
 from plov.publishing.registration_errors import suspected_duplicates
@@ -51,6 +51,7 @@ from plov.registers.writers import (
     write_jsonl,
     write_sor,
 )
+from plov.units.formatting import slug
 from plov.units.models import HousingType, Unit, UnitKind
 from plov.units.reference_data import municipalities_file
 
@@ -235,10 +236,18 @@ AGREEMENT_DESCRIPTIONS = [
 
 
 # --- Small helpers ----------------------------------------------------------------------------
-def _slug(text: str) -> str:
-    text = text.lower().replace("æ", "ae").replace("ø", "oe").replace("å", "aa")
-    text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
-    return re.sub(r"[^a-z0-9]+", "-", text).strip("-")
+# What private home-care providers sell on top of the visited help (fritvalgs- og
+# tilkøbsydelser), with prices as providers state them.
+EXTRA_SERVICES = [
+    "Ekstra rengøring: 375 kr. pr. time",
+    "Hovedrengøring: 1.450 kr.",
+    "Indkøb: 95 kr. pr. gang",
+    "Vinduespudsning: 295 kr. pr. gang",
+    "Ledsagelse til læge eller frisør: 395 kr. pr. time",
+    "Tøjvask og strygning: 165 kr. pr. maskine",
+    "Gåtur eller samvær: 350 kr. pr. time",
+]
+
 
 
 def _name_twin(name: str, kind: str) -> Unit:
@@ -378,6 +387,29 @@ class DemoFiles:
     counts: dict[str, int]
 
 
+PUNCTUALITY_POLICIES = [
+    "Vi kommer inden for {minutes} minutter af det aftalte tidspunkt. Bliver vi mere forsinket, "
+    "ringer vi til dig.",
+    "Kan vi ikke nå besøget til tiden, ringer den faste kontaktperson og aftaler et nyt "
+    "tidspunkt samme dag.",
+    "Ved forsinkelser på mere end {minutes} minutter får du en sms. Aflyste besøg bliver altid "
+    "erstattet.",
+    "Tidsrummet for besøget aftales med dig. Bliver vi forsinket, giver vi besked, og "
+    "medicinbesøg har altid forrang.",
+]
+# How often a site offers each service beyond personal care and practical help.
+HOME_CARE_SERVICE_SHARES = {
+    "indkoeb": 0.6,
+    "madservice": 0.4,
+    "sygepleje": 0.5,
+    "rehabilitering": 0.6,
+    "nat": 0.35,
+    "demens": 0.4,
+    "livets_afslutning": 0.3,
+    "ledsagelse": 0.2,
+}
+
+
 class DemoGenerator:
     def __init__(self, *, seed: int = 1, scale: float = 1.0, today: dt.date | None = None):
         if not 0 < scale <= 5:
@@ -385,7 +417,7 @@ class DemoGenerator:
         self.rng = random.Random(seed)
         self.seed = seed
         self.scale = scale
-        self.today = today or dt.date.today()
+        self.today = today or clock.today()
         self._sor_seq = 100_000
         self._p_numbers: set[str] = set()
         self._cvrs: set[str] = {AGENCY_CVR}
@@ -431,7 +463,7 @@ class DemoGenerator:
                 )
         for place in self.places.values():
             place.weight = len(place.towns) + BIG_CITY_BONUS.get(place.code, 0)
-            place.domain = f"{_slug(place.name)}.dk"
+            place.domain = f"{slug(place.name)}.dk"
             lat, lon = place.centre
             nearby = sorted(
                 (
@@ -696,8 +728,8 @@ class DemoGenerator:
             first_from=first_from.isoformat(),
             from_date=from_date.isoformat(),
             visiting=address, phone=self.phone(),
-            email=f"{_slug(name)[:40]}@{owner.domain}",
-            website=f"https://www.{owner.domain}/{_slug(name)[:40]}",
+            email=f"{slug(name)[:40]}@{owner.domain}",
+            website=f"https://www.{owner.domain}/{slug(name)[:40]}",
         )
         self.sor.append(entity)
         big = town.municipality in BIG_CITY_BONUS
@@ -857,7 +889,7 @@ class DemoGenerator:
             base = self.places[city]
             spread = self.rng.randint(1, min(3, len(base.neighbours)))
             owner = Owner(
-                name, self.cvr_number(), self.sor_id(), False, f"{_slug(short)}.dk",
+                name, self.cvr_number(), self.sor_id(), False, f"{slug(short)}.dk",
                 profile=profile, places=[city, *self.rng.sample(base.neighbours, spread)],
             )
             self.owners.append(owner)
@@ -911,7 +943,7 @@ class DemoGenerator:
             base = self.rng.choice([n for n in self.care_home_names if " " not in n])
             owner = Owner(
                 f"Den selvejende institution {base} i {town.name}", self.cvr_number(),
-                self.sor_id(), False, f"{_slug(base)}-{_slug(town.name)}.dk", profile="local",
+                self.sor_id(), False, f"{slug(base)}-{slug(town.name)}.dk", profile="local",
                 places=[place.code],
             )
             self.owners.append(owner)
@@ -932,7 +964,7 @@ class DemoGenerator:
                 unit_type, pattern = self.rng.choice(PRACTICES)
                 name = pattern.format(place=f"i {town.name}")
                 owner = Owner(f"{name} I/S", self.cvr_number(), self.sor_id(), False,
-                              f"{_slug(name)}.dk")
+                              f"{slug(name)}.dk")
                 top = self.owner_entity(owner, "privat virksomhed", town)
                 self.other_entity(owner, name, unit_type, top.sor_id, "SI", town)
 
@@ -1215,7 +1247,7 @@ class DemoGenerator:
         first, last = self.person()
         record |= {"leader_first_name": first, "leader_last_name": last}
         if level < 0.35:
-            return record
+            return record | self.prices_record(unit)
         record["sick_leave_days"] = round(self.rng.uniform(7, 24), 1)
         record["leader_changes"] = self.rng.choices([0, 1, 2, 3], [4, 4, 2, 1])[0]
         if self.rng.random() < 0.3:  # the editor's staff figures override CVR's
@@ -1243,6 +1275,80 @@ class DemoGenerator:
             record["fixed_teams"] = self.rng.random() < 0.3
         else:
             record["fixed_teams"] = self.rng.random() < 0.75
+            record |= self.home_care_record(unit, record["fixed_teams"])
+        record |= self.prices_record(unit)
+        return record
+
+    def prices_record(self, unit: CareUnit) -> dict:
+        """Monthly cost and vacancies (care homes) or extra services (home care): most units
+        give them, some leave an amount out, some reports are older than the set age. A random
+        stream of its own per unit, so the rest of the country does not change with it."""
+        rng = random.Random(f"prices-{self.seed}-{unit.sor_id}")
+        record: dict = {}
+        if not unit.is_care_home:
+            if rng.random() < 0.7:
+                record["free_services"] = (
+                    "Personlig pleje og praktisk hjælp, som kommunen har visiteret dig til."
+                )
+                record["extra_services"] = "\n".join(
+                    rng.sample(EXTRA_SERVICES, rng.randint(1, min(4, len(EXTRA_SERVICES))))
+                )
+            return record
+        draw = rng.random()
+        if draw < 0.85:  # prices given
+            free_care = unit.category == "free_care"
+            record["rent_monthly"] = rng.randrange(9_000, 14_500, 50) if free_care else (
+                rng.randrange(5_400, 11_000, 50)
+            )
+            record["service_monthly"] = rng.randrange(350, 950, 25)
+            record["meals_monthly"] = rng.randrange(3_500, 4_350, 10)
+            record["other_monthly"] = rng.choice([0, 0, 0, 95, 150, 245, 320])
+            if draw > 0.75:  # one amount not given: no total
+                record.pop(rng.choice(["service_monthly", "meals_monthly", "other_monthly"]))
+            year = self.today.year if self.today.month > 1 or rng.random() < 0.5 else (
+                self.today.year - 1
+            )
+            record["cost_valid_from"] = dt.date(year, 1, 1).isoformat()
+        if rng.random() < 0.8:  # a vacancy report, a few of them outdated
+            age = rng.randint(35, 150) if rng.random() < 0.2 else rng.randint(0, 25)
+            free = rng.choices([0, 1, 2, 3], [14, 4, 2, 1])[0]
+            record["free_homes"] = min(free, unit.homes)
+            record["waiting_weeks"] = 0 if free else rng.choice([2, 4, 6, 8, 10, 12, 16, 20, 26])
+            record["vacancies_reported_on"] = (self.today - dt.timedelta(days=age)).isoformat()
+        return record
+
+    def home_care_record(self, unit: CareUnit, fixed_teams: bool) -> dict:
+        """Helpers, time-keeping, languages and services of a home-care site (issue 12, point
+        6): most sites state most of them, some none. A random stream of its own per unit, so
+        the rest of the demo stays as it was for a seed."""
+        rng = random.Random(f"homecare-{self.seed}-{unit.sor_id}")
+        if rng.random() < 0.15:
+            return {}  # not filled in yet
+        record: dict = {}
+        if rng.random() < 0.85:
+            low, high = (5, 11) if fixed_teams else (9, 24)
+            record["helpers_per_fortnight"] = rng.randint(low, high)
+        if rng.random() < 0.75:
+            record["visit_window_minutes"] = rng.choice([15, 15, 30, 30, 30, 45, 60])
+        if rng.random() < 0.7:
+            record["punctuality_policy"] = rng.choice(PUNCTUALITY_POLICIES).format(
+                minutes=record.get("visit_window_minutes", 30)
+            )
+        if rng.random() < 0.8:
+            languages = {"en"} if rng.random() < 0.8 else set()
+            others = ["pl", "ar", "tr", "ro", "uk", "de", "so", "ur", "fa", "hbs", "sv"]
+            weights = [6, 4, 3, 3, 3, 2, 2, 1, 1, 1, 1]
+            for _ in range(rng.choices([0, 1, 2, 3], [3, 4, 2, 1])[0]):
+                languages.add(rng.choices(others, weights)[0])
+            if rng.random() < 0.05:
+                languages.add("dsl")
+            record["languages"] = sorted(languages)
+        if rng.random() < 0.85:
+            services = ["personlig_pleje", "praktisk_hjaelp"]
+            for code, share in HOME_CARE_SERVICE_SHARES.items():
+                if rng.random() < share:
+                    services.append(code)
+            record["services"] = services
         return record
 
     # --- Output -------------------------------------------------------------------------------

@@ -7,7 +7,8 @@ so the demo writes them directly, after the import, for units that exist by then
 
 Figures are drawn around plausible levels (a few per cent with pressure ulcers, most residents
 satisfied); the national average in the file is the mean of the generated values, as the
-agency's own files would have it.
+agency's own files would have it. Each row says which way is better (`bedst`), and the
+satisfaction rows how many answered (`antal`).
 """
 
 from __future__ import annotations
@@ -45,13 +46,16 @@ class Measure:
     high: float = 100.0
     care_homes: bool = True
     home_care: bool = True
+    better: str = "højt"  # the file's `bedst`
 
 
 MEASURES = [
-    Measure("AEI-01", "Genindlæggelser inden for 30 dage", "kvalitetsindikator", "%", 11, 4),
+    Measure("AEI-01", "Genindlæggelser inden for 30 dage", "kvalitetsindikator", "%", 11, 4,
+            better="lavt"),
     Measure("AEI-02", "Forebyggelige indlæggelser pr. 1.000 borgere", "kvalitetsindikator",
-            "pr. 1.000", 95, 30, 0, 400),
-    Measure("AEI-03", "Beboere med tryksår", "kvalitetsindikator", "%", 4, 2, home_care=False),
+            "pr. 1.000", 95, 30, 0, 400, better="lavt"),
+    Measure("AEI-03", "Beboere med tryksår", "kvalitetsindikator", "%", 4, 2, home_care=False,
+            better="lavt"),
     Measure("AEI-04", "Beboere screenet for underernæring", "kvalitetsindikator", "%", 78, 12,
             home_care=False),
     Measure("AEI-05", "Borgere der har fået tilbudt hverdagsrehabilitering",
@@ -63,6 +67,13 @@ MEASURES = [
     Measure("BTU-04", "Oplever at få hjælp af de samme medarbejdere", "brugertilfredshed", "%",
             58, 14, care_homes=False),
 ]
+
+
+def respondents(sor_id: str, is_care_home: bool) -> int:
+    """How many answered the unit's satisfaction survey: one number per unit, drawn from the
+    unit's own seed so that the demo's other random draws stay as they were."""
+    draw = random.Random(f"respondents-{sor_id}")
+    return draw.randint(12, 70) if is_care_home else draw.randint(40, 260)
 
 
 def write_quality_file(path: Path, units, *, rng: random.Random, today: dt.date) -> int:
@@ -80,21 +91,25 @@ def write_quality_file(path: Path, units, *, rng: random.Random, today: dt.date)
             value = min(measure.high, max(measure.low, rng.gauss(measure.mean, measure.spread)))
             value = round(value, 1)
             values.setdefault(measure.code, []).append(value)
-            rows.append([unit.sor_id, measure.code, str(value)])
+            rows.append([unit.sor_id, measure.code, str(value), unit.is_care_home])
     averages = {code: round(sum(v) / len(v), 1) for code, v in values.items()}
     by_code = {m.code: m for m in MEASURES}
     with Path(path).open("w", encoding="utf-8", newline="") as handle:
         writer = csv.writer(handle, delimiter=";")
         writer.writerow(QUALITY_COLUMNS)
-        for sor_id, code, value in rows:
+        for sor_id, code, value, is_care_home in rows:
             measure = by_code[code]
             satisfaction = measure.kind == "brugertilfredshed"
+            # Surveys have respondents; the register indicators give no count (the page then
+            # uses the threshold rule, `plov.supervision.verdicts`).
+            answered = str(respondents(sor_id, is_care_home)) if satisfaction else ""
             writer.writerow([
                 sor_id, measure.kind, measure.code, measure.name, str(year),
                 value.replace(".", ","), measure.unit_of_measure,
                 str(averages[code]).replace(".", ","),
                 SOURCE_SATISFACTION if satisfaction else SOURCE_INDICATORS,
                 published.isoformat() if published else "",
+                measure.better, answered,
             ])
     return len(rows)
 
@@ -152,8 +167,10 @@ def add_supervision(*, seed: int, today: dt.date) -> dict[str, int]:
             sanctions.append(_sanction(unit, authority, inspected, rng, today))
     SupervisionFeedback.objects.bulk_create(feedback)
     Sanction.objects.bulk_create(sanctions)
+    comments = add_replies(seed=seed)
     return {
         "feedback": len(feedback),
+        "unit_comments": comments,
         "sanctions": len(sanctions),
         "sanctions_in_force": Sanction.objects.in_force(today).count(),
     }
@@ -177,3 +194,44 @@ def _sanction(unit: Unit, authority, inspected: dt.date, rng: random.Random, tod
         # Complied with long ago: lifted, shown in the unit's history.
         sanction.lifted_on = decided + dt.timedelta(days=rng.randint(60, 150))
     return sanction
+
+
+REPLIES = {
+    SupervisionStatus.MINOR: [
+        "Vi har gennemgået dokumentationen med alle medarbejdere og indført en fast "
+        "ugentlig opfølgning.",
+        "Tak for et godt tilsyn. De mindre forhold er rettet, og vi følger op på næste "
+        "personalemøde.",
+    ],
+    SupervisionStatus.SIGNIFICANT: [
+        "Vi har siden tilsynet ansat en ekstra sygeplejerske og indført dobbeltkontrol af "
+        "medicin. Pårørende er velkomne til at spørge os om arbejdet.",
+        "Vi er enige i, at dokumentationen skal styrkes. Alle medarbejdere har fået "
+        "undervisning, og en handleplan er sendt til tilsynet.",
+    ],
+    SupervisionStatus.CRITICAL: [
+        "Vi tager tilsynets vurdering alvorligt. En ny leder er tiltrådt, og vi arbejder efter "
+        "en handleplan, som tilsynet følger.",
+    ],
+}
+
+
+def add_replies(*, seed: int) -> int:
+    """The units' own comments on about a third of the feedback with remarks (right of
+    reply), each a version by the system, as an editor's save would make it."""
+    from plov.supervision.replies import save_reply
+
+    rng = random.Random(seed * 104729 + 3)
+    made = 0
+    feedback = SupervisionFeedback.objects.exclude(
+        status=SupervisionStatus.NO_REMARKS
+    ).order_by("unit_id", "-inspected_on", "-pk")
+    seen: set[int] = set()
+    for item in feedback:
+        if item.unit_id in seen:
+            continue  # the latest feedback of each unit
+        seen.add(item.unit_id)
+        if rng.random() < 0.35:
+            save_reply(item, rng.choice(REPLIES[item.status]), by=None, base_revision="")
+            made += 1
+    return made

@@ -8,14 +8,15 @@ it back. No model of its own.
 
 from __future__ import annotations
 
-import os
 import re
 from dataclasses import dataclass
 
+from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import AbstractUser, Group, Permission
 from django.db.models import Count
 
+from plov import clock
 from plov.demo.generator import AGENCY_CVR
 from plov.units.models import Organisation
 
@@ -98,14 +99,13 @@ def home_care_company() -> Organisation | None:
     on (in force), so that its editor can write the aftalebeskrivelse; one whose description is
     still missing first, then by name. (In a small demo it may be the company of
     redaktoer-privat too.)"""
-    import datetime as dt
 
     from django.db.models import Exists, OuterRef
 
     from plov.agreements.models import AgreementDescription, AgreementType, ServiceAgreement
     from plov.units.models import UnitKind
 
-    agreements = ServiceAgreement.objects.in_force(dt.date.today()).filter(
+    agreements = ServiceAgreement.objects.in_force(clock.today()).filter(
         type=AgreementType.OPERATING_AGREEMENT,
         unit__kind=UnitKind.HOME_CARE_SITE,
         unit__owner=OuterRef("pk"),
@@ -124,7 +124,7 @@ def home_care_company() -> Organisation | None:
 
 def create_demo_users(password: str | None = None) -> dict[str, tuple[str, str]]:
     """Create or update the demo users and their groups; return username → (role, CVR)."""
-    password = password or os.environ.get("PLOV_DEMO_PASSWORD") or DEFAULT_PASSWORD
+    password = password or settings.PLOV_DEMO_PASSWORD or DEFAULT_PASSWORD
     access_admin = Permission.objects.get(
         content_type__app_label="wagtailadmin", codename="access_admin"
     )

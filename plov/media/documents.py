@@ -20,8 +20,6 @@ import re
 import pikepdf
 from django.conf import settings
 
-DEFAULT_MAX_MB = 20
-
 _HEADER = re.compile(rb"%PDF-[12]\.\d")
 _OBJECT = re.compile(rb"\d+\s+\d+\s+obj\b")
 _STARTXREF = re.compile(rb"startxref\s+(\d+)")
@@ -77,7 +75,7 @@ class DocumentRejected(ValueError):
 
 
 def max_document_mb() -> int:
-    return int(getattr(settings, "PLOV_MAX_DOCUMENT_MB", DEFAULT_MAX_MB))
+    return int(settings.PLOV_MAX_DOCUMENT_MB)
 
 
 def max_bytes() -> int:

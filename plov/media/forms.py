@@ -87,7 +87,7 @@ class ImageSlotForm(RepickFileMixin, forms.Form):
         help_text=(
             "JPEG, PNG, WebP eller HEIC (fotos fra iPhone). Filnavnet må gerne indeholde æ, ø, å, "
             "parenteser og mellemrum. Billedet gemmes som JPEG i højst "
-            f"{images.DEFAULT_MAX_SIDE} pixels, og oplysninger som GPS-position fjernes."
+            f"{images.max_side()} pixels, og oplysninger som GPS-position fjernes."
         ),
         widget=forms.ClearableFileInput(attrs={"accept": images.ACCEPT_ATTRIBUTE}),
     )
@@ -176,7 +176,7 @@ class UnitDocumentForm(RepickFileMixin, forms.ModelForm):
     file = forms.FileField(
         label="PDF-fil",
         required=True,
-        help_text=f"Kun PDF. Højst {documents.DEFAULT_MAX_MB} MB.",
+        help_text=f"Kun PDF. Højst {documents.max_document_mb()} MB.",
         widget=forms.FileInput(attrs={"accept": "application/pdf,.pdf"}),
         error_messages={"required": "Vælg en PDF-fil."},
     )

@@ -39,29 +39,26 @@ ACCEPT_ATTRIBUTE = (
     "image/jpeg,image/png,image/webp,image/heic,image/heif,.jpg,.jpeg,.png,.webp,.heic,.heif"
 )
 
-DEFAULT_MAX_PIXELS = 40_000_000
-# The smallest photo taken: 800 × 600 pixels, on its side or upright (settings
-# PLOV_IMAGE_MIN_WIDTH and PLOV_IMAGE_MIN_HEIGHT: the long and the short side).
-DEFAULT_MIN_WIDTH = 800
-DEFAULT_MIN_HEIGHT = 600
-DEFAULT_MAX_SIDE = 2400
-DEFAULT_MAX_MB = 30
+# The limits are settings (plov/settings/base.py): the largest upload and pixel count are
+# Wagtail's WAGTAILIMAGES_MAX_UPLOAD_SIZE and WAGTAILIMAGES_MAX_IMAGE_PIXELS (PLOV_MAX_IMAGE_MB,
+# PLOV_MAX_IMAGE_PIXELS); the smallest photo taken is PLOV_IMAGE_MIN_WIDTH ×
+# PLOV_IMAGE_MIN_HEIGHT (800 × 600: the long and the short side, on its side or upright).
 JPEG_QUALITY = 85
 
 
 def max_pixels() -> int:
-    return int(getattr(settings, "PLOV_MAX_IMAGE_PIXELS", DEFAULT_MAX_PIXELS))
+    return int(settings.WAGTAILIMAGES_MAX_IMAGE_PIXELS)
 
 
 def max_side() -> int:
-    return int(getattr(settings, "PLOV_IMAGE_MAX_SIDE", DEFAULT_MAX_SIDE))
+    return int(settings.PLOV_IMAGE_MAX_SIDE)
 
 
 def min_size() -> tuple[int, int]:
     """(long side, short side) an image must have at least."""
     return (
-        int(getattr(settings, "PLOV_IMAGE_MIN_WIDTH", DEFAULT_MIN_WIDTH)),
-        int(getattr(settings, "PLOV_IMAGE_MIN_HEIGHT", DEFAULT_MIN_HEIGHT)),
+        int(settings.PLOV_IMAGE_MIN_WIDTH),
+        int(settings.PLOV_IMAGE_MIN_HEIGHT),
     )
 
 
@@ -76,7 +73,7 @@ def too_small_message(width: int, height: int) -> str:
 
 
 def max_bytes() -> int:
-    return int(getattr(settings, "PLOV_MAX_IMAGE_MB", DEFAULT_MAX_MB)) * 1024 * 1024
+    return int(settings.WAGTAILIMAGES_MAX_UPLOAD_SIZE)
 
 
 class ImageRejected(ValueError):

@@ -62,12 +62,9 @@ def _units_collection() -> Collection:
     return root.add_child(instance=Collection(name=UNITS_COLLECTION))
 
 
-DEFAULT_RESTORE_DAYS = 30
-
-
 def restore_days() -> int:
     """How many days a removed image, document or housing description can be restored."""
-    return int(getattr(settings, "PLOV_MEDIA_RESTORE_DAYS", DEFAULT_RESTORE_DAYS))
+    return int(settings.PLOV_MEDIA_RESTORE_DAYS)
 
 
 class RemovedMedia(models.Model):

@@ -6,7 +6,7 @@ stays in the unit's media folder. For `restore_days()` (30) it can be restored f
 *Versionshistorik* (and its media page), by whoever holds the unit's lock; then `purge()` (the
 command `plov purge-removed-media`, and the end of `plov nightly`) deletes the row and the file.
 
-Every removal and restoration is logged ("plov.media_removed", "plov.media_restored") with the
+Every removal and restoration is logged (AuditAction.MEDIA_REMOVED, MEDIA_RESTORED) with the
 unit in its data, as uploads and edits are, so that `events(unit)` is the unit's media history.
 """
 
@@ -19,6 +19,7 @@ from django.db.models import Q
 from wagtail.log_actions import log
 from wagtail.models import ModelLogEntry
 
+from plov.backoffice.audit import AuditAction
 from plov.backoffice.locking import format_time, user_name
 from plov.media.documents import discard_document
 from plov.media.models import RemovedMedia, UnitMediaFolder
@@ -40,7 +41,7 @@ def _removed(unit: Unit, user, kind: str, label: str, data: dict, **objects) -> 
     removed = RemovedMedia.objects.create(
         unit=unit, kind=kind, label=label, data=data, removed_by=user, **objects
     )
-    log(removed, "plov.media_removed", user=user,
+    log(removed, AuditAction.MEDIA_REMOVED, user=user,
         data=_log_data(unit, kind=kind, label=label, removed=removed.pk,
                        replaced=bool(data.get("replaced"))))
     return removed
@@ -114,7 +115,7 @@ def restore(removed: RemovedMedia, content: UnitContent, user) -> str:
             unit=unit, **{k: data.get(k) for k in HOUSING_FIELDS if k in data}
         )
         message = f"{removed.label} er gendannet."
-    log(removed, "plov.media_restored", user=user,
+    log(removed, AuditAction.MEDIA_RESTORED, user=user,
         data=_log_data(unit, kind=removed.kind, label=removed.label, removed=removed.pk))
     removed.delete()
     return message
@@ -168,15 +169,15 @@ def _describe(entry: ModelLogEntry) -> str:
     data = entry.data or {}
     model = entry.content_type.model if entry.content_type_id else ""
     slot = data.get("slot")
-    if entry.action == "plov.upload" and slot:
+    if entry.action == AuditAction.UPLOADED and slot:
         text = f"{SLOT_NAMES.get(slot, 'Billede')} uploadet: {data.get('title', '')}"
         return text + (" (erstattede det tidligere billede)" if data.get("replaced") else "")
-    if entry.action == "plov.upload":
+    if entry.action == AuditAction.UPLOADED:
         reused = " (en eksisterende fil)" if data.get("reused") else ""
         return f"Dokumentet »{data.get('name', '')}« tilføjet{reused}"
-    if entry.action == "plov.media_removed":
+    if entry.action == AuditAction.MEDIA_REMOVED:
         return f"{data.get('label', '')} {'udskiftet' if data.get('replaced') else 'fjernet'}"
-    if entry.action == "plov.media_restored":
+    if entry.action == AuditAction.MEDIA_RESTORED:
         return f"{data.get('label', '')} gendannet"
     if entry.action == "wagtail.edit" and slot and "focal_point" in data:
         what = "fokuspunkt valgt" if data["focal_point"] else "fokuspunkt fjernet"
@@ -195,7 +196,7 @@ def _describe(entry: ModelLogEntry) -> str:
 
 
 MEDIA_ACTIONS = [
-    "plov.upload", "plov.media_removed", "plov.media_restored",
+    AuditAction.UPLOADED, AuditAction.MEDIA_REMOVED, AuditAction.MEDIA_RESTORED,
     "wagtail.create", "wagtail.edit", "wagtail.delete",
 ]
 

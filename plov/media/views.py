@@ -3,8 +3,8 @@
 Every view asks `plov.accounts.scope` first: a unit the user may not see is a 404, a unit the
 user may see but not edit is a 403, and nothing is written. Changing anything also needs the
 unit's edit lock, by the unit editor's rule (`plov.backoffice.locking.holds_lock`); each change
-renews it. Uploads are logged as "plov.upload", other changes as Wagtail's own edit/create/delete
-log entries, so the unit's history shows them.
+renews it. Uploads are logged as AuditAction.UPLOADED, other changes as Wagtail's own
+edit/create/delete log entries, so the unit's history shows them.
 """
 
 from __future__ import annotations
@@ -26,7 +26,7 @@ from wagtail.log_actions import log
 from plov.accounts.http import forbidden
 from plov.accounts.scope import can_edit_unit, can_view_unit
 from plov.backoffice import locking
-from plov.backoffice.audit import audit
+from plov.backoffice.audit import AuditAction, audit
 from plov.backoffice.locking import LockLost
 from plov.media import removal
 from plov.media.forms import (
@@ -327,7 +327,7 @@ class ImageSlotView(UnitMediaView):
             removal.remove_image(content, self.slot, request.user, replaced=True)
             setattr(content, field, image)
             content.save(update_fields=[field, "updated_at"])
-            audit(content, "plov.upload", user=request.user, data=self.log_data(
+            audit(content, AuditAction.UPLOADED, user=request.user, data=self.log_data(
                 slot=self.slot, image=image.pk, title=image.title,
                 format=form.cleaned_image.source_format,
                 replaced=current.pk if current else None,
@@ -488,7 +488,7 @@ class DocumentView(UnitMediaView):
             document.unit = self.unit
             document.document = existing
             document.save()
-            audit(document, "plov.upload", user=self.request.user, data=self.log_data(
+            audit(document, AuditAction.UPLOADED, user=self.request.user, data=self.log_data(
                 name=document.name, document_type=document.document_type,
                 annulled=document.annulled, file=existing.pk, title=existing.title,
                 reused=True,
@@ -512,7 +512,7 @@ class DocumentView(UnitMediaView):
         document.unit = self.unit
         document.document = file
         document.save()
-        audit(document, "plov.upload", user=self.request.user, data=self.log_data(
+        audit(document, AuditAction.UPLOADED, user=self.request.user, data=self.log_data(
             name=document.name, document_type=document.document_type,
             annulled=document.annulled, file=file.pk, title=file.title,
             size=file.file_size,

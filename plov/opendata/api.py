@@ -20,14 +20,20 @@ from django.utils import timezone
 from ninja import Field, NinjaAPI, Path, Query, Schema
 from ninja.errors import HttpError, ValidationError
 
+from plov import clock
 from plov.agreements.models import AgreementDescription, AgreementType, ServiceAgreement
 from plov.opendata import exports
+from plov.opendata.dictionary import describe
 from plov.opendata.views import cached_response
+from plov.public.suggest import LIMIT as SUGGESTIONS
+from plov.public.suggest import MAX_QUERY, suggest
 from plov.publishing.rules import agreement_counts
 from plov.publishing.visibility import visible_units
 from plov.supervision.api import router as supervision_router
 from plov.supervision.authorities import authority_by_municipality
-from plov.supervision.models import SupervisingAuthority
+from plov.supervision.models import SupervisingAuthority, SupervisionStatus
+from plov.supervision.verdicts import judged_results
+from plov.units.homecare import LANGUAGES, SERVICES
 from plov.units.models import Municipality, Unit
 
 MAX_LIMIT = 100
@@ -99,6 +105,9 @@ api.add_decorator(_refuse_unknown_query_parameters, mode="view")
 # them out when absent, and OpenAPI shows a plain string rather than "string or null" (which a
 # query string cannot express).
 UnitKindCode = Literal["care_home", "home_care_site", "home_care_provider"]
+# The fixed lists of plov.units.homecare, as enums in the OpenAPI document.
+LanguageCode = Literal[tuple(code for code, _label in LANGUAGES)]  # type: ignore[valid-type]
+ServiceCode = Literal[tuple(code for code, _label in SERVICES)]  # type: ignore[valid-type]
 KOMMUNE_PATTERN = r"^[0-9]{3}$"
 KommuneCode = Annotated[
     str,
@@ -165,124 +174,302 @@ class ErrorItem(Schema):
 Error.model_rebuild()
 
 
+def _described(schema: str):
+    """`Field` whose description is the open-data dictionary's (plov.opendata.dictionary)."""
+
+    def field(name: str, *args, **kwargs):
+        return Field(*args, description=describe(schema, name), **kwargs)
+
+    return field
+
+
+_address = _described("Address")
+
+
 class Address(Schema):
-    street: str | None = Field(None, description="Vejnavn.")
-    house_number: str | None = Field(None, description="Husnummer.")
-    floor: str | None = Field(None, description="Etage.")
-    door: str | None = Field(None, description="Dør (side).")
-    postcode: str | None = Field(None, description="Postnummer.")
-    district: str | None = Field(None, description="Postdistrikt (by).")
+    street: str | None = _address("street", None)
+    house_number: str | None = _address("house_number", None)
+    floor: str | None = _address("floor", None)
+    door: str | None = _address("door", None)
+    postcode: str | None = _address("postcode", None)
+    district: str | None = _address("district", None)
+
+
+_agreement = _described("UnitAgreement")
 
 
 class UnitAgreement(Schema):
-    kommune: str = Field(description="Aftalepartens kommunekode (3 cifre).")
-    type: AgreementType = Field(description="Aftaletype (serviceleverancetype).")
-    start: dt.date = Field(description="Startdato.")
-    end: dt.date | None = Field(description="Slutdato; `null` = uden slutdato.")
+    kommune: str = _agreement("kommune")
+    type: AgreementType = _agreement("type")
+    start: dt.date = _agreement("start")
+    end: dt.date | None = _agreement("end")
+
+
+_ref = _described("MunicipalityRef")
 
 
 class MunicipalityRef(Schema):
-    code: str = Field(description="Kommunekode (3 cifre).")
-    name: str = Field(description="Kommunens navn.")
+    code: str = _ref("code")
+    name: str = _ref("name")
+
+
+_cost = _described("MonthlyCostOut")
+
+
+class MonthlyCostOut(Schema):
+    rent: int | None = _cost("rent")
+    service: int | None = _cost("service")
+    meals: int | None = _cost("meals")
+    other: int | None = _cost("other")
+    total: int | None = _cost("total")
+    currency: Literal["DKK"] = _cost("currency")
+    valid_from: dt.date | None = _cost("valid_from")
+    source: Literal["unit"] = _cost("source")
+    reported_at: dt.date | None = _cost("reported_at")
+    as_of: str | None = _cost("as_of")
+
+
+_vacancies = _described("VacanciesOut")
+
+
+class VacanciesOut(Schema):
+    free_homes: int | None = _vacancies("free_homes")
+    waiting_weeks: int | None = _vacancies("waiting_weeks")
+    reported_at: dt.date | None = _vacancies("reported_at")
+    outdated: bool = _vacancies("outdated")
+    source: Literal["unit"] = _vacancies("source")
+    as_of: str | None = _vacancies("as_of")
+
+
+_home_care_prices = _described("HomeCarePricesOut")
+
+
+class HomeCarePricesOut(Schema):
+    free_services: str | None = _home_care_prices("free_services")
+    extra_services: str | None = _home_care_prices("extra_services")
+    source: Literal["unit"] = _home_care_prices("source")
+    as_of: str | None = _home_care_prices("as_of")
+
+
+_unit = _described("UnitOut")
+_comment = _described("SupervisionComment")
+
+
+class SupervisionComment(Schema):
+    feedback_inspected_on: dt.date = _comment("feedback_inspected_on")
+    feedback_status: SupervisionStatus = _comment("feedback_status")
+    text: str = _comment("text")
+    written_on: dt.date | None = _comment("written_on")
+    source: Literal["unit"] = _comment("source")
 
 
 class UnitOut(Schema):
-    id: int = Field(description="Plejeoverblikkets id for enheden; bruges i `/units/{id}`.")
-    sor_id: str | None = Field(
-        description="SOR-ID. `null` for en helhedsplejeleverandør, som Plejeoverblikket selv "
-        "danner over ejerens helhedsplejeleverandørsteder."
+    id: int = _unit("id")
+    sor_id: str | None = _unit("sor_id")
+    name: str = _unit("name")
+    kind: UnitKindCode = _unit("kind")
+    kind_label: str = _unit("kind_label")
+    category: str = _unit("category")
+    provider_id: int | None = _unit("provider_id")
+    owner_name: str = _unit("owner_name")
+    owner_cvr: str | None = _unit("owner_cvr")
+    owner_kind: Literal["municipality", "company"] = _unit("owner_kind")
+    municipality: str | None = _unit("municipality")
+    municipality_name: str | None = _unit("municipality_name")
+    supervising_authority: str | None = _unit("supervising_authority")
+    visiting_address: Address = _unit("visiting_address")
+    latitude: float | None = _unit("latitude")
+    longitude: float | None = _unit("longitude")
+    phone: str | None = _unit("phone")
+    email: str | None = _unit("email")
+    website: str | None = _unit("website")
+    p_number: str | None = _unit("p_number")
+    homes: int | None = _unit("homes")
+    employees: int | None = _unit("employees")
+    employees_source: Literal["unit", "CVR"] | None = _unit("employees_source")
+    employees_interval: str | None = _unit("employees_interval")
+    full_time_employees: float | None = _unit("full_time_employees")
+    full_time_employees_source: Literal["unit", "CVR"] | None = _unit(
+        "full_time_employees_source"
     )
-    name: str = Field(description="Enhedens navn, som i SOR.")
-    kind: UnitKindCode = Field(
-        description="`care_home` (plejeenhed), `home_care_site` "
-        "(helhedsplejeleverandørsted) eller `home_care_provider` (helhedsplejeleverandør)."
+    agreements: list[UnitAgreement] = _unit("agreements")
+    shown_in: list[MunicipalityRef] = _unit("shown_in")
+    fixed_teams: bool | None = _unit("fixed_teams")
+    helpers_per_fortnight: int | None = _unit("helpers_per_fortnight")
+    visit_window_minutes: int | None = _unit("visit_window_minutes")
+    punctuality_policy: str | None = _unit("punctuality_policy")
+    languages: list[LanguageCode] | None = _unit("languages")
+    services: list[ServiceCode] | None = _unit("services")
+    supervision_comments: list[SupervisionComment] = _unit("supervision_comments")
+    monthly_cost: MonthlyCostOut | None = _unit("monthly_cost")
+    vacancies: VacanciesOut | None = _unit("vacancies")
+    home_care_prices: HomeCarePricesOut | None = _unit("home_care_prices")
+    updated_at: dt.datetime = _unit("updated_at")
+
+
+_unit_page = _described("UnitPage")
+
+
+VerdictCode = Literal["better", "same", "worse", "unknown"]
+_benchmark_field = _described("Benchmark")
+
+
+class Benchmark(Schema):
+    average: float | None = _benchmark_field("average")
+    units: int | None = _benchmark_field("units")
+    verdict: VerdictCode = _benchmark_field("verdict")
+    reason: Literal["no_average", "too_few_units", "no_direction"] | None = _benchmark_field(
+        "reason"
     )
-    kind_label: str = Field(description="Enhedstypen på dansk.")
-    category: str = Field(description="`Plejehjem` eller `Helhedspleje`.")
-    provider_id: int | None = Field(
-        description="For et helhedsplejeleverandørsted: id for dets helhedsplejeleverandør."
-    )
-    owner_name: str = Field(description="Ejer (institutionsejer i SOR).")
-    owner_cvr: str | None = Field(description="Ejerens CVR-nummer.")
-    owner_kind: Literal["municipality", "company"] = Field(
-        description="`municipality` (kommune) eller `company` (virksomhed)."
-    )
-    municipality: str | None = Field(
-        description="Beliggenhedskommune: kommunekoden for besøgsadressen i DAR."
-    )
-    municipality_name: str | None = Field(description="Beliggenhedskommunens navn.")
-    supervising_authority: str | None = Field(
-        description="Tilsynsmyndighed (Ældretilsynet) for beliggenhedskommunen i dag."
-    )
-    visiting_address: Address = Field(description="Besøgsadresse.")
-    latitude: float | None = Field(description="Breddegrad (WGS84).")
-    longitude: float | None = Field(description="Længdegrad (WGS84).")
-    phone: str | None = Field(description="Telefon.")
-    email: str | None = Field(description="E-mail.")
-    website: str | None = Field(description="Hjemmeside.")
-    p_number: str | None = Field(description="P-nummer (CVR-produktionsenhed).")
-    homes: int | None = Field(description="Antal boliger, som redaktøren har oplyst.")
-    employees: int | None = Field(
-        description="Antal medarbejdere: redaktørens tal, ellers CVR's, ellers `null`."
-    )
-    employees_source: Literal["unit", "CVR"] | None = Field(
-        description="Hvor antal medarbejdere kommer fra: `unit` (redaktøren) eller `CVR`."
-    )
-    employees_interval: str | None = Field(
-        description="CVR's interval (fx `ANTAL_20_49`), når CVR ikke oplyser et tal."
-    )
-    full_time_employees: float | None = Field(description="Antal fuldtidsmedarbejdere.")
-    full_time_employees_source: Literal["unit", "CVR"] | None = Field(
-        description="Hvor antal fuldtidsmedarbejdere kommer fra: `unit` eller `CVR`."
-    )
-    agreements: list[UnitAgreement] = Field(
-        description="Enhedens aftaler (serviceleverancer), også udløbne og kommende."
-    )
-    shown_in: list[MunicipalityRef] = Field(
-        description="Kommuner, hvor enheden vises i søgningen i dag (gældende aftale)."
-    )
-    updated_at: dt.datetime = Field(
-        description="Senest ændret: registerdata eller redaktørens indhold."
-    )
+    rule: Literal["confidence_interval", "threshold"] | None = _benchmark_field("rule")
+    difference: float | None = _benchmark_field("difference")
+    margin: float | None = _benchmark_field("margin")
+    text: str = _benchmark_field("text")
+
+
+_benchmarks = _described("Benchmarks")
+
+
+class Benchmarks(Schema):
+    national: Benchmark = _benchmarks("national")
+    municipality: Benchmark = _benchmarks("municipality")
+
+
+_figure = _described("QualityFigure")
+
+
+class QualityFigure(Schema):
+    kind: Literal["indicator", "satisfaction"] = _figure("kind")
+    code: str = _figure("code")
+    name: str = _figure("name")
+    period: str = _figure("period")
+    value: float = _figure("value")
+    unit_of_measure: str = _figure("unit_of_measure")
+    better: Literal["higher", "lower"] | None = _figure("better")
+    respondents: int | None = _figure("respondents")
+    source: str = _figure("source")
+    published_on: dt.date | None = _figure("published_on")
+    benchmark: Benchmarks = _figure("benchmark")
+    verdict: VerdictCode = _figure("verdict")
+
+
+class UnitDetail(UnitOut):
+    """`/units/{id}`: the unit as listed, and its quality figures with their verdicts."""
+
+    quality: list[QualityFigure] = _described("UnitDetail")("quality")
 
 
 class UnitPage(Schema):
-    total: int = Field(description="Antal enheder i alt, der matcher filtrene.")
-    limit: int = Field(description="Sidestørrelse.")
-    offset: int = Field(description="Antal sprunget over.")
-    items: list[UnitOut] = Field(description="Enhederne på denne side, sorteret efter id.")
+    total: int = _unit_page("total")
+    limit: int = _unit_page("limit")
+    offset: int = _unit_page("offset")
+    next: str | None = _unit_page("next")
+    previous: str | None = _unit_page("previous")
+    items: list[UnitOut] = _unit_page("items")
+
+
+_agreement_out = _described("AgreementOut")
 
 
 class AgreementOut(Schema):
-    id: int = Field(description="Plejeoverblikkets id for aftalen.")
-    kommune: str = Field(description="Aftalepartens kommunekode (3 cifre).")
-    kommune_name: str = Field(description="Aftalepartens navn.")
-    reference: str = Field(description="Aftaleidentifikation (kommunens egen reference).")
-    type: AgreementType = Field(description="Aftaletype.")
-    start: dt.date = Field(description="Startdato.")
-    end: dt.date | None = Field(description="Slutdato; `null` = uden slutdato.")
-    unit_id: int = Field(description="Enhedens id (se `/units/{id}`).")
-    unit_sor_id: str | None = Field(description="Enhedens SOR-ID.")
-    unit_name: str = Field(description="Enhedens navn.")
-    shown_in_search: bool = Field(
-        description="Om aftalen får enheden vist i kommunens søgning i dag. En "
-        "driftsoverenskomst om helhedspleje tæller først, når leverandøren har skrevet sin "
-        "aftalebeskrivelse."
-    )
+    id: int = _agreement_out("id")
+    kommune: str = _agreement_out("kommune")
+    kommune_name: str = _agreement_out("kommune_name")
+    reference: str = _agreement_out("reference")
+    type: AgreementType = _agreement_out("type")
+    start: dt.date = _agreement_out("start")
+    end: dt.date | None = _agreement_out("end")
+    unit_id: int = _agreement_out("unit_id")
+    unit_sor_id: str | None = _agreement_out("unit_sor_id")
+    unit_name: str = _agreement_out("unit_name")
+    shown_in_search: bool = _agreement_out("shown_in_search")
+
+
+_agreement_page = _described("AgreementPage")
 
 
 class AgreementPage(Schema):
-    total: int = Field(description="Antal aftaler i alt, der matcher filtrene.")
-    limit: int = Field(description="Sidestørrelse.")
-    offset: int = Field(description="Antal sprunget over.")
-    items: list[AgreementOut] = Field(description="Aftalerne på denne side, sorteret efter id.")
+    total: int = _agreement_page("total")
+    limit: int = _agreement_page("limit")
+    offset: int = _agreement_page("offset")
+    next: str | None = _agreement_page("next")
+    previous: str | None = _agreement_page("previous")
+    items: list[AgreementOut] = _agreement_page("items")
+
+
+_authority = _described("AuthorityOut")
 
 
 class AuthorityOut(Schema):
-    name: str = Field(description="Tilsynsmyndighedens navn.")
-    municipalities: list[MunicipalityRef] = Field(
-        description="Kommuner, myndigheden fører tilsyn i i dag, sorteret efter kommunekode."
-    )
+    name: str = _authority("name")
+    municipalities: list[MunicipalityRef] = _authority("municipalities")
+
+
+_change_agreement = _described("ChangeAgreement")
+
+
+class ChangeAgreement(Schema):
+    id: int = _change_agreement("id")
+    kommune: str = _change_agreement("kommune")
+    type: AgreementType = _change_agreement("type")
+    start: dt.date = _change_agreement("start")
+    end: dt.date | None = _change_agreement("end")
+
+
+ChangeKind = Literal[
+    "unit_created", "unit_changed", "unit_closed", "unit_published", "unit_hidden",
+    "agreement_started", "agreement_ended",
+]  # fmt: skip
+_change = _described("ChangeOut")
+
+
+class ChangeOut(Schema):
+    id: str = _change("id")
+    at: dt.datetime = _change("at")
+    kind: ChangeKind = _change("kind")
+    unit_id: int = _change("unit_id")
+    unit_sor_id: str | None = _change("unit_sor_id")
+    unit_name: str = _change("unit_name")
+    fields: list[str] = _change("fields")
+    agreement: ChangeAgreement | None = _change("agreement")
+
+
+_change_page = _described("ChangePage")
+
+
+class ChangePage(Schema):
+    since: dt.date = _change_page("since")
+    total: int = _change_page("total")
+    limit: int = _change_page("limit")
+    offset: int = _change_page("offset")
+    next: str | None = _change_page("next")
+    previous: str | None = _change_page("previous")
+    items: list[ChangeOut] = _change_page("items")
+
+
+_suggestion = _described("AddressSuggestion")
+
+
+class AddressSuggestion(Schema):
+    kind: Literal["address", "street", "postcode"] = _suggestion("kind")
+    text: str = _suggestion("text")
+    street: str | None = _suggestion("street")
+    house_number: str | None = _suggestion("house_number")
+    floor: str | None = _suggestion("floor")
+    door: str | None = _suggestion("door")
+    postcode: str = _suggestion("postcode")
+    town: str = _suggestion("town")
+    latitude: float = _suggestion("latitude")
+    longitude: float = _suggestion("longitude")
+    id: str | None = _suggestion("id")
+
+
+_suggestions = _described("AddressSuggestions")
+
+
+class AddressSuggestions(Schema):
+    query: str = _suggestions("query")
+    items: list[AddressSuggestion] = _suggestions("items")
 
 
 # --- Errors --------------------------------------------------------------------------------
@@ -304,7 +491,7 @@ def _invalid_request(request: HttpRequest, exc: ValidationError) -> HttpResponse
 
 
 def _today() -> dt.date:
-    return timezone.localdate()
+    return clock.today()
 
 
 def _municipality(code: str) -> Municipality:
@@ -333,6 +520,34 @@ def _json(request: HttpRequest, payload: Schema, last_modified: dt.datetime | No
         content_type="application/json; charset=utf-8",
         last_modified=last_modified,
     )
+
+
+def _page_url(request: HttpRequest, offset: int, limit: int) -> str:
+    params = request.GET.copy()
+    params["offset"], params["limit"] = str(offset), str(limit)
+    return request.build_absolute_uri(f"{request.path}?{params.urlencode(safe=':')}")
+
+
+def page_links(request: HttpRequest, total: int, limit: int, offset: int) -> dict[str, str | None]:
+    """`next` and `previous` (absolute URLs, or None at the ends) of a paged list, keeping the
+    request's other parameters."""
+    following = offset + limit if offset + limit < total else None
+    preceding = max(0, min(offset, total) - limit) if offset > 0 else None
+    return {
+        "next": _page_url(request, following, limit) if following is not None else None,
+        "previous": _page_url(request, preceding, limit) if preceding is not None else None,
+    }
+
+
+def _paged_json(request: HttpRequest, payload: Schema, last_modified: dt.datetime | None):
+    """A page of a list, with an RFC 8288 `Link` header: next, prev, first and last."""
+    response = _json(request, payload, last_modified)
+    limit, total = payload.limit, payload.total
+    links = [(payload.next, "next"), (payload.previous, "prev"),
+             (_page_url(request, 0, limit), "first"),
+             (_page_url(request, max(0, (total - 1) // limit * limit), limit), "last")]  # fmt: skip
+    response["Link"] = ", ".join(f'<{url}>; rel="{rel}"' for url, rel in links if url)
+    return response
 
 
 # --- Operations ----------------------------------------------------------------------------
@@ -372,17 +587,20 @@ def list_units(
     total = units.count()
     page = list(units.select_related("content")[offset : offset + limit]) if offset < total else []
     items = exports.unit_records(page, today=today) if page else []
-    payload = UnitPage(total=total, limit=limit, offset=offset, items=items)
-    return _json(request, payload, max((i["updated_at"] for i in items), default=None))
+    payload = UnitPage(
+        total=total, limit=limit, offset=offset, items=items,
+        **page_links(request, total, limit, offset),
+    )  # fmt: skip
+    return _paged_json(request, payload, max((i["updated_at"] for i in items), default=None))
 
 
 @api.get(
     "/units/{id}",
-    response={200: UnitOut, 304: None, 400: Error, 404: Error, 410: Error, 422: Error},
+    response={200: UnitDetail, 304: None, 400: Error, 404: Error, 410: Error, 422: Error},
     operation_id="getUnit",
     summary="Én enhed",
-    description="Én vist enhed. 404, hvis enheden ikke findes eller ikke er offentliggjort; "
-    "410, hvis den er lukket i SOR.",
+    description="Én vist enhed, med dens kvalitetstal og deres vurdering (`quality`). 404, "
+    "hvis enheden ikke findes eller ikke er offentliggjort; 410, hvis den er lukket i SOR.",
     tags=["Enheder"],
 )
 def get_unit(
@@ -395,7 +613,44 @@ def get_unit(
     if unit is None or not unit.published:
         raise HttpError(404, "Enheden findes ikke eller vises ikke.")
     (record,) = exports.unit_records([unit], today=_today())
-    return _json(request, UnitOut(**record), record["updated_at"])
+    quality = [_quality_figure(r) for r in judged_results(unit)]
+    return _json(request, UnitDetail(**record, quality=quality), record["updated_at"])
+
+
+def _benchmark(comparison) -> dict:
+    def number(value):
+        return None if value is None else float(value)
+
+    return {
+        "average": number(comparison.average),
+        "units": comparison.units,
+        "verdict": comparison.verdict.value,
+        "reason": comparison.reason.value if comparison.reason else None,
+        "rule": comparison.rule.value if comparison.rule else None,
+        "difference": number(comparison.difference),
+        "margin": number(comparison.margin),
+        "text": comparison.text,
+    }
+
+
+def _quality_figure(result) -> dict:
+    return {
+        "kind": result.kind,
+        "code": result.code,
+        "name": result.name,
+        "period": result.period,
+        "value": float(result.value),
+        "unit_of_measure": result.unit_of_measure,
+        "better": result.better or None,
+        "respondents": result.respondents,
+        "source": result.source,
+        "published_on": result.published_on,
+        "benchmark": {
+            "national": _benchmark(result.national),
+            "municipality": _benchmark(result.municipal),
+        },
+        "verdict": result.national.verdict.value,
+    }
 
 
 @api.get(
@@ -447,8 +702,11 @@ def list_agreements(
         for a in page
     ]
     last = max((a.updated_at for a in page), default=None)
-    payload = AgreementPage(total=total, limit=limit, offset=offset, items=items)
-    return _json(request, payload, last)
+    payload = AgreementPage(
+        total=total, limit=limit, offset=offset, items=items,
+        **page_links(request, total, limit, offset),
+    )  # fmt: skip
+    return _paged_json(request, payload, last)
 
 
 @api.get(
@@ -475,6 +733,83 @@ def list_supervising_authorities(request: HttpRequest):
     body = "[" + ",".join(a.model_dump_json() for a in authorities) + "]"
     return cached_response(
         request, body.encode("utf-8"), content_type="application/json; charset=utf-8"
+    )
+
+
+Since = Annotated[
+    dt.date,
+    Query(
+        description="Kun ændringer på eller efter denne dag (ÅÅÅÅ-MM-DD, dansk tid). "
+        "(English: only changes on or after this day, YYYY-MM-DD, Danish time.)"
+    ),
+]
+
+
+@api.get(
+    "/changes",
+    response={200: ChangePage, 304: None, 400: Error, 422: Error},
+    operation_id="listChanges",
+    summary="Ændringer",
+    description="Hvad der er ændret i de åbne data siden en dag, ældste først: enheder "
+    "oprettet, ændret (hvilke felter), lukket, vist eller skjult, og aftaler, der er startet "
+    "eller ophørt. Kun ændringer ved enheder, der blev vist for borgerne, og aftaler ved "
+    "enheder, der vises i dag. (English: what changed in the open data since a day, oldest "
+    "first.)",
+    tags=["Ændringer"],
+)
+def list_changes(
+    request: HttpRequest,
+    since: Since,
+    limit: Limit = DEFAULT_LIMIT,
+    offset: Offset = 0,
+):
+    from plov.opendata.feed import change_items
+
+    items = change_items(since, today=_today())
+    total = len(items)
+    page = items[offset : offset + limit]
+    payload = ChangePage(
+        since=since, total=total, limit=limit, offset=offset, items=page,
+        **page_links(request, total, limit, offset),
+    )  # fmt: skip
+    return _paged_json(request, payload, max((i["at"] for i in page), default=None))
+
+
+SUGGESTION_CACHE = "public, max-age=3600"  # DAR changes once a night
+
+
+@api.get(
+    "/adresser",
+    response={200: AddressSuggestions, 304: None, 400: Error, 422: Error},
+    operation_id="suggestAddresses",
+    url_name="address-suggestions",
+    summary="Adresseforslag",
+    description=f"Forslag til adresser, mens der skrives: de bedste {SUGGESTIONS} adresser, veje "
+    "og postnumre i DAR for en begyndt tekst som `solvej 4 aar`. Store og små bogstaver er lige "
+    "gode, æ, ø og å kan skrives ae, oe og aa (`aeroeskoebing` finder Ærøskøbing), "
+    "postnummeret kan udelades, og en lille stavefejl i vejnavnet gør ikke noget. Et "
+    "husnummer giver adresser (det nøjagtige nummer før dem, der begynder med det); en vej "
+    "uden nummer giver vejen i hvert postnummer; et postnummer eller en by giver postnumre. "
+    "Svaret kan caches en time (Cache-Control), med ETag.",
+    tags=["Adresser"],
+)
+def suggest_addresses(
+    request: HttpRequest,
+    q: Annotated[
+        str,
+        Query(
+            description="Det, der er skrevet indtil nu, fx `solvej 4 aar` eller `8000`.",
+            min_length=1,
+            max_length=MAX_QUERY,
+        ),
+    ],
+):
+    payload = AddressSuggestions(query=q, items=[s.as_dict() for s in suggest(q)])
+    return cached_response(
+        request,
+        payload.model_dump_json().encode("utf-8"),
+        content_type="application/json; charset=utf-8",
+        cache_control=SUGGESTION_CACHE,
     )
 
 

@@ -10,4 +10,5 @@ urlpatterns = [
     path("api/v1/", api.urls),
     path("data/enheder.csv", views.units_csv, name="opendata-units-csv"),
     path("data/fhir.json", views.fhir_export, name="opendata-fhir"),
+    path("data/arkiv/<str:name>", views.archive_file, name="opendata-archive"),
 ]

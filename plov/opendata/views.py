@@ -28,6 +28,7 @@ def cached_response(
     content_type: str,
     last_modified: dt.datetime | None = None,
     status: int = 200,
+    cache_control: str = CACHE_CONTROL,
 ) -> HttpResponse:
     """`body` with ETag (a hash of the bytes), Last-Modified and Cache-Control, or 304 Not
     Modified when the client's If-None-Match / If-Modified-Since say it has this already.
@@ -38,7 +39,7 @@ def cached_response(
     response = HttpResponse(body, content_type=content_type, status=status)
     etag = f'"{hashlib.sha256(body).hexdigest()[:32]}"'
     response["ETag"] = etag
-    response["Cache-Control"] = CACHE_CONTROL
+    response["Cache-Control"] = cache_control
     timestamp = None
     if last_modified is not None:
         timestamp = int(last_modified.timestamp())
@@ -110,7 +111,7 @@ helhedsplejeleverandørsteder som HL7 FHIR R4 <code>Bundle</code> med <code>Orga
 """
 
 
-def _text(value: str) -> SafeString:
+def code_text(value: str) -> SafeString:
     """Escaped text, with `code` in backticks shown as code."""
     return mark_safe(re.sub(r"`([^`]+)`", r"<code>\1</code>", escape(value)))
 
@@ -134,7 +135,7 @@ def _operations_html(schema: dict) -> SafeString:
                 (
                     format_html("<code>{}</code>", p["name"]),
                     where.get(p["in"], p["in"]),
-                    _text(p.get("description", "")),
+                    code_text(p.get("description", "")),
                 )
                 for p in operation.get("parameters", [])
             ]
@@ -145,7 +146,7 @@ def _operations_html(schema: dict) -> SafeString:
                     method.upper(),
                     path,
                     operation.get("summary", ""),
-                    _text(operation.get("description", "")),
+                    code_text(operation.get("description", "")),
                     _table(("Parameter", "Hvor", "Betydning"), parameters),
                     statuses,
                 )
@@ -157,7 +158,7 @@ def _schemas_html(schema: dict) -> SafeString:
     parts = []
     for name, component in schema.get("components", {}).get("schemas", {}).items():
         fields = [
-            (format_html("<code>{}</code>", field), _text(spec.get("description", "")))
+            (format_html("<code>{}</code>", field), code_text(spec.get("description", "")))
             for field, spec in component.get("properties", {}).items()
         ]
         parts.append(
@@ -184,3 +185,24 @@ def api_docs(request: HttpRequest) -> HttpResponse:
         schemas=_schemas_html(schema),
     )
     return cached_response(request, page.encode("utf-8"), content_type="text/html; charset=utf-8")
+
+
+@require_safe
+def archive_file(request: HttpRequest, name: str) -> HttpResponse:
+    """One monthly archive file (`enheder-YYYY-MM.csv` or `.json`), from the default storage
+    (local or S3). A month's file never changes once written, so it may be cached long."""
+    from django.core.files.storage import default_storage
+    from django.http import FileResponse, Http404
+
+    from plov.opendata import archive
+
+    match = archive.FILE_NAME.fullmatch(name)
+    stored = archive.storage_name(name)
+    if match is None or not default_storage.exists(stored):
+        raise Http404("Arkivet findes ikke.")
+    response = FileResponse(
+        default_storage.open(stored, "rb"), content_type=archive.CONTENT_TYPES[match["ext"]]
+    )
+    response["Content-Disposition"] = f'attachment; filename="{name}"'
+    response["Cache-Control"] = "public, max-age=86400"
+    return response

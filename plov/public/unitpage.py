@@ -19,23 +19,39 @@ from decimal import Decimal
 from django.db.models import BooleanField, Exists, OuterRef, Prefetch
 from django.urls import reverse
 from django.utils import formats
-from django.utils.text import slugify
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from wagtail.images import get_image_model
 
+from plov import clock
 from plov.agreements.models import AgreementDescription, AgreementType, ServiceAgreement
+from plov.public.search import municipality_label
+from plov.publishing import sources as src
 from plov.publishing.listing import shown_staff
 from plov.publishing.rules import agreement_counts
+from plov.publishing.sources import Source, unit_source
 from plov.registers.models import CvrProductionUnit
 from plov.supervision.authorities import authority_by_municipality
 from plov.supervision.models import (
+    FeedbackReply,
     QualityResult,
     Sanction,
     SanctionType,
     SupervisionFeedback,
     SupervisionStatus,
 )
+from plov.supervision.verdicts import attach_benchmarks, latest_per_code, rule_text
+from plov.units.costs import (
+    CARE_HOME_GUARANTEE_LAW_URL,
+    COST_PARTS,
+    HOUSING_BENEFIT_URL,
+    MonthlyCost,
+    Vacancies,
+    monthly_cost,
+    vacancies,
+)
+from plov.units.formatting import content_of, format_address, interval_label, unit_slug
+from plov.units.homecare import HomeCareFact, home_care_facts
 from plov.units.models import (
     HousingDescription,
     HousingType,
@@ -150,6 +166,7 @@ class StaffFigure:
     interval: str | None = None  # CVR's interval, e.g. "20–49", when CVR gives no number
     decimals: int = 0
     year: int | None = None  # the year CVR's figure is for
+    origin: Source | None = None  # source and date, as every page shows them
 
     @property
     def format(self) -> str:
@@ -178,6 +195,7 @@ class Offering:
     agreement_type: str
     agreement_type_label: str
     description: str = ""
+    slug: str = ""  # for its "Sådan søger du" page (/kommune/<slug>/ansoeg/)
 
 
 @dataclass
@@ -232,6 +250,30 @@ class UnitPageData:
     satisfaction: list[QualityResult]
     updated_at: dt.datetime | None
     sites: list[Unit] = field(default_factory=list)  # a provider's published sites
+    monthly_cost: MonthlyCost | None = None
+    vacancies: Vacancies | None = None
+    free_services: str = ""  # home care: what costs nothing (the site's, else the provider's)
+    extra_services: str = ""  # home care: extra services and their prices
+    content_source: Source | None = None  # the editor's figures: "Oplyst af enheden <date>"
+    sor_source: Source = field(default_factory=lambda: Source(src.SOR))
+    housing_benefit_url: str = HOUSING_BENEFIT_URL
+    guarantee_law_url: str = CARE_HOME_GUARANTEE_LAW_URL
+
+    @property
+    def cost_source(self) -> Source | None:
+        cost = self.monthly_cost
+        return unit_source(cost.reported_on) if cost else None
+
+    @property
+    def vacancy_source(self) -> Source | None:
+        report = self.vacancies
+        return unit_source(report.reported_on) if report else None
+
+    @property
+    def extra_services_lines(self) -> list[str]:
+        return [line.strip() for line in self.extra_services.splitlines() if line.strip()]
+    # Home care only: fixed teams, helpers, time-keeping, languages, services
+    home_care: list[HomeCareFact] = field(default_factory=list)
 
     # --- conveniences for templates -----------------------------------------------------------
     @property
@@ -306,6 +348,20 @@ class UnitPageData:
         return groups
 
     @property
+    def verdict_rule(self) -> str:
+        """How the page decides "better", "about the same" and "worse" (shown with the figures)."""
+        return rule_text()
+
+    @property
+    def municipality_label(self) -> str:
+        return municipality_label(self.unit.municipality) if self.unit.municipality else ""
+
+    @property
+    def municipality_slug(self) -> str:
+        """For the link to how to apply in the unit's municipality (/kommune/<slug>/ansoeg/)."""
+        return unit_slug(self.unit.municipality.name) if self.unit.municipality else ""
+
+    @property
     def staff_by_key(self) -> dict[str, StaffFigure]:
         return {figure.key: figure for figure in self.staff}
 
@@ -316,14 +372,6 @@ class UnitPageData:
 
 
 # --- Formatting helpers (pure) -----------------------------------------------------------------
-
-
-_SLUG_LETTERS = str.maketrans({"æ": "ae", "ø": "oe", "å": "aa", "Æ": "Ae", "Ø": "Oe", "Å": "Aa"})
-
-
-def unit_slug(name: str) -> str:
-    """The URL slug of a unit name, Danish letters spelled out: 'Kærbo' → 'kaerbo'."""
-    return slugify((name or "").translate(_SLUG_LETTERS))[:80].strip("-") or "enhed"
 
 
 def describe(name: str, kind: str, place: str = "") -> str:
@@ -350,21 +398,6 @@ def unit_url(unit: Unit | int, name: str | None = None) -> str:
     return reverse("public:unit", kwargs={"pk": pk, "slug": unit_slug(name)})
 
 
-def format_address(address: dict | None) -> str:
-    """'Adelgade 3, 1. tv, 8660 Skanderborg' from SOR's address parts."""
-    if not address:
-        return ""
-    street = " ".join(p for p in (address.get("street"), address.get("house_number")) if p)
-    floor = (address.get("floor") or "").strip()
-    if floor and floor[-1].isdigit():
-        floor += "."
-    elif floor.lower() in ("st", "kl"):
-        floor = floor.lower() + "."
-    where = " ".join(p for p in (floor, (address.get("door") or "").strip()) if p)
-    town = " ".join(p for p in (address.get("postcode"), address.get("district")) if p)
-    return ", ".join(p for p in (street, where, town) if p)
-
-
 def format_phone(phone: str) -> tuple[str, str]:
     """('87 13 10 00', 'tel:+4587131000') for a Danish number; other numbers as given."""
     digits = re.sub(r"\D", "", phone or "")
@@ -383,17 +416,6 @@ def format_website(website: str) -> tuple[str, str]:
     href = website if re.match(r"^https?://", website, re.I) else f"https://{website}"
     label = re.sub(r"^https?://(www\.)?", "", href, flags=re.I).rstrip("/")
     return href, label
-
-
-def format_interval(code: str | None) -> str | None:
-    """CVR's interval code as plain text: 'ANTAL_20_49' → '20–49'."""
-    if not code:
-        return None
-    numbers = re.findall(r"\d+", code)
-    if len(numbers) == 2:
-        low, high = int(numbers[0]), int(numbers[1])
-        return f"{low}–{high}" if high < 100_000 else _("%(low)s eller flere") % {"low": low}
-    return None
 
 
 def format_number(value: Decimal | None) -> str:
@@ -453,15 +475,6 @@ def load_units_for_compare(ids: Iterable[int], *, today: dt.date | None = None) 
     return [loaded[i] for i in ids if i in loaded]
 
 
-def _content(unit: Unit | None) -> UnitContent | None:
-    if unit is None:
-        return None
-    try:
-        return unit.content
-    except UnitContent.DoesNotExist:
-        return None
-
-
 def _load(
     ids: list[int],
     *,
@@ -469,7 +482,7 @@ def _load(
     published_only: bool = False,
     with_sites: bool = False,
 ) -> dict[int, UnitPageData]:
-    today = today or dt.date.today()
+    today = today or clock.today()
     units_qs = Unit.objects.filter(pk__in=ids).select_related(
         "owner", "municipality", "content", "parent", "parent__content"
     )
@@ -483,7 +496,7 @@ def _load(
     unit_ids = [u.pk for u in units]
 
     # CVR figures by P-number
-    p_numbers = [c.p_number for c in map(_content, units) if c and c.p_number]
+    p_numbers = [c.p_number for c in map(content_of, units) if c and c.p_number]
     production_units = (
         CvrProductionUnit.objects.in_bulk(p_numbers, field_name="p_number") if p_numbers else {}
     )
@@ -491,7 +504,7 @@ def _load(
     # Images of the units (and of a site's provider, whose photos stand in for the site's)
     image_ids = set()
     for unit in units:
-        for content in (_content(unit), _content(unit.parent)):
+        for content in (content_of(unit), content_of(unit.parent)):
             if content:
                 image_ids.update(
                     i for i in (getattr(content, f"image_{n}_id") for n in range(1, 5)) if i
@@ -541,10 +554,16 @@ def _load(
 
     feedback = defaultdict(list)
     for item in SupervisionFeedback.objects.filter(unit_id__in=unit_ids).select_related(
-        "authority", "document"
+        "authority", "document", "reply"  # the unit's own comment (right of reply), if any
     ):
         item.level = STATUS_LEVELS.get(item.status, "info")
         item.explanation = str(STATUS_EXPLANATIONS.get(item.status, ""))
+        item.origin = Source(src.SUPERVISION, date=item.inspected_on)
+        try:
+            reply = item.reply
+        except FeedbackReply.DoesNotExist:
+            reply = None
+        item.unit_reply = reply if reply is not None and reply.shown else None
         feedback[item.unit_id].append(item)
 
     in_force = Sanction.objects.in_force(today).filter(pk=OuterRef("pk"))
@@ -558,12 +577,25 @@ def _load(
         sanctions[sanction.unit_id].append(sanction)
 
     results = defaultdict(list)
-    for result in QualityResult.objects.filter(unit_id__in=unit_ids).order_by(
-        "kind", "name", "code", "-period"
-    ):
+    by_pk = {unit.pk: unit for unit in units}
+    loaded_results = list(
+        QualityResult.objects.filter(unit_id__in=unit_ids).order_by(
+            "kind", "name", "code", "-period"
+        )
+    )
+    for result in loaded_results:
+        result.unit = by_pk[result.unit_id]
         result.value_text = format_number(result.value)
         result.average_text = format_number(result.national_average)
+        result.origin = Source(
+            src.QUALITY if result.kind == QualityResult.Kind.INDICATOR else src.SATISFACTION,
+            year=result.period,
+            average=" ".join(p for p in (result.average_text, result.unit_of_measure) if p),
+        )
         results[result.unit_id].append(result)
+    attach_benchmarks(loaded_results)  # the verdicts: plov.supervision.verdicts
+    for result in loaded_results:
+        result.municipal_average_text = format_number(result.municipal.average)
 
     sites = defaultdict(list)
     if with_sites and any(u.kind == UnitKind.HOME_CARE_PROVIDER for u in units):
@@ -575,7 +607,7 @@ def _load(
         loaded[unit.pk] = _build(
             unit,
             today=today,
-            production_unit=production_units.get((_content(unit) or UnitContent()).p_number),
+            production_unit=production_units.get((content_of(unit) or UnitContent()).p_number),
             images=images,
             documents=documents[unit.pk],
             housing=housing[unit.pk],
@@ -656,7 +688,7 @@ def _staff(
         source=str(sources[shown["employees_source"]]) if shown["employees_source"] else None,
     )
     if employees.value is None and shown["employees_interval"]:
-        employees.interval = format_interval(shown["employees_interval"])
+        employees.interval = interval_label(shown["employees_interval"])
         employees.source = str(SOURCE_CVR) if employees.interval else None
     fte = shown["full_time_employees"]
     figures = [
@@ -691,18 +723,10 @@ def _staff(
     for figure in figures:
         if figure.source == str(SOURCE_CVR):
             figure.year = year
+            figure.origin = Source(src.CVR, year=year)
+        elif figure.source:
+            figure.origin = unit_source(content.updated_at if content else None)
     return figures
-
-
-def _latest_per_code(results: list[QualityResult], kind: str) -> list[QualityResult]:
-    """The newest period of each indicator (results come sorted newest period first)."""
-    seen: set[str] = set()
-    latest = []
-    for result in results:
-        if result.kind == kind and result.code not in seen:
-            seen.add(result.code)
-            latest.append(result)
-    return latest
 
 
 def _build(
@@ -721,9 +745,9 @@ def _build(
     results: list,
     sites: list,
 ) -> UnitPageData:
-    content = _content(unit)
+    content = content_of(unit)
     provider = unit.parent if unit.kind == UnitKind.HOME_CARE_SITE else None
-    provider_content = _content(provider)
+    provider_content = content_of(provider)
 
     offered_by = [
         Offering(
@@ -732,6 +756,7 @@ def _build(
             agreement_type=a.type,
             agreement_type_label=a.get_type_display(),
             description=descriptions.get(a.municipality_id, ""),
+            slug=unit_slug(a.municipality.name),
         )
         for a in agreements
         if agreement_counts(a, unit, set(descriptions), today)
@@ -783,7 +808,11 @@ def _build(
         og_image=og_image,
         housing_descriptions=housing,
         housing_type_label=content.get_housing_type_display() if content else "",
-        rent=price_range(d.rent for d in housing),
+        # the housing descriptions' rents; without them, the monthly cost's rent
+        rent=price_range(d.rent for d in housing)
+        or price_range(
+            [content.rent_monthly if content and unit.kind == UnitKind.CARE_HOME else None]
+        ),
         deposit=price_range(d.deposit for d in housing),
         staff=_staff(content, production_unit),
         documents=documents,
@@ -792,11 +821,28 @@ def _build(
         feedback=feedback,
         sanctions_in_force=[s for s in sanctions if s.is_in_force],
         sanctions_history=[s for s in sanctions if not s.is_in_force and s.decided_on <= today],
-        indicators=_latest_per_code(results, QualityResult.Kind.INDICATOR),
-        satisfaction=_latest_per_code(results, QualityResult.Kind.SATISFACTION),
+        indicators=latest_per_code(results, QualityResult.Kind.INDICATOR),
+        satisfaction=latest_per_code(results, QualityResult.Kind.SATISFACTION),
         updated_at=max((u for u in updated if u is not None), default=None),
         sites=sites,
+        monthly_cost=monthly_cost(content) if unit.kind == UnitKind.CARE_HOME else None,
+        vacancies=vacancies(content, today=today) if unit.kind == UnitKind.CARE_HOME else None,
+        free_services=_home_care_text(unit, content, provider_content, "free_services"),
+        extra_services=_home_care_text(unit, content, provider_content, "extra_services"),
+        content_source=unit_source(content.updated_at) if content else None,
+        home_care=home_care_facts(content, provider_content) if unit.is_home_care else [],
     )
+
+
+def _home_care_text(unit: Unit, content, provider_content, name: str) -> str:
+    """A home-care price text: the site's own, else its provider's."""
+    if not unit.is_home_care:
+        return ""
+    for c in (content, provider_content):
+        text = (getattr(c, name, "") or "").strip() if c is not None else ""
+        if text:
+            return text
+    return ""
 
 
 def _grouped(properties: Iterable) -> list[tuple[str, list[str]]]:
@@ -818,6 +864,12 @@ class CompareRow:
     def sources(self) -> list[str]:
         """Where the figures come from (usually one source per indicator)."""
         return list(dict.fromkeys(c.source for c in self.cells if c is not None and c.source))
+
+    @property
+    def direction_text(self) -> str:
+        """Which way is better ("Færre er bedre"), when the units' figures agree on it."""
+        texts = {c.direction_text for c in self.cells if c is not None}
+        return texts.pop() if len(texts) == 1 else ""
 
 
 def compare_results(units: list[UnitPageData], kind: str, limit: int) -> list[CompareRow]:
@@ -855,4 +907,57 @@ def compare_staff(units: list[UnitPageData]) -> list[StaffRow]:
         rows.append(
             StaffRow(figure.label, figure.explanation, [data.staff[index] for data in units])
         )
+    return rows
+
+
+@dataclass
+class CostRow:
+    key: str
+    label: str
+    cells: list  # per unit: (UnitPageData, amount): None not given, "" not a care home
+    total: bool = False
+
+
+def compare_costs(units: list[UnitPageData]) -> list[CostRow]:
+    """The monthly cost of the compared units, one row per amount and one for the total."""
+    rows = []
+    for _name, key, label in [*COST_PARTS, ("", "total", gettext_lazy("I alt pr. måned"))]:
+        cells = []
+        for data in units:
+            cost = data.monthly_cost
+            if not data.is_care_home:
+                amount = ""
+            elif cost is None:
+                amount = None
+            else:
+                amount = cost.total if key == "total" else getattr(cost, key)
+            cells.append((data, amount))
+        rows.append(CostRow(key, str(label), cells, total=key == "total"))
+    return rows
+
+
+@dataclass
+class HomeCareRow:
+    label: str
+    explanation: str
+    cells: list  # one HomeCareFact per unit, None for a care home
+
+
+def compare_home_care(units: list[UnitPageData]) -> list[HomeCareRow]:
+    """The home-care facts of the compared units, one row per fact (empty: no home care)."""
+    home_care = [data for data in units if data.home_care]
+    if not home_care:
+        return []
+    template = home_care[0].home_care
+    rows = []
+    for index, fact in enumerate(template):
+        cells = []
+        for data in units:
+            if data.home_care:
+                cells.append(data.home_care[index])
+            elif fact.key == "fixed_teams" and data.content is not None:
+                cells.append(home_care_facts(data.content)[0])  # care homes say it too
+            else:
+                cells.append(None)
+        rows.append(HomeCareRow(fact.label, fact.explanation, cells))
     return rows

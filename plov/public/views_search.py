@@ -58,7 +58,7 @@ def _cached_search(request, view: str) -> SearchResult:
 
 def _options() -> dict:
     language = get_language() or settings.LANGUAGE_CODE
-    key = f"plov:search:options:v2:{public_generation()}:{language}"
+    key = f"plov:search:options:v3:{public_generation()}:{language}"
     options = cache.get(key)
     if options is None:
         options = filter_options()
@@ -144,8 +144,8 @@ def map_view(request):
     context.update(
         geojson=None if points_url else _geojson(result),
         points_url=points_url,
-        tile_url=getattr(settings, "PLOV_MAP_TILE_URL", ""),
-        tile_attribution=getattr(settings, "PLOV_MAP_TILE_ATTRIBUTION", ""),
+        tile_url=settings.PLOV_MAP_TILE_URL,
+        tile_attribution=settings.PLOV_MAP_TILE_ATTRIBUTION,
     )
     return render(request, "public/map.html", context, status=result.status_code)
 

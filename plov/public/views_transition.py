@@ -2,17 +2,17 @@
 
 from __future__ import annotations
 
-import datetime as dt
-
 from django.http import HttpResponse
 from django.shortcuts import render
 
+from plov import clock
+from plov.opendata.dictionary import TRANSITION_COLUMNS, csv_header
 from plov.opendata.exports import csv_text
 from plov.supervision.models import TRANSITION_ENDS, TransitionProvider
 
 
 def _current():
-    return TransitionProvider.objects.current(dt.date.today())
+    return TransitionProvider.objects.current(clock.today())
 
 
 def transition_list(request):
@@ -30,7 +30,7 @@ def transition_list_csv(request):
         for p in _current()
     )
     response = HttpResponse(
-        csv_text(["Virksomhed", "CVR-nummer", "Optaget på listen", "Gælder til"], rows),
+        csv_text(csv_header(TRANSITION_COLUMNS), rows),
         content_type="text/csv; charset=utf-8",
     )
     response["Content-Disposition"] = 'attachment; filename="overgangsordning.csv"'

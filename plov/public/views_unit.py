@@ -20,11 +20,15 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_safe
 
+from plov import clock
 from plov.pages.sitemap import sitemap_urls
+from plov.pages.status import site_pages
 from plov.public.signals import CACHE_TIMEOUT, cache_generation
 from plov.public.unitpage import (
     MAX_COMPARE,
     MAX_ID,
+    compare_costs,
+    compare_home_care,
     compare_results,
     compare_staff,
     describe,
@@ -32,11 +36,12 @@ from plov.public.unitpage import (
     load_units_for_compare,
     parse_compare_ids,
     shortlist_from_request,
-    unit_slug,
     unit_url,
 )
 from plov.public.views_search import PAGE_CACHE_SECONDS
 from plov.supervision.models import QualityResult
+from plov.supervision.verdicts import rule_text
+from plov.units.formatting import unit_slug
 from plov.units.models import Unit
 
 
@@ -89,7 +94,7 @@ def unit_page(request, pk: int, slug: str = ""):
         target = unit_url(pk, state["name"]) + (f"?ids={carried}" if carried else "")
         return redirect(target, permanent=True)
 
-    today = timezone.localdate()
+    today = clock.today()
     lang = translation.get_language() or "da"
     updated = state["register_updated_at"]
     cache_vary = [
@@ -99,6 +104,7 @@ def unit_page(request, pk: int, slug: str = ""):
         today.isoformat(),
         updated.isoformat() if updated else "",
         cache_generation(pk),
+        site_pages(lang)["checklist_url"] or "",  # the "Spørgsmål til besøget" link
         carried,  # the no-script "Tilføj til sammenligning" link carries Min liste
     ]
     compare_ids = [*[i for i in shortlist_ids if i != pk][: MAX_COMPARE - 1], pk]
@@ -185,8 +191,12 @@ def compare(request):
         "can_add": len(units) < MAX_COMPARE,
         "any_care_home": any(u.is_care_home for u in units),
         "staff_rows": compare_staff(units),
+        "cost_rows": compare_costs(units),
+        "any_home_care": any(u.is_home_care for u in units),
+        "home_care_rows": compare_home_care(units),
         "indicator_rows": compare_results(units, QualityResult.Kind.INDICATOR, 5),
         "satisfaction_rows": compare_results(units, QualityResult.Kind.SATISFACTION, 3),
+        "verdict_rule": rule_text(),
         "candidates": _candidates(units) if 0 < len(units) < MAX_COMPARE else [],
         "find_more_url": _find_more_url(units, shown_ids),
         "shortlist_ids": shown_ids,
@@ -261,6 +271,10 @@ def sitemap(request):
             modified = f"<lastmod>{_w3c_date(stamp)}</lastmod>" if stamp else ""
             lines.append(f"  <url><loc>{escape(base + unit_url(pk, name))}</loc>{modified}</url>")
     lines += [f"  <url><loc>{escape(base + url)}</loc></url>" for url in sitemap_urls()]
+    for language in ("da", "en"):  # the open-data page, in both languages
+        with translation.override(language):
+            url = reverse("public:open-data")
+        lines.append(f"  <url><loc>{escape(base + url)}</loc><changefreq>daily</changefreq></url>")
     lines.append("</urlset>")
     return HttpResponse("\n".join(lines) + "\n", content_type="application/xml; charset=utf-8")
 

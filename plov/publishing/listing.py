@@ -7,9 +7,11 @@ from collections.abc import Iterable
 
 from django.db.models import Prefetch, QuerySet
 
+from plov import clock
 from plov.agreements.models import ServiceAgreement
 from plov.registers.models import CvrProductionUnit
 from plov.supervision.authorities import authority_by_municipality
+from plov.units.formatting import content_of
 from plov.units.models import Unit, UnitContent
 
 
@@ -37,7 +39,7 @@ def shown_staff(content: UnitContent | None, production_unit: CvrProductionUnit 
 
 
 def units_as_dicts(units: QuerySet[Unit], *, today: dt.date | None = None) -> list[dict]:
-    today = today or dt.date.today()
+    today = today or clock.today()
     units = units.select_related("owner", "content").prefetch_related(
         Prefetch(
             "agreements", queryset=ServiceAgreement.objects.order_by("municipality_id", "start")
@@ -45,20 +47,13 @@ def units_as_dicts(units: QuerySet[Unit], *, today: dt.date | None = None) -> li
     )
     authorities = authority_by_municipality(today)
     units = list(units)
-    p_numbers = [u.content.p_number for u in units if _content(u) and u.content.p_number]
+    p_numbers = [u.content.p_number for u in units if content_of(u) and u.content.p_number]
     production_units = CvrProductionUnit.objects.in_bulk(p_numbers, field_name="p_number")
     return [_as_dict(u, authorities, production_units) for u in units]
 
 
-def _content(unit: Unit) -> UnitContent | None:
-    try:
-        return unit.content
-    except UnitContent.DoesNotExist:
-        return None
-
-
 def _as_dict(unit: Unit, authorities: dict[int, str], production_units: dict) -> dict:
-    content = _content(unit)
+    content = content_of(unit)
     p_number = content.p_number if content else ""
     return {
         "sor_id": unit.sor_id,

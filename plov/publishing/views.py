@@ -20,9 +20,10 @@ from __future__ import annotations
 
 from django.http import Http404, HttpResponse, HttpResponseRedirect
 from django.urls import reverse
-from django.utils import timezone, translation
+from django.utils import translation
 from django.utils.http import urlencode
 
+from plov import clock
 from plov.accounts.http import forbidden
 from plov.accounts.scope import Scope, municipality_code_for_cvr
 from plov.agreements.views import HOME, ScopedView
@@ -50,6 +51,8 @@ KIND_SHORT = {
     "no_agreement": "Ingen serviceleverance",
     "missing_description": "Mangler aftalebeskrivelse",
     "stale": "Ikke opdateret i et år",
+    "no_price": "Pris ikke oplyst",
+    "stale_vacancies": "Ledige boliger ikke opdateret",
 }
 
 
@@ -169,7 +172,7 @@ class DataQualityIndexView(DataQualityMixin):
             municipalities_total=len(names),
             listed=listed,
             csv_url=reverse("plov_data_quality:csv"),
-            today=timezone.localdate(),
+            today=clock.today(),
         )
         return self.render_to_response(context)
 
@@ -231,7 +234,7 @@ class DataQualityMunicipalityView(DataQualityMixin):
             sections=sections,
             is_agency=self.scope.is_agency,
             csv_url=reverse("plov_data_quality:csv") + "?" + urlencode({"kommune": self.code}),
-            today=timezone.localdate(),
+            today=clock.today(),
         )
         return self.render_to_response(context)
 
@@ -263,6 +266,6 @@ class DataQualityCsvView(DataQualityMixin):
             "".join(csv_lines(rows, base_url=request.build_absolute_uri("/"))).encode("utf-8"),
             content_type="text/csv; charset=utf-8",
         )
-        filename = f"datakvalitet-{name}-{timezone.localdate().isoformat()}.csv"
+        filename = f"datakvalitet-{name}-{clock.today().isoformat()}.csv"
         response["Content-Disposition"] = f'attachment; filename="{filename}"'
         return response

@@ -7,6 +7,7 @@ import datetime as dt
 
 from django.db.models import Exists, OuterRef, Q, QuerySet
 
+from plov import clock
 from plov.agreements.models import AgreementDescription, AgreementType, ServiceAgreement
 from plov.units.models import Unit, UnitKind
 
@@ -30,6 +31,6 @@ def counting_agreements(municipality_code: int, on: dt.date) -> QuerySet[Service
 
 
 def visible_units(municipality_code: int, on: dt.date | None = None) -> QuerySet[Unit]:
-    on = on or dt.date.today()
+    on = on or clock.today()
     agreements = counting_agreements(municipality_code, on).filter(unit_id=OuterRef("pk"))
     return Unit.objects.published().filter(Exists(agreements))

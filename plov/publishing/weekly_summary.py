@@ -21,8 +21,8 @@ from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.mail import EmailMultiAlternatives, get_connection
 from django.template.loader import render_to_string
-from django.utils import timezone
 
+from plov import clock
 from plov.accounts.scope import Scope
 from plov.publishing.data_quality import KIND_HELP, KINDS, counts, detailed_findings
 from plov.units.models import Municipality, Organisation
@@ -79,7 +79,7 @@ class Summary:
 
 
 def site_url() -> str:
-    return (getattr(settings, "WAGTAILADMIN_BASE_URL", "") or "http://127.0.0.1:8000").rstrip("/")
+    return (settings.WAGTAILADMIN_BASE_URL or "http://127.0.0.1:8000").rstrip("/")
 
 
 def municipality_cvrs() -> dict[str, int]:
@@ -140,7 +140,7 @@ def summaries(*, kommune: int | None = None, today: dt.date | None = None) -> li
     """One summary per municipality with findings and editors (only `kommune` if given)."""
     from plov.publishing.views import dashboard_url
 
-    today = today or timezone.localdate()
+    today = today or clock.today()
     rows = detailed_findings(today=today)
     editors = editors_by_municipality()
     cvr_by_code = {code: cvr for cvr, code in municipality_cvrs().items()}

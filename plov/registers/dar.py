@@ -57,6 +57,7 @@ import msgspec
 from django.db import connection, transaction
 from django.db.models import Avg, Count, Max, QuerySet
 
+from plov.folding import fold_cached
 from plov.registers.addresses import (
     match_key,
     normalise_floor,
@@ -64,7 +65,7 @@ from plov.registers.addresses import (
     normalise_street,
 )
 from plov.registers.bulk import update_rows
-from plov.registers.models import DarAddress, DarPostcode
+from plov.registers.models import DarAddress, DarPostcode, DarStreet
 from plov.registers.readers import (
     MalformedFile,
     json_type,
@@ -95,7 +96,7 @@ REQUIRED = ["id", "street_name", "house_number", "postcode", "municipality_code"
 VALID_STATUSES = {1, 3}
 STATUSES = {"gældende": 1, "nedlagt": 2, "foreløbig": 3, "henlagt": 4}
 # The table's columns, in the order `_values` gives them.
-COLUMNS = [*FIELDS, "match_key"]
+COLUMNS = [*FIELDS, "match_key", "search_text"]
 TEXT_LIMITS = {
     name: DarAddress._meta.get_field(name).max_length
     for name in COLUMNS
@@ -197,6 +198,7 @@ def _values(line: int, path: Path, raw: object) -> list:
         lon = _number(line, path, "longitude", lon)
     if lat.__class__ is not float or not -90.0 <= lat <= 90.0:
         lat = _number(line, path, "latitude", lat)
+    house_key = normalise_house_number(house)
     values = [
         identifier,
         status,
@@ -210,7 +212,8 @@ def _values(line: int, path: Path, raw: object) -> list:
         lon,
         lat,
         label,
-        f"{normalise_street(street)}|{normalise_house_number(house)}|{postcode}",
+        f"{normalise_street(street)}|{house_key}|{postcode}",
+        search_text(street, house_key, floor, door, postcode, town),
     ]
     limits = _LIMITS
     if (
@@ -225,6 +228,22 @@ def _values(line: int, path: Path, raw: object) -> list:
     ):
         raise _problem(line, path, raw, values)
     return values
+
+
+def search_text(
+    street: str, house_key: str, floor: str, door: str, postcode: str, town: str
+) -> str:
+    """DarAddress.search_text: 'Solvej', '4', '1', 'tv', '8000', 'Aarhus C' →
+    'solvej 4 1 tv 8000 aarhus c' (each part folded by plov.folding; empty parts left out)."""
+    parts = (
+        fold_cached(street),
+        fold_cached(house_key),
+        fold_cached(floor),
+        fold_cached(door),
+        postcode,
+        fold_cached(town),
+    )
+    return " ".join(p for p in parts if p)
 
 
 # --- Reading: JSON Lines fast, everything else through the shared reader. ------------------
@@ -296,8 +315,15 @@ def import_dar(path: Path) -> ImportSummary:
             _merge_postgresql(path, summary)
         else:
             _merge_orm(path, summary)
-        if summary.created or summary.updated or not DarPostcode.objects.exists():
+        if (
+            summary.created
+            or summary.updated
+            or not DarPostcode.objects.exists()
+            or not DarStreet.objects.exists()
+        ):
+            refresh_streets()
             refresh_postcodes()
+            transaction.on_commit(forget_postcodes)
         match_visiting_addresses(Unit.objects.filter(sor_id__isnull=False))
         refresh_publication()
     return summary
@@ -530,29 +556,104 @@ def _drop_duplicates(cursor, summary: ImportSummary) -> int:
     return skipped
 
 
-def refresh_postcodes() -> int:
-    """Recompute every postcode's centre and name from the valid addresses with coordinates
-    (one grouped pass over the table). Returns the number of postcodes."""
+def refresh_streets() -> int:
+    """Recompute DarStreet from the valid addresses with coordinates: one grouped pass over the
+    table, each street's name and town folded here (plov.folding, as the suggestions fold
+    what is typed). Returns the number of streets."""
     rows = (
         DarAddress.objects.filter(status__in=VALID_STATUSES, latitude__isnull=False)
-        .values("postcode")
+        .values("street_name", "postcode")
         .annotate(
-            name=Max("postcode_name"),
+            town=Max("postcode_name"),
             lat=Avg("latitude"),
             lon=Avg("longitude"),
             n=Count("id"),
         )
-        .order_by("postcode")
+        .order_by()
     )
+    # DELETE, not TRUNCATE: the site goes on reading the old streets until the import commits.
+    DarStreet.objects.all().delete()
+    count = 0
+    if connection.vendor == "postgresql":
+        # COPY in batches between the server-side cursor's fetches (one statement at a time).
+        names = ["street_name", "postcode", "town", "street_key", "town_key"]
+        names += ["latitude", "longitude", "addresses"]
+        table = connection.ops.quote_name(DarStreet._meta.db_table)
+        sql = f"COPY {table} ({', '.join(names)}) FROM STDIN"
+        pending: list[tuple] = []
+
+        def flush() -> None:
+            with connection.cursor() as cursor, cursor.copy(sql) as copy:
+                for row in pending:
+                    copy.write_row(row)
+            pending.clear()
+
+        for r in rows.iterator(chunk_size=10_000):
+            town = r["town"] or ""
+            pending.append(
+                (r["street_name"], r["postcode"], town, fold_cached(r["street_name"]),
+                 fold_cached(town), r["lat"], r["lon"], r["n"])
+            )  # fmt: skip
+            count += 1
+            if len(pending) >= 10_000:
+                flush()
+        flush()
+        return count
+    batch: list[DarStreet] = []
+    for r in rows.iterator(chunk_size=10_000):
+        town = r["town"] or ""
+        batch.append(
+            DarStreet(
+                street_name=r["street_name"],
+                postcode=r["postcode"],
+                town=town,
+                street_key=fold_cached(r["street_name"]),
+                town_key=fold_cached(town),
+                latitude=r["lat"],
+                longitude=r["lon"],
+                addresses=r["n"],
+            )
+        )
+        if len(batch) >= BATCH:
+            DarStreet.objects.bulk_create(batch)
+            count += len(batch)
+            batch = []
+    DarStreet.objects.bulk_create(batch)
+    return count + len(batch)
+
+
+def forget_postcodes() -> None:
+    """The address suggestions' cached postcodes (plov.public.suggest) are stale."""
+    from django.core.cache import cache
+
+    from plov.public.suggest import POSTCODES_CACHE
+
+    cache.delete(POSTCODES_CACHE)
+
+
+def refresh_postcodes() -> int:
+    """Recompute every postcode's centre and name from the streets (refresh_streets first):
+    a postcode's centre is its streets' centres weighted by their addresses, which is the
+    centre of its addresses. Returns the number of postcodes."""
+    by_postcode: dict[str, list] = {}
+    for street in DarStreet.objects.values_list(
+        "postcode", "town", "latitude", "longitude", "addresses"
+    ).iterator(chunk_size=10_000):
+        postcode, town, lat, lon, n = street
+        entry = by_postcode.setdefault(postcode, ["", 0.0, 0.0, 0])
+        entry[0] = max(entry[0], town)
+        entry[1] += lat * n
+        entry[2] += lon * n
+        entry[3] += n
     postcodes = [
         DarPostcode(
-            postcode=r["postcode"],
-            name=r["name"] or "",
-            latitude=r["lat"],
-            longitude=r["lon"],
-            addresses=r["n"],
+            postcode=postcode,
+            name=name,
+            latitude=lat / n,
+            longitude=lon / n,
+            addresses=n,
         )
-        for r in rows
+        for postcode, (name, lat, lon, n) in sorted(by_postcode.items())
     ]
     DarPostcode.objects.all().delete()
     DarPostcode.objects.bulk_create(postcodes)

@@ -55,6 +55,11 @@ class DarAddress(models.Model):
     label = models.CharField(max_length=500, blank=True)
     # normalised "street|house|postcode", see plov.registers.addresses
     match_key = models.CharField(max_length=300)
+    # What the address suggestions match a citizen's typing against: the address folded
+    # (plov.folding) as "street number floor door postcode town", e.g.
+    # "solvej 4 1 tv 8000 aarhus c". Filled by the DAR import; prefix index in bytewise order
+    # (migration 0007: PostgreSQL's COLLATE "C", SQLite's default).
+    search_text = models.CharField(max_length=600, blank=True, default="")
     # No record hash: the import compares the columns themselves (in SQL on PostgreSQL).
 
     class Meta:
@@ -92,6 +97,34 @@ class DarPostcode(models.Model):
 
     def __str__(self) -> str:
         return f"{self.postcode} {self.name}".strip()
+
+
+class DarStreet(models.Model):
+    """A street in one postcode (vejnavn + postnummer): its centre, town and number of valid
+    addresses, derived from the DAR addresses by each DAR import that changes something. The
+    address suggestions find streets here (a few hundred thousand rows: pg_trgm's GIN index for
+    small typos, a prefix index for what is being typed) before they read the addresses."""
+
+    street_name = models.CharField(max_length=255)
+    postcode = models.CharField(max_length=4)
+    town = models.CharField(max_length=100, blank=True)
+    # plov.folding.fold of street_name and of town
+    street_key = models.CharField(max_length=255)
+    town_key = models.CharField(max_length=100, blank=True)
+    latitude = models.FloatField()
+    longitude = models.FloatField()
+    addresses = models.PositiveIntegerField()
+
+    class Meta:
+        verbose_name = "DAR-vej"
+        verbose_name_plural = "DAR-veje"
+        constraints = [
+            models.UniqueConstraint(fields=["street_name", "postcode"], name="dar_street_unique")
+        ]
+        # Indexes on street_key and town_key: migration 0007 (bytewise prefix, and pg_trgm).
+
+    def __str__(self) -> str:
+        return f"{self.street_name}, {self.postcode} {self.town}".strip()
 
 
 class ImportRun(models.Model):

@@ -21,6 +21,8 @@ from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
+from plov import clock
+from plov.opendata import changes
 from plov.registers.addresses import to_wgs84
 from plov.registers.bulk import update_rows
 from plov.registers.guards import EntityCounts, check_sor_closures
@@ -69,20 +71,13 @@ REQUIRED = [
 OWNER_LEVEL_TYPES = {"IE", "IO"}
 MUNICIPAL_OWNER_TYPES = {"kommune"}
 
-# The unit types that become units; configurable because SOR introduces them now.
-UNIT_TYPES: dict[str, str] = getattr(
-    settings,
-    "PLOV_SOR_UNIT_TYPES",
-    {"plejeenhed": UnitKind.CARE_HOME, "helhedsplejeleverandørsted": UnitKind.HOME_CARE_SITE},
-)
+# The unit types that become units (settings.PLOV_SOR_UNIT_TYPES); configurable because SOR
+# introduces them now.
+UNIT_TYPES: dict[str, str] = {
+    unit_type: UnitKind(kind) for unit_type, kind in settings.PLOV_SOR_UNIT_TYPES.items()
+}
 # Older types the SOR guides ask owners to re-type: listed for the agency, not imported.
-LEGACY_TYPES: set[str] = set(
-    getattr(
-        settings,
-        "PLOV_SOR_LEGACY_TYPES",
-        {"plejehjem", "hjemmeplejeenhed", "hjemmesygeplejeenhed"},
-    )
-)
+LEGACY_TYPES: set[str] = set(settings.PLOV_SOR_LEGACY_TYPES)
 
 ERROR_KINDS = ("nested_care_home", "invalid_address", "duplicate")
 ERROR_LABELS = {
@@ -97,15 +92,11 @@ REGISTER_FIELDS = [
 ]
 
 
-
 def _sor_id(raw: str) -> str:
     """SOR writes ids as ="7141000016000" so that Excel keeps them as text."""
     if raw.startswith('="') and raw.endswith('"'):
         return raw[2:-1].strip()
     return raw.strip()
-
-
-
 
 
 @dataclass
@@ -132,7 +123,7 @@ class Owner:
 class SorImporter:
     def __init__(self, path: Path, *, today: dt.date | None = None) -> None:
         self.path = Path(path)
-        self.today = today or dt.date.today()
+        self.today = today or clock.today()
         self.summary = ImportSummary()
         self.parents: dict[str, str] = {}
         self.care_homes_open: set[str] = set()
@@ -462,6 +453,12 @@ class SorImporter:
                     self.summary.updated += 1
         # Visiting addresses are matched against DAR before anything is written: one pass.
         match_units(to_create + to_update)
+        missing = [
+            row["id"]
+            for sor_id, row in existing.items()
+            if sor_id not in self.units and row["closed_on"] is None
+        ]
+        before = changes.unit_state([u.pk for u in to_update] + missing)  # for the change feed
         Unit.objects.bulk_create(to_create, batch_size=1000)
         now = timezone.now()
         for unit in to_update:
@@ -474,16 +471,14 @@ class SorImporter:
             ],
         )
 
-        missing = [
-            row["id"]
-            for sor_id, row in existing.items()
-            if sor_id not in self.units and row["closed_on"] is None
-        ]
         if missing:
             Unit.objects.filter(id__in=missing).update(
                 closed_on=self.today, register_hash="missing-from-sor", register_updated_at=now
             )
             self.summary.closed += len(missing)
+        changes.record_register_changes(
+            before, created=[u.pk for u in to_create if u.closed_on is None], now=now
+        )
 
         self.structure_changed |= bool(to_create or to_update or missing)
         return [u.pk for u in to_update] + missing

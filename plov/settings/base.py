@@ -52,6 +52,20 @@ def env_share(name: str, default: float) -> float:
     return value
 
 
+def env_mapping(name: str, default: dict[str, str]) -> dict[str, str]:
+    """`key=value,key=value` (keys lower-cased), e.g. `plejeenhed=care_home`."""
+    raw = os.environ.get(name)
+    if raw is None:
+        return default
+    mapping = {}
+    for item in filter(None, (i.strip() for i in raw.split(","))):
+        key, sep, value = item.partition("=")
+        if not sep or not key.strip() or not value.strip():
+            raise ImproperlyConfigured(f"{name}={raw!r}: {item!r} is not key=value.")
+        mapping[key.strip().lower()] = value.strip()
+    return mapping
+
+
 DATA_DIR = Path(env_str("PLOV_DATA_DIR", str(BASE_DIR / "var")))
 
 DEBUG = env_bool("PLOV_DEBUG", False)
@@ -74,8 +88,10 @@ INSTALLED_APPS = [
     "plov.backoffice",
     "plov.media",
     "plov.pages",
+    "plov.applying",
     "wagtail.contrib.forms",
     "wagtail.contrib.redirects",
+    "wagtail.contrib.simple_translation",
     "wagtail.sites",
     "wagtail.users",
     "wagtail.snippets",
@@ -171,6 +187,10 @@ AUTH_PASSWORD_VALIDATORS = [
 LANGUAGE_CODE = "da"
 LANGUAGES = [("da", "Dansk"), ("en", "English")]
 WAGTAILADMIN_PERMITTED_LANGUAGES = [("da", "Dansk"), ("en", "English")]
+# The agency's pages (plov.pages) exist in both languages: Wagtail's own localisation, one page
+# tree per locale, translated with "Oversæt" (wagtail.contrib.simple_translation).
+WAGTAIL_I18N_ENABLED = True
+WAGTAIL_CONTENT_LANGUAGES = LANGUAGES
 LOCALE_PATHS = [PROJECT_DIR / "locale"]
 FORMAT_MODULE_PATH = ["plov.formats"]  # English dates as 20 November 2026
 TIME_ZONE = "Europe/Copenhagen"
@@ -217,6 +237,9 @@ WAGTAIL_SITE_NAME = "Plejeoverblikket"
 # The accessibility statement in the Agency for Digital Government's WAS-Tool; unset, the
 # footer links to the statement page hosted here (plov.pages).
 PLOV_ACCESSIBILITY_STATEMENT_URL = env_str("PLOV_ACCESSIBILITY_STATEMENT_URL", "")
+# The licence the open data are published under, as named on /data/ ("CC BY 4.0", or another
+# name; a Creative Commons name gets its deed linked).
+PLOV_OPEN_DATA_LICENCE = env_str("PLOV_OPEN_DATA_LICENCE", "CC BY 4.0")
 # A Danish service in Danish time: no time-zone choice (the system's list even holds
 # "localtime", which browsers reject).
 WAGTAIL_USER_TIME_ZONES = ["Europe/Copenhagen"]
@@ -355,10 +378,50 @@ SESSION_COOKIE_SAMESITE = "Lax"
 
 # Minutes without a save after which an edit lock may be taken by someone else.
 PLOV_LOCK_TIMEOUT_MINUTES = env_int("PLOV_LOCK_TIMEOUT_MINUTES", 30)
+# How many days a removed image, document or housing description can be restored.
+PLOV_MEDIA_RESTORE_DAYS = env_int("PLOV_MEDIA_RESTORE_DAYS", 30)
+
+# Uploads. An image may be at most PLOV_MAX_IMAGE_MB large and PLOV_MAX_IMAGE_PIXELS in pixels
+# (Wagtail's own limits, so that the unit's upload and Wagtail's image library agree); it is
+# stored with its long side at most PLOV_IMAGE_MAX_SIDE pixels and must be at least
+# PLOV_IMAGE_MIN_WIDTH × PLOV_IMAGE_MIN_HEIGHT (long × short side). A PDF at most
+# PLOV_MAX_DOCUMENT_MB.
+WAGTAILIMAGES_MAX_UPLOAD_SIZE = env_int("PLOV_MAX_IMAGE_MB", 30) * 1024 * 1024
+WAGTAILIMAGES_MAX_IMAGE_PIXELS = env_int("PLOV_MAX_IMAGE_PIXELS", 40_000_000)
+PLOV_IMAGE_MAX_SIDE = env_int("PLOV_IMAGE_MAX_SIDE", 2400)
+PLOV_IMAGE_MIN_WIDTH = env_int("PLOV_IMAGE_MIN_WIDTH", 800)
+PLOV_IMAGE_MIN_HEIGHT = env_int("PLOV_IMAGE_MIN_HEIGHT", 600)
+PLOV_MAX_DOCUMENT_MB = env_int("PLOV_MAX_DOCUMENT_MB", 20)
+
+
+# SOR's unit types that become units (type → care_home or home_care_site); configurable because
+# SOR introduces them now. Units still on an older type are listed for the agency, not imported.
+PLOV_SOR_UNIT_TYPES = env_mapping(
+    "PLOV_SOR_UNIT_TYPES",
+    {"plejeenhed": "care_home", "helhedsplejeleverandørsted": "home_care_site"},
+)
+for _kind in PLOV_SOR_UNIT_TYPES.values():
+    if _kind not in {"care_home", "home_care_site"}:
+        raise ImproperlyConfigured(
+            f"PLOV_SOR_UNIT_TYPES: {_kind!r} is neither care_home nor home_care_site."
+        )
+PLOV_SOR_LEGACY_TYPES = {
+    t.strip().lower()
+    for t in env_str("PLOV_SOR_LEGACY_TYPES", "plejehjem,hjemmeplejeenhed,hjemmesygeplejeenhed")
+    .split(",")
+    if t.strip()
+}
+# The demo users' password (plov demo); a fixed default otherwise (demo mode only).
+PLOV_DEMO_PASSWORD = env_str("PLOV_DEMO_PASSWORD", "")
 # The SOR import refuses a file that would close a larger share of the open units than this,
 # or that has that much fewer entities than the last successful import, unless the operator
 # passes --allow-mass-closure (a cut-off or wrong day's file would otherwise close the country).
 PLOV_SOR_MAX_CLOSURE_SHARE = env_share("PLOV_SOR_MAX_CLOSURE_SHARE", 0.05)
+# A vacancy report (free homes, waiting time) older than this many days is shown as outdated,
+# not as current, and the agency's data-quality overview lists the care home.
+PLOV_VACANCY_MAX_AGE_DAYS = env_int("PLOV_VACANCY_MAX_AGE_DAYS", 30)
+if PLOV_VACANCY_MAX_AGE_DAYS < 1:
+    raise ImproperlyConfigured("PLOV_VACANCY_MAX_AGE_DAYS must be at least 1 (days).")
 
 # Where the reference data live. The shared copy wins when present.
 PLOV_MUNICIPALITIES_CSV = Path(

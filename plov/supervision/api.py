@@ -69,7 +69,9 @@ class SupervisedUnit(Schema):
     owner: str = Field(description="Ejer (institutionsejer i SOR).")
     owner_cvr: str | None = Field(description="Ejerens CVR-nummer.")
     p_number: str | None = Field(description="P-nummer (CVR-produktionsenhed).")
-    visiting_address: str = Field(description="Besøgsadresse, fx `Adelgade 3, 8660 Skanderborg`.")
+    visiting_address: str = Field(
+        description="Besøgsadresse, fx `Adelgade 3, 1. tv, 8660 Skanderborg`."
+    )
     municipality: str | None = Field(
         description="Beliggenhedskommune: kommunekoden (3 cifre) for besøgsadressen i DAR; "
         "`null`, når besøgsadressen ikke er en gyldig DAR-adresse."

@@ -17,6 +17,7 @@ from pathlib import Path
 from django.db import transaction
 from django.db.models import F
 
+from plov import clock
 from plov.registers.readers import MalformedFile, read_csv
 from plov.registers.summary import ImportSummary
 from plov.supervision.models import AuthorityCoverage, SupervisingAuthority
@@ -27,7 +28,7 @@ COLUMNS = {"municipality": "kommunekode", "authority": "tilsyn", "valid_from": "
 
 def authority_by_municipality(on: dt.date | None = None) -> dict[int, str]:
     """{kommunekode: authority name} for the coverage in force on a day (today by default)."""
-    on = on or dt.date.today()
+    on = on or clock.today()
     result: dict[int, str] = {}
     for code, name in (
         AuthorityCoverage.objects.in_force(on)
@@ -97,7 +98,7 @@ def coverage_moves(
     """What a change of the table does to the municipalities, from today on: for each
     municipality whose authority differs today or at a later period boundary, one move per
     stretch of days with the same (old, new). Corrections of the past alone move nobody."""
-    today = today or dt.date.today()
+    today = today or clock.today()
     moves = []
     for code in sorted(set(before) | set(after)):
         old_periods, new_periods = before.get(code, []), after.get(code, [])
@@ -148,7 +149,7 @@ def moved_municipalities_since(
     the municipality had at `since`."""
     from wagtail.models import ModelLogEntry
 
-    on = on or dt.date.today()
+    on = on or clock.today()
     result: dict[int, str | None] = {}
     for data in (
         ModelLogEntry.objects.filter(action=MOVED_ACTION, timestamp__gte=since)

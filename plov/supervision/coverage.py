@@ -19,7 +19,6 @@ from django.db import transaction
 from django.db.models import Q
 from django.shortcuts import redirect
 from django.urls import path, reverse
-from django.utils import timezone
 from django.views.generic import FormView
 from wagtail.admin import messages
 from wagtail.admin.forms import WagtailAdminModelForm
@@ -31,6 +30,7 @@ from wagtail.admin.widgets.button import HeaderButton
 from wagtail.permission_policies.base import BasePermissionPolicy
 from wagtail.permissions import register_permission_policy
 
+from plov import clock
 from plov.accounts.http import Forbidden, refuses_forbidden
 from plov.accounts.scope import Scope
 from plov.backoffice.fields import DanishDateField, DanishDateInput, name_empty_choice
@@ -239,7 +239,7 @@ class HandOverView(WagtailAdminTemplateMixin, FormView):
         return super().dispatch(request, *args, **kwargs)
 
     def get_initial(self):
-        return {"effective": timezone.localdate()}
+        return {"effective": clock.today()}
 
     def get_breadcrumbs_items(self):
         return [

@@ -13,6 +13,7 @@ import datetime as dt
 from django import forms
 from django.core.exceptions import ValidationError
 
+from plov import clock
 from plov.agreements.forms import plain_text
 from plov.backoffice.fields import INVALID_DATE, DanishDateField
 from plov.media import documents
@@ -38,7 +39,7 @@ def _date_field(label: str, *, required: bool, help_text: str = "", required_mes
 
 
 def _not_in_the_future(value: dt.date | None, what: str) -> None:
-    if value is not None and value > dt.date.today():
+    if value is not None and value > clock.today():
         raise ValidationError(f"{what} må ikke ligge i fremtiden", code="future")
 
 

@@ -5,9 +5,11 @@ from __future__ import annotations
 
 import datetime as dt
 
+from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+from wagtail.models import RevisionMixin
 
 from plov.units.models import Municipality
 
@@ -34,11 +36,15 @@ class AuthorityCoverageQuerySet(models.QuerySet):
 
 class AuthorityCoverage(models.Model):
     municipality = models.ForeignKey(
-        Municipality, on_delete=models.CASCADE, related_name="authority_coverage",
+        Municipality,
+        on_delete=models.CASCADE,
+        related_name="authority_coverage",
         verbose_name="kommune",
     )
     authority = models.ForeignKey(
-        SupervisingAuthority, on_delete=models.PROTECT, related_name="coverage",
+        SupervisingAuthority,
+        on_delete=models.PROTECT,
+        related_name="coverage",
         verbose_name="tilsynsmyndighed",
     )
     valid_from = models.DateField("gyldig fra", null=True, blank=True)
@@ -88,6 +94,41 @@ class SupervisionFeedback(models.Model):
         return f"{self.unit} {self.inspected_on}"
 
 
+REPLY_MAX_LENGTH = 1000
+
+
+class FeedbackReply(RevisionMixin, models.Model):
+    """Enhedens bemærkninger: the unit's own short comment on one supervision feedback (its
+    right of reply, issue 12 point 5). Written only by the unit's editors
+    (`plov.accounts.scope.can_reply_to_supervision`); it never changes the authority's feedback,
+    which is another row. Every change is a Wagtail revision (`plov.supervision.replies`); an
+    emptied text takes the comment off the public page, and the versions keep what it said."""
+
+    feedback = models.OneToOneField(
+        SupervisionFeedback, on_delete=models.CASCADE, related_name="reply"
+    )
+    unit = models.ForeignKey(
+        "units.Unit", on_delete=models.CASCADE, related_name="feedback_replies"
+    )
+    text = models.TextField("enhedens bemærkninger", blank=True)
+    written_on = models.DateField("dato", null=True, blank=True)  # when the text was published
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = "enhedens bemærkninger"
+        verbose_name_plural = "enhedens bemærkninger"
+
+    def __str__(self) -> str:
+        return f"Enhedens bemærkninger til tilsynet {self.feedback.inspected_on:%d.%m.%Y}"
+
+    @property
+    def shown(self) -> bool:
+        return bool(self.text.strip())
+
+
 class SanctionType(models.TextChoices):
     """Decisions under the Elder Supervision Act §9."""
 
@@ -134,6 +175,12 @@ class QualityResult(models.Model):
         INDICATOR = "indicator", "Kvalitetsindikator"
         SATISFACTION = "satisfaction", "Brugertilfredshed"
 
+    class Better(models.TextChoices):
+        """Which way the figure is better (the file's `bedst`); blank: not stated."""
+
+        HIGHER = "higher", "Højt er bedst"
+        LOWER = "lower", "Lavt er bedst"
+
     unit = models.ForeignKey("units.Unit", on_delete=models.CASCADE, related_name="quality_results")
     kind = models.CharField(max_length=20, choices=Kind.choices)
     code = models.CharField("kode", max_length=50)
@@ -143,6 +190,13 @@ class QualityResult(models.Model):
     unit_of_measure = models.CharField("enhed", max_length=50, blank=True)
     national_average = models.DecimalField(
         "landsgennemsnit", max_digits=12, decimal_places=3, null=True, blank=True
+    )
+    better = models.CharField("bedst", max_length=10, choices=Better.choices, blank=True)
+    respondents = models.PositiveIntegerField(
+        "antal besvarelser",
+        null=True,
+        blank=True,
+        help_text="Hvor mange (besvarelser, beboere eller borgere) tallet bygger på.",
     )
     source = models.CharField("kilde", max_length=255, blank=True)
     published_on = models.DateField("offentliggjort", null=True, blank=True)

@@ -2,13 +2,19 @@
 
 Columns (UTF-8, `;` or `,`; one header row):
 
-    sor_id;type;kode;navn;periode;vaerdi;enhed;landsgennemsnit;kilde;offentliggjort
+    sor_id;type;kode;navn;periode;vaerdi;enhed;landsgennemsnit;kilde;offentliggjort;bedst;antal
 
 `type` is `kvalitetsindikator` or `brugertilfredshed`; `vaerdi` and `landsgennemsnit` are
-numbers (decimal comma or point); `offentliggjort` is a date (YYYY-MM-DD) or empty. A row is keyed
-on (sor_id, type, kode, periode): importing the same file again changes nothing. A file that
-cannot be read (encoding, missing columns, broken quotes) is rejected as a whole; rows with an
-unknown SOR-ID or a value out of range are reported by line and the other rows imported.
+numbers (decimal comma or point); `offentliggjort` is a date (YYYY-MM-DD) or empty. The last
+two columns may be left out: `bedst` says which way the figure is better (`højt` or `lavt`;
+empty: not stated, and the unit page then gives no verdict), `antal` how many respondents
+(or residents, citizens) the figure is based on, a whole number or empty; with it the verdict
+uses a confidence interval instead of a fixed threshold (`plov.supervision.verdicts`).
+
+A row is keyed on (sor_id, type, kode, periode): importing the same file again changes nothing.
+A file that cannot be read (encoding, missing columns, broken quotes) is rejected as a whole;
+rows with an unknown SOR-ID or a value out of range are reported by line and the other rows
+imported.
 """
 
 from __future__ import annotations
@@ -35,6 +41,8 @@ COLUMNS = [
     "landsgennemsnit",
     "kilde",
     "offentliggjort",
+    "bedst",
+    "antal",
 ]
 REQUIRED = ["sor_id", "type", "kode", "navn", "periode", "vaerdi"]
 KINDS = {
@@ -44,6 +52,14 @@ KINDS = {
     "tilfredshed": QualityResult.Kind.SATISFACTION,
 }
 PERCENT_UNITS = {"%", "pct", "procent"}
+BETTER = {
+    "højt": QualityResult.Better.HIGHER,
+    "hoejt": QualityResult.Better.HIGHER,
+    "høj": QualityResult.Better.HIGHER,
+    "lavt": QualityResult.Better.LOWER,
+    "lav": QualityResult.Better.LOWER,
+}
+MAX_RESPONDENTS = 10_000_000
 MAX_VALUE = Decimal("1e9")
 
 
@@ -86,6 +102,19 @@ def _row(row: dict[str, str], units: dict[str, int]) -> dict:
             problems.append(f"vaerdi {value} ligger ikke mellem 0 og 100 %")
     except ValueError as exc:
         problems.append(str(exc))
+    better_raw = (row.get("bedst") or "").strip()
+    better = BETTER.get(better_raw.lower(), "") if better_raw else ""
+    if better_raw and not better:
+        problems.append(f"bedst {better_raw!r} skal være højt, lavt eller tom")
+    respondents_raw = (row.get("antal") or "").strip().replace(".", "").replace(" ", "")
+    respondents = None
+    if respondents_raw:
+        if respondents_raw.isascii() and respondents_raw.isdigit():
+            respondents = int(respondents_raw)
+            if respondents > MAX_RESPONDENTS:
+                problems.append(f"antal {respondents_raw!r} er uden for det mulige interval")
+        else:
+            problems.append(f"antal {respondents_raw!r} er ikke et helt tal")
     published = (row.get("offentliggjort") or "").strip()
     try:
         published_on = dt.date.fromisoformat(published) if published else None
@@ -105,6 +134,8 @@ def _row(row: dict[str, str], units: dict[str, int]) -> dict:
         "national_average": average,
         "source": (row.get("kilde") or "").strip(),
         "published_on": published_on,
+        "better": better,
+        "respondents": respondents,
     }
 
 
@@ -113,7 +144,16 @@ def import_quality(path: Path) -> tuple[ImportSummary, list[str]]:
     summary = ImportSummary()
     rejected: list[str] = []
     units = dict(Unit.objects.filter(sor_id__isnull=False).values_list("sor_id", "id"))
-    fields = ["name", "value", "unit_of_measure", "national_average", "source", "published_on"]
+    fields = [
+        "name",
+        "value",
+        "unit_of_measure",
+        "national_average",
+        "source",
+        "published_on",
+        "better",
+        "respondents",
+    ]
     with transaction.atomic():
         for line, raw in read_csv(path, REQUIRED, delimiters=";,"):
             try:

@@ -18,6 +18,7 @@ from django.db.models import Q
 from plov.opendata.exports import csv_text
 from plov.publishing.rules import SOR_INVALID_ADDRESS
 from plov.supervision.authorities import authority_by_municipality, moved_municipalities_since
+from plov.units.formatting import format_address
 from plov.units.models import Unit, UnitContent, UnitKind
 
 SUPERVISED_KINDS = (UnitKind.CARE_HOME, UnitKind.HOME_CARE_SITE)
@@ -41,13 +42,6 @@ CSV_HEADER = {
 CHANGES_HEADER = {"previous_supervising_authority": "Tidligere tilsynsmyndighed"}
 
 
-def _address(unit: Unit) -> str:
-    a = unit.visiting_address
-    street = " ".join(p for p in (a.get("street"), a.get("house_number")) if p)
-    place = " ".join(p for p in (a.get("postcode"), a.get("district")) if p)
-    return ", ".join(p for p in (street, place) if p)
-
-
 def _registration_error(unit: Unit, authority: str | None) -> str | None:
     if unit.dar_address_id is None or unit.municipality_id is None:
         return SOR_INVALID_ADDRESS
@@ -69,7 +63,7 @@ def _row(unit: Unit, authorities: dict[int, str], status: str) -> dict:
         "owner": unit.owner.name,
         "owner_cvr": unit.owner.cvr_number,
         "p_number": p_number or None,
-        "visiting_address": _address(unit),
+        "visiting_address": format_address(unit.visiting_address),
         "municipality": f"{unit.municipality_id:03d}" if unit.municipality_id else None,
         "municipality_name": unit.municipality.name if unit.municipality_id else None,
         "supervising_authority": authority,

@@ -35,10 +35,11 @@ from wagtail.admin import messages
 from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
 from wagtail.documents import get_document_model
 
+from plov import clock
 from plov.accounts.http import Forbidden, forbidden, refuses_forbidden
 from plov.accounts.models import Role
 from plov.accounts.scope import Scope, can_supervise, can_view_unit
-from plov.backoffice.audit import audit
+from plov.backoffice.audit import AuditAction, audit, audit_value
 from plov.media.documents import discard_document
 from plov.media.images import original_title, stored_name
 from plov.media.models import UnitMediaFolder
@@ -53,6 +54,7 @@ from plov.supervision.models import (
     SupervisionFeedback,
     SupervisionStatus,
 )
+from plov.units.formatting import word_variants
 from plov.units.models import Municipality, Unit, UnitKind
 
 PER_PAGE = 50
@@ -126,11 +128,6 @@ def unit_authority(unit: Unit, today: dt.date | None = None) -> SupervisingAutho
     return SupervisingAuthority.objects.filter(name=name).first()
 
 
-def _word_variants(word: str) -> set[str]:
-    # SQLite compares only ASCII letters case-insensitively: try the spellings people use.
-    return {word, word.lower(), word.capitalize(), word.upper()}
-
-
 def search(units: QuerySet[Unit], query: str) -> QuerySet[Unit]:
     """Units whose name contains every word of the query, or whose SOR-ID it is."""
     words = [w for w in re.split(r"[\s,;]+", query.strip()) if w][:8]
@@ -138,7 +135,7 @@ def search(units: QuerySet[Unit], query: str) -> QuerySet[Unit]:
         condition = Q(sor_id=word)
         if word.isdigit():
             condition |= Q(sor_id__startswith=word)
-        for variant in _word_variants(word):
+        for variant in word_variants(word):
             condition |= Q(name__icontains=variant)
         units = units.filter(condition)
     return units
@@ -183,14 +180,6 @@ def sanction_state(sanction: Sanction, today: dt.date) -> str:
     return "Gælder nu"
 
 
-def _plain(value) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, dt.date):
-        return value.isoformat()
-    return str(value)
-
-
 def apply_changes(record, values: dict, *, free_text: str) -> dict:
     """Set `values` on `record`; return what changed, for the audit log: [before, after] per
     field, and only "ændret" for the free-text field (its content is never logged)."""
@@ -198,7 +187,7 @@ def apply_changes(record, values: dict, *, free_text: str) -> dict:
     for key, value in values.items():
         setattr(record, key, value)
     return {
-        k: ("ændret" if k == free_text else [_plain(before[k]), _plain(v)])
+        k: ("ændret" if k == free_text else [audit_value(before[k]), audit_value(v)])
         for k, v in values.items()
         if before[k] != v
     }
@@ -224,7 +213,7 @@ class SupervisionView(WagtailAdminTemplateMixin, View):
 
     def dispatch(self, request, *args, **kwargs):
         self.scope = Scope.for_user(request.user)
-        self.today = dt.date.today()
+        self.today = clock.today()
         if not supervises(self.scope):
             return forbidden(request, NO_ROLE)
         return refuses_forbidden(super().dispatch)(request, *args, **kwargs)
@@ -548,10 +537,10 @@ class FeedbackCreateView(UnitScopedView):
                 )
                 audit(
                     feedback,
-                    "plov.supervision_feedback_created",
+                    AuditAction.FEEDBACK_CREATED,
                     user=self.request.user,
                     data=self.log_data(
-                        inspected_on=_plain(feedback.inspected_on),
+                        inspected_on=audit_value(feedback.inspected_on),
                         status=feedback.status,
                         summary_given=bool(feedback.summary),
                         document=file.pk,
@@ -652,7 +641,7 @@ class FeedbackEditView(FeedbackScopedView):
                     feedback.save(update_fields=fields)
                     audit(
                         feedback,
-                        "plov.supervision_feedback_changed",
+                        AuditAction.FEEDBACK_CHANGED,
                         user=request.user,
                         data=self.log_data(
                             feedback=feedback.pk,
@@ -704,11 +693,11 @@ class FeedbackWithdrawView(FeedbackScopedView):
             document = feedback.document
             audit(
                 feedback,
-                "plov.supervision_feedback_withdrawn",
+                AuditAction.FEEDBACK_WITHDRAWN,
                 user=request.user,
                 data=self.log_data(
                     feedback=feedback.pk,
-                    inspected_on=_plain(feedback.inspected_on),
+                    inspected_on=audit_value(feedback.inspected_on),
                     status=feedback.status,
                     summary_given=bool(feedback.summary),
                     document=document.pk if document else None,
@@ -818,13 +807,13 @@ class SanctionFormView(UnitScopedView):
                 )
                 audit(
                     sanction,
-                    "plov.sanction_created",
+                    AuditAction.SANCTION_CREATED,
                     user=request.user,
                     data=self.log_data(
                         type=sanction.type,
-                        decided_on=_plain(sanction.decided_on),
-                        deadline=_plain(sanction.deadline),
-                        period_end=_plain(sanction.period_end),
+                        decided_on=audit_value(sanction.decided_on),
+                        deadline=audit_value(sanction.deadline),
+                        period_end=audit_value(sanction.period_end),
                         themes_given=bool(sanction.themes),
                     ),
                 )
@@ -836,7 +825,7 @@ class SanctionFormView(UnitScopedView):
                     sanction.save(update_fields=list(values))
                     audit(
                         sanction,
-                        "plov.sanction_changed",
+                        AuditAction.SANCTION_CHANGED,
                         user=request.user,
                         data=self.log_data(sanction=sanction.pk, changes=changes),
                     )
@@ -890,12 +879,12 @@ class SanctionLiftView(UnitScopedView):
             sanction.save(update_fields=["lifted_on"])
             audit(
                 sanction,
-                "plov.sanction_lifted",
+                AuditAction.SANCTION_LIFTED,
                 user=request.user,
                 data=self.log_data(
                     sanction=sanction.pk,
                     type=sanction.type,
-                    changes={"lifted_on": [_plain(before), _plain(sanction.lifted_on)]},
+                    changes={"lifted_on": [audit_value(before), audit_value(sanction.lifted_on)]},
                 ),
             )
             self.clear_cache_on_commit()

@@ -3,7 +3,8 @@
 A JSON list of objects keyed by `sor_id`, with the model's field names, and optionally
 `agreement_descriptions`: {kommunekode: text}. Each record is validated like a save in the
 back office; rejected records are reported and the others saved. Register fields can't be set
-this way: they belong to the registers, and a home-care unit has no housing fields.
+this way: they belong to the registers, a home-care unit has no housing fields and a care home
+no home-care fields.
 
 A record that saves with a warning (a P-number of another company, an implausible figure) is
 imported, and the warning is reported with its line: the editor would have been asked.
@@ -19,7 +20,12 @@ from plov.agreements.models import AgreementDescription, ServiceAgreement
 from plov.registers.readers import json_type, read_json_records
 from plov.registers.summary import ImportSummary
 from plov.text import strip_invisible
-from plov.units.forms import CARE_HOME_ONLY_FIELDS, EDITORIAL_FIELDS, UnitContentForm
+from plov.units.forms import (
+    CARE_HOME_ONLY_FIELDS,
+    EDITORIAL_FIELDS,
+    HOME_CARE_ONLY_FIELDS,
+    UnitContentForm,
+)
 from plov.units.models import Unit, UnitContent
 from plov.units.personal_data import cpr_problem
 
@@ -38,9 +44,13 @@ def _form_data(instance: UnitContent, record: dict) -> dict:
 
 
 def import_editorial(path: Path) -> tuple[ImportSummary, list[str]]:
+    from plov.agreements.actions import save_agreement_description
+    from plov.backoffice.audit import AuditAction, audit
     from plov.publishing.refresh import refresh_publication
 
     path = Path(path)
+    source = f"import {path.name}"
+    touched: set[int] = set()
     summary = ImportSummary()
     rejected: list[str] = []
     with transaction.atomic():
@@ -68,6 +78,13 @@ def import_editorial(path: Path) -> tuple[ImportSummary, list[str]]:
                         "felter for en plejeenhed, ikke for helhedspleje: "
                         + ", ".join(care_home_only)
                     )
+            elif unit is not None:
+                home_care_only = sorted(set(record) & set(HOME_CARE_ONLY_FIELDS))
+                if home_care_only:
+                    problems.append(
+                        "felter for helhedspleje, ikke for en plejeenhed: "
+                        + ", ".join(home_care_only)
+                    )
             if problems:
                 rejected.append(f"{where}: sor_id {sor_id}: " + "; ".join(problems))
                 continue
@@ -93,17 +110,28 @@ def import_editorial(path: Path) -> tuple[ImportSummary, list[str]]:
                 summary.notes.append(f"{where}: sor_id {sor_id}: advarsel: {warning}")
             is_new = instance.pk is None
             if is_new or form.has_changed():
-                form.save()
+                saved = form.save()
+                audit(
+                    saved,
+                    AuditAction.SAVED,
+                    user=None,
+                    data={"source": source, "fields": list(form.changed_data)},
+                )
+                touched.add(unit.pk)
                 summary.created += is_new
                 summary.updated += not is_new
             else:
                 summary.unchanged += 1
             for code, text in descriptions.items():
-                AgreementDescription.objects.update_or_create(
-                    unit=unit,
-                    municipality_id=int(code),
-                    defaults={"text": strip_invisible(str(text)).strip()},
-                )
+                text = strip_invisible(str(text)).strip()
+                stored = AgreementDescription.objects.filter(
+                    unit=unit, municipality_id=int(code)
+                ).first() or AgreementDescription(unit=unit, municipality_id=int(code))
+                if stored.pk is None or stored.text != text:
+                    stored.text = text
+                    save_agreement_description(stored, user=None, source=source, refresh=False)
+                    touched.add(unit.pk)
         summary.skipped["afvist post"] = len(rejected)
-        refresh_publication()
+        # the units whose content changed, once (not every unit in the country)
+        refresh_publication(unit_ids=touched)
     return summary, rejected

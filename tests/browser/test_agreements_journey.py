@@ -13,6 +13,7 @@ from django.core.cache import cache
 from django.core.management import call_command
 from django.core.management.sql import emit_post_migrate_signal
 
+from plov import clock
 from plov.agreements.models import ServiceAgreement
 from plov.publishing.visibility import visible_units
 from plov.units.models import Organisation, Unit, UnitKind
@@ -60,7 +61,7 @@ def test_a_contract_manager_registers_an_agreement_and_the_unit_is_found_in_the_
     site, page
 ):
     unit = counterpart()
-    start = dt.date.today() - dt.timedelta(days=1)
+    start = clock.today() - dt.timedelta(days=1)
 
     page.goto(site + "/admin/serviceleverancer/")
     assert "/konto/login/" in page.url
@@ -143,7 +144,7 @@ def test_two_contract_managers_edit_one_agreement_and_the_second_save_is_refused
         unit=counterpart(),
         reference="DO-2025-0001",
         type="driftsoverenskomst",
-        start=dt.date.today() - dt.timedelta(days=30),
+        start=clock.today() - dt.timedelta(days=30),
     )
     reference = agreement.reference
     aarhus_cvr = Organisation.objects.get(municipality_id=AARHUS).cvr_number

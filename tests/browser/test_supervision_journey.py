@@ -25,6 +25,7 @@ from playwright.sync_api import expect
 from wagtail.documents import get_document_model
 from wagtail.models import ModelLogEntry
 
+from plov import clock
 from plov.supervision.models import Sanction, SupervisionFeedback
 from plov.units.models import Organisation, Unit, UnitKind
 from tests.browser.conftest import assert_accessible, screenshot
@@ -105,7 +106,7 @@ def test_a_supervisor_registers_feedback_and_a_paabud_and_the_public_page_shows_
 ):
     base = site
     unit = care_home_in_aarhus()
-    today = dt.date.today()
+    today = clock.today()
     inspected = today  # the latest inspection, whatever the demo has
     decided = today - dt.timedelta(days=1)
     deadline = today + dt.timedelta(days=45)

@@ -13,6 +13,7 @@ from django.core.cache import cache
 from django.core.files.base import ContentFile
 from django.core.management import call_command
 
+from plov.clock import today
 from plov.supervision.models import (
     QualityResult,
     Sanction,
@@ -24,7 +25,6 @@ from plov.supervision.models import (
 from plov.units.models import HousingDescription, Unit, UnitDocument, UnitKind
 from tests.browser.conftest import SCREENSHOTS, assert_accessible, screenshot
 
-TODAY = dt.date.today()
 # Reference data is reloaded for every browser test by tests/browser/conftest.py.
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -121,7 +121,7 @@ def demo_units(settings, tmp_path):
         SupervisionFeedback.objects.create(
             unit=unit,
             authority=authority,
-            inspected_on=TODAY - dt.timedelta(days=70),
+            inspected_on=today() - dt.timedelta(days=70),
             status=status,
             summary="Tilsynet talte med beboere, pårørende og medarbejdere.",
             document=document,
@@ -153,9 +153,9 @@ def demo_units(settings, tmp_path):
         unit=first,
         authority=authority,
         type=SanctionType.ORDER,
-        decided_on=TODAY - dt.timedelta(days=20),
+        decided_on=today() - dt.timedelta(days=20),
         themes="Medicinhåndtering og dokumentation",
-        deadline=TODAY + dt.timedelta(days=70),
+        deadline=today() + dt.timedelta(days=70),
     )
     return units
 

@@ -13,7 +13,9 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db import transaction
 from wagtail.models import ModelLogEntry, Revision
 
+from plov import clock
 from plov.agreements.models import AgreementDescription, ServiceAgreement
+from plov.applying.demo import create_demo_guidance
 from plov.demo.generator import FILES, generate
 from plov.demo.supervision import add_supervision
 from plov.demo.users import DEFAULT_PASSWORD, create_demo_users
@@ -68,7 +70,7 @@ def build_demo(
             register, path, trigger="demo", allow_mass_closure=True
         )
     # Supervisors register feedback and sanctions in the back office: no file to import.
-    add_supervision(seed=seed, today=today or dt.date.today())
+    add_supervision(seed=seed, today=today or clock.today())
     return rejected
 
 
@@ -101,6 +103,7 @@ class Command(BaseCommand):
                 logins = create_demo_users()
                 grant_agency_page_permissions()
                 create_demo_pages()
+                create_demo_guidance()
         self.report(time.monotonic() - started, scale, seed, keep_files, rejected, logins)
 
     def report(
@@ -123,7 +126,7 @@ class Command(BaseCommand):
         providers = Unit.objects.filter(kind=UnitKind.HOME_CARE_PROVIDER)
         errors = registration_errors()
         by_kind = Counter(e["kind"] for e in errors)
-        today = dt.date.today()
+        today = clock.today()
         agreements = ServiceAgreement.objects.all()
         with_org = Organisation.objects.filter(municipality__isnull=False).count()
         out = self.stdout.write

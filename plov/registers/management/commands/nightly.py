@@ -24,7 +24,8 @@ class Command(BaseCommand):
     help = (
         "Natkørslen: importér registrenes filer i DIR (dar.json eller dar.jsonl, cvr.jsonl, "
         "SorEntity_daily.csv), og genberegn derefter alle enheders offentliggørelse for den nye "
-        "dag (serviceleverancer starter og slutter ved midnat). Hver import gemmes som en "
+        "dag (serviceleverancer starter og slutter ved midnat). Månedens første kørsel gemmer "
+        "de åbne data som månedsarkiv (enheder-ÅÅÅÅ-MM.csv og .json). Hver import gemmes som en "
         "registerkørsel. Exit 1, hvis en fil blev afvist; de øvrige importeres stadig."
     )
 
@@ -57,6 +58,7 @@ class Command(BaseCommand):
             self.stdout.write(f"{register}: {path}\n{summary.render()}")
         changed = refresh_publication()
         self.stdout.write(f"offentliggørelse genberegnet: {changed} enheder ændret")
+        failed = not self._keep_monthly_archive() or failed
         call_command("purge_removed_media", stdout=self.stdout)
         from plov.supervision.pending import discard_abandoned_previews
 
@@ -64,3 +66,17 @@ class Command(BaseCommand):
         self.stdout.write(f"forladte forhåndsvisninger fra tilsynet: {discarded} PDF-filer slettet")
         if failed:
             sys.exit(1)
+
+    def _keep_monthly_archive(self) -> bool:
+        """The month's open-data snapshot (plov.opendata.archive), once a month. A storage
+        error is reported and fails the run (exit 1), but the run's other steps still run."""
+        from plov.opendata.archive import keep_monthly_snapshot
+
+        try:
+            written = keep_monthly_snapshot()
+        except Exception as exc:  # the storage (disk or S3) failed: say so, go on
+            self.stderr.write(f"månedsarkiv for åbne data: kunne ikke gemmes: {exc}")
+            return False
+        if written:
+            self.stdout.write(f"månedsarkiv for åbne data gemt: {', '.join(written)}")
+        return True

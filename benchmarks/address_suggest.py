@@ -1,0 +1,278 @@
+"""Benchmark of the address suggestions (`/api/v1/adresser?q=…`) over a loaded DAR table:
+p50/p95/p99 at 20 concurrent clients against a real server (gunicorn, `plov serve`).
+
+    .venv/bin/python benchmarks/address_suggest.py [--addresses 100000] [--clients 20]
+        [--seconds 30] [--workers 2] [--threads 4] [--workdir DIR] [--keep-db]
+
+It writes the synthetic DAR file of `import_dar.py` (the same generator; a file already in
+--workdir for the same N is reused), creates a fresh PostgreSQL database
+(`plov_bench_suggest_<pid>`), migrates it, imports the file with `plov import dar`, starts
+`plov serve` (plov.settings.production, gunicorn, --workers x --threads) on a free port, and
+drives it with --clients keep-alive HTTP clients (threads spread over a few processes, so the
+clients' own Python does not serialise on one GIL) for --seconds, each request a different
+typed text drawn from the file's addresses in five shapes (below). Every server it starts is
+stopped and the database dropped at the end (--keep-db keeps it).
+
+Goal: p95 < 50 ms at 20 concurrent clients over 3.6 million addresses. See benchmarks/README.md.
+"""
+
+from __future__ import annotations
+
+import argparse
+import http.client
+import json
+import multiprocessing
+import os
+import random
+import statistics
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+import uuid
+from pathlib import Path
+from urllib.parse import quote, urlsplit
+
+ROOT = Path(__file__).resolve().parent.parent
+HERE = Path(__file__).resolve().parent
+for folder in (ROOT, HERE):
+    if str(folder) not in sys.path:
+        sys.path.insert(0, str(folder))
+
+from _site import free_port, stop, wait_http  # noqa: E402
+from import_sor import DEFAULT_SERVER, code_version, create_database, drop_database  # noqa: E402
+
+PLOV = ROOT / ".venv" / "bin" / "plov"
+TARGET_P95_MS = 50.0
+REDIS_URL = os.environ.get("PLOV_BENCH_REDIS_URL", "redis://127.0.0.1:6379/7")
+SHAPES = ("street number town", "street number", "typo number", "street prefix", "ae/oe/aa")
+
+
+def queries(path: Path, count: int, seed: int = 11) -> list[tuple[str, str]]:
+    """(shape, text) drawn from every so-many-th address of the file, as a citizen types them:
+    'solvej 4 aar' (street, number, the town's beginning), 'Solvej 4', 'sovlej 4' (two letters
+    of the street swapped), 'solv' (a street's beginning), 'Aeroeskoebingvej 4, 5970' (æ/ø/å
+    typed as ae/oe/aa, with the postcode)."""
+    rng = random.Random(seed)
+    lines = sum(1 for _ in path.open("rb"))
+    step = max(1, lines // count)
+    picked = []
+    with path.open(encoding="utf-8") as handle:
+        for n, line in enumerate(handle):
+            if n % step == 0:
+                picked.append(json.loads(line))
+    out = []
+    for k, record in enumerate(picked[:count]):
+        street, number = record["vejnavn"], record["husnr"]
+        town, postcode = record["postnrnavn"], record["postnr"]
+        shape = SHAPES[k % len(SHAPES)]
+        if shape == "street number town":
+            text = f"{street.lower()} {number} {town[: rng.randint(2, 4)].lower()}"
+        elif shape == "street number":
+            text = f"{street} {number}"
+        elif shape == "typo number":
+            letters = list(street)
+            i = rng.randrange(2, max(3, len(letters) - 2))
+            letters[i - 1], letters[i] = letters[i], letters[i - 1]
+            text = f"{''.join(letters)} {number}"
+        elif shape == "street prefix":
+            text = street[: rng.randint(3, max(3, len(street) - 1))]
+        else:
+            folded = street.replace("æ", "ae").replace("ø", "oe").replace("å", "aa")
+            folded = folded.replace("Æ", "Ae").replace("Ø", "Oe").replace("Å", "Aa")
+            text = f"{folded} {number}, {postcode}"
+        out.append((shape, text))
+    return out
+
+
+def client_process(base: str, paths: list[tuple[str, str]], threads: int, seconds: float,
+                   offset: int, queue) -> None:  # fmt: skip
+    host = urlsplit(base)
+    deadline = time.perf_counter() + seconds
+    results: list[tuple[str, float, bool, bool]] = []
+    lock = threading.Lock()
+
+    def worker(k: int) -> None:
+        conn = http.client.HTTPConnection(host.hostname, host.port, timeout=30)
+        mine = []
+        i = (offset + k) * 7919
+        while time.perf_counter() < deadline:
+            shape, path = paths[i % len(paths)]
+            i += 1
+            t0 = time.perf_counter()
+            try:
+                conn.request("GET", path, headers={"Accept-Encoding": "identity"})
+                response = conn.getresponse()
+                body = response.read()
+                elapsed = time.perf_counter() - t0
+                found = b'"items":[]' not in body
+                mine.append((shape, elapsed, response.status == 200, found))
+            except (OSError, http.client.HTTPException):
+                mine.append((shape, time.perf_counter() - t0, False, False))
+                conn.close()
+                conn = http.client.HTTPConnection(host.hostname, host.port, timeout=30)
+        conn.close()
+        with lock:
+            results.extend(mine)
+
+    workers = [threading.Thread(target=worker, args=(k,)) for k in range(threads)]
+    for t in workers:
+        t.start()
+    for t in workers:
+        t.join()
+    queue.put(results)
+
+
+def drive(base: str, paths: list[tuple[str, str]], clients: int, seconds: float) -> list:
+    processes = min(4, clients)
+    per = [clients // processes + (1 if p < clients % processes else 0) for p in range(processes)]
+    queue = multiprocessing.get_context("fork").Queue()
+    procs = [
+        multiprocessing.get_context("fork").Process(
+            target=client_process, args=(base, paths, n, seconds, sum(per[:p]), queue)
+        )
+        for p, n in enumerate(per)
+    ]
+    for p in procs:
+        p.start()
+    results = []
+    for _ in procs:
+        results.extend(queue.get(timeout=seconds + 120))
+    for p in procs:
+        p.join()
+    return results
+
+
+def pct(values: list[float], p: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, round(p / 100 * (len(ordered) - 1)))] * 1000
+
+
+def run_plov(args: list[str], env: dict[str, str]) -> float:
+    start = time.perf_counter()
+    done = subprocess.run([str(PLOV), *args], env=env, cwd=ROOT, capture_output=True, text=True)
+    if done.returncode:
+        sys.stderr.write(done.stdout[-3000:] + done.stderr[-3000:])
+        raise RuntimeError(f"plov {' '.join(args)} failed")
+    return time.perf_counter() - start
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--addresses", type=int, default=100_000)
+    parser.add_argument("--clients", type=int, default=20)
+    parser.add_argument("--seconds", type=float, default=30)
+    parser.add_argument("--queries", type=int, default=5000)
+    parser.add_argument("--workers", type=int, default=2)
+    parser.add_argument("--threads", type=int, default=4)
+    parser.add_argument("--database-url", default=DEFAULT_SERVER)
+    parser.add_argument("--workdir")
+    parser.add_argument("--keep-db", action="store_true")
+    parser.add_argument(
+        "--database",
+        help="an existing database (kept by --keep-db) with the addresses imported: migrate "
+        "it and measure, without generating nor importing",
+    )
+    args = parser.parse_args()
+
+    work = Path(args.workdir or tempfile.mkdtemp(prefix="plov_bench_suggest_"))
+    work.mkdir(parents=True, exist_ok=True)
+    path = work / f"dar-{args.addresses}.jsonl"
+    print(f"commit {code_version()}; load average {os.getloadavg()[0]:.1f} at the start")
+    if not path.exists() and not args.database:
+        start = time.perf_counter()
+        subprocess.run(
+            [sys.executable, str(HERE / "import_dar.py"), "--child", "generate", "--file",
+             str(path), "--addresses", str(args.addresses), "--database-url", args.database_url],
+            check=True, cwd=ROOT, capture_output=True,
+        )  # fmt: skip
+        print(f"wrote {path} ({args.addresses:,} addresses) in {time.perf_counter() - start:.0f} s")
+    if args.database:
+        name = args.database
+        url = f"{args.database_url.rstrip('/')}/{name}"
+        args.keep_db = True
+    else:
+        name = f"plov_bench_suggest_{os.getpid()}"
+        url = create_database(args.database_url, name)
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("PLOV_", "DJANGO_"))}
+    env.update(
+        DJANGO_SETTINGS_MODULE="plov.settings.production",
+        DATABASE_URL=url,
+        PLOV_CACHE_URL=REDIS_URL,
+        PLOV_SECRET_KEY="bench-" + uuid.uuid4().hex,
+        PLOV_ALLOWED_HOSTS="127.0.0.1",
+        PLOV_DATA_DIR=str(work / "data"),
+        PLOV_SSL_REDIRECT="0",
+        PLOV_REQUEST_LOG="0",
+        PLOV_LOG_LEVEL="WARNING",
+        PLOV_DB_CONN_MAX_AGE="60",
+        PLOV_WEB_WORKERS=str(args.workers),
+        PLOV_WEB_THREADS=str(args.threads),
+    )
+    server = None
+    try:
+        print(f"migrate: {run_plov(['migrate', '--noinput', '-v', '0'], env):.0f} s")
+        if not args.database:
+            seconds = run_plov(["import", "dar", str(path)], env)
+            print(f"plov import dar: {seconds:.0f} s")
+        import psycopg
+
+        with psycopg.connect(url, autocommit=True) as conn:
+            conn.execute("VACUUM ANALYZE")
+            addresses = conn.execute("SELECT count(*) FROM registers_daraddress").fetchone()[0]
+            streets = conn.execute("SELECT count(*) FROM registers_darstreet").fetchone()[0]
+        print(f"{addresses:,} addresses, {streets:,} streets (street and postcode)")
+
+        typed = queries(path, args.queries)
+        paths = [(shape, f"/api/v1/adresser?q={quote(text)}") for shape, text in typed]
+        port = free_port()
+        log = (work / "server.log").open("ab")
+        server = subprocess.Popen(
+            [str(PLOV), "serve"], env={**env, "PLOV_WEB_BIND": f"127.0.0.1:{port}"}, cwd=ROOT,
+            stdout=log, stderr=subprocess.STDOUT, start_new_session=True,
+        )  # fmt: skip
+        base = f"http://127.0.0.1:{port}"
+        wait_http(base + "/readyz", timeout=120)
+        print(f"plov serve ({args.workers} workers x {args.threads} threads) on {base}")
+        # Warm-up: every worker's connection, the indexes in PostgreSQL's buffers.
+        drive(base, paths[: max(200, len(paths) // 5)], min(args.clients, 8), 5)
+        load_before = os.getloadavg()[0]
+        start = time.perf_counter()
+        results = drive(base, paths, args.clients, args.seconds)
+        wall = time.perf_counter() - start
+        load_after = os.getloadavg()[0]
+
+        ok = [r for r in results if r[2]]
+        latencies = [r[1] for r in results]
+        p95 = pct(latencies, 95)
+        print()
+        print(f"{len(results):,} requests in {wall:.1f} s: {len(results) / wall:.0f} req/s, "
+              f"{len(results) - len(ok)} errors, {sum(r[3] for r in ok) * 100 / max(1, len(ok)):.1f} % "
+              "with at least one suggestion")  # fmt: skip
+        print(f"{args.clients} clients: p50 {pct(latencies, 50):.1f} ms, p95 {p95:.1f} ms, "
+              f"p99 {pct(latencies, 99):.1f} ms, mean {statistics.mean(latencies) * 1000:.1f} ms "
+              f"(target p95 < {TARGET_P95_MS:.0f} ms: {'met' if p95 < TARGET_P95_MS else 'NOT met'})")  # fmt: skip
+        for shape in SHAPES:
+            mine = [r for r in results if r[0] == shape]
+            if mine:
+                found = sum(r[3] for r in mine) * 100 / len(mine)
+                print(f"  {shape:<20} p50 {pct([r[1] for r in mine], 50):6.1f} ms  "
+                      f"p95 {pct([r[1] for r in mine], 95):6.1f} ms  {found:5.1f} % found")  # fmt: skip
+        # The floor: the same clients on /healthz, a Django request through the whole
+        # middleware stack that does nothing (no database).
+        floor = [r[1] for r in drive(base, [("healthz", "/healthz")], args.clients, 10)]
+        print(f"baseline /healthz, {args.clients} clients: {len(floor) / 10:.0f} req/s, "
+              f"p50 {pct(floor, 50):.1f} ms, p95 {pct(floor, 95):.1f} ms")  # fmt: skip
+        print(f"load average {load_before:.1f} before the run, {load_after:.1f} after "
+              f"({os.cpu_count()} cores)")  # fmt: skip
+    finally:
+        stop(server)
+        if args.keep_db:
+            print(f"kept database {name}")
+        else:
+            drop_database(args.database_url, name)
+
+
+if __name__ == "__main__":
+    main()
