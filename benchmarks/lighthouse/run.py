@@ -94,7 +94,9 @@ def lighthouse(url: str, form_factor: str, out: Path) -> dict:
     }
 
 
-def measure(base: str, code: str, runs: int, save: Path | None = None) -> None:
+def measure(
+    base: str, code: str, runs: int, save: Path | None = None, only: list[str] | None = None
+) -> None:
     ensure_lighthouse()
     work = Path(tempfile.mkdtemp(prefix="plov_lh_"))
     try:
@@ -104,6 +106,8 @@ def measure(base: str, code: str, runs: int, save: Path | None = None) -> None:
             flush=True,
         )
         for name, path in pages(base, code):
+            if only and name not in only:
+                continue
             for form_factor in ("mobile", "desktop"):
                 results = [
                     lighthouse(base + path, form_factor, work / f"r{i}.json") for i in range(runs)
@@ -134,13 +138,14 @@ def main() -> None:
     parser.add_argument("--url", help="measure this running site instead of building the demo")
     parser.add_argument("--kommune", help="the municipality code for results and map")
     parser.add_argument("--save", type=Path, help="keep each page's Lighthouse JSON report here")
+    parser.add_argument("--only", action="append", help="only this page (by its name; repeatable)")
     args = parser.parse_args()
     if args.url:
-        measure(args.url.rstrip("/"), args.kommune or "751", args.runs, args.save)
+        measure(args.url.rstrip("/"), args.kommune or "751", args.runs, args.save, args.only)
         return
     with demo_site(args.scale, f"plov_lighthouse_{os.getpid()}.sqlite3") as (base, db_path):
         code = args.kommune or municipality_codes(db_path, limit=1)[0]
-        measure(base, code, args.runs, args.save)
+        measure(base, code, args.runs, args.save, args.only)
 
 
 if __name__ == "__main__":

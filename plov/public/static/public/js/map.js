@@ -22,13 +22,15 @@
           return response.json();
         })
         .then(function (data) {
-          draw(element, data, true);
+          draw(element, data, 60);
         });
     } else {
-      draw(element, JSON.parse(source.textContent), false);
+      /* few points: clustered only where markers would overlap (a 24 px target each) */
+      draw(element, JSON.parse(source.textContent), 30);
     }
   }
 
+  /* cluster: the radius (px) within which markers join a cluster */
   function draw(element, data, cluster) {
     var still = window.matchMedia && window.matchMedia("(prefers-reduced-motion: reduce)").matches;
     var map = L.map(element, {
@@ -72,7 +74,7 @@
       cluster && L.markerClusterGroup
         ? L.markerClusterGroup({
             showCoverageOnHover: false,
-            maxClusterRadius: 60,
+            maxClusterRadius: cluster,
             animate: !still,
             spiderfyOnMaxZoom: true,
           })
