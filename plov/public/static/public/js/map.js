@@ -22,15 +22,13 @@
           return response.json();
         })
         .then(function (data) {
-          draw(element, data, 60);
+          draw(element, data, true);
         });
     } else {
-      /* few points: clustered only where markers would overlap (a 24 px target each) */
-      draw(element, JSON.parse(source.textContent), 30);
+      draw(element, JSON.parse(source.textContent), false);
     }
   }
 
-  /* cluster: the radius (px) within which markers join a cluster */
   function draw(element, data, cluster) {
     var still = window.matchMedia && window.matchMedia("(prefers-reduced-motion: reduce)").matches;
     var map = L.map(element, {
@@ -74,7 +72,7 @@
       cluster && L.markerClusterGroup
         ? L.markerClusterGroup({
             showCoverageOnHover: false,
-            maxClusterRadius: cluster,
+            maxClusterRadius: 60,
             animate: !still,
             spiderfyOnMaxZoom: true,
           })
