@@ -29,7 +29,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import cache_page
 
 from plov.pages.status import banner_stamp
-from plov.public.search import SearchQuery, SearchResult, filter_options, parse, search
+from plov.public.filters import filter_options
+from plov.public.search import SearchQuery, SearchResult, parse, search
 from plov.public.signals import public_generation
 from plov.public.unitpage import shortlist_from_request
 
