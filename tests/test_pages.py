@@ -97,7 +97,7 @@ def test_the_agency_writes_a_draft_then_publishes_it_with_revisions(client, root
     client.logout()
     shown_page = client.get("/frit-valg/").content.decode()
     assert "<h1>Frit valg</h1>" in shown_page and "Først visiterer kommunen" in shown_page
-    assert "vendor/dkfds/css/dkfds-borgerdk.min.css" in shown_page  # the public site's look
+    assert "vendor/dkfds/css/dkfds-borgerdk.plov.css" in shown_page  # the public site's look
 
 
 def test_an_editor_may_neither_add_nor_edit_a_page(client, root, editor):
