@@ -56,7 +56,7 @@ from plov.registers.models import CvrProductionUnit
 from plov.registers.pnumber import check_pnumber, other_company_against
 from plov.supervision.authorities import MOVED_ACTION, MOVED_LABEL
 from plov.supervision.views import public_url
-from plov.units.formatting import format_address
+from plov.units.formatting import format_address, interval_label
 from plov.units.forms import RICH_TEXT_FIELDS
 from plov.units.models import Unit, UnitContent, UnitKind
 
@@ -145,10 +145,8 @@ def _grouped_warnings(unit: Unit) -> list[dict]:
 
 
 def _interval(code: str) -> str:
-    match = re.fullmatch(r"ANTAL_(\d+)_(\d+)", code or "")
-    if match:
-        return f"{match.group(1)}–{match.group(2)} (interval fra CVR)"
-    return code or ""
+    label = interval_label(code)
+    return f"{label} (interval fra CVR)" if label else code or ""
 
 
 def _publication_messages(
