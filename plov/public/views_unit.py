@@ -29,12 +29,12 @@ from plov.public.unitpage import (
     load_unit,
     load_units_for_compare,
     parse_compare_ids,
-    unit_url,
 )
 from plov.supervision.models import QualityResult
 from plov.supervision.verdicts import rule_text
 from plov.units.formatting import unit_slug
 from plov.units.models import Unit
+from plov.units.urls import unit_url
 
 
 @require_safe
