@@ -5,7 +5,6 @@ from __future__ import annotations
 import csv
 import io
 import re
-import time
 from collections import Counter
 from pathlib import Path
 
@@ -42,10 +41,8 @@ def care_units():
 
 
 @pytest.mark.django_db
-def test_a_small_demo_is_built_quickly_with_every_municipality_owning_units():
-    started = time.monotonic()
-    output = run_demo()
-    assert time.monotonic() - started < 15
+def test_a_small_demo_is_built_with_every_municipality_owning_units():
+    output = run_demo()  # its time: benchmarks/demo_build.py
     assert "Demodata bygget" in output and "afviste" not in output
 
     assert Organisation.objects.filter(municipality__isnull=False).count() == 98
@@ -161,9 +158,7 @@ def test_demo_users_log_in_with_their_role_and_organisation(db, client, settings
 
 
 def test_the_full_demo_has_a_thousand_care_homes_and_four_hundred_sites(tmp_path):
-    started = time.monotonic()
-    files = generate(tmp_path, seed=1, scale=1.0)
-    assert time.monotonic() - started < 10
+    files = generate(tmp_path, seed=1, scale=1.0)  # its time: benchmarks/demo_build.py
     with files.paths["sor"].open(encoding="utf-8-sig") as handle:
         types = Counter(row["EntityTypeName"] for row in csv.DictReader(handle, delimiter=";"))
     assert types["plejeenhed"] >= 950

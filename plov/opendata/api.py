@@ -24,7 +24,7 @@ from plov import clock
 from plov.agreements.models import AgreementDescription, AgreementType, ServiceAgreement
 from plov.opendata import exports
 from plov.opendata.dictionary import describe
-from plov.opendata.views import cached_response
+from plov.opendata.http import cached_response
 from plov.public.suggest import LIMIT as SUGGESTIONS
 from plov.public.suggest import MAX_QUERY, suggest
 from plov.publishing.rules import agreement_counts

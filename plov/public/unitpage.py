@@ -17,7 +17,6 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 from django.db.models import BooleanField, Exists, OuterRef, Prefetch
-from django.urls import reverse
 from django.utils import formats
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -61,6 +60,7 @@ from plov.units.models import (
     UnitDocument,
     UnitKind,
 )
+from plov.units.urls import unit_url
 
 MAX_COMPARE = 4
 # The largest id a database integer column holds: larger numbers are simply not units.
@@ -389,13 +389,6 @@ def describe(name: str, kind: str, place: str = "") -> str:
         + " "
         + _("Se adresse, priser, personale, tilsyn og kvalitet på Plejeoverblikket.")
     )
-
-
-def unit_url(unit: Unit | int, name: str | None = None) -> str:
-    """The canonical path of a unit's page in the active language."""
-    pk = unit if isinstance(unit, int) else unit.pk
-    name = name if name is not None else unit.name  # type: ignore[union-attr]
-    return reverse("public:unit", kwargs={"pk": pk, "slug": unit_slug(name)})
 
 
 def format_phone(phone: str) -> tuple[str, str]:

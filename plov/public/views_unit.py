@@ -36,13 +36,13 @@ from plov.public.unitpage import (
     load_units_for_compare,
     parse_compare_ids,
     shortlist_from_request,
-    unit_url,
 )
 from plov.public.views_search import PAGE_CACHE_SECONDS
 from plov.supervision.models import QualityResult
 from plov.supervision.verdicts import rule_text
 from plov.units.formatting import unit_slug
 from plov.units.models import Unit
+from plov.units.urls import unit_url
 
 
 def browser_cacheable(view):
