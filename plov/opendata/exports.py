@@ -195,7 +195,7 @@ def public_unit_url(pk: int, name: str) -> str:
     from django.conf import settings
     from django.utils import translation
 
-    from plov.public.unitpage import unit_url
+    from plov.units.urls import unit_url
 
     with translation.override("da"):
         return settings.WAGTAILADMIN_BASE_URL.rstrip("/") + unit_url(pk, name)
