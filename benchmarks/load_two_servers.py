@@ -353,7 +353,7 @@ def main() -> None:
                  .values("municipality_id").annotate(n=Count("id")).order_by("-n")[:10]
                  if row["municipality_id"]]  # fmt: skip
         units = list(Unit.objects.filter(published=True).order_by("?")[:200])
-        from plov.public.unitpage import unit_url
+        from plov.units.urls import unit_url
 
         watched = next(u for u in units if u.kind == UnitKind.CARE_HOME
                        and UnitContent.objects.filter(unit=u).exists())  # fmt: skip

@@ -154,6 +154,8 @@ def test_the_public_page_shows_the_guidance_in_both_languages(client, shown):  #
     assert "<h1>How to apply in Aarhus Kommune</h1>" in english
     assert '<div lang="da"><p>Ring til Visitationen.</p>' in english  # the municipality's text
     assert 'href="/en/questions-for-your-visit/"' in english
+    assert '<link rel="alternate" hreflang="en" href="http://testserver/en/kommune/aarhus/ansoeg/">' in english
+    assert '<a href="/kommune/aarhus/ansoeg/" lang="da" hreflang="da">Dansk</a>' in english
     # A municipality that has written nothing: says so, and where to go instead.
     empty = client.get("/kommune/koebenhavn/ansoeg/").content.decode()
     assert "Københavns Kommune har ikke skrevet sin vejledning her endnu" in empty

@@ -97,7 +97,7 @@ def test_the_agency_writes_a_draft_then_publishes_it_with_revisions(client, root
     client.logout()
     shown_page = client.get("/frit-valg/").content.decode()
     assert "<h1>Frit valg</h1>" in shown_page and "Først visiterer kommunen" in shown_page
-    assert "vendor/dkfds/css/dkfds-borgerdk.min.css" in shown_page  # the public site's look
+    assert "vendor/dkfds/css/dkfds-borgerdk.plov.css" in shown_page  # the public site's look
 
 
 def test_an_editor_may_neither_add_nor_edit_a_page(client, root, editor):
@@ -386,3 +386,26 @@ def test_an_english_page_cannot_take_an_address_of_the_english_site(client, root
     response = client.post(add_url("guidancepage", english_root()), guidance_form("Map", "kort"))
     assert response.status_code == 200
     assert "Adressen /en/kort/ bruges allerede af Plejeoverblikket" in response.content.decode()
+
+
+def test_a_one_of_a_kind_page_is_translated_too(client, root, agency):
+    """Driftsinfo, about and the statement are one each (max_count): "Oversæt" still makes
+    their English copy."""
+    danish = _publish_child(root, DriftsinfoPage(title="Driftsinfo", slug="driftsinfo"))
+    english = Locale.objects.get(language_code="en")
+    client.force_login(agency)
+    response = client.post(
+        f"/admin/translation/submit/page/{danish.pk}/", {"locales": [english.pk]}
+    )
+    assert response.status_code == 302, response.content.decode()[:2000]
+    assert DriftsinfoPage.objects.filter(locale=english, live=False).count() == 1
+
+
+def test_the_english_footer_falls_back_to_the_danish_pages_and_says_so(client, root):
+    create_demo_pages()
+    from plov.pages.models import AboutPage
+
+    AboutPage.objects.get(locale__language_code="en").unpublish()
+    footer = client.get("/en/kort/").content.decode().split("<footer")[1]
+    assert '<a href="/om-plejeoverblikket/" hreflang="da">About Plejeoverblikket</a>' in footer
+    assert '<a href="/en/accessibility-statement/">Accessibility statement</a>' in footer

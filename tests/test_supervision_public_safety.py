@@ -7,6 +7,7 @@ from __future__ import annotations
 import html
 import re
 
+from plov.clock import today
 from plov.supervision.models import Sanction, SanctionType, SupervisionFeedback, SupervisionStatus
 from plov.units.models import Unit
 from tests import country as c
@@ -75,7 +76,7 @@ def test_a_home_care_ban_on_a_care_home_is_refused(client, world):
     unit = world["solgaarden"]
     actor(client, "supervisor")
     before = snapshot()
-    period = (base.TODAY + 30 * base.DAY).isoformat()
+    period = (today() + 30 * base.DAY).isoformat()
     response = client.post(
         url("sanction", unit.pk),
         sanction_data(type=SanctionType.BAN_NEW_CITIZENS, deadline="", period_end=period),

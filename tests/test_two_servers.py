@@ -18,12 +18,12 @@ import redis
 
 from plov import clock
 from plov.agreements.models import AgreementType, ServiceAgreement
-from plov.public.unitpage import unit_url
 from plov.publishing.refresh import refresh_publication
 from plov.registers.cvr import import_cvr
 from plov.registers.dar import import_dar
 from plov.registers.sor import import_sor
 from plov.units.models import Organisation, Unit, UnitContent
+from plov.units.urls import unit_url
 from tests import country as c
 from tests.servers import (
     AppServer,

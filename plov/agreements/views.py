@@ -25,14 +25,11 @@ from django.db import IntegrityError, transaction
 from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.http import Http404, HttpResponseRedirect
 from django.shortcuts import get_object_or_404
-from django.urls import reverse, reverse_lazy
+from django.urls import reverse
 from django.utils.http import urlencode
-from django.views import View
 from wagtail.admin import messages
-from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
 
 from plov import clock
-from plov.accounts.http import forbidden, refuses_forbidden
 from plov.accounts.scope import (
     Scope,
     can_create_agreement,
@@ -51,6 +48,7 @@ from plov.agreements.forms import (
     EndAgreementForm,
 )
 from plov.agreements.models import AgreementDescription, AgreementType, ServiceAgreement
+from plov.backoffice.base import HOME, ScopedView
 from plov.publishing.visibility import visible_units
 from plov.units.formatting import format_address, word_variants
 from plov.units.models import Municipality, Organisation, Unit, UnitKind
@@ -73,7 +71,6 @@ STATE_CLASSES = {
     ANNULLED: "w-status--label",
 }
 
-HOME = {"url": reverse_lazy("wagtailadmin_home"), "label": "Forside"}
 
 
 # --- small helpers -------------------------------------------------------------------------
@@ -186,21 +183,6 @@ def _redirect_to_index(agreement: ServiceAgreement, scope: Scope) -> HttpRespons
 
 
 # --- the agreements --------------------------------------------------------------------------
-
-
-class ScopedView(WagtailAdminTemplateMixin, View):
-    """A back-office page that answers 403 itself when scope refuses: Wagtail's admin would
-    turn a PermissionDenied into a redirect to the dashboard."""
-
-    def allowed(self) -> bool:
-        raise NotImplementedError
-
-    def dispatch(self, request, *args, **kwargs):
-        self.scope = Scope.for_user(request.user)
-        self.today = clock.today()
-        if not self.allowed():
-            return forbidden(request)
-        return refuses_forbidden(super().dispatch)(request, *args, **kwargs)
 
 
 class AgreementsMixin(ScopedView):

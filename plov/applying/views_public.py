@@ -3,9 +3,11 @@ or home care in a municipality, as its editors wrote it; /ansoeg/ lists the muni
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.http import Http404
 from django.shortcuts import render
 from django.urls import reverse
+from django.utils import translation
 from django.views.decorators.http import require_safe
 
 from plov.applying import guidance as rules
@@ -20,6 +22,15 @@ def guidance_url(municipality: Municipality) -> str:
 
 def paragraphs(text: str) -> list[str]:
     return [part.strip() for part in (text or "").split("\n\n") if part.strip()]
+
+
+def alternates(request, slug: str) -> list[tuple[str, str]]:
+    """The page in each language, for `<link rel="alternate" hreflang>`."""
+    result = []
+    for code, _name in settings.LANGUAGES:
+        with translation.override(code):
+            result.append((code, request.build_absolute_uri(reverse("public:apply", args=[slug]))))
+    return result
 
 
 @require_safe
@@ -37,6 +48,7 @@ def apply(request, slug: str):
         "home_care": paragraphs(guidance.home_care_text) if guidance else [],
         "checklist_url": status.site_pages()["checklist_url"],
         "index_url": reverse("public:apply-index"),
+        "alternates": alternates(request, slug),
     }
     return render(request, "applying/apply.html", context)
 

@@ -65,7 +65,7 @@ from plov.units.costs import (
     stamp_cost_report,
     vacancy_max_age_days,
 )
-from plov.units.formatting import format_address
+from plov.units.formatting import format_address, interval_label
 from plov.units.forms import RICH_TEXT_FIELDS
 from plov.units.homecare import HOME_CARE_FIELDS
 from plov.units.models import Unit, UnitContent, UnitKind
@@ -155,10 +155,8 @@ def _grouped_warnings(unit: Unit) -> list[dict]:
 
 
 def _interval(code: str) -> str:
-    match = re.fullmatch(r"ANTAL_(\d+)_(\d+)", code or "")
-    if match:
-        return f"{match.group(1)}–{match.group(2)} (interval fra CVR)"
-    return code or ""
+    label = interval_label(code)
+    return f"{label} (interval fra CVR)" if label else code or ""
 
 
 def _publication_messages(

@@ -24,14 +24,14 @@ from plov import clock
 from plov.agreements.models import AgreementDescription, AgreementType, ServiceAgreement
 from plov.opendata import exports
 from plov.opendata.dictionary import describe
-from plov.opendata.views import cached_response
+from plov.opendata.http import cached_response
 from plov.public.suggest import LIMIT as SUGGESTIONS
 from plov.public.suggest import MAX_QUERY, suggest
 from plov.publishing.rules import agreement_counts
 from plov.publishing.visibility import visible_units
 from plov.supervision.api import router as supervision_router
 from plov.supervision.authorities import authority_by_municipality
-from plov.supervision.models import SupervisingAuthority, SupervisionStatus
+from plov.supervision.models import SanctionType, SupervisingAuthority, SupervisionStatus
 from plov.supervision.verdicts import judged_results
 from plov.units.homecare import LANGUAGES, SERVICES
 from plov.units.models import Municipality, Unit
@@ -213,6 +213,47 @@ class MunicipalityRef(Schema):
     name: str = _ref("name")
 
 
+_site = _described("SiteRef")
+
+
+class SiteRef(Schema):
+    id: int = _site("id")
+    sor_id: str | None = _site("sor_id")
+    name: str = _site("name")
+
+
+_supervision = _described("SupervisionOut")
+
+
+class SupervisionOut(Schema):
+    inspected_on: dt.date = _supervision("inspected_on")
+    status: SupervisionStatus = _supervision("status")
+    status_label: str = _supervision("status_label")
+
+
+_sanction = _described("SanctionOut")
+
+
+class SanctionOut(Schema):
+    type: SanctionType = _sanction("type")
+    type_label: str = _sanction("type_label")
+    decided_on: dt.date = _sanction("decided_on")
+    deadline: dt.date | None = _sanction("deadline")
+    period_end: dt.date | None = _sanction("period_end")
+
+
+_latest = _described("QualityLatest")
+
+
+class QualityLatest(Schema):
+    kind: Literal["indicator", "satisfaction"] = _latest("kind")
+    code: str = _latest("code")
+    name: str = _latest("name")
+    period: str = _latest("period")
+    value: float = _latest("value")
+    unit_of_measure: str | None = _latest("unit_of_measure")
+
+
 _cost = _described("MonthlyCostOut")
 
 
@@ -305,6 +346,11 @@ class UnitOut(Schema):
     vacancies: VacanciesOut | None = _unit("vacancies")
     home_care_prices: HomeCarePricesOut | None = _unit("home_care_prices")
     updated_at: dt.datetime = _unit("updated_at")
+    public_url: str = _unit("public_url")
+    sites: list[SiteRef] = _unit("sites")
+    supervision: SupervisionOut | None = _unit("supervision")
+    sanctions_in_force: list[SanctionOut] = _unit("sanctions_in_force")
+    quality_latest: list[QualityLatest] = _unit("quality_latest")
 
 
 _unit_page = _described("UnitPage")

@@ -17,7 +17,6 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 from django.db.models import BooleanField, Exists, OuterRef, Prefetch
-from django.urls import reverse
 from django.utils import formats
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -61,6 +60,7 @@ from plov.units.models import (
     UnitDocument,
     UnitKind,
 )
+from plov.units.urls import unit_url
 
 MAX_COMPARE = 4
 # The largest id a database integer column holds: larger numbers are simply not units.
@@ -391,13 +391,6 @@ def describe(name: str, kind: str, place: str = "") -> str:
     )
 
 
-def unit_url(unit: Unit | int, name: str | None = None) -> str:
-    """The canonical path of a unit's page in the active language."""
-    pk = unit if isinstance(unit, int) else unit.pk
-    name = name if name is not None else unit.name  # type: ignore[union-attr]
-    return reverse("public:unit", kwargs={"pk": pk, "slug": unit_slug(name)})
-
-
 def format_phone(phone: str) -> tuple[str, str]:
     """('87 13 10 00', 'tel:+4587131000') for a Danish number; other numbers as given."""
     digits = re.sub(r"\D", "", phone or "")
@@ -445,6 +438,13 @@ def parse_compare_ids(raw: Iterable[str]) -> tuple[list[int], list[str], bool]:
         else:
             bad.append(token[:20])
     return ids[:MAX_COMPARE], bad, len(ids) > MAX_COMPARE
+
+
+def shortlist_from_request(request) -> list[int]:
+    """Min liste carried in the address (`?ids=1,2,3`) for a browser without a script: the
+    valid ids, at most as many as compare shows; anything else in the parameter is ignored."""
+    ids, _bad, _too_many = parse_compare_ids(request.GET.getlist("ids"))
+    return ids
 
 
 # --- Loading -----------------------------------------------------------------------------------

@@ -276,7 +276,7 @@ def csv_row(row: dict, base_url: str) -> list[str]:
     from django.urls import reverse
     from django.utils import translation
 
-    from plov.public.unitpage import unit_url
+    from plov.units.urls import unit_url
 
     base = base_url.rstrip("/")
     public = ""

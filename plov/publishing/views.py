@@ -26,7 +26,7 @@ from django.utils.http import urlencode
 from plov import clock
 from plov.accounts.http import forbidden
 from plov.accounts.scope import Scope, municipality_code_for_cvr
-from plov.agreements.views import HOME, ScopedView
+from plov.backoffice.base import HOME, ScopedView
 from plov.publishing.data_quality import (
     KIND_HELP,
     KINDS,
@@ -83,7 +83,7 @@ def dashboard_url(code: int | None = None) -> str:
 def public_url(row: dict) -> str:
     if not row["published"]:
         return ""
-    from plov.public.unitpage import unit_url
+    from plov.units.urls import unit_url
 
     with translation.override("da"):
         return unit_url(row["unit_id"], row["name"])

@@ -30,20 +30,17 @@ from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
 from django.urls import reverse, reverse_lazy
 from django.utils.http import urlencode
-from django.views import View
 from wagtail.admin import messages
-from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
 from wagtail.documents import get_document_model
 
-from plov import clock
-from plov.accounts.http import Forbidden, forbidden, refuses_forbidden
+from plov.accounts.http import Forbidden
 from plov.accounts.models import Role
 from plov.accounts.scope import Scope, can_supervise, can_view_unit
 from plov.backoffice.audit import AuditAction, audit, audit_value
+from plov.backoffice.base import HOME, ScopedView
 from plov.media.documents import discard_document
 from plov.media.images import original_title, stored_name
 from plov.media.models import UnitMediaFolder
-from plov.public.signals import clear_unit_cache
 from plov.public.unitpage import SANCTION_EXPLANATIONS, STATUS_EXPLANATIONS
 from plov.supervision.authorities import authority_by_municipality
 from plov.supervision.forms import FeedbackForm, LiftSanctionForm, SanctionForm
@@ -59,7 +56,6 @@ from plov.units.models import Municipality, Unit, UnitKind
 
 PER_PAGE = 50
 WITHOUT_SUPERVISION = "uden"  # the Tilsyn list's filter: no feedback registered
-HOME = {"url": reverse_lazy("wagtailadmin_home"), "label": "Forside"}
 INDEX = {"url": reverse_lazy("plov_supervision:index"), "label": "Tilsyn"}
 
 NOT_YOURS = (
@@ -205,18 +201,14 @@ def public_url(unit: Unit) -> str:
 # --- the views -----------------------------------------------------------------------------
 
 
-class SupervisionView(WagtailAdminTemplateMixin, View):
-    """A supervision page: agency and supervisors only; answers 403 itself (Wagtail's admin
-    would turn a PermissionDenied into a redirect to the dashboard)."""
+class SupervisionView(ScopedView):
+    """A supervision page: agency and supervisors only."""
 
     header_icon = "clipboard-list"
+    refusal = NO_ROLE
 
-    def dispatch(self, request, *args, **kwargs):
-        self.scope = Scope.for_user(request.user)
-        self.today = clock.today()
-        if not supervises(self.scope):
-            return forbidden(request, NO_ROLE)
-        return refuses_forbidden(super().dispatch)(request, *args, **kwargs)
+    def allowed(self) -> bool:
+        return supervises(self.scope)
 
 
 class SupervisionIndexView(SupervisionView):
@@ -341,10 +333,6 @@ class UnitScopedView(SupervisionView):
             "authority": self.authority.name if self.authority else "",
             **data,
         }
-
-    def clear_cache_on_commit(self) -> None:
-        pk = self.unit.pk
-        transaction.on_commit(lambda: clear_unit_cache(pk))
 
     # --- the preview -----------------------------------------------------------------------
 
@@ -548,7 +536,6 @@ class FeedbackCreateView(UnitScopedView):
                         confirmed_without_personal_data=True,
                     ),
                 )
-                self.clear_cache_on_commit()
         except Exception:
             discard_document(file)
             raise
@@ -650,7 +637,6 @@ class FeedbackEditView(FeedbackScopedView):
                         ),
                     )
                     discard_document(replaced)
-                    self.clear_cache_on_commit()
         except Exception:
             discard_document(file)
             raise
@@ -705,7 +691,6 @@ class FeedbackWithdrawView(FeedbackScopedView):
             )
             feedback.delete()
             discard_document(document)
-            self.clear_cache_on_commit()
         messages.success(
             request,
             f"Tilbagemeldingen fra tilsynet den {feedback.inspected_on:%d.%m.%Y} "
@@ -830,7 +815,6 @@ class SanctionFormView(UnitScopedView):
                         data=self.log_data(sanction=sanction.pk, changes=changes),
                     )
                 verb = "gemt"
-            self.clear_cache_on_commit()
         messages.success(
             request, f"Sanktionen «{sanction.get_type_display()}» for {self.unit.name} er {verb}."
         )
@@ -887,7 +871,6 @@ class SanctionLiftView(UnitScopedView):
                     changes={"lifted_on": [audit_value(before), audit_value(sanction.lifted_on)]},
                 ),
             )
-            self.clear_cache_on_commit()
         messages.success(
             request,
             f"Sanktionen «{sanction.get_type_display()}» for {self.unit.name} er ophævet "

@@ -160,6 +160,12 @@ class Unit(models.Model):
     def __str__(self) -> str:
         return self.name
 
+    def get_absolute_url(self) -> str:
+        """The unit's public page (shown or not: the page itself answers 404 when hidden)."""
+        from plov.units.urls import unit_url
+
+        return unit_url(self)
+
     @property
     def is_home_care(self) -> bool:
         return self.kind in (UnitKind.HOME_CARE_PROVIDER, UnitKind.HOME_CARE_SITE)
