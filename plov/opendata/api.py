@@ -397,6 +397,7 @@ class QualityFigure(Schema):
     respondents: int | None = _figure("respondents")
     source: str = _figure("source")
     published_on: dt.date | None = _figure("published_on")
+    as_of: str = _figure("as_of")
     benchmark: Benchmarks = _figure("benchmark")
     verdict: VerdictCode = _figure("verdict")
 
@@ -693,6 +694,8 @@ def _quality_figure(result) -> dict:
         "respondents": result.respondents,
         "source": result.source,
         "published_on": result.published_on,
+        # how fresh the figure is, as every figure object says it: published, else its period
+        "as_of": result.published_on.isoformat() if result.published_on else result.period,
         "benchmark": {
             "national": _benchmark(result.national),
             "municipality": _benchmark(result.municipal),

@@ -733,6 +733,9 @@ API_FIELDS["QualityFigure"] = [
       "of responses the figure is based on; `null`: not stated.", "integer", "quality", "48"),
     T("source", "Kilde.", "Source.", "text", "quality", "Sundhedsdatastyrelsen"),
     T("published_on", "Offentliggjort.", "Published.", "date", "quality", "2026-03-01"),
+    T("as_of", "Hvor gammelt tallet er: offentliggørelsesdatoen (ÅÅÅÅ-MM-DD), ellers perioden "
+      "(fx `2025`).", "How fresh the figure is: the publication date (YYYY-MM-DD), else the "
+      "period (e.g. `2025`).", "text", "quality", "2026-03-01"),
     T("benchmark", "Tallet sammenlignet med landsgennemsnittet og gennemsnittet i "
       "kommunen.", "The figure compared with the national and the municipal average.",
       "object", "plov", '{"national": {…}, "municipality": {…}}'),
