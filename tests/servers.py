@@ -91,7 +91,7 @@ def static_data_dir(tmp_path_factory) -> Path:
 def collect_static(data_dir: Path) -> None:
     done = subprocess.run(
         [sys.executable, "-m", "plov.cli", "collectstatic", "--noinput", "-v", "0"],
-        env=server_env(data_dir), cwd=ROOT, capture_output=True, text=True, timeout=300,
+        env=server_env(data_dir), cwd=ROOT, capture_output=True, text=True, timeout=600,
     )  # fmt: skip
     assert done.returncode == 0, done.stderr[-3000:]
 
