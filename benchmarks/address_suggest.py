@@ -106,7 +106,8 @@ def client_process(base: str, paths: list[tuple[str, str]], threads: int, second
                 response = conn.getresponse()
                 body = response.read()
                 elapsed = time.perf_counter() - t0
-                mine.append((shape, elapsed, response.status == 200, b'"items":[]' not in body))
+                found = b'"items":[]' not in body
+                mine.append((shape, elapsed, response.status == 200, found))
             except (OSError, http.client.HTTPException):
                 mine.append((shape, time.perf_counter() - t0, False, False))
                 conn.close()
@@ -168,13 +169,18 @@ def main() -> None:
     parser.add_argument("--database-url", default=DEFAULT_SERVER)
     parser.add_argument("--workdir")
     parser.add_argument("--keep-db", action="store_true")
+    parser.add_argument(
+        "--database",
+        help="an existing database (kept by --keep-db) with the addresses imported: migrate "
+        "it and measure, without generating nor importing",
+    )
     args = parser.parse_args()
 
     work = Path(args.workdir or tempfile.mkdtemp(prefix="plov_bench_suggest_"))
     work.mkdir(parents=True, exist_ok=True)
     path = work / f"dar-{args.addresses}.jsonl"
     print(f"commit {code_version()}; load average {os.getloadavg()[0]:.1f} at the start")
-    if not path.exists():
+    if not path.exists() and not args.database:
         start = time.perf_counter()
         subprocess.run(
             [sys.executable, str(HERE / "import_dar.py"), "--child", "generate", "--file",
@@ -182,8 +188,13 @@ def main() -> None:
             check=True, cwd=ROOT, capture_output=True,
         )  # fmt: skip
         print(f"wrote {path} ({args.addresses:,} addresses) in {time.perf_counter() - start:.0f} s")
-    name = f"plov_bench_suggest_{os.getpid()}"
-    url = create_database(args.database_url, name)
+    if args.database:
+        name = args.database
+        url = f"{args.database_url.rstrip('/')}/{name}"
+        args.keep_db = True
+    else:
+        name = f"plov_bench_suggest_{os.getpid()}"
+        url = create_database(args.database_url, name)
     env = {k: v for k, v in os.environ.items() if not k.startswith(("PLOV_", "DJANGO_"))}
     env.update(
         DJANGO_SETTINGS_MODULE="plov.settings.production",
@@ -202,8 +213,9 @@ def main() -> None:
     server = None
     try:
         print(f"migrate: {run_plov(['migrate', '--noinput', '-v', '0'], env):.0f} s")
-        seconds = run_plov(["import", "dar", str(path)], env)
-        print(f"plov import dar: {seconds:.0f} s")
+        if not args.database:
+            seconds = run_plov(["import", "dar", str(path)], env)
+            print(f"plov import dar: {seconds:.0f} s")
         import psycopg
 
         with psycopg.connect(url, autocommit=True) as conn:
@@ -247,6 +259,11 @@ def main() -> None:
                 found = sum(r[3] for r in mine) * 100 / len(mine)
                 print(f"  {shape:<20} p50 {pct([r[1] for r in mine], 50):6.1f} ms  "
                       f"p95 {pct([r[1] for r in mine], 95):6.1f} ms  {found:5.1f} % found")  # fmt: skip
+        # The floor: the same clients on /healthz, a Django request through the whole
+        # middleware stack that does nothing (no database).
+        floor = [r[1] for r in drive(base, [("healthz", "/healthz")], args.clients, 10)]
+        print(f"baseline /healthz, {args.clients} clients: {len(floor) / 10:.0f} req/s, "
+              f"p50 {pct(floor, 50):.1f} ms, p95 {pct(floor, 95):.1f} ms")  # fmt: skip
         print(f"load average {load_before:.1f} before the run, {load_after:.1f} after "
               f"({os.cpu_count()} cores)")  # fmt: skip
     finally:

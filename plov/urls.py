@@ -30,11 +30,11 @@ if settings.DEBUG:
             f"{settings.MEDIA_URL}{folder}/", document_root=f"{settings.MEDIA_ROOT}/{folder}"
         )
 
-# The public pages: Danish at /, English at /en/.
+# The public pages: Danish at /, English at /en/. The agency's pages (plov.pages) are served by
+# Wagtail last, in the same two languages (each locale's page tree): they never shadow a page
+# above.
 urlpatterns += i18n_patterns(
     path("", include("plov.public.urls")),
+    path("", include(wagtail_urls)),
     prefix_default_language=False,
 )
-
-# The agency's pages (plov.pages), served by Wagtail last: they never shadow a page above.
-urlpatterns += [path("", include(wagtail_urls))]

@@ -66,7 +66,12 @@ def reference_data(transactional_db):
     )
 
     if not Page.get_first_root_node():
+        # As Wagtail's initial migration: the tree's root, the site's root page under it.
         root = Page.add_root(title="Root", slug="root")
+        home = root.add_child(instance=Page(title="Plejeoverblikket", slug="home"))
         Site.objects.get_or_create(
-            is_default_site=True, defaults={"hostname": "localhost", "root_page": root}
+            is_default_site=True, defaults={"hostname": "localhost", "root_page": home}
         )
+    from plov.pages.i18n import ensure_locales
+
+    ensure_locales()  # the English locale and the root page's English copy

@@ -54,6 +54,7 @@ ADMIN_APPS = [
     "search",
     "contrib/forms",
     "contrib/redirects",
+    "contrib/simple_translation",
 ]
 
 # msgids whose Danish translation is, correctly, the same text.

@@ -213,10 +213,19 @@ def test_the_demo_has_the_agencys_pages_and_the_agency_may_edit_them(demo):
         GuidancePage,
     )
 
-    assert DriftsinfoPage.objects.live().get().status_text.startswith("Planlagt vedligeholdelse")
-    assert AboutPage.objects.live().exists() and AccessibilityStatementPage.objects.live().exists()
-    assert GuidancePage.objects.live().count() == 3
+    danish, english = (DriftsinfoPage.objects.live().filter(locale__language_code=code).get()
+                       for code in ("da", "en"))
+    assert danish.status_text.startswith("Planlagt vedligeholdelse")
+    assert english.status_text.startswith("Planned maintenance")
+    assert english.translation_key == danish.translation_key
+    for model in (AboutPage, AccessibilityStatementPage):
+        assert model.objects.live().filter(locale__language_code="en").exists()
+        assert model.objects.live().filter(locale__language_code="da").exists()
+    assert GuidancePage.objects.live().filter(locale__language_code="da").count() == 3
+    assert GuidancePage.objects.live().filter(locale__language_code="en").count() == 3
     granted = GroupPagePermission.objects.filter(group__name="Sundhedsdatastyrelsen")
+    # on the Danish root page and its English copy
+    assert granted.values("page").distinct().count() == 2
     assert {"add_page", "change_page", "publish_page"} <= set(
         granted.values_list("permission__codename", flat=True))
 
@@ -242,3 +251,29 @@ def test_every_unit_with_a_valid_address_has_a_street_of_neighbours_in_dar(demo)
     assert DarAddress.objects.exclude(floor="").exclude(door="").count() > 50
     # (the deliberately invalid visiting addresses stay out of DAR: see
     # test_registration_errors_include_all_three_kinds)
+
+
+def test_most_care_homes_have_prices_and_vacancies_some_missing_some_outdated(demo):
+    """The demo shows every state a relative meets: a full monthly cost, one with an amount
+    missing, none; a current vacancy report, an outdated one, none; home care's extras."""
+    from plov.units.costs import monthly_cost, vacancies
+    from plov.units.models import UnitContent
+
+    today = clock.today()
+    homes = list(
+        UnitContent.objects.filter(unit__kind=UnitKind.CARE_HOME, unit__closed_on__isnull=True)
+    )
+    costs = [monthly_cost(c) for c in homes]
+    complete = sum(1 for m in costs if m and m.complete)
+    partial = sum(1 for m in costs if m and not m.complete)
+    missing = sum(1 for m in costs if m is None)
+    assert complete > len(homes) / 2 and partial > 0 and missing > 0
+    for m in costs:
+        if m and m.complete:
+            assert 8_000 < m.total < 20_000, m
+            assert m.reported_on is not None and m.valid_from <= today
+    reports = [vacancies(c, today=today) for c in homes]
+    assert sum(1 for r in reports if r and r.current) > len(homes) / 2
+    assert any(r and r.outdated for r in reports) and any(r is None for r in reports)
+    sites = UnitContent.objects.filter(unit__kind=UnitKind.HOME_CARE_SITE)
+    assert sites.exclude(extra_services="").exists() and sites.filter(extra_services="").exists()

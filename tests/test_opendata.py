@@ -16,7 +16,7 @@ from django.utils.http import http_date
 from plov.agreements.models import AgreementDescription, AgreementType, ServiceAgreement
 from plov.clock import today
 from plov.opendata.api import api
-from plov.opendata.exports import CSV_HEADER, CVR_SYSTEM, SOR_SYSTEM
+from plov.opendata.exports import CSV_HEADER, CVR_SYSTEM, SOR_SYSTEM, UNIT_KIND_SYSTEM
 from plov.publishing.refresh import refresh_publication
 from plov.publishing.visibility import visible_units
 from plov.supervision.authorities import authority_by_municipality
@@ -454,6 +454,7 @@ def test_the_openapi_document_describes_every_endpoint(db, client):
         "/api/v1/units/{id}",
         "/api/v1/agreements",
         "/api/v1/supervising-authorities",
+        "/api/v1/changes",
         "/api/v1/adresser",
         # Ældretilsynet's authoritative list: logged-in supervisors and the agency only.
         "/api/v1/tilsyn/enheder",
@@ -580,7 +581,13 @@ def test_the_fhir_export_is_a_valid_r4_bundle(shown, client):
         "Aarhus Kommune",
         "Odder Kommune",
     }
+    # the unit's kind, coded, and the municipalities served under agreements, named
+    assert [(k.system, k.code, k.display) for k in solgaarden.type[0].coding] == [
+        (UNIT_KIND_SYSTEM, "care_home", "Plejeenhed")
+    ]
+    assert {a.display for a in solgaarden.coverageArea} == {"Aarhus Kommune", "Odder Kommune"}
     site = services[c.SITE_PRIVATE]
+    assert site.type[0].coding[0].code == "home_care_site"
     assert site.category[0].text == "Helhedspleje"
     assert by_url[site.providedBy.reference].name == "Omsorgshuset ApS"
     assert [by_url[a.reference].name for a in site.coverageArea] == ["Aarhus Kommune"]
@@ -642,3 +649,23 @@ def test_the_demo_names_municipal_owners_officially():
     places = DemoGenerator(scale=0.05)  # reads the reference data; generates nothing yet
     assert places.places[101].owner_name == "Københavns Kommune"
     assert places.places[400].owner_name == "Bornholms Regionskommune"
+
+
+@pytest.mark.parametrize("url", ["/api/v1/units", "/api/v1/agreements"])
+def test_list_pages_link_next_and_previous(shown, client, url):
+    first = client.get(url, {"limit": 2})
+    body = first.json()
+    assert body["previous"] is None
+    assert body["next"] == f"http://testserver{url}?limit=2&offset=2"
+    assert f'<{body["next"]}>; rel="next"' in first["Link"]
+    seen, page = [], body
+    while True:
+        seen += [i["id"] for i in page["items"]]
+        if page["next"] is None:
+            break
+        page = client.get(page["next"]).json()
+        assert page["previous"] is not None
+    assert len(seen) == body["total"] == len(set(seen))
+    kept = client.get(url, {"limit": 1, "kommune": "751"}).json()
+    if kept["next"]:
+        assert "kommune=751" in kept["next"]

@@ -10,7 +10,7 @@ import pytest
 from django.contrib.auth.models import Group, Permission
 from django.core.cache import cache
 from django.utils import timezone
-from wagtail.models import Page, Site
+from wagtail.models import Locale, Page, Site
 from wagtail.test.utils.form_data import nested_form_data, rich_text, streamfield
 
 from plov.pages import status
@@ -135,6 +135,9 @@ def test_the_sitemap_lists_the_live_pages_only(client, root):
     sitemap = client.get("/sitemap.xml").content.decode()
     for slug in ("driftsinfo", "frit-valg", "om-plejeoverblikket", "tilgaengelighedserklaering"):
         assert f"/{slug}/</loc>" in sitemap
+    for slug in ("operations-status", "free-choice", "about", "accessibility-statement",
+                 "how-to-choose-a-care-home", "about-home-care", "guide-for-editors"):
+        assert f"/en/{slug}/</loc>" in sitemap
     assert "/kladde/" not in sitemap
 
 
@@ -200,7 +203,7 @@ def test_every_public_page_type_links_about_and_the_accessibility_statement(
     client, root, shown  # noqa: F811  (the fixture imported above)
 ):
     create_demo_pages()
-    urls = ["/", "/en/", "/soeg/?kommune=751", "/kort/", "/sammenlign/", "/overgangsordning/",
+    urls = ["/", "/soeg/?kommune=751", "/kort/", "/sammenlign/", "/overgangsordning/",
             f"/enhed/{unit(c.SOLGAARDEN).pk}/", "/frit-valg/", "/driftsinfo/",
             "/vejledning-til-redaktoerer/", "/findes-ikke/"]
     for url in urls:
@@ -208,6 +211,13 @@ def test_every_public_page_type_links_about_and_the_accessibility_statement(
         footer = page[page.index("<footer"):]
         assert 'href="/om-plejeoverblikket/">Om Plejeoverblikket</a>' in footer, url
         assert 'href="/tilgaengelighedserklaering/">Tilgængelighedserklæring</a>' in footer, url
+    # The English site links the English translations, in English.
+    for url in ("/en/", "/en/kort/", "/en/sammenlign/", f"/en/enhed/{unit(c.SOLGAARDEN).pk}/",
+                "/en/free-choice/", "/en/operations-status/", "/en/findes-ikke/"):
+        page = client.get(url, follow=True).content.decode()
+        footer = page[page.index("<footer"):]
+        assert 'href="/en/about/">About Plejeoverblikket</a>' in footer, url
+        assert 'href="/en/accessibility-statement/">Accessibility statement</a>' in footer, url
 
 
 def test_the_statement_links_to_was_tool_when_set(client, root, settings):
@@ -221,9 +231,13 @@ def test_the_statement_links_to_was_tool_when_set(client, root, settings):
 def test_the_demo_creates_the_pages_again_without_duplicates(root):
     create_demo_pages()
     create_demo_pages()
-    assert DriftsinfoPage.objects.live().count() == 1
+    assert DriftsinfoPage.objects.live().filter(locale__language_code="da").count() == 1
     assert set(GuidancePage.objects.live().values_list("title", flat=True)) == {
-        "Sådan vælger du plejehjem", "Om helhedspleje", "Frit valg"}
+        "Sådan vælger du plejehjem", "Om helhedspleje", "Frit valg",
+        "How to choose a care home", "About home care", "Free choice"}
+    # Each English page is the translation of a Danish one (Wagtail's translation key).
+    for page in GuidancePage.objects.filter(locale__language_code="en"):
+        assert page.get_translation_or_none(Locale.objects.get(language_code="da")).live
 
 
 def test_a_scheduled_status_appears_when_wagtail_publishes_it_and_goes_when_it_expires(
@@ -256,8 +270,17 @@ def test_a_scheduled_status_appears_when_wagtail_publishes_it_and_goes_when_it_e
 
 def test_the_language_link_of_a_danish_only_page_goes_to_the_english_site(client, root):
     create_demo_pages()
-    page = client.get("/frit-valg/").content.decode()
+    _publish_child(root, GuidancePage(title="Kun på dansk", slug="kun-paa-dansk"))
+    page = client.get("/kun-paa-dansk/").content.decode()
     assert '<a href="/en/" lang="en" hreflang="en">English</a>' in page
+    assert 'rel="alternate"' not in page  # one language: no alternates
+    assert client.get("/en/kun-paa-dansk/").status_code == 404  # not on the English site
+
+
+def _publish_child(parent: Page, page: Page) -> Page:
+    parent.add_child(instance=page)
+    page.save_revision().publish()
+    return page
 
 
 def test_a_page_submitted_for_moderation_goes_live_when_a_colleague_approves(
@@ -282,3 +305,97 @@ def test_a_page_submitted_for_moderation_goes_live_when_a_colleague_approves(
     assert page.live
     client.logout()
     assert client.get("/om-helhedspleje/").status_code == 200
+
+
+# --- English (Wagtail's localisation) ----------------------------------------------------------
+
+
+def english_root() -> Page:
+    return Site.objects.get(is_default_site=True).root_page.get_translation(
+        Locale.objects.get(language_code="en"))
+
+
+def test_an_english_page_links_its_danish_original_with_hreflang_and_lang(client, root):
+    create_demo_pages()
+    page = client.get("/en/free-choice/").content.decode()
+    assert '<html lang="en">' in page and '<article class="plov-content-page" lang="en">' in page
+    assert "<h1>Free choice</h1>" in page and "Free choice of care home" in page
+    assert '<a href="/frit-valg/" lang="da" hreflang="da">Dansk</a>' in page
+    assert '<link rel="alternate" hreflang="da" href="http://testserver/frit-valg/">' in page
+    assert '<link rel="alternate" hreflang="en" href="http://testserver/en/free-choice/">' in page
+    danish = client.get("/frit-valg/").content.decode()
+    assert '<a href="/en/free-choice/" lang="en" hreflang="en">English</a>' in danish
+    assert '<link rel="alternate" hreflang="en" href="http://testserver/en/free-choice/">' in danish
+    assert "Last updated" in page and "Senest opdateret" in danish
+    driftsinfo = client.get("/en/operations-status/").content.decode()
+    assert "<h2 id=\"driftsstatus\">Operations status</h2>" in driftsinfo
+    assert '<th scope="col">Performed by</th>' in driftsinfo
+
+
+def test_the_banner_speaks_the_visitors_language_and_falls_back_to_danish(client, root):
+    create_demo_pages()
+    english = client.get("/en/").content.decode()
+    banner = english[english.index("plov-status-banner"):english.index("</main>")]
+    assert "Service information" in banner and "Planned maintenance" in banner
+    assert 'href="/en/operations-status/">See the operations status</a>' in banner
+    assert "Planlagt vedligeholdelse" in client.get("/kort/").content.decode()
+    # The English translation is withdrawn: the English site shows the Danish status, marked
+    # as Danish, and links the Danish driftsinfo.
+    DriftsinfoPage.objects.get(locale__language_code="en").unpublish()
+    english = client.get("/en/kort/").content.decode()
+    banner = english[english.index("plov-status-banner"):english.index("</main>")]
+    assert '<span lang="da">Planlagt vedligeholdelse' in banner
+    assert 'href="/driftsinfo/">See the operations status</a>' in banner
+    # Danish status ended, no English status: no banner on either site.
+    danish = DriftsinfoPage.objects.get(locale__language_code="da")
+    danish.status_level, danish.status_text = "", ""
+    danish.save_revision().publish()
+    assert "plov-status-banner" not in client.get("/en/").content.decode()
+    assert "plov-status-banner" not in client.get("/").content.decode()
+
+
+def test_the_agency_translates_a_page_into_an_english_draft_and_publishes_it(
+    client, root, agency, editor
+):
+    danish = _publish_child(root, GuidancePage(title="Frit valg", slug="frit-valg"))
+    english = Locale.objects.get(language_code="en")
+    url = f"/admin/translation/submit/page/{danish.pk}/"
+    client.force_login(editor)  # an editor may not translate
+    assert client.post(url, {"locales": [english.pk]}).status_code in (302, 403)
+    assert not GuidancePage.objects.filter(locale=english).exists()
+    client.force_login(agency)
+    form = client.get(f"/admin/pages/{danish.pk}/edit/").content.decode()
+    assert "Oversæt" in form  # Wagtail's button, in Danish
+    response = client.post(url, {"locales": [english.pk]})
+    assert response.status_code == 302, response.content.decode()[:2000]
+    translation = GuidancePage.objects.get(locale=english)
+    assert translation.translation_key == danish.translation_key
+    assert not translation.live  # a draft until the agency publishes it
+    assert client.get("/en/frit-valg/").status_code == 404
+    edit = f"/admin/pages/{translation.pk}/edit/"
+    assert client.post(edit, guidance_form("Free choice", "free-choice")).status_code == 302
+    translation.refresh_from_db()
+    assert translation.live and translation.revisions.count() == 2  # the copy, the edit
+    client.logout()
+    assert "<h1>Free choice</h1>" in client.get("/en/free-choice/").content.decode()
+    assert '<a href="/en/free-choice/"' in client.get("/frit-valg/").content.decode()
+
+
+def test_an_english_page_cannot_take_an_address_of_the_english_site(client, root, agency):
+    client.force_login(agency)
+    response = client.post(add_url("guidancepage", english_root()), guidance_form("Map", "kort"))
+    assert response.status_code == 200
+    assert "Adressen /en/kort/ bruges allerede af Plejeoverblikket" in response.content.decode()
+
+
+def test_a_one_of_a_kind_page_is_translated_too(client, root, agency):
+    """Driftsinfo, about and the statement are one each (max_count): "Oversæt" still makes
+    their English copy."""
+    danish = _publish_child(root, DriftsinfoPage(title="Driftsinfo", slug="driftsinfo"))
+    english = Locale.objects.get(language_code="en")
+    client.force_login(agency)
+    response = client.post(
+        f"/admin/translation/submit/page/{danish.pk}/", {"locales": [english.pk]}
+    )
+    assert response.status_code == 302, response.content.decode()[:2000]
+    assert DriftsinfoPage.objects.filter(locale=english, live=False).count() == 1

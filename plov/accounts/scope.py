@@ -15,6 +15,9 @@ which single sign-on rewrites at every login (`plov.accounts.auth`).
 
 Roles add up: a user with two roles may do what either may.
 
+The unit's comments on Ældretilsynet's feedback (its right of reply) are written only by the
+unit's own editors: an agency user, a superuser or a supervisor may not put words in its mouth.
+
 The automatic home-care provider (no SOR-ID) is editable by its owner's editor when the editor is
 not narrowed, or when the editor may edit at least one of its sites.
 
@@ -172,8 +175,10 @@ class Scope:
     # --- units -----------------------------------------------------------------------------
 
     def may_edit(self, unit: Unit) -> bool:
-        if self.is_agency:
-            return True
+        return self.is_agency or self.edits_as_editor(unit)
+
+    def edits_as_editor(self, unit: Unit) -> bool:
+        """Whether the user is one of the unit's own editors (its organisation, its SOR-IDs)."""
         if not self.is_editor or unit.owner.cvr_number != self.cvr:
             return False
         if not self.sor_ids:
@@ -202,6 +207,11 @@ class Scope:
             )
         return units
 
+    def may_reply(self, unit: Unit) -> bool:
+        """The unit's right of reply to Ældretilsynet is its own editors': not the agency's,
+        not a supervisor's, not another organisation's."""
+        return not self.superuser and self.edits_as_editor(unit)
+
     def may_supervise(self, unit: Unit) -> bool:
         if self.is_agency:
             return True
@@ -219,6 +229,22 @@ class Scope:
             return Unit.objects.all()
         supervised = Q(municipality_id__in=self.supervised_municipalities)
         return Unit.objects.filter(Q(pk__in=self.editable().values("pk")) | supervised)
+
+    # --- a municipality's own pages (how to apply) ----------------------------------------
+
+    @cached_property
+    def editor_municipality(self) -> int | None:
+        """The municipality whose editor the user is (an editor with a municipality's CVR);
+        None for a private company's editor and every other role."""
+        if not self.is_editor:
+            return None
+        return municipality_code_for_cvr(self.cvr)
+
+    def may_edit_application_guidance(self, municipality: Municipality | int) -> bool:
+        code = municipality.code if isinstance(municipality, Municipality) else municipality
+        if self.is_agency:
+            return True
+        return code is not None and self.editor_municipality == int(code)
 
     # --- agreements ------------------------------------------------------------------------
 
@@ -276,9 +302,20 @@ def can_edit_agreement(user, agreement) -> bool:
     )
 
 
+def can_edit_application_guidance(user, municipality: Municipality | int) -> bool:
+    """How to apply for a care home or home care in a municipality: its own editors (and the
+    agency) write it; a private provider's editor, contract managers and supervisors do not."""
+    return Scope.for_user(user).may_edit_application_guidance(municipality)
+
+
 def can_release_lock(user) -> bool:
     """Releasing another user's edit lock is the agency's."""
     return Scope.for_user(user).is_agency
+
+
+def can_reply_to_supervision(user, unit: Unit) -> bool:
+    """Whether the user may write the unit's comments on Ældretilsynet's feedback."""
+    return Scope.for_user(user).may_reply(unit)
 
 
 def can_supervise(user, unit: Unit) -> bool:

@@ -17,7 +17,9 @@ from django import forms
 from django.utils.html import strip_tags
 from wagtail.admin.rich_text import DraftailRichTextArea
 
+from plov.units.costs import vacancy_max_age_days
 from plov.units.forms import EDITORIAL_FIELDS, RICH_TEXT_FIELDS, UnitContentForm
+from plov.units.homecare import MAX_HELPERS, MAX_VISIT_WINDOW, POLICY_MAX_LENGTH
 from plov.units.models import Profession, Property
 
 RICH_TEXT_FEATURES = ["bold", "italic", "ol", "ul", "link"]
@@ -46,6 +48,16 @@ LABELS = {
     "housing_type": "Boligtype",
     "temporary_homes": "Antal midlertidige boliger",
     "temporary_homes_for_couples": "Antal midlertidige boliger for par",
+    "rent_monthly": "Husleje pr. måned (kr.)",
+    "service_monthly": "Servicepakke pr. måned (kr.)",
+    "meals_monthly": "Forplejning pr. måned (kr.)",
+    "other_monthly": "Andre faste udgifter pr. måned (kr.)",
+    "cost_valid_from": "Priserne gælder fra",
+    "free_services": "Det koster ikke noget",
+    "extra_services": "Tilkøbsydelser og priser",
+    "free_homes": "Ledige boliger nu",
+    "waiting_weeks": "Forventet ventetid (uger)",
+    "vacancies_reported_on": "Ledige boliger og ventetid oplyst den",
     "leader_first_name": "Leders fornavn",
     "leader_last_name": "Leders efternavn",
     "values": "Værdigrundlag",
@@ -59,6 +71,11 @@ LABELS = {
     "surroundings": "Omgivelser",
     "civil_society": "Civilsamfund",
     "fixed_teams": "Faste teams",
+    "helpers_per_fortnight": "Forskellige hjælpere på 14 dage",
+    "visit_window_minutes": "Besøg til tiden (minutter)",
+    "punctuality_policy": "Hvis et besøg bliver forsinket",
+    "languages": "Sprog ud over dansk",
+    "services": "Ydelser",
     "professions": "Faggrupper",
     "properties": "Egenskaber",
 }
@@ -89,6 +106,44 @@ HELP_TEXTS = {
     "housing_type": "Den type bolig, der er tale om.",
     "temporary_homes": "Antal midlertidige boliger ved enheden.",
     "temporary_homes_for_couples": "Antal midlertidige boliger, der er beregnet til par.",
+    "rent_monthly": (
+        "Huslejen pr. måned for en almindelig bolig, før boligydelse, i hele kroner (fx 7500). "
+        "Lad feltet stå tomt, hvis I ikke kender beløbet: så vises »ikke oplyst«."
+    ),
+    "service_monthly": (
+        "Servicepakken pr. måned (fx rengøring, tøjvask, vaskemidler), i hele kroner. "
+        "Skriv 0, hvis der ingen servicepakke er."
+    ),
+    "meals_monthly": (
+        "Forplejningen (mad og drikke) pr. måned for en fuld kostpakke, i hele kroner. "
+        "Skriv 0, hvis maden ikke købes hos jer."
+    ),
+    "other_monthly": (
+        "Andre faste udgifter pr. måned (fx tv-pakke, internet, forsikring), i hele kroner. "
+        "Skriv 0, hvis der ingen andre faste udgifter er. Prisen i alt vises kun, når alle fire "
+        "beløb er udfyldt."
+    ),
+    "cost_valid_from": (
+        "Datoen, priserne gælder fra (dd.mm.åååå), fx 01.01.2026. Datoen for, hvornår I har "
+        "oplyst priserne, sættes automatisk, når I gemmer et ændret beløb."
+    ),
+    "free_services": (
+        "Hvad borgeren får uden at betale, fx personlig pleje og praktisk hjælp, som kommunen "
+        "har visiteret til. Kort og i almindeligt sprog."
+    ),
+    "extra_services": (
+        "Fritvalgs- og tilkøbsydelser, borgeren selv kan købe, med pris, fx »Ekstra rengøring: "
+        "350 kr. pr. time«. Én ydelse pr. linje."
+    ),
+    "free_homes": "Antal boliger, der er ledige i dag. Skriv 0, hvis ingen er ledige.",
+    "waiting_weeks": (
+        "Den forventede ventetid i hele uger for en borger, der vælger netop jeres plejehjem. "
+        "Skriv 0, hvis der ingen ventetid er."
+    ),
+    "vacancies_reported_on": (
+        "Datoen for oplysningen (dd.mm.åååå). Lader I den stå, når I retter tallene, bliver det "
+        "dags dato. Oplysninger, der er mere end {days} dage gamle, vises som forældede."
+    ),
     "leader_first_name": "Fornavn på enhedens leder.",
     "leader_last_name": "Efternavn på enhedens leder.",
     "values": "Beskriv jeres værdigrundlag. " + PASTE_HELP,
@@ -112,6 +167,21 @@ HELP_TEXTS = {
         "kirker, skoler eller andre lokale aktører. " + PASTE_HELP
     ),
     "fixed_teams": "Sæt flueben, hvis enheden arbejder med faste teams.",
+    "helpers_per_fortnight": (
+        "Det antal forskellige medarbejdere, en typisk borger møder på 14 dage (et helt tal "
+        f"mellem 1 og {MAX_HELPERS}). Tæl alle, der kommer i hjemmet, også afløsere og vikarer."
+    ),
+    "visit_window_minutes": (
+        "Hvor mange minutter før eller efter det aftalte tidspunkt besøget som regel kommer, "
+        f"fx 15 (et helt tal mellem 0 og {MAX_VISIT_WINDOW}). Lad feltet stå tomt, hvis I ikke "
+        "har en fast regel."
+    ),
+    "punctuality_policy": (
+        "Hvad I gør, når et besøg bliver forsinket eller aflyst, fx om borgeren får besked, og "
+        f"hvordan. Almindelig tekst, højst {POLICY_MAX_LENGTH} tegn."
+    ),
+    "languages": "Sæt flueben ved de sprog, medarbejderne kan tale med borgerne på ud over dansk.",
+    "services": "Sæt flueben ved de ydelser, I leverer.",
     "professions": "Vælg de faggrupper, der er ansat på enheden.",
     "properties": "Vælg de egenskaber, enheden har til rådighed.",
 }
@@ -195,7 +265,7 @@ class UnitEditorForm(UnitContentForm):
             if name in LABELS:
                 field.label = LABELS[name]
             if name in HELP_TEXTS:
-                field.help_text = HELP_TEXTS[name]
+                field.help_text = HELP_TEXTS[name].replace("{days}", str(vacancy_max_age_days()))
         if "housing_type" in self.fields:
             self.fields["housing_type"].choices = [
                 ("", "Vælg boligtype"),

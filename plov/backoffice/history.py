@@ -27,7 +27,9 @@ from wagtail.models import Revision
 from plov.backoffice.fields import format_decimal, format_whole_number
 from plov.backoffice.forms import LABELS, RELATION_FIELDS
 from plov.backoffice.locking import LockLost, format_time, holds_lock, user_name
+from plov.units.costs import COST_FIELDS, COST_REPORT_FIELDS, stamp_cost_report
 from plov.units.forms import EDITORIAL_FIELDS, RICH_TEXT_FIELDS
+from plov.units.homecare import language_labels, service_labels
 from plov.units.models import HousingType, Profession, Property, UnitContent
 
 RELATIONS_KEY = "_plov_relations"
@@ -183,6 +185,10 @@ def display_value(obj: UnitContent, name: str, relations: dict | None = None) ->
     if name in RICH_TEXT_FIELDS:
         text = re.sub(r"</(p|li|h\d)>|<br\s*/?>", "\n", value)
         return html.unescape(strip_tags(text)).strip()
+    if name == "languages":
+        return ", ".join(language_labels(value))
+    if name == "services":
+        return ", ".join(service_labels(value))
     if name == "housing_type":
         try:
             return str(HousingType(value).label)
@@ -195,7 +201,7 @@ def display_value(obj: UnitContent, name: str, relations: dict | None = None) ->
     if isinstance(value, Decimal):
         return format_decimal(value)
     if isinstance(value, int):
-        return format_whole_number(value)
+        return format_whole_number(value) + (" kr." if name in COST_FIELDS else "")
     return str(value)
 
 
@@ -267,8 +273,10 @@ def restore(content: UnitContent, revision: Revision, user) -> Revision:
         if not holds_lock(current, user):
             raise LockLost
         ensure_baseline(current)
+        before = UnitContent(**{name: getattr(current, name) for name in COST_REPORT_FIELDS})
         for name in EDITORIAL_FIELDS:
             setattr(current, name, getattr(old, name))
+        stamp_cost_report(before, current, timezone.localdate())
         current.locked_at = timezone.now()
         current.save()
         relations = revision.content.get(RELATIONS_KEY)

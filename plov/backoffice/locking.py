@@ -171,14 +171,20 @@ class LockResult:
 
 def acquire(unit: Unit, user, *, attempts: int = 3) -> LockResult:
     """Take the lock for `user` unless someone else holds an active lock."""
-    content = get_or_create_content(unit)
+    return acquire_content(get_or_create_content(unit), user, attempts=attempts)
+
+
+def _rows(content):
+    """The content's row, whichever lockable model it is (a unit's content, a municipality's
+    application guidance, …): the functions below lock any `LockableMixin` row alike."""
+    return type(content)._default_manager.filter(pk=content.pk)
+
+
+def acquire_content(content, user, *, attempts: int = 3) -> LockResult:
+    """`acquire` for any saved `LockableMixin` row."""
     for _ in range(attempts):
         now = timezone.now()
-        row = (
-            UnitContent.objects.filter(pk=content.pk)
-            .values("locked", "locked_by_id", "locked_at")
-            .get()
-        )
+        row = _rows(content).values("locked", "locked_by_id", "locked_at").get()
         free = (
             not row["locked"]
             or row["locked_by_id"] is None
@@ -189,8 +195,7 @@ def acquire(unit: Unit, user, *, attempts: int = 3) -> LockResult:
         if not free:
             break
         # Compare-and-swap: only the row exactly as read is taken.
-        won = UnitContent.objects.filter(
-            pk=content.pk,
+        won = _rows(content).filter(
             locked=row["locked"],
             locked_by_id=row["locked_by_id"],
             locked_at=row["locked_at"],
@@ -211,7 +216,7 @@ def acquire(unit: Unit, user, *, attempts: int = 3) -> LockResult:
 def refresh(content: UnitContent, user) -> bool:
     """Mark activity on a lock the user holds (each save). False if they no longer hold it."""
     now = timezone.now()
-    updated = UnitContent.objects.filter(pk=content.pk, locked=True, locked_by=user).update(
+    updated = _rows(content).filter(locked=True, locked_by=user).update(
         locked_at=now
     )
     if updated:
@@ -221,7 +226,7 @@ def refresh(content: UnitContent, user) -> bool:
 
 def check_in(content: UnitContent, user) -> bool:
     """Release the user's own lock ("Tjek ind"). False if they did not hold it."""
-    released = UnitContent.objects.filter(pk=content.pk, locked=True, locked_by=user).update(
+    released = _rows(content).filter(locked=True, locked_by=user).update(
         locked=False, locked_by=None, locked_at=None
     )
     if released:
@@ -236,7 +241,7 @@ def release_by_admin(content: UnitContent, user, *, expected_holder_id: int | No
     if not content.locked:
         return False
     holder = content.locked_by
-    matching = UnitContent.objects.filter(pk=content.pk, locked=True)
+    matching = _rows(content).filter(locked=True)
     if expected_holder_id is not None:
         matching = matching.filter(locked_by_id=expected_holder_id)
     released = matching.update(locked=False, locked_by=None, locked_at=None)

@@ -4,7 +4,7 @@ The media page /admin/enheder/<pk>/medier/ belongs to plov.media and is register
 
 from django.urls import path
 
-from plov.backoffice import views
+from plov.backoffice import views, views_replies
 
 app_name = "backoffice"
 
@@ -18,6 +18,10 @@ urlpatterns = [
     path("<int:pk>/frigiv/", views.release, name="release"),
     path("<int:pk>/pnummer/", views.pnumber_check, name="pnumber"),
     path("<int:pk>/historik/", views.history_view, name="history"),
+    path("<int:pk>/tilsyn/", views_replies.reply_list, name="replies"),
+    path(
+        "<int:pk>/tilsyn/<int:feedback_pk>/", views_replies.reply_save, name="reply_save"
+    ),
     path(
         "<int:pk>/historik/<int:revision_id>/gendan/", views.restore, name="restore"
     ),

@@ -35,6 +35,7 @@ from plov.accounts.scope import (
     Scope,
     can_edit_unit,
     can_release_lock,
+    can_reply_to_supervision,
     can_view_unit,
     editable_units,
 )
@@ -50,14 +51,23 @@ from plov.backoffice.forms import (
 from plov.backoffice.locking import MUST_LOCK, LockLost, format_time, lock_state, user_name
 from plov.media import removal
 from plov.media.models import RemovedMedia, restore_days
+from plov.opendata.changes import record_content_change
 from plov.publishing.refresh import unit_publication_findings
 from plov.publishing.rules import AGREEMENT, P_NUMBER, SOR
 from plov.registers.models import CvrProductionUnit
 from plov.registers.pnumber import check_pnumber, other_company_against
 from plov.supervision.authorities import MOVED_ACTION, MOVED_LABEL
 from plov.supervision.views import public_url
+from plov.units.costs import (
+    COST_FIELDS,
+    HOME_CARE_PRICE_FIELDS,
+    VACANCY_FIELDS,
+    stamp_cost_report,
+    vacancy_max_age_days,
+)
 from plov.units.formatting import format_address, interval_label
 from plov.units.forms import RICH_TEXT_FIELDS
+from plov.units.homecare import HOME_CARE_FIELDS
 from plov.units.models import Unit, UnitContent, UnitKind
 
 CATEGORIES = [P_NUMBER, SOR, AGREEMENT]
@@ -175,9 +185,15 @@ def _reasons_to_hide(unit: Unit, p_number: str, today: dt.date | None = None) ->
 
 
 def _after_save(request, unit: Unit, content: UnitContent, revision, *, data: dict) -> None:
-    """Audit and publication after a save or a restore (`backoffice.actions`)."""
+    """Audit, publication and the change feed after a save or a restore (`backoffice.actions`)."""
+    was_shown = unit.published
     actions.content_saved(unit, content, revision, user=request.user, data=data)
     unit.refresh_from_db(fields=["published", "warnings"])
+    previous = revision.get_previous()
+    record_content_change(  # the change feed; public if the unit was or is shown
+        unit.pk, previous.content if previous else None, revision.content,
+        public=was_shown or unit.published,
+    )  # fmt: skip
 
 
 # --- dashboard -----------------------------------------------------------------------------
@@ -424,9 +440,11 @@ def _sections(
                 Section(
                     "hjemmepleje",
                     "Hjemmepleje",
-                    [f("fixed_teams")],
+                    [f("fixed_teams"), *(f(name) for name in HOME_CARE_FIELDS)],
                     intro="Helhedspleje gives i borgerens eget hjem; der er derfor ingen "
-                    "oplysninger om boliger og beboere.",
+                    "oplysninger om boliger og beboere. Oplysningerne her vises på enhedens "
+                    "side og i sammenligningen, så borgere kan sammenligne på det, der betyder "
+                    "noget i hverdagen.",
                 )
             ]
             if home_care
@@ -445,6 +463,7 @@ def _sections(
                 )
             ]
         ),
+        *_price_sections(unit, content, f),
         Section(
             "kontakt",
             "Kontakt",
@@ -503,6 +522,47 @@ def _sections(
             "postadresse",
             "Postadresse",
             [sor("postal_address", "Postadresse", format_address(unit.postal_address))],
+        ),
+    ]
+
+
+def _price_sections(unit: Unit, content: UnitContent, f) -> list[Section]:
+    """Priser (and, for a care home, ledige boliger): what a relative asks first."""
+    if unit.is_home_care:
+        return [
+            Section(
+                "priser",
+                "Priser",
+                [f(name) for name in HOME_CARE_PRICE_FIELDS],
+                intro="Hvad borgeren får uden at betale, og hvad tilkøb koster. Vises på "
+                "enhedens side og i sammenligningen.",
+            )
+        ]
+    reported = content.cost_reported_on
+    return [
+        Section(
+            "priser",
+            "Pris pr. måned",
+            [
+                *(f(name) for name in COST_FIELDS),
+                f("cost_valid_from"),
+                Item(
+                    name="cost_reported_on",
+                    label="Priserne oplyst",
+                    value=reported.strftime("%d.%m.%Y") if reported else "",
+                    help="Sættes automatisk, når et beløb eller datoen ændres og gemmes. Vises "
+                    "som »Oplyst af enheden« med datoen.",
+                ),
+            ],
+            intro="Beløbene vises på enhedens side med en sum, når alle fire er udfyldt. Et tomt "
+            "felt vises som »ikke oplyst«; skriv 0, hvis der ingen udgift er.",
+        ),
+        Section(
+            "ledige",
+            "Ledige boliger og ventetid",
+            [f(name) for name in VACANCY_FIELDS],
+            intro=f"Opdater tallene mindst hver {vacancy_max_age_days()}. dag; ældre oplysninger "
+            "vises som forældede.",
         ),
     ]
 
@@ -594,6 +654,9 @@ def _render_editor(
         "must_lock_message": MUST_LOCK,
         "version_count": version_count,
         "media_url": f"/admin/enheder/{unit.pk}/medier/",
+        "replies_url": reverse("backoffice:replies", args=[unit.pk])
+        if can_reply_to_supervision(user, unit)
+        else "",
         "public_url": public_url(unit),
         **_agreements_link(request, unit),
         **unit_agreements_panel(unit),
@@ -696,6 +759,7 @@ def _save(request: HttpRequest, unit: Unit) -> HttpResponse:
             for model_field in UnitContent._meta.concrete_fields:
                 if model_field.name not in form.editorial_fields:
                     setattr(instance, model_field.attname, getattr(row, model_field.attname))
+            stamp_cost_report(row, instance, timezone.localdate())
             if not history.changes(row, instance, form.cleaned_data):
                 # Nothing to keep: no version, but the save counts as activity on the lock.
                 locking.refresh(row, user)

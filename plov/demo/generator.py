@@ -232,6 +232,19 @@ AGREEMENT_DESCRIPTIONS = [
 
 
 # --- Small helpers ----------------------------------------------------------------------------
+# What private home-care providers sell on top of the visited help (fritvalgs- og
+# tilkøbsydelser), with prices as providers state them.
+EXTRA_SERVICES = [
+    "Ekstra rengøring: 375 kr. pr. time",
+    "Hovedrengøring: 1.450 kr.",
+    "Indkøb: 95 kr. pr. gang",
+    "Vinduespudsning: 295 kr. pr. gang",
+    "Ledsagelse til læge eller frisør: 395 kr. pr. time",
+    "Tøjvask og strygning: 165 kr. pr. maskine",
+    "Gåtur eller samvær: 350 kr. pr. time",
+]
+
+
 
 def _name_twin(name: str, kind: str) -> Unit:
     """An unsaved unit that carries only a name, for asking the duplicate check about names."""
@@ -368,6 +381,29 @@ class DemoFiles:
     folder: Path
     paths: dict[str, Path]
     counts: dict[str, int]
+
+
+PUNCTUALITY_POLICIES = [
+    "Vi kommer inden for {minutes} minutter af det aftalte tidspunkt. Bliver vi mere forsinket, "
+    "ringer vi til dig.",
+    "Kan vi ikke nå besøget til tiden, ringer den faste kontaktperson og aftaler et nyt "
+    "tidspunkt samme dag.",
+    "Ved forsinkelser på mere end {minutes} minutter får du en sms. Aflyste besøg bliver altid "
+    "erstattet.",
+    "Tidsrummet for besøget aftales med dig. Bliver vi forsinket, giver vi besked, og "
+    "medicinbesøg har altid forrang.",
+]
+# How often a site offers each service beyond personal care and practical help.
+HOME_CARE_SERVICE_SHARES = {
+    "indkoeb": 0.6,
+    "madservice": 0.4,
+    "sygepleje": 0.5,
+    "rehabilitering": 0.6,
+    "nat": 0.35,
+    "demens": 0.4,
+    "livets_afslutning": 0.3,
+    "ledsagelse": 0.2,
+}
 
 
 class DemoGenerator:
@@ -1183,7 +1219,7 @@ class DemoGenerator:
         first, last = self.person()
         record |= {"leader_first_name": first, "leader_last_name": last}
         if level < 0.35:
-            return record
+            return record | self.prices_record(unit)
         record["sick_leave_days"] = round(self.rng.uniform(7, 24), 1)
         record["leader_changes"] = self.rng.choices([0, 1, 2, 3], [4, 4, 2, 1])[0]
         if self.rng.random() < 0.3:  # the editor's staff figures override CVR's
@@ -1211,6 +1247,80 @@ class DemoGenerator:
             record["fixed_teams"] = self.rng.random() < 0.3
         else:
             record["fixed_teams"] = self.rng.random() < 0.75
+            record |= self.home_care_record(unit, record["fixed_teams"])
+        record |= self.prices_record(unit)
+        return record
+
+    def prices_record(self, unit: CareUnit) -> dict:
+        """Monthly cost and vacancies (care homes) or extra services (home care): most units
+        give them, some leave an amount out, some reports are older than the set age. A random
+        stream of its own per unit, so the rest of the country does not change with it."""
+        rng = random.Random(f"prices-{self.seed}-{unit.sor_id}")
+        record: dict = {}
+        if not unit.is_care_home:
+            if rng.random() < 0.7:
+                record["free_services"] = (
+                    "Personlig pleje og praktisk hjælp, som kommunen har visiteret dig til."
+                )
+                record["extra_services"] = "\n".join(
+                    rng.sample(EXTRA_SERVICES, rng.randint(1, min(4, len(EXTRA_SERVICES))))
+                )
+            return record
+        draw = rng.random()
+        if draw < 0.85:  # prices given
+            free_care = unit.category == "free_care"
+            record["rent_monthly"] = rng.randrange(9_000, 14_500, 50) if free_care else (
+                rng.randrange(5_400, 11_000, 50)
+            )
+            record["service_monthly"] = rng.randrange(350, 950, 25)
+            record["meals_monthly"] = rng.randrange(3_500, 4_350, 10)
+            record["other_monthly"] = rng.choice([0, 0, 0, 95, 150, 245, 320])
+            if draw > 0.75:  # one amount not given: no total
+                record.pop(rng.choice(["service_monthly", "meals_monthly", "other_monthly"]))
+            year = self.today.year if self.today.month > 1 or rng.random() < 0.5 else (
+                self.today.year - 1
+            )
+            record["cost_valid_from"] = dt.date(year, 1, 1).isoformat()
+        if rng.random() < 0.8:  # a vacancy report, a few of them outdated
+            age = rng.randint(35, 150) if rng.random() < 0.2 else rng.randint(0, 25)
+            free = rng.choices([0, 1, 2, 3], [14, 4, 2, 1])[0]
+            record["free_homes"] = min(free, unit.homes)
+            record["waiting_weeks"] = 0 if free else rng.choice([2, 4, 6, 8, 10, 12, 16, 20, 26])
+            record["vacancies_reported_on"] = (self.today - dt.timedelta(days=age)).isoformat()
+        return record
+
+    def home_care_record(self, unit: CareUnit, fixed_teams: bool) -> dict:
+        """Helpers, time-keeping, languages and services of a home-care site (issue 12, point
+        6): most sites state most of them, some none. A random stream of its own per unit, so
+        the rest of the demo stays as it was for a seed."""
+        rng = random.Random(f"homecare-{self.seed}-{unit.sor_id}")
+        if rng.random() < 0.15:
+            return {}  # not filled in yet
+        record: dict = {}
+        if rng.random() < 0.85:
+            low, high = (5, 11) if fixed_teams else (9, 24)
+            record["helpers_per_fortnight"] = rng.randint(low, high)
+        if rng.random() < 0.75:
+            record["visit_window_minutes"] = rng.choice([15, 15, 30, 30, 30, 45, 60])
+        if rng.random() < 0.7:
+            record["punctuality_policy"] = rng.choice(PUNCTUALITY_POLICIES).format(
+                minutes=record.get("visit_window_minutes", 30)
+            )
+        if rng.random() < 0.8:
+            languages = {"en"} if rng.random() < 0.8 else set()
+            others = ["pl", "ar", "tr", "ro", "uk", "de", "so", "ur", "fa", "hbs", "sv"]
+            weights = [6, 4, 3, 3, 3, 2, 2, 1, 1, 1, 1]
+            for _ in range(rng.choices([0, 1, 2, 3], [3, 4, 2, 1])[0]):
+                languages.add(rng.choices(others, weights)[0])
+            if rng.random() < 0.05:
+                languages.add("dsl")
+            record["languages"] = sorted(languages)
+        if rng.random() < 0.85:
+            services = ["personlig_pleje", "praktisk_hjaelp"]
+            for code, share in HOME_CARE_SERVICE_SHARES.items():
+                if rng.random() < share:
+                    services.append(code)
+            record["services"] = services
         return record
 
     # --- Output -------------------------------------------------------------------------------

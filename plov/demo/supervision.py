@@ -167,8 +167,10 @@ def add_supervision(*, seed: int, today: dt.date) -> dict[str, int]:
             sanctions.append(_sanction(unit, authority, inspected, rng, today))
     SupervisionFeedback.objects.bulk_create(feedback)
     Sanction.objects.bulk_create(sanctions)
+    comments = add_replies(seed=seed)
     return {
         "feedback": len(feedback),
+        "unit_comments": comments,
         "sanctions": len(sanctions),
         "sanctions_in_force": Sanction.objects.in_force(today).count(),
     }
@@ -192,3 +194,44 @@ def _sanction(unit: Unit, authority, inspected: dt.date, rng: random.Random, tod
         # Complied with long ago: lifted, shown in the unit's history.
         sanction.lifted_on = decided + dt.timedelta(days=rng.randint(60, 150))
     return sanction
+
+
+REPLIES = {
+    SupervisionStatus.MINOR: [
+        "Vi har gennemgået dokumentationen med alle medarbejdere og indført en fast "
+        "ugentlig opfølgning.",
+        "Tak for et godt tilsyn. De mindre forhold er rettet, og vi følger op på næste "
+        "personalemøde.",
+    ],
+    SupervisionStatus.SIGNIFICANT: [
+        "Vi har siden tilsynet ansat en ekstra sygeplejerske og indført dobbeltkontrol af "
+        "medicin. Pårørende er velkomne til at spørge os om arbejdet.",
+        "Vi er enige i, at dokumentationen skal styrkes. Alle medarbejdere har fået "
+        "undervisning, og en handleplan er sendt til tilsynet.",
+    ],
+    SupervisionStatus.CRITICAL: [
+        "Vi tager tilsynets vurdering alvorligt. En ny leder er tiltrådt, og vi arbejder efter "
+        "en handleplan, som tilsynet følger.",
+    ],
+}
+
+
+def add_replies(*, seed: int) -> int:
+    """The units' own comments on about a third of the feedback with remarks (right of
+    reply), each a version by the system, as an editor's save would make it."""
+    from plov.supervision.replies import save_reply
+
+    rng = random.Random(seed * 104729 + 3)
+    made = 0
+    feedback = SupervisionFeedback.objects.exclude(
+        status=SupervisionStatus.NO_REMARKS
+    ).order_by("unit_id", "-inspected_on", "-pk")
+    seen: set[int] = set()
+    for item in feedback:
+        if item.unit_id in seen:
+            continue  # the latest feedback of each unit
+        seen.add(item.unit_id)
+        if rng.random() < 0.35:
+            save_reply(item, rng.choice(REPLIES[item.status]), by=None, base_revision="")
+            made += 1
+    return made

@@ -31,8 +31,9 @@ from plov.publishing.rules import agreement_counts
 from plov.publishing.visibility import visible_units
 from plov.supervision.api import router as supervision_router
 from plov.supervision.authorities import authority_by_municipality
-from plov.supervision.models import SupervisingAuthority
+from plov.supervision.models import SupervisingAuthority, SupervisionStatus
 from plov.supervision.verdicts import judged_results
+from plov.units.homecare import LANGUAGES, SERVICES
 from plov.units.models import Municipality, Unit
 
 MAX_LIMIT = 100
@@ -104,6 +105,9 @@ api.add_decorator(_refuse_unknown_query_parameters, mode="view")
 # them out when absent, and OpenAPI shows a plain string rather than "string or null" (which a
 # query string cannot express).
 UnitKindCode = Literal["care_home", "home_care_site", "home_care_provider"]
+# The fixed lists of plov.units.homecare, as enums in the OpenAPI document.
+LanguageCode = Literal[tuple(code for code, _label in LANGUAGES)]  # type: ignore[valid-type]
+ServiceCode = Literal[tuple(code for code, _label in SERVICES)]  # type: ignore[valid-type]
 KOMMUNE_PATTERN = r"^[0-9]{3}$"
 KommuneCode = Annotated[
     str,
@@ -209,7 +213,54 @@ class MunicipalityRef(Schema):
     name: str = _ref("name")
 
 
+_cost = _described("MonthlyCostOut")
+
+
+class MonthlyCostOut(Schema):
+    rent: int | None = _cost("rent")
+    service: int | None = _cost("service")
+    meals: int | None = _cost("meals")
+    other: int | None = _cost("other")
+    total: int | None = _cost("total")
+    currency: Literal["DKK"] = _cost("currency")
+    valid_from: dt.date | None = _cost("valid_from")
+    source: Literal["unit"] = _cost("source")
+    reported_at: dt.date | None = _cost("reported_at")
+    as_of: str | None = _cost("as_of")
+
+
+_vacancies = _described("VacanciesOut")
+
+
+class VacanciesOut(Schema):
+    free_homes: int | None = _vacancies("free_homes")
+    waiting_weeks: int | None = _vacancies("waiting_weeks")
+    reported_at: dt.date | None = _vacancies("reported_at")
+    outdated: bool = _vacancies("outdated")
+    source: Literal["unit"] = _vacancies("source")
+    as_of: str | None = _vacancies("as_of")
+
+
+_home_care_prices = _described("HomeCarePricesOut")
+
+
+class HomeCarePricesOut(Schema):
+    free_services: str | None = _home_care_prices("free_services")
+    extra_services: str | None = _home_care_prices("extra_services")
+    source: Literal["unit"] = _home_care_prices("source")
+    as_of: str | None = _home_care_prices("as_of")
+
+
 _unit = _described("UnitOut")
+_comment = _described("SupervisionComment")
+
+
+class SupervisionComment(Schema):
+    feedback_inspected_on: dt.date = _comment("feedback_inspected_on")
+    feedback_status: SupervisionStatus = _comment("feedback_status")
+    text: str = _comment("text")
+    written_on: dt.date | None = _comment("written_on")
+    source: Literal["unit"] = _comment("source")
 
 
 class UnitOut(Schema):
@@ -243,6 +294,16 @@ class UnitOut(Schema):
     )
     agreements: list[UnitAgreement] = _unit("agreements")
     shown_in: list[MunicipalityRef] = _unit("shown_in")
+    fixed_teams: bool | None = _unit("fixed_teams")
+    helpers_per_fortnight: int | None = _unit("helpers_per_fortnight")
+    visit_window_minutes: int | None = _unit("visit_window_minutes")
+    punctuality_policy: str | None = _unit("punctuality_policy")
+    languages: list[LanguageCode] | None = _unit("languages")
+    services: list[ServiceCode] | None = _unit("services")
+    supervision_comments: list[SupervisionComment] = _unit("supervision_comments")
+    monthly_cost: MonthlyCostOut | None = _unit("monthly_cost")
+    vacancies: VacanciesOut | None = _unit("vacancies")
+    home_care_prices: HomeCarePricesOut | None = _unit("home_care_prices")
     updated_at: dt.datetime = _unit("updated_at")
 
 
@@ -302,6 +363,8 @@ class UnitPage(Schema):
     total: int = _unit_page("total")
     limit: int = _unit_page("limit")
     offset: int = _unit_page("offset")
+    next: str | None = _unit_page("next")
+    previous: str | None = _unit_page("previous")
     items: list[UnitOut] = _unit_page("items")
 
 
@@ -329,6 +392,8 @@ class AgreementPage(Schema):
     total: int = _agreement_page("total")
     limit: int = _agreement_page("limit")
     offset: int = _agreement_page("offset")
+    next: str | None = _agreement_page("next")
+    previous: str | None = _agreement_page("previous")
     items: list[AgreementOut] = _agreement_page("items")
 
 
@@ -340,31 +405,71 @@ class AuthorityOut(Schema):
     municipalities: list[MunicipalityRef] = _authority("municipalities")
 
 
+_change_agreement = _described("ChangeAgreement")
+
+
+class ChangeAgreement(Schema):
+    id: int = _change_agreement("id")
+    kommune: str = _change_agreement("kommune")
+    type: AgreementType = _change_agreement("type")
+    start: dt.date = _change_agreement("start")
+    end: dt.date | None = _change_agreement("end")
+
+
+ChangeKind = Literal[
+    "unit_created", "unit_changed", "unit_closed", "unit_published", "unit_hidden",
+    "agreement_started", "agreement_ended",
+]  # fmt: skip
+_change = _described("ChangeOut")
+
+
+class ChangeOut(Schema):
+    id: str = _change("id")
+    at: dt.datetime = _change("at")
+    kind: ChangeKind = _change("kind")
+    unit_id: int = _change("unit_id")
+    unit_sor_id: str | None = _change("unit_sor_id")
+    unit_name: str = _change("unit_name")
+    fields: list[str] = _change("fields")
+    agreement: ChangeAgreement | None = _change("agreement")
+
+
+_change_page = _described("ChangePage")
+
+
+class ChangePage(Schema):
+    since: dt.date = _change_page("since")
+    total: int = _change_page("total")
+    limit: int = _change_page("limit")
+    offset: int = _change_page("offset")
+    next: str | None = _change_page("next")
+    previous: str | None = _change_page("previous")
+    items: list[ChangeOut] = _change_page("items")
+
+
+_suggestion = _described("AddressSuggestion")
+
+
 class AddressSuggestion(Schema):
-    kind: Literal["address", "street", "postcode"] = Field(
-        description="`address` (en adresse), `street` (en vej i et postnummer: søgningen "
-        "bruger vejens midte) eller `postcode` (et postnummer: dets midte)."
-    )
-    text: str = Field(
-        description="Forslaget skrevet ud, fx `Solvej 4, 1. tv, 8000 Aarhus C`. Søgningens "
-        "`adresse=` forstår teksten."
-    )
-    street: str | None = Field(description="Vejnavn; `null` for et postnummer.")
-    house_number: str | None = Field(description="Husnummer; `null` for en vej og et postnummer.")
-    floor: str | None = Field(description="Etage, fx `st` eller `1`; `null` uden etage.")
-    door: str | None = Field(description="Dør (side), fx `tv`; `null` uden dør.")
-    postcode: str = Field(description="Postnummer (4 cifre).")
-    town: str = Field(description="Postdistrikt (by).")
-    latitude: float = Field(description="Breddegrad (WGS84); for en vej og et postnummer midten.")
-    longitude: float = Field(description="Længdegrad (WGS84).")
-    id: str | None = Field(description="Adressens id i DAR (kun for `address`).")
+    kind: Literal["address", "street", "postcode"] = _suggestion("kind")
+    text: str = _suggestion("text")
+    street: str | None = _suggestion("street")
+    house_number: str | None = _suggestion("house_number")
+    floor: str | None = _suggestion("floor")
+    door: str | None = _suggestion("door")
+    postcode: str = _suggestion("postcode")
+    town: str = _suggestion("town")
+    latitude: float = _suggestion("latitude")
+    longitude: float = _suggestion("longitude")
+    id: str | None = _suggestion("id")
+
+
+_suggestions = _described("AddressSuggestions")
 
 
 class AddressSuggestions(Schema):
-    query: str = Field(description="Teksten, der blev søgt på.")
-    items: list[AddressSuggestion] = Field(
-        description=f"De højst {SUGGESTIONS} bedste forslag, bedste først."
-    )
+    query: str = _suggestions("query")
+    items: list[AddressSuggestion] = _suggestions("items")
 
 
 # --- Errors --------------------------------------------------------------------------------
@@ -417,6 +522,34 @@ def _json(request: HttpRequest, payload: Schema, last_modified: dt.datetime | No
     )
 
 
+def _page_url(request: HttpRequest, offset: int, limit: int) -> str:
+    params = request.GET.copy()
+    params["offset"], params["limit"] = str(offset), str(limit)
+    return request.build_absolute_uri(f"{request.path}?{params.urlencode(safe=':')}")
+
+
+def page_links(request: HttpRequest, total: int, limit: int, offset: int) -> dict[str, str | None]:
+    """`next` and `previous` (absolute URLs, or None at the ends) of a paged list, keeping the
+    request's other parameters."""
+    following = offset + limit if offset + limit < total else None
+    preceding = max(0, min(offset, total) - limit) if offset > 0 else None
+    return {
+        "next": _page_url(request, following, limit) if following is not None else None,
+        "previous": _page_url(request, preceding, limit) if preceding is not None else None,
+    }
+
+
+def _paged_json(request: HttpRequest, payload: Schema, last_modified: dt.datetime | None):
+    """A page of a list, with an RFC 8288 `Link` header: next, prev, first and last."""
+    response = _json(request, payload, last_modified)
+    limit, total = payload.limit, payload.total
+    links = [(payload.next, "next"), (payload.previous, "prev"),
+             (_page_url(request, 0, limit), "first"),
+             (_page_url(request, max(0, (total - 1) // limit * limit), limit), "last")]  # fmt: skip
+    response["Link"] = ", ".join(f'<{url}>; rel="{rel}"' for url, rel in links if url)
+    return response
+
+
 # --- Operations ----------------------------------------------------------------------------
 
 RESPONSES_LIST = {200: UnitPage, 304: None, 400: Error, 404: Error, 422: Error}
@@ -454,8 +587,11 @@ def list_units(
     total = units.count()
     page = list(units.select_related("content")[offset : offset + limit]) if offset < total else []
     items = exports.unit_records(page, today=today) if page else []
-    payload = UnitPage(total=total, limit=limit, offset=offset, items=items)
-    return _json(request, payload, max((i["updated_at"] for i in items), default=None))
+    payload = UnitPage(
+        total=total, limit=limit, offset=offset, items=items,
+        **page_links(request, total, limit, offset),
+    )  # fmt: skip
+    return _paged_json(request, payload, max((i["updated_at"] for i in items), default=None))
 
 
 @api.get(
@@ -566,8 +702,11 @@ def list_agreements(
         for a in page
     ]
     last = max((a.updated_at for a in page), default=None)
-    payload = AgreementPage(total=total, limit=limit, offset=offset, items=items)
-    return _json(request, payload, last)
+    payload = AgreementPage(
+        total=total, limit=limit, offset=offset, items=items,
+        **page_links(request, total, limit, offset),
+    )  # fmt: skip
+    return _paged_json(request, payload, last)
 
 
 @api.get(
@@ -597,6 +736,45 @@ def list_supervising_authorities(request: HttpRequest):
     )
 
 
+Since = Annotated[
+    dt.date,
+    Query(
+        description="Kun ændringer på eller efter denne dag (ÅÅÅÅ-MM-DD, dansk tid). "
+        "(English: only changes on or after this day, YYYY-MM-DD, Danish time.)"
+    ),
+]
+
+
+@api.get(
+    "/changes",
+    response={200: ChangePage, 304: None, 400: Error, 422: Error},
+    operation_id="listChanges",
+    summary="Ændringer",
+    description="Hvad der er ændret i de åbne data siden en dag, ældste først: enheder "
+    "oprettet, ændret (hvilke felter), lukket, vist eller skjult, og aftaler, der er startet "
+    "eller ophørt. Kun ændringer ved enheder, der blev vist for borgerne, og aftaler ved "
+    "enheder, der vises i dag. (English: what changed in the open data since a day, oldest "
+    "first.)",
+    tags=["Ændringer"],
+)
+def list_changes(
+    request: HttpRequest,
+    since: Since,
+    limit: Limit = DEFAULT_LIMIT,
+    offset: Offset = 0,
+):
+    from plov.opendata.feed import change_items
+
+    items = change_items(since, today=_today())
+    total = len(items)
+    page = items[offset : offset + limit]
+    payload = ChangePage(
+        since=since, total=total, limit=limit, offset=offset, items=page,
+        **page_links(request, total, limit, offset),
+    )  # fmt: skip
+    return _paged_json(request, payload, max((i["at"] for i in page), default=None))
+
+
 SUGGESTION_CACHE = "public, max-age=3600"  # DAR changes once a night
 
 
@@ -604,6 +782,7 @@ SUGGESTION_CACHE = "public, max-age=3600"  # DAR changes once a night
     "/adresser",
     response={200: AddressSuggestions, 304: None, 400: Error, 422: Error},
     operation_id="suggestAddresses",
+    url_name="address-suggestions",
     summary="Adresseforslag",
     description=f"Forslag til adresser, mens der skrives: de bedste {SUGGESTIONS} adresser, veje "
     "og postnumre i DAR for en begyndt tekst som `solvej 4 aar`. Store og små bogstaver er lige "

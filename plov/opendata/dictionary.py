@@ -140,6 +140,60 @@ CSV_COLUMNS: list[Term] = [
     T("Senest opdateret", "Hvornår enhedens data sidst ændrede sig (registerdata eller "
       "redaktørens indhold), dansk tid.", "When the unit's data last changed (register data "
       "or the editor's content), Danish time.", "datetime", "plov", "2026-03-02 14:05:00"),
+    # Appended in version 1 (issue 12, point 6): what home care is compared on.
+    T("Faste teams", "`ja`, hvis borgerne får hjælp af den samme lille gruppe medarbejdere "
+      "(redaktørens oplysning), `nej` hvis ikke; tom, hvis enheden ikke har udfyldt noget.",
+      "`ja` (yes) if people are helped by the same small group of staff (the editor's "
+      "statement), `nej` (no) if not; empty if the unit has filled in nothing.", "text",
+      "editor", "ja"),
+    T("Forskellige hjælpere på 14 dage", "Helhedspleje: typisk antal forskellige hjælpere, "
+      "en borger møder på 14 dage (1–60); tom for plejehjem og når det ikke er oplyst.",
+      "Home care: the typical number of different helpers a person meets in 14 days (1–60); "
+      "empty for care homes and when not stated.", "integer", "editor", "8"),
+    T("Besøg inden for minutter af aftalt tid", "Helhedspleje: besøget kommer højst så mange "
+      "minutter før eller efter det aftalte tidspunkt (0–240).", "Home care: a visit comes "
+      "at most this many minutes before or after the agreed time (0–240).", "integer",
+      "editor", "30"),
+    T("Sprog ud over dansk", "Helhedspleje: sprog, medarbejderne taler med borgerne ud over "
+      "dansk, på dansk, adskilt af komma.", "Home care: languages the staff speak with the "
+      "people they help besides Danish, named in Danish, separated by commas.", "text",
+      "editor", "Engelsk, Polsk"),
+    T("Ydelser", "Helhedspleje: de ydelser, enheden leverer, adskilt af komma.", "Home care: "
+      "the services the unit offers, separated by commas.", "text", "editor",
+      "Personlig pleje, Praktisk hjælp (rengøring og tøjvask)"),
+    # Monthly cost and vacancies (care homes; plov.units.costs): empty = not given, never 0.
+    T("Husleje pr. måned", "Plejehjem: husleje pr. måned i hele kroner, før boligydelse; tom, "
+      "hvis ikke oplyst.", "Care homes: the rent per month in whole kroner, before housing "
+      "benefit; empty if not given.", "integer", "editor", "7850"),
+    T("Servicepakke pr. måned", "Plejehjem: servicepakken pr. måned i kroner.", "Care homes: "
+      "the service package per month, kroner.", "integer", "editor", "650"),
+    T("Forplejning pr. måned", "Plejehjem: forplejning (mad) pr. måned i kroner.", "Care "
+      "homes: meals per month, kroner.", "integer", "editor", "3900"),
+    T("Andre faste udgifter pr. måned", "Plejehjem: andre faste udgifter pr. måned i kroner "
+      "(0 = ingen).", "Care homes: other fixed charges per month, kroner (0 = none).",
+      "integer", "editor", "0"),
+    T("Pris pr. måned i alt", "Summen af de fire beløb; tom, hvis ét af dem ikke er oplyst.",
+      "The sum of the four amounts; empty if any of them is not given.", "integer", "editor",
+      "12400"),
+    T("Priser gælder fra", "Datoen, priserne gælder fra.", "The date the prices apply from.",
+      "date", "editor", "2026-01-01"),
+    T("Priser kilde", "Hvor priserne kommer fra: `unit` (enhedens redaktør).", "Where the "
+      "prices come from: `unit` (the unit's editor).", "code", "editor", "unit"),
+    T("Priser oplyst", "Dagen, enheden sidst ændrede et beløb.", "The day the unit last "
+      "changed an amount.", "date", "editor", "2026-03-12"),
+    T("Ledige boliger", "Plejehjem: antal ledige boliger, som enheden har oplyst.", "Care "
+      "homes: the number of free homes the unit reported.", "integer", "editor", "2"),
+    T("Ventetid i uger", "Plejehjem: forventet ventetid i uger for den, der vælger netop dette "
+      "plejehjem.", "Care homes: the expected wait in weeks for someone choosing this care "
+      "home.", "integer", "editor", "6"),
+    T("Ledige boliger kilde", "Hvor tallene kommer fra: `unit` (enhedens redaktør).", "Where "
+      "the figures come from: `unit` (the unit's editor).", "code", "editor", "unit"),
+    T("Ledige boliger oplyst", "Dagen, tallene er oplyst.", "The day the figures were "
+      "reported.", "date", "editor", "2026-03-10"),
+    T("Ledige boliger forældet", "`ja`, når oplysningen er ældre end "
+      "PLOV_VACANCY_MAX_AGE_DAYS (30) dage og ikke skal læses som aktuel; ellers `nej`.",
+      "`ja` (yes) when the report is older than PLOV_VACANCY_MAX_AGE_DAYS (30) days and must "
+      "not be read as current; else `nej` (no).", "code", "plov", "nej"),
 ]
 
 # The columns each published CSV version has, in order. Never edit an old version's list. A
@@ -162,6 +216,24 @@ FROZEN_CSV_COLUMNS: dict[str, tuple[str, ...]] = {
         "Fuldtidsmedarbejdere",
         "Kommuner med aftale",
         "Senest opdateret",
+        "Faste teams",
+        "Forskellige hjælpere på 14 dage",
+        "Besøg inden for minutter af aftalt tid",
+        "Sprog ud over dansk",
+        "Ydelser",
+        "Husleje pr. måned",
+        "Servicepakke pr. måned",
+        "Forplejning pr. måned",
+        "Andre faste udgifter pr. måned",
+        "Pris pr. måned i alt",
+        "Priser gælder fra",
+        "Priser kilde",
+        "Priser oplyst",
+        "Ledige boliger",
+        "Ventetid i uger",
+        "Ledige boliger kilde",
+        "Ledige boliger oplyst",
+        "Ledige boliger forældet",
     ),
 }
 
@@ -192,8 +264,19 @@ PAGE_FIELDS = (
 )
 
 
+PAGE_LINKS = (
+    ("next", "Adressen på næste side; `null` på sidste side. Svaret har også en "
+     "`Link`-header (RFC 8288) med `next`, `prev`, `first` og `last`.", "The address of the "
+     "next page; `null` on the last page. The response also has a `Link` header (RFC 8288) "
+     "with `next`, `prev`, `first` and `last`.", "url", "plov",
+     "https://plejeoverblikket.dk/api/v1/units?offset=50&limit=50"),
+    ("previous", "Adressen på forrige side; `null` på første side.", "The address of the "
+     "previous page; `null` on the first page.", "url", "plov", ""),
+)
+
+
 def _page(items_da: str, items_en: str) -> list[Term]:
-    return [T(*f) for f in PAGE_FIELDS] + [
+    return [T(*f) for f in PAGE_FIELDS + PAGE_LINKS] + [
         T("items", items_da, items_en, "list", "plov", "[…]"),
     ]
 
@@ -264,9 +347,125 @@ API_FIELDS: dict[str, list[Term]] = {
         T("shown_in", "Kommuner, hvor enheden vises i søgningen i dag (gældende aftale).",
           "The municipalities whose search shows the unit today (an agreement in force).",
           "list", "agreements", '[{"code": "751", "name": "Aarhus"}]'),
-        T("updated_at", "Senest ændret: registerdata eller redaktørens indhold.", "Last "
-          "changed: register data or the editor's content.", "datetime", "plov",
+        T("fixed_teams", "Faste teams: om borgeren får hjælp af den samme lille gruppe "
+          "medarbejdere (redaktørens oplysning). `null`, hvis enheden ikke har udfyldt noget.",
+          "Fixed teams: whether a person is helped by the same small group of staff (the "
+          "editor's statement). `null` if the unit has filled in nothing.", "boolean",
+          "editor", "true"),
+        T("helpers_per_fortnight", "Helhedspleje: typisk antal forskellige hjælpere, en borger "
+          "møder på 14 dage (1–60). `null` for plejehjem og når det ikke er oplyst.", "Home "
+          "care: the typical number of different helpers a person meets in 14 days (1–60). "
+          "`null` for care homes and when not stated.", "integer", "editor", "8"),
+        T("visit_window_minutes", "Helhedspleje: besøget kommer højst så mange minutter før "
+          "eller efter det aftalte tidspunkt (0–240). `null` for plejehjem og når det ikke er "
+          "oplyst.", "Home care: a visit comes at most this many minutes before or after the "
+          "agreed time (0–240). `null` for care homes and when not stated.", "integer",
+          "editor", "30"),
+        T("punctuality_policy", "Helhedspleje: enhedens egne ord om, hvad der sker, når et "
+          "besøg bliver forsinket (højst 600 tegn).", "Home care: the unit's own words on what "
+          "happens when a visit is late (at most 600 characters).", "text", "editor",
+          "Vi ringer, hvis vi er mere end et kvarter forsinket."),
+        T("languages", "Helhedspleje: sprog, medarbejderne taler med borgerne ud over dansk "
+          "(ISO 639-koder; `dsl` er dansk tegnsprog, `hbs` bosnisk/kroatisk/serbisk). `null` "
+          "for plejehjem. En leverandørs oplysninger gælder også dens steder, når stedet ikke "
+          "selv har oplyst noget (se `provider_id`).", "Home care: languages the staff speak "
+          "with the people they help besides Danish (ISO 639 codes; `dsl` is Danish Sign "
+          "Language, `hbs` Bosnian/Croatian/Serbian). `null` for care homes. A provider's "
+          "statement also holds for its sites that state nothing themselves (see "
+          "`provider_id`).", "list", "editor", '["en", "pl"]'),
+        T("services", "Helhedspleje: de ydelser, enheden leverer (koder). `null` for "
+          "plejehjem.", "Home care: the services the unit offers (codes). `null` for care "
+          "homes.", "list", "editor", '["personlig_pleje", "praktisk_hjaelp"]'),
+        T("supervision_comments", "Enhedens bemærkninger til Ældretilsynets tilbagemeldinger "
+          "(retten til at svare), nyeste tilsyn først. Tom liste, hvis enheden ikke har "
+          "skrevet nogen.", "The unit's comments on Ældretilsynet's feedback (its right of "
+          "reply), latest inspection first. An empty list if the unit has written none.",
+          "list", "editor", "[…]"),
+        T("updated_at", "Senest ændret: registerdata, redaktørens indhold eller enhedens "
+          "bemærkninger til tilsynet.", "Last changed: register data, the editor's content or "
+          "the unit's comments on supervision.", "datetime", "plov",
           "2026-03-02T14:05:00+01:00"),
+        T("monthly_cost", "Plejehjem: pris pr. måned, som enheden har oplyst (se "
+          "MonthlyCostOut); `null` for helhedspleje og når intet beløb er oplyst.", "Care homes: "
+          "the monthly cost the unit gives (see MonthlyCostOut); `null` for home care and when "
+          "no amount is given.", "object", "editor", '{"rent": 7850, …}'),
+        T("vacancies", "Plejehjem: ledige boliger og ventetid (se VacanciesOut); `null`, når "
+          "intet er oplyst.", "Care homes: free homes and waiting time (see VacanciesOut); "
+          "`null` when nothing is reported.", "object", "editor", '{"free_homes": 2, …}'),
+        T("home_care_prices", "Helhedspleje: hvad der er gratis, og hvad tilkøb koster (se "
+          "HomeCarePricesOut); `null`, når intet er oplyst.", "Home care: what is free and "
+          "what extras cost (see HomeCarePricesOut); `null` when nothing is given.", "object",
+          "editor", '{"extra_services": "…", …}'),
+    ],
+    "MonthlyCostOut": [
+        T("rent", "Husleje pr. måned i hele kroner, før boligydelse; `null` = ikke oplyst.",
+          "Rent per month in whole kroner, before housing benefit; `null` = not given.",
+          "integer", "editor", "7850"),
+        T("service", "Servicepakke pr. måned (kr.); `null` = ikke oplyst.", "Service package "
+          "per month (kr.); `null` = not given.", "integer", "editor", "650"),
+        T("meals", "Forplejning pr. måned (kr.); `null` = ikke oplyst.", "Meals per month "
+          "(kr.); `null` = not given.", "integer", "editor", "3900"),
+        T("other", "Andre faste udgifter pr. måned (kr.); 0 = ingen, `null` = ikke oplyst.",
+          "Other fixed charges per month (kr.); 0 = none, `null` = not given.", "integer",
+          "editor", "0"),
+        T("total", "Summen af de fire beløb; `null`, hvis ét af dem ikke er oplyst (aldrig en "
+          "delsum).", "The sum of the four amounts; `null` if any is not given (never a "
+          "partial sum).", "integer", "editor", "12400"),
+        T("currency", "Altid `DKK`.", "Always `DKK`.", "code", "plov", "DKK"),
+        T("valid_from", "Datoen, priserne gælder fra.", "The date the prices apply from.",
+          "date", "editor", "2026-01-01"),
+        T("source", "Hvor tallet kommer fra: `unit` (enhedens redaktør).", "Where the figure "
+          "comes from: `unit` (the unit's editor).", "code", "editor", "unit"),
+        T("reported_at", "Dagen, enheden sidst ændrede et beløb eller datoen.", "The day the "
+          "unit last changed an amount or the date.", "date", "editor", "2026-03-12"),
+        T("as_of", "Hvor gammelt tallet er: datoen (ÅÅÅÅ-MM-DD), det er oplyst.", "How fresh "
+          "the figure is: the date (YYYY-MM-DD) it was reported.", "date", "editor",
+          "2026-03-12"),
+    ],
+    "VacanciesOut": [
+        T("free_homes", "Antal ledige boliger; `null` = ikke oplyst.", "The number of free "
+          "homes; `null` = not given.", "integer", "editor", "2"),
+        T("waiting_weeks", "Forventet ventetid i uger for den, der vælger netop dette plejehjem; "
+          "`null` = ikke oplyst.", "The expected wait in weeks for someone choosing this care "
+          "home; `null` = not given.", "integer", "editor", "6"),
+        T("reported_at", "Dagen, tallene er oplyst.", "The day the figures were reported.",
+          "date", "editor", "2026-03-10"),
+        T("outdated", "`true`, når oplysningen er ældre end PLOV_VACANCY_MAX_AGE_DAYS (30) dage: "
+          "vis den ikke som aktuel.", "`true` when the report is older than "
+          "PLOV_VACANCY_MAX_AGE_DAYS (30) days: do not show it as current.", "boolean", "plov",
+          "false"),
+        T("source", "Hvor tallene kommer fra: `unit` (enhedens redaktør).", "Where the figures "
+          "come from: `unit` (the unit's editor).", "code", "editor", "unit"),
+        T("as_of", "Datoen (ÅÅÅÅ-MM-DD), tallene er oplyst.", "The date (YYYY-MM-DD) the "
+          "figures were reported.", "date", "editor", "2026-03-10"),
+    ],
+    "HomeCarePricesOut": [
+        T("free_services", "Hvad borgeren får uden at betale, med enhedens ord.", "What the "
+          "citizen gets free of charge, in the unit's words.", "text", "editor",
+          "Personlig pleje og praktisk hjælp efter visitation."),
+        T("extra_services", "Fritvalgs- og tilkøbsydelser med pris, én pr. linje.", "Extra "
+          "services and their prices, one per line.", "text", "editor",
+          "Ekstra rengøring: 350 kr. pr. time"),
+        T("source", "Hvor teksten kommer fra: `unit` (enhedens redaktør).", "Where the text "
+          "comes from: `unit` (the unit's editor).", "code", "editor", "unit"),
+        T("as_of", "Datoen (ÅÅÅÅ-MM-DD), enhedens indhold sidst blev gemt.", "The date "
+          "(YYYY-MM-DD) the unit's content was last saved.", "date", "editor", "2026-02-03"),
+    ],
+    "SupervisionComment": [
+        T("feedback_inspected_on", "Tilsynsdatoen for den tilbagemelding fra Ældretilsynet, "
+          "bemærkningerne svarer på.", "The inspection date of the Ældretilsynet feedback the "
+          "comment answers.", "date", "supervision", "2026-02-03"),
+        T("feedback_status", "Tilsynets samlede vurdering i den tilbagemelding.", "The "
+          "supervisor's overall assessment in that feedback.", "code", "supervision",
+          "mindre_bemaerkninger"),
+        T("text", "Enhedens bemærkninger: enhedens egne ord (højst 1000 tegn), ikke "
+          "Ældretilsynets. Tilsynets tekst ændres aldrig af dem.", "The unit's comments: its "
+          "own words (at most 1000 characters), not Ældretilsynet's. They never change the "
+          "supervisor's text.", "text", "editor", "Vi har siden indført dobbeltkontrol."),
+        T("written_on", "Datoen, teksten blev offentliggjort.", "The date the text was "
+          "published.", "date", "editor", "2026-03-12"),
+        T("source", "Altid `unit`: oplyst af enheden selv.", "Always `unit`: stated by the "
+          "unit itself.", "code", "plov", "unit"),
     ],
     "Address": [
         T("street", "Vejnavn.", "Street name.", "text", "DAR", "Solvej"),
@@ -328,6 +527,53 @@ API_FIELDS: dict[str, list[Term]] = {
         T("municipalities", "Kommuner, myndigheden fører tilsyn i i dag, sorteret efter "
           "kommunekode.", "The municipalities the authority supervises today, by code.",
           "list", "authorities", '[{"code": "751", "name": "Aarhus"}]'),
+    ],
+    "ChangePage": [
+        T("since", "Dagen, ændringerne gælder fra (parameteren `since`).", "The day the "
+          "changes are listed from (the `since` parameter).", "date", "plov", "2026-03-01"),
+        *_page("Ændringerne på denne side, ældste først.", "The changes on this page, oldest "
+               "first."),
+    ],
+    "ChangeOut": [
+        T("id", "Ændringens id; fast, så en klient kan genkende en ændring, den har set.",
+          "The change's id; stable, so a client can recognise a change it has seen.", "text",
+          "plov", "e1042"),
+        T("at", "Hvornår ændringen skete. En aftale starter ved midnat på startdatoen og "
+          "ophører ved midnat efter slutdatoen (eller da den blev registreret, hvis det var "
+          "senere).", "When the change happened. An agreement starts at midnight on its start "
+          "date and ends at midnight after its end date (or when it was registered, if that "
+          "was later).", "datetime", "plov", "2026-03-02T04:41:00+01:00"),
+        T("kind", "`unit_created` (oprettet i SOR), `unit_changed` (ændret; se `fields`), "
+          "`unit_closed` (lukket i SOR), `unit_published` (vises nu for borgerne), "
+          "`unit_hidden` (vises ikke længere), `agreement_started` eller `agreement_ended`.",
+          "`unit_created` (created in SOR), `unit_changed` (changed; see `fields`), "
+          "`unit_closed` (closed in SOR), `unit_published` (now shown to citizens), "
+          "`unit_hidden` (no longer shown), `agreement_started` or `agreement_ended`.", "code",
+          "plov", "unit_changed"),
+        T("unit_id", "Enhedens id (se `/units/{id}`).", "The unit's id (see `/units/{id}`).",
+          "integer", "plov", "42"),
+        T("unit_sor_id", "Enhedens SOR-ID.", "The unit's SOR ID.", "text", "SOR",
+          "1234561000016007"),
+        T("unit_name", "Enhedens navn i dag.", "The unit's name today.", "text", "SOR",
+          "Plejehjemmet Solgården"),
+        T("fields", "Ved `unit_changed`: de felter, der er ændret (API'ets feltnavne, fx "
+          "`name`, `phone`, `homes`).", "For `unit_changed`: the fields that changed (the "
+          "API's field names, e.g. `name`, `phone`, `homes`).", "list", "plov",
+          '["phone", "website"]'),
+        T("agreement", "Ved `agreement_started` og `agreement_ended`: aftalen; ellers "
+          "`null`.", "For `agreement_started` and `agreement_ended`: the agreement; otherwise "
+          "`null`.", "object", "agreements", '{"id": 311, "kommune": "751", …}'),
+    ],
+    "ChangeAgreement": [
+        T("id", "Aftalens id (se `/agreements`).", "The agreement's id (see `/agreements`).",
+          "integer", "plov", "311"),
+        T("kommune", "Aftalepartens kommunekode (3 cifre).", "The code of the municipality "
+          "party to the agreement (3 digits).", "text", "agreements", "751"),
+        T("type", "Aftaletype.", "The kind of agreement.", "code", "agreements",
+          "Driftsoverenskomst"),
+        T("start", "Startdato.", "Start date.", "date", "agreements", "2024-01-01"),
+        T("end", "Slutdato; `null` = uden slutdato.", "End date; `null` = open-ended.", "date",
+          "agreements", "2026-02-28"),
     ],
 }
 
@@ -410,14 +656,54 @@ API_FIELDS["Benchmark"] = [
       "Danish (as on the unit page).", "text", "plov", "Dårligere end landsgennemsnittet"),
 ]
 
+# /api/v1/adresser: address suggestions as one types (plov.public.suggest).
+API_FIELDS["AddressSuggestion"] = [
+    T("kind", "`address` (en adresse), `street` (en vej i et postnummer: søgningen bruger "
+      "vejens midte) eller `postcode` (et postnummer: dets midte).", "`address`, `street` "
+      "(a street in one postcode: the search uses its middle) or `postcode` (its middle).",
+      "code", "DAR", "address"),
+    T("text", "Forslaget skrevet ud, fx `Solvej 4, 1. tv, 8000 Aarhus C`. Søgningens "
+      "`adresse=` forstår teksten.", "The suggestion written out, e.g. `Solvej 4, 1. tv, "
+      "8000 Aarhus C`. The search's `adresse=` understands the text.", "text", "DAR",
+      "Solvej 4, 8000 Aarhus C"),
+    T("street", "Vejnavn; `null` for et postnummer.", "Street name; `null` for a postcode.",
+      "text", "DAR", "Solvej"),
+    T("house_number", "Husnummer; `null` for en vej og et postnummer.", "House number; "
+      "`null` for a street and a postcode.", "text", "DAR", "4"),
+    T("floor", "Etage, fx `st` eller `1`; `null` uden etage.", "Floor, e.g. `st` (ground) "
+      "or `1`; `null` without a floor.", "text", "DAR", "1"),
+    T("door", "Dør (side), fx `tv`; `null` uden dør.", "Door (side), e.g. `tv` (left); "
+      "`null` without a door.", "text", "DAR", "tv"),
+    T("postcode", "Postnummer (4 cifre).", "Postcode (4 digits).", "text", "DAR", "8000"),
+    T("town", "Postdistrikt (by).", "Postal district (town).", "text", "DAR", "Aarhus C"),
+    T("latitude", "Breddegrad (WGS84); for en vej og et postnummer midten.", "Latitude "
+      "(WGS84); for a street and a postcode, its middle.", "decimal", "DAR", "56.1535"),
+    T("longitude", "Længdegrad (WGS84).", "Longitude (WGS84).", "decimal", "DAR", "10.2039"),
+    T("id", "Adressens id i DAR (kun for `address`).", "The address's id in DAR (only for "
+      "`address`).", "text", "DAR", "0a3f50a0-…"),
+]
+API_FIELDS["AddressSuggestions"] = [
+    T("query", "Teksten, der blev søgt på.", "The text searched for.", "text", "plov",
+      "solvej 4 aar"),
+    T("items", "De bedste forslag (højst 10), bedste først.", "The best suggestions (at most "
+      "10), best first.", "list", "DAR", "[…]"),
+]
+
 # What each API schema is, for the page's headings.
 API_SCHEMA_TITLES: dict[str, tuple[str, str]] = {
     "UnitOut": ("Enhed (`/api/v1/units`, `/api/v1/units/{id}`)",
                 "Unit (`/api/v1/units`, `/api/v1/units/{id}`)"),
+    "MonthlyCostOut": ("Pris pr. måned (`monthly_cost`)", "Monthly cost (`monthly_cost`)"),
+    "VacanciesOut": ("Ledige boliger og ventetid (`vacancies`)",
+                     "Vacancies and waiting time (`vacancies`)"),
+    "HomeCarePricesOut": ("Priser i helhedsplejen (`home_care_prices`)",
+                          "Home care prices (`home_care_prices`)"),
     "Address": ("Adresse (`visiting_address`)", "Address (`visiting_address`)"),
     "UnitAgreement": ("Enhedens aftale (`agreements`)", "The unit's agreement (`agreements`)"),
     "MunicipalityRef": ("Kommune (`shown_in`, `municipalities`)",
                         "Municipality (`shown_in`, `municipalities`)"),
+    "SupervisionComment": ("Enhedens bemærkninger til tilsynet (`supervision_comments`)",
+                           "The unit's comment on supervision (`supervision_comments`)"),
     "UnitDetail": ("Én enhed med kvalitetstal (`/api/v1/units/{id}`)",
                    "One unit with its quality figures (`/api/v1/units/{id}`)"),
     "QualityFigure": ("Kvalitetstal (`quality`)", "Quality figure (`quality`)"),
@@ -429,6 +715,14 @@ API_SCHEMA_TITLES: dict[str, tuple[str, str]] = {
     "AgreementPage": ("Side med aftaler", "Page of agreements"),
     "AuthorityOut": ("Tilsynsmyndighed (`/api/v1/supervising-authorities`)",
                      "Supervising authority (`/api/v1/supervising-authorities`)"),
+    "ChangePage": ("Side med ændringer (`/api/v1/changes`)",
+                   "Page of changes (`/api/v1/changes`)"),
+    "ChangeOut": ("Ændring", "Change"),
+    "ChangeAgreement": ("Aftalen i en ændring (`agreement`)",
+                        "The agreement in a change (`agreement`)"),
+    "AddressSuggestions": ("Adresseforslag (`/api/v1/adresser`)",
+                           "Address suggestions (`/api/v1/adresser`)"),
+    "AddressSuggestion": ("Ét adresseforslag", "One address suggestion"),
 }
 
 

@@ -16,17 +16,22 @@ import uuid
 from collections import defaultdict
 from collections.abc import Iterable, Iterator
 
-from django.db.models import QuerySet
+from django.db.models import OuterRef, QuerySet, Subquery
 from django.db.models.functions import Coalesce, Greatest
 from django.utils import timezone
 
 from plov import clock
 from plov.agreements.models import AgreementDescription, ServiceAgreement
 from plov.opendata.dictionary import csv_header
+from plov.publishing import sources
 from plov.publishing.listing import units_as_dicts
 from plov.publishing.rules import agreement_counts, kind_label
+from plov.publishing.sources import unit_source
+from plov.supervision.models import FeedbackReply
+from plov.units.costs import CURRENCY, monthly_cost, vacancies
 from plov.units.formatting import content_of, interval_label, street_line
-from plov.units.models import Municipality, Organisation, Unit, UnitKind
+from plov.units.homecare import language_labels, service_labels, split_codes
+from plov.units.models import Municipality, Organisation, Unit, UnitContent, UnitKind
 
 # What the public site calls each kind of unit.
 CATEGORY = {
@@ -38,9 +43,19 @@ ADDRESS_FIELDS = ("street", "house_number", "floor", "door", "postcode", "distri
 
 
 def updated_at_expression():
-    """When the unit last changed: max(register side, editor side). Coalesce first, because
-    SQLite's MAX() of a NULL is NULL while PostgreSQL's GREATEST() skips it."""
-    return Greatest("register_updated_at", Coalesce("content__updated_at", "register_updated_at"))
+    """When the unit last changed: max(register side, editor side, the unit's latest comment on
+    a supervision feedback). Coalesce first, because SQLite's MAX() of a NULL is NULL while
+    PostgreSQL's GREATEST() skips it."""
+    latest_comment = (
+        FeedbackReply.objects.filter(unit=OuterRef("pk"))
+        .order_by("-updated_at")
+        .values("updated_at")[:1]
+    )
+    return Greatest(
+        "register_updated_at",
+        Coalesce("content__updated_at", "register_updated_at"),
+        Coalesce(Subquery(latest_comment), "register_updated_at"),
+    )
 
 
 def published_units() -> QuerySet[Unit]:
@@ -70,6 +85,26 @@ def unit_records(units: Iterable[Unit] | QuerySet[Unit], *, today: dt.date) -> l
     ):
         described[unit_id].add(code)
     names = municipality_names()
+    comments = defaultdict(list)
+    commented_at: dict[int, dt.datetime] = {}
+    for reply in (
+        FeedbackReply.objects.filter(unit_id__in=ids)
+        .select_related("feedback")
+        .order_by("-feedback__inspected_on", "-feedback_id")
+    ):
+        if reply.unit_id not in commented_at or reply.updated_at > commented_at[reply.unit_id]:
+            commented_at[reply.unit_id] = reply.updated_at  # a withdrawal is a change too
+        if not reply.shown:
+            continue
+        comments[reply.unit_id].append(
+            {
+                "feedback_inspected_on": reply.feedback.inspected_on,
+                "feedback_status": reply.feedback.status,
+                "text": reply.text,
+                "written_on": reply.written_on,
+                "source": "unit",
+            }
+        )
 
     records = []
     for unit in units:
@@ -85,6 +120,8 @@ def unit_records(units: Iterable[Unit] | QuerySet[Unit], *, today: dt.date) -> l
         updated = unit.register_updated_at
         if content is not None and content.updated_at > updated:
             updated = content.updated_at
+        if unit.pk in commented_at and commented_at[unit.pk] > updated:
+            updated = commented_at[unit.pk]
         address = {k: base["visiting_address"].get(k) for k in ADDRESS_FIELDS}
         records.append(
             {
@@ -119,10 +156,68 @@ def unit_records(units: Iterable[Unit] | QuerySet[Unit], *, today: dt.date) -> l
                 "shown_in": [
                     {"code": f"{code:03d}", "name": names.get(code, "")} for code in shown_in
                 ],
+                **home_care_record(unit, content),
+                "supervision_comments": comments[unit.pk],
                 "updated_at": timezone.localtime(updated),
+                **cost_records(unit, content, today=today),
             }
         )
     return records
+
+
+def cost_records(unit: Unit, content: UnitContent | None, *, today: dt.date) -> dict:
+    """`monthly_cost`, `vacancies` (care homes) and `home_care_prices` (home care), each with
+    `source` and `as_of` (plov.publishing.sources), or None (plov.units.costs)."""
+    cost = monthly_cost(content) if unit.kind == UnitKind.CARE_HOME else None
+    report = vacancies(content, today=today) if unit.kind == UnitKind.CARE_HOME else None
+    free = (content.free_services or "").strip() if content and unit.is_home_care else ""
+    extra = (content.extra_services or "").strip() if content and unit.is_home_care else ""
+    return {
+        "monthly_cost": None
+        if cost is None
+        else {
+            **{key: amount for key, _label, amount in cost.parts},
+            "total": cost.total,
+            "currency": CURRENCY,
+            "valid_from": cost.valid_from,
+            "source": sources.UNIT,
+            "reported_at": cost.reported_on,
+            "as_of": unit_source(cost.reported_on).as_of,
+        },
+        "vacancies": None
+        if report is None
+        else {
+            "free_homes": report.free_homes,
+            "waiting_weeks": report.waiting_weeks,
+            "reported_at": report.reported_on,
+            "outdated": report.outdated,
+            "source": sources.UNIT,
+            "as_of": unit_source(report.reported_on).as_of,
+        },
+        "home_care_prices": None
+        if not (free or extra)
+        else {
+            "free_services": free or None,
+            "extra_services": extra or None,
+            "source": sources.UNIT,
+            "as_of": unit_source(content.updated_at).as_of,
+        },
+    }
+
+
+def home_care_record(unit: Unit, content: UnitContent | None) -> dict:
+    """The home-care facts the unit itself states (issue 12, point 6); for a care home only
+    `fixed_teams`, the rest `null`. A site that states nothing may have a provider that does
+    (`provider_id`)."""
+    own = content if unit.is_home_care else None
+    return {
+        "fixed_teams": content.fixed_teams if content is not None else None,
+        "helpers_per_fortnight": own.helpers_per_fortnight if own else None,
+        "visit_window_minutes": own.visit_window_minutes if own else None,
+        "punctuality_policy": (own.punctuality_policy or None) if own else None,
+        "languages": split_codes(own.languages) if own else None,
+        "services": split_codes(own.services) if own else None,
+    }
 
 
 def municipality_names() -> dict[int, str]:
@@ -170,6 +265,10 @@ def employees_text(record: dict) -> str:
     return interval_label(record["employees_interval"]) or record["employees_interval"] or ""
 
 
+def _number(value: int | None) -> str:
+    return "" if value is None else str(value)
+
+
 def csv_cells(record: dict) -> dict[str, str]:
     """The CSV cells of one record, by column header (the dictionary's `CSV_COLUMNS`)."""
     address = record["visiting_address"]
@@ -188,7 +287,43 @@ def csv_cells(record: dict) -> dict[str, str]:
         "Medarbejdere": employees_text(record),
         "Fuldtidsmedarbejdere": danish_decimal(record["full_time_employees"]),
         "Kommuner med aftale": ", ".join(m["name"] for m in record["shown_in"]),
+        "Faste teams": {True: "ja", False: "nej", None: ""}[record["fixed_teams"]],
+        "Forskellige hjælpere på 14 dage": _number(record["helpers_per_fortnight"]),
+        "Besøg inden for minutter af aftalt tid": _number(record["visit_window_minutes"]),
+        "Sprog ud over dansk": ", ".join(language_labels(",".join(record["languages"] or []))),
+        "Ydelser": ", ".join(service_labels(",".join(record["services"] or []))),
         "Senest opdateret": record["updated_at"].strftime("%Y-%m-%d %H:%M:%S"),
+        **cost_cells(record),
+    }
+
+
+def _number(value) -> str:
+    return "" if value is None else str(value)
+
+
+def _date(value) -> str:
+    return value.isoformat() if value else ""
+
+
+def cost_cells(record: dict) -> dict[str, str]:
+    """The monthly-cost and vacancy columns: empty where not given (never 0), with the same
+    source and date fields as the API."""
+    cost = record["monthly_cost"] or {}
+    report = record["vacancies"] or {}
+    return {
+        "Husleje pr. måned": _number(cost.get("rent")),
+        "Servicepakke pr. måned": _number(cost.get("service")),
+        "Forplejning pr. måned": _number(cost.get("meals")),
+        "Andre faste udgifter pr. måned": _number(cost.get("other")),
+        "Pris pr. måned i alt": _number(cost.get("total")),
+        "Priser gælder fra": _date(cost.get("valid_from")),
+        "Priser kilde": cost.get("source") or "",
+        "Priser oplyst": _date(cost.get("reported_at")),
+        "Ledige boliger": _number(report.get("free_homes")),
+        "Ventetid i uger": _number(report.get("waiting_weeks")),
+        "Ledige boliger kilde": report.get("source") or "",
+        "Ledige boliger oplyst": _date(report.get("reported_at")),
+        "Ledige boliger forældet": ("ja" if report["outdated"] else "nej") if report else "",
     }
 
 
@@ -258,6 +393,8 @@ CVR_SYSTEM = "http://cvr.dk"
 MUNICIPALITY_SYSTEM = "http://hl7.dk/fhir/core/CodeSystem/dk-core-municipality-codes"
 ORGANIZATION_TYPE_SYSTEM = "http://terminology.hl7.org/CodeSystem/organization-type"
 PHYSICAL_TYPE_SYSTEM = "http://terminology.hl7.org/CodeSystem/location-physical-type"
+# plov's own code system for the kinds of unit (the API's `kind`: care_home, home_care_site).
+UNIT_KIND_SYSTEM = "https://plejeoverblikket.dk/fhir/CodeSystem/unit-kind"
 # fullUrls are urn:uuid, stable across exports: uuid5 of this namespace and "Type/id".
 UUID_NAMESPACE = uuid.uuid5(uuid.NAMESPACE_URL, "https://plejeoverblikket.dk/fhir")
 
@@ -388,12 +525,24 @@ def fhir_bundle(*, today: dt.date | None = None):
                 active=True,
                 providedBy={"reference": owner_urls[record["owner_id"]]},
                 category=[{"text": record["category"]}],
-                type=[{"text": record["kind_label"]}],
+                # The unit's kind, coded (care_home, home_care_site) and in Danish words.
+                type=[
+                    {
+                        "coding": [
+                            {
+                                "system": UNIT_KIND_SYSTEM,
+                                "code": record["kind"],
+                                "display": record["kind_label"],
+                            }
+                        ],
+                        "text": record["kind_label"],
+                    }
+                ],
                 name=record["name"],
                 location=[{"reference": location_url}],
                 telecom=telecom or None,
                 coverageArea=[
-                    {"reference": area_urls[m["code"]], "display": m["name"]}
+                    {"reference": area_urls[m["code"]], "display": names.get(int(m["code"]))}
                     for m in record["shown_in"]
                 ]
                 or None,

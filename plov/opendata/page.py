@@ -47,6 +47,11 @@ def downloads() -> list[Download]:
         Download("/api/v1/supervising-authorities", "JSON",
                  "Tilsynsmyndighederne og de kommuner, hver dækker i dag.",
                  "The supervising authorities and the municipalities each covers today."),
+        Download("/api/v1/changes?since=2026-01-01", "JSON",
+                 "Ændringer siden en dag: enheder oprettet, ændret, lukket, vist eller skjult, "
+                 "aftaler startet eller ophørt.",
+                 "Changes since a day: units created, changed, closed, shown or hidden, "
+                 "agreements started or ended."),
         Download(reverse("opendata-fhir"), "FHIR R4 (JSON)",
                  "Plejehjem og helhedsplejeleverandørsteder som HL7 FHIR-bundle (Organization, "
                  "Location, HealthcareService).",

@@ -1,4 +1,4 @@
-from django.apps import AppConfig
+from django.apps import AppConfig, apps
 from django.db.models.signals import post_migrate
 
 
@@ -13,3 +13,9 @@ class PagesConfig(AppConfig):
         status.connect_deletes()
 
         post_migrate.connect(permissions.grant_agency_page_permissions, sender=self)
+        # Again once simple_translation's permission exists (its post_migrate comes later).
+        post_migrate.connect(
+            permissions.grant_agency_page_permissions,
+            sender=apps.get_app_config("simple_translation"),
+            dispatch_uid="plov.pages.grant_after_simple_translation",
+        )

@@ -65,3 +65,22 @@ class BodyBlock(blocks.StreamBlock):
     timeline = TimelineBlock()
     webinar = WebinarBlock()
     links = LinkListBlock()
+
+
+class ChecklistBlock(blocks.StructBlock):
+    """A group of questions on the printable "Spørgsmål til besøget" list."""
+
+    heading = blocks.CharBlock(label="Overskrift", max_length=200)
+    questions = blocks.ListBlock(
+        blocks.CharBlock(label="Spørgsmål", max_length=300), label="Spørgsmål"
+    )
+
+    class Meta:
+        label = "Spørgsmål"
+        icon = "tasks"
+        template = "pages/blocks/checklist.html"
+
+
+class ChecklistBodyBlock(blocks.StreamBlock):
+    paragraph = blocks.RichTextBlock(label="Tekst", features=RICH_TEXT_FEATURES)
+    checklist = ChecklistBlock()

@@ -1,6 +1,6 @@
 """The demo's pages: driftsinfo, guidance, Om Plejeoverblikket and the accessibility statement,
-with Danish text from the agency's own pages (the seeds) and published through Wagtail's
-revisions, as an editor publishing them would."""
+with Danish text from the agency's own pages (the seeds) and their English translations,
+published through Wagtail's revisions, as an editor publishing them would."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ import datetime as dt
 import json
 
 from django.utils import timezone
-from wagtail.models import Page, Site
+from wagtail.models import Locale, Page, Site
 
 from plov.pages.models import (
     AboutPage,
@@ -17,10 +17,12 @@ from plov.pages.models import (
     EditorGuidancePage,
     GuidancePage,
     StatusLevel,
+    VisitChecklistPage,
 )
 
 PAGE_TYPES = (
-    DriftsinfoPage, GuidancePage, EditorGuidancePage, AboutPage, AccessibilityStatementPage
+    DriftsinfoPage, GuidancePage, EditorGuidancePage, AboutPage, AccessibilityStatementPage,
+    VisitChecklistPage,
 )
 # Demo addresses: the sites, not invented deep links.
 BEKENDTGOERELSE = "https://www.retsinformation.dk/"
@@ -210,6 +212,268 @@ ACCESSIBILITY = [
 ]
 
 
+def _checklist(heading: str, *questions: str) -> dict:
+    return {"type": "checklist", "value": {"heading": heading, "questions": list(questions)}}
+
+
+CHECKLIST = [
+    _checklist(
+        "Hverdagen",
+        "Hvordan ser en almindelig dag ud – hvornår står man op, spiser og går i seng?",
+        "Hvilke aktiviteter er der, og kan man komme ud i frisk luft hver dag?",
+        "Hvordan laves maden, og kan man få noget at spise uden for måltiderne?",
+        "Må man have egne møbler, kæledyr eller gæster, der overnatter?",
+    ),
+    _checklist(
+        "Pleje og personale",
+        "Hvor mange medarbejdere er der om dagen, om aftenen og om natten?",
+        "Møder man de samme medarbejdere, og hvem er kontaktperson?",
+        "Hvordan får man hjælp fra læge, sygeplejerske og tandlæge?",
+        "Hvordan tager I hånd om demens og om livets sidste tid?",
+    ),
+    _checklist(
+        "Pårørende og økonomi",
+        "Hvordan inddrages de pårørende, og hvordan holder I os orienteret?",
+        "Hvad koster husleje, servicepakke og forplejning om måneden?",
+        "Hvor lang er ventetiden på en bolig her?",
+        "Hvad siger Ældretilsynets seneste tilsyn, og hvad har I gjort siden?",
+    ),
+]
+
+CHECKLIST_EN = [
+    _checklist(
+        "Daily life",
+        "What is an ordinary day like – when do residents get up, eat and go to bed?",
+        "What activities are there, and can residents get outdoors every day?",
+        "How is the food made, and can residents eat between meals?",
+        "May residents bring their own furniture, pets or overnight guests?",
+    ),
+    _checklist(
+        "Care and staff",
+        "How many staff are on duty in the day, the evening and at night?",
+        "Does a resident meet the same staff, and who is the contact person?",
+        "How do residents see a doctor, a nurse and a dentist?",
+        "How do you care for people with dementia and at the end of life?",
+    ),
+    _checklist(
+        "Relatives and costs",
+        "How are relatives involved, and how do you keep us informed?",
+        "What do rent, the service package and meals cost a month?",
+        "How long is the wait for a home here?",
+        "What did Ældretilsynet's latest supervision find, and what have you done since?",
+    ),
+]
+
+
+# --- English -----------------------------------------------------------------------------------
+
+TIMELINE_EN = [
+    ("Identifying private providers of home care – forwarding this information letter to "
+     "private providers", "Municipality", "Week 45 (2025)"),
+    ("Updating care units in SOR as described in the guide", "Municipality/private provider",
+     "Week 45 (2025) - week 6 (2026)"),
+    ("Assigning roles in SEB", "The municipality's/company's SEB administrator",
+     "Early week 46 (2025)"),
+    ("Private home-care providers set up in SEB", "Private provider", "Week 46 (2025)"),
+    ("Reporting on plejeoverblikket.dk", "Municipality/private care units",
+     "Week 46 (2025) - week 6 (2026)"),
+    ("Updating home care in SOR as described in the guide", "Municipality/private provider",
+     "Week 46 (2025) - week 6 (2026)"),
+]
+
+
+def _driftsinfo_body_en() -> list[dict]:
+    return [
+        _links("", ("Read the executive order on Plejeoverblikket (in Danish)", BEKENDTGOERELSE)),
+        _heading("Status and timetable for Plejeoverblikket"),
+        _text(
+            "Here you can read about the tasks under way under section 27 of the Danish Act on "
+            "Care for Older People and the executive order on Plejeoverblikket, and the "
+            "timetable for registering care units and home care in SOR and on "
+            "plejeoverblikket.dk.",
+        ),
+        _heading("The launch of Plejeoverblikket is postponed to mid-February 2026"),
+        _text(
+            "The launch of Plejeoverblikket is postponed to mid-February 2026, because several "
+            "units – municipal and private – have not yet been able to complete the "
+            "registrations and reports required. The Danish Health Data Authority and the "
+            "Ministry for Senior Citizens have therefore extended the registration period.",
+        ),
+        {"type": "timeline", "value": {
+            "caption": "Registration timetable",
+            "rows": [{"task": a, "performer": b, "period": c} for a, b, c in TIMELINE_EN],
+        }},
+        _heading("Webinars and follow-up sessions"),
+        _text(
+            "To support the registration of units we hold the webinars and follow-up sessions "
+            "below (in Danish). You may need to attend more than one.",
+            "All webinars are held on Teams; invitations are sent when you sign up.",
+        ),
+        {"type": "webinar", "value": {
+            "title": "SOR registration for municipalities", "audience": "Municipalities",
+            "when": "12 November 2025, 12:30-14:30",
+            "link": {"title": "Presentation on SOR registration for municipalities, 12 November",
+                     "url": SDS},
+        }},
+        {"type": "webinar", "value": {
+            "title": "SOR registration for private providers", "audience": "Private providers",
+            "when": "13 November 2025, 12:30-14:30",
+            "link": {"title": "Presentation on SOR registration for private providers, "
+                              "13 November",
+                     "url": SDS},
+        }},
+        _heading("Technical support"),
+        _text(
+            "Service desk, weekdays 9-15. Write Plejeoverblikket in the subject line and give a "
+            "telephone number where we can reach you.",
+        ),
+    ]
+
+
+ABOUT_EN = [
+    _text(
+        "Plejeoverblikket gives one overview of every care home for older people and every "
+        "provider of home care (helhedspleje) in Denmark. It supports older citizens' free "
+        "choice and makes it easier to compare what is on offer.",
+        "The rules for Plejeoverblikket – including what must be reported – are set out in "
+        "section 27 of the Act on Care for Older People and the executive order on "
+        "Plejeoverblikket, in force since 1 July 2025. Plejeoverblikket replaces "
+        "Plejehjemsoversigten.",
+    ),
+    _heading("Where does the information come from?"),
+    _text(
+        "Plejeoverblikket reads the Danish healthcare organisation register (SOR) and the "
+        "central business register (CVR), so that P-numbers, staff numbers and full-time "
+        "equivalents stay up to date. The municipalities and providers describe their own care "
+        "units. The Danish Authority for Care of Older People (Ældretilsynet) publishes its "
+        "supervision reports, quality indicators and any sanctions here.",
+    ),
+    _links("Read more", ("The executive order on Plejeoverblikket (in Danish)", BEKENDTGOERELSE)),
+]
+
+GUIDES_EN = {
+    "saadan-vaelger-du-plejehjem": (
+        "How to choose a care home", "how-to-choose-a-care-home",
+        "You can choose the care home you want to live in – in another municipality too.", [
+            _heading("First, the municipality assesses your needs"),
+            _text("When you apply for a care home place, your municipality assesses whether you "
+                  "are eligible (visitation). Once approved, you may ask for a particular care "
+                  "home or home."),
+            _heading("Compare the care homes"),
+            _text("On Plejeoverblikket you can search your municipality and see the care homes "
+                  "it has an agreement with. You can compare the size and price of the homes, "
+                  "activities, meals, the staff's training and Ældretilsynet's supervision.",
+                  "Visit the care home before you choose. Ask about daily life, how relatives "
+                  "are involved and how long the wait is."),
+        ]),
+    "om-helhedspleje": (
+        "About home care", "about-home-care",
+        "Home care (helhedspleje) is the personal care and practical help you get in your own "
+        "home.", [
+            _text("Under the Act on Care for Older People, personal care, practical help and "
+                  "training are brought together in one home care, planned with you. The "
+                  "municipality assesses your needs and tells you which providers you can "
+                  "choose from."),
+            _heading("Providers"),
+            _text("Home care is provided by the municipality itself or by private providers "
+                  "the municipality has an agreement with. Plejeoverblikket shows the "
+                  "providers your municipality has an agreement with."),
+        ]),
+    "frit-valg": (
+        "Free choice", "free-choice",
+        "You have the right to choose your care home and your home-care provider.", [
+            _heading("Free choice of care home"),
+            _text("Once you are approved for a care home place, you can choose one in your own "
+                  "or another municipality, if you meet the conditions of both. You can also "
+                  "choose a friplejehjem (a private care home)."),
+            _heading("Free choice of home-care provider"),
+            _text("You can choose between the municipality's own provider and the private "
+                  "providers it has an agreement with, and change provider if you wish."),
+        ]),
+}
+
+EDITOR_GUIDE_EN = [
+    _heading("The reporting process at a glance"),
+    _text(
+        "As an editor you describe your care units and home-care units and keep the "
+        "information up to date. You see only the units under the CVR number your user "
+        "belongs to.",
+    ),
+    _heading("Editing"),
+    _text(
+        "Is the field you want to edit grey? Then it comes from SOR through the SOR-ID. If it "
+        "is wrong, correct it in SOR.",
+        "Changes made in SOR before 23:00 show on Plejeoverblikket at the earliest at 6:00 the "
+        "next day. Fill in every required field, or the unit is not shown.",
+    ),
+]
+
+ACCESSIBILITY_EN = [
+    _text(
+        "The Danish Health Data Authority must make Plejeoverblikket accessible under the "
+        "Danish act on the accessibility of public sector bodies' websites and mobile "
+        "applications.",
+        "Plejeoverblikket is tested automatically with axe against WCAG 2.1 level AA and built "
+        "with the Danish common design system (DKFDS). Known issues are fixed as we go.",
+    ),
+    _heading("Contact and complaints"),
+    _text(
+        "If you meet a problem with accessibility, write to plejeoverblikket@sundhedsdata.dk. "
+        "You can complain to the Agency for Digital Government if you are not satisfied with "
+        "the answer.",
+    ),
+]
+
+
+def _english(page: Page) -> dict | None:
+    """The English translation's fields of one of the demo's Danish pages."""
+    if isinstance(page, DriftsinfoPage):
+        return {
+            "title": "Operations status", "slug": "operations-status",
+            "status_text": "Planned maintenance: Plejeoverblikket may be unavailable for short "
+                           "periods on Sunday 6-8 am.",
+            "intro": _p("Plejeoverblikket gives an overview of, and lets you compare, every "
+                        "care home for older people and every home-care provider in Denmark."),
+            "body": json.dumps(_driftsinfo_body_en()),
+        }
+    if isinstance(page, AboutPage):
+        return {"title": "About Plejeoverblikket", "slug": "about",
+                "body": json.dumps(ABOUT_EN)}
+    if isinstance(page, AccessibilityStatementPage):
+        return {"title": "Accessibility statement", "slug": "accessibility-statement",
+                "body": json.dumps(ACCESSIBILITY_EN)}
+    if isinstance(page, EditorGuidancePage):
+        return {"title": "Guide for editors", "slug": "guide-for-editors",
+                "intro": _p("The essentials of the reporting guide."),
+                "body": json.dumps(EDITOR_GUIDE_EN)}
+    if isinstance(page, VisitChecklistPage):
+        return {"title": "Questions to ask on a visit", "slug": "questions-for-your-visit",
+                "intro": _p("Take the list with you when you visit a care home or a home-care "
+                            "provider. Tick off the questions and write down the answers."),
+                "body": json.dumps(CHECKLIST_EN)}
+    if page.slug in GUIDES_EN:
+        title, slug, intro, body = GUIDES_EN[page.slug]
+        return {"title": title, "slug": slug, "intro": _p(intro), "body": json.dumps(body)}
+    return None
+
+
+def translate(page: Page, fields: dict, language: str = "en") -> Page:
+    """The page's translation as Wagtail's "Oversæt" makes it – the same translation key, in
+    the locale, under the parent's translation – with its own text, published through a
+    revision. (Built directly rather than copied: the demo makes fourteen pages.)"""
+    locale = Locale.objects.get(language_code=language)
+    parent = page.get_parent().get_translation(locale)
+    translation = type(page)(
+        **{**fields, "locale": locale, "translation_key": page.translation_key},
+        **{name: getattr(page, name) for name in _UNTRANSLATED if hasattr(page, name)},
+    )
+    return _publish(parent, translation)
+
+
+# Copied as they are: the status's level and times (the text is translated).
+_UNTRANSLATED = ("status_level", "status_from", "status_to")
+
+
 def _publish(parent: Page, page: Page) -> Page:
     parent.add_child(instance=page)
     page.save_revision().publish()
@@ -217,7 +481,8 @@ def _publish(parent: Page, page: Page) -> Page:
 
 
 def create_demo_pages(now: dt.datetime | None = None) -> list[Page]:
-    """Replace the demo's pages under the default site's root page; return them."""
+    """Replace the demo's pages under the default site's root page and their English
+    translations under its English copy; return them (Danish first)."""
     now = now or timezone.now()
     for model in PAGE_TYPES:
         for page in model.objects.all():
@@ -246,7 +511,17 @@ def create_demo_pages(now: dt.datetime | None = None) -> list[Page]:
             intro=_p("De vigtigste punkter fra indberetningsvejledningen."),
             body=json.dumps(EDITOR_GUIDE))),
     ]
+    pages.append(_publish(root, VisitChecklistPage(
+        title="Spørgsmål til besøget", slug="spoergsmaal-til-besoeget",
+        intro=_p("Tag listen med, når du besøger et plejehjem eller en leverandør af "
+                 "helhedspleje. Sæt kryds ved spørgsmålene, og skriv svarene ned."),
+        body=json.dumps(CHECKLIST))))
     for title, slug, intro, body in GUIDES:
         pages.append(_publish(root, GuidancePage(title=title, slug=slug, intro=_p(intro),
                                                  body=json.dumps(body))))
-    return pages
+    translations = []
+    for page in pages:
+        fields = _english(page)
+        if fields is not None:
+            translations.append(translate(page, fields))
+    return pages + translations

@@ -15,7 +15,7 @@ from wagtail.fields import RichTextField, StreamField
 from wagtail.models import Page
 from wagtail.search import index
 
-from plov.pages.blocks import RICH_TEXT_FEATURES, BodyBlock
+from plov.pages.blocks import RICH_TEXT_FEATURES, BodyBlock, ChecklistBodyBlock
 from plov.pages.forms import ContentPageForm
 
 
@@ -35,6 +35,11 @@ class ContentPage(Page):
 
     class Meta:
         abstract = True
+
+    def get_context(self, request, *args, **kwargs):
+        from plov.pages.context_processors import page_languages
+
+        return {**super().get_context(request, *args, **kwargs), **page_languages(request, self)}
 
 class GuidancePage(ContentPage):
     """Guidance for citizens (Sådan vælger du plejehjem, Om helhedspleje, Frit valg)."""
@@ -81,6 +86,20 @@ class AccessibilityStatementPage(ContentPage):
     class Meta:
         verbose_name = "tilgængelighedserklæring"
         verbose_name_plural = "tilgængelighedserklæringer"
+
+
+class VisitChecklistPage(ContentPage):
+    """Spørgsmål til besøget: the questions to ask on a visit to a care home or a home-care
+    provider, printable, offered on every unit page and in compare."""
+
+    is_creatable = True
+    max_count = 2  # Danish and English
+    body = StreamField(ChecklistBodyBlock(), verbose_name="indhold", blank=True)
+    template = "pages/checklist_page.html"
+
+    class Meta:
+        verbose_name = "spørgsmål til besøget"
+        verbose_name_plural = "spørgsmål til besøget"
 
 
 class StatusLevel(models.TextChoices):

@@ -1,5 +1,6 @@
 """Who edits the agency's pages: the agency's group (Sundhedsdatastyrelsen), on the site's root
-page and everything under it. Editors, contract managers and supervisors get nothing (Wagtail
+page and everything under it, in both languages (the root page's English copy too), and may
+translate a page ("Oversæt"). Editors, contract managers and supervisors get nothing (Wagtail
 shows them no page explorer at all). The agency also approves pages submitted to Wagtail's
 default moderation workflow."""
 
@@ -11,19 +12,29 @@ PAGE_PERMISSIONS = ("add_page", "change_page", "publish_page", "lock_page", "unl
 
 def grant_agency_page_permissions(sender=None, **kwargs) -> None:
     from django.contrib.auth.models import Group, Permission
-    from wagtail.models import GroupPagePermission, Site
+    from wagtail.models import GroupPagePermission
 
-    site = Site.objects.filter(is_default_site=True).select_related("root_page").first()
-    if site is None:
+    from plov.pages.i18n import ensure_locales, site_roots
+
+    ensure_locales()
+    roots = site_roots()
+    if not roots:
         return
     permissions = Permission.objects.filter(
         content_type__app_label="wagtailcore", codename__in=PAGE_PERMISSIONS
     )
     group, _ = Group.objects.get_or_create(name=AGENCY_GROUP)
-    for permission in permissions:
-        GroupPagePermission.objects.get_or_create(
-            group=group, page=site.root_page, permission=permission
+    for root in roots:  # the Danish root page and its English copy
+        for permission in permissions:
+            GroupPagePermission.objects.get_or_create(
+                group=group, page=root, permission=permission
+            )
+    # "Oversæt" (wagtail.contrib.simple_translation): the agency makes the English pages.
+    group.permissions.add(
+        *Permission.objects.filter(
+            content_type__app_label="simple_translation", codename="submit_translation"
         )
+    )
     # Wagtail's default workflow ("Moderators approval"): a page submitted for moderation is
     # approved by a colleague in the agency (as well as by Wagtail's own Moderators group).
     from wagtail.models import GroupApprovalTask

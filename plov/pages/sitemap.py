@@ -8,10 +8,12 @@ from plov.pages.models import (
     DriftsinfoPage,
     EditorGuidancePage,
     GuidancePage,
+    VisitChecklistPage,
 )
 
 PAGE_TYPES = (
-    GuidancePage, EditorGuidancePage, AboutPage, AccessibilityStatementPage, DriftsinfoPage
+    GuidancePage, EditorGuidancePage, AboutPage, AccessibilityStatementPage, DriftsinfoPage,
+    VisitChecklistPage,
 )
 
 

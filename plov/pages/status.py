@@ -1,5 +1,6 @@
 """What every public page shows from the agency's pages: the operations status banner and the
-footer links (Om Plejeoverblikket, tilgængelighedserklæring).
+footer links (Om Plejeoverblikket, tilgængelighedserklæring), in the visitor's language (the
+page's English translation on the English site, else the Danish page).
 
 Read from the live pages once and kept in the shared cache (`PLOV_CACHE_URL`) under one key,
 which publishing, unpublishing, moving or deleting any page forgets (now, and again when the
@@ -20,42 +21,56 @@ from django.core.cache import cache
 from django.db import transaction
 from django.db.models.signals import post_delete
 from django.dispatch import receiver
-from django.utils import timezone
+from django.utils import timezone, translation
 from wagtail.signals import page_published, page_slug_changed, page_unpublished, post_page_move
 
-KEY = "plov:pages:site:v1"
+KEY = "plov:pages:site:v2"
 TIMEOUT = 10 * 60  # the bound on staleness should a change send no signal
+DEFAULT_LANGUAGE = "da"
+
+
+def _empty() -> dict:
+    return {"status": None, "about_url": None, "accessibility_url": None, "checklist_url": None}
 
 
 def _load() -> dict:
-    """One query: the live driftsinfo, about and statement pages with the status fields.
-    (Pages behind a view restriction are not meant for these links; none is expected.)"""
+    """One query: the live driftsinfo, about and statement pages with the status fields, per
+    language (the page's locale). (Pages behind a view restriction are not meant for these
+    links; none is expected.)"""
     from django.contrib.contenttypes.models import ContentType
     from wagtail.models import Page
 
-    from plov.pages.models import AboutPage, AccessibilityStatementPage, DriftsinfoPage
+    from plov.pages.models import (
+        AboutPage,
+        AccessibilityStatementPage,
+        DriftsinfoPage,
+        VisitChecklistPage,
+    )
 
     types = ContentType.objects.get_for_models(
-        DriftsinfoPage, AboutPage, AccessibilityStatementPage
+        DriftsinfoPage, AboutPage, AccessibilityStatementPage, VisitChecklistPage
     )
     rows = (
         Page.objects.live()
         .filter(content_type__in=types.values())
         .order_by("path")
         .values(
-            "pk", "url_path", "content_type_id", "driftsinfopage__status_level",
-            "driftsinfopage__status_text", "driftsinfopage__status_from",
-            "driftsinfopage__status_to",
+            "pk", "url_path", "content_type_id", "locale__language_code",
+            "driftsinfopage__status_level", "driftsinfopage__status_text",
+            "driftsinfopage__status_from", "driftsinfopage__status_to",
         )
     )
-    record: dict = {"status": None, "about_url": None, "accessibility_url": None}
+    languages: dict[str, dict] = {}
     for row in rows:
+        record = languages.setdefault(row["locale__language_code"], _empty())
         url = Page(pk=row["pk"], url_path=row["url_path"]).get_url()
         if row["content_type_id"] == types[AboutPage].pk:
             record["about_url"] = record["about_url"] or url
         elif row["content_type_id"] == types[AccessibilityStatementPage].pk:
             record["accessibility_url"] = record["accessibility_url"] or url
-        elif row["driftsinfopage__status_level"] and record["status"] is None:
+        elif row["content_type_id"] == types[VisitChecklistPage].pk:
+            record["checklist_url"] = record["checklist_url"] or url
+        elif record["status"] is None or not record["status"]["level"]:
             starts, ends = row["driftsinfopage__status_from"], row["driftsinfopage__status_to"]
             record["status"] = {
                 "level": row["driftsinfopage__status_level"],
@@ -64,44 +79,71 @@ def _load() -> dict:
                 "to": ends.isoformat() if ends else None,
                 "url": url,
             }
-    return record
+    return languages
 
 
 def _now() -> dt.datetime:
     return timezone.now()
 
 
-def site_pages() -> dict:
-    record = cache.get(KEY)
-    if record is None:
-        record = _load()
-        cache.set(KEY, record, TIMEOUT)
+def _all_languages() -> dict:
+    languages = cache.get(KEY)
+    if languages is None:
+        languages = _load()
+        cache.set(KEY, languages, TIMEOUT)
+    return languages
+
+
+def _language(language: str | None) -> str:
+    return language or translation.get_language() or DEFAULT_LANGUAGE
+
+
+def site_pages(language: str | None = None) -> dict:
+    """The footer links for a language (the active one by default), and the statuses to show
+    in that order: the language's own driftsinfo page first, then the Danish one. A link falls
+    back to the Danish page when the page has no live translation in that language."""
+    languages = _all_languages()
+    code = _language(language)
+    danish = languages.get(DEFAULT_LANGUAGE) or _empty()
+    own = languages.get(code) or _empty()
+    links = ("about_url", "accessibility_url", "checklist_url")
+    record = {key: own.get(key) or danish.get(key) for key in links}
+    statuses = []
+    if code != DEFAULT_LANGUAGE and own["status"]:
+        statuses.append({**own["status"], "language": code})
+    if danish["status"]:
+        statuses.append({**danish["status"], "language": DEFAULT_LANGUAGE})
+    record["statuses"] = statuses
     return record
 
 
-def status_in_force(now: dt.datetime | None = None) -> dict | None:
-    """The operations status shown as a banner now, or None."""
-    status = site_pages()["status"]
-    if not status:
-        return None
-    now = now or _now()
+def _in_force(status: dict, now: dt.datetime) -> bool:
     starts = dt.datetime.fromisoformat(status["from"]) if status["from"] else None
     ends = dt.datetime.fromisoformat(status["to"]) if status["to"] else None
-    if (starts and now < starts) or (ends and now >= ends):
-        return None
-    return status
+    return bool(status["level"]) and not ((starts and now < starts) or (ends and now >= ends))
+
+
+def status_in_force(now: dt.datetime | None = None, language: str | None = None) -> dict | None:
+    """The operations status shown as a banner now, or None: the visitor's language's status
+    when it is in force, else the Danish one (an outage is announced on the English site even
+    before the agency has written it in English; `language` says which text it is)."""
+    now = now or _now()
+    for status in site_pages(language)["statuses"]:
+        if _in_force(status, now):
+            return status
+    return None
 
 
 def banner_stamp() -> str:
     """Changes whenever the banner a public page shows changes (and with the footer links)."""
-    links = {k: v for k, v in site_pages().items() if k != "status"}
+    links = {k: v for k, v in site_pages().items() if k != "statuses"}
     shown = {"status": status_in_force(), **links}
     raw = json.dumps(shown, sort_keys=True)
     return hashlib.sha1(raw.encode(), usedforsecurity=False).hexdigest()[:12]
 
 
-def accessibility_statement_url() -> str | None:
-    return settings.PLOV_ACCESSIBILITY_STATEMENT_URL or site_pages()["accessibility_url"]
+def accessibility_statement_url(language: str | None = None) -> str | None:
+    return settings.PLOV_ACCESSIBILITY_STATEMENT_URL or site_pages(language)["accessibility_url"]
 
 
 def forget() -> None:

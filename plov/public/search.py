@@ -19,7 +19,8 @@ Parameters (names as in the URL):
     ejerform     municipal/private/friplejebolig/lokalplejehjem (repeatable, any)
     tilsyn       latest supervision status (repeatable, any)
     sanktion     "uden" or "med" a sanction in force
-    sorter       relevans, navn, afstand, boliger
+    pris_max     care homes whose total monthly cost is at most this (kr.; plov.public.search_costs)
+    sorter       relevans, navn, afstand, boliger, pris (total monthly cost, lowest first)
     side         page number
 
 A municipality search shows exactly `visible_units(code)` (DOMAIN.md §5); every other search
@@ -44,12 +45,14 @@ from rapidfuzz import fuzz, process
 
 from plov.agreements.models import AgreementType, ServiceAgreement
 from plov.folding import fold
+from plov.public import search_costs
 from plov.publishing.listing import shown_staff
 from plov.publishing.visibility import visible_units
 from plov.registers.addresses import match_key, normalise_house_number, normalise_street
 from plov.registers.dar import VALID_STATUSES
 from plov.registers.models import CvrProductionUnit, DarAddress, DarPostcode
 from plov.supervision.models import Sanction, SupervisionFeedback, SupervisionStatus
+from plov.units.homecare import LANGUAGES
 from plov.units.models import (
     HousingType,
     Municipality,
@@ -66,7 +69,7 @@ CARE_HOMES, HOME_CARE = "plejehjem", "helhedspleje"
 KINDS = {CARE_HOMES: UnitKind.CARE_HOME, HOME_CARE: UnitKind.HOME_CARE_SITE}
 RADII = (2, 5, 10, 20, 50)
 DEFAULT_RADIUS = 10
-SORTS = ("relevans", "navn", "afstand", "boliger")
+SORTS = ("relevans", "navn", "afstand", "boliger", "pris")
 SANCTION_CHOICES = ("uden", "med")
 OWNER_TYPES = ("municipal", "private", "friplejebolig", "lokalplejehjem")
 IMAGE_SPEC = "fill-320x200"
@@ -116,6 +119,7 @@ def sort_labels() -> dict[str, str]:
         "navn": _("Navn (A-Å)"),
         "afstand": _("Afstand (nærmeste først)"),
         "boliger": _("Antal boliger (flest først)"),
+        "pris": _("Pris pr. måned (lavest først)"),
     }
 
 
@@ -134,9 +138,11 @@ class SearchQuery:
     properties: list[int] = field(default_factory=list)
     professions: list[int] = field(default_factory=list)
     fixed_teams: bool = False
+    languages: list[str] = field(default_factory=list)  # home care: codes of homecare.LANGUAGES
     owner_types: list[str] = field(default_factory=list)
     supervision: list[str] = field(default_factory=list)
     sanction: str = ""
+    max_cost: int | None = None
     sort: str = ""
     page: int = 1
     page_text: str = field(default="", repr=False, compare=False)  # as typed, for messages
@@ -157,9 +163,11 @@ class SearchQuery:
                 len(self.properties),
                 len(self.professions),
                 int(self.fixed_teams),
+                len(self.languages),
                 len(self.owner_types),
                 len(self.supervision),
                 int(bool(self.sanction)),
+                int(self.max_cost is not None),
             )
         )
 
@@ -175,9 +183,11 @@ class SearchQuery:
             "egenskab": [str(p) for p in self.properties],
             "faggruppe": [str(p) for p in self.professions],
             "faste_teams": "1" if self.fixed_teams else "",
+            "sprog": self.languages,
             "ejerform": self.owner_types,
             "tilsyn": self.supervision,
             "sanktion": self.sanction,
+            "pris_max": "" if self.max_cost is None else str(self.max_cost),
             "sorter": self.sort,
             "side": str(self.page) if self.page != 1 else "",
         }
@@ -226,6 +236,7 @@ class ResultItem:
     supervision_date: dt.date | None
     sanction_in_force: bool
     image: object | None
+    monthly_total: int | None = None  # care homes: the total monthly cost, when fully known
 
 
 @dataclass
@@ -296,7 +307,7 @@ class SearchResult:
             options.append("afstand")
         options.append("navn")
         if self.query.is_care_homes:
-            options.append("boliger")
+            options.extend(("boliger", "pris"))
         return [(key, labels[key]) for key in options]
 
     @property
@@ -468,11 +479,17 @@ def parse(params) -> tuple[SearchQuery, list[SearchError], list[str]]:
     query.properties = _ints(_getlist(params, "egenskab"))
     query.professions = _ints(_getlist(params, "faggruppe"))
     query.fixed_teams = _get(params, "faste_teams").strip().lower() in ("1", "ja", "on", "true")
+    wanted_languages = set(_getlist(params, "sprog"))
+    query.languages = [code for code, _label in LANGUAGES if code in wanted_languages]
     query.owner_types = [v for v in dict.fromkeys(_getlist(params, "ejerform")) if v in OWNER_TYPES]
     valid_status = {choice.value for choice in SupervisionStatus}
     query.supervision = [v for v in dict.fromkeys(_getlist(params, "tilsyn")) if v in valid_status]
     sanction = _get(params, "sanktion").strip().lower()
     query.sanction = sanction if sanction in SANCTION_CHOICES else ""
+    if query.is_care_homes:
+        query.max_cost, notice = search_costs.parse_max_cost(_get(params, "pris_max"))
+        if notice:
+            notices.append(notice)
     sort = _get(params, "sorter").strip().lower()
     query.sort = sort if sort in SORTS else ""
 
@@ -496,7 +513,7 @@ def effective_sort(query: SearchQuery, origin: Origin | None) -> str:
         sort = ""
     if sort == "relevans" and not query.name:
         sort = ""
-    if sort == "boliger" and not query.is_care_homes:
+    if sort in ("boliger", "pris") and not query.is_care_homes:
         sort = ""
     if not sort:
         sort = "afstand" if origin else ("relevans" if query.name else "navn")
@@ -794,6 +811,11 @@ def _filtered(units: QuerySet[Unit], query: SearchQuery, today: dt.date) -> Quer
         )
     if query.fixed_teams:
         units = units.filter(content__fixed_teams=True)
+    if query.max_cost is not None and query.is_care_homes:
+        units = search_costs.with_max_cost(units, query.max_cost)
+    if not query.is_care_homes:
+        for code in query.languages:
+            units = units.filter(speaks(code))
     if query.supervision:
         units = units.annotate(latest_status=latest_status_subquery()).filter(
             latest_status__in=query.supervision
@@ -881,7 +903,15 @@ def search(params, *, today: dt.date | None = None, page_size: int = PAGE_SIZE) 
 
     # One query for every candidate: just what sorting, distance and the map need.
     rows = list(
-        units.values("id", "name", "latitude", "longitude", "visiting_address", "content__homes")
+        units.values(
+            "id",
+            "name",
+            "latitude",
+            "longitude",
+            "visiting_address",
+            "content__homes",
+            monthly_total=search_costs.total_expression(),
+        )
     )
 
     scores: dict[int, float] = {}
@@ -917,6 +947,8 @@ def search(params, *, today: dt.date | None = None, page_size: int = PAGE_SIZE) 
         rows.sort(key=lambda r: distances[r["id"]])
     elif sort == "boliger":
         rows.sort(key=lambda r: -(r["content__homes"] or -1))
+    elif sort == "pris":
+        search_costs.sort_by_total(rows)
 
     result.total = len(rows)
     result.num_pages = max(1, math.ceil(result.total / page_size))
@@ -1012,9 +1044,17 @@ def _page_items(ids: list[int], distances: dict[int, float], today: dt.date) -> 
                 supervision_date=unit.latest_inspected_on,
                 sanction_in_force=unit.sanction_in_force,
                 image=content.image_1 if content else None,
+                monthly_total=_monthly_total(content),
             )
         )
     return items
+
+
+def _monthly_total(content: UnitContent | None) -> int | None:
+    from plov.units.costs import monthly_cost
+
+    cost = monthly_cost(content) if content is not None else None
+    return cost.total if cost else None
 
 
 def _content(unit: Unit) -> UnitContent | None:
@@ -1040,6 +1080,16 @@ def _interval_label(code: str | None) -> str | None:
 # What the form offers
 
 
+def speaks(code: str) -> Q:
+    """Units whose staff speak `code` (a code of `homecare.LANGUAGES`): the unit's own list, or
+    – when the unit has stated none – its provider's, as the unit page shows it."""
+    pattern = rf"(^|,){re.escape(code)}(,|$)"
+    own_none = Q(content__isnull=True) | Q(content__languages="")
+    return Q(content__languages__regex=pattern) | (
+        own_none & Q(parent__content__languages__regex=pattern)
+    )
+
+
 def filter_options() -> dict:
     """Choices for the search form and filters (three small queries)."""
     groups: dict[str, list[Property]] = {}
@@ -1053,4 +1103,7 @@ def filter_options() -> dict:
         "supervision": list(SupervisionStatus.choices),
         "owner_types": list(owner_type_labels().items()),
         "radii": RADII,
+        "price_limits": search_costs.price_options(),
+        "price_limit_values": search_costs.PRICE_LIMITS,
+        "languages": [(code, str(label)) for code, label in LANGUAGES],
     }

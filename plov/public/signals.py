@@ -27,7 +27,13 @@ from django.dispatch import receiver
 
 from plov.agreements.models import AgreementDescription, ServiceAgreement
 from plov.registers.models import ImportRun
-from plov.supervision.models import AuthorityCoverage, QualityResult, Sanction, SupervisionFeedback
+from plov.supervision.models import (
+    AuthorityCoverage,
+    FeedbackReply,
+    QualityResult,
+    Sanction,
+    SupervisionFeedback,
+)
 from plov.units.models import HousingDescription, Unit, UnitContent, UnitDocument, UnitKind
 
 CACHE_TIMEOUT = 60 * 60  # an hour: the bound on staleness from changes that send no signal
@@ -135,6 +141,7 @@ UNIT_CHILDREN = (
     ServiceAgreement,
     AgreementDescription,
     SupervisionFeedback,
+    FeedbackReply,
     Sanction,
     QualityResult,
     UnitDocument,

@@ -211,45 +211,100 @@ def _like_prefix(text: str) -> str:
 
 
 def _addresses(keys: dict[str, set[str]], number: str) -> list[dict]:
-    """Valid addresses with coordinates on the streets `keys` ({folded street name: its
-    postcodes}) whose house number is `number` or begins with it. Per street in bytewise
-    order, which puts the number itself (and its floors: "solvej 4 1 tv …") before the numbers
-    it begins ("solvej 40 …", "solvej 4a …"). One query."""
+    """SQLite (and other databases): valid addresses with coordinates on the streets `keys`
+    ({folded street name: its postcodes}) whose house number is `number` or begins with it,
+    per street in bytewise order (the number itself and its floors first). PostgreSQL reads
+    them with the streets in one statement: `_street_addresses`."""
     columns = ["id", "street_name", "house_number", "floor", "door", "postcode"]
     columns += ["postcode_name", "latitude", "longitude", "search_text"]
-    statuses = sorted(VALID_STATUSES)
-    if connection.vendor != "postgresql":
-        rows = []
-        for key, postcodes in keys.items():
-            found = (
-                DarAddress.objects.filter(
-                    search_text__startswith=f"{key} {number}",
-                    postcode__in=sorted(postcodes),
-                    status__in=statuses,
-                    latitude__isnull=False,
-                )
-                .order_by("search_text")
-                .values(*columns)[:ADDRESS_ROWS]
+    rows = []
+    for key, postcodes in keys.items():
+        found = (
+            DarAddress.objects.filter(
+                search_text__startswith=f"{key} {number}",
+                postcode__in=sorted(postcodes),
+                status__in=sorted(VALID_STATUSES),
+                latitude__isnull=False,
             )
-            rows += [dict(row, street_key=key) for row in found]
-        return rows
-    table = DarAddress._meta.db_table
-    parts, params = [], []
-    for n, (key, postcodes) in enumerate(keys.items()):
-        parts.append(
-            f"(SELECT {n} AS street, {', '.join(columns)} FROM {table} "
-            'WHERE (search_text COLLATE "C") LIKE %s AND postcode = ANY(%s) '
-            "AND status = ANY(%s) AND latitude IS NOT NULL "
-            'ORDER BY search_text COLLATE "C" LIMIT %s)'
+            .order_by("search_text")
+            .values(*columns)[:ADDRESS_ROWS]
         )
-        params += [_like_prefix(f"{key} {number}"), sorted(postcodes), statuses, ADDRESS_ROWS]
-    names = list(keys)
+        rows += [dict(row, street_key=key) for row in found]
+    return rows
+
+
+STREET_ROWS = 20  # addresses read per street and postcode (in bytewise order: the number first)
+_ADDRESS_COLUMNS = ["street_name", "house_number", "floor", "door", "postcode_name"]
+_ADDRESS_COLUMNS += ["latitude", "longitude", "search_text", "id"]
+
+
+def _street_addresses(
+    street: str, number: str, postcodes: list[str] | None
+) -> tuple[list[dict], list[dict]]:
+    """PostgreSQL: the candidate streets and their addresses numbered `number` (or a number it
+    begins) in one statement: the streets whose name begins with `street` (or, when that finds
+    no address, with a small typo: a second statement), each street's first STREET_ROWS
+    addresses from that number on, by the search text's prefix index. Returns (streets, rows)
+    as `_streets` and `_addresses` do."""
+    table, streets_table = DarAddress._meta.db_table, DarStreet._meta.db_table
+    where_postcode = " AND postcode = ANY(%(postcodes)s)" if postcodes is not None else ""
+    # The folded text is ASCII letters, digits and spaces; every character sorts before "~".
+    addresses = (
+        "CROSS JOIN LATERAL (SELECT "
+        + ", ".join(f"a.{c}" for c in _ADDRESS_COLUMNS)
+        + f" FROM {table} AS a "
+        'WHERE (a.search_text COLLATE "C") >= s.street_key || %(number)s '
+        "AND (a.search_text COLLATE \"C\") < s.street_key || %(number)s || '~' "
+        "AND a.postcode = s.postcode AND a.status = ANY(%(statuses)s) "
+        "AND a.latitude IS NOT NULL "
+        'ORDER BY a.search_text COLLATE "C" LIMIT %(rows)s) AS a'
+    )
+    street_columns = ["street_key", "postcode", "rank", "similarity"]
+    select = (
+        "SELECT s.street_key, s.postcode, s.rank, s.similarity, "
+        + ", ".join(f"a.{c}" for c in _ADDRESS_COLUMNS)
+        + f" FROM candidates AS s {addresses} ORDER BY s.n"
+    )
+    prefix = (
+        "WITH candidates AS (SELECT street_key, postcode, "
+        "CASE WHEN street_key = %(street)s THEN 0 ELSE 1 END AS rank, 1.0::real AS similarity, "
+        'row_number() OVER (ORDER BY street_key COLLATE "C", addresses DESC, postcode) AS n '
+        f'FROM {streets_table} WHERE (street_key COLLATE "C") LIKE %(prefix)s{where_postcode} '
+        'ORDER BY street_key COLLATE "C", addresses DESC, postcode LIMIT %(streets)s) '
+    )
+    typo = (
+        "WITH candidates AS (SELECT street_key, postcode, 2 AS rank, "
+        "similarity(street_key, %(street)s) AS similarity, row_number() OVER ("
+        "ORDER BY similarity(street_key, %(street)s) DESC, addresses DESC, street_key, "
+        f"postcode) AS n FROM {streets_table} WHERE street_key %% %(street)s{where_postcode} "
+        "ORDER BY similarity(street_key, %(street)s) DESC, addresses DESC, street_key, "
+        "postcode LIMIT %(streets)s) "
+    )
+    params = {
+        "street": street,
+        "prefix": _like_prefix(street),
+        "postcodes": postcodes,
+        "number": f" {number}",
+        "statuses": sorted(VALID_STATUSES),
+        "rows": STREET_ROWS,
+        "streets": STREETS,
+    }
+    statements = [prefix] + ([typo] if len(street) >= TYPO_MIN else [])
     with connection.cursor() as cursor:
-        cursor.execute(" UNION ALL ".join(parts), params)
-        return [
-            dict(zip(columns, row[1:], strict=True), street_key=names[row[0]])
-            for row in cursor.fetchall()
-        ]
+        for head in statements:
+            cursor.execute(head + select, params)
+            found = cursor.fetchall()
+            if found:
+                break
+    streets: dict[tuple[str, str], dict] = {}
+    rows = []
+    for record in found:
+        street_part = dict(zip(street_columns, record[:4], strict=True))
+        streets.setdefault((street_part["street_key"], street_part["postcode"]), street_part)
+        row = dict(zip(_ADDRESS_COLUMNS, record[4:], strict=True))
+        row["street_key"], row["postcode"] = street_part["street_key"], street_part["postcode"]
+        rows.append(row)
+    return list(streets.values()), rows
 
 
 # --- Ranking ---------------------------------------------------------------------------------
@@ -332,14 +387,18 @@ def suggest(text: str, limit: int = LIMIT) -> list[Suggestion]:
     if not parsed.number:
         return _without_number(parsed, postcodes, limit)
 
-    streets = _streets(parsed.street, postcodes, STREETS)
+    if connection.vendor == "postgresql":
+        streets, rows = _street_addresses(parsed.street, parsed.number, postcodes)
+    else:
+        streets = _streets(parsed.street, postcodes, STREETS)
+        keys: dict[str, set[str]] = {}
+        for row in streets:
+            keys.setdefault(row["street_key"], set()).add(row["postcode"])
+        rows = _addresses(keys, parsed.number) if keys else []
     if not streets:
         return []
     by_street = {(r["street_key"], r["postcode"]): r for r in streets}
-    keys: dict[str, set[str]] = {}
-    for row in streets[:STREETS]:
-        keys.setdefault(row["street_key"], set()).add(row["postcode"])
-    rows = [r for r in _addresses(keys, parsed.number) if _fits_floor_door(r, parsed.floor_door)]
+    rows = [r for r in rows if _fits_floor_door(r, parsed.floor_door)]
     order = {key: i for i, key in enumerate(by_street)}
 
     def rank(row: dict) -> tuple:

@@ -25,11 +25,14 @@ from wagtail.images import get_image_model
 from plov import clock
 from plov.agreements.models import AgreementDescription, AgreementType, ServiceAgreement
 from plov.public.search import municipality_label
+from plov.publishing import sources as src
 from plov.publishing.listing import shown_staff
 from plov.publishing.rules import agreement_counts
+from plov.publishing.sources import Source, unit_source
 from plov.registers.models import CvrProductionUnit
 from plov.supervision.authorities import authority_by_municipality
 from plov.supervision.models import (
+    FeedbackReply,
     QualityResult,
     Sanction,
     SanctionType,
@@ -37,7 +40,17 @@ from plov.supervision.models import (
     SupervisionStatus,
 )
 from plov.supervision.verdicts import attach_benchmarks, latest_per_code, rule_text
+from plov.units.costs import (
+    CARE_HOME_GUARANTEE_LAW_URL,
+    COST_PARTS,
+    HOUSING_BENEFIT_URL,
+    MonthlyCost,
+    Vacancies,
+    monthly_cost,
+    vacancies,
+)
 from plov.units.formatting import content_of, format_address, interval_label, unit_slug
+from plov.units.homecare import HomeCareFact, home_care_facts
 from plov.units.models import (
     HousingDescription,
     HousingType,
@@ -153,6 +166,7 @@ class StaffFigure:
     interval: str | None = None  # CVR's interval, e.g. "20–49", when CVR gives no number
     decimals: int = 0
     year: int | None = None  # the year CVR's figure is for
+    origin: Source | None = None  # source and date, as every page shows them
 
     @property
     def format(self) -> str:
@@ -181,6 +195,7 @@ class Offering:
     agreement_type: str
     agreement_type_label: str
     description: str = ""
+    slug: str = ""  # for its "Sådan søger du" page (/kommune/<slug>/ansoeg/)
 
 
 @dataclass
@@ -235,6 +250,30 @@ class UnitPageData:
     satisfaction: list[QualityResult]
     updated_at: dt.datetime | None
     sites: list[Unit] = field(default_factory=list)  # a provider's published sites
+    monthly_cost: MonthlyCost | None = None
+    vacancies: Vacancies | None = None
+    free_services: str = ""  # home care: what costs nothing (the site's, else the provider's)
+    extra_services: str = ""  # home care: extra services and their prices
+    content_source: Source | None = None  # the editor's figures: "Oplyst af enheden <date>"
+    sor_source: Source = field(default_factory=lambda: Source(src.SOR))
+    housing_benefit_url: str = HOUSING_BENEFIT_URL
+    guarantee_law_url: str = CARE_HOME_GUARANTEE_LAW_URL
+
+    @property
+    def cost_source(self) -> Source | None:
+        cost = self.monthly_cost
+        return unit_source(cost.reported_on) if cost else None
+
+    @property
+    def vacancy_source(self) -> Source | None:
+        report = self.vacancies
+        return unit_source(report.reported_on) if report else None
+
+    @property
+    def extra_services_lines(self) -> list[str]:
+        return [line.strip() for line in self.extra_services.splitlines() if line.strip()]
+    # Home care only: fixed teams, helpers, time-keeping, languages, services
+    home_care: list[HomeCareFact] = field(default_factory=list)
 
     # --- conveniences for templates -----------------------------------------------------------
     @property
@@ -316,6 +355,11 @@ class UnitPageData:
     @property
     def municipality_label(self) -> str:
         return municipality_label(self.unit.municipality) if self.unit.municipality else ""
+
+    @property
+    def municipality_slug(self) -> str:
+        """For the link to how to apply in the unit's municipality (/kommune/<slug>/ansoeg/)."""
+        return unit_slug(self.unit.municipality.name) if self.unit.municipality else ""
 
     @property
     def staff_by_key(self) -> dict[str, StaffFigure]:
@@ -496,10 +540,16 @@ def _load(
 
     feedback = defaultdict(list)
     for item in SupervisionFeedback.objects.filter(unit_id__in=unit_ids).select_related(
-        "authority", "document"
+        "authority", "document", "reply"  # the unit's own comment (right of reply), if any
     ):
         item.level = STATUS_LEVELS.get(item.status, "info")
         item.explanation = str(STATUS_EXPLANATIONS.get(item.status, ""))
+        item.origin = Source(src.SUPERVISION, date=item.inspected_on)
+        try:
+            reply = item.reply
+        except FeedbackReply.DoesNotExist:
+            reply = None
+        item.unit_reply = reply if reply is not None and reply.shown else None
         feedback[item.unit_id].append(item)
 
     in_force = Sanction.objects.in_force(today).filter(pk=OuterRef("pk"))
@@ -523,6 +573,11 @@ def _load(
         result.unit = by_pk[result.unit_id]
         result.value_text = format_number(result.value)
         result.average_text = format_number(result.national_average)
+        result.origin = Source(
+            src.QUALITY if result.kind == QualityResult.Kind.INDICATOR else src.SATISFACTION,
+            year=result.period,
+            average=" ".join(p for p in (result.average_text, result.unit_of_measure) if p),
+        )
         results[result.unit_id].append(result)
     attach_benchmarks(loaded_results)  # the verdicts: plov.supervision.verdicts
     for result in loaded_results:
@@ -654,6 +709,9 @@ def _staff(
     for figure in figures:
         if figure.source == str(SOURCE_CVR):
             figure.year = year
+            figure.origin = Source(src.CVR, year=year)
+        elif figure.source:
+            figure.origin = unit_source(content.updated_at if content else None)
     return figures
 
 
@@ -684,6 +742,7 @@ def _build(
             agreement_type=a.type,
             agreement_type_label=a.get_type_display(),
             description=descriptions.get(a.municipality_id, ""),
+            slug=unit_slug(a.municipality.name),
         )
         for a in agreements
         if agreement_counts(a, unit, set(descriptions), today)
@@ -735,7 +794,11 @@ def _build(
         og_image=og_image,
         housing_descriptions=housing,
         housing_type_label=content.get_housing_type_display() if content else "",
-        rent=price_range(d.rent for d in housing),
+        # the housing descriptions' rents; without them, the monthly cost's rent
+        rent=price_range(d.rent for d in housing)
+        or price_range(
+            [content.rent_monthly if content and unit.kind == UnitKind.CARE_HOME else None]
+        ),
         deposit=price_range(d.deposit for d in housing),
         staff=_staff(content, production_unit),
         documents=documents,
@@ -748,7 +811,24 @@ def _build(
         satisfaction=latest_per_code(results, QualityResult.Kind.SATISFACTION),
         updated_at=max((u for u in updated if u is not None), default=None),
         sites=sites,
+        monthly_cost=monthly_cost(content) if unit.kind == UnitKind.CARE_HOME else None,
+        vacancies=vacancies(content, today=today) if unit.kind == UnitKind.CARE_HOME else None,
+        free_services=_home_care_text(unit, content, provider_content, "free_services"),
+        extra_services=_home_care_text(unit, content, provider_content, "extra_services"),
+        content_source=unit_source(content.updated_at) if content else None,
+        home_care=home_care_facts(content, provider_content) if unit.is_home_care else [],
     )
+
+
+def _home_care_text(unit: Unit, content, provider_content, name: str) -> str:
+    """A home-care price text: the site's own, else its provider's."""
+    if not unit.is_home_care:
+        return ""
+    for c in (content, provider_content):
+        text = (getattr(c, name, "") or "").strip() if c is not None else ""
+        if text:
+            return text
+    return ""
 
 
 def _grouped(properties: Iterable) -> list[tuple[str, list[str]]]:
@@ -813,4 +893,57 @@ def compare_staff(units: list[UnitPageData]) -> list[StaffRow]:
         rows.append(
             StaffRow(figure.label, figure.explanation, [data.staff[index] for data in units])
         )
+    return rows
+
+
+@dataclass
+class CostRow:
+    key: str
+    label: str
+    cells: list  # per unit: (UnitPageData, amount): None not given, "" not a care home
+    total: bool = False
+
+
+def compare_costs(units: list[UnitPageData]) -> list[CostRow]:
+    """The monthly cost of the compared units, one row per amount and one for the total."""
+    rows = []
+    for _name, key, label in [*COST_PARTS, ("", "total", gettext_lazy("I alt pr. måned"))]:
+        cells = []
+        for data in units:
+            cost = data.monthly_cost
+            if not data.is_care_home:
+                amount = ""
+            elif cost is None:
+                amount = None
+            else:
+                amount = cost.total if key == "total" else getattr(cost, key)
+            cells.append((data, amount))
+        rows.append(CostRow(key, str(label), cells, total=key == "total"))
+    return rows
+
+
+@dataclass
+class HomeCareRow:
+    label: str
+    explanation: str
+    cells: list  # one HomeCareFact per unit, None for a care home
+
+
+def compare_home_care(units: list[UnitPageData]) -> list[HomeCareRow]:
+    """The home-care facts of the compared units, one row per fact (empty: no home care)."""
+    home_care = [data for data in units if data.home_care]
+    if not home_care:
+        return []
+    template = home_care[0].home_care
+    rows = []
+    for index, fact in enumerate(template):
+        cells = []
+        for data in units:
+            if data.home_care:
+                cells.append(data.home_care[index])
+            elif fact.key == "fixed_teams" and data.content is not None:
+                cells.append(home_care_facts(data.content)[0])  # care homes say it too
+            else:
+                cells.append(None)
+        rows.append(HomeCareRow(fact.label, fact.explanation, cells))
     return rows

@@ -2,6 +2,7 @@
 
 from django.urls import path
 
+from plov.applying import views_public as views_applying
 from plov.opendata.page import open_data_page
 from plov.public import views_search, views_transition, views_unit
 
@@ -14,6 +15,8 @@ urlpatterns = [
     path("enhed/<int:pk>/<slug:slug>/", views_unit.unit_page, name="unit"),
     path("enhed/<int:pk>/", views_unit.unit_page, name="unit-short"),
     path("sammenlign/", views_unit.compare, name="compare"),
+    path("ansoeg/", views_applying.index, name="apply-index"),
+    path("kommune/<slug:slug>/ansoeg/", views_applying.apply, name="apply"),
     path("data/", open_data_page, name="open-data"),
     path("overgangsordning/", views_transition.transition_list, name="transition-list"),
     path(

@@ -57,7 +57,7 @@ def _cached_search(request, view: str) -> SearchResult:
 
 def _options() -> dict:
     language = get_language() or settings.LANGUAGE_CODE
-    key = f"plov:search:options:v2:{public_generation()}:{language}"
+    key = f"plov:search:options:v3:{public_generation()}:{language}"
     options = cache.get(key)
     if options is None:
         options = filter_options()

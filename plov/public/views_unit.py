@@ -19,10 +19,13 @@ from django.views.decorators.http import require_safe
 
 from plov import clock
 from plov.pages.sitemap import sitemap_urls
+from plov.pages.status import site_pages
 from plov.public.signals import CACHE_TIMEOUT, cache_generation
 from plov.public.unitpage import (
     MAX_COMPARE,
     MAX_ID,
+    compare_costs,
+    compare_home_care,
     compare_results,
     compare_staff,
     describe,
@@ -77,6 +80,7 @@ def unit_page(request, pk: int, slug: str = ""):
         today.isoformat(),
         updated.isoformat() if updated else "",
         cache_generation(pk),
+        site_pages(lang)["checklist_url"] or "",  # the "Spørgsmål til besøget" link
     ]
 
     def load():
@@ -158,6 +162,9 @@ def compare(request):
         "can_add": len(units) < MAX_COMPARE,
         "any_care_home": any(u.is_care_home for u in units),
         "staff_rows": compare_staff(units),
+        "cost_rows": compare_costs(units),
+        "any_home_care": any(u.is_home_care for u in units),
+        "home_care_rows": compare_home_care(units),
         "indicator_rows": compare_results(units, QualityResult.Kind.INDICATOR, 5),
         "satisfaction_rows": compare_results(units, QualityResult.Kind.SATISFACTION, 3),
         "verdict_rule": rule_text(),

@@ -12,6 +12,13 @@ from plov.agreements.models import AgreementDescription, AgreementType, ServiceA
 from plov.publishing.registration_errors import registration_errors
 from plov.registers.models import CvrProductionUnit
 from plov.registers.pnumber import NOT_IN_CVR, check_pnumber_against, other_company_against
+from plov.units.costs import (
+    COST_FIELDS,
+    VACANCY_FIELDS,
+    is_outdated,
+    monthly_cost,
+    vacancy_max_age_days,
+)
 from plov.units.models import Municipality, Unit, UnitContent, UnitKind
 
 STALE_AFTER = dt.timedelta(days=365)
@@ -26,6 +33,8 @@ KINDS = {
     "no_agreement": "Ingen serviceleverance",
     "missing_description": "Driftsoverenskomst om helhedspleje uden aftalebeskrivelse",
     "stale": "Ikke opdateret i over et år",
+    "no_price": "Pris ikke oplyst",
+    "stale_vacancies": f"Ledige boliger ikke opdateret i {vacancy_max_age_days()} dage",
 }
 
 # What to do about each kind, for the dashboard and the weekly e-mail (DOMAIN.md §3–§6).
@@ -49,6 +58,11 @@ KIND_HELP = {
     "skrevet aftalebeskrivelsen.",
     "stale": "Hverken registerdata eller redaktørens indhold er ændret i over et år. Gennemgå "
     "enhedens oplysninger.",
+    "no_price": "Plejehjemmet har ikke oplyst alle fire beløb (husleje, servicepakke, "
+    "forplejning, andre faste udgifter), så borgerne ser ingen pris pr. måned i alt. "
+    "Redaktøren udfylder dem under »Pris pr. måned«; 0 betyder ingen udgift.",
+    "stale_vacancies": "Borgerne ser ledige boliger og ventetid som forældede (eller slet ikke). "
+    "Redaktøren opdaterer dem under »Ledige boliger og ventetid«.",
 }
 
 
@@ -76,8 +90,9 @@ def findings(*, today: dt.date | None = None) -> list[dict]:
     # Only the columns the checks read: building ~8,000 full model objects was most of the time.
     contents = {
         c.unit_id: c
-        for c in UnitContent.objects.filter(unit_id__in=units).only("unit_id", "p_number",
-                                                                     "updated_at")
+        for c in UnitContent.objects.filter(unit_id__in=units).only(
+            "unit_id", "p_number", "updated_at", *COST_FIELDS, *VACANCY_FIELDS
+        )
     }
     production_units = CvrProductionUnit.objects.only(
         "p_number", "name", "cvr_number", "primary_industry_code", "secondary_industries"
@@ -136,7 +151,31 @@ def findings(*, today: dt.date | None = None) -> list[dict]:
         )
         if today - last_update > STALE_AFTER:
             add(unit, "stale", f"senest opdateret {last_update.isoformat()}")
+        if unit.kind == UnitKind.CARE_HOME:
+            for kind, detail in price_and_vacancy_findings(content, today):
+                add(unit, kind, detail)
     return rows
+
+
+def price_and_vacancy_findings(content: UnitContent | None, today: dt.date) -> list:
+    """A care home's "pris ikke oplyst" and "ledige boliger ikke opdateret" findings, as
+    (kind, detail)."""
+    found = []
+    cost = monthly_cost(content)
+    if cost is None:
+        found.append(("no_price", "ingen beløb oplyst"))
+    elif not cost.complete:
+        found.append(("no_price", "mangler: " + ", ".join(m.lower() for m in cost.missing)))
+    reported = content.vacancies_reported_on if content else None
+    has_report = content is not None and (
+        content.free_homes is not None or content.waiting_weeks is not None
+    )
+    if not has_report:
+        found.append(("stale_vacancies", "aldrig oplyst"))
+    elif is_outdated(reported, today, vacancy_max_age_days()):
+        when = reported.isoformat() if reported else "uden dato"
+        found.append(("stale_vacancies", f"senest oplyst {when}"))
+    return found
 
 
 def counts(rows: list[dict]) -> dict:

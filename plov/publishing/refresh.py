@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 from plov import clock
 from plov.agreements.models import AgreementDescription, ServiceAgreement
 from plov.backoffice.audit import AuditAction, audit_many
+from plov.opendata.changes import record_publications
 from plov.publishing.rules import (
     Finding,
     is_publishable,
@@ -143,6 +144,7 @@ def refresh_publication(
         inputs = load_inputs(ids)
 
     changed: list[Unit] = []
+    flipped: list[tuple[int, bool]] = []  # (unit id, published now), for the change feed
     was_published: dict[int, bool] = {}
     site_states = defaultdict(list)
 
@@ -150,6 +152,8 @@ def refresh_publication(
         published = is_publishable(findings)
         warnings = [f.as_dict() for f in findings]
         if unit.published != published or unit.warnings != warnings:
+            if unit.published != published:
+                flipped.append((unit.pk, published))
             was_published[unit.pk] = unit.published
             unit.published, unit.warnings = published, warnings
             changed.append(unit)
@@ -173,6 +177,7 @@ def refresh_publication(
     for unit in providers:
         store(unit, provider_findings(unit, site_states[unit.id]))
     update_rows(changed, ["published", "warnings"])
+    record_publications(flipped)
     _audit_publication(
         [u for u in changed if u.published != was_published[u.pk]], user, audit_data or {}
     )

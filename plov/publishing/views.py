@@ -51,6 +51,8 @@ KIND_SHORT = {
     "no_agreement": "Ingen serviceleverance",
     "missing_description": "Mangler aftalebeskrivelse",
     "stale": "Ikke opdateret i et år",
+    "no_price": "Pris ikke oplyst",
+    "stale_vacancies": "Ledige boliger ikke opdateret",
 }
 
 

@@ -22,6 +22,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from plov import clock
+from plov.opendata import changes
 from plov.registers.addresses import to_wgs84
 from plov.registers.bulk import update_rows
 from plov.registers.guards import EntityCounts, check_sor_closures
@@ -452,6 +453,12 @@ class SorImporter:
                     self.summary.updated += 1
         # Visiting addresses are matched against DAR before anything is written: one pass.
         match_units(to_create + to_update)
+        missing = [
+            row["id"]
+            for sor_id, row in existing.items()
+            if sor_id not in self.units and row["closed_on"] is None
+        ]
+        before = changes.unit_state([u.pk for u in to_update] + missing)  # for the change feed
         Unit.objects.bulk_create(to_create, batch_size=1000)
         now = timezone.now()
         for unit in to_update:
@@ -464,16 +471,14 @@ class SorImporter:
             ],
         )
 
-        missing = [
-            row["id"]
-            for sor_id, row in existing.items()
-            if sor_id not in self.units and row["closed_on"] is None
-        ]
         if missing:
             Unit.objects.filter(id__in=missing).update(
                 closed_on=self.today, register_hash="missing-from-sor", register_updated_at=now
             )
             self.summary.closed += len(missing)
+        changes.record_register_changes(
+            before, created=[u.pk for u in to_create if u.closed_on is None], now=now
+        )
 
         self.structure_changed |= bool(to_create or to_update or missing)
         return [u.pk for u in to_update] + missing

@@ -88,8 +88,10 @@ INSTALLED_APPS = [
     "plov.backoffice",
     "plov.media",
     "plov.pages",
+    "plov.applying",
     "wagtail.contrib.forms",
     "wagtail.contrib.redirects",
+    "wagtail.contrib.simple_translation",
     "wagtail.sites",
     "wagtail.users",
     "wagtail.snippets",
@@ -185,6 +187,10 @@ AUTH_PASSWORD_VALIDATORS = [
 LANGUAGE_CODE = "da"
 LANGUAGES = [("da", "Dansk"), ("en", "English")]
 WAGTAILADMIN_PERMITTED_LANGUAGES = [("da", "Dansk"), ("en", "English")]
+# The agency's pages (plov.pages) exist in both languages: Wagtail's own localisation, one page
+# tree per locale, translated with "Oversæt" (wagtail.contrib.simple_translation).
+WAGTAIL_I18N_ENABLED = True
+WAGTAIL_CONTENT_LANGUAGES = LANGUAGES
 LOCALE_PATHS = [PROJECT_DIR / "locale"]
 FORMAT_MODULE_PATH = ["plov.formats"]  # English dates as 20 November 2026
 TIME_ZONE = "Europe/Copenhagen"
@@ -411,6 +417,11 @@ PLOV_DEMO_PASSWORD = env_str("PLOV_DEMO_PASSWORD", "")
 # or that has that much fewer entities than the last successful import, unless the operator
 # passes --allow-mass-closure (a cut-off or wrong day's file would otherwise close the country).
 PLOV_SOR_MAX_CLOSURE_SHARE = env_share("PLOV_SOR_MAX_CLOSURE_SHARE", 0.05)
+# A vacancy report (free homes, waiting time) older than this many days is shown as outdated,
+# not as current, and the agency's data-quality overview lists the care home.
+PLOV_VACANCY_MAX_AGE_DAYS = env_int("PLOV_VACANCY_MAX_AGE_DAYS", 30)
+if PLOV_VACANCY_MAX_AGE_DAYS < 1:
+    raise ImproperlyConfigured("PLOV_VACANCY_MAX_AGE_DAYS must be at least 1 (days).")
 
 # Where the reference data live. The shared copy wins when present.
 PLOV_MUNICIPALITIES_CSV = Path(

@@ -5,9 +5,11 @@ from __future__ import annotations
 
 import datetime as dt
 
+from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+from wagtail.models import RevisionMixin
 
 from plov.units.models import Municipality
 
@@ -90,6 +92,41 @@ class SupervisionFeedback(models.Model):
 
     def __str__(self) -> str:
         return f"{self.unit} {self.inspected_on}"
+
+
+REPLY_MAX_LENGTH = 1000
+
+
+class FeedbackReply(RevisionMixin, models.Model):
+    """Enhedens bemærkninger: the unit's own short comment on one supervision feedback (its
+    right of reply, issue 12 point 5). Written only by the unit's editors
+    (`plov.accounts.scope.can_reply_to_supervision`); it never changes the authority's feedback,
+    which is another row. Every change is a Wagtail revision (`plov.supervision.replies`); an
+    emptied text takes the comment off the public page, and the versions keep what it said."""
+
+    feedback = models.OneToOneField(
+        SupervisionFeedback, on_delete=models.CASCADE, related_name="reply"
+    )
+    unit = models.ForeignKey(
+        "units.Unit", on_delete=models.CASCADE, related_name="feedback_replies"
+    )
+    text = models.TextField("enhedens bemærkninger", blank=True)
+    written_on = models.DateField("dato", null=True, blank=True)  # when the text was published
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = "enhedens bemærkninger"
+        verbose_name_plural = "enhedens bemærkninger"
+
+    def __str__(self) -> str:
+        return f"Enhedens bemærkninger til tilsynet {self.feedback.inspected_on:%d.%m.%Y}"
+
+    @property
+    def shown(self) -> bool:
+        return bool(self.text.strip())
 
 
 class SanctionType(models.TextChoices):

@@ -3,7 +3,8 @@
 A JSON list of objects keyed by `sor_id`, with the model's field names, and optionally
 `agreement_descriptions`: {kommunekode: text}. Each record is validated like a save in the
 back office; rejected records are reported and the others saved. Register fields can't be set
-this way: they belong to the registers, and a home-care unit has no housing fields.
+this way: they belong to the registers, a home-care unit has no housing fields and a care home
+no home-care fields.
 
 A record that saves with a warning (a P-number of another company, an implausible figure) is
 imported, and the warning is reported with its line: the editor would have been asked.
@@ -19,7 +20,12 @@ from plov.agreements.models import AgreementDescription, ServiceAgreement
 from plov.registers.readers import json_type, read_json_records
 from plov.registers.summary import ImportSummary
 from plov.text import strip_invisible
-from plov.units.forms import CARE_HOME_ONLY_FIELDS, EDITORIAL_FIELDS, UnitContentForm
+from plov.units.forms import (
+    CARE_HOME_ONLY_FIELDS,
+    EDITORIAL_FIELDS,
+    HOME_CARE_ONLY_FIELDS,
+    UnitContentForm,
+)
 from plov.units.models import Unit, UnitContent
 from plov.units.personal_data import cpr_problem
 
@@ -71,6 +77,13 @@ def import_editorial(path: Path) -> tuple[ImportSummary, list[str]]:
                     problems.append(
                         "felter for en plejeenhed, ikke for helhedspleje: "
                         + ", ".join(care_home_only)
+                    )
+            elif unit is not None:
+                home_care_only = sorted(set(record) & set(HOME_CARE_ONLY_FIELDS))
+                if home_care_only:
+                    problems.append(
+                        "felter for helhedspleje, ikke for en plejeenhed: "
+                        + ", ".join(home_care_only)
                     )
             if problems:
                 rejected.append(f"{where}: sor_id {sor_id}: " + "; ".join(problems))

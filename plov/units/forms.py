@@ -8,8 +8,10 @@ the bulk import reports them.
 from __future__ import annotations
 
 import re
+from types import SimpleNamespace
 
 from django import forms
+from django.utils import timezone
 from wagtail.whitelist import Whitelister
 
 from plov.backoffice.fields import (
@@ -21,6 +23,27 @@ from plov.backoffice.fields import (
 from plov.registers.pnumber import other_company
 from plov.richtext import tables_as_paragraphs
 from plov.text import InvisibleCharactersRemoved
+from plov.units.costs import (
+    COST_FIELDS,
+    COST_REPORT_FIELDS,
+    HOME_CARE_PRICE_FIELDS,
+    MAX_MONTHLY_AMOUNT,
+    MAX_WAITING_WEEKS,
+    VACANCY_FIELDS,
+    VACANCY_FIGURES,
+    stamp_cost_report,
+    vacancy_report_date,
+)
+from plov.units.homecare import (
+    HOME_CARE_FIELDS,
+    LANGUAGES,
+    POLICY_MAX_LENGTH,
+    SERVICES,
+    home_care_problems,
+    home_care_warnings,
+    join_codes,
+    split_codes,
+)
 from plov.units.models import UnitContent
 from plov.units.personal_data import refuse_cpr_numbers
 
@@ -37,6 +60,16 @@ EDITORIAL_FIELDS = [
     "housing_type",
     "temporary_homes",
     "temporary_homes_for_couples",
+    "rent_monthly",
+    "service_monthly",
+    "meals_monthly",
+    "other_monthly",
+    "cost_valid_from",
+    "free_services",
+    "extra_services",
+    "free_homes",
+    "waiting_weeks",
+    "vacancies_reported_on",
     "leader_first_name",
     "leader_last_name",
     "values",
@@ -50,6 +83,7 @@ EDITORIAL_FIELDS = [
     "surroundings",
     "civil_society",
     "fixed_teams",
+    *HOME_CARE_FIELDS,
 ]
 
 
@@ -76,7 +110,16 @@ CARE_HOME_ONLY_FIELDS = [
     "temporary_homes",
     "temporary_homes_for_couples",
     "resident_relations",
+    *COST_FIELDS,
+    "cost_valid_from",
+    *VACANCY_FIELDS,
 ]
+# Home care's fields (plov.units.homecare) and prices (what is free, what extras cost): a care
+# home has residents, not visits, and a monthly cost instead.
+HOME_CARE_ONLY_FIELDS = [*HOME_CARE_FIELDS, *HOME_CARE_PRICE_FIELDS]
+
+# Plain (not rich) public text an editor writes: no CPR numbers either.
+PLAIN_TEXT_FIELDS = ["punctuality_policy", *HOME_CARE_PRICE_FIELDS]
 
 # Beyond this many sick days per full-time employee a figure is almost surely a typing error
 # (205 for 20,5): the editor confirms it.
@@ -92,16 +135,42 @@ HOUSING_PARTS = [
         "Antal midlertidige boliger for par",
         "Antal midlertidige boliger",
     ),
+    ("free_homes", "homes", "Ledige boliger", "Antal boliger"),
 ]
 
 NUMBER_FIELDS = [
+    *COST_FIELDS,
+    *VACANCY_FIGURES,
     "leader_changes",
     "employees",
     "homes",
     "homes_for_couples",
     "temporary_homes",
     "temporary_homes_for_couples",
+    "helpers_per_fortnight",
+    "visit_window_minutes",
 ]
+
+
+class CodesField(forms.MultipleChoiceField):
+    """Checkboxes for codes from a fixed list, stored comma-separated in the list's order."""
+
+    widget = forms.CheckboxSelectMultiple
+
+    def prepare_value(self, value):
+        return split_codes(value) if isinstance(value, str) else value
+
+    def to_python(self, value):
+        # One value "en,pl" (the bulk import, a stored value posted back) or several.
+        values = [value] if isinstance(value, str) else list(value or [])
+        return super().to_python([code for v in values for code in split_codes(str(v))])
+
+    def clean(self, value):
+        return join_codes(super().clean(value), self.choices)
+
+    def has_changed(self, initial, data):
+        initial = split_codes(initial) if isinstance(initial, str) else initial
+        return super().has_changed(initial, data)
 
 
 def housing_problems(values: dict) -> dict[str, str]:
@@ -150,6 +219,18 @@ class UnitContentForm(InvisibleCharactersRemoved, forms.ModelForm):
     food_link = forms.URLField(
         label="Link til tilgang til mad", required=False, assume_scheme="https"
     )
+    punctuality_policy = forms.CharField(
+        label="Hvis et besøg bliver forsinket",
+        required=False,
+        max_length=POLICY_MAX_LENGTH,
+        widget=forms.Textarea(attrs={"rows": 4}),
+        error_messages={
+            "max_length": "Teksten om forsinkede besøg må højst være %(limit_value)d tegn "
+            "(den er %(show_value)d).",
+        },
+    )
+    languages = CodesField(label="Sprog ud over dansk", required=False, choices=LANGUAGES)
+    services = CodesField(label="Ydelser", required=False, choices=SERVICES)
 
     class Meta:
         model = UnitContent
@@ -157,6 +238,8 @@ class UnitContentForm(InvisibleCharactersRemoved, forms.ModelForm):
         widgets = {name: forms.Textarea for name in RICH_TEXT_FIELDS}
         field_classes = {
             "cvr_valid_from": DanishDateField,
+            "cost_valid_from": DanishDateField,
+            "vacancies_reported_on": DanishDateField,
             "sick_leave_days": DanishDecimalField,
             "full_time_employees": DanishDecimalField,
             **{name: WholeNumberField for name in NUMBER_FIELDS},
@@ -165,9 +248,30 @@ class UnitContentForm(InvisibleCharactersRemoved, forms.ModelForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.warnings: list[str] = []
-        if self.is_home_care:
-            for name in CARE_HOME_ONLY_FIELDS:
-                self.fields.pop(name, None)
+        only_for_others = CARE_HOME_ONLY_FIELDS if self.is_home_care else HOME_CARE_ONLY_FIELDS
+        for name in only_for_others:
+            self.fields.pop(name, None)
+        for name in [*COST_FIELDS, *VACANCY_FIGURES]:
+            if name in self.fields:
+                # The limits are checked by clean_<name>, with messages that name the field.
+                field = self.fields[name]
+                field.validators = [v for v in field.validators if not hasattr(v, "limit_value")]
+                if name in COST_FIELDS:
+                    field.error_messages["invalid"] = (
+                        "Skriv beløbet i hele kroner uden øre, fx 7500."
+                    )
+        if "waiting_weeks" in self.fields:
+            self.fields["waiting_weeks"].error_messages.update(
+                invalid="Skriv ventetiden i hele uger, fx 8."
+            )
+        # The prices as stored, to see on save whether the unit reports new ones.
+        self._stored_costs = (
+            SimpleNamespace(
+                **{n: getattr(self.instance, n) for n in [*COST_REPORT_FIELDS, "cost_reported_on"]}
+            )
+            if self.instance.pk
+            else None
+        )
 
     @property
     def unit(self):
@@ -180,17 +284,23 @@ class UnitContentForm(InvisibleCharactersRemoved, forms.ModelForm):
 
     def clean(self):
         cleaned = super().clean()
-        refuse_cpr_numbers(self, RICH_TEXT_FIELDS)  # public text: no CPR numbers
+        refuse_cpr_numbers(self, RICH_TEXT_FIELDS + PLAIN_TEXT_FIELDS)  # public: no CPR numbers
+        if "punctuality_policy" in cleaned:
+            cleaned["punctuality_policy"] = (cleaned["punctuality_policy"] or "").strip()
         # Hostile or pasted markup (scripts, styles, Word's spans) never reaches the database.
         for name in RICH_TEXT_FIELDS:
             if cleaned.get(name):
                 cleaned[name] = Whitelister().clean(tables_as_paragraphs(cleaned[name]))
-        for name, message in housing_problems(cleaned).items():
+        self._clean_vacancy_date(cleaned)
+        problems = {**housing_problems(cleaned), **home_care_problems(cleaned)}
+        for name, message in problems.items():
             if name in self.fields and name not in self.errors:
                 self.add_error(name, message)
         # Only what changed is asked about: a value confirmed and saved once stays confirmed.
         changed = set(self.changed_data) if self.instance.pk else None
         self.warnings = implausible_values(cleaned, changed)
+        if self.is_home_care:
+            self.warnings += home_care_warnings(cleaned, changed)
         unit = self.unit
         if (
             unit is not None
@@ -203,6 +313,79 @@ class UnitContentForm(InvisibleCharactersRemoved, forms.ModelForm):
             if message:
                 self.warnings.insert(0, message)
         return cleaned
+
+    def _clean_amount(self, name: str, what: str, maximum: int, unit: str):
+        value = self.cleaned_data.get(name)
+        if value is not None and value < 0:
+            raise forms.ValidationError(
+                f"{what} kan ikke være et negativt tal. Skriv 0, hvis der ingen er."
+            )
+        if value is not None and value > maximum:
+            limit = f"{maximum:,}".replace(",", ".")
+            hint = " Skrev du øre med?" if unit == "kr." else ""
+            raise forms.ValidationError(
+                f"{what} kan højst være {limit} {unit}".rstrip(".") + "." + hint
+            )
+        return value
+
+    def clean_rent_monthly(self):
+        return self._clean_amount("rent_monthly", "Huslejen", MAX_MONTHLY_AMOUNT, "kr.")
+
+    def clean_service_monthly(self):
+        return self._clean_amount("service_monthly", "Servicepakken", MAX_MONTHLY_AMOUNT, "kr.")
+
+    def clean_meals_monthly(self):
+        return self._clean_amount("meals_monthly", "Forplejningen", MAX_MONTHLY_AMOUNT, "kr.")
+
+    def clean_other_monthly(self):
+        return self._clean_amount(
+            "other_monthly", "Andre faste udgifter", MAX_MONTHLY_AMOUNT, "kr."
+        )
+
+    def clean_free_homes(self):
+        return self._clean_amount("free_homes", "Antal ledige boliger", 10_000, "boliger")
+
+    def clean_waiting_weeks(self):
+        return self._clean_amount("waiting_weeks", "Ventetiden", MAX_WAITING_WEEKS, "uger")
+
+    def _clean_reported_date(self, name: str, what: str):
+        value = self.cleaned_data.get(name)
+        today = timezone.localdate()
+        if value is not None and value > today:
+            raise forms.ValidationError(
+                f"{what} kan ikke ligge i fremtiden (i dag er {today:%d.%m.%Y}). "
+                "Skriv datoen, når den er nået."
+            )
+        return value
+
+    def clean_cost_valid_from(self):
+        return self._clean_reported_date("cost_valid_from", "Datoen, priserne gælder fra,")
+
+    def clean_vacancies_reported_on(self):
+        return self._clean_reported_date("vacancies_reported_on", "Datoen for ledige boliger")
+
+    def _clean_vacancy_date(self, cleaned: dict) -> None:
+        """No figures, no date; new figures without a new date are today's report."""
+        if "vacancies_reported_on" not in self.fields or "vacancies_reported_on" in self.errors:
+            return
+        changed = set(self.changed_data) if self.instance.pk else None
+        figures = {name: cleaned.get(name) for name in VACANCY_FIGURES}
+        cleaned["vacancies_reported_on"] = vacancy_report_date(
+            figures,
+            cleaned.get("vacancies_reported_on"),
+            figures_changed=changed is None or bool(changed & set(VACANCY_FIGURES)),
+            date_changed=changed is None or "vacancies_reported_on" in changed,
+            today=timezone.localdate(),
+        )
+
+    def save(self, commit: bool = True):
+        """Saves as ModelForm does; a change of prices is dated today (`stamp_cost_report`)."""
+        instance = super().save(commit=False)
+        stamp_cost_report(self._stored_costs, instance, timezone.localdate())
+        if commit:
+            instance.save()
+            self._save_m2m()
+        return instance
 
     def clean_p_number(self) -> str:
         value = re.sub(r"\s+", "", self.cleaned_data.get("p_number") or "")

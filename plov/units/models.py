@@ -245,6 +245,26 @@ class UnitContent(LockableMixin, RevisionMixin, models.Model):
         "midlertidige boliger til par", null=True, blank=True
     )
 
+    # Priser: what a resident pays each month, in whole kroner (plov.units.costs). An empty
+    # field is "ikke oplyst", never 0; 0 is a figure the editor entered ("ingen").
+    rent_monthly = models.PositiveIntegerField("husleje pr. måned", null=True, blank=True)
+    service_monthly = models.PositiveIntegerField("servicepakke pr. måned", null=True, blank=True)
+    meals_monthly = models.PositiveIntegerField("forplejning pr. måned", null=True, blank=True)
+    other_monthly = models.PositiveIntegerField(
+        "andre faste udgifter pr. måned", null=True, blank=True
+    )
+    cost_valid_from = models.DateField("priserne gælder fra", null=True, blank=True)
+    # When the editor last changed an amount (set on save, not typed): "Oplyst af enheden …".
+    cost_reported_on = models.DateField("priserne oplyst", null=True, blank=True)
+    # Home care: what the municipality charges nothing for, what extras cost (plain text).
+    free_services = models.TextField("det koster ikke noget", blank=True)
+    extra_services = models.TextField("tilkøbsydelser og priser", blank=True)
+
+    # Ledige boliger (care homes), as of a date; older than PLOV_VACANCY_MAX_AGE_DAYS: outdated.
+    free_homes = models.PositiveIntegerField("ledige boliger nu", null=True, blank=True)
+    waiting_weeks = models.PositiveIntegerField("forventet ventetid (uger)", null=True, blank=True)
+    vacancies_reported_on = models.DateField("ledige boliger oplyst", null=True, blank=True)
+
     # Kontakt
     leader_first_name = models.CharField("leders fornavn", max_length=100, blank=True)
     leader_last_name = models.CharField("leders efternavn", max_length=100, blank=True)
@@ -275,6 +295,18 @@ class UnitContent(LockableMixin, RevisionMixin, models.Model):
     surroundings = RichTextField("omgivelser", blank=True)
     civil_society = RichTextField("civilsamfund", blank=True)
     fixed_teams = models.BooleanField("faste teams", default=False)
+
+    # Helhedspleje: what a citizen choosing home care asks about (plov.units.homecare)
+    helpers_per_fortnight = models.PositiveSmallIntegerField(
+        "forskellige hjælpere på 14 dage", null=True, blank=True
+    )
+    visit_window_minutes = models.PositiveSmallIntegerField(
+        "besøg inden for minutter af aftalt tid", null=True, blank=True
+    )
+    punctuality_policy = models.TextField("når et besøg bliver forsinket", blank=True)
+    # Comma-separated codes from plov.units.homecare.LANGUAGES / SERVICES
+    languages = models.CharField("sprog ud over dansk", max_length=200, blank=True)
+    services = models.CharField("ydelser", max_length=300, blank=True)
 
     # Forhold
     professions = models.ManyToManyField(Profession, blank=True, verbose_name="faggrupper")

@@ -15,6 +15,7 @@ from wagtail.models import ModelLogEntry, Revision
 
 from plov import clock
 from plov.agreements.models import AgreementDescription, ServiceAgreement
+from plov.applying.demo import create_demo_guidance
 from plov.demo.generator import FILES, generate
 from plov.demo.supervision import add_supervision
 from plov.demo.users import DEFAULT_PASSWORD, create_demo_users
@@ -102,6 +103,7 @@ class Command(BaseCommand):
                 logins = create_demo_users()
                 grant_agency_page_permissions()
                 create_demo_pages()
+                create_demo_guidance()
         self.report(time.monotonic() - started, scale, seed, keep_files, rejected, logins)
 
     def report(
