@@ -30,7 +30,6 @@ import sys
 import tempfile
 import threading
 import time
-import uuid
 from pathlib import Path
 from urllib.parse import quote, urlsplit
 
@@ -42,6 +41,7 @@ for folder in (ROOT, HERE):
 
 from _site import free_port, stop, wait_http  # noqa: E402
 from import_sor import DEFAULT_SERVER, code_version, create_database, drop_database  # noqa: E402
+from load_two_servers import site_env  # noqa: E402
 
 PLOV = ROOT / ".venv" / "bin" / "plov"
 TARGET_P95_MS = 50.0
@@ -195,21 +195,8 @@ def main() -> None:
     else:
         name = f"plov_bench_suggest_{os.getpid()}"
         url = create_database(args.database_url, name)
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("PLOV_", "DJANGO_"))}
-    env.update(
-        DJANGO_SETTINGS_MODULE="plov.settings.production",
-        DATABASE_URL=url,
-        PLOV_CACHE_URL=REDIS_URL,
-        PLOV_SECRET_KEY="bench-" + uuid.uuid4().hex,
-        PLOV_ALLOWED_HOSTS="127.0.0.1",
-        PLOV_DATA_DIR=str(work / "data"),
-        PLOV_SSL_REDIRECT="0",
-        PLOV_REQUEST_LOG="0",
-        PLOV_LOG_LEVEL="WARNING",
-        PLOV_DB_CONN_MAX_AGE="60",
-        PLOV_WEB_WORKERS=str(args.workers),
-        PLOV_WEB_THREADS=str(args.threads),
-    )
+    env = site_env(url, work / "data", REDIS_URL)  # as load_two_servers.py serves plov
+    env.update(PLOV_WEB_WORKERS=str(args.workers), PLOV_WEB_THREADS=str(args.threads))
     server = None
     try:
         print(f"migrate: {run_plov(['migrate', '--noinput', '-v', '0'], env):.0f} s")

@@ -5,6 +5,7 @@ imported by the real importer. The typo cases need pg_trgm: run with DATABASE_UR
 from __future__ import annotations
 
 import itertools
+import re
 
 import pytest
 from django.core.cache import cache
@@ -214,3 +215,35 @@ def test_the_query_count_is_small(addresses, django_assert_max_num_queries):
     with django_assert_max_num_queries(6):
         suggest("aeroeskoebing")
     assert connection.vendor in ("postgresql", "sqlite")
+
+
+# --- The search's error lists candidates as links --------------------------------------------
+
+
+@needs_trigrams
+def test_an_address_not_found_lists_what_the_suggestions_make_of_it(addresses, client):
+    result = search({"adresse": "Solvje 4, 8000"})
+    assert result.errors[0].message == (
+        "Vi kan ikke finde adressen «Solvje 4, 8000». Tjek stavemåden, eller søg på "
+        "postnummer, fx 8000. Mente du en af disse?"
+    )
+    choices = [c["label"] for c in result.address_choices]
+    assert choices[0] == "Solvej 4, 8000 Aarhus C"
+    response = client.get("/soeg/", {"adresse": "Solvje 4, 8000", "type": "helhedspleje"})
+    assert response.status_code == 400
+    html = response.content.decode()
+    link = re.search(r'<a href="([^"]+)">Solvej 4, 8000 Aarhus C</a>', html)
+    assert link, html
+    assert "type=helhedspleje" in link.group(1)  # the rest of the search is kept
+    followed = client.get(link.group(1).replace("&amp;", "&"))
+    assert followed.status_code == 200
+    assert "Solvej 4, 8000 Aarhus C" in followed.content.decode()
+
+
+def test_a_street_alone_with_a_typo_or_an_unknown_number_says_so(addresses):
+    unknown = search({"adresse": "Solvej 99, 8000"})
+    assert unknown.errors[0].message.endswith("søg på postnummer, fx 8000.")  # nothing to offer
+    assert unknown.address_choices == []
+    begun = search({"adresse": "Solvæ"})  # no street of that name: the streets it begins
+    assert [c["label"] for c in begun.address_choices] == ["Solvænget, 8000 Aarhus C"]
+    assert begun.errors[0].message.endswith("Mente du en af disse?")

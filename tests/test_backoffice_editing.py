@@ -244,6 +244,16 @@ def test_lock_save_publish_and_check_in(client, units, anna, own_production):
     )
     assert content.latest_revision_id == revision.pk
     assert {"wagtail.edit", "plov.save", "plov.publish"} <= set(actions_logged())
+    # The open data's change feed: the unit is shown now, and which public fields changed.
+    from plov.opendata.models import ChangeEvent
+
+    events = ChangeEvent.objects.filter(unit=unit)
+    assert events.filter(kind="unit_published").count() == 1
+    changed = events.get(kind="unit_changed")
+    assert changed.public
+    assert {"p_number", "homes", "values", "leader_first_name", "fixed_teams"} <= set(
+        changed.fields
+    )
 
     response = client.post(action_url(unit, "check_in"), follow=True)
     content.refresh_from_db()

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 from collections import Counter
 from pathlib import Path
 
@@ -28,6 +29,12 @@ def run_demo(folder: Path | None = None, **options) -> str:
     out = io.StringIO()
     call_command("demo", scale=SCALE, keep_files=folder, stdout=out, stderr=out, **options)
     return out.getvalue()
+
+
+@pytest.fixture(autouse=True)
+def _demo_media(settings, tmp_path):
+    """The demo writes supervision reports (PDFs): into this test's folder, not var/media."""
+    settings.MEDIA_ROOT = tmp_path / "media"
 
 
 @pytest.fixture
@@ -277,3 +284,41 @@ def test_most_care_homes_have_prices_and_vacancies_some_missing_some_outdated(de
     assert any(r and r.outdated for r in reports) and any(r is None for r in reports)
     sites = UnitContent.objects.filter(unit__kind=UnitKind.HOME_CARE_SITE)
     assert sites.exclude(extra_services="").exists() and sites.filter(extra_services="").exists()
+
+def _examples(text: str) -> list[str]:
+    """The examples in a hint or message: "Fx 8000 eller Solvej 4, 8000. …" → ["8000",
+    "Solvej 4, 8000"]; "…, fx 8000, eller en adresse …, fx Solvej 4, 8000." likewise; and the
+    English "for example … or …"."""
+    found = []
+    for match in re.finditer(
+        r"\b(?:[Ff]x|[Ff]or example) (.+?)(?=, (?:eller|or) |\.(?:\s|$))", text
+    ):
+        found += re.split(r" (?:eller|or) ", match.group(1))
+    return sorted({f.strip() for f in found})
+
+
+def test_every_address_example_the_site_shows_is_found_in_the_demo(demo, client):
+    """The address field's hint and the address error give examples: each of them, searched
+    on the demo, finds a place and shows distances (no "Vi kan ikke finde adressen")."""
+    from bs4 import BeautifulSoup
+
+    texts = []
+    for home in ("/", "/en/"):
+        page = BeautifulSoup(client.get(home).content, "html.parser")
+        texts.append(page.select_one("#adresse-hint").get_text(" ", strip=True))
+    error_page = client.get("/soeg/?adresse=1+2+3+4")
+    assert error_page.status_code == 400
+    texts.append(
+        BeautifulSoup(error_page.content, "html.parser")
+        .select_one("#adresse-error")
+        .get_text(" ", strip=True)
+    )
+    examples = sorted({e for text in texts for e in _examples(text)})
+    assert examples == ["8000", "Solvej 4, 8000"], texts
+    for language in ("", "/en"):
+        for example in examples:
+            response = client.get(f"{language}/soeg/", {"adresse": example})
+            assert response.status_code == 200, (example, response.status_code)
+            page = BeautifulSoup(response.content, "html.parser")
+            assert page.select_one("#adresse-error") is None, example
+            assert page.select(".plov-result__distance"), f"{example}: no distances shown"

@@ -61,7 +61,7 @@ def test_publication_and_agreements_are_in_the_feed(client):
     assert len({i["id"] for i in items}) == len(items)
 
 
-def test_a_sor_import_records_created_changed_and_closed(request, client, tmp_path):
+def test_a_sor_import_records_created_changed_and_closed(request, db, client, tmp_path):
     country = request.getfixturevalue("shown").copy()
     country.entity(c.SOLGAARDEN).name = "Plejecenter Solgården Syd"
     country.entity(c.SOLGAARDEN).phone = "70 10 20 30"
@@ -153,3 +153,37 @@ def test_the_feed_is_in_the_openapi_document(db, client):
     assert set(parameters) == {"since", "limit", "offset"}
     assert parameters["since"]["required"] is True
     assert "English" in parameters["since"]["description"]
+
+
+@pytest.mark.usefixtures("shown")
+def test_a_dar_import_that_moves_a_unit_is_a_change(client, tmp_path, request):
+    from plov.registers.dar import import_dar
+
+    country = request.getfixturevalue("country")
+    solgaarden = country.entity(c.SOLGAARDEN).visiting
+    moved = [dict(a) for a in country.dar]
+    for address in moved:
+        if address.get("vejnavn") == solgaarden.street and address.get("husnr") == solgaarden.house_number:
+            address["y"] = float(address["y"]) + 0.01  # the address point is moved
+    country.dar = moved
+    _, _, dar_path = country.write(tmp_path / "dar2")
+    import_dar(dar_path)
+    items = [i for i in feed(client, since=TODAY.isoformat()) if i["kind"] == "unit_changed"]
+    assert [(i["unit_sor_id"], i["fields"]) for i in items] == [(c.SOLGAARDEN, ["latitude"])]
+
+
+@pytest.mark.usefixtures("shown")
+def test_the_editorial_import_records_the_fields_it_changed(client, tmp_path):
+    import json
+
+    from plov.units.editorial import import_editorial
+
+    path = tmp_path / "editorial.json"
+    path.write_text(json.dumps([
+        {"sor_id": c.SOLGAARDEN, "homes": 60, "food": "<p>Hjemmelavet mad</p>"},
+        {"sor_id": c.KAERBO, "homes": 12},  # not shown: not in the feed
+    ]), encoding="utf-8")  # fmt: skip
+    summary, rejected = import_editorial(path)
+    assert rejected == []
+    items = [i for i in feed(client, since=TODAY.isoformat()) if i["kind"] == "unit_changed"]
+    assert [(i["unit_sor_id"], i["fields"]) for i in items] == [(c.SOLGAARDEN, ["food", "homes"])]

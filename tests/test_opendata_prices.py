@@ -137,3 +137,35 @@ def test_updated_since_sees_an_editors_change_of_prices(priced, client):
     listed = get_all(client, "/api/v1/units", updated_since=since)
     assert [u["sor_id"] for u in listed] == [c.SOLGAARDEN]
     assert listed[0]["vacancies"]["free_homes"] == 0
+
+
+def test_quality_figures_carry_as_of_beside_their_source(priced, client):
+    from plov.supervision.models import QualityResult
+
+    solgaarden = unit(c.SOLGAARDEN)
+    QualityResult.objects.create(
+        unit=solgaarden,
+        kind="indicator",
+        code="FALD",
+        name="Faldulykker",
+        period="2025",
+        value=12,
+        national_average=14,
+        source="Sundhedsdatastyrelsen",
+        published_on=dt.date(2026, 3, 1),
+    )
+    QualityResult.objects.create(
+        unit=solgaarden,
+        kind="satisfaction",
+        code="TILF",
+        name="Tilfredshed",
+        period="2025",
+        value=80,
+        national_average=78,
+        source="Sundhedsdatastyrelsen",
+    )
+    quality = client.get(f"/api/v1/units/{solgaarden.pk}").json()["quality"]
+    by_code = {q["code"]: q for q in quality}
+    assert by_code["FALD"]["source"] == "Sundhedsdatastyrelsen"
+    assert by_code["FALD"]["as_of"] == "2026-03-01"
+    assert by_code["TILF"]["as_of"] == "2025"

@@ -97,7 +97,7 @@ def test_the_agency_writes_a_draft_then_publishes_it_with_revisions(client, root
     client.logout()
     shown_page = client.get("/frit-valg/").content.decode()
     assert "<h1>Frit valg</h1>" in shown_page and "Først visiterer kommunen" in shown_page
-    assert "vendor/dkfds/css/dkfds-borgerdk.min.css" in shown_page  # the public site's look
+    assert "vendor/dkfds/css/dkfds-borgerdk.plov.css" in shown_page  # the public site's look
 
 
 def test_an_editor_may_neither_add_nor_edit_a_page(client, root, editor):
@@ -399,3 +399,13 @@ def test_a_one_of_a_kind_page_is_translated_too(client, root, agency):
     )
     assert response.status_code == 302, response.content.decode()[:2000]
     assert DriftsinfoPage.objects.filter(locale=english, live=False).count() == 1
+
+
+def test_the_english_footer_falls_back_to_the_danish_pages_and_says_so(client, root):
+    create_demo_pages()
+    from plov.pages.models import AboutPage
+
+    AboutPage.objects.get(locale__language_code="en").unpublish()
+    footer = client.get("/en/kort/").content.decode().split("<footer")[1]
+    assert '<a href="/om-plejeoverblikket/" hreflang="da">About Plejeoverblikket</a>' in footer
+    assert '<a href="/en/accessibility-statement/">Accessibility statement</a>' in footer

@@ -215,6 +215,14 @@ def test_plov_serve_runs_gunicorn_with_the_collected_static_files(static_data_di
         status, headers, body = http("GET", f"{server.base}/static/{hashed}")
         assert status == 200 and b"{" in body
         assert "immutable" in headers["Cache-Control"]
+        # the design system's CSS, cut to what plov uses, brotli where the browser takes it
+        css = manifest["paths"]["vendor/dkfds/css/dkfds-borgerdk.plov.css"]
+        for accepted, encoding in (("br, gzip", "br"), ("gzip", "gzip")):
+            status, headers, body = http(
+                "GET", f"{server.base}/static/{css}", headers={"Accept-Encoding": accepted}
+            )
+            assert status == 200 and headers["Content-Encoding"] == encoding
+            assert len(body) < 16_000, (encoding, len(body))
         workers = subprocess.run(
             ["ps", "--ppid", str(server.proc.pid), "-o", "pid="], capture_output=True, text=True
         ).stdout.split()

@@ -7,6 +7,7 @@ import itertools
 import re
 import xml.etree.ElementTree as ET
 from decimal import Decimal
+from pathlib import Path
 
 import pytest
 from django.core.cache import cache
@@ -695,3 +696,27 @@ def test_the_500_page_needs_no_request_and_no_database(django_assert_num_queries
     with django_assert_num_queries(0):
         html = loader.get_template("500.html").render({})
     assert "Der skete en fejl" in html and 'lang="da"' in html
+
+
+def test_unit_and_compare_pages_are_cached_briefly_and_load_no_sprite(client, shown):
+    """Unit and compare pages: `Cache-Control: max-age=60` (as the search pages; the server's
+    cache generation makes a change visible at once), the breadcrumb's chevron as its own small
+    file instead of DKFDS's 53 kB icon sprite, the cut design-system CSS and the preloaded
+    faces that plov.css declares."""
+    from django.contrib.staticfiles import finders
+
+    ids = compare_ids(c.SOLGAARDEN, c.LINDEHUS)
+    plov_css = Path(finders.find("public/css/plov.css")).read_text(encoding="utf-8")
+    for response in (page_of(client, c.SOLGAARDEN)[0], client.get(f"/sammenlign/?ids={ids}")):
+        html = response.content.decode()
+        assert response.status_code == 200
+        assert "max-age=60" in response["Cache-Control"]
+        assert "all-svg-icons.svg" not in html
+        assert "/static/public/img/chevron-right.svg" in html
+        assert "/static/vendor/dkfds/css/dkfds-borgerdk.plov.css" in html
+        preloads = re.findall(r'<link rel="preload" href="/static/([^"]+)" as="font"', html)
+        assert len(preloads) == 3
+        for path in preloads:
+            assert finders.find(path), path
+            assert path.removeprefix("vendor/dkfds/") in plov_css, path
+    assert "max-age" not in client.get("/enhed/987654321/").get("Cache-Control", "")

@@ -56,6 +56,10 @@ from plov.units.models import HousingType, Unit, UnitKind
 from plov.units.reference_data import municipalities_file
 
 DATA_DIR = Path(__file__).resolve().parent / "data"
+# The streets the site gives as examples (the search form's hint "Fx 8000 eller Solvej 4, 8000",
+# the address error's "fx Solvej 4, 8000"): the demo always has them, so that the example works
+# (tests/test_demo.py reads the hint off the page and searches it).
+EXAMPLE_STREETS = [("Solvej", "8000", range(1, 13))]
 
 # The files, in the order they are imported.
 FILES = {
@@ -659,6 +663,30 @@ class DemoGenerator:
                                 lon=lon, lat=lat, floor=floor, door=door,
                             )
                         )  # fmt: skip
+
+    def example_streets(self) -> None:
+        """The example addresses the site shows (`EXAMPLE_STREETS`), in their towns' centres,
+        whatever the scale; houses already in DAR are left as they are."""
+        rng = random.Random(f"examples-{self.seed}")
+        towns = {t.postcode: t for place in self.places.values() for t in place.towns}
+        for street, postcode, numbers in EXAMPLE_STREETS:
+            town = towns[postcode]
+            heading = rng.uniform(0, math.pi)
+            for number in numbers:
+                key = match_key(street, str(number), postcode)
+                if key in self._addresses:
+                    continue
+                self._addresses.add(key)
+                side = 0.00004 if number % 2 else -0.00004
+                self.dar.append(
+                    dar_address(
+                        str(uuid.UUID(int=rng.getrandbits(128), version=4)),
+                        street=street, house_number=str(number), postcode=postcode,
+                        postcode_name=town.name, municipality_code=town.municipality,
+                        lon=round(town.lon + math.cos(heading) * number * 0.00009 + side, 6),
+                        lat=round(town.lat + math.sin(heading) * number * 0.00005, 6),
+                    )
+                )  # fmt: skip
 
     @staticmethod
     def _next_house(address: SorAddress) -> str:
@@ -1331,6 +1359,7 @@ class DemoGenerator:
         self.practices()
         self.problems()
         self.neighbourhoods()
+        self.example_streets()
         self.production_units()
         self.agreements()
         self.editorial = [r for r in (self.editorial_record(u) for u in self.units) if r]

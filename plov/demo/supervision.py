@@ -3,7 +3,10 @@
 Quality indicators and satisfaction results arrive as the agency's CSV file, so the demo writes
 one (`quality.csv`, the format `plov import quality` reads) and imports it like the registers.
 Supervision feedback and sanctions have no file: supervisors register them in the back office,
-so the demo writes them directly, after the import, for units that exist by then.
+so the demo writes them directly, after the import, for units that exist by then. Most
+feedback gets a generated PDF report (`plov.demo.reports`), some a link to Ældretilsynet's
+own published report instead (demo addresses under https://www.aeldretilsynet.dk/…/demo/,
+which do not exist), a few neither.
 
 Figures are drawn around plausible levels (a few per cent with pressure ulcers, most residents
 satisfied); the national average in the file is the mean of the generated values, as the
@@ -15,10 +18,17 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
+import hashlib
 import random
 from dataclasses import dataclass
 from pathlib import Path
 
+from django.core.files.base import ContentFile
+from wagtail.documents import get_document_model
+
+from plov.demo.reports import report_pdf
+from plov.media.images import stored_name
+from plov.media.models import collections_for
 from plov.supervision.authorities import authority_by_municipality
 from plov.supervision.models import (
     Sanction,
@@ -143,7 +153,7 @@ def add_supervision(*, seed: int, today: dt.date) -> dict[str, int]:
         Unit.objects.open()
         .filter(kind__in=[UnitKind.CARE_HOME, UnitKind.HOME_CARE_SITE])
         .order_by("sor_id")
-        .only("pk", "kind", "municipality_id")
+        .only("pk", "kind", "municipality_id", "name", "sor_id")
     )
     for unit in units:
         authority = authorities.get(coverage.get(unit.municipality_id, ""))
@@ -165,15 +175,72 @@ def add_supervision(*, seed: int, today: dt.date) -> dict[str, int]:
             status == SupervisionStatus.SIGNIFICANT and rng.random() < 0.25
         ):
             sanctions.append(_sanction(unit, authority, inspected, rng, today))
+    reports = attach_reports(feedback, seed=seed)
     SupervisionFeedback.objects.bulk_create(feedback)
     Sanction.objects.bulk_create(sanctions)
     comments = add_replies(seed=seed)
     return {
+        **reports,
         "feedback": len(feedback),
         "unit_comments": comments,
         "sanctions": len(sanctions),
         "sanctions_in_force": Sanction.objects.in_force(today).count(),
     }
+
+
+PDF_SHARE = 0.8  # of the feedback: the supervisor's PDF, as registered in the back office
+LINK_SHARE = 0.1  # a link to Ældretilsynet's own published report instead; the rest: neither
+DEMO_REPORT_URL = "https://www.aeldretilsynet.dk/tilsynsrapporter/demo/{sor_id}-{date}"
+
+
+def attach_reports(feedback: list[SupervisionFeedback], *, seed: int) -> dict[str, int]:
+    """Give most feedback a generated PDF report (`plov.demo.reports`) in the unit's media
+    folder, as the back office stores an upload, and some a link instead.
+
+    Draws come from their own generator, so that the demo's other random choices stay as they
+    were. The documents are written straight to the storage and inserted in one query (no
+    search-index task per document): the demo stays fast."""
+    rng = random.Random(seed * 104729 + 3)
+    storage = get_document_model()._meta.get_field("file").storage
+    documents, with_pdf = [], []
+    links = 0
+    for item in feedback:
+        draw = rng.random()
+        if draw < PDF_SHARE:
+            with_pdf.append(item)
+        elif draw < PDF_SHARE + LINK_SHARE:
+            item.report_url = DEMO_REPORT_URL.format(
+                sor_id=item.unit.sor_id, date=item.inspected_on.isoformat()
+            )
+            links += 1
+    folders = collections_for([item.unit for item in with_pdf])
+    for item in with_pdf:
+        data = report_pdf(
+            unit_name=item.unit.name,
+            authority=item.authority.name,
+            inspected_on=item.inspected_on,
+            status_label=str(SupervisionStatus(item.status).label),
+            status=item.status,
+            summary=item.summary,
+        )
+        # named as the back office names an upload (plov.supervision.views)
+        name = storage.save(
+            f"documents/{stored_name(f'tilsyn-{item.inspected_on:%Y-%m-%d}', 'pdf')}",
+            ContentFile(data),
+        )
+        documents.append(
+            get_document_model()(
+                title=f"Tilsynsrapport {item.inspected_on:%d.%m.%Y}",
+                file=name,
+                collection=folders[item.unit_id],
+                file_size=len(data),
+                file_hash=hashlib.sha1(data).hexdigest(),
+            )
+        )
+    get_document_model().objects.bulk_create(documents)
+    for item, document in zip(with_pdf, documents, strict=True):
+        item.document = document
+    return {"reports_pdf": len(documents), "reports_link": links}
 
 
 def _sanction(unit: Unit, authority, inspected: dt.date, rng: random.Random, today: dt.date):

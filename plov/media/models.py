@@ -53,6 +53,50 @@ class UnitMediaFolder(models.Model):
             return collection
 
 
+def collections_for(units: list[Unit]) -> dict[int, Collection]:
+    """unit id → the unit's media folder, for many units at once (the demo's reports).
+
+    Collections are kept sorted by name (Wagtail's `node_order_by`), so adding one shifts the
+    paths of the later ones: made one by one, hundreds of folders take minutes. When
+    "Enheder" is still empty (as after the demo has cleared it), the missing folders are
+    inserted in one query, with the paths treebeard would give them in name order; otherwise
+    each is made by `UnitMediaFolder.collection_for`."""
+    found = {
+        f.unit_id: f.collection
+        for f in UnitMediaFolder.objects.filter(unit__in=units).select_related("collection")
+    }
+    missing = [u for u in dict.fromkeys(units) if u.pk not in found]
+    if not missing:
+        return found
+    with transaction.atomic():
+        parent = _units_collection()
+        if parent.get_children().exists():
+            for unit in missing:
+                found[unit.pk] = UnitMediaFolder.collection_for(unit)
+            return found
+        ordered = sorted(missing, key=lambda u: folder_name(u))
+        collections = Collection.objects.bulk_create(
+            [
+                Collection(
+                    name=folder_name(unit),
+                    path=Collection._get_path(parent.path, parent.depth + 1, step),
+                    depth=parent.depth + 1,
+                    numchild=0,
+                )
+                for step, unit in enumerate(ordered, start=1)
+            ]
+        )
+        Collection.objects.filter(pk=parent.pk).update(numchild=len(collections))
+        UnitMediaFolder.objects.bulk_create(
+            [
+                UnitMediaFolder(unit=unit, collection=collection)
+                for unit, collection in zip(ordered, collections, strict=True)
+            ]
+        )
+        found.update({u.pk: c for u, c in zip(ordered, collections, strict=True)})
+    return found
+
+
 def _units_collection() -> Collection:
     root = Collection.get_first_root_node()
     Collection.objects.select_for_update().filter(pk=root.pk).first()

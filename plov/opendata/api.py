@@ -31,7 +31,7 @@ from plov.publishing.rules import agreement_counts
 from plov.publishing.visibility import visible_units
 from plov.supervision.api import router as supervision_router
 from plov.supervision.authorities import authority_by_municipality
-from plov.supervision.models import SupervisingAuthority, SupervisionStatus
+from plov.supervision.models import SanctionType, SupervisingAuthority, SupervisionStatus
 from plov.supervision.verdicts import judged_results
 from plov.units.homecare import LANGUAGES, SERVICES
 from plov.units.models import Municipality, Unit
@@ -213,6 +213,47 @@ class MunicipalityRef(Schema):
     name: str = _ref("name")
 
 
+_site = _described("SiteRef")
+
+
+class SiteRef(Schema):
+    id: int = _site("id")
+    sor_id: str | None = _site("sor_id")
+    name: str = _site("name")
+
+
+_supervision = _described("SupervisionOut")
+
+
+class SupervisionOut(Schema):
+    inspected_on: dt.date = _supervision("inspected_on")
+    status: SupervisionStatus = _supervision("status")
+    status_label: str = _supervision("status_label")
+
+
+_sanction = _described("SanctionOut")
+
+
+class SanctionOut(Schema):
+    type: SanctionType = _sanction("type")
+    type_label: str = _sanction("type_label")
+    decided_on: dt.date = _sanction("decided_on")
+    deadline: dt.date | None = _sanction("deadline")
+    period_end: dt.date | None = _sanction("period_end")
+
+
+_latest = _described("QualityLatest")
+
+
+class QualityLatest(Schema):
+    kind: Literal["indicator", "satisfaction"] = _latest("kind")
+    code: str = _latest("code")
+    name: str = _latest("name")
+    period: str = _latest("period")
+    value: float = _latest("value")
+    unit_of_measure: str | None = _latest("unit_of_measure")
+
+
 _cost = _described("MonthlyCostOut")
 
 
@@ -305,6 +346,13 @@ class UnitOut(Schema):
     vacancies: VacanciesOut | None = _unit("vacancies")
     home_care_prices: HomeCarePricesOut | None = _unit("home_care_prices")
     updated_at: dt.datetime = _unit("updated_at")
+    public_url: str = _unit("public_url")
+    sites: list[SiteRef] = _unit("sites")
+    supervision: SupervisionOut | None = _unit("supervision")
+    sanctions_in_force: list[SanctionOut] = _unit("sanctions_in_force")
+    quality_latest: list[QualityLatest] = _unit("quality_latest")
+    supervision_report_url: str | None = _unit("supervision_report_url")
+    supervision_report_date: dt.date | None = _unit("supervision_report_date")
 
 
 _unit_page = _described("UnitPage")
@@ -349,6 +397,7 @@ class QualityFigure(Schema):
     respondents: int | None = _figure("respondents")
     source: str = _figure("source")
     published_on: dt.date | None = _figure("published_on")
+    as_of: str = _figure("as_of")
     benchmark: Benchmarks = _figure("benchmark")
     verdict: VerdictCode = _figure("verdict")
 
@@ -645,6 +694,8 @@ def _quality_figure(result) -> dict:
         "respondents": result.respondents,
         "source": result.source,
         "published_on": result.published_on,
+        # how fresh the figure is, as every figure object says it: published, else its period
+        "as_of": result.published_on.isoformat() if result.published_on else result.period,
         "benchmark": {
             "national": _benchmark(result.national),
             "municipality": _benchmark(result.municipal),

@@ -1,8 +1,10 @@
 """The change feed's writes: one small API the places where units change call.
 
 - `unit_state(ids)` before a change, `record_register_changes(before, …)` after it (the SOR
-  importer): created, changed (which open-data fields), closed.
-- `record_content_change(unit, old, new)` after an editor's save (the back office).
+  import; the DAR import's re-matching of visiting addresses): created, changed (which
+  open-data fields), closed.
+- `record_content_change(unit_id, old, new, public=…)` after an editor's save (the back
+  office), `record_content_fields(unit_id, fields, public=…)` after the editorial import.
 - `record_publication(unit_id, published)` when the stored publication flips
   (`plov.publishing.refresh`).
 
@@ -112,7 +114,15 @@ def record_content_change(
     """After an editor's save: the public content fields whose value changed. `old` and `new`
     are field → value (a revision's content; `old` None for the first save)."""
     old = old or {}
-    changed = [f for f in CONTENT_FIELDS if f in new and old.get(f) != new.get(f)]
+    record_content_fields(
+        unit_id, [f for f in new if old.get(f) != new.get(f)], public=public
+    )
+
+
+def record_content_fields(unit_id: int, fields: Iterable[str], *, public: bool) -> None:
+    """Content fields of a unit changed (e.g. a form's `changed_data`): the public ones are
+    recorded."""
+    changed = [f for f in CONTENT_FIELDS if f in set(fields)]
     if changed:
         record(unit_id, ChangeEvent.Kind.CHANGED, fields=changed, public=public)
 

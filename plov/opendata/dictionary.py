@@ -101,7 +101,13 @@ def T(name, da, en, type, source, example="") -> Term:
 CSV_VERSION = "1"
 
 CSV_COLUMNS: list[Term] = [
-    T("SOR-ID", "Enhedens SOR-ID.", "The unit's SOR ID.", "text", "SOR", "1234561000016007"),
+    T("SOR-ID", "Enhedens SOR-ID. Tomt for en helhedsplejeleverandør: den står ikke selv i "
+      "SOR, men dannes af Plejeoverblikket over ejerens helhedsplejeleverandørsteder (se "
+      "kolonnen Helhedsplejeleverandørsteder); kolonnen ID kender alle rækker.", "The unit's "
+      "SOR ID. Empty for a home-care provider: it is not in SOR itself but formed by "
+      "Plejeoverblikket over the owner's home-care sites (see the column "
+      "Helhedsplejeleverandørsteder); the column ID identifies every row.", "text", "SOR",
+      "1234561000016007"),
     T("Navn", "Enhedens navn, som i SOR.", "The unit's name, as in SOR.", "text", "SOR",
       "Plejehjemmet Solgården"),
     T("Type", "Enhedstypen på dansk: plejeenhed, helhedsplejeleverandørsted eller "
@@ -113,8 +119,10 @@ CSV_COLUMNS: list[Term] = [
       "text", "SOR", "Aarhus Kommune"),
     T("Ejers CVR", "Ejerens CVR-nummer (8 cifre).", "The owner's CVR number (8 digits).",
       "text", "SOR", "55133018"),
-    T("Adresse", "Besøgsadressens vej, husnummer, etage og dør.", "The visiting address: "
-      "street, house number, floor and door.", "text", "DAR", "Solvej 4"),
+    T("Adresse", "Besøgsadressens vej, husnummer, etage og dør. Tom for en "
+      "helhedsplejeleverandør, som ingen adresse har: dens steder har.", "The visiting "
+      "address: street, house number, floor and door. Empty for a home-care provider, which "
+      "has no address: its sites have.", "text", "DAR", "Solvej 4"),
     T("Postnummer", "Besøgsadressens postnummer.", "The visiting address's postcode.", "text",
       "DAR", "8000"),
     T("By", "Besøgsadressens postdistrikt.", "The visiting address's postal district.",
@@ -134,12 +142,14 @@ CSV_COLUMNS: list[Term] = [
       "The number of full-time employees: the editor's figure, else CVR's.", "decimal",
       "CVR", "31,5"),
     T("Kommuner med aftale", "Kommuner, hvis borgere ser enheden i søgningen i dag "
-      "(gældende aftale), adskilt af komma.", "The municipalities whose citizens see the "
-      "unit in their search today (an agreement in force), separated by commas.", "text",
-      "agreements", "Aarhus, Odder"),
+      "(gældende aftale), adskilt af komma; for en helhedsplejeleverandør de kommuner, hvor "
+      "dens steder vises.", "The municipalities whose citizens see the unit in their search "
+      "today (an agreement in force), separated by commas; for a home-care provider, those "
+      "where its sites are shown.", "text", "agreements", "Aarhus, Odder"),
     T("Senest opdateret", "Hvornår enhedens data sidst ændrede sig (registerdata eller "
       "redaktørens indhold), dansk tid.", "When the unit's data last changed (register data "
-      "or the editor's content), Danish time.", "datetime", "plov", "2026-03-02 14:05:00"),
+      "or the editor's content), Danish time.", "datetime", "plov",
+      "2026-03-02 14:05:00+01:00"),
     # Appended in version 1 (issue 12, point 6): what home care is compared on.
     T("Faste teams", "`ja`, hvis borgerne får hjælp af den samme lille gruppe medarbejdere "
       "(redaktørens oplysning), `nej` hvis ikke; tom, hvis enheden ikke har udfyldt noget.",
@@ -194,6 +204,46 @@ CSV_COLUMNS: list[Term] = [
       "PLOV_VACANCY_MAX_AGE_DAYS (30) dage og ikke skal læses som aktuel; ellers `nej`.",
       "`ja` (yes) when the report is older than PLOV_VACANCY_MAX_AGE_DAYS (30) days and must "
       "not be read as current; else `nej` (no).", "code", "plov", "nej"),
+    # Appended in version 1 (issue 16, point 8): what the unit page shows.
+    T("ID", "Plejeoverblikkets faste id for rækken; det samme som API'ets `id` og tallet i "
+      "enhedens adresse på siden. Alle rækker har et, også helhedsplejeleverandører uden "
+      "SOR-ID.", "Plejeoverblikket's stable id for the row; the same as the API's `id` and "
+      "the number in the unit's page address. Every row has one, home-care providers without "
+      "a SOR ID too.", "integer", "plov", "42"),
+    T("Offentlig side", "Enhedens side på Plejeoverblikket.", "The unit's page on "
+      "Plejeoverblikket.", "url", "plov",
+      "https://plejeoverblikket.dk/enhed/42/plejehjemmet-solgaarden/"),
+    T("Breddegrad", "Besøgsadressens breddegrad (WGS84), decimalkomma.", "The visiting "
+      "address's latitude (WGS84), decimal comma.", "decimal", "DAR", "56,153500"),
+    T("Længdegrad", "Besøgsadressens længdegrad (WGS84), decimalkomma.", "The visiting "
+      "address's longitude (WGS84), decimal comma.", "decimal", "DAR", "10,203900"),
+    T("Seneste tilsyn", "Dagen for det seneste tilsyn, som tilsynet har meldt tilbage.",
+      "The day of the latest inspection the supervisors have reported.", "date",
+      "supervision", "2025-11-12"),
+    T("Tilsynsresultat", "Resultatet af det seneste tilsyn (Ældretilsynets samlede "
+      "vurdering).", "The result of the latest inspection (Ældretilsynet's overall "
+      "assessment).", "text", "supervision", "Mindre bemærkninger"),
+    T("Sanktioner i kraft", "Sanktioner (påbud, forbud), der gælder i dag, med "
+      "afgørelsesdato; adskilt af semikolon.", "Sanctions (orders, bans) in force today, with "
+      "the day decided; separated by semicolons.", "text", "supervision",
+      "Påbud om at sikre kvaliteten (2025-10-01)"),
+    T("Kvalitet og tilfredshed", "Det nyeste tal for hver kvalitetsindikator og "
+      "tilfredshedsmåling med dets år (periode), som på enhedens side; adskilt af semikolon.",
+      "The newest figure of each quality indicator and satisfaction result with its year "
+      "(period), as on the unit's page; separated by semicolons.", "text", "quality",
+      "Beboere med tryksår 2025: 5,4 %"),
+    T("Helhedsplejeleverandørsteder", "For en helhedsplejeleverandør: de viste steder, den "
+      "består af, adskilt af komma.", "For a home-care provider: the shown sites it consists "
+      "of, separated by commas.", "text", "SOR", "Hjemmeplejen Nord, Hjemmeplejen Syd"),
+    T("Tilsynsrapport", "Adressen på den nyeste tilsynsrapport: tilsynets PDF på "
+      "Plejeoverblikket, ellers linket til Ældretilsynets egen offentliggjorte rapport; tom, "
+      "hvis ingen rapport er lagt ind.", "The address of the latest supervision report: the "
+      "supervisor's PDF on Plejeoverblikket, else the link to Ældretilsynet's own published "
+      "report; empty when no report has been added.", "url", "supervision",
+      "https://plejeoverblikket.dk/documents/311/tilsyn-2026-03-12.pdf"),
+    T("Tilsynsrapportens dato", "Tilsynsdatoen for rapporten i «Tilsynsrapport».", "The date "
+      "of the inspection the report in «Tilsynsrapport» is about.", "date", "supervision",
+      "2026-03-12"),
 ]
 
 # The columns each published CSV version has, in order. Never edit an old version's list. A
@@ -234,6 +284,18 @@ FROZEN_CSV_COLUMNS: dict[str, tuple[str, ...]] = {
         "Ledige boliger kilde",
         "Ledige boliger oplyst",
         "Ledige boliger forældet",
+        # appended (issue 16, point 8)
+        "ID",
+        "Offentlig side",
+        "Breddegrad",
+        "Længdegrad",
+        "Seneste tilsyn",
+        "Tilsynsresultat",
+        "Sanktioner i kraft",
+        "Kvalitet og tilfredshed",
+        "Helhedsplejeleverandørsteder",
+        "Tilsynsrapport",
+        "Tilsynsrapportens dato",
     ),
 }
 
@@ -396,6 +458,31 @@ API_FIELDS: dict[str, list[Term]] = {
           "HomeCarePricesOut); `null`, når intet er oplyst.", "Home care: what is free and "
           "what extras cost (see HomeCarePricesOut); `null` when nothing is given.", "object",
           "editor", '{"extra_services": "…", …}'),
+        T("public_url", "Enhedens side på Plejeoverblikket.", "The unit's page on "
+          "Plejeoverblikket.", "url", "plov",
+          "https://plejeoverblikket.dk/enhed/42/plejehjemmet-solgaarden/"),
+        T("sites", "For en helhedsplejeleverandør: de viste helhedsplejeleverandørsteder, den "
+          "består af; ellers tom.", "For a home-care provider: the shown home-care sites it "
+          "consists of; otherwise empty.", "list", "SOR", '[{"id": 43, …}]'),
+        T("supervision", "Det seneste tilsyn, som tilsynet har meldt tilbage; `null`: intet "
+          "endnu.", "The latest inspection the supervisors have reported; `null`: none yet.",
+          "object", "supervision", '{"inspected_on": "2025-11-12", …}'),
+        T("sanctions_in_force", "Sanktioner, der gælder i dag, nyeste først.", "Sanctions in "
+          "force today, newest first.", "list", "supervision", "[]"),
+        T("quality_latest", "Det nyeste tal for hver kvalitetsindikator og "
+          "tilfredshedsmåling, med periode. `/units/{id}` giver også vurderingerne "
+          "(`quality`).", "The newest figure of each quality indicator and satisfaction "
+          "result, with its period. `/units/{id}` also gives the verdicts (`quality`).",
+          "list", "quality", '[{"name": "Beboere med tryksår", "period": "2025", …}]'),
+        T("supervision_report_url", "Adressen på den nyeste tilsynsrapport: tilsynets PDF på "
+          "Plejeoverblikket, ellers linket til Ældretilsynets egen offentliggjorte rapport; "
+          "`null`, hvis ingen rapport er lagt ind.", "The address of the latest supervision "
+          "report: the supervisor's PDF on Plejeoverblikket, else the link to Ældretilsynet's "
+          "own published report; `null` when no report has been added.", "url",
+          "supervision", "https://plejeoverblikket.dk/documents/311/tilsyn-2026-03-12.pdf"),
+        T("supervision_report_date", "Tilsynsdatoen for rapporten i `supervision_report_url`.",
+          "The date of the inspection the report in `supervision_report_url` is about.",
+          "date", "supervision", "2026-03-12"),
     ],
     "MonthlyCostOut": [
         T("rent", "Husleje pr. måned i hele kroner, før boligydelse; `null` = ikke oplyst.",
@@ -466,6 +553,52 @@ API_FIELDS: dict[str, list[Term]] = {
           "published.", "date", "editor", "2026-03-12"),
         T("source", "Altid `unit`: oplyst af enheden selv.", "Always `unit`: stated by the "
           "unit itself.", "code", "plov", "unit"),
+    ],
+    "SiteRef": [
+        T("id", "Stedets id (se `/units/{id}`).", "The site's id (see `/units/{id}`).",
+          "integer", "plov", "43"),
+        T("sor_id", "Stedets SOR-ID.", "The site's SOR ID.", "text", "SOR",
+          "1234561000016008"),
+        T("name", "Stedets navn.", "The site's name.", "text", "SOR", "Hjemmeplejen Nord"),
+    ],
+    "SupervisionOut": [
+        T("inspected_on", "Tilsynsdato.", "The day of the inspection.", "date",
+          "supervision", "2025-11-12"),
+        T("status", "Resultatet: `ingen_bemaerkninger`, `mindre_bemaerkninger`, "
+          "`vaesentlige_bemaerkninger` eller `kritiske_bemaerkninger`.", "The result: no, "
+          "minor, significant or critical remarks (`ingen_bemaerkninger`, "
+          "`mindre_bemaerkninger`, `vaesentlige_bemaerkninger`, `kritiske_bemaerkninger`).",
+          "code", "supervision", "mindre_bemaerkninger"),
+        T("status_label", "Resultatet på dansk.", "The result in Danish.", "text",
+          "supervision", "Mindre bemærkninger"),
+    ],
+    "SanctionOut": [
+        T("type", "Sanktionen: `paabud`, `paabud_raadgivning`, `forbud_indflytning` eller "
+          "`forbud_nye_borgere`.", "The sanction: an order (`paabud`), an order to take "
+          "advice (`paabud_raadgivning`), a ban on new residents (`forbud_indflytning`) or on "
+          "new citizens (`forbud_nye_borgere`).", "code", "supervision", "paabud"),
+        T("type_label", "Sanktionen på dansk.", "The sanction in Danish.", "text",
+          "supervision", "Påbud om at sikre kvaliteten"),
+        T("decided_on", "Afgørelsesdato.", "The day decided.", "date", "supervision",
+          "2025-10-01"),
+        T("deadline", "Frist; `null`: ingen.", "Deadline; `null`: none.", "date",
+          "supervision", "2026-01-31"),
+        T("period_end", "Gælder til; `null`: indtil den ophæves.", "In force until; `null`: "
+          "until lifted.", "date", "supervision", ""),
+    ],
+    "QualityLatest": [
+        T("kind", "`indicator` (kvalitetsindikator) eller `satisfaction` "
+          "(brugertilfredshed).", "`indicator` (quality indicator) or `satisfaction` (user "
+          "satisfaction).", "code", "quality", "indicator"),
+        T("code", "Målingens kode i kildens fil.", "The measurement's code in the source's "
+          "file.", "text", "quality", "AEI-03"),
+        T("name", "Hvad der er målt.", "What is measured.", "text", "quality",
+          "Beboere med tryksår"),
+        T("period", "Perioden (året), tallet gælder.", "The period (year) the figure is for.",
+          "text", "quality", "2025"),
+        T("value", "Enhedens tal.", "The unit's figure.", "decimal", "quality", "5.4"),
+        T("unit_of_measure", "Tallets enhed, fx `%`; `null`: ingen.", "The figure's unit, "
+          "e.g. `%`; `null`: none.", "text", "quality", "%"),
     ],
     "Address": [
         T("street", "Vejnavn.", "Street name.", "text", "DAR", "Solvej"),
@@ -567,13 +700,6 @@ API_FIELDS: dict[str, list[Term]] = {
     "ChangeAgreement": [
         T("id", "Aftalens id (se `/agreements`).", "The agreement's id (see `/agreements`).",
           "integer", "plov", "311"),
-        T("kommune", "Aftalepartens kommunekode (3 cifre).", "The code of the municipality "
-          "party to the agreement (3 digits).", "text", "agreements", "751"),
-        T("type", "Aftaletype.", "The kind of agreement.", "code", "agreements",
-          "Driftsoverenskomst"),
-        T("start", "Startdato.", "Start date.", "date", "agreements", "2024-01-01"),
-        T("end", "Slutdato; `null` = uden slutdato.", "End date; `null` = open-ended.", "date",
-          "agreements", "2026-02-28"),
     ],
 }
 
@@ -607,6 +733,9 @@ API_FIELDS["QualityFigure"] = [
       "of responses the figure is based on; `null`: not stated.", "integer", "quality", "48"),
     T("source", "Kilde.", "Source.", "text", "quality", "Sundhedsdatastyrelsen"),
     T("published_on", "Offentliggjort.", "Published.", "date", "quality", "2026-03-01"),
+    T("as_of", "Hvor gammelt tallet er: offentliggørelsesdatoen (ÅÅÅÅ-MM-DD), ellers perioden "
+      "(fx `2025`).", "How fresh the figure is: the publication date (YYYY-MM-DD), else the "
+      "period (e.g. `2025`).", "text", "quality", "2026-03-01"),
     T("benchmark", "Tallet sammenlignet med landsgennemsnittet og gennemsnittet i "
       "kommunen.", "The figure compared with the national and the municipal average.",
       "object", "plov", '{"national": {…}, "municipality": {…}}'),
@@ -655,6 +784,9 @@ API_FIELDS["Benchmark"] = [
     T("text", "Vurderingen i ord, på dansk (som på enhedens side).", "The verdict in words, in "
       "Danish (as on the unit page).", "text", "plov", "Dårligere end landsgennemsnittet"),
 ]
+
+# The agreement in a change: its id, then the fields a unit's agreement has.
+API_FIELDS["ChangeAgreement"] += API_FIELDS["UnitAgreement"]
 
 # /api/v1/adresser: address suggestions as one types (plov.public.suggest).
 API_FIELDS["AddressSuggestion"] = [
@@ -710,6 +842,11 @@ API_SCHEMA_TITLES: dict[str, tuple[str, str]] = {
     "Benchmarks": ("Sammenligninger (`benchmark`)", "Comparisons (`benchmark`)"),
     "Benchmark": ("Sammenligning med ét gennemsnit (`national`, `municipality`)",
                   "Comparison with one average (`national`, `municipality`)"),
+    "SiteRef": ("Helhedsplejeleverandørsted (`sites`)", "Home-care site (`sites`)"),
+    "SupervisionOut": ("Seneste tilsyn (`supervision`)", "Latest inspection (`supervision`)"),
+    "SanctionOut": ("Sanktion (`sanctions_in_force`)", "Sanction (`sanctions_in_force`)"),
+    "QualityLatest": ("Nyeste kvalitetstal (`quality_latest`)",
+                      "Newest quality figure (`quality_latest`)"),
     "UnitPage": ("Side med enheder", "Page of units"),
     "AgreementOut": ("Aftale (`/api/v1/agreements`)", "Agreement (`/api/v1/agreements`)"),
     "AgreementPage": ("Side med aftaler", "Page of agreements"),

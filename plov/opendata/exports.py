@@ -15,8 +15,10 @@ import datetime as dt
 import uuid
 from collections import defaultdict
 from collections.abc import Iterable, Iterator
+from urllib.parse import urljoin
 
-from django.db.models import OuterRef, QuerySet, Subquery
+from django.conf import settings
+from django.db.models import OuterRef, Q, QuerySet, Subquery
 from django.db.models.functions import Coalesce, Greatest
 from django.utils import timezone
 
@@ -27,7 +29,7 @@ from plov.publishing import sources
 from plov.publishing.listing import units_as_dicts
 from plov.publishing.rules import agreement_counts, kind_label
 from plov.publishing.sources import unit_source
-from plov.supervision.models import FeedbackReply
+from plov.supervision.models import FeedbackReply, SupervisionFeedback
 from plov.units.costs import CURRENCY, monthly_cost, vacancies
 from plov.units.formatting import content_of, interval_label, street_line
 from plov.units.homecare import language_labels, service_labels, split_codes
@@ -74,17 +76,40 @@ def unit_records(units: Iterable[Unit] | QuerySet[Unit], *, today: dt.date) -> l
         raise RuntimeError("units changed while being listed")
     listing = dict(zip(ids, listed, strict=True))
 
+    # A home-care provider (no agreements, address or SOR-ID of its own) is shown through its
+    # published sites: its record names them and the municipalities they are shown in.
+    sites = defaultdict(list)
+    provider_ids = [u.pk for u in units if u.kind == UnitKind.HOME_CARE_PROVIDER]
+    if provider_ids:
+        for site in (
+            published_units().filter(parent_id__in=provider_ids).order_by("name", "pk")
+            .select_related("owner")
+        ):  # fmt: skip
+            sites[site.parent_id].append(site)
+    site_units = {site.pk: site for group in sites.values() for site in group}
+    with_agreements = sorted({*ids, *site_units})
     in_force = defaultdict(list)
-    for agreement in ServiceAgreement.objects.in_force(today).filter(unit_id__in=ids):
+    for agreement in ServiceAgreement.objects.in_force(today).filter(
+        unit_id__in=with_agreements
+    ):
         in_force[agreement.unit_id].append(agreement)
     described = defaultdict(set)
     for unit_id, code in (
-        AgreementDescription.objects.filter(unit_id__in=ids)
+        AgreementDescription.objects.filter(unit_id__in=with_agreements)
         .exclude(text="")
         .values_list("unit_id", "municipality_id")
     ):
         described[unit_id].add(code)
     names = municipality_names()
+    reports = supervision_reports(ids)
+    shown = supervision_and_quality(ids, today)
+
+    def shown_in_of(unit: Unit) -> set[int]:
+        return {
+            a.municipality_id
+            for a in in_force[unit.pk]
+            if agreement_counts(a, unit, described[unit.pk], today)
+        }
     comments = defaultdict(list)
     commented_at: dict[int, dt.datetime] = {}
     for reply in (
@@ -110,13 +135,10 @@ def unit_records(units: Iterable[Unit] | QuerySet[Unit], *, today: dt.date) -> l
     for unit in units:
         base = listing[unit.pk]
         content = content_of(unit)
-        shown_in = sorted(
-            {
-                a.municipality_id
-                for a in in_force[unit.pk]
-                if agreement_counts(a, unit, described[unit.pk], today)
-            }
-        )
+        codes = shown_in_of(unit)
+        for site in sites[unit.pk]:
+            codes |= shown_in_of(site)
+        shown_in = sorted(codes)
         updated = unit.register_updated_at
         if content is not None and content.updated_at > updated:
             updated = content.updated_at
@@ -156,13 +178,88 @@ def unit_records(units: Iterable[Unit] | QuerySet[Unit], *, today: dt.date) -> l
                 "shown_in": [
                     {"code": f"{code:03d}", "name": names.get(code, "")} for code in shown_in
                 ],
+                "supervision_report_url": reports.get(unit.pk, (None, None))[0],
+                "supervision_report_date": reports.get(unit.pk, (None, None))[1],
                 **home_care_record(unit, content),
                 "supervision_comments": comments[unit.pk],
                 "updated_at": timezone.localtime(updated),
+                "public_url": public_unit_url(unit.pk, unit.name),
+                "sites": [
+                    {"id": site.pk, "sor_id": site.sor_id, "name": site.name}
+                    for site in sites[unit.pk]
+                ],
+                **shown[unit.pk],
                 **cost_records(unit, content, today=today),
             }
         )
     return records
+
+
+def public_unit_url(pk: int, name: str) -> str:
+    """The unit's page on the public site (Danish), as an absolute URL (PLOV_BASE_URL)."""
+    from django.conf import settings
+    from django.utils import translation
+
+    from plov.units.urls import unit_url
+
+    with translation.override("da"):
+        return settings.WAGTAILADMIN_BASE_URL.rstrip("/") + unit_url(pk, name)
+
+
+def supervision_and_quality(ids: list[int], today: dt.date) -> dict[int, dict]:
+    """What the unit page shows of supervision and quality, per unit id: the latest
+    supervision feedback, the sanctions in force, and the newest figure of each quality
+    indicator and satisfaction result (with its period)."""
+    from django.utils import translation
+
+    from plov.supervision.models import QualityResult, Sanction, SupervisionFeedback
+    from plov.supervision.verdicts import latest_per_code
+
+    found = {pk: {"supervision": None, "sanctions_in_force": [], "quality_latest": []}
+             for pk in ids}  # fmt: skip
+    with translation.override("da"):
+        for feedback in SupervisionFeedback.objects.filter(unit_id__in=ids).order_by(
+            "unit_id", "-inspected_on", "-id"
+        ):
+            if found[feedback.unit_id]["supervision"] is None:
+                found[feedback.unit_id]["supervision"] = {
+                    "inspected_on": feedback.inspected_on,
+                    "status": feedback.status,
+                    "status_label": str(feedback.get_status_display()),
+                }
+        for sanction in Sanction.objects.in_force(today).filter(unit_id__in=ids).order_by(
+            "unit_id", "-decided_on", "-id"
+        ):
+            found[sanction.unit_id]["sanctions_in_force"].append(
+                {
+                    "type": sanction.type,
+                    "type_label": str(sanction.get_type_display()),
+                    "decided_on": sanction.decided_on,
+                    "deadline": sanction.deadline,
+                    "period_end": sanction.period_end,
+                }
+            )
+    results = defaultdict(list)
+    for result in QualityResult.objects.filter(unit_id__in=ids).order_by(
+        "unit_id", "kind", "name", "code", "-period"
+    ):
+        results[result.unit_id].append(result)
+    for pk, unit_results in results.items():
+        latest = latest_per_code(unit_results, QualityResult.Kind.INDICATOR) + latest_per_code(
+            unit_results, QualityResult.Kind.SATISFACTION
+        )
+        found[pk]["quality_latest"] = [
+            {
+                "kind": r.kind,
+                "code": r.code,
+                "name": r.name,
+                "period": r.period,
+                "value": float(r.value),
+                "unit_of_measure": r.unit_of_measure or None,
+            }
+            for r in latest
+        ]
+    return found
 
 
 def cost_records(unit: Unit, content: UnitContent | None, *, today: dt.date) -> dict:
@@ -220,6 +317,24 @@ def home_care_record(unit: Unit, content: UnitContent | None) -> dict:
     }
 
 
+def supervision_reports(unit_ids: Iterable[int]) -> dict[int, tuple[str, dt.date]]:
+    """unit id → (address, tilsynsdato) of the newest supervision report a relative can read:
+    the feedback's PDF on Plejeoverblikket (an absolute address from `PLOV_BASE_URL`), else
+    the link to Ældretilsynet's own published report. One query."""
+    base = settings.WAGTAILADMIN_BASE_URL.rstrip("/") + "/"
+    reports: dict[int, tuple[str, dt.date]] = {}
+    for item in (
+        SupervisionFeedback.objects.filter(unit_id__in=list(unit_ids))
+        .filter(Q(document__isnull=False) | ~Q(report_url=""))
+        .select_related("document")
+        .order_by("unit_id", "-inspected_on", "-pk")
+    ):
+        if item.unit_id not in reports:
+            address = urljoin(base, item.document.url) if item.document else item.report_url
+            reports[item.unit_id] = (address, item.inspected_on)
+    return reports
+
+
 def municipality_names() -> dict[int, str]:
     return dict(Municipality.objects.values_list("code", "name"))
 
@@ -272,6 +387,7 @@ def _number(value: int | None) -> str:
 def csv_cells(record: dict) -> dict[str, str]:
     """The CSV cells of one record, by column header (the dictionary's `CSV_COLUMNS`)."""
     address = record["visiting_address"]
+    supervision = record["supervision"]
     return {
         "SOR-ID": record["sor_id"] or "",
         "Navn": record["name"],
@@ -287,12 +403,35 @@ def csv_cells(record: dict) -> dict[str, str]:
         "Medarbejdere": employees_text(record),
         "Fuldtidsmedarbejdere": danish_decimal(record["full_time_employees"]),
         "Kommuner med aftale": ", ".join(m["name"] for m in record["shown_in"]),
+        # With its UTC offset: Danish time is +01:00 in winter and +02:00 in summer.
+        "Senest opdateret": record["updated_at"].isoformat(sep=" ", timespec="seconds"),
+        "ID": str(record["id"]),
+        "Offentlig side": record["public_url"],
+        "Breddegrad": "" if record["latitude"] is None else danish_coordinate(record["latitude"]),
+        "Længdegrad": ""
+        if record["longitude"] is None
+        else danish_coordinate(record["longitude"]),
+        "Seneste tilsyn": supervision["inspected_on"].isoformat() if supervision else "",
+        "Tilsynsresultat": supervision["status_label"] if supervision else "",
+        "Sanktioner i kraft": "; ".join(
+            f"{s['type_label']} ({s['decided_on'].isoformat()})"
+            for s in record["sanctions_in_force"]
+        ),
+        "Kvalitet og tilfredshed": "; ".join(
+            f"{q['name']} {q['period']}: {figure_text(q)}" for q in record["quality_latest"]
+        ),
+        "Helhedsplejeleverandørsteder": ", ".join(s["name"] for s in record["sites"]),
         "Faste teams": {True: "ja", False: "nej", None: ""}[record["fixed_teams"]],
         "Forskellige hjælpere på 14 dage": _number(record["helpers_per_fortnight"]),
         "Besøg inden for minutter af aftalt tid": _number(record["visit_window_minutes"]),
         "Sprog ud over dansk": ", ".join(language_labels(",".join(record["languages"] or []))),
         "Ydelser": ", ".join(service_labels(",".join(record["services"] or []))),
-        "Senest opdateret": record["updated_at"].strftime("%Y-%m-%d %H:%M:%S"),
+        "Tilsynsrapport": record["supervision_report_url"] or "",
+        "Tilsynsrapportens dato": (
+            record["supervision_report_date"].isoformat()
+            if record["supervision_report_date"]
+            else ""
+        ),
         **cost_cells(record),
     }
 
@@ -325,6 +464,15 @@ def cost_cells(record: dict) -> dict[str, str]:
         "Ledige boliger oplyst": _date(report.get("reported_at")),
         "Ledige boliger forældet": ("ja" if report["outdated"] else "nej") if report else "",
     }
+
+
+def danish_coordinate(value: float) -> str:
+    return f"{value:.6f}".replace(".", ",")
+
+
+def figure_text(figure: dict) -> str:
+    value = f"{figure['value']:.3f}".rstrip("0").rstrip(".").replace(".", ",")
+    return f"{value} {figure['unit_of_measure']}" if figure["unit_of_measure"] else value
 
 
 def csv_row(record: dict) -> list[str]:

@@ -3,6 +3,7 @@ agency's own pages the language link and hreflang alternates to the page's trans
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.utils import translation
 
 from plov.pages import status
@@ -46,4 +47,12 @@ def site_pages(request) -> dict:
         "about_url": pages["about_url"],
         "checklist_url": pages["checklist_url"],
         "accessibility_statement_url": status.accessibility_statement_url(language),
+        # A link to a page not (yet) translated says its language.
+        "about_hreflang": "da" if "about_url" in pages["danish_links"] else "",
+        "accessibility_hreflang": (
+            "da"
+            if "accessibility_url" in pages["danish_links"]
+            and not settings.PLOV_ACCESSIBILITY_STATEMENT_URL
+            else ""
+        ),
     }

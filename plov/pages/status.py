@@ -108,6 +108,10 @@ def site_pages(language: str | None = None) -> dict:
     own = languages.get(code) or _empty()
     links = ("about_url", "accessibility_url", "checklist_url")
     record = {key: own.get(key) or danish.get(key) for key in links}
+    # The links that lead to a Danish page from the English site (for hreflang="da").
+    record["danish_links"] = sorted(
+        key for key in links if code != DEFAULT_LANGUAGE and not own.get(key) and danish.get(key)
+    )
     statuses = []
     if code != DEFAULT_LANGUAGE and own["status"]:
         statuses.append({**own["status"], "language": code})
@@ -136,7 +140,7 @@ def status_in_force(now: dt.datetime | None = None, language: str | None = None)
 
 def banner_stamp() -> str:
     """Changes whenever the banner a public page shows changes (and with the footer links)."""
-    links = {k: v for k, v in site_pages().items() if k != "statuses"}
+    links = {k: v for k, v in site_pages().items() if k != "statuses"}  # with danish_links
     shown = {"status": status_in_force(), **links}
     raw = json.dumps(shown, sort_keys=True)
     return hashlib.sha1(raw.encode(), usedforsecurity=False).hexdigest()[:12]

@@ -17,7 +17,7 @@ What is typed is folded as the DAR import folded every address (plov.folding: ca
 - a postcode or a town anywhere after the street narrows the suggestions to it; without one
   every town is suggested.
 
-Every suggestion's `text` is what the search's `adresse` field understands (plov.public.search
+Every suggestion's `text` is what the search's `adresse` field understands (plov.public.places
 geocodes it to the same place). Three to five indexed queries: DarStreet (a few hundred
 thousand streets) first, then the addresses of the best streets by their `search_text` prefix.
 """

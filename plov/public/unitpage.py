@@ -440,6 +440,13 @@ def parse_compare_ids(raw: Iterable[str]) -> tuple[list[int], list[str], bool]:
     return ids[:MAX_COMPARE], bad, len(ids) > MAX_COMPARE
 
 
+def shortlist_from_request(request) -> list[int]:
+    """Min liste carried in the address (`?ids=1,2,3`) for a browser without a script: the
+    valid ids, at most as many as compare shows; anything else in the parameter is ignored."""
+    ids, _bad, _too_many = parse_compare_ids(request.GET.getlist("ids"))
+    return ids
+
+
 # --- Loading -----------------------------------------------------------------------------------
 
 

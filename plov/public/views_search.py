@@ -29,8 +29,10 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import cache_page
 
 from plov.pages.status import banner_stamp
-from plov.public.search import SearchQuery, SearchResult, filter_options, parse, search
+from plov.public.filters import filter_options
+from plov.public.search import SearchQuery, SearchResult, parse, search
 from plov.public.signals import public_generation
+from plov.public.unitpage import shortlist_from_request
 
 CACHE_SECONDS = 60
 # The nationwide map (no municipality, no address), and any map with more points than this,
@@ -66,17 +68,29 @@ def _options() -> dict:
 
 
 def _context(
-    result: SearchResult | None, query: SearchQuery, form_action: str = "public:results"
+    request,
+    result: SearchResult | None,
+    query: SearchQuery,
+    form_action: str = "public:results",
 ) -> dict:
+    # Min liste without a script: `ids` (the units already chosen) rides along in the address
+    # of every page link, the sort form and the compare form (see shortlist.js for the rest).
+    shortlist_ids = shortlist_from_request(request)
+    querystring = query.querystring(side="")
+    if shortlist_ids:
+        carried = "ids=" + ",".join(map(str, shortlist_ids))
+        querystring = f"{querystring}&{carried}" if querystring else carried
     return {
         "form_action": reverse(form_action),
         "result": result,
         "query": query,
         "errors": result.errors_by_field if result else {},
         "options": _options(),
-        "querystring": query.querystring(side=""),
+        "querystring": querystring,
         "results_url": reverse("public:results"),
         "map_url": reverse("public:map"),
+        "shortlist_ids": shortlist_ids,
+        "result_ids": {item.unit.pk for item in result.items} if result else set(),
     }
 
 
@@ -102,13 +116,13 @@ def cache_public_page(view):
 @cache_public_page
 def home(request):
     query, _errors, _notices = parse(request.GET)
-    return render(request, "public/home.html", _context(None, query))
+    return render(request, "public/home.html", _context(request, None, query))
 
 
 @cache_public_page
 def results(request):
     result = _cached_search(request, "results")
-    context = _context(result, result.query)
+    context = _context(request, result, result.query)
     return render(request, "public/results.html", context, status=result.status_code)
 
 
@@ -121,7 +135,7 @@ def map_view(request):
             _geojson(result), status=status, json_dumps_params={"ensure_ascii": False}
         )
     result = _cached_search(request, "map")
-    context = _context(result, result.query, "public:map")
+    context = _context(request, result, result.query, "public:map")
     points_url = ""
     nationwide = result.ok and not (result.municipality or result.origin)
     if nationwide or len(result.points) > INLINE_MAP_POINTS:

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import datetime as dt
+from functools import wraps
+from urllib.parse import urlencode
 from xml.sax.saxutils import escape
 
 from django.conf import settings
@@ -12,6 +14,7 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone, translation
+from django.utils.cache import patch_response_headers
 from django.utils.functional import SimpleLazyObject
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
@@ -32,7 +35,9 @@ from plov.public.unitpage import (
     load_unit,
     load_units_for_compare,
     parse_compare_ids,
+    shortlist_from_request,
 )
+from plov.public.views_search import PAGE_CACHE_SECONDS
 from plov.supervision.models import QualityResult
 from plov.supervision.verdicts import rule_text
 from plov.units.formatting import unit_slug
@@ -40,7 +45,23 @@ from plov.units.models import Unit
 from plov.units.urls import unit_url
 
 
+def browser_cacheable(view):
+    """`Cache-Control: max-age=60` (and Expires) on a 200, as the search pages send: a change
+    renews the public generation on the server at once (`plov.public.signals`), and a browser
+    or proxy holds its copy at most as long as the server's page cache does."""
+
+    @wraps(view)
+    def wrapped(request, *args, **kwargs):
+        response = view(request, *args, **kwargs)
+        if response.status_code == 200:
+            patch_response_headers(response, cache_timeout=PAGE_CACHE_SECONDS)
+        return response
+
+    return wrapped
+
+
 @require_safe
+@browser_cacheable
 def unit_page(request, pk: int, slug: str = ""):
     """A unit's page: 404 unless published, 410 once closed in SOR, one canonical URL.
 
@@ -66,9 +87,12 @@ def unit_page(request, pk: int, slug: str = ""):
         )
     if not state["published"]:
         raise Http404
+    shortlist_ids = shortlist_from_request(request)
+    carried = ",".join(map(str, shortlist_ids))
     canonical = unit_slug(state["name"])
     if slug != canonical:
-        return redirect(unit_url(pk, state["name"]), permanent=True)
+        target = unit_url(pk, state["name"]) + (f"?ids={carried}" if carried else "")
+        return redirect(target, permanent=True)
 
     today = clock.today()
     lang = translation.get_language() or "da"
@@ -81,7 +105,9 @@ def unit_page(request, pk: int, slug: str = ""):
         updated.isoformat() if updated else "",
         cache_generation(pk),
         site_pages(lang)["checklist_url"] or "",  # the "Spørgsmål til besøget" link
+        carried,  # the no-script "Tilføj til sammenligning" link carries Min liste
     ]
+    compare_ids = [*[i for i in shortlist_ids if i != pk][: MAX_COMPARE - 1], pk]
 
     def load():
         data = load_unit(pk, today=today)
@@ -100,7 +126,9 @@ def unit_page(request, pk: int, slug: str = ""):
         "canonical_url": request.build_absolute_uri(unit_url(pk, state["name"])),
         "alternates": _alternates(request, pk, state["name"]),
         "site_root": request.build_absolute_uri("/").rstrip("/"),
-        "compare_url": reverse("public:compare") + f"?ids={pk}",
+        "compare_url": reverse("public:compare") + "?ids=" + ",".join(map(str, compare_ids)),
+        "unit_path": unit_url(pk, state["name"]),
+        "shortlist_ids": shortlist_ids,
     }
     return render(request, "public/unit.html", context)
 
@@ -115,6 +143,7 @@ def _alternates(request, pk: int, name: str) -> list[tuple[str, str]]:
 
 
 @require_safe
+@browser_cacheable
 def compare(request):
     """Up to four units side by side; `?ids=1,2,3` (or repeated `ids`) is the shareable URL."""
     raw = request.GET.getlist("ids")
@@ -169,17 +198,35 @@ def compare(request):
         "satisfaction_rows": compare_results(units, QualityResult.Kind.SATISFACTION, 3),
         "verdict_rule": rule_text(),
         "candidates": _candidates(units) if 0 < len(units) < MAX_COMPARE else [],
+        "find_more_url": _find_more_url(units, shown_ids),
+        "shortlist_ids": shown_ids,
     }
     status = 400 if (bad or too_many) else 200
     return render(request, "public/compare.html", context, status=status)
 
 
+def _offered_codes(first) -> list[str]:
+    return [o.code for o in first.offered_by][:3] or (
+        [first.unit.municipality_id] if first.unit.municipality_id else []
+    )
+
+
+def _find_more_url(units, shown_ids: list[int]) -> str:
+    """The search where the first unit is offered, carrying the units compared (`ids`)."""
+    if not units or len(units) >= MAX_COMPARE:
+        return ""
+    codes = _offered_codes(units[0])
+    params = {"kommune": codes[0]} if codes else {}
+    if not units[0].is_care_home:
+        params["type"] = "helhedspleje"
+    params["ids"] = ",".join(map(str, shown_ids))
+    return reverse("public:results") + "?" + urlencode(params, safe=",")
+
+
 def _candidates(units) -> list[dict]:
     """Units a citizen might add: published, of the same kind, offered where the first is."""
     first = units[0]
-    codes = [o.code for o in first.offered_by][:3] or (
-        [first.unit.municipality_id] if first.unit.municipality_id else []
-    )
+    codes = _offered_codes(first)
     if not codes:
         return []
     from plov.publishing.visibility import visible_units

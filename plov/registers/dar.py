@@ -718,5 +718,11 @@ MATCH_FIELDS = ["dar_address", "municipality", "latitude", "longitude"]
 
 def match_visiting_addresses(units: QuerySet[Unit]) -> int:
     """Re-match the units' visiting addresses and write what changed. Returns that count."""
+    from plov.opendata import changes
+
     loaded = list(units.only("id", "visiting_address", *MATCH_FIELDS))
-    return update_rows(match_units(loaded), MATCH_FIELDS)
+    matched = match_units(loaded)
+    before = changes.unit_state([u.pk for u in matched])  # for the change feed
+    written = update_rows(matched, MATCH_FIELDS)
+    changes.record_register_changes(before)
+    return written

@@ -9,9 +9,11 @@ and names the field it concerns; a refused form keeps what was typed.
 from __future__ import annotations
 
 import datetime as dt
+from urllib.parse import urlsplit
 
 from django import forms
 from django.core.exceptions import ValidationError
+from django.core.validators import URLValidator
 
 from plov import clock
 from plov.agreements.forms import plain_text
@@ -26,6 +28,37 @@ ORDERS = (SanctionType.ORDER, SanctionType.ADVICE_ORDER)  # påbud: a deadline
 BANS = (SanctionType.BAN_NEW_RESIDENTS, SanctionType.BAN_NEW_CITIZENS)  # forbud: a period
 
 SUMMARY_MAX_LENGTH = 5_000
+REPORT_URL_MAX_LENGTH = 500
+NO_REPORT = (
+    "Vælg tilbagemeldingens PDF-fil, eller indsæt et link til den rapport, Ældretilsynet har "
+    "offentliggjort"
+)
+NOT_HTTPS = (
+    "Linket til rapporten skal begynde med https:// (en sikker forbindelse), fx "
+    "https://www.aeldretilsynet.dk/…"
+)
+NOT_A_URL = (
+    "Linket til rapporten er ikke en gyldig webadresse. Kopiér hele adressen fra browserens "
+    "adresselinje, fx https://www.aeldretilsynet.dk/…"
+)
+
+
+def report_url_problem(value: str) -> str | None:
+    """Why `value` cannot be the link to a report (None: it can, or it is empty). Only https
+    (a relative must never be sent to an unencrypted or a script address), a real host, no
+    user name or password in the address, no spaces."""
+    if not value:
+        return None
+    if not value.lower().startswith("https://"):
+        return NOT_HTTPS
+    try:
+        URLValidator(schemes=["https"])(value)
+    except ValidationError:
+        return NOT_A_URL
+    parts = urlsplit(value)
+    if parts.username or parts.password or not parts.hostname or "." not in parts.hostname:
+        return NOT_A_URL
+    return None
 THEMES_MAX_LENGTH = 2_000
 
 
@@ -57,6 +90,17 @@ class FeedbackForm(forms.Form):
             "invalid": "Vælg tilbagemeldingens PDF-fil",
         },
     )
+    report_url = forms.CharField(
+        label="Eller: link til Ældretilsynets rapport",
+        required=False,
+        max_length=REPORT_URL_MAX_LENGTH,
+        widget=forms.URLInput(attrs={"inputmode": "url", "autocomplete": "off"}),
+        help_text=(
+            "I stedet for en PDF-fil (eller ud over den): adressen på rapporten, som "
+            "Ældretilsynet selv har offentliggjort. Skal begynde med https://."
+        ),
+        error_messages={"max_length": "Linket må højst være %(limit_value)d tegn"},
+    )
     inspected_on = _date_field(
         "Tilsynsdato",
         required=True,
@@ -84,14 +128,22 @@ class FeedbackForm(forms.Form):
         error_messages={"max_length": "Sammenfatningen må højst være %(limit_value)d tegn"},
     )
 
-    def __init__(self, *args, editing: bool = False, has_pending: bool = False, **kwargs):
+    def __init__(
+        self,
+        *args,
+        editing: bool = False,
+        has_pending: bool = False,
+        has_document: bool = False,
+        **kwargs,
+    ):
         super().__init__(*args, **kwargs)
         self.pdf_bytes: bytes | None = None
+        # A feedback needs its report: a PDF (chosen now, kept from the preview or, when
+        # correcting, the one registered) or a link; `clean` checks that one of them is there.
+        self.has_document = has_pending or has_document
         limit = documents.max_document_mb()
         field = self.fields["document"]
-        if has_pending:
-            # The PDF chosen before the preview is kept (`plov.supervision.views`).
-            field.required = False
+        field.required = False
         if editing:
             field.required = False
             field.label = "Ny tilbagemelding (PDF)"
@@ -104,6 +156,25 @@ class FeedbackForm(forms.Form):
 
     def clean_document(self):
         return documents.clean_pdf_upload(self, "document")
+
+    def clean_report_url(self) -> str:
+        value = (self.cleaned_data.get("report_url") or "").strip()
+        problem = report_url_problem(value)
+        if problem:
+            raise ValidationError(problem, code="report_url")
+        return value
+
+    def clean(self):
+        data = super().clean()
+        if (
+            not self.has_document
+            and not data.get("document")
+            and not data.get("report_url")
+            and "document" not in self.errors
+            and "report_url" not in self.errors
+        ):
+            self.add_error("document", NO_REPORT)
+        return data
 
     def clean_inspected_on(self):
         value = self.cleaned_data.get("inspected_on")

@@ -83,6 +83,8 @@ class SupervisionFeedback(models.Model):
     document = models.ForeignKey(
         "wagtaildocs.Document", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
+    # Ældretilsynet's own published report, instead of (or beside) the PDF: an https address.
+    report_url = models.URLField("link til tilsynsrapporten", max_length=500, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -92,6 +94,11 @@ class SupervisionFeedback(models.Model):
 
     def __str__(self) -> str:
         return f"{self.unit} {self.inspected_on}"
+
+    @property
+    def has_report(self) -> bool:
+        """Whether a relative can read the report: a PDF attached or a link to it."""
+        return self.document_id is not None or bool(self.report_url)
 
 
 REPLY_MAX_LENGTH = 1000

@@ -1,7 +1,8 @@
 """Ældretilsynet's registrations in the back office (DOMAIN.md §7, §9), under /admin/tilsyn/.
 
 A supervisor (role from the login claims) registers, for the units its authority covers: the
-written feedback on an inspection (PDF, tilsynsdato, status, optional sammenfatning) and
+written feedback on an inspection (PDF and/or a link to Ældretilsynet's published report,
+tilsynsdato, status, optional sammenfatning) and
 sanctions (type, afgørelsesdato, temaer, frist for a påbud or "gælder til" for a ban), changes
 them and marks them lifted. A feedback can be corrected (its PDF replaced) or withdrawn; a
 replaced or withdrawn PDF is deleted with its file, by the media pages' rule. The agency
@@ -405,11 +406,12 @@ class UnitScopedView(SupervisionView):
             status=data["status"],
             summary=data["summary"],
             document=document if document is not None else getattr(feedback, "document", None),
+            report_url=data["report_url"],
         )
         return self.render_preview(
             "supervision/feedback_preview.html",
             error=error,
-            fields=["inspected_on", "status", "summary"],
+            fields=["inspected_on", "status", "summary", "report_url"],
             preview=preview,
             explanation=str(STATUS_EXPLANATIONS.get(preview.status, "")),
             feedback=feedback,
@@ -522,6 +524,7 @@ class FeedbackCreateView(UnitScopedView):
                     status=data["status"],
                     summary=data["summary"],
                     document=file,
+                    report_url=data["report_url"],
                 )
                 audit(
                     feedback,
@@ -531,8 +534,9 @@ class FeedbackCreateView(UnitScopedView):
                         inspected_on=audit_value(feedback.inspected_on),
                         status=feedback.status,
                         summary_given=bool(feedback.summary),
-                        document=file.pk,
-                        size=file.file_size,
+                        document=file.pk if file else None,
+                        size=file.file_size if file else None,
+                        report_url=feedback.report_url,
                         confirmed_without_personal_data=True,
                     ),
                 )
@@ -591,13 +595,26 @@ class FeedbackEditView(FeedbackScopedView):
 
     def get(self, request, pk: int, feedback_pk: int):
         f = self.setup_feedback(feedback_pk)
-        initial = {"inspected_on": f.inspected_on, "status": f.status, "summary": f.summary}
-        return self.render_form(FeedbackForm(initial=initial, editing=True))
+        initial = {
+            "inspected_on": f.inspected_on,
+            "status": f.status,
+            "summary": f.summary,
+            "report_url": f.report_url,
+        }
+        return self.render_form(
+            FeedbackForm(initial=initial, editing=True, has_document=f.document_id is not None)
+        )
 
     def post(self, request, pk: int, feedback_pk: int):
         self.setup_feedback(feedback_pk)
         pending = self.pending_document()
-        form = FeedbackForm(request.POST, request.FILES, editing=True)
+        form = FeedbackForm(
+            request.POST,
+            request.FILES,
+            editing=True,
+            has_pending=pending is not None,
+            has_document=self.feedback.document_id is not None,
+        )
         if not form.is_valid():
             return self.render_form(form, pending)
         data = form.cleaned_data
@@ -605,6 +622,7 @@ class FeedbackEditView(FeedbackScopedView):
             "inspected_on": data["inspected_on"],
             "status": data["status"],
             "summary": data["summary"],
+            "report_url": data["report_url"],
         }
         pending = self.keep_upload(form, pending)
         if request.POST.get("handling") == CORRECT:

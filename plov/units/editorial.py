@@ -17,6 +17,7 @@ from pathlib import Path
 from django.db import transaction
 
 from plov.agreements.models import AgreementDescription, ServiceAgreement
+from plov.opendata.changes import record_content_fields
 from plov.registers.readers import json_type, read_json_records
 from plov.registers.summary import ImportSummary
 from plov.text import strip_invisible
@@ -118,6 +119,7 @@ def import_editorial(path: Path) -> tuple[ImportSummary, list[str]]:
                     data={"source": source, "fields": list(form.changed_data)},
                 )
                 touched.add(unit.pk)
+                record_content_fields(unit.pk, form.changed_data, public=unit.published)
                 summary.created += is_new
                 summary.updated += not is_new
             else:

@@ -38,7 +38,10 @@ def test_a_municipality_writes_how_to_apply_and_a_relative_finds_it(demo, page):
         .first()
     )
     page.goto(f"{base}/enhed/{unit.pk}/")
-    page.get_by_role("link", name="Sådan søger du i Aarhus Kommune").click()
+    section = page.locator("section", has=page.locator("#ansoeg"))
+    assert section.get_by_role("link", name="Spørgsmål til besøget (til udskrift)").count() == 1
+    assert_accessible(page)
+    section.get_by_role("link", name="Sådan søger du i Aarhus Kommune").click()
     page.wait_for_url("**/kommune/aarhus/ansoeg/")
     assert "Ring til Visitationen Aarhus." in page.locator("main").inner_text()
     assert page.get_by_role("link", name="89 40 20 00").count() == 1
@@ -57,6 +60,7 @@ def test_a_municipality_writes_how_to_apply_and_a_relative_finds_it(demo, page):
     page.emulate_media(media="screen")
 
     page.goto(f"{base}/en/enhed/{unit.pk}/")
+    assert_accessible(page)
     page.get_by_role("link", name="How to apply in Aarhus Kommune").click()
     page.wait_for_url("**/en/kommune/aarhus/ansoeg/")
     assert page.locator("html").get_attribute("lang") == "en"

@@ -61,7 +61,12 @@ def test_verdicts_on_the_unit_page_and_in_compare(demo_site, page):
         figures = section.locator("tbody tr").count()
         assert _check_verdicts(page) == 2 * figures
         # no horizontal scrolling of the page itself at a phone's width
-        assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth + 1")
+        wide = page.evaluate(
+            "[...document.querySelectorAll('body *')].filter(e => e.getBoundingClientRect().right"
+            " > window.innerWidth + 1).slice(0, 8).map(e => e.tagName + '.' + e.className + ' '"
+            " + Math.round(e.getBoundingClientRect().right) + ' ' + (e.id || ''))"
+        )
+        assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth + 1"), wide
         assert_accessible(page)
         SCREENSHOTS.mkdir(parents=True, exist_ok=True)
         section.screenshot(path=SCREENSHOTS / f"unit-verdicts-section-{size['width']}.png")

@@ -11,7 +11,9 @@ from pathlib import Path
 from django.contrib.contenttypes.models import ContentType
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db import transaction
-from wagtail.models import ModelLogEntry, Revision
+from wagtail.documents import get_document_model
+from wagtail.images import get_image_model
+from wagtail.models import Collection, ModelLogEntry, Revision
 
 from plov import clock
 from plov.agreements.models import AgreementDescription, ServiceAgreement
@@ -19,6 +21,7 @@ from plov.applying.demo import create_demo_guidance
 from plov.demo.generator import FILES, generate
 from plov.demo.supervision import add_supervision
 from plov.demo.users import DEFAULT_PASSWORD, create_demo_users
+from plov.media.models import UnitMediaFolder
 from plov.pages.demo import create_demo_pages
 from plov.pages.permissions import grant_agency_page_permissions
 from plov.publishing.registration_errors import registration_errors
@@ -38,6 +41,9 @@ def clear_demo_data() -> None:
     """Delete what the registers and editors made: units, their content and agreements,
     organisations, CVR and DAR copies. Municipalities, supervising authorities, users and the
     import log stay."""
+    # The units' media folders, emptied and removed below once the units are gone: the demo's
+    # supervision reports and anything uploaded since (Wagtail deletes the files on commit).
+    folders = list(UnitMediaFolder.objects.values_list("collection_id", flat=True))
     AgreementDescription.objects.all().delete()
     ServiceAgreement.all_objects.all().delete()
     Revision.objects.filter(
@@ -50,6 +56,9 @@ def clear_demo_data() -> None:
     # Sites hang under their provider (PROTECT): children first.
     Unit.objects.filter(parent__isnull=False).delete()
     Unit.objects.all().delete()
+    get_document_model().objects.filter(collection_id__in=folders).delete()
+    get_image_model().objects.filter(collection_id__in=folders).delete()
+    Collection.objects.filter(pk__in=folders).delete()
     Organisation.objects.all().delete()
     CvrProductionUnit.objects.all().delete()
     DarAddress.objects.all().delete()
@@ -153,7 +162,10 @@ class Command(BaseCommand):
         today_feedback = SupervisionFeedback.objects.count()
         out(f"  Tilsynstilbagemeldinger:       {n(today_feedback)} "
             f"({n(Sanction.objects.in_force(today).count())} sanktioner i kraft, "
-            f"{n(Sanction.objects.filter(lifted_on__isnull=False).count())} ophævede)")
+            f"{n(Sanction.objects.filter(lifted_on__isnull=False).count())} ophævede; "
+            f"{n(SupervisionFeedback.objects.filter(document__isnull=False).count())} med "
+            f"PDF-rapport, "
+            f"{n(SupervisionFeedback.objects.exclude(report_url='').count())} med link)")
         out(f"  Kvalitetsresultater:           {n(QualityResult.objects.count())}")
         for register, rows in rejected.items():
             if rows:
