@@ -11,13 +11,12 @@ import pytest
 from django.core.cache import cache
 from django.utils import formats, translation
 
+from plov.clock import today
 from plov.public.unitpage import unit_url
 from plov.units.costs import CARE_HOME_GUARANTEE_LAW_URL, HOUSING_BENEFIT_URL
 from plov.units.models import UnitContent
 from tests import country as c
 from tests.test_public_unit import shown, unit  # noqa: F401  (fixture)
-
-TODAY = dt.date.today()
 
 
 @pytest.fixture(autouse=True)
@@ -42,17 +41,17 @@ def priced(shown):  # noqa: F811  (the fixture imported above)
         meals_monthly=3_900,
         other_monthly=0,
         cost_valid_from=dt.date(2026, 1, 1),
-        cost_reported_on=TODAY - dt.timedelta(days=3),
+        cost_reported_on=today() - dt.timedelta(days=3),
         free_homes=2,
         waiting_weeks=6,
-        vacancies_reported_on=TODAY - dt.timedelta(days=5),
+        vacancies_reported_on=today() - dt.timedelta(days=5),
     )
     UnitContent.objects.filter(unit=unit(c.LINDEHUS)).update(
         rent_monthly=9_100,
-        cost_reported_on=TODAY - dt.timedelta(days=40),
+        cost_reported_on=today() - dt.timedelta(days=40),
         free_homes=0,
         waiting_weeks=20,
-        vacancies_reported_on=TODAY - dt.timedelta(days=45),
+        vacancies_reported_on=today() - dt.timedelta(days=45),
     )
     UnitContent.objects.filter(unit=unit(c.SITE_NORTH)).update(
         free_services="Personlig pleje og praktisk hjælp efter visitation.",
@@ -79,7 +78,7 @@ def test_the_monthly_cost_shows_each_amount_the_total_the_date_and_the_benefit_n
     assert 'data-cost="total"><strong>12.400 kr.</strong>' in html
     assert "Husleje (før boligydelse)" in html
     assert f"Priserne gælder fra {long_date(dt.date(2026, 1, 1))}." in html
-    reported = TODAY - dt.timedelta(days=3)
+    reported = today() - dt.timedelta(days=3)
     assert f'<span class="plov-source">Oplyst af enheden {long_date(reported)}</span>' in html
     assert "boligydelse, som gør huslejen mindre" in html
     assert f'href="{HOUSING_BENEFIT_URL}"' in html
@@ -118,7 +117,7 @@ def test_an_old_vacancy_report_is_shown_as_outdated_not_current(client, priced, 
     assert "Stedet har ikke opdateret tallene i over 30 dage." in html
     assert "Ledige boliger (forældet)" in html and "Ledige boliger nu" not in html
     assert 'id="facts-vacancies"><a href="#ledige">Oplysningen er forældet</a>' in html
-    reported = long_date(TODAY - dt.timedelta(days=45))
+    reported = long_date(today() - dt.timedelta(days=45))
     assert f"<strong>Forældet:</strong> Oplyst af enheden {reported}" in html
     # the age is a setting
     settings.PLOV_VACANCY_MAX_AGE_DAYS = 60

@@ -4,14 +4,14 @@ The media page /admin/enheder/<pk>/medier/ belongs to plov.media and is register
 
 from django.urls import path
 
-from plov.backoffice import views, views_replies
+from plov.backoffice import views, views_agency, views_replies
 
 app_name = "backoffice"
 
 urlpatterns = [
     path("", views.dashboard, name="dashboard"),
-    path("laase/", views.locks_overview, name="locks"),
-    path("revisionslog/", views.audit_log, name="audit_log"),
+    path("laase/", views_agency.locks_overview, name="locks"),
+    path("revisionslog/", views_agency.audit_log, name="audit_log"),
     path("<int:pk>/", views.editor, name="edit"),
     path("<int:pk>/laas/", views.lock, name="lock"),
     path("<int:pk>/tjek-ind/", views.check_in, name="check_in"),

@@ -11,10 +11,8 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from dataclasses import dataclass, field
 from urllib.parse import urlencode
 
-from django.apps import apps
 from django.contrib import messages
 from django.core.paginator import Paginator
 from django.db import transaction
@@ -25,9 +23,6 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
-from wagtail.log_actions import registry as log_registry
-from wagtail.models import ModelLogEntry
-from wagtail.rich_text import RichText
 
 from plov import clock
 from plov.accounts.http import Forbidden, refuses_forbidden
@@ -41,14 +36,11 @@ from plov.accounts.scope import (
 )
 from plov.agreements.models import AgreementDescription, AgreementType, ServiceAgreement
 from plov.backoffice import actions, history, locking
-from plov.backoffice.audit import ACTIONS, AuditAction
 from plov.backoffice.forms import (
-    CVR_STAFF_HELP,
-    LABELS,
-    STAFF_RULE,
     UnitEditorForm,
 )
-from plov.backoffice.locking import MUST_LOCK, LockLost, format_time, lock_state, user_name
+from plov.backoffice.layout import _images, _sections
+from plov.backoffice.locking import MUST_LOCK, LockLost, lock_state, user_name
 from plov.media import removal
 from plov.media.models import RemovedMedia, restore_days
 from plov.opendata.changes import record_content_change
@@ -56,18 +48,10 @@ from plov.publishing.refresh import unit_publication_findings
 from plov.publishing.rules import AGREEMENT, P_NUMBER, SOR
 from plov.registers.models import CvrProductionUnit
 from plov.registers.pnumber import check_pnumber, other_company_against
-from plov.supervision.authorities import MOVED_ACTION, MOVED_LABEL
 from plov.supervision.views import public_url
 from plov.units.costs import (
-    COST_FIELDS,
-    HOME_CARE_PRICE_FIELDS,
-    VACANCY_FIELDS,
     stamp_cost_report,
-    vacancy_max_age_days,
 )
-from plov.units.formatting import format_address, interval_label
-from plov.units.forms import RICH_TEXT_FIELDS
-from plov.units.homecare import HOME_CARE_FIELDS
 from plov.units.models import Unit, UnitContent, UnitKind
 
 CATEGORIES = [P_NUMBER, SOR, AGREEMENT]
@@ -78,7 +62,6 @@ NO_UNITS_TO_EDIT = (
 )
 # Mine enheder's filter "Vises" (the start page's counts link to it).
 SHOWN_FILTERS = {"": "Alle", "ja": "Vises", "nej": "Vises ikke"}
-LOG_PAGE_SIZE = 50
 SAVED_PUBLISHED = "Gemt og publiceret"
 SAVED_UNCHANGED = (
     "Gemt – der var ingen ændringer, så der er ikke oprettet en ny version. Låsen er fornyet."
@@ -93,19 +76,6 @@ CONFIRM_HIDE_LABEL = "Gem alligevel – enheden skjules"
 # is the warnings' signature, so a changed value that still warns is asked about again.
 CONFIRM_WARNINGS = "bekraeft_advarsler"
 CONFIRM_WARNINGS_LABEL = "Ja, oplysningerne er rigtige – gem"
-FROM_SOR = "Fra SOR"
-FROM_CVR = "Fra CVR"
-
-ACTION_LABELS = {
-    "wagtail.lock": "Låst",
-    "wagtail.unlock": "Låst op (tjekket ind)",
-    "wagtail.edit": "Ny version gemt",
-    "wagtail.revert": "Tidligere version gendannet",
-    "wagtail.create": "Oprettet",
-    "wagtail.delete": "Slettet",
-    **ACTIONS,
-    MOVED_ACTION: MOVED_LABEL,
-}
 
 
 # --- helpers -------------------------------------------------------------------------------
@@ -152,11 +122,6 @@ def _grouped_warnings(unit: Unit) -> list[dict]:
         if items:
             groups.append({"category": category, "items": items})
     return groups
-
-
-def _interval(code: str) -> str:
-    label = interval_label(code)
-    return f"{label} (interval fra CVR)" if label else code or ""
 
 
 def _publication_messages(
@@ -308,274 +273,6 @@ def _has_content(unit: Unit) -> bool:
 
 
 # --- the editor ----------------------------------------------------------------------------
-
-
-@dataclass
-class Item:
-    """One row of an editor section: an editor's field, or a register value shown read-only."""
-
-    name: str = ""
-    label: str = ""
-    bound: object = None  # the form's BoundField for an editor's field
-    value: object = ""  # read-only display (text or safe HTML)
-    source: str = ""  # "Fra SOR" / "Fra CVR" for register values
-    help: str = ""
-    notice: dict | None = None  # {"level": ..., "message": ...} under the field
-    rich: bool = False
-
-
-@dataclass
-class Section:
-    id: str
-    heading: str
-    items: list[Item] = field(default_factory=list)
-    intro: str = ""
-    template: str = ""
-
-
-def _display(content: UnitContent, name: str):
-    if name in RICH_TEXT_FIELDS:
-        value = getattr(content, name) or ""
-        return RichText(value) if value else ""
-    return history.display_value(content, name)
-
-
-def _sections(
-    unit: Unit,
-    content: UnitContent,
-    form: UnitEditorForm,
-    production_unit,
-    p_number: str | None = None,
-) -> list:
-    def f(name: str, **extra) -> Item:
-        return Item(
-            name=name,
-            label=LABELS[name],
-            bound=form[name],
-            value=_display(content, name),
-            help=form.fields[name].help_text,
-            rich=name in RICH_TEXT_FIELDS,
-            **extra,
-        )
-
-    def sor(name: str, label: str, value: str) -> Item:
-        return Item(name=name, label=label, value=value, source=FROM_SOR)
-
-    def cvr(name: str, label: str, value: str, help: str = "") -> Item:
-        return Item(name=name, label=label, value=value, source=FROM_CVR, help=help)
-
-    p_number = content.p_number if p_number is None else p_number
-    check = check_pnumber(p_number) if p_number else None
-    notice = (
-        {"level": check.level, "message": check.message}
-        if check is not None and check.level != "ok"
-        else None
-    )
-    pu = production_unit
-    if p_number and (pu is None or pu.p_number != p_number):
-        pu = CvrProductionUnit.objects.filter(p_number=p_number).first()
-    other = other_company_against(pu, unit.owner.cvr_number if unit.owner_id else None)
-    if other:
-        notice = {
-            "level": notice["level"] if notice else "warning",
-            "message": f"{notice['message']} {other}" if notice else other,
-        }
-    industry = ""
-    if pu is not None:
-        industry = " ".join(p for p in (pu.primary_industry_code, pu.primary_industry_text) if p)
-        secondary = ", ".join(
-            " ".join(p for p in (s.get("code"), s.get("text")) if p)
-            for s in pu.secondary_industries
-        )
-        if secondary:
-            industry += f" (bibrancher: {secondary})"
-    cvr_employees = ""
-    cvr_fte = ""
-    if pu is not None:
-        cvr_employees = (
-            str(pu.employees) if pu.employees is not None else _interval(pu.employees_interval)
-        )
-        cvr_fte = (
-            format(pu.full_time_employees.normalize(), "f").replace(".", ",")
-            if pu.full_time_employees is not None
-            else _interval(pu.full_time_employees_interval)
-        )
-    rule = STAFF_RULE
-    home_care = unit.is_home_care
-    return [
-        Section(
-            "data",
-            "Data",
-            [
-                f("p_number", notice=notice),
-                cvr(
-                    "cvr_production_unit",
-                    "Produktionsenhed i CVR",
-                    f"{pu.name} (CVR {pu.cvr_number})" if pu else "",
-                ),
-                cvr("cvr_industry", "Branchekode i CVR", industry),
-                f("cvr_valid_from"),
-            ],
-        ),
-        Section(
-            "personale",
-            "Personale",
-            [
-                f("sick_leave_days"),
-                f("leader_changes"),
-                f("employees"),
-                cvr("cvr_employees", "Antal ansatte i CVR", cvr_employees, CVR_STAFF_HELP),
-                f("full_time_employees"),
-                cvr(
-                    "cvr_full_time_employees",
-                    "Antal fuldtidsansatte i CVR",
-                    cvr_fte,
-                    CVR_STAFF_HELP,
-                ),
-            ],
-            intro=rule,
-        ),
-        *(
-            [
-                Section(
-                    "hjemmepleje",
-                    "Hjemmepleje",
-                    [f("fixed_teams"), *(f(name) for name in HOME_CARE_FIELDS)],
-                    intro="Helhedspleje gives i borgerens eget hjem; der er derfor ingen "
-                    "oplysninger om boliger og beboere. Oplysningerne her vises på enhedens "
-                    "side og i sammenligningen, så borgere kan sammenligne på det, der betyder "
-                    "noget i hverdagen.",
-                )
-            ]
-            if home_care
-            else [
-                Section(
-                    "bolig",
-                    "Bolig",
-                    [
-                        f("housing_description"),
-                        f("homes"),
-                        f("homes_for_couples"),
-                        f("housing_type"),
-                        f("temporary_homes"),
-                        f("temporary_homes_for_couples"),
-                    ],
-                )
-            ]
-        ),
-        *_price_sections(unit, content, f),
-        Section(
-            "kontakt",
-            "Kontakt",
-            [
-                f("leader_first_name"),
-                f("leader_last_name"),
-                sor("phone", "Telefon", unit.phone),
-                sor("email", "E-mail", unit.email),
-                sor("website", "Hjemmeside", unit.website),
-            ],
-            intro="Lederens navn skrives her; de øvrige kontaktoplysninger kommer fra SOR og "
-            "rettes i SOR.",
-        ),
-        Section("billeder", "Billeder", template="backoffice/_images.html"),
-        Section(
-            "faglig",
-            "Faglig tilgang og aktiviteter",
-            [
-                f(name)
-                for name in (
-                    "values",
-                    "vision",
-                    "approaches",
-                    "resident_relations",
-                    "relatives",
-                    "activities",
-                    "food",
-                    "food_link",
-                    "surroundings",
-                    "civil_society",
-                    "fixed_teams",
-                )
-                if name in form.fields and not (home_care and name == "fixed_teams")
-            ],
-        ),
-        Section("forhold", "Forhold", [f("professions"), f("properties")]),
-        Section(
-            "aktivitetsadresse",
-            "Aktivitetsadresse",
-            [sor("activity_address", "Aktivitetsadresse", format_address(unit.activity_address))],
-        ),
-        Section(
-            "besoegsadresse",
-            "Besøgsadresse",
-            [
-                sor("visiting_address", "Besøgsadresse", format_address(unit.visiting_address)),
-                Item(
-                    name="municipality",
-                    label="Beliggenhedskommune",
-                    value=str(unit.municipality) if unit.municipality else "",
-                    source="Fra SOR og DAR",
-                ),
-            ],
-        ),
-        Section(
-            "postadresse",
-            "Postadresse",
-            [sor("postal_address", "Postadresse", format_address(unit.postal_address))],
-        ),
-    ]
-
-
-def _price_sections(unit: Unit, content: UnitContent, f) -> list[Section]:
-    """Priser (and, for a care home, ledige boliger): what a relative asks first."""
-    if unit.is_home_care:
-        return [
-            Section(
-                "priser",
-                "Priser",
-                [f(name) for name in HOME_CARE_PRICE_FIELDS],
-                intro="Hvad borgeren får uden at betale, og hvad tilkøb koster. Vises på "
-                "enhedens side og i sammenligningen.",
-            )
-        ]
-    reported = content.cost_reported_on
-    return [
-        Section(
-            "priser",
-            "Pris pr. måned",
-            [
-                *(f(name) for name in COST_FIELDS),
-                f("cost_valid_from"),
-                Item(
-                    name="cost_reported_on",
-                    label="Priserne oplyst",
-                    value=reported.strftime("%d.%m.%Y") if reported else "",
-                    help="Sættes automatisk, når et beløb eller datoen ændres og gemmes. Vises "
-                    "som »Oplyst af enheden« med datoen.",
-                ),
-            ],
-            intro="Beløbene vises på enhedens side med en sum, når alle fire er udfyldt. Et tomt "
-            "felt vises som »ikke oplyst«; skriv 0, hvis der ingen udgift er.",
-        ),
-        Section(
-            "ledige",
-            "Ledige boliger og ventetid",
-            [f(name) for name in VACANCY_FIELDS],
-            intro=f"Opdater tallene mindst hver {vacancy_max_age_days()}. dag; ældre oplysninger "
-            "vises som forældede.",
-        ),
-    ]
-
-
-def _images(content: UnitContent) -> list[dict]:
-    return [
-        {
-            "number": i,
-            "image": getattr(content, f"image_{i}", None) if content.pk else None,
-            "front": i == 1,
-        }
-        for i in range(1, 5)
-    ]
 
 
 def _back_link(request: HttpRequest) -> dict:
@@ -1015,129 +712,3 @@ def restore(request: HttpRequest, pk: int, revision_id: int) -> HttpResponse:
         was_published=was_published,
     )
     return redirect(history_url)
-
-
-# --- the agency's pages --------------------------------------------------------------------
-
-
-def _require_agency(request: HttpRequest) -> None:
-    if not can_release_lock(request.user):
-        raise Forbidden("Siden er kun for Sundhedsdatastyrelsen.")
-
-
-@backoffice_view
-@require_GET
-def locks_overview(request: HttpRequest) -> HttpResponse:
-    _require_agency(request)
-    now = timezone.now()
-    contents = (
-        UnitContent.objects.filter(locked=True)
-        .select_related("unit", "locked_by")
-        .order_by("locked_at", "pk")
-    )
-    rows = [
-        {"content": c, "unit": c.unit, "lock": lock_state(c, now=now, with_taken=True)}
-        for c in contents
-    ]
-    return render(
-        request,
-        "backoffice/locks.html",
-        {
-            "rows": rows,
-            "timeout_minutes": int(locking.lock_timeout().total_seconds() // 60),
-            "here": request.get_full_path(),
-        },
-    )
-
-
-def _plov_app_labels() -> list[str]:
-    return [c.label for c in apps.get_app_configs() if c.name.startswith("plov.")]
-
-
-def _action_label(action: str) -> str:
-    if action in ACTION_LABELS:
-        return ACTION_LABELS[action]
-    try:
-        return str(log_registry.get_action_label(action))
-    except Exception:  # an action no longer registered
-        return action
-
-
-@backoffice_view
-@require_GET
-def audit_log(request: HttpRequest) -> HttpResponse:
-    _require_agency(request)
-    entries = ModelLogEntry.objects.filter(
-        Q(content_type__app_label__in=_plov_app_labels()) | Q(action__startswith="plov.")
-    )
-    actions = sorted(set(entries.values_list("action", flat=True)), key=_action_label)
-    user_ids = set(entries.exclude(user__isnull=True).values_list("user_id", flat=True))
-    from django.contrib.auth import get_user_model
-
-    users = sorted(
-        get_user_model().objects.filter(pk__in=user_ids), key=lambda u: user_name(u).lower()
-    )
-    action = request.GET.get("handling") or ""
-    user_id = request.GET.get("bruger") or ""
-    if action:
-        entries = entries.filter(action=action)
-    if user_id.isdigit():
-        entries = entries.filter(user_id=int(user_id))
-    entries = entries.select_related("user", "content_type").order_by("-timestamp", "-pk")
-    page = _paginate(request, entries, LOG_PAGE_SIZE)
-    rows = []
-    for entry in page.object_list:
-        model = entry.content_type.model_class() if entry.content_type_id else None
-        rows.append(
-            {
-                "entry": entry,
-                "time": format_time(entry.timestamp),
-                "user": user_name(entry.user) if entry.user_id else "System",
-                "action": _action_label(entry.action),
-                "object_type": str(model._meta.verbose_name) if model else "",
-                "details": _details(entry),
-            }
-        )
-    query = request.GET.copy()
-    query.pop("p", None)
-    return render(
-        request,
-        "backoffice/audit_log.html",
-        {
-            "rows": rows,
-            "page": page,
-            "actions": [(a, _action_label(a)) for a in actions],
-            "users": [(str(u.pk), user_name(u)) for u in users],
-            "action": action,
-            "user_id": user_id,
-            "query_string": query.urlencode(),
-        },
-    )
-
-
-def _details(entry: ModelLogEntry) -> str:
-    data = entry.data or {}
-    parts = []
-    if "fields" in data:
-        labels = [LABELS.get(f, f) for f in data["fields"]]
-        parts.append("Ændrede felter: " + (", ".join(labels) if labels else "ingen"))
-    if "restored_version" in data:
-        parts.append(f"Gendannet fra version {data['restored_version']}")
-    if "holder" in data:
-        parts.append(f"Låsen tilhørte {data['holder']}")
-    if "expired_lock_of" in data:
-        parts.append(f"Overtog {data['expired_lock_of']}s udløbne lås")
-    if "warnings" in data:
-        parts.append("; ".join(data["warnings"]))
-    if entry.action.startswith("plov.agreement_"):
-        from plov.agreements.history import LABELS as AGREEMENT_LABELS
-
-        parts.append(f"Kommune {data.get('kommune', '')}, SOR-ID {data.get('sor_id', '')}")
-        if data.get("reference"):
-            parts.append(f"Aftale {data['reference']}")
-        changes = data.get("changes")
-        if isinstance(changes, dict) and changes and entry.action != AuditAction.AGREEMENT_CREATED:
-            parts.append(
-                "Ændrede felter: " + ", ".join(AGREEMENT_LABELS.get(k, k) for k in changes)
-            )
-    return ". ".join(parts)
