@@ -3,8 +3,12 @@
    on the sea's colour, the searched municipality (data-municipality) highlighted, the larger
    towns (data-towns-url) labelled. When the setting PLOV_MAP_TILE_URL is set, its tiles lie
    underneath. The marker icons' URLs come from {% static %} (data-icon-*): Leaflet's own guess
-   from leaflet.css's URL fails under hashed static names. The list under the map holds the
-   same results for those who cannot use it. */
+   from leaflet.css's URL fails under hashed static names. The markers have no shadow image
+   (Leaflet ships it at one resolution only; search.css draws a CSS drop shadow instead).
+   Markers are always clustered (Leaflet.markercluster): on the nationwide map (data-points-url)
+   widely, on a municipality's map only those that would overlap, so every marker is a target of
+   its own (WCAG 2.5.8); at the highest zoom a cluster spiderfies. The list under the map holds
+   the same results for those who cannot use it. */
 (function () {
   "use strict";
 
@@ -22,14 +26,15 @@
           return response.json();
         })
         .then(function (data) {
-          draw(element, data, true);
+          draw(element, data, 60);
         });
     } else {
-      draw(element, JSON.parse(source.textContent), false);
+      draw(element, JSON.parse(source.textContent), 30);
     }
   }
 
-  function draw(element, data, cluster) {
+  /* clusterRadius: markercluster's maxClusterRadius in pixels. */
+  function draw(element, data, clusterRadius) {
     var still = window.matchMedia && window.matchMedia("(prefers-reduced-motion: reduce)").matches;
     var map = L.map(element, {
       zoomControl: false,
@@ -58,25 +63,22 @@
     var icon = L.icon({
       iconUrl: element.dataset.iconUrl,
       iconRetinaUrl: element.dataset.iconRetinaUrl,
-      shadowUrl: element.dataset.shadowUrl,
       iconSize: [25, 41],
       iconAnchor: [12, 41],
       popupAnchor: [1, -34],
       tooltipAnchor: [16, -28],
-      shadowSize: [41, 41],
       className: "plov-marker",
     });
     var bounds = [];
     baseLayer(map, element, !!tileUrl, bounds);
-    var markers =
-      cluster && L.markerClusterGroup
-        ? L.markerClusterGroup({
-            showCoverageOnHover: false,
-            maxClusterRadius: 60,
-            animate: !still,
-            spiderfyOnMaxZoom: true,
-          })
-        : map;
+    var markers = L.markerClusterGroup
+      ? L.markerClusterGroup({
+          showCoverageOnHover: false,
+          maxClusterRadius: clusterRadius,
+          animate: !still,
+          spiderfyOnMaxZoom: true,
+        })
+      : map;
 
     (data.features || []).forEach(function (feature) {
       var lon = feature.geometry.coordinates[0];
