@@ -40,6 +40,7 @@ from plov.media.documents import discard_document
 from plov.media.images import original_title, stored_name
 from plov.media.models import UnitMediaFolder
 from plov.public.unitpage import SANCTION_EXPLANATIONS, STATUS_EXPLANATIONS
+from plov.supervision import actions
 from plov.supervision.forms import FeedbackForm, LiftSanctionForm, SanctionForm
 from plov.supervision.models import (
     Sanction,
@@ -267,12 +268,7 @@ class UnitScopedView(SupervisionView):
 
     def log_data(self, **data) -> dict:
         """What the audit log keeps: the unit's identity and the values, never free text."""
-        return {
-            "sor_id": self.unit.sor_id,
-            "unit": self.unit.pk,
-            "authority": self.authority.name if self.authority else "",
-            **data,
-        }
+        return actions.audit_data(self.unit, self.authority, **data)
 
     # --- the preview -----------------------------------------------------------------------
 
@@ -451,35 +447,16 @@ class FeedbackCreateView(UnitScopedView):
 
     def save(self, form: FeedbackForm, file) -> SupervisionFeedback:
         data = form.cleaned_data
-        try:
-            with transaction.atomic():
-                feedback = SupervisionFeedback.objects.create(
-                    unit=self.unit,
-                    authority=self.authority,
-                    inspected_on=data["inspected_on"],
-                    status=data["status"],
-                    summary=data["summary"],
-                    document=file,
-                    report_url=data["report_url"],
-                )
-                audit(
-                    feedback,
-                    AuditAction.FEEDBACK_CREATED,
-                    user=self.request.user,
-                    data=self.log_data(
-                        inspected_on=audit_value(feedback.inspected_on),
-                        status=feedback.status,
-                        summary_given=bool(feedback.summary),
-                        document=file.pk if file else None,
-                        size=file.file_size if file else None,
-                        report_url=feedback.report_url,
-                        confirmed_without_personal_data=True,
-                    ),
-                )
-        except Exception:
-            discard_document(file)
-            raise
-        return feedback
+        return actions.register_feedback(
+            unit=self.unit,
+            authority=self.authority,
+            inspected_on=data["inspected_on"],
+            status=data["status"],
+            summary=data["summary"],
+            report_url=data["report_url"],
+            document=file,
+            user=self.request.user,
+        )
 
 
 class FeedbackScopedView(UnitScopedView):
@@ -806,21 +783,9 @@ class SanctionLiftView(UnitScopedView):
         form = LiftSanctionForm(request.POST, sanction=sanction)
         if not form.is_valid():
             return self.render_form(form)
-        with transaction.atomic():
-            sanction = Sanction.objects.select_for_update().get(pk=sanction.pk)
-            before = sanction.lifted_on
-            sanction.lifted_on = form.cleaned_data["lifted_on"]
-            sanction.save(update_fields=["lifted_on"])
-            audit(
-                sanction,
-                AuditAction.SANCTION_LIFTED,
-                user=request.user,
-                data=self.log_data(
-                    sanction=sanction.pk,
-                    type=sanction.type,
-                    changes={"lifted_on": [audit_value(before), audit_value(sanction.lifted_on)]},
-                ),
-            )
+        sanction = actions.lift_sanction(
+            sanction, form.cleaned_data["lifted_on"], user=request.user, authority=self.authority
+        )
         messages.success(
             request,
             f"Sanktionen «{sanction.get_type_display()}» for {self.unit.name} er ophævet "
