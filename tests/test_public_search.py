@@ -349,6 +349,29 @@ def test_a_result_shows_its_key_figures(enriched):
     assert solgaarden.owner_type == "municipal"
 
 
+def test_a_result_writes_address_and_interval_as_the_unit_page_does(enriched):
+    """Search uses plov.units.formatting: floor and door the one Danish way, and CVR's top
+    interval as "N eller flere" (not "N+"), as on the unit page."""
+    from plov.registers.models import CvrProductionUnit
+
+    CvrProductionUnit.objects.filter(p_number=c.P_LINDEHUS).update(
+        employees_interval="ANTAL_1000_999999"
+    )
+    Unit.objects.filter(sor_id=c.LINDEHUS).update(
+        visiting_address={
+            "street": "Lindevej",
+            "house_number": "7B",
+            "floor": "1",
+            "door": "tv",
+            "postcode": "8000",
+            "district": "Aarhus C",
+        }
+    )
+    item = search({"navn": "Lindehuset"}).items[0]
+    assert item.employees_interval == "1000 eller flere"
+    assert item.address == "Lindevej 7B, 1. tv, 8000 Aarhus C"
+
+
 def test_owner_type_comes_from_agreements_then_the_owner():
     municipal, company = Organisation.Kind.MUNICIPALITY, Organisation.Kind.COMPANY
     assert owner_type({"friplejebolig", "driftsoverenskomst"}, company) == "friplejebolig"

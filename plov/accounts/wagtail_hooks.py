@@ -67,7 +67,8 @@ def editor_panel(user) -> StartPanel:
 
 def supervisor_panel(scope: Scope) -> StartPanel:
     from plov.supervision.models import Sanction
-    from plov.supervision.views import WITHOUT_SUPERVISION, supervised_units
+    from plov.supervision.queries import supervised_units
+    from plov.supervision.views import WITHOUT_SUPERVISION
 
     today = clock.today()
     units = supervised_units(scope).open()

@@ -15,14 +15,13 @@ audited, then `refresh_publication()` runs so public search reflects it at once.
 from __future__ import annotations
 
 import datetime as dt
-import re
 from collections import OrderedDict
 from dataclasses import dataclass, field
 
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db import IntegrityError, transaction
-from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.db.models import Q, QuerySet
 from django.http import Http404, HttpResponseRedirect
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
@@ -48,21 +47,31 @@ from plov.agreements.forms import (
     EndAgreementForm,
 )
 from plov.agreements.models import AgreementDescription, AgreementType, ServiceAgreement
+from plov.agreements.queries import (
+    ANNULLED,
+    EXPIRED,
+    IN_FORCE,
+    SEARCH_LIMIT,
+    UPCOMING,
+    agreement_state,
+    attention,
+    descriptions_for,
+    filter_state,
+    needs_description,
+    search_units,
+)
 from plov.backoffice.base import HOME, ScopedView
 from plov.publishing.visibility import visible_units
-from plov.units.formatting import format_address, word_variants
+from plov.units.formatting import format_address
 from plov.units.models import Municipality, Organisation, Unit, UnitKind
 
 PER_PAGE = 50
-SEARCH_LIMIT = 25
-ENDING_WITHIN_DAYS = 60
 HOME_CARE_KINDS = (UnitKind.HOME_CARE_PROVIDER, UnitKind.HOME_CARE_SITE)
 
 MISSING_DESCRIPTION = (
     "Enheden vises ikke for kommunen, før leverandøren har skrevet aftalebeskrivelsen"
 )
 
-IN_FORCE, UPCOMING, EXPIRED, ANNULLED = "i_kraft", "kommende", "udloebet", "annulleret"
 STATES = {IN_FORCE: "I kraft", UPCOMING: "Kommende", EXPIRED: "Udløbet", ANNULLED: "Annulleret"}
 STATE_CLASSES = {
     IN_FORCE: "w-status--primary",
@@ -72,107 +81,7 @@ STATE_CLASSES = {
 }
 
 
-
-# --- small helpers -------------------------------------------------------------------------
-
-
-def agreement_state(agreement: ServiceAgreement, today: dt.date) -> str:
-    if agreement.annulled:
-        return ANNULLED
-    if agreement.start > today:
-        return UPCOMING
-    if agreement.end is not None and agreement.end < today:
-        return EXPIRED
-    return IN_FORCE
-
-
-def filter_state(agreements: QuerySet, state: str, today: dt.date) -> QuerySet:
-    if state == IN_FORCE:
-        return agreements.in_force(today)
-    if state == UPCOMING:
-        return agreements.filter(start__gt=today)
-    if state == EXPIRED:
-        return agreements.filter(end__lt=today)
-    if state == ANNULLED:
-        return ServiceAgreement.all_objects.filter(
-            pk__in=agreements.values("pk"), annulled_at__isnull=False
-        ).order_by(*agreements.query.order_by)
-    return agreements
-
-
-def needs_description(agreement: ServiceAgreement) -> bool:
-    """A home-care driftsoverenskomst counts only once the provider has described it."""
-    return agreement.type == AgreementType.OPERATING_AGREEMENT and agreement.unit.is_home_care
-
-
-def search_units(query: str, units: QuerySet[Unit], limit: int = SEARCH_LIMIT) -> list[Unit]:
-    """Open care homes and home-care sites matching every word of the query in the name, the
-    SOR-ID, the visiting address (street, number, postcode, town) or the owner's name."""
-    words = [w for w in re.split(r"[\s,;]+", query.strip()) if w][:8]
-    if not words:
-        return []
-    found = (
-        units.open()
-        .exclude(kind=UnitKind.HOME_CARE_PROVIDER)
-        .select_related("owner", "municipality")
-    )
-    for word in words:
-        condition = Q(sor_id=word) | Q(visiting_address__postcode=word)
-        if word.isdigit():
-            condition |= Q(sor_id__startswith=word)
-        condition |= Q(visiting_address__house_number__iexact=word)
-        for variant in word_variants(word):
-            condition |= (
-                Q(name__icontains=variant)
-                | Q(visiting_address__street__icontains=variant)
-                | Q(visiting_address__district__icontains=variant)
-                | Q(owner__name__icontains=variant)
-            )
-        found = found.filter(condition)
-    return list(found.order_by("name", "pk")[: limit + 1])
-
-
-def descriptions_for(agreements) -> dict[tuple[int, int], str]:
-    """(unit, municipality) → the provider's description, for the agreements that need one."""
-    pairs = {(a.unit_id, a.municipality_id) for a in agreements if needs_description(a)}
-    if not pairs:
-        return {}
-    condition = Q()
-    for unit_id, code in pairs:
-        condition |= Q(unit_id=unit_id, municipality_id=code)
-    return {
-        (d.unit_id, d.municipality_id): d.text
-        for d in AgreementDescription.objects.filter(condition).exclude(text="")
-    }
-
-
-def attention(code: int, today: dt.date | None = None) -> dict:
-    """The contract manager's dashboard block: K's agreements ending within 60 days, and K's
-    own units with no agreement with K in force."""
-    today = today or clock.today()
-    ending = (
-        ServiceAgreement.objects.filter(
-            municipality_id=code, end__gte=today, end__lte=today + dt.timedelta(ENDING_WITHIN_DAYS)
-        )
-        .select_related("unit")
-        .order_by("end", "unit__name")
-    )
-    in_force = ServiceAgreement.objects.in_force(today).filter(
-        municipality_id=code, unit_id=OuterRef("pk")
-    )
-    without = (
-        Unit.objects.open()
-        .filter(owner__kind=Organisation.Kind.MUNICIPALITY, owner__municipality_id=code)
-        .exclude(kind=UnitKind.HOME_CARE_PROVIDER)
-        .exclude(Exists(in_force))
-        .order_by("name")
-    )
-    return {
-        "ending": list(ending[:50]),
-        "without_agreement": list(without[:50]),
-        "without_agreement_count": without.count(),
-        "ending_within_days": ENDING_WITHIN_DAYS,
-    }
+# --- helpers (the queries: plov.agreements.queries) -----------------------------------------------
 
 
 def _redirect_to_index(agreement: ServiceAgreement, scope: Scope) -> HttpResponseRedirect:
@@ -405,9 +314,11 @@ class AgreementFormView(AgreementsMixin):
         more = len(units) > SEARCH_LIMIT
         units = units[:SEARCH_LIMIT]
         agreements: dict[int, list[str]] = {}
-        for a in ServiceAgreement.objects.in_force(self.today).filter(
-            unit__in=[u.pk for u in units]
-        ).select_related("municipality"):
+        for a in (
+            ServiceAgreement.objects.in_force(self.today)
+            .filter(unit__in=[u.pk for u in units])
+            .select_related("municipality")
+        ):
             agreements.setdefault(a.unit_id, []).append(a.municipality.name)
         choices = [
             UnitChoice(
@@ -564,7 +475,7 @@ class StaleAgreement(Exception):
 
 
 class AgreementEndView(AgreementsMixin):
-    """"Afslut": set the agreement's end date (today unless another day is chosen)."""
+    """ "Afslut": set the agreement's end date (today unless another day is chosen)."""
 
     template_name = "agreements/end.html"
     page_title = "Afslut serviceleverance"
@@ -643,7 +554,7 @@ class AgreementEndView(AgreementsMixin):
 
 
 class AgreementAnnulView(AgreementEndView):
-    """"Annullér": the party (its contract manager) or the agency takes back an agreement
+    """ "Annullér": the party (its contract manager) or the agency takes back an agreement
     registered by mistake. It is kept, with its versions, but never counted nor shown."""
 
     template_name = "agreements/annul.html"
@@ -844,9 +755,7 @@ class DescriptionEditView(DescriptionsMixin):
                 unit=self.unit,
                 municipality=self.municipality,
                 address=format_address(self.unit.visiting_address),
-                agreements=[
-                    (a, STATES[agreement_state(a, self.today)]) for a in self.agreements
-                ],
+                agreements=[(a, STATES[agreement_state(a, self.today)]) for a in self.agreements],
                 visible=visible_units(self.municipality.code, self.today)
                 .filter(pk=self.unit.pk)
                 .exists(),
@@ -871,9 +780,7 @@ class DescriptionEditView(DescriptionsMixin):
             )
         else:
             self.unit.refresh_from_db(fields=["warnings"])
-            missing = [
-                w["message"] for w in self.unit.warnings if w.get("level") == "error"
-            ]
+            missing = [w["message"] for w in self.unit.warnings if w.get("level") == "error"]
             messages.warning(
                 request,
                 "Aftalebeskrivelsen er gemt, men enheden vises endnu ikke"

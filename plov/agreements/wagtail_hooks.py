@@ -86,7 +86,7 @@ class AgreementsAttentionPanel(Component):
         self.municipality = municipality
 
     def get_context_data(self, parent_context):
-        from plov.agreements.views import attention
+        from plov.agreements.queries import attention
 
         context = super().get_context_data(parent_context)
         context.update(attention(self.municipality.code))

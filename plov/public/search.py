@@ -35,7 +35,6 @@ from __future__ import annotations
 
 import datetime as dt
 import math
-import re
 from dataclasses import dataclass, field
 
 from django.db.models import Exists, OuterRef, Prefetch, Subquery
@@ -43,6 +42,7 @@ from django.utils.translation import get_language, pgettext
 from django.utils.translation import gettext as _
 from rapidfuzz import fuzz
 
+from plov import clock
 from plov.agreements.models import ServiceAgreement
 from plov.folding import danish_sort_key, normalise
 from plov.public import search_costs
@@ -64,6 +64,7 @@ from plov.publishing.listing import shown_staff
 from plov.publishing.visibility import visible_units
 from plov.registers.models import CvrProductionUnit
 from plov.supervision.models import Sanction, SupervisionFeedback, SupervisionStatus
+from plov.units.formatting import content_of, format_address, interval_label, unit_slug
 from plov.units.models import (
     HousingType,
     Municipality,
@@ -228,24 +229,7 @@ class SearchResult:
 
 
 # --------------------------------------------------------------------------------------------
-# Text helpers
-
-
-def format_address(address: dict | None) -> str:
-    if not address:
-        return ""
-    street = " ".join(p for p in (address.get("street"), address.get("house_number")) if p)
-    floor_door = ". ".join(p for p in (address.get("floor"), address.get("door")) if p)
-    if floor_door:
-        street = f"{street}, {floor_door}"
-    town = " ".join(p for p in (address.get("postcode"), address.get("district")) if p)
-    return ", ".join(p for p in (street, town) if p)
-
-
-def unit_slug(name: str) -> str:
-    from plov.public.unitpage import unit_slug as canonical_slug
-
-    return canonical_slug(name)
+# Distance and name matching (addresses, slugs and labels: plov.units.formatting)
 
 
 def haversine_km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
@@ -326,7 +310,7 @@ def _heading(query: SearchQuery, municipality: Municipality | None, origin: Orig
 
 
 def search(params, *, today: dt.date | None = None, page_size: int = PAGE_SIZE) -> SearchResult:
-    today = today or dt.date.today()
+    today = today or clock.today()
     query, errors, notices = parse(params)
     result = SearchResult(query=query, errors=errors, notices=notices, page_size=page_size)
 
@@ -467,7 +451,7 @@ def _page_items(ids: list[int], distances: dict[int, float], today: dt.date) -> 
         )
     )
     by_id = {unit.pk: unit for unit in units}
-    contents = {pk: _content(unit) for pk, unit in by_id.items()}
+    contents = {pk: content_of(unit) for pk, unit in by_id.items()}
     p_numbers = [c.p_number for c in contents.values() if c and c.p_number]
     production_units = CvrProductionUnit.objects.in_bulk(p_numbers, field_name="p_number")
     labels = owner_type_labels()
@@ -493,7 +477,7 @@ def _page_items(ids: list[int], distances: dict[int, float], today: dt.date) -> 
                 homes=content.homes if content else None,
                 housing_type=housing_labels.get(content.housing_type, "") if content else "",
                 employees=staff["employees"],
-                employees_interval=_interval_label(staff["employees_interval"]),
+                employees_interval=interval_label(staff["employees_interval"]),
                 fixed_teams=content.fixed_teams if content else None,
                 supervision_status=unit.latest_status or "",
                 supervision_label=status_labels.get(unit.latest_status, ""),
@@ -511,22 +495,3 @@ def _monthly_total(content: UnitContent | None) -> int | None:
 
     cost = monthly_cost(content) if content is not None else None
     return cost.total if cost else None
-
-
-def _content(unit: Unit) -> UnitContent | None:
-    try:
-        return unit.content
-    except UnitContent.DoesNotExist:
-        return None
-
-
-def _interval_label(code: str | None) -> str | None:
-    """CVR's 'ANTAL_20_49' → '20–49' (shown as an interval, never as a number)."""
-    if not code:
-        return None
-    numbers = re.findall(r"\d+", code)
-    if len(numbers) == 2:
-        return f"{numbers[0]}–{numbers[1]}"
-    if len(numbers) == 1:
-        return f"{numbers[0]}+"
-    return None

@@ -18,14 +18,11 @@ forms included). Every create, change, lift and withdrawal is audited
 from __future__ import annotations
 
 import datetime as dt
-import re
 
 from django.core import signing
 from django.core.files.base import ContentFile
 from django.core.paginator import Paginator
 from django.db import transaction
-from django.db.models import Count, OuterRef, Q, QuerySet, Subquery
-from django.db.models.functions import Coalesce
 from django.http import Http404, HttpResponseRedirect
 from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
@@ -43,17 +40,22 @@ from plov.media.documents import discard_document
 from plov.media.images import original_title, stored_name
 from plov.media.models import UnitMediaFolder
 from plov.public.unitpage import SANCTION_EXPLANATIONS, STATUS_EXPLANATIONS
-from plov.supervision.authorities import authority_by_municipality
+from plov.supervision import actions
 from plov.supervision.forms import FeedbackForm, LiftSanctionForm, SanctionForm
 from plov.supervision.models import (
     Sanction,
     SanctionType,
-    SupervisingAuthority,
     SupervisionFeedback,
     SupervisionStatus,
 )
-from plov.units.formatting import word_variants
-from plov.units.models import Municipality, Unit, UnitKind
+from plov.supervision.queries import (
+    sanction_state,
+    search,
+    supervised_units,
+    unit_authority,
+    with_overview,
+)
+from plov.units.models import Municipality, Unit
 
 PER_PAGE = 50
 WITHOUT_SUPERVISION = "uden"  # the Tilsyn list's filter: no feedback registered
@@ -88,7 +90,7 @@ PENDING_FIELD = "pending_document"
 PENDING_SALT = "plov.supervision.pending-document"
 PENDING_MAX_AGE = 24 * 60 * 60
 
-# --- helpers -------------------------------------------------------------------------------
+# --- helpers (the queries: plov.supervision.queries) ----------------------------------------------
 
 
 def confirmation(request) -> tuple[bool, str]:
@@ -106,58 +108,6 @@ def supervises(scope: Scope) -> bool:
     return scope.is_agency or scope.has(Role.SUPERVISOR)
 
 
-def supervised_units(scope: Scope) -> QuerySet[Unit]:
-    """Care homes and home-care sites (what Ældretilsynet inspects; the automatic home-care
-    provider is only their grouping), as in the authoritative list."""
-    units = Unit.objects.filter(kind__in=[UnitKind.CARE_HOME, UnitKind.HOME_CARE_SITE])
-    if scope.is_agency:
-        return units
-    return units.filter(municipality_id__in=scope.supervised_municipalities)
-
-
-def unit_authority(unit: Unit, today: dt.date | None = None) -> SupervisingAuthority | None:
-    """The authority whose coverage in force today holds the unit's beliggenhedskommune."""
-    if unit.municipality_id is None:
-        return None
-    name = authority_by_municipality(today).get(unit.municipality_id)
-    if not name:
-        return None
-    return SupervisingAuthority.objects.filter(name=name).first()
-
-
-def search(units: QuerySet[Unit], query: str) -> QuerySet[Unit]:
-    """Units whose name contains every word of the query, or whose SOR-ID it is."""
-    words = [w for w in re.split(r"[\s,;]+", query.strip()) if w][:8]
-    for word in words:
-        condition = Q(sor_id=word)
-        if word.isdigit():
-            condition |= Q(sor_id__startswith=word)
-        for variant in word_variants(word):
-            condition |= Q(name__icontains=variant)
-        units = units.filter(condition)
-    return units
-
-
-def with_overview(units: QuerySet[Unit], today: dt.date) -> QuerySet[Unit]:
-    """Annotate the latest feedback's status and date and the number of sanctions in force."""
-    latest = SupervisionFeedback.objects.filter(unit=OuterRef("pk")).order_by(
-        "-inspected_on", "-id"
-    )
-    in_force = (
-        Sanction.objects.in_force(today)
-        .filter(unit=OuterRef("pk"))
-        .order_by()
-        .values("unit")
-        .annotate(n=Count("pk"))
-        .values("n")
-    )
-    return units.annotate(
-        latest_status=Subquery(latest.values("status")[:1]),
-        latest_inspected_on=Subquery(latest.values("inspected_on")[:1]),
-        sanctions_in_force=Coalesce(Subquery(in_force[:1]), 0),
-    )
-
-
 STATUS_LABELS = dict(SupervisionStatus.choices)
 STATUS_CLASSES = {
     SupervisionStatus.NO_REMARKS: "",
@@ -165,16 +115,6 @@ STATUS_CLASSES = {
     SupervisionStatus.SIGNIFICANT: "w-status--primary",
     SupervisionStatus.CRITICAL: "w-status--primary",
 }
-
-
-def sanction_state(sanction: Sanction, today: dt.date) -> str:
-    if sanction.lifted_on is not None and sanction.lifted_on <= today:
-        return "Ophævet"
-    if sanction.decided_on > today:
-        return "Kommende"
-    if sanction.period_end is not None and sanction.period_end < today:
-        return "Udløbet"
-    return "Gælder nu"
 
 
 def apply_changes(record, values: dict, *, free_text: str) -> dict:
@@ -328,12 +268,7 @@ class UnitScopedView(SupervisionView):
 
     def log_data(self, **data) -> dict:
         """What the audit log keeps: the unit's identity and the values, never free text."""
-        return {
-            "sor_id": self.unit.sor_id,
-            "unit": self.unit.pk,
-            "authority": self.authority.name if self.authority else "",
-            **data,
-        }
+        return actions.audit_data(self.unit, self.authority, **data)
 
     # --- the preview -----------------------------------------------------------------------
 
@@ -379,10 +314,7 @@ class UnitScopedView(SupervisionView):
         )
 
     def render_preview(self, template: str, *, error: str = "", **context):
-        hidden = [
-            (name, self.request.POST.get(name, ""))
-            for name in context.pop("fields")
-        ]
+        hidden = [(name, self.request.POST.get(name, "")) for name in context.pop("fields")]
         return TemplateResponse(
             self.request,
             template,
@@ -515,35 +447,16 @@ class FeedbackCreateView(UnitScopedView):
 
     def save(self, form: FeedbackForm, file) -> SupervisionFeedback:
         data = form.cleaned_data
-        try:
-            with transaction.atomic():
-                feedback = SupervisionFeedback.objects.create(
-                    unit=self.unit,
-                    authority=self.authority,
-                    inspected_on=data["inspected_on"],
-                    status=data["status"],
-                    summary=data["summary"],
-                    document=file,
-                    report_url=data["report_url"],
-                )
-                audit(
-                    feedback,
-                    AuditAction.FEEDBACK_CREATED,
-                    user=self.request.user,
-                    data=self.log_data(
-                        inspected_on=audit_value(feedback.inspected_on),
-                        status=feedback.status,
-                        summary_given=bool(feedback.summary),
-                        document=file.pk if file else None,
-                        size=file.file_size if file else None,
-                        report_url=feedback.report_url,
-                        confirmed_without_personal_data=True,
-                    ),
-                )
-        except Exception:
-            discard_document(file)
-            raise
-        return feedback
+        return actions.register_feedback(
+            unit=self.unit,
+            authority=self.authority,
+            inspected_on=data["inspected_on"],
+            status=data["status"],
+            summary=data["summary"],
+            report_url=data["report_url"],
+            document=file,
+            user=self.request.user,
+        )
 
 
 class FeedbackScopedView(UnitScopedView):
@@ -567,16 +480,14 @@ class FeedbackScopedView(UnitScopedView):
     def locked_feedback(self) -> SupervisionFeedback:
         """Inside a transaction: the feedback row, locked (404 if withdrawn meanwhile)."""
         return get_object_or_404(
-            SupervisionFeedback.objects.select_for_update(of=("self",)).select_related(
-                "document"
-            ),
+            SupervisionFeedback.objects.select_for_update(of=("self",)).select_related("document"),
             pk=self.feedback.pk,
             unit=self.unit,
         )
 
 
 class FeedbackEditView(FeedbackScopedView):
-    """"Ret tilbagemelding": correct the date, status and summary, and optionally replace the
+    """ "Ret tilbagemelding": correct the date, status and summary, and optionally replace the
     PDF; the replaced document is deleted with its file when the change commits."""
 
     template_name = "supervision/feedback_form.html"
@@ -669,7 +580,7 @@ class FeedbackEditView(FeedbackScopedView):
 
 
 class FeedbackWithdrawView(FeedbackScopedView):
-    """"Tilbagekald tilbagemelding": after a confirmation, the feedback and its document are
+    """ "Tilbagekald tilbagemelding": after a confirmation, the feedback and its document are
     deleted (the file once the deletion commits); it disappears from the public page."""
 
     template_name = "supervision/feedback_withdraw.html"
@@ -749,9 +660,7 @@ class SanctionFormView(UnitScopedView):
                 "period_end": s.period_end,
                 "lifted_on": s.lifted_on,
             }
-        return SanctionForm(
-            data, initial=initial, instance=self.sanction, unit_kind=self.unit.kind
-        )
+        return SanctionForm(data, initial=initial, instance=self.sanction, unit_kind=self.unit.kind)
 
     def render_form(self, form: SanctionForm):
         return self.render_to_response(
@@ -874,21 +783,9 @@ class SanctionLiftView(UnitScopedView):
         form = LiftSanctionForm(request.POST, sanction=sanction)
         if not form.is_valid():
             return self.render_form(form)
-        with transaction.atomic():
-            sanction = Sanction.objects.select_for_update().get(pk=sanction.pk)
-            before = sanction.lifted_on
-            sanction.lifted_on = form.cleaned_data["lifted_on"]
-            sanction.save(update_fields=["lifted_on"])
-            audit(
-                sanction,
-                AuditAction.SANCTION_LIFTED,
-                user=request.user,
-                data=self.log_data(
-                    sanction=sanction.pk,
-                    type=sanction.type,
-                    changes={"lifted_on": [audit_value(before), audit_value(sanction.lifted_on)]},
-                ),
-            )
+        sanction = actions.lift_sanction(
+            sanction, form.cleaned_data["lifted_on"], user=request.user, authority=self.authority
+        )
         messages.success(
             request,
             f"Sanktionen «{sanction.get_type_display()}» for {self.unit.name} er ophævet "
