@@ -4,12 +4,11 @@ import datetime as dt
 from pathlib import Path
 
 import pytest
+from django.db import connection
 
 from plov import clock
-from plov.registers.cvr import import_cvr
-from plov.registers.dar import import_dar
-from plov.registers.sor import import_sor
 from tests.country import Country, small_country
+from tests.imported import Snapshot, import_country, record_session
 from tests.servers import static_data_dir  # noqa: F401  (session fixture: collected static files)
 
 
@@ -18,13 +17,33 @@ def country() -> Country:
     return small_country()
 
 
+@pytest.fixture(scope="session")
+def imported_rows(
+    django_db_setup, django_db_blocker, tmp_path_factory: pytest.TempPathFactory
+) -> Snapshot | None:
+    """The rows the import of the small country writes, recorded once (tests/imported.py)."""
+    with django_db_blocker.unblock():
+        return record_session(tmp_path_factory.mktemp("country"), small_country())
+
+
 @pytest.fixture
-def imported(db, tmp_path: Path, country: Country) -> Country:
-    """The small country, imported through the real importers: DAR, then CVR, then SOR."""
-    sor_path, cvr_path, dar_path = country.write(tmp_path / "registers")
-    import_dar(dar_path)
-    import_cvr(cvr_path)
-    import_sor(sor_path)
+def imported(imported_rows: Snapshot | None, db, tmp_path: Path, country: Country) -> Country:
+    """The small country, imported through the real importers: DAR, then CVR, then SOR, then
+    the publication refresh. Recorded once per session and written again for each test where
+    the recording fits (tests/imported.py); `imported_fresh` always runs the importers."""
+    folder = tmp_path / "registers"
+    if imported_rows is not None and imported_rows.fits(country, connection):
+        country.write(folder)  # the files, as the real import leaves them
+        imported_rows.restore(connection)
+    else:
+        import_country(folder, country)
+    return country
+
+
+@pytest.fixture
+def imported_fresh(db, tmp_path: Path, country: Country) -> Country:
+    """As `imported`, always through the importers themselves (never the recorded rows)."""
+    import_country(tmp_path / "registers", country)
     return country
 
 

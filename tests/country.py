@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import copy
 from dataclasses import dataclass, field
+from functools import lru_cache
 from pathlib import Path
 
 from plov.registers.writers import (
@@ -52,12 +53,16 @@ P_HOME_NURSING = "1000000091"
 P_SECONDARY = "1000000092"
 
 
-def _utm(lon: float, lat: float) -> tuple[float, float]:
+@lru_cache(maxsize=1)
+def _wgs84_to_utm32():
     from pyproj import Transformer
 
-    east, north = Transformer.from_crs("EPSG:4326", "EPSG:25832", always_xy=True).transform(
-        lon, lat
-    )
+    # Building the transformer costs some 15 ms, and every test's country has eight addresses.
+    return Transformer.from_crs("EPSG:4326", "EPSG:25832", always_xy=True)
+
+
+def _utm(lon: float, lat: float) -> tuple[float, float]:
+    east, north = _wgs84_to_utm32().transform(lon, lat)
     return round(east, 2), round(north, 2)
 
 

@@ -21,7 +21,7 @@ from plov.registers.writers import cvr_document, write_jsonl
 from tests import country as c
 
 
-def test_it_reads_the_production_unit_fields(imported):
+def test_it_reads_the_production_unit_fields(imported_fresh):
     unit = CvrProductionUnit.objects.get(p_number=c.P_SOLGAARDEN)
     assert unit.name == "Plejecenter Solgården"
     assert unit.cvr_number == c.AARHUS_CVR
@@ -30,7 +30,7 @@ def test_it_reads_the_production_unit_fields(imported):
     assert float(unit.full_time_employees) == 39.5
 
 
-def test_an_interval_code_is_kept_and_no_number_invented(imported):
+def test_an_interval_code_is_kept_and_no_number_invented(imported_fresh):
     unit = CvrProductionUnit.objects.get(p_number=c.P_LINDEHUS)
     assert unit.employees is None
     assert unit.employees_interval == "ANTAL_20_49"

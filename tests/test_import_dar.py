@@ -14,23 +14,23 @@ from plov.units.models import Unit
 from tests import country as c
 
 
-def test_a_matching_visiting_address_gives_the_beliggenhedskommune(imported):
+def test_a_matching_visiting_address_gives_the_beliggenhedskommune(imported_fresh):
     assert Unit.objects.get(sor_id=c.SOLGAARDEN).municipality_id == 751
     # the private site lies in Skanderborg although its owner is elsewhere
     assert Unit.objects.get(sor_id=c.SITE_PRIVATE).municipality_id == 746
 
 
-def test_house_letters_match_case_insensitively(imported):
+def test_house_letters_match_case_insensitively(imported_fresh):
     lindehus = Unit.objects.get(sor_id=c.LINDEHUS)  # SOR "7B", DAR "7b"
     assert lindehus.dar_address_id == "a0000000-0000-0000-0000-000000000005"
 
 
-def test_floor_and_door_must_match_where_sor_gives_them(imported):
+def test_floor_and_door_must_match_where_sor_gives_them(imported_fresh):
     site = Unit.objects.get(sor_id=c.SITE_PRIVATE)  # SOR gives 1. tv
     assert site.dar_address_id == "a0000000-0000-0000-0000-000000000007"
 
 
-def test_a_unit_without_a_dar_address_has_a_sor_error_and_no_municipality(imported):
+def test_a_unit_without_a_dar_address_has_a_sor_error_and_no_municipality(imported_fresh):
     kaerbo = Unit.objects.get(sor_id=c.KAERBO)
     assert kaerbo.dar_address_id is None
     assert kaerbo.municipality_id is None

@@ -33,7 +33,7 @@ def snapshot() -> list[tuple]:
     )
 
 
-def test_only_care_homes_and_home_care_sites_become_units(imported):
+def test_only_care_homes_and_home_care_sites_become_units(imported_fresh):
     by_kind = {
         kind: set(Unit.objects.filter(kind=kind).values_list("sor_id", flat=True))
         for kind in (UnitKind.CARE_HOME, UnitKind.HOME_CARE_SITE)
@@ -51,7 +51,9 @@ def test_only_care_homes_and_home_care_sites_become_units(imported):
     ).exists()
 
 
-def test_a_municipalitys_sites_hang_under_its_one_automatic_provider_whatever_the_depth(imported):
+def test_a_municipalitys_sites_hang_under_its_one_automatic_provider_whatever_the_depth(
+    imported_fresh,
+):
     north = Unit.objects.get(sor_id=c.SITE_NORTH)
     south = Unit.objects.get(sor_id=c.SITE_SOUTH)  # two OE levels deeper in SOR
     assert north.parent_id == south.parent_id
@@ -61,7 +63,7 @@ def test_a_municipalitys_sites_hang_under_its_one_automatic_provider_whatever_th
     assert Unit.objects.filter(kind=UnitKind.HOME_CARE_PROVIDER, owner=provider.owner).count() == 1
 
 
-def test_owners_become_organisations_with_cvr(imported):
+def test_owners_become_organisations_with_cvr(imported_fresh):
     aarhus = Organisation.objects.get(municipality_id=751)
     assert aarhus.kind == Organisation.Kind.MUNICIPALITY
     assert aarhus.cvr_number == c.AARHUS_CVR
@@ -70,7 +72,7 @@ def test_owners_become_organisations_with_cvr(imported):
     assert Unit.objects.get(sor_id=c.LINDEHUS).owner == company
 
 
-def test_a_care_home_above_or_below_another_care_home_is_a_registration_error(imported):
+def test_a_care_home_above_or_below_another_care_home_is_a_registration_error(imported_fresh):
     flags = dict(
         Unit.objects.filter(kind=UnitKind.CARE_HOME).values_list("sor_id", "nested_care_home")
     )
@@ -79,7 +81,7 @@ def test_a_care_home_above_or_below_another_care_home_is_a_registration_error(im
     assert flags[c.SOLGAARDEN] is False
 
 
-def test_register_fields_are_read_from_the_file(imported):
+def test_register_fields_are_read_from_the_file(imported_fresh):
     unit = Unit.objects.get(sor_id=c.SOLGAARDEN)
     assert unit.name == "Plejecenter Solgården"
     assert unit.phone == "87131000"
