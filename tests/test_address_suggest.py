@@ -113,9 +113,20 @@ def test_ae_oe_aa_typed_for_the_danish_letters(addresses):
 
 
 @needs_trigrams
-@pytest.mark.parametrize("typed", ["solvje 4", "soolvej 4 aarhus", "solvejj 4"])
+@pytest.mark.parametrize(
+    "typed", ["solvje 4", "soolvej 4 aarhus", "solvejj 4", "slovej 4", "Solevj 4 8000"]
+)
 def test_a_small_typo_in_the_street_still_finds_it(addresses, typed):
     assert texts(typed)[0] == "Solvej 4, 8000 Aarhus C"
+
+
+@needs_trigrams
+def test_two_letters_swapped_in_a_short_street_name_are_a_typo_too(addresses):
+    from plov.public.suggest import swapped_letters
+
+    assert "solvej" in swapped_letters("slovej") and "slovej" not in swapped_letters("slovej")
+    assert swapped_letters("ab cd") == ["ab dc", "ba cd"]  # never across the space
+    assert texts("slovej")[:1] == ["Solvej, 8000 Aarhus C"]
 
 
 @needs_trigrams

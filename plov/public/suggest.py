@@ -196,13 +196,12 @@ def _streets(
     for row in found:
         row["rank"], row["similarity"] = (0 if row["street_key"] == street else 1), 1.0
     if not found and typos and len(street) >= TYPO_MIN:
-        # pg_trgm's % (similarity at least pg_trgm.similarity_threshold, 0.3 by default)
-        # uses the GIN index; the exact similarity orders.
+        # _LIKE_IT finds them; the exact similarity orders.
         rows = _fetch_prepared(
             f"SELECT {', '.join(columns)}, similarity(street_key, %(street)s) AS similarity "
-            f"FROM {DarStreet._meta.db_table} WHERE street_key %% %(street)s{where_postcode} "
+            f"FROM {DarStreet._meta.db_table} WHERE {_LIKE_IT}{where_postcode} "
             "ORDER BY similarity DESC, addresses DESC, street_key, postcode LIMIT %(limit)s",
-            {**params, "limit": limit},
+            {**params, "limit": limit, "swaps": swapped_letters(street)},
         )
         seen = {(r["street_key"], r["postcode"]) for r in found}
         for row in rows:
@@ -268,6 +267,22 @@ def _addresses(keys: dict[str, set[str]], number: str) -> list[dict]:
 _STARTS_WITH = (
     '(street_key COLLATE "C") >= %(street)s AND (street_key COLLATE "C") < %(street)s || \'~\''
 )
+# A street key like %(street)s: pg_trgm's % (similarity at least 0.3, by the GIN index), or the
+# text with two neighbouring letters swapped (%(swaps)s, by the bytewise index): a swap in a
+# short name leaves too few trigrams in common ("slovej" and "solvej" share 3 of 11: 0.27).
+_LIKE_IT = '(street_key %% %(street)s OR (street_key COLLATE "C") = ANY(%(swaps)s))'
+
+
+def swapped_letters(text: str) -> list[str]:
+    """`text` with each pair of neighbouring letters swapped: "slovej" → "lsovej", "solvej" …"""
+    swaps = {
+        text[:i] + text[i + 1] + text[i] + text[i + 2 :]
+        for i in range(len(text) - 1)
+        if text[i] != text[i + 1] and " " not in text[i : i + 2]
+    }
+    return sorted(swaps - {text})
+
+
 STREET_ROWS = 20  # addresses read per street and postcode (in bytewise order: the number first)
 _ADDRESS_COLUMNS = ["street_name", "house_number", "floor", "door", "postcode_name"]
 _ADDRESS_COLUMNS += ["latitude", "longitude", "id"]
@@ -331,7 +346,7 @@ def _ranked_addresses(
         "WITH candidates AS (SELECT street_key, postcode, 2 AS rank, "
         "similarity(street_key, %(street)s) AS similarity, row_number() OVER ("
         "ORDER BY similarity(street_key, %(street)s) DESC, addresses DESC, street_key, "
-        f"postcode) AS n FROM {streets_table} WHERE street_key %% %(street)s{where_postcode} "
+        f"postcode) AS n FROM {streets_table} WHERE {_LIKE_IT}{where_postcode} "
         "ORDER BY similarity(street_key, %(street)s) DESC, addresses DESC, street_key, "
         "postcode LIMIT %(streets)s) "
     )
@@ -346,6 +361,7 @@ def _ranked_addresses(
         "rows": STREET_ROWS,
         "streets": STREETS,
         "limit": limit,
+        "swaps": swapped_letters(street),
     }
     statements = [prefix] + ([typo] if len(street) >= TYPO_MIN else [])
     names = [*_ADDRESS_COLUMNS, "postcode"]
