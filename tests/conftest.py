@@ -8,6 +8,7 @@ import pytest
 from plov import clock
 from plov.registers.cvr import import_cvr
 from plov.registers.dar import import_dar
+from plov.registers.runs import refresh_after
 from plov.registers.sor import import_sor
 from tests.country import Country, small_country
 from tests.servers import static_data_dir  # noqa: F401  (session fixture: collected static files)
@@ -20,11 +21,10 @@ def country() -> Country:
 
 @pytest.fixture
 def imported(db, tmp_path: Path, country: Country) -> Country:
-    """The small country, imported through the real importers: DAR, then CVR, then SOR."""
+    """The small country, imported through the real importers: DAR, then CVR, then SOR, and
+    publication refreshed once after them, as `plov nightly` does."""
     sor_path, cvr_path, dar_path = country.write(tmp_path / "registers")
-    import_dar(dar_path)
-    import_cvr(cvr_path)
-    import_sor(sor_path)
+    refresh_after(import_dar(dar_path), import_cvr(cvr_path), import_sor(sor_path))
     return country
 
 

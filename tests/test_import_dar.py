@@ -9,6 +9,7 @@ from plov.publishing.rules import SOR_INVALID_ADDRESS
 from plov.registers.dar import import_dar
 from plov.registers.models import DarAddress
 from plov.registers.readers import MalformedFile
+from plov.registers.runs import refresh_after
 from plov.registers.writers import dar_address, write_json_array, write_jsonl
 from plov.units.models import Unit
 from tests import country as c
@@ -53,7 +54,7 @@ def test_a_later_dar_import_with_the_address_makes_the_unit_valid(imported, tmp_
             )
         ],
     )
-    import_dar(path)
+    refresh_after(import_dar(path))  # as `plov import dar` does
     kaerbo = Unit.objects.get(sor_id=c.KAERBO)
     assert kaerbo.municipality_id == 751
     assert all(w["message"] != SOR_INVALID_ADDRESS for w in kaerbo.warnings)
@@ -118,6 +119,7 @@ def test_a_delta_changes_and_retires_only_what_it_holds(imported, tmp_path, coun
     moved = dict(country.dar[0], x=10.2041, y=56.1537)  # Solvej 4: corrected coordinates
     retired = dict(country.dar[4], status="nedlagt")  # Lindevej 7b, Datafordeler's word
     summary = import_dar(_lines(tmp_path / "dar-delta.jsonl", [moved, retired]))
+    refresh_after(summary)
     assert (summary.created, summary.updated, summary.unchanged) == (0, 2, 0)
     # every address absent from the delta is still there, and still matched
     assert DarAddress.objects.count() == len(country.dar)

@@ -304,12 +304,12 @@ def import_dar(path: Path) -> ImportSummary:
     """Upsert the addresses in the file, then re-match every open unit's visiting address.
 
     Addresses are never deleted: a retired one comes with its status, and units stop matching
-    it; one absent from the file (a delta) stays as it is.
+    it; one absent from the file (a delta) stays as it is. Publication (which needs a unit's
+    address matched) is left to whoever runs the import: the summary asks for a refresh of
+    every unit.
     """
-    from plov.publishing.refresh import refresh_publication
-
     path = Path(path)
-    summary = ImportSummary()
+    summary = ImportSummary(moves_publication=True)
     with transaction.atomic():
         touched = None
         if connection.vendor == "postgresql":
@@ -325,7 +325,6 @@ def import_dar(path: Path) -> ImportSummary:
             refresh_postcodes()
             transaction.on_commit(forget_postcodes)
         match_visiting_addresses(Unit.objects.filter(sor_id__isnull=False))
-        refresh_publication()
     return summary
 
 
