@@ -253,6 +253,7 @@ def child_main(args: argparse.Namespace) -> None:
     from django.db import connection
 
     from plov.registers import dar
+    from plov.registers.runs import refresh_after
 
     statements: list[tuple[str, float]] = []
 
@@ -279,8 +280,10 @@ def child_main(args: argparse.Namespace) -> None:
     if args.phases:
         with connection.execute_wrapper(timer):
             summary = dar.import_dar(Path(args.file))
+            refresh_after(summary)  # as `plov import dar` does after the import
     else:
         summary = dar.import_dar(Path(args.file))
+        refresh_after(summary)
     elapsed = time.perf_counter() - start
     result = {
         "seconds": elapsed, "baseline_maxrss_mb": baseline, "baseline_rss_mb": baseline_now,

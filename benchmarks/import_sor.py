@@ -513,6 +513,7 @@ def child_main(args: argparse.Namespace) -> None:
         return
     baseline = maxrss_mb()
     baseline_now = proc_status_mb("VmRSS")
+    from plov.registers.runs import refresh_after
     from plov.registers.sor import import_sor
 
     timings = install_phase_timers() if args.child == "phases" else None
@@ -530,6 +531,7 @@ def child_main(args: argparse.Namespace) -> None:
     if profiler:
         profiler.enable()
     summary = import_sor(Path(args.file))
+    refresh_after(summary)  # as `plov import sor` does after the import
     if profiler:
         profiler.disable()
     elapsed = time.perf_counter() - start

@@ -26,6 +26,7 @@ from django.db.models import AutoField, BigAutoField, Field, Model, SmallAutoFie
 from plov import clock
 from plov.registers.cvr import import_cvr
 from plov.registers.dar import import_dar
+from plov.registers.runs import refresh_after
 from plov.registers.sor import import_sor
 from tests.country import Country
 
@@ -33,15 +34,10 @@ AUTO_FIELDS = (AutoField, BigAutoField, SmallAutoField)
 
 
 def import_country(folder: Path, country: Country) -> None:
-    """The real import: write the register files into `folder`, import DAR, CVR, SOR and
-    refresh every unit's publication, as the nightly run does."""
-    from plov.publishing.refresh import refresh_publication
-
+    """The real import: write the register files into `folder`, import DAR, CVR, SOR, and
+    refresh publication once after them, as `plov nightly` does."""
     sor_path, cvr_path, dar_path = country.write(folder)
-    import_dar(dar_path)
-    import_cvr(cvr_path)
-    import_sor(sor_path)
-    refresh_publication()
+    refresh_after(import_dar(dar_path), import_cvr(cvr_path), import_sor(sor_path))
 
 
 @dataclass

@@ -113,9 +113,20 @@ def test_ae_oe_aa_typed_for_the_danish_letters(addresses):
 
 
 @needs_trigrams
-@pytest.mark.parametrize("typed", ["solvje 4", "soolvej 4 aarhus", "solvejj 4"])
+@pytest.mark.parametrize(
+    "typed", ["solvje 4", "soolvej 4 aarhus", "solvejj 4", "slovej 4", "Solevj 4 8000"]
+)
 def test_a_small_typo_in_the_street_still_finds_it(addresses, typed):
     assert texts(typed)[0] == "Solvej 4, 8000 Aarhus C"
+
+
+@needs_trigrams
+def test_two_letters_swapped_in_a_short_street_name_are_a_typo_too(addresses):
+    from plov.public.suggest import swapped_letters
+
+    assert "solvej" in swapped_letters("slovej") and "slovej" not in swapped_letters("slovej")
+    assert swapped_letters("ab cd") == ["ab dc", "ba cd"]  # never across the space
+    assert texts("slovej")[:1] == ["Solvej, 8000 Aarhus C"]
 
 
 @needs_trigrams
@@ -247,3 +258,45 @@ def test_a_street_alone_with_a_typo_or_an_unknown_number_says_so(addresses):
     begun = search({"adresse": "Solvæ"})  # no street of that name: the streets it begins
     assert [c["label"] for c in begun.address_choices] == ["Solvænget, 8000 Aarhus C"]
     assert begun.errors[0].message.endswith("Mente du en af disse?")
+
+
+# --- The answers are shared between servers (the cache) and renewed by a DAR import ----------
+
+
+def test_the_api_answer_is_what_its_schema_says_and_what_suggest_finds(addresses, client):
+    from plov.opendata.api import AddressSuggestions
+
+    response = client.get("/api/v1/adresser", {"q": "Qxzøvej 4"})
+    assert response.json() == {"query": "Qxzøvej 4", "items": []}
+    for typed in ("solvej 4 aar", "Solvej 4", "aeroeskoebing", "8000", "solv"):
+        body = client.get("/api/v1/adresser", {"q": typed}).content
+        answer = AddressSuggestions.model_validate_json(body)
+        assert answer.query == typed
+        assert answer.model_dump()["items"] == [s.as_dict() for s in suggest(typed)]
+        assert answer.items
+
+
+def test_the_same_text_typed_again_is_answered_from_the_shared_cache(
+    addresses, client, django_assert_num_queries
+):
+    first = client.get("/api/v1/adresser", {"q": "solvej 4 aar"}).json()
+    with django_assert_num_queries(0):
+        # the same text folded: case and spaces do not matter
+        again = client.get("/api/v1/adresser", {"q": "Solvej  4 AAR"}).json()
+    assert again["items"] == first["items"] and again["query"] == "Solvej  4 AAR"
+
+
+def test_a_dar_import_that_changes_something_renews_the_answers(
+    addresses, client, tmp_path, django_capture_on_commit_callbacks
+):
+    before = client.get("/api/v1/adresser", {"q": "solvej 4 skand"}).json()["items"]
+    assert [i["text"] for i in before] == ["Solvej 4, 8660 Skanderborg"]
+    new = dar_address("c0000000-0000-0000-0000-0000000000aa", street="Solvej",
+                      house_number="4B", status=1, lon=9.93, lat=56.04, **SKANDERBORG)  # fmt: skip
+    with django_capture_on_commit_callbacks(execute=True):
+        import_dar(write_jsonl(tmp_path / "dar-delta.jsonl", [new]))
+    after = client.get("/api/v1/adresser", {"q": "solvej 4 skand"}).json()["items"]
+    assert [i["text"] for i in after] == [
+        "Solvej 4, 8660 Skanderborg",
+        "Solvej 4B, 8660 Skanderborg",
+    ]

@@ -21,6 +21,7 @@ from plov.supervision.authorities import (
     MOVED_ACTION,
     Move,
     authority_by_municipality,
+    coverage_change,
     coverage_moves,
     import_authorities,
 )
@@ -436,3 +437,30 @@ def test_only_the_agency_hands_over(client, world, roles, cvr):
         "effective": today().isoformat(),
     })
     assert response.status_code == 403 and state() == before
+
+
+# --- the change itself, without HTTP --------------------------------------------------------
+
+
+def test_a_coverage_change_logs_what_its_block_moves(world):
+    user = agency()
+    row = aarhus_row()
+    with coverage_change({751}, user=user):
+        row.authority = authority(HJOERRING)
+        row.save()
+    entry = ModelLogEntry.objects.get(action=MOVED_ACTION)
+    assert entry.user == user
+    assert entry.data == {"municipality": 751, "from": SILKEBORG, "to": HJOERRING,
+                          "effective": today().isoformat()}
+
+
+def test_a_failed_coverage_change_writes_nothing_and_logs_nothing(world):
+    user = agency()
+    before = state()
+    row = aarhus_row()
+    with pytest.raises(RuntimeError), coverage_change({751}, user=user):
+        row.authority = authority(HJOERRING)
+        row.save()
+        raise RuntimeError("the save failed half-way")
+    assert state() == before
+    assert not ModelLogEntry.objects.filter(action=MOVED_ACTION).exists()

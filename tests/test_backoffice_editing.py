@@ -1028,3 +1028,28 @@ def supervisor_of_aarhus():
                   "municipality_id": 740},
     )
     return make_user("t", ["supervisor"], "29189919")
+
+
+def test_a_save_whose_audit_entry_fails_keeps_no_version(client, units, anna, monkeypatch):
+    """The version, its audit entry and the publication are one transaction (issue 14): a
+    failure in the audit log must not leave a saved version nobody can trace."""
+    from plov.backoffice import actions
+
+    unit = units["solgaarden"]
+    login(client, anna).post(action_url(unit, "lock"))
+    client.post(editor_url(unit), form_data(content_of(unit), values="<p>Før</p>"))
+    before = content_of(unit)
+    versions, logged = before.revisions.count(), actions_logged().count("plov.save")
+
+    def broken_audit(*args, **kwargs):
+        raise RuntimeError("the audit log is unavailable")
+
+    monkeypatch.setattr(actions, "audit", broken_audit)
+    client.raise_request_exception = False
+    response = client.post(editor_url(unit), form_data(content_of(unit), values="<p>Efter</p>"))
+    assert response.status_code == 500
+    after = content_of(unit)
+    assert after.values == before.values and "Før" in after.values
+    assert after.revisions.count() == versions
+    assert after.latest_revision_id == before.latest_revision_id
+    assert actions_logged().count("plov.save") == logged

@@ -185,3 +185,49 @@ def test_nightly_imports_what_it_finds_and_keeps_each_run(db, tmp_path, capsys, 
         ("sor", "nightly"),
     }
     assert Unit.objects.filter(sor_id=c.SOLGAARDEN, municipality_id=751).exists()
+
+
+def test_nightly_refreshes_publication_once_after_all_its_imports(
+    db, tmp_path, capsys, country, monkeypatch
+):
+    """The importers only import; the nightly run refreshes every unit once, after them, and
+    a unit that comes on the public site that night is logged once."""
+    from wagtail.models import ModelLogEntry
+
+    from plov.backoffice.audit import AuditAction
+    from plov.publishing import refresh
+
+    refreshes: list = []
+    load_inputs = refresh.load_inputs
+
+    def counted(unit_ids=None):  # every refresh_publication reads its inputs once
+        refreshes.append(unit_ids)
+        return load_inputs(unit_ids)
+
+    monkeypatch.setattr(refresh, "load_inputs", counted)
+    country.write(tmp_path)
+    code, out, _ = run(capsys, "nightly", str(tmp_path))
+    assert code == 0, out
+    assert refreshes == [None]  # once, every unit
+    assert "offentliggørelse genberegnet" in out
+
+    solgaarden = Unit.objects.get(sor_id=c.SOLGAARDEN)
+    assert not solgaarden.published
+    UnitContent.objects.create(unit=solgaarden, p_number=c.P_SOLGAARDEN)
+    ServiceAgreement.objects.create(
+        municipality_id=751,
+        unit=solgaarden,
+        reference="A-1",
+        type=AgreementType.OWN_PRODUCTION,
+        start="2024-01-01",
+    )
+    country.entity(c.SOLGAARDEN).name = "Plejecenter Solgården Syd"  # and SOR changes it
+    country.write(tmp_path)
+    refreshes.clear()
+    code, out, _ = run(capsys, "nightly", str(tmp_path))
+    assert code == 0, out
+    assert refreshes == [None]
+    solgaarden.refresh_from_db()
+    assert solgaarden.published and solgaarden.name == "Plejecenter Solgården Syd"
+    entries = ModelLogEntry.objects.filter(object_id=str(solgaarden.pk), content_type__model="unit")
+    assert entries.filter(action=AuditAction.PUBLISHED).count() == 1

@@ -9,6 +9,7 @@ from plov.publishing.rules import SOR_INVALID_ADDRESS
 from plov.registers.dar import import_dar
 from plov.registers.models import DarAddress
 from plov.registers.readers import MalformedFile
+from plov.registers.runs import refresh_after
 from plov.registers.writers import dar_address, write_json_array, write_jsonl
 from plov.units.models import Unit
 from tests import country as c
@@ -53,7 +54,7 @@ def test_a_later_dar_import_with_the_address_makes_the_unit_valid(imported, tmp_
             )
         ],
     )
-    import_dar(path)
+    refresh_after(import_dar(path))  # as `plov import dar` does
     kaerbo = Unit.objects.get(sor_id=c.KAERBO)
     assert kaerbo.municipality_id == 751
     assert all(w["message"] != SOR_INVALID_ADDRESS for w in kaerbo.warnings)
@@ -118,6 +119,7 @@ def test_a_delta_changes_and_retires_only_what_it_holds(imported, tmp_path, coun
     moved = dict(country.dar[0], x=10.2041, y=56.1537)  # Solvej 4: corrected coordinates
     retired = dict(country.dar[4], status="nedlagt")  # Lindevej 7b, Datafordeler's word
     summary = import_dar(_lines(tmp_path / "dar-delta.jsonl", [moved, retired]))
+    refresh_after(summary)
     assert (summary.created, summary.updated, summary.unchanged) == (0, 2, 0)
     # every address absent from the delta is still there, and still matched
     assert DarAddress.objects.count() == len(country.dar)
@@ -237,8 +239,47 @@ def test_json_lines_with_a_byte_order_mark_and_blank_lines_are_read(db, tmp_path
 def test_json_lines_get_the_shared_readers_checks(db, tmp_path, country, extra):
     """A key twice or nesting deeper than the shared reader allows is refused on its line,
     as in a JSON array, though the fast reader would have taken it."""
-    path = _lines(tmp_path / "dar.jsonl", country.dar[:3], raw_lines={1: json_with(country.dar[1], extra)})
+    path = _lines(
+        tmp_path / "dar.jsonl", country.dar[:3], raw_lines={1: json_with(country.dar[1], extra)}
+    )
     with pytest.raises(MalformedFile) as info:
         import_dar(path)
     assert info.value.line == 2
     assert DarAddress.objects.count() == 0
+
+
+def _streets() -> set[tuple]:
+    from plov.registers.models import DarStreet
+
+    return {
+        (s.street_name, s.postcode, s.town, s.street_key, s.town_key, s.addresses,
+         round(s.latitude, 6), round(s.longitude, 6))
+        for s in DarStreet.objects.all()
+    }  # fmt: skip
+
+
+def test_a_delta_leaves_the_streets_as_a_whole_derivation_would(imported, tmp_path, country):
+    """On PostgreSQL a re-import derives again only the streets it touched (their old and new
+    names): the result must be what deriving every street from the table gives."""
+    from collections import Counter
+
+    from plov.registers.dar import refresh_streets
+
+    per_street = Counter((r["vejnavn"], r["postnr"]) for r in country.dar if r["status"] == 1)
+    alone = next(
+        r
+        for r in country.dar[2:]
+        if r["status"] == 1 and per_street[(r["vejnavn"], r["postnr"])] == 1
+    )
+    renamed = dict(country.dar[0], vejnavn="Solvejen", x=10.21, y=56.16)  # leaves Solvej
+    retired = dict(alone, status=2)  # its street's only address: the street goes
+    new = dict(country.dar[1], id="b0000000-0000-0000-0000-00000000beef", husnr="99",
+               postnr="8210", postnrnavn="Aarhus V", x=10.15, y=56.17)  # fmt: skip
+    before = _streets()
+    summary = import_dar(_lines(tmp_path / "dar-delta.jsonl", [renamed, retired, new]))
+    assert (summary.created, summary.updated) == (1, 2)
+    after = _streets()
+    assert {s[:2] for s in after} - {s[:2] for s in before} >= {("Solvejen", "8000")}
+    assert (alone["vejnavn"], alone["postnr"]) not in {s[:2] for s in after}
+    refresh_streets()  # every street from the table
+    assert after == _streets()

@@ -9,6 +9,7 @@ import pytest
 
 from plov import clock
 from plov.registers.readers import MalformedFile
+from plov.registers.runs import refresh_after
 from plov.registers.sor import import_sor
 from plov.registers.writers import write_sor
 from plov.units.models import Organisation, Unit, UnitKind
@@ -115,6 +116,7 @@ def test_a_unit_missing_from_the_file_is_closed_not_deleted_and_reopens(
     day2 = country.copy()
     day2.sor = [e for e in day2.sor if e.sor_id != c.LINDEHUS]
     summary = import_sor(day2.write(tmp_path / "day2")[0])
+    refresh_after(summary)  # as `plov import sor` does
     assert summary.closed == 1
     lindehus = Unit.objects.get(sor_id=c.LINDEHUS)
     assert lindehus.closed_on == clock.today()
@@ -253,14 +255,35 @@ def test_an_import_killed_half_way_leaves_the_database_as_before(
     country.entity(c.SOLGAARDEN).name = "Omdøbt"
     country.sor = [e for e in country.sor if e.sor_id != c.LINDEHUS]
 
-    def killed(**kwargs):
+    def killed(*args, **kwargs):
         raise KeyboardInterrupt  # what Ctrl-C or SIGINT raises mid-run
 
-    # refresh_publication runs after every unit has been written, inside the transaction.
-    monkeypatch.setattr("plov.publishing.refresh.refresh_publication", killed)
+    # The change feed is written after every unit has been, inside the transaction.
+    monkeypatch.setattr("plov.opendata.changes.record_register_changes", killed)
     with pytest.raises(KeyboardInterrupt):
         import_sor(_good_file(tmp_path, country))
     assert snapshot() == before
+
+
+def test_an_import_whose_refresh_fails_leaves_the_database_as_before(
+    imported, tmp_path, country, monkeypatch
+):
+    """`plov import sor` refreshes publication in the import's transaction: a failed refresh
+    fails the run and undoes the import."""
+    from plov.registers.models import ImportRun
+    from plov.registers.runs import run_import
+
+    before = snapshot()
+    country.sor = [e for e in country.sor if e.sor_id != c.LINDEHUS]
+
+    def killed(**kwargs):
+        raise RuntimeError("the refresh broke")
+
+    monkeypatch.setattr("plov.publishing.refresh.refresh_publication", killed)
+    with pytest.raises(RuntimeError):
+        run_import("sor", _good_file(tmp_path, country))
+    assert snapshot() == before
+    assert ImportRun.objects.get(register="sor").status == ImportRun.Status.FAILED
 
 
 def test_every_municipal_owner_in_sor_is_an_organisation_even_without_care_units(db, tmp_path, country):

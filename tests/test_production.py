@@ -132,7 +132,7 @@ def test_readyz_is_503_when_the_cache_is_unreachable(client, db, settings):
         port = s.getsockname()[1]
     settings.CACHES = {
         "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "BACKEND": "plov.cache.RedisCache",
             "LOCATION": f"redis://127.0.0.1:{port}/9",
             "OPTIONS": {"socket_connect_timeout": 1},
         }

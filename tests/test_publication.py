@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import io
 
 import pytest
 
@@ -169,13 +170,36 @@ def test_an_unpublished_unit_is_not_shown_despite_an_agreement(complete):
     assert not visible_units(AARHUS).filter(sor_id=c.KAERBO).exists()
 
 
-def test_a_closed_unit_disappears(complete, tmp_path, country):
-    from plov.registers.sor import import_sor
+def test_plov_import_sor_hides_a_closed_unit_and_shows_it_again(complete, tmp_path, country):
+    """The importer only imports; `plov import sor` refreshes publication after it, and each
+    time the unit comes on or goes off the public site is logged once."""
+    from django.core.management import call_command
+    from wagtail.models import ModelLogEntry
 
-    country.sor = [e for e in country.sor if e.sor_id != c.SOLGAARDEN]
-    import_sor(country.write(tmp_path / "day2")[0])
+    from plov.backoffice.audit import AuditAction
+
+    solgaarden = unit(c.SOLGAARDEN)
+
+    def logged(action: str) -> int:
+        return ModelLogEntry.objects.filter(
+            action=action, object_id=str(solgaarden.pk), content_type__model="unit"
+        ).count()
+
+    assert solgaarden.published
+    published = logged(AuditAction.PUBLISHED)
+    closed = country.copy()
+    closed.sor = [e for e in closed.sor if e.sor_id != c.SOLGAARDEN]
+    out = io.StringIO()
+    call_command("import_register", "sor", str(closed.write(tmp_path / "day2")[0]), stdout=out)
     assert not visible_units(AARHUS).filter(sor_id=c.SOLGAARDEN).exists()
-    assert Unit.objects.filter(sor_id=c.SOLGAARDEN).exists()
+    assert not unit(c.SOLGAARDEN).published
+    assert Unit.objects.filter(sor_id=c.SOLGAARDEN).exists()  # closed, not deleted
+    assert logged(AuditAction.UNPUBLISHED) == 1
+
+    call_command("import_register", "sor", str(country.write(tmp_path / "day3")[0]), stdout=out)
+    assert visible_units(AARHUS).filter(sor_id=c.SOLGAARDEN).exists()
+    assert unit(c.SOLGAARDEN).published
+    assert (logged(AuditAction.PUBLISHED), logged(AuditAction.UNPUBLISHED)) == (published + 1, 1)
 
 
 def test_the_provider_is_shown_when_one_of_its_sites_is(complete):

@@ -892,7 +892,7 @@ def test_a_failed_correction_keeps_the_old_pdf_and_stores_no_new_one(
 ):
     """The replaced document is deleted only when the change commits: a failure after the new
     file was stored rolls back, removes the new file and keeps the old one."""
-    from plov.supervision import views
+    from plov.supervision import actions
 
     def broken(*args, **kwargs):
         raise RuntimeError("audit log unavailable")
@@ -900,7 +900,7 @@ def test_a_failed_correction_keeps_the_old_pdf_and_stores_no_new_one(
     unit, feedback = registered["solgaarden"], registered["feedback"]
     actor(client, "supervisor")
     before = snapshot()
-    monkeypatch.setattr(views, "audit", broken)
+    monkeypatch.setattr(actions, "audit", broken)
     with django_capture_on_commit_callbacks(execute=True), pytest.raises(RuntimeError):
         client.post(url("feedback_edit", unit.pk, feedback.pk), feedback_data())
     assert snapshot() == before

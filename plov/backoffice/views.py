@@ -469,6 +469,15 @@ def _save(request: HttpRequest, unit: Unit) -> HttpResponse:
                 instance.save()
                 form.save_m2m()
                 revision = history.create_revision(instance, user)
+                # The audit entry and publication in the same transaction: a version is
+                # never kept without them.
+                _after_save(
+                    request,
+                    unit,
+                    instance,
+                    revision,
+                    data={"fields": [f for f in form.changed_data if f != "base_revision"]},
+                )
     except LockLost:
         content.refresh_from_db()
         return _refuse(request, unit, content, data, "Dine ændringer er ikke gemt: " + MUST_LOCK)
@@ -494,13 +503,6 @@ def _save(request: HttpRequest, unit: Unit) -> HttpResponse:
     if unchanged:
         messages.success(request, SAVED_UNCHANGED)
     else:
-        _after_save(
-            request,
-            unit,
-            instance,
-            revision,
-            data={"fields": [f for f in form.changed_data if f != "base_revision"]},
-        )
         _publication_messages(request, unit, was_published=was_published)
     if data.get("checkin") and locking.check_in(instance, user):
         messages.success(request, "Tjekket ind – enheden er låst op for dine kolleger.")
@@ -696,17 +698,18 @@ def restore(request: HttpRequest, pk: int, revision_id: int) -> HttpResponse:
             },
         )
     try:
-        revision = history.restore(content, version.revision, request.user)
+        with transaction.atomic():  # the version restored, its audit entry and publication
+            revision = history.restore(content, version.revision, request.user)
+            _after_save(
+                request,
+                unit,
+                content,
+                revision,
+                data={"restored_from": version.revision.pk, "restored_version": version.number},
+            )
     except LockLost:
         messages.error(request, MUST_LOCK + ". Lås enheden, og gendan derefter versionen.")
         return redirect(history_url)
-    _after_save(
-        request,
-        unit,
-        content,
-        revision,
-        data={"restored_from": version.revision.pk, "restored_version": version.number},
-    )
     _publication_messages(
         request, unit, prefix=f"Version {version.number} er gendannet. ",
         was_published=was_published,

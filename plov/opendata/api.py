@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
+import json
 from collections import defaultdict
 from typing import Annotated, Literal
 
@@ -26,7 +27,7 @@ from plov.opendata import exports
 from plov.opendata.dictionary import describe
 from plov.opendata.http import cached_response
 from plov.public.suggest import LIMIT as SUGGESTIONS
-from plov.public.suggest import MAX_QUERY, suggest
+from plov.public.suggest import MAX_QUERY, suggestions_json
 from plov.publishing.rules import agreement_counts
 from plov.publishing.visibility import visible_units
 from plov.supervision.api import router as supervision_router
@@ -330,9 +331,7 @@ class UnitOut(Schema):
     employees_source: Literal["unit", "CVR"] | None = _unit("employees_source")
     employees_interval: str | None = _unit("employees_interval")
     full_time_employees: float | None = _unit("full_time_employees")
-    full_time_employees_source: Literal["unit", "CVR"] | None = _unit(
-        "full_time_employees_source"
-    )
+    full_time_employees_source: Literal["unit", "CVR"] | None = _unit("full_time_employees_source")
     agreements: list[UnitAgreement] = _unit("agreements")
     shown_in: list[MunicipalityRef] = _unit("shown_in")
     fixed_teams: bool | None = _unit("fixed_teams")
@@ -855,10 +854,14 @@ def suggest_addresses(
         ),
     ],
 ):
-    payload = AddressSuggestions(query=q, items=[s.as_dict() for s in suggest(q)])
+    # Written here rather than by AddressSuggestions (the schema the docs show): the items
+    # come from the shared cache as JSON, and validating them again costs more than finding
+    # them (tests/test_address_suggest.py checks the answer against the schema).
+    query = json.dumps(q, ensure_ascii=False)
+    body = f'{{"query":{query},"items":{suggestions_json(q)}}}'
     return cached_response(
         request,
-        payload.model_dump_json().encode("utf-8"),
+        body.encode("utf-8"),
         content_type="application/json; charset=utf-8",
         cache_control=SUGGESTION_CACHE,
     )

@@ -18,14 +18,19 @@ What is typed is folded as the DAR import folded every address (plov.folding: ca
   every town is suggested.
 
 Every suggestion's `text` is what the search's `adresse` field understands (plov.public.places
-geocodes it to the same place). Three to five indexed queries: DarStreet (a few hundred
-thousand streets) first, then the addresses of the best streets by their `search_text` prefix.
+geocodes it to the same place). One to three indexed queries: DarStreet (a few hundred
+thousand streets) first, then the addresses of the best streets by their `search_text` prefix;
+on PostgreSQL both in one statement that also ranks them (`_ranked_addresses`), so that only
+the ten best rows reach Python.
 """
 
 from __future__ import annotations
 
+import hashlib
+import json
 import re
-from dataclasses import asdict, dataclass
+import time
+from dataclasses import dataclass
 
 from django.core.cache import cache
 from django.db import connection
@@ -67,7 +72,7 @@ class Suggestion:
     id: str | None = None  # the DAR address id (kind "address")
 
     def as_dict(self) -> dict:
-        return asdict(self)
+        return dict(self.__dict__)  # the fields in order; asdict() costs a millisecond a list
 
 
 @dataclass
@@ -129,6 +134,11 @@ def parse(text: str) -> Parsed:
 
 
 POSTCODES_CACHE = "plov:dar:postcodes:v1"
+# The answers to what was typed, in the shared cache under a generation that a DAR import
+# which changed something renews (plov.registers.dar.forget_postcodes): the same few
+# thousand beginnings ("so", "sol", "solv" …) are typed all day, and DAR changes once a night.
+ANSWERS_GENERATION = "plov:dar:suggestions:generation"
+ANSWER_TIMEOUT = 3600
 
 
 def postcode_names() -> dict[str, str]:
@@ -174,35 +184,54 @@ def _streets(
         return found
     where_postcode = " AND postcode = ANY(%(postcodes)s)" if postcodes is not None else ""
     select = f"SELECT {', '.join(columns)} FROM {DarStreet._meta.db_table}"
-    params = {"street": street, "prefix": _like_prefix(street), "postcodes": postcodes}
-    with connection.cursor() as cursor:
-        # In the names' bytewise order, which puts the whole name first ("solvej" before
-        # "solvejen"), the biggest of a name's postcodes first: the index's order.
-        cursor.execute(
-            f'{select} WHERE (street_key COLLATE "C") LIKE %(prefix)s{where_postcode} '
-            'ORDER BY street_key COLLATE "C", addresses DESC, postcode LIMIT %(limit)s',
-            {**params, "limit": limit},
+    params = {"street": street, "postcodes": postcodes}
+    # In the names' bytewise order, which puts the whole name first ("solvej" before
+    # "solvejen"), the biggest of a name's postcodes first: the index's order.
+    rows = _fetch_prepared(
+        f"{select} WHERE {_STARTS_WITH}{where_postcode} "
+        'ORDER BY street_key COLLATE "C", addresses DESC, postcode LIMIT %(limit)s',
+        {**params, "limit": limit},
+    )
+    found = [dict(zip(columns, row, strict=True)) for row in rows]
+    for row in found:
+        row["rank"], row["similarity"] = (0 if row["street_key"] == street else 1), 1.0
+    if not found and typos and len(street) >= TYPO_MIN:
+        # _LIKE_IT finds them; the exact similarity orders.
+        rows = _fetch_prepared(
+            f"SELECT {', '.join(columns)}, similarity(street_key, %(street)s) AS similarity "
+            f"FROM {DarStreet._meta.db_table} WHERE {_LIKE_IT}{where_postcode} "
+            "ORDER BY similarity DESC, addresses DESC, street_key, postcode LIMIT %(limit)s",
+            {**params, "limit": limit, "swaps": swapped_letters(street)},
         )
-        found = [dict(zip(columns, row, strict=True)) for row in cursor.fetchall()]
-        for row in found:
-            row["rank"], row["similarity"] = (0 if row["street_key"] == street else 1), 1.0
-        if not found and typos and len(street) >= TYPO_MIN:
-            # pg_trgm's % (similarity at least pg_trgm.similarity_threshold, 0.3 by default)
-            # uses the GIN index; the exact similarity orders.
-            cursor.execute(
-                f"SELECT {', '.join(columns)}, similarity(street_key, %(street)s) AS similarity "
-                f"FROM {DarStreet._meta.db_table} WHERE street_key %% %(street)s{where_postcode} "
-                "ORDER BY similarity DESC, addresses DESC, street_key, postcode LIMIT %(limit)s",
-                {**params, "limit": limit},
-            )
-            seen = {(r["street_key"], r["postcode"]) for r in found}
-            for row in cursor.fetchall():
-                record = dict(zip(columns, row[:-1], strict=True))
-                if (record["street_key"], record["postcode"]) in seen:
-                    continue
-                record["rank"], record["similarity"] = 2, row[-1]
-                found.append(record)
+        seen = {(r["street_key"], r["postcode"]) for r in found}
+        for row in rows:
+            record = dict(zip(columns, row[:-1], strict=True))
+            if (record["street_key"], record["postcode"]) in seen:
+                continue
+            record["rank"], record["similarity"] = 2, row[-1]
+            found.append(record)
     return found[:limit]
+
+
+def _fetch_prepared(sql: str, params: dict) -> list[tuple]:
+    """PostgreSQL: run `sql` as a prepared statement on Django's connection (psycopg binds the
+    parameters server-side and keeps the plan per connection). Planning these statements
+    costs more than running them (2 ms against 0.3–3 ms), and they run on every keystroke;
+    Django's cursors bind client-side, so they cannot prepare. The statements must stay
+    plannable without their values: no `LIKE %s` (a generic plan cannot use the index for
+    it), ranges instead."""
+    import psycopg
+
+    connection.ensure_connection()
+    start = time.perf_counter()
+    with psycopg.Cursor(connection.connection) as cursor:
+        cursor.execute(sql, params, prepare=True)
+        rows = cursor.fetchall()
+    if connection.queries_logged:  # counted and shown as Django's own queries are
+        connection.queries_log.append(
+            {"sql": sql, "time": f"{time.perf_counter() - start:.3f}", "params": params}
+        )
+    return rows
 
 
 def _like_prefix(text: str) -> str:
@@ -233,78 +262,114 @@ def _addresses(keys: dict[str, set[str]], number: str) -> list[dict]:
     return rows
 
 
+# A street key begins with %(street)s: a range in bytewise order (the folded text is ASCII
+# letters, digits and spaces, all before "~"), which a prepared statement's plan can use.
+_STARTS_WITH = (
+    '(street_key COLLATE "C") >= %(street)s AND (street_key COLLATE "C") < %(street)s || \'~\''
+)
+# A street key like %(street)s: pg_trgm's % (similarity at least 0.3, by the GIN index), or the
+# text with two neighbouring letters swapped (%(swaps)s, by the bytewise index): a swap in a
+# short name leaves too few trigrams in common ("slovej" and "solvej" share 3 of 11: 0.27).
+_LIKE_IT = '(street_key %% %(street)s OR (street_key COLLATE "C") = ANY(%(swaps)s))'
+
+
+def swapped_letters(text: str) -> list[str]:
+    """`text` with each pair of neighbouring letters swapped: "slovej" → "lsovej", "solvej" …"""
+    swaps = {
+        text[:i] + text[i + 1] + text[i] + text[i + 2 :]
+        for i in range(len(text) - 1)
+        if text[i] != text[i + 1] and " " not in text[i : i + 2]
+    }
+    return sorted(swaps - {text})
+
+
 STREET_ROWS = 20  # addresses read per street and postcode (in bytewise order: the number first)
 _ADDRESS_COLUMNS = ["street_name", "house_number", "floor", "door", "postcode_name"]
-_ADDRESS_COLUMNS += ["latitude", "longitude", "search_text", "id"]
+_ADDRESS_COLUMNS += ["latitude", "longitude", "id"]
+_LETTERS = "abcdefghijklmnopqrstuvwxyz"
 
 
-def _street_addresses(
-    street: str, number: str, postcodes: list[str] | None
-) -> tuple[list[dict], list[dict]]:
-    """PostgreSQL: the candidate streets and their addresses numbered `number` (or a number it
-    begins) in one statement: the streets whose name begins with `street` (or, when that finds
-    no address, with a small typo: a second statement), each street's first STREET_ROWS
-    addresses from that number on, by the search text's prefix index. Returns (streets, rows)
-    as `_streets` and `_addresses` do."""
+def _ranked_addresses(
+    street: str, number: str, floor_door: tuple[str, ...], postcodes: list[str] | None,
+    limit: int,
+) -> list[dict]:  # fmt: skip
+    """PostgreSQL: the best `limit` addresses numbered `number` (or a number it begins) on the
+    streets whose name begins with `street` (or, when that finds no address, with a small
+    typo: a second statement), in one statement each: the candidate streets, each street's
+    first STREET_ROWS addresses from that number on by the search text's prefix index, ranked
+    in SQL as `_rank` ranks them (so only `limit` rows come back to Python). Each row is a
+    dict of _ADDRESS_COLUMNS and "postcode"."""
     table, streets_table = DarAddress._meta.db_table, DarStreet._meta.db_table
     where_postcode = " AND postcode = ANY(%(postcodes)s)" if postcodes is not None else ""
     # The folded text is ASCII letters, digits and spaces; every character sorts before "~".
+    # hk: the folded house number as the search text holds it; fk, dk: floor and door.
     addresses = (
         "CROSS JOIN LATERAL (SELECT "
         + ", ".join(f"a.{c}" for c in _ADDRESS_COLUMNS)
-        + f" FROM {table} AS a "
+        + ", a.search_text, split_part(substr(a.search_text, length(s.street_key) + 2), ' ', 1) "
+        "AS hk, coalesce(lower(a.floor), '') AS fk, coalesce(lower(a.door), '') AS dk "
+        f"FROM {table} AS a "
         'WHERE (a.search_text COLLATE "C") >= s.street_key || %(number)s '
         "AND (a.search_text COLLATE \"C\") < s.street_key || %(number)s || '~' "
         "AND a.postcode = s.postcode AND a.status = ANY(%(statuses)s) "
         "AND a.latitude IS NOT NULL "
         'ORDER BY a.search_text COLLATE "C" LIMIT %(rows)s) AS a'
     )
-    street_columns = ["street_key", "postcode", "rank", "similarity"]
+    fits = "(a.fk LIKE %(floor)s AND a.dk LIKE %(door)s)"
+    floor_rank = (
+        "CASE WHEN a.fk = 'kl' THEN -2 WHEN a.fk = 'st' THEN -1 "
+        "WHEN a.fk ~ '^[0-9]+$' THEN a.fk::int ELSE 100 END"
+    )
     select = (
-        "SELECT s.street_key, s.postcode, s.rank, s.similarity, "
+        f"SELECT {fits} AS fits, "
         + ", ".join(f"a.{c}" for c in _ADDRESS_COLUMNS)
-        + f" FROM candidates AS s {addresses} ORDER BY s.n"
+        + f", s.postcode FROM candidates AS s {addresses} ORDER BY "
+        # what the floor and door typed leave out last (dropped below, after the LIMIT, so
+        # that a street with addresses but not that floor does not send us to typos)
+        f"{fits} DESC, s.rank, s.similarity DESC, "
+        "CASE WHEN a.hk = %(house)s THEN 0 "
+        f"WHEN rtrim(a.hk, '{_LETTERS}') = %(house)s THEN 1 ELSE 2 END, "  # 4, then 4A, then 40
+        "(a.fk <> '' OR a.dk <> ''), "  # the address itself before its floors and doors
+        "coalesce(substring(a.hk from '^[0-9]+')::int, 0), "
+        "regexp_replace(a.hk, '^[0-9]*', '') COLLATE \"C\", s.n, "
+        f"{floor_rank}, CASE WHEN a.fk ~ '^([0-9]+|kl|st)$' THEN '' ELSE a.fk END COLLATE \"C\", "
+        'a.dk COLLATE "C", a.search_text COLLATE "C", a.id LIMIT %(limit)s'
     )
     prefix = (
         "WITH candidates AS (SELECT street_key, postcode, "
         "CASE WHEN street_key = %(street)s THEN 0 ELSE 1 END AS rank, 1.0::real AS similarity, "
         'row_number() OVER (ORDER BY street_key COLLATE "C", addresses DESC, postcode) AS n '
-        f'FROM {streets_table} WHERE (street_key COLLATE "C") LIKE %(prefix)s{where_postcode} '
+        f"FROM {streets_table} WHERE {_STARTS_WITH}{where_postcode} "
         'ORDER BY street_key COLLATE "C", addresses DESC, postcode LIMIT %(streets)s) '
     )
     typo = (
         "WITH candidates AS (SELECT street_key, postcode, 2 AS rank, "
         "similarity(street_key, %(street)s) AS similarity, row_number() OVER ("
         "ORDER BY similarity(street_key, %(street)s) DESC, addresses DESC, street_key, "
-        f"postcode) AS n FROM {streets_table} WHERE street_key %% %(street)s{where_postcode} "
+        f"postcode) AS n FROM {streets_table} WHERE {_LIKE_IT}{where_postcode} "
         "ORDER BY similarity(street_key, %(street)s) DESC, addresses DESC, street_key, "
         "postcode LIMIT %(streets)s) "
     )
     params = {
         "street": street,
-        "prefix": _like_prefix(street),
         "postcodes": postcodes,
         "number": f" {number}",
+        "house": number,
+        "floor": _like_prefix(floor_door[0] if floor_door else ""),
+        "door": _like_prefix(floor_door[1] if len(floor_door) > 1 else ""),
         "statuses": sorted(VALID_STATUSES),
         "rows": STREET_ROWS,
         "streets": STREETS,
+        "limit": limit,
+        "swaps": swapped_letters(street),
     }
     statements = [prefix] + ([typo] if len(street) >= TYPO_MIN else [])
-    with connection.cursor() as cursor:
-        for head in statements:
-            cursor.execute(head + select, params)
-            found = cursor.fetchall()
-            if found:
-                break
-    streets: dict[tuple[str, str], dict] = {}
-    rows = []
-    for record in found:
-        street_part = dict(zip(street_columns, record[:4], strict=True))
-        streets.setdefault((street_part["street_key"], street_part["postcode"]), street_part)
-        row = dict(zip(_ADDRESS_COLUMNS, record[4:], strict=True))
-        row["street_key"], row["postcode"] = street_part["street_key"], street_part["postcode"]
-        rows.append(row)
-    return list(streets.values()), rows
+    names = [*_ADDRESS_COLUMNS, "postcode"]
+    for head in statements:
+        found = _fetch_prepared(head + select, params)
+        if found:
+            break
+    return [dict(zip(names, row[1:], strict=True)) for row in found if row[0]]
 
 
 # --- Ranking ---------------------------------------------------------------------------------
@@ -367,6 +432,28 @@ def _postcode_suggestions(postcodes: dict[str, str]) -> list[Suggestion]:
     ]
 
 
+def typed_key(text: str) -> str:
+    """What `suggest` makes of `text`: folded, its words separated by one space."""
+    return " ".join(fold((text or "")[:MAX_QUERY]).split())
+
+
+def suggestions_json(text: str) -> str:
+    """`suggest(text)` as a JSON list, from the shared cache when the same text (folded) was
+    typed since the last DAR import that changed something."""
+    generation = cache.get(ANSWERS_GENERATION)
+    if generation is None:
+        cache.add(ANSWERS_GENERATION, time.time_ns(), None)
+        generation = cache.get(ANSWERS_GENERATION, "none")
+    digest = hashlib.sha256(typed_key(text).encode()).hexdigest()[:32]
+    key = f"plov:dar:suggestions:{generation}:{digest}"
+    answer = cache.get(key)
+    if answer is None:
+        items = [s.as_dict() for s in suggest(text)]
+        answer = json.dumps(items, ensure_ascii=False, separators=(",", ":"))
+        cache.set(key, answer, ANSWER_TIMEOUT)
+    return answer
+
+
 def suggest(text: str, limit: int = LIMIT) -> list[Suggestion]:
     """The best `limit` suggestions for what has been typed so far (see the module)."""
     digits = fold((text or "")[:MAX_QUERY])
@@ -388,13 +475,20 @@ def suggest(text: str, limit: int = LIMIT) -> list[Suggestion]:
         return _without_number(parsed, postcodes, limit)
 
     if connection.vendor == "postgresql":
-        streets, rows = _street_addresses(parsed.street, parsed.number, postcodes)
+        rows = _ranked_addresses(parsed.street, parsed.number, parsed.floor_door, postcodes, limit)
     else:
-        streets = _streets(parsed.street, postcodes, STREETS)
-        keys: dict[str, set[str]] = {}
-        for row in streets:
-            keys.setdefault(row["street_key"], set()).add(row["postcode"])
-        rows = _addresses(keys, parsed.number) if keys else []
+        rows = _ranked_in_python(parsed, postcodes)
+    return [_address_suggestion(r) for r in rows[:limit]]
+
+
+def _ranked_in_python(parsed: Parsed, postcodes: list[str] | None) -> list[dict]:
+    """SQLite (the demo): the candidate streets and their addresses, ranked here as
+    `_ranked_addresses` ranks them in SQL on PostgreSQL."""
+    streets = _streets(parsed.street, postcodes, STREETS)
+    keys: dict[str, set[str]] = {}
+    for row in streets:
+        keys.setdefault(row["street_key"], set()).add(row["postcode"])
+    rows = _addresses(keys, parsed.number) if keys else []
     if not streets:
         return []
     by_street = {(r["street_key"], r["postcode"]): r for r in streets}
@@ -425,25 +519,26 @@ def suggest(text: str, limit: int = LIMIT) -> list[Suggestion]:
 
     rows = [r for r in rows if (r["street_key"], r["postcode"]) in by_street]
     rows.sort(key=rank)
-    return [
-        Suggestion(
-            kind="address",
-            text=address_text(
-                r["street_name"], r["house_number"], r["floor"], r["door"], r["postcode"],
-                r["postcode_name"],
-            ),
-            street=r["street_name"],
-            house_number=r["house_number"],
-            floor=r["floor"] or None,
-            door=r["door"] or None,
-            postcode=r["postcode"],
-            town=r["postcode_name"],
-            latitude=round(r["latitude"], 6),
-            longitude=round(r["longitude"], 6),
-            id=r["id"],
-        )
-        for r in rows[:limit]
-    ]  # fmt: skip
+    return rows
+
+
+def _address_suggestion(r: dict) -> Suggestion:
+    return Suggestion(
+        kind="address",
+        text=address_text(
+            r["street_name"], r["house_number"], r["floor"], r["door"], r["postcode"],
+            r["postcode_name"],
+        ),
+        street=r["street_name"],
+        house_number=r["house_number"],
+        floor=r["floor"] or None,
+        door=r["door"] or None,
+        postcode=r["postcode"],
+        town=r["postcode_name"],
+        latitude=round(r["latitude"], 6),
+        longitude=round(r["longitude"], 6),
+        id=r["id"],
+    )  # fmt: skip
 
 
 def _without_number(parsed: Parsed, postcodes: list[str] | None, limit: int) -> list[Suggestion]:

@@ -115,10 +115,10 @@ def _write_batch(batch: list[dict], summary: ImportSummary) -> None:
 
 
 def import_cvr(path: Path) -> ImportSummary:
-    from plov.publishing.refresh import refresh_publication
-
+    """Upsert the production units in the file. Publication (the units' P-number checks)
+    is left to whoever runs the import: the summary asks for a refresh of every unit."""
     path = Path(path)
-    summary = ImportSummary()
+    summary = ImportSummary(moves_publication=True)
     seen: set[str] = set()
     with transaction.atomic():
         batch: list[dict] = []
@@ -136,5 +136,4 @@ def import_cvr(path: Path) -> ImportSummary:
                 batch = []
         if batch:
             _write_batch(batch, summary)
-        refresh_publication()
     return summary

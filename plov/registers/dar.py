@@ -304,28 +304,27 @@ def import_dar(path: Path) -> ImportSummary:
     """Upsert the addresses in the file, then re-match every open unit's visiting address.
 
     Addresses are never deleted: a retired one comes with its status, and units stop matching
-    it; one absent from the file (a delta) stays as it is.
+    it; one absent from the file (a delta) stays as it is. Publication (which needs a unit's
+    address matched) is left to whoever runs the import: the summary asks for a refresh of
+    every unit.
     """
-    from plov.publishing.refresh import refresh_publication
-
     path = Path(path)
-    summary = ImportSummary()
+    summary = ImportSummary(moves_publication=True)
     with transaction.atomic():
+        touched = None
         if connection.vendor == "postgresql":
-            _merge_postgresql(path, summary)
+            touched = _merge_postgresql(path, summary)
         else:
             _merge_orm(path, summary)
-        if (
-            summary.created
-            or summary.updated
-            or not DarPostcode.objects.exists()
-            or not DarStreet.objects.exists()
-        ):
-            refresh_streets()
+        if not DarStreet.objects.exists() or not DarPostcode.objects.exists():
+            touched = None  # derive them all
+        elif not (summary.created or summary.updated):
+            touched = False  # nothing changed: the streets stand
+        if touched is not False:
+            refresh_streets(touched)
             refresh_postcodes()
             transaction.on_commit(forget_postcodes)
         match_visiting_addresses(Unit.objects.filter(sor_id__isnull=False))
-        refresh_publication()
     return summary
 
 
@@ -379,6 +378,9 @@ def _merge_orm(path: Path, summary: ImportSummary) -> None:
 STAGING = "plov_dar_staging"
 CHANGES = "plov_dar_changes"
 TWICE = "plov_dar_twice"
+# The (street, postcode) pairs a re-import changed, before and after: the streets to refresh.
+TOUCHED = "plov_dar_touched_streets"
+STREET_KEY = ("street_name", "postcode")  # DarStreet's key, as DarAddress names it
 # PostgreSQL's work_mem for the import's transaction: at least, and at most (in MB).
 WORK_MEM_MB = (256, 2048)
 # A Bloom filter of the ids seen (two bits per id in 2**26 bits: 8 MiB whatever the file's
@@ -440,7 +442,11 @@ def _nul_problem(path: Path) -> MalformedFile | None:
     return None
 
 
-def _merge_postgresql(path: Path, summary: ImportSummary) -> None:
+def _merge_postgresql(path: Path, summary: ImportSummary) -> str | None:
+    """Stage the file with COPY and upsert what is new or changed. Returns the name of a
+    temporary table of the (street, postcode) pairs the changes touched (their values before
+    and after), for `refresh_streets`; None when every street must be derived (the first
+    import)."""
     import psycopg
 
     quote = connection.ops.quote_name
@@ -493,6 +499,7 @@ def _merge_postgresql(path: Path, summary: ImportSummary) -> None:
         cursor.execute(f"SET LOCAL work_mem = '{work_mem}MB'")
         if flagged:
             staged -= _drop_duplicates(cursor, summary)
+        touched = None
         cursor.execute(f"SELECT EXISTS (SELECT 1 FROM {table})")
         if not cursor.fetchone()[0]:
             # The first import: every address is new, so a plain INSERT (ON CONFLICT costs a
@@ -513,6 +520,19 @@ def _merge_postgresql(path: Path, summary: ImportSummary) -> None:
                 f"LEFT JOIN {table} AS d ON d.id = s.id WHERE d.id IS NULL OR {differs}"
             )
             if cursor.rowcount:
+                # Before the upsert: an updated address's old street loses it.
+                street = [quote(DarAddress._meta.get_field(f).column) for f in STREET_KEY]
+                cursor.execute(f"DROP TABLE IF EXISTS {TOUCHED}")
+                cursor.execute(
+                    f"CREATE TEMPORARY TABLE {TOUCHED} ON COMMIT DROP AS "
+                    f"SELECT {', '.join(f's.{c}' for c in street)} FROM {STAGING} AS s "
+                    f"JOIN {CHANGES} AS c ON c.line = s.line UNION "
+                    f"SELECT {', '.join(f'd.{c}' for c in street)} FROM {table} AS d "
+                    f"JOIN {STAGING} AS s ON s.id = d.id "
+                    f"JOIN {CHANGES} AS c ON c.line = s.line AND NOT c.is_new"
+                )
+                cursor.execute(f"ANALYZE {TOUCHED}")
+                touched = TOUCHED
                 cursor.execute(f"SELECT count(*) FROM {CHANGES} WHERE is_new")
                 created = cursor.fetchone()[0]
                 cursor.execute(
@@ -524,6 +544,7 @@ def _merge_postgresql(path: Path, summary: ImportSummary) -> None:
             cursor.execute(f"DROP TABLE {CHANGES}")
         summary.unchanged = staged - summary.created - summary.updated
         cursor.execute(f"DROP TABLE {STAGING}")
+    return touched
 
 
 def _drop_duplicates(cursor, summary: ImportSummary) -> int:
@@ -556,10 +577,15 @@ def _drop_duplicates(cursor, summary: ImportSummary) -> int:
     return skipped
 
 
-def refresh_streets() -> int:
-    """Recompute DarStreet from the valid addresses with coordinates: one grouped pass over the
-    table, each street's name and town folded here (plov.folding, as the suggestions fold
-    what is typed). Returns the number of streets."""
+def refresh_streets(touched: str | None = None) -> int:
+    """Recompute DarStreet from the valid addresses with coordinates, each street's name and
+    town folded here (plov.folding, as the suggestions fold what is typed): all of them in one
+    grouped pass over the table, or (PostgreSQL, `touched`: the temporary table of (street,
+    postcode) pairs `_merge_postgresql` made) only the streets a re-import changed, so that a
+    nightly delta does not regroup millions of addresses. Returns the number of streets
+    written."""
+    if touched is not None and connection.vendor == "postgresql":
+        return _refresh_touched_streets(touched)
     rows = (
         DarAddress.objects.filter(status__in=VALID_STATUSES, latitude__isnull=False)
         .values("street_name", "postcode")
@@ -573,32 +599,12 @@ def refresh_streets() -> int:
     )
     # DELETE, not TRUNCATE: the site goes on reading the old streets until the import commits.
     DarStreet.objects.all().delete()
-    count = 0
     if connection.vendor == "postgresql":
-        # COPY in batches between the server-side cursor's fetches (one statement at a time).
-        names = ["street_name", "postcode", "town", "street_key", "town_key"]
-        names += ["latitude", "longitude", "addresses"]
-        table = connection.ops.quote_name(DarStreet._meta.db_table)
-        sql = f"COPY {table} ({', '.join(names)}) FROM STDIN"
-        pending: list[tuple] = []
-
-        def flush() -> None:
-            with connection.cursor() as cursor, cursor.copy(sql) as copy:
-                for row in pending:
-                    copy.write_row(row)
-            pending.clear()
-
-        for r in rows.iterator(chunk_size=10_000):
-            town = r["town"] or ""
-            pending.append(
-                (r["street_name"], r["postcode"], town, fold_cached(r["street_name"]),
-                 fold_cached(town), r["lat"], r["lon"], r["n"])
-            )  # fmt: skip
-            count += 1
-            if len(pending) >= 10_000:
-                flush()
-        flush()
-        return count
+        return _copy_streets(
+            (r["street_name"], r["postcode"], r["town"], r["lat"], r["lon"], r["n"])
+            for r in rows.iterator(chunk_size=10_000)
+        )
+    count = 0
     batch: list[DarStreet] = []
     for r in rows.iterator(chunk_size=10_000):
         town = r["town"] or ""
@@ -622,13 +628,65 @@ def refresh_streets() -> int:
     return count + len(batch)
 
 
+def _refresh_touched_streets(touched: str) -> int:
+    """PostgreSQL: delete the streets in `touched` and derive them again from their addresses
+    (a street whose last valid address went is not written again)."""
+    quote = connection.ops.quote_name
+    column = {f: quote(DarAddress._meta.get_field(f).column) for f in (*STREET_KEY, "status")}
+    on = " AND ".join(f"x.{column[f]} = t.{column[f]}" for f in STREET_KEY)
+    key = ", ".join(f"a.{column[f]}" for f in STREET_KEY)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"DELETE FROM {quote(DarStreet._meta.db_table)} AS x USING {touched} AS t WHERE {on}"
+        )
+        cursor.execute(
+            f"SELECT {key}, max(a.postcode_name), avg(a.latitude), avg(a.longitude), count(*) "
+            f"FROM {quote(DarAddress._meta.db_table)} AS a "
+            f"WHERE ({key}) IN (SELECT {', '.join(column[f] for f in STREET_KEY)} FROM {touched}) "
+            f"AND a.{column['status']} = ANY(%s) AND a.latitude IS NOT NULL GROUP BY {key}",
+            [sorted(VALID_STATUSES)],
+        )
+        rows = cursor.fetchall()
+    return _copy_streets(rows)
+
+
+def _copy_streets(rows: Iterable[tuple]) -> int:
+    """COPY (street, postcode, town, latitude, longitude, addresses) rows into DarStreet, the
+    keys folded here, in batches between the reads (one statement at a time on a
+    connection)."""
+    names = ["street_name", "postcode", "town", "street_key", "town_key"]
+    names += ["latitude", "longitude", "addresses"]
+    table = connection.ops.quote_name(DarStreet._meta.db_table)
+    sql = f"COPY {table} ({', '.join(names)}) FROM STDIN"
+    pending: list[tuple] = []
+    count = 0
+
+    def flush() -> None:
+        with connection.cursor() as cursor, cursor.copy(sql) as copy:
+            for row in pending:
+                copy.write_row(row)
+        pending.clear()
+
+    for street_name, postcode, town, lat, lon, n in rows:
+        town = town or ""
+        pending.append(
+            (street_name, postcode, town, fold_cached(street_name), fold_cached(town), lat,
+             lon, n)
+        )  # fmt: skip
+        count += 1
+        if len(pending) >= 10_000:
+            flush()
+    flush()
+    return count
+
+
 def forget_postcodes() -> None:
-    """The address suggestions' cached postcodes (plov.public.suggest) are stale."""
+    """The address suggestions' cached postcodes and answers (plov.public.suggest) are stale."""
     from django.core.cache import cache
 
-    from plov.public.suggest import POSTCODES_CACHE
+    from plov.public.suggest import ANSWERS_GENERATION, POSTCODES_CACHE
 
-    cache.delete(POSTCODES_CACHE)
+    cache.delete_many([POSTCODES_CACHE, ANSWERS_GENERATION])
 
 
 def refresh_postcodes() -> int:

@@ -1,4 +1,9 @@
-"""Run an importer and keep its outcome as an ImportRun, success or failure."""
+"""Run an importer and keep its outcome as an ImportRun, success or failure.
+
+The register importers (SOR, CVR, DAR) only import: they say on their summary whether
+publication may have moved (`ImportSummary.moves_publication`), and whoever runs them refreshes
+it, once. `run_import` does so after its one import, in the import's transaction, unless the
+caller runs several imports and refreshes once after them (`plov nightly`, the demo)."""
 
 from __future__ import annotations
 
@@ -6,7 +11,7 @@ import logging
 from collections.abc import Callable
 from pathlib import Path
 
-from django.db import OperationalError, connection
+from django.db import OperationalError, connection, transaction
 from django.utils import timezone
 
 from plov.registers.guards import ImportRefused, RegisterBusy, register_lock
@@ -43,17 +48,42 @@ def importer_for(
     }[register]
 
 
+def refresh_after(*summaries: ImportSummary) -> int:
+    """Refresh every unit's publication once if any of these imports may have moved it, on the
+    day the SOR import judged by (the units it closed are closed as of it). Returns how many
+    units changed; each that came on or went off the public site is logged once."""
+    from plov.publishing.refresh import refresh_publication
+
+    moved = [s for s in summaries if s.moves_publication]
+    if not moved:
+        return 0
+    return refresh_publication(today=next((s.today for s in moved if s.today), None))
+
+
 def run_import(
-    register: str, path: Path, *, trigger: str = "cli", allow_mass_closure: bool = False
+    register: str,
+    path: Path,
+    *,
+    trigger: str = "cli",
+    allow_mass_closure: bool = False,
+    refresh: bool = True,
 ) -> tuple[ImportSummary, list[str]]:
     """Import one file, holding the register's lock (RegisterBusy if another import of it
-    runs; runs left 'running' by a killed process are marked abandoned). The ImportRun row
-    is written outside the import's transaction, so a failed run is recorded too. Raises
+    runs; runs left 'running' by a killed process are marked abandoned), then refresh
+    publication if the import may have moved it (`refresh_after`), in the same transaction.
+    `refresh=False`: the caller refreshes once after all its imports. The ImportRun row is
+    written outside the import's transaction, so a failed run is recorded too. Raises
     MalformedFile (database unchanged) on a bad file, and ImportRefused (database unchanged)
     when the SOR file would close a mass of units."""
     try:
         with register_lock(register, str(path)):
-            return _run(register, path, trigger=trigger, allow_mass_closure=allow_mass_closure)
+            return _run(
+                register,
+                path,
+                trigger=trigger,
+                allow_mass_closure=allow_mass_closure,
+                refresh=refresh,
+            )
     except RegisterBusy as exc:
         _record_refusal(register, path, trigger, str(exc))
         logger.error("Import af %s afvist: %s", register, exc, extra={"register": register})
@@ -86,12 +116,17 @@ def _record_refusal(register: str, path: Path, trigger: str, message: str) -> No
 
 
 def _run(
-    register: str, path: Path, *, trigger: str, allow_mass_closure: bool
+    register: str, path: Path, *, trigger: str, allow_mass_closure: bool, refresh: bool
 ) -> tuple[ImportSummary, list[str]]:
     run = ImportRun.objects.create(register=register, source=str(path), trigger=trigger)
     importer = importer_for(register, allow_mass_closure=allow_mass_closure)
     try:
-        summary, rejected = importer(Path(path))
+        # The import and the refresh after it commit together: the public site never sees
+        # the new register data with the old publication, and a failed refresh fails the run.
+        with transaction.atomic():
+            summary, rejected = importer(Path(path))
+            if refresh:
+                refresh_after(summary)
     except ImportRefused as exc:
         run.status, run.error, run.finished_at = ImportRun.Status.REFUSED, str(exc), timezone.now()
         run.save()

@@ -488,19 +488,19 @@ def import_sor(
     path: Path, *, today: dt.date | None = None, allow_mass_closure: bool = False
 ) -> ImportSummary:
     """Import the file; ImportRefused (nothing written) if it would close a mass of units
-    and `allow_mass_closure` is not given."""
-    from plov.publishing.refresh import refresh_publication
+    and `allow_mass_closure` is not given. Publication is left to whoever runs the import:
+    the summary asks for a refresh of every unit, on `today`, if anything was written."""
     from plov.publishing.registration_errors import registration_errors
 
     importer = SorImporter(path, today=today)
+    importer.summary.today = importer.today
     importer.read()
     importer.mark_nesting_errors()
     if not allow_mass_closure:
         importer.check_closures()
     with transaction.atomic():
         importer.write()
-        if importer.structure_changed:
-            refresh_publication(today=importer.today)
+    importer.summary.moves_publication = importer.structure_changed
     if importer.structure_changed:
         errors = Counter(e["kind"] for e in registration_errors())
         importer.summary.notes.append(

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 
@@ -19,6 +20,13 @@ class ImportSummary:
     notes: list[str] = field(default_factory=list)
     # register-specific lists kept with the run, e.g. SOR units still on an old unit type
     details: dict[str, list] = field(default_factory=dict)
+    # The import changed what the publication rules read about the units (SOR's units, CVR's
+    # production units, DAR's addresses) and left the refresh to whoever runs it, who
+    # refreshes once after all its imports (plov.registers.runs.refresh_after). Not kept with
+    # the run. The CSV importers refresh the units they touch themselves and leave it False.
+    moves_publication: bool = False
+    # the day the import judged by (SOR closes units as of it): the refresh after it uses it
+    today: dt.date | None = None
 
     def skip(self, reason: str, where: str) -> None:
         self.skipped[reason] += 1

@@ -276,7 +276,7 @@ if PLOV_CACHE_URL == "dummy://":  # no cache at all (benchmarks measure the unca
 elif PLOV_CACHE_URL:
     CACHES = {
         "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "BACKEND": "plov.cache.RedisCache",  # Django's, one client per pool
             "LOCATION": PLOV_CACHE_URL,
             "KEY_PREFIX": env_str("PLOV_CACHE_PREFIX", "plov"),
             "TIMEOUT": 300,

@@ -10,6 +10,8 @@ from __future__ import annotations
 import csv
 import datetime as dt
 from collections import defaultdict
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from itertools import pairwise
 from pathlib import Path
@@ -261,6 +263,24 @@ def load_default_authorities(path: Path) -> None:
                 import_authorities(path)
 
 
+def lock_municipalities(codes: set[int]) -> None:
+    """Serialise changes to the coverage of the same municipalities (a no-op on SQLite)."""
+    list(Municipality.objects.select_for_update().filter(code__in=codes).values_list("code"))
+
+
+@contextmanager
+def coverage_change(codes: set[int], *, user=None) -> Iterator[None]:
+    """A change of the coverage of the municipalities `codes` (the back office's create, edit
+    and delete views write the rows, as Wagtail does): one transaction, under a lock of those
+    municipalities, and the municipalities the block moves are logged (`log_moves`) before it
+    commits. An exception in the block rolls the change back and logs nothing."""
+    with transaction.atomic():
+        lock_municipalities(codes)
+        before = coverage_periods(codes)
+        yield
+        log_moves(coverage_moves(before, coverage_periods(codes)), user=user)
+
+
 class HandOverRefused(ValueError):
     """Why a hand-over cannot be made (in Danish, for the agency)."""
 
@@ -276,8 +296,7 @@ def hand_over(
     Refused when the municipality already has a period starting after `effective` (a planned
     change to correct first) or when `authority` already covers it that day."""
     code = municipality.code
-    # Serialise hand-overs of one municipality (a no-op on SQLite).
-    list(Municipality.objects.select_for_update().filter(code=code).values_list("code"))
+    lock_municipalities({code})  # serialise hand-overs of one municipality
     rows = AuthorityCoverage.objects.filter(municipality_id=code).select_related("authority")
     later = rows.filter(valid_from__gt=effective).order_by("valid_from").first()
     if later is not None:

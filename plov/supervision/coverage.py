@@ -15,7 +15,6 @@ from __future__ import annotations
 from functools import cached_property
 
 from django import forms
-from django.db import transaction
 from django.db.models import Q
 from django.shortcuts import redirect
 from django.urls import path, reverse
@@ -34,13 +33,7 @@ from plov import clock
 from plov.accounts.http import Forbidden, refuses_forbidden
 from plov.accounts.scope import Scope
 from plov.backoffice.fields import DanishDateField, DanishDateInput, name_empty_choice
-from plov.supervision.authorities import (
-    HandOverRefused,
-    coverage_moves,
-    coverage_periods,
-    hand_over,
-    log_moves,
-)
+from plov.supervision.authorities import HandOverRefused, coverage_change, hand_over
 from plov.supervision.models import AuthorityCoverage, SupervisingAuthority
 from plov.units.models import Municipality
 
@@ -159,14 +152,9 @@ class RefusesWith403:
         return super().dispatch(request, *args, **kwargs)
 
 
-def _lock(codes: set[int]) -> None:
-    """Serialise changes to the same municipalities (a no-op on SQLite)."""
-    list(Municipality.objects.select_for_update().filter(code__in=codes).values_list("code"))
-
-
 class SavesAndLogsMoves(RefusesWith403):
-    """Save under a lock of the municipalities concerned, re-check the overlap rule there, and
-    log the municipalities the save moves."""
+    """Save as a `coverage_change` of the municipalities concerned (locked, the moves logged),
+    re-checking the overlap rule under the lock."""
 
     def form_valid(self, form):
         instance = form.instance
@@ -178,16 +166,12 @@ class SavesAndLogsMoves(RefusesWith403):
             else None
         )
         codes = {c for c in (stored, instance.municipality_id) if c is not None}
-        with transaction.atomic():
-            _lock(codes)
+        with coverage_change(codes, user=self.request.user):
             problem = overlap_problem(instance)
             if problem:
                 form.add_error(None, problem)
                 return self.form_invalid(form)
-            before = coverage_periods(codes)
-            response = super().form_valid(form)
-            log_moves(coverage_moves(before, coverage_periods(codes)), user=self.request.user)
-        return response
+            return super().form_valid(form)
 
 
 class CoverageIndexView(RefusesWith403, generic.IndexView):
@@ -276,12 +260,8 @@ class CoverageEditView(SavesAndLogsMoves, generic.EditView):
 
 class CoverageDeleteView(RefusesWith403, generic.DeleteView):
     def delete_action(self):
-        codes = {self.object.municipality_id}
-        with transaction.atomic():
-            _lock(codes)
-            before = coverage_periods(codes)
+        with coverage_change({self.object.municipality_id}, user=self.request.user):
             super().delete_action()
-            log_moves(coverage_moves(before, coverage_periods(codes)), user=self.request.user)
 
 
 class CoverageHistoryView(RefusesWith403, history.HistoryView):

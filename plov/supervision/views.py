@@ -10,9 +10,9 @@ replaced or withdrawn PDF is deleted with its file, by the media pages' rule. Th
 
 Every view asks `plov.accounts.scope`: other roles get 403; a unit the user may not see is 404
 on a GET; any POST on a unit the user may not supervise is 403 and writes nothing (forged
-forms included). Every create, change, lift and withdrawal is audited
-(`plov.backoffice.audit`), and the unit's public page cache is cleared (the signals in
-`plov.public.signals`, again on commit).
+forms included). Every create, change, lift and withdrawal is an action in
+`plov.supervision.actions` (the row and its audit entry in one transaction), and the unit's
+public page cache is cleared (the signals in `plov.public.signals`, again on commit).
 """
 
 from __future__ import annotations
@@ -22,7 +22,6 @@ import datetime as dt
 from django.core import signing
 from django.core.files.base import ContentFile
 from django.core.paginator import Paginator
-from django.db import transaction
 from django.http import Http404, HttpResponseRedirect
 from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
@@ -34,7 +33,6 @@ from wagtail.documents import get_document_model
 from plov.accounts.http import Forbidden
 from plov.accounts.models import Role
 from plov.accounts.scope import Scope, can_supervise, can_view_unit
-from plov.backoffice.audit import AuditAction, audit, audit_value
 from plov.backoffice.base import HOME, ScopedView
 from plov.media.documents import discard_document
 from plov.media.images import original_title, stored_name
@@ -115,19 +113,6 @@ STATUS_CLASSES = {
     SupervisionStatus.SIGNIFICANT: "w-status--primary",
     SupervisionStatus.CRITICAL: "w-status--primary",
 }
-
-
-def apply_changes(record, values: dict, *, free_text: str) -> dict:
-    """Set `values` on `record`; return what changed, for the audit log: [before, after] per
-    field, and only "ændret" for the free-text field (its content is never logged)."""
-    before = {k: getattr(record, k) for k in values}
-    for key, value in values.items():
-        setattr(record, key, value)
-    return {
-        k: ("ændret" if k == free_text else [audit_value(before[k]), audit_value(v)])
-        for k, v in values.items()
-        if before[k] != v
-    }
 
 
 def public_url(unit: Unit) -> str:
@@ -265,10 +250,6 @@ class UnitScopedView(SupervisionView):
             unit_url=self.unit_url(),
             **context,
         )
-
-    def log_data(self, **data) -> dict:
-        """What the audit log keeps: the unit's identity and the values, never free text."""
-        return actions.audit_data(self.unit, self.authority, **data)
 
     # --- the preview -----------------------------------------------------------------------
 
@@ -477,14 +458,6 @@ class FeedbackScopedView(UnitScopedView):
         )
         return self.feedback
 
-    def locked_feedback(self) -> SupervisionFeedback:
-        """Inside a transaction: the feedback row, locked (404 if withdrawn meanwhile)."""
-        return get_object_or_404(
-            SupervisionFeedback.objects.select_for_update(of=("self",)).select_related("document"),
-            pk=self.feedback.pk,
-            unit=self.unit,
-        )
-
 
 class FeedbackEditView(FeedbackScopedView):
     """ "Ret tilbagemelding": correct the date, status and summary, and optionally replace the
@@ -541,34 +514,16 @@ class FeedbackEditView(FeedbackScopedView):
         confirmed, error = confirmation(request)
         if not confirmed:
             return self.feedback_preview(form, pending, error, feedback=self.feedback)
-        file = pending
         try:
-            with transaction.atomic():
-                feedback = self.locked_feedback()
-                changes = apply_changes(feedback, values, free_text="summary")
-                fields = [k for k in values if k in changes]
-                replaced = None
-                if file is not None:
-                    replaced = feedback.document
-                    feedback.document = file
-                    fields.append("document")
-                    changes["document"] = [replaced.pk if replaced else None, file.pk]
-                if changes:
-                    feedback.save(update_fields=fields)
-                    audit(
-                        feedback,
-                        AuditAction.FEEDBACK_CHANGED,
-                        user=request.user,
-                        data=self.log_data(
-                            feedback=feedback.pk,
-                            changes=changes,
-                            summary_given=bool(feedback.summary),
-                        ),
-                    )
-                    discard_document(replaced)
-        except Exception:
-            discard_document(file)
-            raise
+            feedback, changes = actions.correct_feedback(
+                self.feedback,
+                values,
+                document=pending,
+                user=request.user,
+                authority=self.authority,
+            )
+        except SupervisionFeedback.DoesNotExist:
+            raise Http404("Tilbagemeldingen findes ikke") from None
         messages.success(
             request,
             f"Tilbagemeldingen fra tilsynet den {feedback.inspected_on:%d.%m.%Y} "
@@ -603,23 +558,12 @@ class FeedbackWithdrawView(FeedbackScopedView):
 
     def post(self, request, pk: int, feedback_pk: int):
         self.setup_feedback(feedback_pk)
-        with transaction.atomic():
-            feedback = self.locked_feedback()
-            document = feedback.document
-            audit(
-                feedback,
-                AuditAction.FEEDBACK_WITHDRAWN,
-                user=request.user,
-                data=self.log_data(
-                    feedback=feedback.pk,
-                    inspected_on=audit_value(feedback.inspected_on),
-                    status=feedback.status,
-                    summary_given=bool(feedback.summary),
-                    document=document.pk if document else None,
-                ),
+        try:
+            feedback = actions.withdraw_feedback(
+                self.feedback, user=request.user, authority=self.authority
             )
-            feedback.delete()
-            discard_document(document)
+        except SupervisionFeedback.DoesNotExist:
+            raise Http404("Tilbagemeldingen findes ikke") from None
         messages.success(
             request,
             f"Tilbagemeldingen fra tilsynet den {feedback.inspected_on:%d.%m.%Y} "
@@ -712,36 +656,16 @@ class SanctionFormView(UnitScopedView):
                 sanction=self.sanction,
                 state=sanction_state(preview, self.today),
             )
-        with transaction.atomic():
-            if self.sanction is None:
-                sanction = Sanction.objects.create(
-                    unit=self.unit, authority=self.authority, **values
-                )
-                audit(
-                    sanction,
-                    AuditAction.SANCTION_CREATED,
-                    user=request.user,
-                    data=self.log_data(
-                        type=sanction.type,
-                        decided_on=audit_value(sanction.decided_on),
-                        deadline=audit_value(sanction.deadline),
-                        period_end=audit_value(sanction.period_end),
-                        themes_given=bool(sanction.themes),
-                    ),
-                )
-                verb = "registreret"
-            else:
-                sanction = Sanction.objects.select_for_update().get(pk=self.sanction.pk)
-                changes = apply_changes(sanction, values, free_text="themes")
-                if changes:
-                    sanction.save(update_fields=list(values))
-                    audit(
-                        sanction,
-                        AuditAction.SANCTION_CHANGED,
-                        user=request.user,
-                        data=self.log_data(sanction=sanction.pk, changes=changes),
-                    )
-                verb = "gemt"
+        if self.sanction is None:
+            sanction = actions.register_sanction(
+                unit=self.unit, authority=self.authority, **values, user=request.user
+            )
+            verb = "registreret"
+        else:
+            sanction, _ = actions.change_sanction(
+                self.sanction, values, user=request.user, authority=self.authority
+            )
+            verb = "gemt"
         messages.success(
             request, f"Sanktionen «{sanction.get_type_display()}» for {self.unit.name} er {verb}."
         )

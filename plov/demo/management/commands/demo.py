@@ -26,7 +26,7 @@ from plov.pages.demo import create_demo_pages
 from plov.pages.permissions import grant_agency_page_permissions
 from plov.publishing.registration_errors import registration_errors
 from plov.registers.models import CvrProductionUnit, DarAddress, DarPostcode
-from plov.registers.runs import run_import
+from plov.registers.runs import refresh_after, run_import
 from plov.supervision.models import QualityResult, Sanction, SupervisionFeedback
 from plov.units.models import Municipality, Organisation, Unit, UnitContent, UnitKind
 
@@ -68,16 +68,21 @@ def clear_demo_data() -> None:
 def build_demo(
     folder: Path, *, seed: int, scale: float, today: dt.date | None = None
 ) -> dict[str, list[str]]:
-    """Clear, generate into `folder`, import in order. Returns the rejected rows per register
-    (empty when the generator and the importers agree)."""
+    """Clear, generate into `folder`, import in order, refresh publication once. Returns the
+    rejected rows per register (empty when the generator and the importers agree)."""
     clear_demo_data()
     files = generate(folder, seed=seed, scale=scale, today=today)
     rejected = {}
+    summaries = []
     for register, path in files.paths.items():
         # The demo replaces the whole country on purpose, whatever size it had before.
-        _, rejected[register] = run_import(
-            register, path, trigger="demo", allow_mass_closure=True
+        summary, rejected[register] = run_import(
+            register, path, trigger="demo", allow_mass_closure=True, refresh=False
         )
+        summaries.append(summary)
+    # Once, after every import: the registers' changes, with the agreements and editorial
+    # content imported after them.
+    refresh_after(*summaries)
     # Supervisors register feedback and sanctions in the back office: no file to import.
     add_supervision(seed=seed, today=today or clock.today())
     return rejected

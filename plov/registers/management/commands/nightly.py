@@ -6,6 +6,7 @@ from pathlib import Path
 from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
+from plov.public.signals import clear_all_unit_caches
 from plov.publishing.refresh import refresh_publication
 from plov.registers.guards import ImportRefused
 from plov.registers.readers import MalformedFile
@@ -48,15 +49,26 @@ class Command(BaseCommand):
                 self.stdout.write(f"{register}: ingen fil i {directory}, sprunget over")
                 continue
             try:
+                # Each import leaves publication as it was: it is refreshed once, below.
                 summary, _ = run_import(
-                register, path, trigger="nightly", allow_mass_closure=allow_mass_closure
-            )
+                    register,
+                    path,
+                    trigger="nightly",
+                    allow_mass_closure=allow_mass_closure,
+                    refresh=False,
+                )
             except (MalformedFile, ImportRefused) as exc:
                 self.stderr.write(f"{register}: {exc}")
                 failed = True
                 continue
             self.stdout.write(f"{register}: {path}\n{summary.render()}")
+        # Once, after every import, for every unit and the new day: it covers what the imports
+        # changed, and the agreements and sanctions that start or end at midnight.
         changed = refresh_publication()
+        if changed:
+            # The bulk write sends no signals, and the imports' runs renewed the cached
+            # searches before it: renew them again.
+            clear_all_unit_caches()
         self.stdout.write(f"offentliggørelse genberegnet: {changed} enheder ændret")
         failed = not self._keep_monthly_archive() or failed
         call_command("purge_removed_media", stdout=self.stdout)
