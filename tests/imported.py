@@ -1,11 +1,11 @@
 """The small country imported once per test session, and given again to every test.
 
 Importing the country (DAR, CVR, SOR, then the publication refresh) is the setup of some 980
-of the suite's 1,390 tests, some 0.2 s each on PostgreSQL. `record_session` runs the real importers once, in a transaction of its own that is
-rolled back, and records what they wrote: every table's rows before and after. The `imported`
-fixture writes those rows again in the test's transaction, which is rolled back after the test
-as always: each test starts from a fresh copy, and a test that does not ask for `imported`
-sees none of it.
+of the suite's 1,390 tests, some 0.2 s each on PostgreSQL. `record_session` runs the real
+importers once, in a transaction of its own that is rolled back, and records what they wrote:
+every table's rows before and after. The `imported` fixture writes those rows again in the
+test's transaction, which is rolled back after the test as always: each test starts from a
+fresh copy, and a test that does not ask for `imported` sees none of it.
 
 The real importers run instead where the recorded rows might not be what they would write: in
 a transactional test (its tables are flushed, not rolled back), when the test changed
