@@ -97,10 +97,12 @@ def queries(path: Path, count: int, seed: int = 11, offset: int = 0) -> list[tup
 
 
 def client_process(base: str, paths: list[tuple[str, str]], threads: int, seconds: float,
-                   offset: int, queue, clients: int = 0) -> None:  # fmt: skip
+                   offset: int, queue, clients: int = 0, pace: float = 0.0) -> None:  # fmt: skip
     """`clients` > 0: client number n takes paths n, n + clients, n + 2 × clients … (no two
     clients ask the same, none asks twice unless the list runs out); 0: each client starts at
-    another place in the list and goes round it."""
+    another place in the list and goes round it. `pace` > 0 (seconds): each client asks at most
+    once per `pace`, on a fixed schedule, and a request's time counts from when it was due (a
+    server that falls behind is seen waiting, not hidden by the client waiting for it)."""
     host = urlsplit(base)
     deadline = time.perf_counter() + seconds
     results: list[tuple[str, float, bool, bool]] = []
@@ -110,10 +112,18 @@ def client_process(base: str, paths: list[tuple[str, str]], threads: int, second
         conn = http.client.HTTPConnection(host.hostname, host.port, timeout=30)
         mine = []
         i = (offset + k) * 7919 if not clients else offset + k
+        due = time.perf_counter() + (pace * k / max(1, threads))  # spread the clients' starts
         while time.perf_counter() < deadline:
             shape, path = paths[i % len(paths)]
             i += clients or 1
-            t0 = time.perf_counter()
+            if pace:
+                wait = due - time.perf_counter()
+                if wait > 0:
+                    time.sleep(wait)
+                t0 = due
+                due += pace
+            else:
+                t0 = time.perf_counter()
             try:
                 conn.request("GET", path, headers={"Accept-Encoding": "identity"})
                 response = conn.getresponse()
@@ -138,7 +148,12 @@ def client_process(base: str, paths: list[tuple[str, str]], threads: int, second
 
 
 def drive(
-    base: str, paths: list[tuple[str, str]], clients: int, seconds: float, spread: bool = False
+    base: str,
+    paths: list[tuple[str, str]],
+    clients: int,
+    seconds: float,
+    spread: bool = False,
+    pace: float = 0.0,
 ) -> list:
     processes = min(4, clients)
     per = [clients // processes + (1 if p < clients % processes else 0) for p in range(processes)]
@@ -146,7 +161,7 @@ def drive(
     procs = [
         multiprocessing.get_context("fork").Process(
             target=client_process,
-            args=(base, paths, n, seconds, sum(per[:p]), queue, clients if spread else 0),
+            args=(base, paths, n, seconds, sum(per[:p]), queue, clients if spread else 0, pace),
         )
         for p, n in enumerate(per)
     ]
@@ -222,6 +237,13 @@ def main() -> None:
     parser.add_argument("--seconds", type=float, default=30)
     parser.add_argument("--queries", type=int, default=20000)
     parser.add_argument(
+        "--pace",
+        type=float,
+        default=0,
+        help="ms between a client's requests (200: the combobox's pause, the fastest a "
+        "citizen's browser asks); 0 (default): each client asks again at once",
+    )
+    parser.add_argument(
         "--workload", nargs="+", choices=("new", "typing"), default=["new", "typing"]
     )
     parser.add_argument("--workers", type=int, default=2)
@@ -291,18 +313,22 @@ def main() -> None:
         warm = queries(path, 1000, seed=5, offset=1)
         drive(base, [(s_, f"/api/v1/adresser?q={quote(t)}") for s_, t in warm], 8, 5)
         load_before = os.getloadavg()[0]
+        pace = args.pace / 1000
+        if pace:
+            print(f"each client asks at most every {args.pace:.0f} ms "
+                  f"(at most {args.clients / pace:.0f} req/s in all)")  # fmt: skip
         for workload in args.workload:
             forget_answers(REDIS_URL)
             start = time.perf_counter()
             if workload == "new":
-                results = drive(base, paths, args.clients, args.seconds, spread=True)
+                results = drive(base, paths, args.clients, args.seconds, True, pace)
                 wall = time.perf_counter() - start
                 if len(results) > len(paths):
                     print(f"({len(results) - len(paths):,} requests asked a text again: "
                           "raise --queries)")  # fmt: skip
                 report("every text new (no answer cached)", results, wall, args.clients, True)
             else:
-                results = drive(base, typing, args.clients, args.seconds, spread=True)
+                results = drive(base, typing, args.clients, args.seconds, True, pace)
                 wall = time.perf_counter() - start
                 report("citizens typing, a keystroke at a time", results, wall, args.clients,
                        False)  # fmt: skip
