@@ -48,19 +48,25 @@ def main() -> None:
         with tempfile.TemporaryDirectory(prefix="plov_bench_demo_") as folder:
             env = site_env(Path(folder) / "demo.sqlite3", Path(folder) / "data")
             out = subprocess.run(
-                [sys.executable, "-c", GENERATE], env=env, cwd=REPO, check=True,
-                capture_output=True, text=True,
+                [sys.executable, "-c", GENERATE],
+                env=env,
+                cwd=REPO,
+                check=True,
+                capture_output=True,
+                text=True,
             )
             generate_times.append(float(out.stdout.strip().splitlines()[-1]))
             subprocess.run([str(PLOV), "migrate", "-v", "0"], env=env, cwd=REPO, check=True)
-            build_times.append(
-                timed([str(PLOV), "demo", "--scale", str(options.scale)], env)
-            )
-    print(f"(a) generate, scale 1.0: median {statistics.median(generate_times):.1f} s "
-          f"(runs: {', '.join(f'{t:.1f}' for t in generate_times)})")
-    print(f"(b) plov demo --scale {options.scale} (files + import): median "
-          f"{statistics.median(build_times):.1f} s "
-          f"(runs: {', '.join(f'{t:.1f}' for t in build_times)})")
+            build_times.append(timed([str(PLOV), "demo", "--scale", str(options.scale)], env))
+    print(
+        f"(a) generate, scale 1.0: median {statistics.median(generate_times):.1f} s "
+        f"(runs: {', '.join(f'{t:.1f}' for t in generate_times)})"
+    )
+    print(
+        f"(b) plov demo --scale {options.scale} (files + import): median "
+        f"{statistics.median(build_times):.1f} s "
+        f"(runs: {', '.join(f'{t:.1f}' for t in build_times)})"
+    )
 
 
 if __name__ == "__main__":

@@ -328,8 +328,11 @@ def main() -> None:
                         help="PostgreSQL server (a database name in it is ignored: the "
                              "benchmark creates and drops its own)")  # fmt: skip
     parser.add_argument("--repeat", type=int, default=3, help="runs of (a) and (b)")
-    parser.add_argument("--phases", action="store_true",
-                        help="print the import's statements that took 50 ms or more")
+    parser.add_argument(
+        "--phases",
+        action="store_true",
+        help="print the import's statements that took 50 ms or more",
+    )
     parser.add_argument("--keep-db", action="store_true", help="do not drop the database")
     parser.add_argument("--workdir", type=Path, default=None,
                         help="where to write the files (default: a temp dir); a file already "
@@ -357,8 +360,10 @@ def main() -> None:
         else:
             extra = ["--addresses", str(args.addresses)] + (["--array"] if args.array else [])
             made = run_child("generate", url, path, *extra)
-            print(f"wrote {path.name} in {made['seconds']:.1f} s: {made['count']:,} addresses, "
-                  f"{made['bytes'] / 1e6:.0f} MB; {delta.name}: {made['delta']:,} addresses")
+            print(
+                f"wrote {path.name} in {made['seconds']:.1f} s: {made['count']:,} addresses, "
+                f"{made['bytes'] / 1e6:.0f} MB; {delta.name}: {made['delta']:,} addresses"
+            )
         print(f"migrated in {run_child('migrate', url, path)['seconds']:.1f} s")
         phases = ["--phases"] if args.phases else []
 

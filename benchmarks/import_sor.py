@@ -53,44 +53,178 @@ CARE_HOME = "plejeenhed"
 HOME_CARE_SITE = "helhedsplejeleverandørsted"
 LEGACY = ["plejehjem", "hjemmeplejeenhed", "hjemmesygeplejeenhed"]
 SI_TYPES = {
-    "municipality": ["kommunal enhed", "sundhedspleje", "kommunal tandpleje", "træningscenter",
-                     "sundhedscenter", "rusmiddelcenter", "myndighedsenhed"],
+    "municipality": [
+        "kommunal enhed",
+        "sundhedspleje",
+        "kommunal tandpleje",
+        "træningscenter",
+        "sundhedscenter",
+        "rusmiddelcenter",
+        "myndighedsenhed",
+    ],
     "region": ["hospital", "psykiatrisk hospital", "præhospital enhed", "regional enhed"],
-    "company": ["almen praksis", "tandpleje", "speciallægepraksis", "apotek", "fysioterapi",
-                "kiropraktik", "psykologpraksis", "fodterapi", "privathospital", "laboratorium"],
+    "company": [
+        "almen praksis",
+        "tandpleje",
+        "speciallægepraksis",
+        "apotek",
+        "fysioterapi",
+        "kiropraktik",
+        "psykologpraksis",
+        "fodterapi",
+        "privathospital",
+        "laboratorium",
+    ],
 }
 OE_TYPES = {
-    "municipality": ["sundhedspleje", "kommunal enhed", "team", "distrikt", "tandklinik",
-                     "rehabilitering", "sygeplejeklinik", "forebyggelse"],
-    "region": ["hospitalsafdeling", "sengeafsnit", "ambulatorium", "klinik", "laboratorium",
-               "afsnit", "dagafsnit", "akutmodtagelse", "røntgen"],
+    "municipality": [
+        "sundhedspleje",
+        "kommunal enhed",
+        "team",
+        "distrikt",
+        "tandklinik",
+        "rehabilitering",
+        "sygeplejeklinik",
+        "forebyggelse",
+    ],
+    "region": [
+        "hospitalsafdeling",
+        "sengeafsnit",
+        "ambulatorium",
+        "klinik",
+        "laboratorium",
+        "afsnit",
+        "dagafsnit",
+        "akutmodtagelse",
+        "røntgen",
+    ],
     "company": ["klinik", "filial", "afdeling", "team", "apoteksfilial"],
 }
 CARE_CHILD_TYPES = ["afsnit", "boenhed", "køkken"]
-STREETS = ["Solvej", "Nørregade", "Søndergade", "Østergade", "Vestergade", "Kirkevej", "Skolevej",
-           "Åboulevarden", "Lindevej", "Birkevej", "Egevej", "Bøgevej", "Parkvej", "Stationsvej",
-           "Møllevej", "Engvej", "Havnegade", "Torvet", "Algade", "Jernbanegade", "Ryesgade",
-           "Klostergade", "Strandvejen", "Bakkevej", "Frederiksgade", "Kongensgade",
-           "Dronningens Tværgade", "H.C. Andersens Boulevard", "Æblehaven", "Grønnegade"]
-POSTCODES = [("1050", "København K"), ("2100", "København Ø"), ("2200", "København N"),
-             ("2300", "København S"), ("2605", "Brøndby"), ("2750", "Ballerup"),
-             ("3000", "Helsingør"), ("4000", "Roskilde"), ("4700", "Næstved"),
-             ("5000", "Odense C"), ("6000", "Kolding"), ("6700", "Esbjerg"), ("7100", "Vejle"),
-             ("7400", "Herning"), ("8000", "Aarhus C"), ("8660", "Skanderborg"),
-             ("8800", "Viborg"), ("9000", "Aalborg"), ("9800", "Hjørring")]
+STREETS = [
+    "Solvej",
+    "Nørregade",
+    "Søndergade",
+    "Østergade",
+    "Vestergade",
+    "Kirkevej",
+    "Skolevej",
+    "Åboulevarden",
+    "Lindevej",
+    "Birkevej",
+    "Egevej",
+    "Bøgevej",
+    "Parkvej",
+    "Stationsvej",
+    "Møllevej",
+    "Engvej",
+    "Havnegade",
+    "Torvet",
+    "Algade",
+    "Jernbanegade",
+    "Ryesgade",
+    "Klostergade",
+    "Strandvejen",
+    "Bakkevej",
+    "Frederiksgade",
+    "Kongensgade",
+    "Dronningens Tværgade",
+    "H.C. Andersens Boulevard",
+    "Æblehaven",
+    "Grønnegade",
+]
+POSTCODES = [
+    ("1050", "København K"),
+    ("2100", "København Ø"),
+    ("2200", "København N"),
+    ("2300", "København S"),
+    ("2605", "Brøndby"),
+    ("2750", "Ballerup"),
+    ("3000", "Helsingør"),
+    ("4000", "Roskilde"),
+    ("4700", "Næstved"),
+    ("5000", "Odense C"),
+    ("6000", "Kolding"),
+    ("6700", "Esbjerg"),
+    ("7100", "Vejle"),
+    ("7400", "Herning"),
+    ("8000", "Aarhus C"),
+    ("8660", "Skanderborg"),
+    ("8800", "Viborg"),
+    ("9000", "Aalborg"),
+    ("9800", "Hjørring"),
+]
 # Care-unit names are built from these, as real ones are ("Plejecenter Solgården"); no running
 # numbers, which the duplicate check (rapidfuzz on names) would rightly call near-duplicates.
-NAMES = ["Solgården", "Lindehuset", "Kærbo", "Åhaven", "Egely", "Bøgely", "Rosenhaven",
-         "Skovbrynet", "Fjordblink", "Engtoften", "Møllehøj", "Strandgården", "Bakkehuset",
-         "Humlebo", "Kastanjehaven", "Kildebakken", "Tranehuset", "Nørrevang", "Sølyst",
-         "Ellehøj", "Birkebo", "Grønnegården", "Fuglsang", "Hybenhaven", "Lærkereden",
-         "Toftegården", "Pilehuset", "Ådalen", "Vibehuset", "Skovly", "Havebo", "Enggården",
-         "Klintebjerg", "Mosegården", "Bellahøj", "Damhuset", "Valmuen", "Rønnebo", "Hvidkilde",
-         "Ørnereden"]
-HOME_PREFIXES = ["Plejecenter", "Plejehjemmet", "Ældrecenter", "Omsorgscenter", "Bo- og "
-                 "Plejecenter", "Friplejehjemmet"]
-AREAS = ["Nord", "Syd", "Øst", "Vest", "Centrum", "Midt", "Land", "By", "Kyst", "Øer",
-         "Nordvest", "Sydøst", "Distrikt 1", "Distrikt 2", "Distrikt 3", "Aften", "Nat"]
+NAMES = [
+    "Solgården",
+    "Lindehuset",
+    "Kærbo",
+    "Åhaven",
+    "Egely",
+    "Bøgely",
+    "Rosenhaven",
+    "Skovbrynet",
+    "Fjordblink",
+    "Engtoften",
+    "Møllehøj",
+    "Strandgården",
+    "Bakkehuset",
+    "Humlebo",
+    "Kastanjehaven",
+    "Kildebakken",
+    "Tranehuset",
+    "Nørrevang",
+    "Sølyst",
+    "Ellehøj",
+    "Birkebo",
+    "Grønnegården",
+    "Fuglsang",
+    "Hybenhaven",
+    "Lærkereden",
+    "Toftegården",
+    "Pilehuset",
+    "Ådalen",
+    "Vibehuset",
+    "Skovly",
+    "Havebo",
+    "Enggården",
+    "Klintebjerg",
+    "Mosegården",
+    "Bellahøj",
+    "Damhuset",
+    "Valmuen",
+    "Rønnebo",
+    "Hvidkilde",
+    "Ørnereden",
+]
+HOME_PREFIXES = [
+    "Plejecenter",
+    "Plejehjemmet",
+    "Ældrecenter",
+    "Omsorgscenter",
+    "Bo- og Plejecenter",
+    "Friplejehjemmet",
+]
+AREAS = [
+    "Nord",
+    "Syd",
+    "Øst",
+    "Vest",
+    "Centrum",
+    "Midt",
+    "Land",
+    "By",
+    "Kyst",
+    "Øer",
+    "Nordvest",
+    "Sydøst",
+    "Distrikt 1",
+    "Distrikt 2",
+    "Distrikt 3",
+    "Aften",
+    "Nat",
+]
 
 
 class SorFileGenerator:
@@ -125,13 +259,15 @@ class SorFileGenerator:
     def _home_name(self, owner: dict) -> str:
         town = owner["postcode"][1].split()[0]
         return f"{self.rng.choice(HOME_PREFIXES)} {self.rng.choice(NAMES)}" + (
-            f" {town}" if self.rng.random() < 0.5 else "")
+            f" {town}" if self.rng.random() < 0.5 else ""
+        )
 
     def _site_name(self, owner: dict, private: bool) -> str:
         town = owner["postcode"][1].split()[0]
         head = f"{self.rng.choice(NAMES)} Hjemmepleje" if private else "Hjemmeplejen"
         return f"{head} {self.rng.choice(NAMES if private else [town, *NAMES])} " + (
-            self.rng.choice(AREAS))
+            self.rng.choice(AREAS)
+        )
 
     def _id(self) -> str:
         self.next_id += 17
@@ -148,7 +284,12 @@ class SorFileGenerator:
             floor = rng.choice(["st", "1", "2", "3", "kl"])
             door = rng.choice(["", "tv", "th", "mf", "1"])
         return SorAddress(
-            rng.choice(STREETS), number, code, district, floor=floor, door=door,
+            rng.choice(STREETS),
+            number,
+            code,
+            district,
+            floor=floor,
+            door=door,
             east=round(rng.uniform(445_000, 890_000), 2),
             north=round(rng.uniform(6_050_000, 6_400_000), 2),
         )
@@ -166,8 +307,9 @@ class SorFileGenerator:
             first = start
         return {"first_from": first.isoformat(), "from_date": start.isoformat(), "to_date": to}
 
-    def _entity(self, owner: dict, *, sor_type: str, unit_type: str, name: str,
-                parent: dict | None) -> dict:
+    def _entity(
+        self, owner: dict, *, sor_type: str, unit_type: str, name: str, parent: dict | None
+    ) -> dict:
         from plov.registers.writers import SorEntity
 
         rng = self.rng
@@ -180,10 +322,16 @@ class SorFileGenerator:
         else:
             institution = ""
         entity = SorEntity(
-            sor_id=sor_id, name=name, sor_type=sor_type, unit_type=unit_type,
+            sor_id=sor_id,
+            name=name,
+            sor_type=sor_type,
+            unit_type=unit_type,
             parent_id=parent["sor_id"] if parent else "",
-            owner_sor_id=owner["sor_id"], owner_name=owner["name"], owner_cvr=owner["cvr"],
-            owner_type=owner["owner_type"], municipality_code=owner["code"],
+            owner_sor_id=owner["sor_id"],
+            owner_name=owner["name"],
+            owner_cvr=owner["cvr"],
+            owner_type=owner["owner_type"],
+            municipality_code=owner["code"],
             health_institution_id=institution,
             visiting=self._address(owner.get("postcode")),
             phone=str(rng.randint(20_000_000, 99_999_999)) if rng.random() < 0.8 else "",
@@ -195,8 +343,13 @@ class SorFileGenerator:
             entity.postal = self._address(owner.get("postcode"))
         self.entities.append(entity)
         self.counts[(sor_type, unit_type)] += 1
-        return {"sor_id": sor_id, "depth": depth, "institution": institution, "care": False,
-                "owner": owner}
+        return {
+            "sor_id": sor_id,
+            "depth": depth,
+            "institution": institution,
+            "care": False,
+            "owner": owner,
+        }
 
     def _tree(self, owner: dict, ie: dict, budget: int, si_share: float) -> list[dict]:
         """SIs under the IE, then OEs under a random SI/OE above depth 5: trees 1–5 deep."""
@@ -205,14 +358,26 @@ class SorFileGenerator:
         n_si = max(1, min(budget, round(budget * si_share)))
         for i in range(n_si):
             unit_type = self.rng.choice(SI_TYPES[kind])
-            nodes.append(self._entity(owner, sor_type="SI", unit_type=unit_type,
-                                      name=f"{owner['name']} {unit_type} {i + 1}", parent=ie))
+            nodes.append(
+                self._entity(
+                    owner,
+                    sor_type="SI",
+                    unit_type=unit_type,
+                    name=f"{owner['name']} {unit_type} {i + 1}",
+                    parent=ie,
+                )
+            )
         open_nodes = list(nodes)  # the nodes above depth 5, which can take a child
         for i in range(budget - n_si):
             parent = self.rng.choice(open_nodes)
             unit_type = self.rng.choice(OE_TYPES[kind])
-            node = self._entity(owner, sor_type="OE", unit_type=unit_type,
-                                name=f"{unit_type.capitalize()} {i + 1}", parent=parent)
+            node = self._entity(
+                owner,
+                sor_type="OE",
+                unit_type=unit_type,
+                name=f"{unit_type.capitalize()} {i + 1}",
+                parent=parent,
+            )
             nodes.append(node)
             if node["depth"] < 5:
                 open_nodes.append(node)
@@ -222,31 +387,55 @@ class SorFileGenerator:
         rng = self.rng
         owners = []
         for code, name in self.municipalities:
-            owners.append({"kind": "municipality", "sor_id": self._id(),
-                           "name": f"{name} Kommune", "cvr": f"{29_000_000 + code * 97:08d}",
-                           "owner_type": "kommune", "code": f"{code:03d}",
-                           "ie_type": "kommune"})
+            owners.append(
+                {
+                    "kind": "municipality",
+                    "sor_id": self._id(),
+                    "name": f"{name} Kommune",
+                    "cvr": f"{29_000_000 + code * 97:08d}",
+                    "owner_type": "kommune",
+                    "code": f"{code:03d}",
+                    "ie_type": "kommune",
+                }
+            )
         for i in range(5):
-            owners.append({"kind": "region", "sor_id": self._id(), "name": f"Region {i + 1}",
-                           "cvr": f"{30_000_000 + i * 11:08d}", "owner_type": "region",
-                           "code": "", "ie_type": "region"})
+            owners.append(
+                {
+                    "kind": "region",
+                    "sor_id": self._id(),
+                    "name": f"Region {i + 1}",
+                    "cvr": f"{30_000_000 + i * 11:08d}",
+                    "owner_type": "region",
+                    "code": "",
+                    "ie_type": "region",
+                }
+            )
         for i in range(self.companies):
-            owners.append({"kind": "company", "sor_id": self._id(),
-                           "name": f"Sundhedsfirma {i + 1} ApS",
-                           "cvr": f"{40_000_000 + i * 7:08d}", "owner_type": "privat",
-                           "code": "", "ie_type": "privat virksomhed"})
+            owners.append(
+                {
+                    "kind": "company",
+                    "sor_id": self._id(),
+                    "name": f"Sundhedsfirma {i + 1} ApS",
+                    "cvr": f"{40_000_000 + i * 7:08d}",
+                    "owner_type": "privat",
+                    "code": "",
+                    "ie_type": "privat virksomhed",
+                }
+            )
         ies = {}
         for owner in owners:
             owner["postcode"] = rng.choice(POSTCODES)
-            ies[owner["sor_id"]] = self._entity(owner, sor_type="IE", unit_type=owner["ie_type"],
-                                                name=owner["name"], parent=None)
+            ies[owner["sor_id"]] = self._entity(
+                owner, sor_type="IE", unit_type=owner["ie_type"], name=owner["name"], parent=None
+            )
         care = self.care_homes + self.home_care_sites + self.legacy
         care_children = round(self.care_homes * 0.3)
         rest = self.total - len(owners) - care - care_children
         if rest < len(owners):
             raise SystemExit(f"--entities {self.total} is too small for this mix")
-        by_kind = {k: [o for o in owners if o["kind"] == k]
-                   for k in ("municipality", "region", "company")}
+        by_kind = {
+            k: [o for o in owners if o["kind"] == k] for k in ("municipality", "region", "company")
+        }
         shares = {"municipality": (0.45, 0.12), "region": (0.15, 0.03), "company": (0.40, 0.45)}
         tree_nodes: dict[str, list[dict]] = {k: [] for k in by_kind}
         left = rest
@@ -268,42 +457,83 @@ class SorFileGenerator:
         for i in range(self.care_homes):
             if i < private_homes:
                 owner = rng.choice(companies)
-                node = self._entity(owner, sor_type="SI", unit_type=CARE_HOME,
-                                    name=self._home_name(owner), parent=ies[owner["sor_id"]])
+                node = self._entity(
+                    owner,
+                    sor_type="SI",
+                    unit_type=CARE_HOME,
+                    name=self._home_name(owner),
+                    parent=ies[owner["sor_id"]],
+                )
             elif i % 2:
                 owner = rng.choice(by_kind["municipality"])
-                node = self._entity(owner, sor_type="SI", unit_type=CARE_HOME,
-                                    name=self._home_name(owner), parent=ies[owner["sor_id"]])
+                node = self._entity(
+                    owner,
+                    sor_type="SI",
+                    unit_type=CARE_HOME,
+                    name=self._home_name(owner),
+                    parent=ies[owner["sor_id"]],
+                )
             else:
                 parent = rng.choice(municipal_parents)
-                node = self._entity(parent["owner"], sor_type="OE", unit_type=CARE_HOME,
-                                    name=self._home_name(parent["owner"]), parent=parent)
+                node = self._entity(
+                    parent["owner"],
+                    sor_type="OE",
+                    unit_type=CARE_HOME,
+                    name=self._home_name(parent["owner"]),
+                    parent=parent,
+                )
             node["care"] = True
             care_homes.append(node)
         for i in range(care_children):  # afsnit below a care home (not care units themselves)
             parent = rng.choice(care_homes)
-            self._entity(parent["owner"], sor_type="OE", unit_type=rng.choice(CARE_CHILD_TYPES),
-                         name=f"Afsnit {i}", parent=parent)
-        municipal_homes = [n for n in care_homes
-                           if n["owner"]["kind"] == "municipality" and n["depth"] <= 4]
+            self._entity(
+                parent["owner"],
+                sor_type="OE",
+                unit_type=rng.choice(CARE_CHILD_TYPES),
+                name=f"Afsnit {i}",
+                parent=parent,
+            )
+        municipal_homes = [
+            n for n in care_homes if n["owner"]["kind"] == "municipality" and n["depth"] <= 4
+        ]
         for i in range(self.nested):  # registration error: a care home under a care home
             parent = rng.choice(municipal_homes)
-            self._entity(parent["owner"], sor_type="OE", unit_type=CARE_HOME,
-                         name=f"Plejeafsnit {i} (fejl)", parent=parent)
+            self._entity(
+                parent["owner"],
+                sor_type="OE",
+                unit_type=CARE_HOME,
+                name=f"Plejeafsnit {i} (fejl)",
+                parent=parent,
+            )
         private_sites = round(self.home_care_sites * 0.12)
         for i in range(self.home_care_sites - self.nested):
             if i < private_sites:
                 owner = rng.choice(companies)
-                self._entity(owner, sor_type="SI", unit_type=HOME_CARE_SITE,
-                             name=self._site_name(owner, True), parent=ies[owner["sor_id"]])
+                self._entity(
+                    owner,
+                    sor_type="SI",
+                    unit_type=HOME_CARE_SITE,
+                    name=self._site_name(owner, True),
+                    parent=ies[owner["sor_id"]],
+                )
             else:
                 parent = rng.choice(municipal_parents)
-                self._entity(parent["owner"], sor_type="OE", unit_type=HOME_CARE_SITE,
-                             name=self._site_name(parent["owner"], False), parent=parent)
+                self._entity(
+                    parent["owner"],
+                    sor_type="OE",
+                    unit_type=HOME_CARE_SITE,
+                    name=self._site_name(parent["owner"], False),
+                    parent=parent,
+                )
         for i in range(self.legacy):
             parent = rng.choice(municipal_parents)
-            self._entity(parent["owner"], sor_type="OE", unit_type=LEGACY[i % len(LEGACY)],
-                         name=f"Hjemmeplejen gammel type {i}", parent=parent)
+            self._entity(
+                parent["owner"],
+                sor_type="OE",
+                unit_type=LEGACY[i % len(LEGACY)],
+                name=f"Hjemmeplejen gammel type {i}",
+                parent=parent,
+            )
         return self.entities
 
     def describe(self) -> str:
@@ -481,8 +711,12 @@ def install_phase_timers() -> dict[str, list[float]]:
     timed(sor, "update_rows", "  bulk.update_rows (units)")
     timed(sor.SorImporter, "write", "SorImporter.write", step=True)
     timed(refresh, "refresh_publication", "refresh.refresh_publication", step=True)
-    timed(registration_errors, "registration_errors", "registration_errors.registration_errors",
-          step=True)
+    timed(
+        registration_errors,
+        "registration_errors",
+        "registration_errors.registration_errors",
+        step=True,
+    )
     timed(registration_errors, "suspected_duplicates", "  suspected_duplicates (pairs)")
     bulk("bulk_create")
     return timings
@@ -500,9 +734,16 @@ def child_main(args: argparse.Namespace) -> None:
         start = time.perf_counter()
         generator = SorFileGenerator(args.entities, args.care_share)
         path = write_sor(Path(args.file), generator.generate())
-        print(RESULT_MARK + json.dumps({"seconds": time.perf_counter() - start,
-                                        "bytes": path.stat().st_size,
-                                        "description": generator.describe()}))
+        print(
+            RESULT_MARK
+            + json.dumps(
+                {
+                    "seconds": time.perf_counter() - start,
+                    "bytes": path.stat().st_size,
+                    "description": generator.describe(),
+                }
+            )
+        )
         return
     if args.child == "migrate":
         from django.core.management import call_command
@@ -544,37 +785,57 @@ def child_main(args: argparse.Namespace) -> None:
     if profiler:
         profiler.dump_stats(args.profile_out)
     result = {
-        "seconds": elapsed, "baseline_maxrss_mb": baseline, "baseline_rss_mb": baseline_now,
-        "peak_rss_mb": peak, "peak_hwm_mb": peak_hwm,
-        "created": summary.created, "updated": summary.updated, "closed": summary.closed,
+        "seconds": elapsed,
+        "baseline_maxrss_mb": baseline,
+        "baseline_rss_mb": baseline_now,
+        "peak_rss_mb": peak,
+        "peak_hwm_mb": peak_hwm,
+        "created": summary.created,
+        "updated": summary.updated,
+        "closed": summary.closed,
         "unchanged": summary.unchanged,
-        "skipped": dict(summary.skipped), "timings": timings, "queries": queries,
+        "skipped": dict(summary.skipped),
+        "timings": timings,
+        "queries": queries,
     }
     print(RESULT_MARK + json.dumps(result))
 
 
 def run_child(mode: str, url: str, path: Path, *extra: str) -> dict:
-    command = [sys.executable, str(Path(__file__).resolve()), "--child", mode,
-               "--database-url", url, "--file", str(path), *extra]
+    command = [
+        sys.executable,
+        str(Path(__file__).resolve()),
+        "--child",
+        mode,
+        "--database-url",
+        url,
+        "--file",
+        str(path),
+        *extra,
+    ]
     done = subprocess.run(command, capture_output=True, text=True, cwd=ROOT, check=False)
     if done.returncode:
         sys.stderr.write(done.stdout + done.stderr)
         raise SystemExit(f"the child import ({mode}) failed with exit code {done.returncode}")
     for line in done.stdout.splitlines():
         if line.startswith(RESULT_MARK):
-            return json.loads(line[len(RESULT_MARK):])
+            return json.loads(line[len(RESULT_MARK) :])
     raise SystemExit(f"the child import ({mode}) printed no result:\n{done.stdout}{done.stderr}")
 
 
 def print_phases(title: str, result: dict) -> None:
-    print(f"\n  {title}: {result['seconds']:.3f} s with timers, {result['queries']} queries, "
-          f"RSS after django.setup() {result['baseline_rss_mb']:.0f} MB, "
-          f"peak {result['peak_hwm_mb']:.0f} MB")
+    print(
+        f"\n  {title}: {result['seconds']:.3f} s with timers, {result['queries']} queries, "
+        f"RSS after django.setup() {result['baseline_rss_mb']:.0f} MB, "
+        f"peak {result['peak_hwm_mb']:.0f} MB"
+    )
     print(f"    {'step':<56} {'time':>10}  {'calls':>14} {'rows':>12} {'peak RSS after':>15}")
     for label, (seconds, calls, rows, *peak) in result["timings"].items():
         rows_text = f"{rows:>7,} rows" if rows else ""
         peak_text = f"{peak[0]:>6.0f} MB" if peak else ""
-        print(f"    {label:<56} {seconds:8.3f} s  {calls:>8,} calls {rows_text:>12} {peak_text:>15}")
+        print(
+            f"    {label:<56} {seconds:8.3f} s  {calls:>8,} calls {rows_text:>12} {peak_text:>15}"
+        )
 
 
 def print_profile(path: Path, title: str, limit: int = 25) -> None:
@@ -587,14 +848,16 @@ def print_profile(path: Path, title: str, limit: int = 25) -> None:
         stats.strip_dirs().sort_stats(order).print_stats(limit)
         print(f"\n--- cProfile {title}, by {order} (full: {path}) ---")
         text = out.getvalue()
-        print(text[text.find("   ncalls"):].rstrip())
+        print(text[text.find("   ncalls") :].rstrip())
 
 
 def code_version() -> str:
     """The commit benchmarked, and whether plov/ had uncommitted changes (read-only git)."""
+
     def git(*command: str) -> str:
-        done = subprocess.run(["git", *command], capture_output=True, text=True, cwd=ROOT,
-                              check=False)
+        done = subprocess.run(
+            ["git", *command], capture_output=True, text=True, cwd=ROOT, check=False
+        )
         return done.stdout.strip() if done.returncode == 0 else ""
 
     commit = git("log", "-1", "--format=%h %s")
@@ -604,9 +867,15 @@ def code_version() -> str:
     return commit + (" + uncommitted changes in plov/" if dirty else "")
 
 
-CODE_UNDER_TEST = ["plov/registers/sor.py", "plov/registers/readers.py", "plov/registers/dar.py",
-                   "plov/registers/addresses.py", "plov/publishing/refresh.py",
-                   "plov/publishing/rules.py", "plov/publishing/registration_errors.py"]
+CODE_UNDER_TEST = [
+    "plov/registers/sor.py",
+    "plov/registers/readers.py",
+    "plov/registers/dar.py",
+    "plov/registers/addresses.py",
+    "plov/publishing/refresh.py",
+    "plov/publishing/rules.py",
+    "plov/publishing/registration_errors.py",
+]
 
 
 def code_fingerprint() -> dict[str, float]:
@@ -621,22 +890,42 @@ def median(values: list[float]) -> float:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--entities", type=int, default=100_000)
-    parser.add_argument("--care-share", type=float, default=None,
-                        help="share of all entities that are care units (default: ~1,000 care "
-                             "homes and ~500 home-care sites per 100,000 entities)")
-    parser.add_argument("--database-url", default=DEFAULT_SERVER,
-                        help="PostgreSQL server (a database name in it is ignored: the "
-                             "benchmark creates and drops its own)")
+    parser.add_argument(
+        "--care-share",
+        type=float,
+        default=None,
+        help="share of all entities that are care units (default: ~1,000 care "
+        "homes and ~500 home-care sites per 100,000 entities)",
+    )
+    parser.add_argument(
+        "--database-url",
+        default=DEFAULT_SERVER,
+        help="PostgreSQL server (a database name in it is ignored: the "
+        "benchmark creates and drops its own)",
+    )
     parser.add_argument("--repeat", type=int, default=3, help="runs of (a) and (b)")
-    parser.add_argument("--no-phases", action="store_true",
-                        help="skip the extra diagnostic run that times the importer's steps")
-    parser.add_argument("--profile", action="store_true",
-                        help="also cProfile one import and one re-import (extra runs)")
+    parser.add_argument(
+        "--no-phases",
+        action="store_true",
+        help="skip the extra diagnostic run that times the importer's steps",
+    )
+    parser.add_argument(
+        "--profile",
+        action="store_true",
+        help="also cProfile one import and one re-import (extra runs)",
+    )
     parser.add_argument("--keep-db", action="store_true", help="do not drop the database")
-    parser.add_argument("--workdir", type=Path, default=None,
-                        help="where to write the SOR file and profiles (default: a temp dir)")
-    parser.add_argument("--child", choices=["generate", "migrate", "import", "phases", "profile"],
-                        help=argparse.SUPPRESS)
+    parser.add_argument(
+        "--workdir",
+        type=Path,
+        default=None,
+        help="where to write the SOR file and profiles (default: a temp dir)",
+    )
+    parser.add_argument(
+        "--child",
+        choices=["generate", "migrate", "import", "phases", "profile"],
+        help=argparse.SUPPRESS,
+    )
     parser.add_argument("--file", help=argparse.SUPPRESS)
     parser.add_argument("--profile-out", help=argparse.SUPPRESS)
     args = parser.parse_args()
@@ -657,8 +946,10 @@ def main() -> None:
         if args.care_share is not None:
             extra += ["--care-share", str(args.care_share)]
         made = run_child("generate", url, path, *extra)
-        print(f"wrote {path.name} in {made['seconds']:.1f} s: {made['bytes'] / 1e6:.1f} MB, "
-              f"{made['description']}")
+        print(
+            f"wrote {path.name} in {made['seconds']:.1f} s: {made['bytes'] / 1e6:.1f} MB, "
+            f"{made['description']}"
+        )
         print(f"migrated in {run_child('migrate', url, path)['seconds']:.1f} s")
 
         full, reimport = [], []
@@ -667,14 +958,18 @@ def main() -> None:
                 truncate_import_tables(url)
             full.append(run_child("import", url, path))
             r = full[-1]
-            print(f"(a) full import #{i + 1}: {r['seconds']:.3f} s, created={r['created']} "
-                  f"closed={r['closed']} skipped={sum(r['skipped'].values()):,}, "
-                  f"peak RSS {r['peak_rss_mb']:.0f} MB (VmHWM {r['peak_hwm_mb']:.0f} MB)")
+            print(
+                f"(a) full import #{i + 1}: {r['seconds']:.3f} s, created={r['created']} "
+                f"closed={r['closed']} skipped={sum(r['skipped'].values()):,}, "
+                f"peak RSS {r['peak_rss_mb']:.0f} MB (VmHWM {r['peak_hwm_mb']:.0f} MB)"
+            )
         for i in range(args.repeat):
             reimport.append(run_child("import", url, path))
             r = reimport[-1]
-            print(f"(b) re-import #{i + 1}: {r['seconds']:.3f} s, created={r['created']} "
-                  f"updated={r['updated']} closed={r['closed']} unchanged={r['unchanged']}")
+            print(
+                f"(b) re-import #{i + 1}: {r['seconds']:.3f} s, created={r['created']} "
+                f"updated={r['updated']} closed={r['closed']} unchanged={r['unchanged']}"
+            )
             if r["created"] or r["updated"] or r["closed"]:
                 print("    !! the re-import of an unchanged file changed something")
         csv_times = [bare_csv_read(path) for _ in range(3)]
@@ -692,31 +987,44 @@ def main() -> None:
         def verdict(ok: bool) -> str:
             return "ok" if ok else "MISSED"
 
-        print(f"\nSOR import benchmark: {args.entities:,} entities, "
-              f"{full[0]['created'] + full[0]['closed']:,} care units imported, "
-              f"medians of {args.repeat} (a, b) / 3 (c, d) runs")
+        print(
+            f"\nSOR import benchmark: {args.entities:,} entities, "
+            f"{full[0]['created'] + full[0]['closed']:,} care units imported, "
+            f"medians of {args.repeat} (a, b) / 3 (c, d) runs"
+        )
         print(f"  {'':<44}{'figure':>12}  target")
         rows = [
             ("(a) full import into empty database", f"{a:.3f} s", ""),
-            ("(b) re-import, unchanged file", f"{b:.3f} s",
-             "created=0 updated=0: " + verdict(unchanged)),
+            (
+                "(b) re-import, unchanged file",
+                f"{b:.3f} s",
+                "created=0 updated=0: " + verdict(unchanged),
+            ),
             ("(c) bare csv.reader over the file", f"{c:.3f} s", ""),
             ("(d) PostgreSQL COPY of the file", f"{d:.3f} s", ""),
             ("a/d", f"{a / d:.1f}", f"<= {TARGET_A_D:g}: {verdict(a / d <= TARGET_A_D)}"),
             ("b/c", f"{b / c:.1f}", f"<= {TARGET_B_C:g}: {verdict(b / c <= TARGET_B_C)}"),
-            ("(a) peak RSS (child ru_maxrss)", f"{peak:.0f} MB",
-             f"< {TARGET_RSS_MB:g} MB: {verdict(peak < TARGET_RSS_MB)}"),
+            (
+                "(a) peak RSS (child ru_maxrss)",
+                f"{peak:.0f} MB",
+                f"< {TARGET_RSS_MB:g} MB: {verdict(peak < TARGET_RSS_MB)}",
+            ),
             ("    same, /proc VmHWM cross-check", f"{peak_hwm:.0f} MB", ""),
             ("(b) peak RSS (child ru_maxrss)", f"{peak_again:.0f} MB", ""),
-            ("child RSS after django.setup() (VmRSS)", f"{base_now:.0f} MB",
-             f"baseline (ru_maxrss then: {base:.0f} MB)"),
+            (
+                "child RSS after django.setup() (VmRSS)",
+                f"{base_now:.0f} MB",
+                f"baseline (ru_maxrss then: {base:.0f} MB)",
+            ),
             ("parent's own ru_maxrss (inherited floor)", f"{maxrss_mb():.0f} MB", ""),
         ]
         for label, figure, target in rows:
             print(f"  {label:<44}{figure:>12}  {target}")
-        print(f"  runs (s): a={[round(r['seconds'], 3) for r in full]} "
-              f"b={[round(r['seconds'], 3) for r in reimport]} "
-              f"c={[round(x, 3) for x in csv_times]} d={[round(x, 3) for x in copy_times]}")
+        print(
+            f"  runs (s): a={[round(r['seconds'], 3) for r in full]} "
+            f"b={[round(r['seconds'], 3) for r in reimport]} "
+            f"c={[round(x, 3) for x in csv_times]} d={[round(x, 3) for x in copy_times]}"
+        )
 
         if not args.no_phases:
             print("\nWhere the time goes (extra runs with timers around the importer's steps):")

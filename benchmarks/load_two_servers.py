@@ -226,7 +226,7 @@ def drive(
             stats.add(kind, time.monotonic() - t0, reason, len(body))
             if kind == "editor's unit" and not reason and done:
                 # Fresh: the last save before the request, or a later one, is on the page.
-                fresh = any(m.encode() in body for m in editor.sent[done - 1:])
+                fresh = any(m.encode() in body for m in editor.sent[done - 1 :])
                 with stats.lock:
                     stats.watched_reads_after_save += 1
                     stats.stale += not fresh
@@ -256,7 +256,9 @@ def drive(
 
 
 def ensure_nginx() -> str | None:
-    found = shutil.which("nginx") or ("/usr/sbin/nginx" if Path("/usr/sbin/nginx").exists() else None)
+    found = shutil.which("nginx") or (
+        "/usr/sbin/nginx" if Path("/usr/sbin/nginx").exists() else None
+    )
     if found:
         return found
     if os.geteuid() != 0:
@@ -266,12 +268,12 @@ def ensure_nginx() -> str | None:
     env = {**os.environ, "DEBIAN_FRONTEND": "noninteractive"}
     subprocess.run(["apt-get", "install", "-y", "-qq", "nginx"], env=env, check=False,
                    stdout=subprocess.DEVNULL)  # fmt: skip
-    return shutil.which("nginx") or ("/usr/sbin/nginx" if Path("/usr/sbin/nginx").exists() else None)
+    return shutil.which("nginx") or (
+        "/usr/sbin/nginx" if Path("/usr/sbin/nginx").exists() else None
+    )
 
 
-def start_nginx(
-    nginx: str, work: Path, size: int, procs: list[subprocess.Popen]
-) -> str:
+def start_nginx(nginx: str, work: Path, size: int, procs: list[subprocess.Popen]) -> str:
     root = work / "nginx"
     (root / "html").mkdir(parents=True)
     # nginx's workers run as nobody: they must be able to reach the page.
@@ -322,7 +324,14 @@ def main() -> None:
     env = site_env(db_url, data_dir)
     procs: list[subprocess.Popen] = []
     pg = urlsplit(PG_SERVER)
-    pg_args = ["-h", pg.hostname or "127.0.0.1", "-p", str(pg.port or 5432), "-U", pg.username or "postgres"]
+    pg_args = [
+        "-h",
+        pg.hostname or "127.0.0.1",
+        "-p",
+        str(pg.port or 5432),
+        "-U",
+        pg.username or "postgres",
+    ]
     subprocess.run(["createdb", *pg_args, db_name], check=True)
     redis.Redis.from_url(REDIS_URL).flushdb()
     try:
@@ -357,7 +366,9 @@ def main() -> None:
 
         watched = next(u for u in units if u.kind == UnitKind.CARE_HOME
                        and UnitContent.objects.filter(unit=u).exists())  # fmt: skip
-        postcodes = sorted({str((u.visiting_address or {}).get("postcode", "")) for u in units} - {""})[:10]
+        postcodes = sorted(
+            {str((u.visiting_address or {}).get("postcode", "")) for u in units} - {""}
+        )[:10]
         paths: list[tuple[str, str]] = []
         paths += [("municipal search", f"/soeg/?kommune={code}") for code in codes] * 3
         paths += [("address search", f"/soeg/?adresse={pc}&afstand=10") for pc in postcodes]
@@ -390,8 +401,10 @@ def main() -> None:
         stats = drive(bases, paths, args.clients, args.seconds, editor, args.save_every)
         mixed = report(f"MIXED LOAD: {args.clients} clients, {args.seconds:.0f} s, two servers "
                        "round-robin, an editor saving", stats, args.seconds)  # fmt: skip
-        print(f"  editor saves: {editor.saves} ok, {editor.failures} failed; reads of the "
-              f"edited page after a save: {stats.watched_reads_after_save}; STALE: {stats.stale}")
+        print(
+            f"  editor saves: {editor.saves} ok, {editor.failures} failed; reads of the "
+            f"edited page after a save: {stats.watched_reads_after_save}; STALE: {stats.stale}"
+        )
         for line in stats.stale_detail[:10]:
             print(f"    stale: {line}")
 
@@ -405,8 +418,10 @@ def main() -> None:
         print(f"  without load: 5 saves, each read at once from both servers: stale {quiet_stale}")
         for name in ("a", "b"):
             text = (work / f"server-{name}.log").read_text(errors="replace")
-            print(f"  server {name} log: {text.count('Traceback')} tracebacks, "
-                  f"{text.count('WORKER TIMEOUT')} worker timeouts")
+            print(
+                f"  server {name} log: {text.count('Traceback')} tracebacks, "
+                f"{text.count('WORKER TIMEOUT')} worker timeouts"
+            )
 
         search = [p for p in paths if p[0] in ("municipal search", "address search")]
         cached = report("SEARCH ONLY, cached (Redis)",
@@ -418,8 +433,9 @@ def main() -> None:
         plain = site_env(db_url, data_dir, cache_url="dummy://")
         bases = []
         for name in ("a", "b"):
-            proc, base = start_server(plain, work / f"server-{name}-nocache.log",
-                                      ready="/healthz")  # /readyz: 503, no working cache
+            proc, base = start_server(
+                plain, work / f"server-{name}-nocache.log", ready="/healthz"
+            )  # /readyz: 503, no working cache
             procs.append(proc)
             bases.append(base)
         drive(bases, search, args.clients, 3)
@@ -436,14 +452,20 @@ def main() -> None:
                                   args.search_seconds), args.search_seconds)  # fmt: skip
 
         print("\nSUMMARY")
-        print(f"  mixed load        {mixed['rps']:8.1f} req/s  p95 {mixed['p95']:7.1f} ms  "
-              f"errors {mixed['errors']}  stale reads {stats.stale} (+{quiet_stale} without load)")
+        print(
+            f"  mixed load        {mixed['rps']:8.1f} req/s  p95 {mixed['p95']:7.1f} ms  "
+            f"errors {mixed['errors']}  stale reads {stats.stale} (+{quiet_stale} without load)"
+        )
         print(f"  search cached     {cached['rps']:8.1f} req/s  p95 {cached['p95']:7.1f} ms")
-        print(f"  search uncached   {uncached['rps']:8.1f} req/s  p95 {uncached['p95']:7.1f} ms  "
-              f"(cache gives x{cached['rps'] / max(uncached['rps'], 0.01):.1f})")
+        print(
+            f"  search uncached   {uncached['rps']:8.1f} req/s  p95 {uncached['p95']:7.1f} ms  "
+            f"(cache gives x{cached['rps'] / max(uncached['rps'], 0.01):.1f})"
+        )
         if static:
-            print(f"  nginx static      {static['rps']:8.1f} req/s  p95 {static['p95']:7.1f} ms  "
-                  f"(cached search at {cached['rps'] * 100 / max(static['rps'], 0.01):.1f} % of it)")
+            print(
+                f"  nginx static      {static['rps']:8.1f} req/s  p95 {static['p95']:7.1f} ms  "
+                f"(cached search at {cached['rps'] * 100 / max(static['rps'], 0.01):.1f} % of it)"
+            )
     finally:
         for proc in procs:
             stop(proc)

@@ -33,8 +33,13 @@ def backend(db, rf: RequestFactory):
 
 
 def claims(*roles, cvr=c.AARHUS_CVR, sub=SUB, **extra):
-    return {"sub": sub, "name": "Anne Marie Jensen", "organisation_cvr": cvr, "roles": list(roles),
-            **extra}
+    return {
+        "sub": sub,
+        "name": "Anne Marie Jensen",
+        "organisation_cvr": cvr,
+        "roles": list(roles),
+        **extra,
+    }
 
 
 def groups(user) -> list[str]:
@@ -53,7 +58,9 @@ def test_a_first_login_creates_a_user_named_by_the_subject(imported, backend):
     assert user.username == SUB
     assert not user.has_usable_password()
     assert (user.first_name, user.last_name, user.email) == (
-        "Anne Marie", "Jensen", "anne@aarhus.dk"
+        "Anne Marie",
+        "Jensen",
+        "anne@aarhus.dk",
     )
     assert user.is_staff and not user.is_superuser
     assert user.has_perm("wagtailadmin.access_admin")
@@ -77,8 +84,9 @@ def test_the_work_email_is_kept_only_while_seb_gives_a_good_one(imported, backen
 
 
 def test_roles_are_derived_again_at_every_login(imported, backend):
-    first = backend.user_from_claims(claims("ploRedaktør", "driftsoverenskomstansvarlig",
-                                            sor_ids=[c.SOLGAARDEN]))
+    first = backend.user_from_claims(
+        claims("ploRedaktør", "driftsoverenskomstansvarlig", sor_ids=[c.SOLGAARDEN])
+    )
     assert groups(first) == ["Driftsoverenskomstansvarlig", "Redaktør"]
     second = backend.user_from_claims(claims("driftsoverenskomstansvarlig"))
     assert second.pk == first.pk
@@ -119,13 +127,18 @@ def test_the_contract_manager_role_needs_a_municipalitys_cvr(imported, backend, 
     for secret in (SUB, "Anne", "Jensen"):
         assert secret not in caplog.text
     # the only role dropped: refused
-    assert backend.user_from_claims(claims("driftsoverenskomstansvarlig", cvr=c.COMPANY_CVR,
-                                           sub="other")) is None
+    assert (
+        backend.user_from_claims(
+            claims("driftsoverenskomstansvarlig", cvr=c.COMPANY_CVR, sub="other")
+        )
+        is None
+    )
 
 
 def test_the_agency_and_supervisor_roles_need_their_organisations(imported, backend, settings):
-    Organisation.objects.create(kind="municipality", name="Silkeborg Kommune",
-                                cvr_number=SILKEBORG_CVR, municipality_id=740)
+    Organisation.objects.create(
+        kind="municipality", name="Silkeborg Kommune", cvr_number=SILKEBORG_CVR, municipality_id=740
+    )
     supervisor = backend.user_from_claims(claims("Ældretilsynet", cvr=SILKEBORG_CVR, sub="t"))
     assert groups(supervisor) == ["Ældretilsynet"]
     assert backend.user_from_claims(claims("Ældretilsynet", cvr=c.AARHUS_CVR, sub="t2")) is None
@@ -141,10 +154,16 @@ def test_claim_names_are_settings_and_lists_may_be_strings(imported, backend, se
     settings.PLOV_OIDC_CLAIM_CVR = "cvr"
     settings.PLOV_OIDC_CLAIM_ROLES = "plov_roller"
     settings.PLOV_OIDC_CLAIM_SOR_IDS = "sor"
-    user = backend.user_from_claims({
-        "sub": SUB, "given_name": "Anne", "family_name": "Jensen", "cvr": c.AARHUS_CVR,
-        "plov_roller": "PLOREDAKTØR ploGodkender", "sor": f"{c.SITE_NORTH},{c.SITE_SOUTH}",
-    })
+    user = backend.user_from_claims(
+        {
+            "sub": SUB,
+            "given_name": "Anne",
+            "family_name": "Jensen",
+            "cvr": c.AARHUS_CVR,
+            "plov_roller": "PLOREDAKTØR ploGodkender",
+            "sor": f"{c.SITE_NORTH},{c.SITE_SOUTH}",
+        }
+    )
     assert (user.first_name, user.last_name) == ("Anne", "Jensen")
     assert user.plov_profile.roles == ["editor"]
     assert user.plov_profile.sor_ids == [c.SITE_NORTH, c.SITE_SOUTH]
@@ -152,14 +171,21 @@ def test_claim_names_are_settings_and_lists_may_be_strings(imported, backend, se
 
 def test_a_local_account_is_never_taken_over(imported, backend):
     local = get_user_model().objects.create_user("admin", password="x", is_superuser=True)
-    assert backend.user_from_claims(claims("Sundhedsdatastyrelsen", cvr="33257872", sub="admin")) is None
+    assert (
+        backend.user_from_claims(claims("Sundhedsdatastyrelsen", cvr="33257872", sub="admin"))
+        is None
+    )
     assert backend.request.session[REFUSAL_SESSION_KEY] == Refusal.CONFLICT
     local.refresh_from_db()
     assert local.is_superuser and not hasattr(local, "plov_profile") and groups(local) == []
 
 
 def test_userinfo_must_be_about_the_id_tokens_subject(backend):
-    assert backend.merge_claims({"sub": "a", "x": 1}, {"sub": "a", "y": 2}) == {"sub": "a", "x": 1, "y": 2}
+    assert backend.merge_claims({"sub": "a", "x": 1}, {"sub": "a", "y": 2}) == {
+        "sub": "a",
+        "x": 1,
+        "y": 2,
+    }
     with pytest.raises(SuspiciousOperation):
         backend.merge_claims({"sub": "a"}, {"sub": "b"})
 
@@ -173,14 +199,23 @@ def test_the_id_token_must_be_for_this_client_from_this_issuer(db, settings):
     backend = PlovOIDCBackend()
 
     def token(**changes):
-        payload = {"iss": "https://seb.example", "aud": "plov", "sub": SUB, "nonce": "n",
-                   "exp": int(time.time()) + 60, **changes}
+        payload = {
+            "iss": "https://seb.example",
+            "aud": "plov",
+            "sub": SUB,
+            "nonce": "n",
+            "exp": int(time.time()) + 60,
+            **changes,
+        }
         return jwt.encode(payload, secret, algorithm="HS256")
 
     assert backend.verify_token(token(), nonce="n")["sub"] == SUB
     assert backend.verify_token(token(aud=["plov", "x"], azp="plov"), nonce="n")
-    for bad in (dict(iss="https://evil.example"), dict(aud="another-client"),
-                dict(aud=["plov", "x"], azp="x")):
+    for bad in (
+        dict(iss="https://evil.example"),
+        dict(aud="another-client"),
+        dict(aud=["plov", "x"], azp="x"),
+    ):
         with pytest.raises(SuspiciousOperation):
             backend.verify_token(token(**bad), nonce="n")
     with pytest.raises(SuspiciousOperation):
@@ -227,8 +262,9 @@ def test_demo_logins_exist_only_in_demo_mode(client, imported, settings):
     assert "Demobrugere" in page and 'value="redaktoer-aarhus"' in page
     assert client.get("/konto/login/demo/").status_code == 405
     assert client.post("/konto/login/demo/", {"username": "nobody"}).status_code == 404
-    response = client.post("/konto/login/demo/", {"username": "redaktoer-aarhus",
-                                                  "next": "/admin/"})
+    response = client.post(
+        "/konto/login/demo/", {"username": "redaktoer-aarhus", "next": "/admin/"}
+    )
     assert response.status_code == 302 and response["Location"] == "/admin/"
     user = get_user_model().objects.get(username="redaktoer-aarhus")
     assert user.plov_profile.roles == ["editor"]

@@ -146,13 +146,23 @@ def test_who_may_create_each_agreement(world, case):
 
 def test_agreements_are_managed_by_the_municipalitys_own_contract_manager(world):
     units, users = world
-    assert allowed(users, lambda u: can_manage_agreements_of(u, 751)) == ADMINS | {"contract_aarhus"}
-    assert allowed(users, lambda u: can_manage_agreements_of(u, Municipality.objects.get(code=746))) == ADMINS
-    agreement = ServiceAgreement(
-        municipality_id=751, unit=units["lindehus"], reference="A-1",
-        type=AgreementType.OPERATING_AGREEMENT, start="2025-01-01",
+    assert allowed(users, lambda u: can_manage_agreements_of(u, 751)) == ADMINS | {
+        "contract_aarhus"
+    }
+    assert (
+        allowed(users, lambda u: can_manage_agreements_of(u, Municipality.objects.get(code=746)))
+        == ADMINS
     )
-    assert allowed(users, lambda u: can_edit_agreement(u, agreement)) == ADMINS | {"contract_aarhus"}
+    agreement = ServiceAgreement(
+        municipality_id=751,
+        unit=units["lindehus"],
+        reference="A-1",
+        type=AgreementType.OPERATING_AGREEMENT,
+        start="2025-01-01",
+    )
+    assert allowed(users, lambda u: can_edit_agreement(u, agreement)) == ADMINS | {
+        "contract_aarhus"
+    }
     agreement.type = AgreementType.FREE_CARE_HOME
     assert allowed(users, lambda u: can_edit_agreement(u, agreement)) == ADMINS
 

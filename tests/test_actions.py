@@ -70,8 +70,9 @@ def test_the_nightly_run_logs_the_units_that_come_on_or_go_off_the_public_site(
     refresh_publication(today=clock.today() + dt.timedelta(days=1))  # the next night
     [unpublished] = logged(AuditAction.UNPUBLISHED, unit)
     assert unpublished.user is None
-    assert unpublished.data["warnings"] == [w["message"] for w in Unit.objects.get(
-        pk=unit.pk).warnings]
+    assert unpublished.data["warnings"] == [
+        w["message"] for w in Unit.objects.get(pk=unit.pk).warnings
+    ]
     refresh_publication(today=clock.today() + dt.timedelta(days=1))
     assert len(logged(AuditAction.UNPUBLISHED, unit)) == 1  # nothing changed: nothing logged
 
@@ -115,8 +116,11 @@ def test_a_request_re_evaluates_the_units_it_changes_not_the_whole_country(
     assert Unit.objects.get(pk=other.pk).warnings == [{"category": "x", "message": "stale"}]
 
     ServiceAgreement.objects.create(
-        municipality_id=AARHUS, unit=units["site_north"], reference="AAR-9",
-        type=AgreementType.OWN_PRODUCTION, start=clock.today(),
+        municipality_id=AARHUS,
+        unit=units["site_north"],
+        reference="AAR-9",
+        type=AgreementType.OWN_PRODUCTION,
+        start=clock.today(),
     )
     from plov.agreements.actions import end_agreement
 
@@ -134,8 +138,11 @@ def test_a_site_change_re_evaluates_its_provider(units, own_production):
     assert not Unit.objects.get(pk=provider.pk).published
     UnitContent.objects.create(unit=site, p_number=c.P_SITE_NORTH)
     ServiceAgreement.objects.create(
-        municipality_id=AARHUS, unit=site, reference="AAR-2",
-        type=AgreementType.OWN_PRODUCTION, start=clock.today(),
+        municipality_id=AARHUS,
+        unit=site,
+        reference="AAR-2",
+        type=AgreementType.OWN_PRODUCTION,
+        start=clock.today(),
     )
     refresh_publication(unit_ids=[site.pk])
     assert Unit.objects.get(pk=site.pk).published

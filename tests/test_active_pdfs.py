@@ -54,7 +54,9 @@ def page_aa() -> bytes:
 def launch() -> bytes:
     pdf = new_pdf()
     link = Dictionary(
-        Type=Name.Annot, Subtype=Name.Link, Rect=Array([0, 0, 100, 100]),
+        Type=Name.Annot,
+        Subtype=Name.Link,
+        Rect=Array([0, 0, 100, 100]),
         A=Dictionary(S=Name.Launch, F=String("C:\\Windows\\System32\\calc.exe")),
     )
     pdf.pages[0].obj.Annots = pdf.make_indirect(Array([pdf.make_indirect(link)]))
@@ -110,7 +112,9 @@ def harmless() -> bytes:
     pdf = new_pdf()
     pdf.add_blank_page(page_size=(595, 842))
     link = Dictionary(
-        Type=Name.Annot, Subtype=Name.Link, Rect=Array([0, 0, 100, 100]),
+        Type=Name.Annot,
+        Subtype=Name.Link,
+        Rect=Array([0, 0, 100, 100]),
         A=Dictionary(S=Name.URI, URI=String("https://www.aarhus.dk")),
     )
     pdf.pages[0].obj.Annots = pdf.make_indirect(Array([pdf.make_indirect(link)]))
@@ -191,9 +195,13 @@ def test_an_active_pdf_is_refused_as_supervision_feedback(client, supervised, ki
     unit = supervised["solgaarden"]
     supervision.actor(client, "supervisor")
     before = supervision.snapshot()
-    upload = SimpleUploadedFile("rapport.pdf", ACTIVE_PDFS[kind][0](), content_type="application/pdf")
+    upload = SimpleUploadedFile(
+        "rapport.pdf", ACTIVE_PDFS[kind][0](), content_type="application/pdf"
+    )
     page = supervision.errors_of(
-        client.post(supervision.url("feedback", unit.pk), supervision.feedback_data(document=upload))
+        client.post(
+            supervision.url("feedback", unit.pk), supervision.feedback_data(document=upload)
+        )
     )
     assert ACTIVE in supervision.field_errors(page, "document")
     assert supervision.snapshot() == before
@@ -277,17 +285,25 @@ def test_wagtails_document_library_refuses_an_active_pdf_too(client, media_root,
     agency.save()
     client.force_login(agency)
     add = reverse("wagtaildocs:add")
-    response = client.post(add, {
-        "title": "Vejledning", "collection": "1",
-        "file": SimpleUploadedFile("vejledning.pdf", open_action_js(), "application/pdf"),
-    })
+    response = client.post(
+        add,
+        {
+            "title": "Vejledning",
+            "collection": "1",
+            "file": SimpleUploadedFile("vejledning.pdf", open_action_js(), "application/pdf"),
+        },
+    )
     assert response.status_code == 200
     assert ACTIVE in response.content.decode()
     assert not get_document_model().objects.exists()
     data = harmless()
-    response = client.post(add, {
-        "title": "Vejledning", "collection": "1",
-        "file": SimpleUploadedFile("vejledning.pdf", data, "application/pdf"),
-    })
+    response = client.post(
+        add,
+        {
+            "title": "Vejledning",
+            "collection": "1",
+            "file": SimpleUploadedFile("vejledning.pdf", data, "application/pdf"),
+        },
+    )
     assert response.status_code == 302
     assert get_document_model().objects.get().file.read() == data

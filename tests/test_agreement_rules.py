@@ -48,11 +48,21 @@ def problems(code, sor_id, type_, start, end=None, *, by_agency=False, current=N
 FIRST_JANUARY_2024 = D(2024, 1, 1)
 
 
-def stored(code=AARHUS, sor_id=c.LINDEHUS, reference="AAR-1", start=FIRST_JANUARY_2024,
-           end=None, type_=AgreementType.OPERATING_AGREEMENT) -> ServiceAgreement:
+def stored(
+    code=AARHUS,
+    sor_id=c.LINDEHUS,
+    reference="AAR-1",
+    start=FIRST_JANUARY_2024,
+    end=None,
+    type_=AgreementType.OPERATING_AGREEMENT,
+) -> ServiceAgreement:
     return ServiceAgreement.objects.create(
-        municipality_id=code, unit=unit(sor_id), reference=reference, type=type_,
-        start=start, end=end,
+        municipality_id=code,
+        unit=unit(sor_id),
+        reference=reference,
+        type=type_,
+        start=start,
+        end=end,
     )
 
 
@@ -66,9 +76,9 @@ def test_friplejebolig_is_for_a_private_care_home_only(imported):
     assert refused[0].startswith("Friplejebolig kan kun aftales med en privat friplejebolig")
     assert "ejes af Aarhus Kommune" in refused[0]
     # A private home-care site is no care home at all.
-    assert problems(SKANDERBORG, c.SITE_PRIVATE, "friplejebolig", D(2025, 1, 1), by_agency=True) == [
-        "Friplejebolig kan kun aftales med en plejeenhed"
-    ]
+    assert problems(
+        SKANDERBORG, c.SITE_PRIVATE, "friplejebolig", D(2025, 1, 1), by_agency=True
+    ) == ["Friplejebolig kan kun aftales med en plejeenhed"]
 
 
 # --- (c) overlaps --------------------------------------------------------------------------
@@ -110,10 +120,16 @@ def test_another_type_party_or_unit_or_the_agreement_itself_is_no_overlap(import
     assert problems(AARHUS, c.LINDEHUS, "lokalplejehjem", start) == []
     assert problems(SKANDERBORG, c.LINDEHUS, "driftsoverenskomst", start) == []
     assert problems(AARHUS, c.LINDEHUS, "driftsoverenskomst", start, current=existing) == []
-    assert overlapping_agreement(
-        party=party(AARHUS), unit=unit(c.LINDEHUS), agreement_type="driftsoverenskomst",
-        start=start, end=None,
-    ) == existing
+    assert (
+        overlapping_agreement(
+            party=party(AARHUS),
+            unit=unit(c.LINDEHUS),
+            agreement_type="driftsoverenskomst",
+            start=start,
+            end=None,
+        )
+        == existing
+    )
 
 
 def test_an_annulled_agreement_overlaps_nothing(imported):
@@ -128,9 +144,10 @@ def test_an_annulled_agreement_overlaps_nothing(imported):
 
 def test_a_lokalplejehjem_elsewhere_or_with_friplejebolig_housing_is_warned(imported):
     lindehus = unit(c.LINDEHUS)  # lies in Aarhus
-    assert agreement_warnings(
-        party=party(AARHUS), unit=lindehus, agreement_type="lokalplejehjem"
-    ) == []
+    assert (
+        agreement_warnings(party=party(AARHUS), unit=lindehus, agreement_type="lokalplejehjem")
+        == []
+    )
     elsewhere = agreement_warnings(
         party=party(SKANDERBORG), unit=lindehus, agreement_type="lokalplejehjem"
     )
@@ -143,15 +160,22 @@ def test_a_lokalplejehjem_elsewhere_or_with_friplejebolig_housing_is_warned(impo
     lindehus = unit(c.LINDEHUS)
     assert housing_type_of(lindehus) == HousingType.FREE_CARE
     free = agreement_warnings(
-        party=party(AARHUS), unit=lindehus, agreement_type="lokalplejehjem",
+        party=party(AARHUS),
+        unit=lindehus,
+        agreement_type="lokalplejehjem",
         housing_type=housing_type_of(lindehus),
     )
     assert len(free) == 1 and "har boligtypen friplejebolig" in free[0]
     # Other types are not warned.
-    assert agreement_warnings(
-        party=party(SKANDERBORG), unit=lindehus, agreement_type="driftsoverenskomst",
-        housing_type=HousingType.FREE_CARE,
-    ) == []
+    assert (
+        agreement_warnings(
+            party=party(SKANDERBORG),
+            unit=lindehus,
+            agreement_type="driftsoverenskomst",
+            housing_type=HousingType.FREE_CARE,
+        )
+        == []
+    )
 
 
 # --- the bulk import -----------------------------------------------------------------------
@@ -192,8 +216,9 @@ def test_the_import_refuses_an_overlap_naming_the_existing_agreement(imported, t
     summary, rejected = import_agreements(path)
     assert (summary.created, summary.updated) == (1, 1)
     assert [r.split(": ", 1)[0] for r in rejected] == [f"{path}:2", f"{path}:4"]
-    assert "overlapper serviceleverancen AAR-1 (Driftsoverenskomst, 01.01.2024–31.12.2025)" in (
-        rejected[0]
+    assert (
+        "overlapper serviceleverancen AAR-1 (Driftsoverenskomst, 01.01.2024–31.12.2025)"
+        in (rejected[0])
     )
     assert "overlapper serviceleverancen AAR-3 (Driftsoverenskomst, fra 01.01.2026" in rejected[1]
     assert set(ServiceAgreement.objects.values_list("reference", flat=True)) == {"AAR-1", "AAR-3"}

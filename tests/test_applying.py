@@ -147,14 +147,20 @@ def test_the_public_page_shows_the_guidance_in_both_languages(client, shown):  #
     ApplicationGuidance.objects.create(municipality=aarhus, **FILLED)
     page = client.get("/kommune/aarhus/ansoeg/").content.decode()
     assert "<h1>Sådan søger du i Aarhus Kommune</h1>" in page
-    assert "<p>Ring til Visitationen.</p>" in page and "<p>Du får svar inden for fire uger.</p>" in page
+    assert (
+        "<p>Ring til Visitationen.</p>" in page
+        and "<p>Du får svar inden for fire uger.</p>" in page
+    )
     assert 'href="tel:89402000"' in page and 'href="mailto:visitation@aarhus.dk"' in page
     assert 'href="/spoergsmaal-til-besoeget/"' in page
     english = client.get("/en/kommune/aarhus/ansoeg/").content.decode()
     assert "<h1>How to apply in Aarhus Kommune</h1>" in english
     assert '<div lang="da"><p>Ring til Visitationen.</p>' in english  # the municipality's text
     assert 'href="/en/questions-for-your-visit/"' in english
-    assert '<link rel="alternate" hreflang="en" href="http://testserver/en/kommune/aarhus/ansoeg/">' in english
+    assert (
+        '<link rel="alternate" hreflang="en" href="http://testserver/en/kommune/aarhus/ansoeg/">'
+        in english
+    )
     assert '<a href="/kommune/aarhus/ansoeg/" lang="da" hreflang="da">Dansk</a>' in english
     # A municipality that has written nothing: says so, and where to go instead.
     empty = client.get("/kommune/koebenhavn/ansoeg/").content.decode()
@@ -168,7 +174,7 @@ def test_the_unit_page_and_compare_link_the_guidance_and_the_checklist(client, s
     create_demo_pages()
     solgaarden = unit(c.SOLGAARDEN)
     page = client.get(f"/enhed/{solgaarden.pk}/", follow=True).content.decode()
-    section = page[page.index('id="ansoeg"'):]
+    section = page[page.index('id="ansoeg"') :]
     assert 'href="/kommune/aarhus/ansoeg/">Sådan søger du i Aarhus Kommune</a>' in section
     assert 'href="/spoergsmaal-til-besoeget/"' in section
     english = client.get(f"/en/enhed/{solgaarden.pk}/", follow=True).content.decode()

@@ -59,8 +59,6 @@ def test_an_unknown_municipality_rejects_the_file_and_keeps_the_table(db, tmp_pa
     before = AuthorityCoverage.objects.count()
     path = tmp_path / "tilsyn.csv"
     path.write_text("kommunekode;tilsyn\n101;Ældretilsynet Gentofte\n999;X\n", encoding="utf-8")
-    with pytest.raises(
-        MalformedFile, match=r"tilsyn.csv:3: kommunekode '999' er ikke en kommune"
-    ):
+    with pytest.raises(MalformedFile, match=r"tilsyn.csv:3: kommunekode '999' er ikke en kommune"):
         import_authorities(path)
     assert AuthorityCoverage.objects.count() == before

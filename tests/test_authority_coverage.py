@@ -118,11 +118,13 @@ def test_an_edit_moves_the_units_at_once_and_is_in_the_audit_log(client, world):
 
     entry = ModelLogEntry.objects.get(action=MOVED_ACTION)
     assert entry.user.username == "sds"
-    assert entry.label == (
-        f"Aarhus (751): {SILKEBORG} → {HJOERRING} fra {today():%d.%m.%Y}"
-    )
-    assert entry.data == {"municipality": 751, "from": SILKEBORG, "to": HJOERRING,
-                          "effective": today().isoformat()}
+    assert entry.label == (f"Aarhus (751): {SILKEBORG} → {HJOERRING} fra {today():%d.%m.%Y}")
+    assert entry.data == {
+        "municipality": 751,
+        "from": SILKEBORG,
+        "to": HJOERRING,
+        "effective": today().isoformat(),
+    }
     assert ModelLogEntry.objects.filter(action="wagtail.edit").count() == 1
 
     log = client.get(reverse("backoffice:audit_log"), {"handling": MOVED_ACTION})
@@ -135,8 +137,9 @@ def test_an_edit_moves_the_units_at_once_and_is_in_the_audit_log(client, world):
 def test_the_invalid_address_unit_has_no_authority_and_stays_a_registration_error(client, world):
     client.force_login(agency())
     row = aarhus_row()
-    client.post(reverse("tilsynsdaekning:edit", args=[row.pk]),
-                form(row, authority=authority(HJOERRING).pk))
+    client.post(
+        reverse("tilsynsdaekning:edit", args=[row.pk]), form(row, authority=authority(HJOERRING).pk)
+    )
     assert listed_authority(c.KAERBO) is None
     assert {"sor_id": c.KAERBO, "kind": "invalid_address"}.items() <= next(
         e for e in registration_errors() if e["sor_id"] == c.KAERBO
@@ -151,8 +154,13 @@ def test_a_dated_handover_takes_effect_on_its_day(client, world):
     row = aarhus_row()
     handover = today() + dt.timedelta(days=30)
     # end the old period, then add the new one
-    assert client.post(reverse("tilsynsdaekning:edit", args=[row.pk]),
-                       form(row, valid_to=handover - dt.timedelta(days=1))).status_code == 302
+    assert (
+        client.post(
+            reverse("tilsynsdaekning:edit", args=[row.pk]),
+            form(row, valid_to=handover - dt.timedelta(days=1)),
+        ).status_code
+        == 302
+    )
     response = client.post(
         reverse("tilsynsdaekning:add"),
         form(municipality=751, authority=authority(HJOERRING).pk, valid_from=handover),
@@ -162,8 +170,9 @@ def test_a_dated_handover_takes_effect_on_its_day(client, world):
     assert authority_by_municipality(handover)[751] == HJOERRING
     assert listed_authority(c.SOLGAARDEN) == SILKEBORG
     labels = list(
-        ModelLogEntry.objects.filter(action=MOVED_ACTION).order_by("pk").values_list("label",
-                                                                                     flat=True)
+        ModelLogEntry.objects.filter(action=MOVED_ACTION)
+        .order_by("pk")
+        .values_list("label", flat=True)
     )
     day = f"{handover:%d.%m.%Y}"
     assert labels == [
@@ -180,7 +189,10 @@ def test_deleting_a_row_leaves_the_municipality_without_authority(client, world)
     assert 751 not in authority_by_municipality()
     solgaarden = next(r for r in supervised_units() if r["sor_id"] == c.SOLGAARDEN)
     assert solgaarden["supervising_authority"] is None
-    assert solgaarden["registration_error"] == "Ingen tilsynsmyndighed dækker beliggenhedskommunen i dag"
+    assert (
+        solgaarden["registration_error"]
+        == "Ingen tilsynsmyndighed dækker beliggenhedskommunen i dag"
+    )
     assert ModelLogEntry.objects.get(action=MOVED_ACTION).label == (
         f"Aarhus (751): {SILKEBORG} → ingen tilsynsmyndighed fra {today():%d.%m.%Y}"
     )
@@ -193,7 +205,7 @@ def test_the_agency_sees_the_table_and_its_menu_item(client, world):
     page = response.content.decode()
     assert "Aarhus" in page
     # Danish column headings (Wagtail takes them from the model's field names)
-    headings = re.findall(r'<th[^>]*>\s*(?:<a[^>]*>)?\s*([^<]+?)\s*<', page)
+    headings = re.findall(r"<th[^>]*>\s*(?:<a[^>]*>)?\s*([^<]+?)\s*<", page)
     assert {"Kommune", "Tilsynsmyndighed", "Gyldig fra", "Gyldig til"} <= set(headings)
     assert "Municipality" not in page and "Authority" not in page
     assert client.get(reverse("tilsynsdaekning:add")).status_code == 200
@@ -208,8 +220,12 @@ def test_valid_to_may_not_be_before_valid_from(client, world):
     before = state()
     response = client.post(
         reverse("tilsynsdaekning:add"),
-        form(municipality=751, authority=authority(HJOERRING).pk,
-             valid_from=today() + dt.timedelta(days=10), valid_to=today()),
+        form(
+            municipality=751,
+            authority=authority(HJOERRING).pk,
+            valid_from=today() + dt.timedelta(days=10),
+            valid_to=today(),
+        ),
     )
     assert response.status_code == 200
     assert "‘Gyldig til’ må ikke ligge før ‘gyldig fra’." in response.content.decode()
@@ -245,14 +261,16 @@ def test_adjacent_periods_are_fine(client, world):
     AuthorityCoverage.objects.filter(pk=row.pk).update(valid_to=today())
     response = client.post(
         reverse("tilsynsdaekning:add"),
-        form(municipality=751, authority=authority(HJOERRING).pk,
-             valid_from=today() + dt.timedelta(days=1)),
+        form(
+            municipality=751,
+            authority=authority(HJOERRING).pk,
+            valid_from=today() + dt.timedelta(days=1),
+        ),
     )
     assert response.status_code == 302
     # an edit may keep its own period
     row.refresh_from_db()
-    assert client.post(reverse("tilsynsdaekning:edit", args=[row.pk]),
-                       form(row)).status_code == 302
+    assert client.post(reverse("tilsynsdaekning:edit", args=[row.pk]), form(row)).status_code == 302
 
 
 # --- nobody else ---------------------------------------------------------------------------
@@ -281,8 +299,15 @@ def test_other_roles_are_refused_and_nothing_changes(client, world, spec):
     for url in urls:
         assert client.get(url).status_code == 403, url
     hjoerring = authority(HJOERRING).pk
-    assert client.post(urls[1], form(municipality=101, authority=hjoerring,
-                                     valid_from=today() + dt.timedelta(days=400))).status_code == 403
+    assert (
+        client.post(
+            urls[1],
+            form(
+                municipality=101, authority=hjoerring, valid_from=today() + dt.timedelta(days=400)
+            ),
+        ).status_code
+        == 403
+    )
     assert client.post(urls[2], form(row, authority=hjoerring)).status_code == 403
     assert client.post(urls[3]).status_code == 403
     assert state() == before
@@ -315,8 +340,10 @@ def test_an_import_that_moves_municipalities_is_audited(world, tmp_path):
     assert not ModelLogEntry.objects.filter(action=MOVED_ACTION).exists()  # nothing moved
     assert not any("moved" in n for n in summary.notes)
 
-    lines = [line if not line.startswith("751;") else f"751;{HJOERRING};"
-             for line in current_file_lines()]
+    lines = [
+        line if not line.startswith("751;") else f"751;{HJOERRING};"
+        for line in current_file_lines()
+    ]
     summary = import_authorities(write(tmp_path, lines))
     assert "kommuner flyttet til en anden tilsynsmyndighed: 751" in summary.notes
     entry = ModelLogEntry.objects.get(action=MOVED_ACTION)
@@ -353,13 +380,17 @@ def test_moves_are_computed_from_today_on():
     past, future = today() - dt.timedelta(days=100), today() + dt.timedelta(days=100)
     old = {751: [(None, None, "A")]}
     # a correction of the past alone moves nobody
-    assert coverage_moves({751: [(None, past, "A"), (past + dt.timedelta(days=1), None, "B")]},
-                          {751: [(None, past, "C"), (past + dt.timedelta(days=1), None, "B")]},
-                          today=today()) == []
-    assert coverage_moves(old, {751: [(None, future - dt.timedelta(days=1), "A"),
-                                      (future, None, "B")]}, today=today()) == [
-        Move(751, "A", "B", future)
-    ]
+    assert (
+        coverage_moves(
+            {751: [(None, past, "A"), (past + dt.timedelta(days=1), None, "B")]},
+            {751: [(None, past, "C"), (past + dt.timedelta(days=1), None, "B")]},
+            today=today(),
+        )
+        == []
+    )
+    assert coverage_moves(
+        old, {751: [(None, future - dt.timedelta(days=1), "A"), (future, None, "B")]}, today=today()
+    ) == [Move(751, "A", "B", future)]
     assert coverage_moves(old, {}, today=today()) == [Move(751, "A", None, today())]
 
 
@@ -375,15 +406,25 @@ def test_a_hand_over_from_today_moves_the_units_with_one_audit_entry(client, wor
     assert hand_over_url() in client.get(reverse("tilsynsdaekning:index")).content.decode()
     page = client.get(hand_over_url()).content.decode()
     assert "Skift tilsynsmyndighed" in page and f'value="{today():%d.%m.%Y}"' in page
-    response = client.post(hand_over_url(), {
-        "municipality": "751", "authority": str(authority(HJOERRING).pk),
-        "effective": today().isoformat(),
-    })
+    response = client.post(
+        hand_over_url(),
+        {
+            "municipality": "751",
+            "authority": str(authority(HJOERRING).pk),
+            "effective": today().isoformat(),
+        },
+    )
     assert response.status_code == 302
-    rows = list(AuthorityCoverage.objects.filter(municipality_id=751).order_by("pk")
-                .values_list("authority__name", "valid_from", "valid_to"))
+    rows = list(
+        AuthorityCoverage.objects.filter(municipality_id=751)
+        .order_by("pk")
+        .values_list("authority__name", "valid_from", "valid_to")
+    )
     old_from = rows[0][1]
-    assert rows == [(SILKEBORG, old_from, today() - dt.timedelta(days=1)), (HJOERRING, today(), None)]
+    assert rows == [
+        (SILKEBORG, old_from, today() - dt.timedelta(days=1)),
+        (HJOERRING, today(), None),
+    ]
     assert listed_authority(c.SOLGAARDEN) == HJOERRING
     moves = ModelLogEntry.objects.filter(action=MOVED_ACTION)
     assert [e.label for e in moves] == [
@@ -394,13 +435,25 @@ def test_a_hand_over_from_today_moves_the_units_with_one_audit_entry(client, wor
 def test_a_planned_hand_over_takes_effect_on_its_day(client, world):
     client.force_login(agency())
     later = today() + dt.timedelta(days=30)
-    client.post(hand_over_url(), {"municipality": "751", "authority": str(authority(HJOERRING).pk),
-                                  "effective": later.isoformat()})
+    client.post(
+        hand_over_url(),
+        {
+            "municipality": "751",
+            "authority": str(authority(HJOERRING).pk),
+            "effective": later.isoformat(),
+        },
+    )
     assert authority_by_municipality(today())[751] == SILKEBORG
     assert authority_by_municipality(later)[751] == HJOERRING
     # Undoing it: a hand-over back on the same day changes that period, adds none.
-    client.post(hand_over_url(), {"municipality": "751", "authority": str(authority(SILKEBORG).pk),
-                                  "effective": later.isoformat()})
+    client.post(
+        hand_over_url(),
+        {
+            "municipality": "751",
+            "authority": str(authority(SILKEBORG).pk),
+            "effective": later.isoformat(),
+        },
+    )
     assert authority_by_municipality(later)[751] == SILKEBORG
     assert AuthorityCoverage.objects.filter(municipality_id=751).count() == 2
 
@@ -409,33 +462,50 @@ def test_a_planned_hand_over_takes_effect_on_its_day(client, world):
 def test_a_hand_over_that_makes_no_sense_is_refused_and_changes_nothing(client, world, case):
     client.force_login(agency())
     if case == "a later period exists":
-        client.post(hand_over_url(), {
-            "municipality": "751", "authority": str(authority(HJOERRING).pk),
-            "effective": (today() + dt.timedelta(days=60)).isoformat(),
-        })
+        client.post(
+            hand_over_url(),
+            {
+                "municipality": "751",
+                "authority": str(authority(HJOERRING).pk),
+                "effective": (today() + dt.timedelta(days=60)).isoformat(),
+            },
+        )
         target, expected = HJOERRING, "planlagt periode"
     else:
         target, expected = SILKEBORG, "dækker allerede Aarhus"
     before = state()
-    response = client.post(hand_over_url(), {
-        "municipality": "751", "authority": str(authority(target).pk),
-        "effective": today().isoformat(),
-    })
+    response = client.post(
+        hand_over_url(),
+        {
+            "municipality": "751",
+            "authority": str(authority(target).pk),
+            "effective": today().isoformat(),
+        },
+    )
     assert response.status_code == 200 and expected in response.content.decode()
     assert state() == before
 
 
-@pytest.mark.parametrize("roles,cvr", [(["supervisor"], SILKEBORG_CVR),
-                                       (["editor"], c.AARHUS_CVR),
-                                       (["contract_manager"], c.AARHUS_CVR)])
+@pytest.mark.parametrize(
+    "roles,cvr",
+    [
+        (["supervisor"], SILKEBORG_CVR),
+        (["editor"], c.AARHUS_CVR),
+        (["contract_manager"], c.AARHUS_CVR),
+    ],
+)
 def test_only_the_agency_hands_over(client, world, roles, cvr):
     client.force_login(make_user("x", roles=roles, cvr=cvr))
     before = state()
     assert client.get(hand_over_url()).status_code == 403
-    response = client.post(hand_over_url(), {
-        "municipality": "751", "authority": str(authority(HJOERRING).pk),
-        "effective": today().isoformat(),
-    })
+    response = client.post(
+        hand_over_url(),
+        {
+            "municipality": "751",
+            "authority": str(authority(HJOERRING).pk),
+            "effective": today().isoformat(),
+        },
+    )
     assert response.status_code == 403 and state() == before
 
 
@@ -450,8 +520,12 @@ def test_a_coverage_change_logs_what_its_block_moves(world):
         row.save()
     entry = ModelLogEntry.objects.get(action=MOVED_ACTION)
     assert entry.user == user
-    assert entry.data == {"municipality": 751, "from": SILKEBORG, "to": HJOERRING,
-                          "effective": today().isoformat()}
+    assert entry.data == {
+        "municipality": 751,
+        "from": SILKEBORG,
+        "to": HJOERRING,
+        "effective": today().isoformat(),
+    }
 
 
 def test_a_failed_coverage_change_writes_nothing_and_logs_nothing(world):

@@ -57,7 +57,11 @@ def test_the_weekly_mail_is_queued_and_sent_by_the_worker(world, database_tasks)
 
 
 def test_a_failed_mail_task_is_kept_and_shown_to_the_agency(
-    world, database_tasks, settings, client, caplog  # noqa: F811
+    world,  # noqa: F811
+    database_tasks,
+    settings,
+    client,
+    caplog,
 ):
     with socket.socket() as s:  # a port nothing listens on: the relay is down
         s.bind(("127.0.0.1", 0))
@@ -69,9 +73,9 @@ def test_a_failed_mail_task_is_kept_and_shown_to_the_agency(
     task = DBTaskResult.objects.get()
     assert task.status == "FAILED"
     assert "ConnectionRefusedError" in task.traceback
-    assert any(
-        r.name == "plov.publishing" and r.levelname == "ERROR" for r in caplog.records
-    ), "the failure is logged too"
+    assert any(r.name == "plov.publishing" and r.levelname == "ERROR" for r in caplog.records), (
+        "the failure is logged too"
+    )
     ImportRun.objects.create(
         register="sor", source="/srv/registers/SorEntity_daily.csv",
         status=ImportRun.Status.FAILED, error="SorEntity_daily.csv:3: missing column EntityTypeName",
@@ -91,4 +95,3 @@ def test_a_failed_mail_task_is_kept_and_shown_to_the_agency(
         assert client.get("/admin/koersler/").status_code == 403
     client.logout()
     assert client.get("/admin/koersler/").status_code == 302  # to the login
-

@@ -284,9 +284,11 @@ def test_the_party_or_the_agency_annuls_an_agreement_and_it_never_counts(as_user
     assert "Forkert enhed" in page and "Version 2 (nuværende)" in page
 
     # The agency's audit log says who annulled which agreement.
-    log = as_user("agency").get(
-        reverse("backoffice:audit_log"), {"handling": "plov.agreement_annulled"}
-    ).content.decode()
+    log = (
+        as_user("agency")
+        .get(reverse("backoffice:audit_log"), {"handling": "plov.agreement_annulled"})
+        .content.decode()
+    )
     assert "Serviceleverance annulleret" in log
     assert f"Kommune {AARHUS}, SOR-ID {c.LINDEHUS}. Aftale AAR-1" in log
 
@@ -328,9 +330,7 @@ def test_nobody_else_may_annul(as_user, actor, status):
 
 
 def test_a_contract_manager_cannot_annul_the_agencys_friplejebolig(as_user):
-    agreement = existing_agreement(
-        AARHUS, reference="FRI-1", type=AgreementType.FREE_CARE_HOME
-    )
+    agreement = existing_agreement(AARHUS, reference="FRI-1", type=AgreementType.FREE_CARE_HOME)
     url = reverse("plov_agreements:annul", args=[agreement.pk])
     manager = as_user("contract_aarhus")
     before = snapshot()
@@ -358,7 +358,7 @@ def test_a_private_editor_is_told_who_makes_a_missing_agreement_and_sees_the_agr
     current = existing_agreement(AARHUS, reference="AAR-1")
     page = editor.get(url).content.decode()
     assert 'id="agreement-next-step"' not in page
-    section = page[page.index('id="unit-agreements"'):]
+    section = page[page.index('id="unit-agreements"') :]
     section = section[: section.index("</section>")]
     assert "AAR-1" in section and "I kraft" in section
     assert "SKA-OLD" in section and "Udløbet" in section
@@ -368,13 +368,15 @@ def test_a_private_editor_is_told_who_makes_a_missing_agreement_and_sees_the_agr
     # An annulled agreement is not among them.
     ServiceAgreement.objects.filter(pk=current.pk).update(annulled_at=dt.datetime.now(dt.UTC))
     section = editor.get(url).content.decode()
-    assert "AAR-1" not in section[section.index('id="unit-agreements"'):]
+    assert "AAR-1" not in section[section.index('id="unit-agreements"') :]
 
 
 def test_a_municipal_unit_without_agreement_names_its_own_municipality(as_user):
-    page = as_user("editor_aarhus").get(
-        reverse("backoffice:edit", args=[unit(c.SOLGAARDEN).pk])
-    ).content.decode()
+    page = (
+        as_user("editor_aarhus")
+        .get(reverse("backoffice:edit", args=[unit(c.SOLGAARDEN).pk]))
+        .content.decode()
+    )
     assert "oprettes af den driftsoverenskomstansvarlige i Aarhus Kommune" in page
 
 

@@ -60,9 +60,11 @@ def visible(code: int) -> set[str]:
 def snapshot() -> tuple:
     """Everything the agreement views may write."""
     return (
-        sorted(ServiceAgreement.objects.values_list(
-            "pk", "municipality_id", "unit_id", "reference", "type", "start", "end"
-        )),
+        sorted(
+            ServiceAgreement.objects.values_list(
+                "pk", "municipality_id", "unit_id", "reference", "type", "start", "end"
+            )
+        ),
         sorted(AgreementDescription.objects.values_list("unit_id", "municipality_id", "text")),
         sorted(Unit.objects.values_list("pk", "published")),
         ModelLogEntry.objects.count(),
@@ -140,7 +142,9 @@ def test_a_contract_manager_finds_a_private_care_home_elsewhere_and_it_is_shown_
     assert response.status_code == 302 and response["Location"] == INDEX
     agreement = ServiceAgreement.objects.get()
     assert (agreement.municipality_id, agreement.unit.sor_id, agreement.reference) == (
-        SKANDERBORG, c.LINDEHUS, "SKA-17",
+        SKANDERBORG,
+        c.LINDEHUS,
+        "SKA-17",
     )
     assert agreement.type == AgreementType.OPERATING_AGREEMENT
     assert agreement.created_by.username == "contract_skanderborg"
@@ -182,7 +186,9 @@ def test_a_search_and_a_choice_keep_what_was_typed_in_the_agreement(as_user):
     assert saved.status_code == 302
     agreement = ServiceAgreement.objects.get()
     assert (agreement.municipality_id, agreement.reference, str(agreement.start)) == (
-        SKANDERBORG, "SKA-42", "2025-03-01"
+        SKANDERBORG,
+        "SKA-42",
+        "2025-03-01",
     )
 
 
@@ -210,9 +216,15 @@ def test_an_edit_keeps_the_typed_values_across_a_search(as_user):
     before = snapshot()
     html = client.post(
         edit,
-        {"handling": "soeg", "q": "omsorgshuset", "unit": agreement.unit_id,
-         "reference": "SKA-1-RETTET", "type": "driftsoverenskomst", "start": "2024-01-01",
-         "end": "2026-12-31"},
+        {
+            "handling": "soeg",
+            "q": "omsorgshuset",
+            "unit": agreement.unit_id,
+            "reference": "SKA-1-RETTET",
+            "type": "driftsoverenskomst",
+            "start": "2024-01-01",
+            "end": "2026-12-31",
+        },
     ).content.decode()
     assert 'value="SKA-1-RETTET"' in html and 'value="2026-12-31"' in html
     assert snapshot() == before
@@ -230,8 +242,12 @@ def test_the_attention_block_counts_units_in_danish(count, text):
 
     html = render_to_string(
         "agreements/_attention.html",
-        {"ending": [], "without_agreement": [unit_stub(i) for i in range(count)],
-         "without_agreement_count": count, "ending_within_days": 60},
+        {
+            "ending": [],
+            "without_agreement": [unit_stub(i) for i in range(count)],
+            "without_agreement_count": count,
+            "ending_within_days": 60,
+        },
     )
     assert text in " ".join(html.split())
     assert "disse 1 enhed" not in html
@@ -244,22 +260,51 @@ def unit_stub(i: int):
 @pytest.mark.parametrize(
     ("user", "sor_id", "changes", "message"),
     [
-        ("contract_skanderborg", c.LINDEHUS,
-         {"start": "2025-05-01", "end": "2025-01-01"}, "Slutdato må ikke ligge før startdato"),
+        (
+            "contract_skanderborg",
+            c.LINDEHUS,
+            {"start": "2025-05-01", "end": "2025-01-01"},
+            "Slutdato må ikke ligge før startdato",
+        ),
         ("contract_skanderborg", c.LINDEHUS, {"start": ""}, "Startdato skal udfyldes"),
-        ("contract_skanderborg", c.LINDEHUS, {"start": "31-02-2025"}, "Skriv datoen som dd.mm.åååå, fx 01.02.2020"),
-        ("contract_skanderborg", c.LINDEHUS, {"reference": "  "},
-         "Aftaleidentifikation skal udfyldes"),
-        ("contract_skanderborg", c.LINDEHUS, {"type": "myndighedsproduktion"},
-         "Myndighedsproduktion kan kun aftales med kommunens egne enheder"),
-        ("contract_aarhus", c.SOLGAARDEN, {"type": "driftsoverenskomst"},
-         "Driftsoverenskomst kan kun aftales med en privat leverandørs enhed"),
-        ("contract_skanderborg", c.SITE_PRIVATE, {"type": "lokalplejehjem"},
-         "Lokalplejehjem kan kun aftales med et privat ejet plejehjem (eget CVR)"),
+        (
+            "contract_skanderborg",
+            c.LINDEHUS,
+            {"start": "31-02-2025"},
+            "Skriv datoen som dd.mm.åååå, fx 01.02.2020",
+        ),
+        (
+            "contract_skanderborg",
+            c.LINDEHUS,
+            {"reference": "  "},
+            "Aftaleidentifikation skal udfyldes",
+        ),
+        (
+            "contract_skanderborg",
+            c.LINDEHUS,
+            {"type": "myndighedsproduktion"},
+            "Myndighedsproduktion kan kun aftales med kommunens egne enheder",
+        ),
+        (
+            "contract_aarhus",
+            c.SOLGAARDEN,
+            {"type": "driftsoverenskomst"},
+            "Driftsoverenskomst kan kun aftales med en privat leverandørs enhed",
+        ),
+        (
+            "contract_skanderborg",
+            c.SITE_PRIVATE,
+            {"type": "lokalplejehjem"},
+            "Lokalplejehjem kan kun aftales med et privat ejet plejehjem (eget CVR)",
+        ),
         ("contract_skanderborg", c.LINDEHUS, {"type": "lejeaftale"}, "Ukendt type"),
         ("contract_skanderborg", c.LINDEHUS, {"type": ""}, "Vælg en type"),
-        ("contract_skanderborg", c.LINDEHUS, {"type": "friplejebolig"},
-         "Kun Sundhedsdatastyrelsen kan oprette serviceleverancer af typen Friplejebolig"),
+        (
+            "contract_skanderborg",
+            c.LINDEHUS,
+            {"type": "friplejebolig"},
+            "Kun Sundhedsdatastyrelsen kan oprette serviceleverancer af typen Friplejebolig",
+        ),
         ("contract_skanderborg", c.LINDEHUS, {"unit": ""}, "Søg enheden frem og vælg den"),
     ],
 )
@@ -286,9 +331,12 @@ def test_a_reference_is_unique_per_municipality(as_user):
     )
     assert snapshot() == before
     # Another municipality may use the same reference.
-    assert as_user("contract_aarhus").post(
-        CREATE, agreement_data(c.LINDEHUS, reference="SKA-17")
-    ).status_code == 302
+    assert (
+        as_user("contract_aarhus")
+        .post(CREATE, agreement_data(c.LINDEHUS, reference="SKA-17"))
+        .status_code
+        == 302
+    )
 
 
 def test_friplejebolig_is_created_only_by_the_agency_for_any_municipality(as_user):
@@ -308,9 +356,12 @@ def test_friplejebolig_is_created_only_by_the_agency_for_any_municipality(as_use
     edit = reverse("plov_agreements:edit", args=[agreement.pk])
     assert manager.get(edit).status_code == 403
     assert manager.post(edit, data | {"type": "driftsoverenskomst"}).status_code == 403
-    assert manager.post(
-        reverse("plov_agreements:end", args=[agreement.pk]), {"end": str(clock.today())}
-    ).status_code == 403
+    assert (
+        manager.post(
+            reverse("plov_agreements:end", args=[agreement.pk]), {"end": str(clock.today())}
+        ).status_code
+        == 403
+    )
     assert snapshot() == before
 
 
@@ -406,7 +457,9 @@ def test_the_unit_search_finds_units_by_name_sor_id_and_address(as_user):
 
     def found(query):
         html = client.get(CREATE, {"q": query}).content.decode()
-        return {s for s in (c.LINDEHUS, c.SITE_PRIVATE, c.SOLGAARDEN) if f'data-sor-id="{s}"' in html}
+        return {
+            s for s in (c.LINDEHUS, c.SITE_PRIVATE, c.SOLGAARDEN) if f'data-sor-id="{s}"' in html
+        }
 
     assert found("Lindehuset") == {c.LINDEHUS}
     assert found(c.SITE_PRIVATE) == {c.SITE_PRIVATE}

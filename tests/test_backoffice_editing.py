@@ -112,7 +112,9 @@ def snapshot(unit) -> dict:
 
 
 def actions_logged(**filters) -> list[str]:
-    return list(ModelLogEntry.objects.filter(**filters).order_by("pk").values_list("action", flat=True))
+    return list(
+        ModelLogEntry.objects.filter(**filters).order_by("pk").values_list("action", flat=True)
+    )
 
 
 def rendered_value(response, name: str) -> str:
@@ -281,7 +283,9 @@ def test_an_incomplete_unit_is_saved_with_the_warning_bar_messages(client, units
     client.post(action_url(unit, "lock"))
     content = content_of(unit)
 
-    response = client.post(editor_url(unit), form_data(content, p_number=c.P_WRONG_CODE), follow=True)
+    response = client.post(
+        editor_url(unit), form_data(content, p_number=c.P_WRONG_CODE), follow=True
+    )
     saved = [m for m in messages_of(response) if m.startswith("Gemt")]
     assert saved == [f"Gemt – enheden vises ikke endnu: {WRONG_CODE}; {NO_AGREEMENT}"]
     html = response.content.decode()
@@ -562,11 +566,15 @@ def test_a_forged_post_cannot_change_register_fields(client, units, anna):
     assert not UnitContent.objects.filter(unit=other).exists()
 
 
-def test_a_register_import_never_touches_what_editors_wrote(client, units, anna, imported, tmp_path):
+def test_a_register_import_never_touches_what_editors_wrote(
+    client, units, anna, imported, tmp_path
+):
     unit = units["solgaarden"]
     login(client, anna).post(action_url(unit, "lock"))
-    client.post(editor_url(unit), form_data(content_of(unit), p_number=c.P_SOLGAARDEN,
-                                            values="<p>Vores værdier</p>"))
+    client.post(
+        editor_url(unit),
+        form_data(content_of(unit), p_number=c.P_SOLGAARDEN, values="<p>Vores værdier</p>"),
+    )
     before = model_to_dict(content_of(unit))
     revisions = Revision.objects.count()
 
@@ -622,14 +630,24 @@ def test_history_lists_versions_compares_and_restores(client, units, anna, bent)
     login(client, anna).post(action_url(unit, "lock"))
     client.post(
         editor_url(unit),
-        form_data(content_of(unit), values="<p>Første udgave af teksten</p>",
-                  professions=[nurse.pk], homes="40", checkin="1"),
+        form_data(
+            content_of(unit),
+            values="<p>Første udgave af teksten</p>",
+            professions=[nurse.pk],
+            homes="40",
+            checkin="1",
+        ),
     )
     login(client, bent).post(action_url(unit, "lock"))
     client.post(
         editor_url(unit),
-        form_data(content_of(unit), values="<p>Anden udgave af teksten</p>",
-                  professions=[nurse.pk, cook.pk], homes="44", checkin="1"),
+        form_data(
+            content_of(unit),
+            values="<p>Anden udgave af teksten</p>",
+            professions=[nurse.pk, cook.pk],
+            homes="44",
+            checkin="1",
+        ),
     )
     content = content_of(unit)
     # Version 1 is the (empty) content before Anna's first save; 2 is Anna's, 3 is Bent's.
@@ -709,8 +727,12 @@ def test_a_save_without_changes_makes_no_version_but_renews_the_lock(client, uni
     assert content_of(unit).revisions.count() == 0
 
     nurse = Profession.objects.first()
-    client.post(editor_url(unit), form_data(content_of(unit), values="<p>Tekst</p>",
-                                            professions=[nurse.pk], sick_leave_days="19.9"))
+    client.post(
+        editor_url(unit),
+        form_data(
+            content_of(unit), values="<p>Tekst</p>", professions=[nurse.pk], sick_leave_days="19.9"
+        ),
+    )
     content = content_of(unit)
     assert content.revisions.count() == 2
     latest, saves_logged = content.latest_revision_id, actions_logged().count("plov.save")
@@ -745,8 +767,9 @@ def test_the_rich_text_editors_round_trip_is_no_change(client, units, anna):
     )
     login(client, anna).post(action_url(unit, "lock"))
     as_draftail = RichTextWidget().format_value(content_of(unit).values)
-    response = client.post(editor_url(unit), form_data(content_of(unit), values=as_draftail),
-                           follow=True)
+    response = client.post(
+        editor_url(unit), form_data(content_of(unit), values=as_draftail), follow=True
+    )
     assert views.SAVED_UNCHANGED in messages_of(response)
     assert content_of(unit).revisions.count() == 0
     changed = RichTextWidget().format_value("<p>Nærvær</p><p><b>Værdighed</b> og fred</p>")
@@ -799,8 +822,11 @@ def test_the_dashboard_shows_missing_agreement_descriptions(client, units, today
     company = make_user("privat", ["editor"], c.COMPANY_CVR)
     site = units["site_private"]
     ServiceAgreement.objects.create(
-        municipality_id=746, unit=site, reference="SKB-9",
-        type=AgreementType.OPERATING_AGREEMENT, start=today,
+        municipality_id=746,
+        unit=site,
+        reference="SKB-9",
+        type=AgreementType.OPERATING_AGREEMENT,
+        start=today,
     )
     login(client, company)
     html = client.get(reverse("backoffice:dashboard")).content.decode()
@@ -833,7 +859,11 @@ def test_logins_and_actions_are_in_the_agencys_audit_log(client, units, anna, ag
 
 def test_the_menu_shows_each_role_its_pages(client, anna, agency):
     html = login(client, anna).get("/admin/").content.decode()
-    assert "Mine enheder" in html and "Revisionslog" not in html and "/admin/enheder/laase/" not in html
+    assert (
+        "Mine enheder" in html
+        and "Revisionslog" not in html
+        and "/admin/enheder/laase/" not in html
+    )
     html = login(client, agency).get("/admin/").content.decode()
     assert "Mine enheder" in html and "Revisionslog" in html and "/admin/enheder/laase/" in html
 
@@ -843,16 +873,37 @@ def test_the_editor_shows_every_section(client, units, anna):
     login(client, anna).post(action_url(unit, "lock"))
     html = client.get(editor_url(unit)).content.decode()
     for heading in (
-        "Data", "Personale", "Bolig", "Kontakt", "Billeder", "Faglig tilgang og aktiviteter",
-        "Forhold", "Aktivitetsadresse", "Besøgsadresse", "Postadresse",
+        "Data",
+        "Personale",
+        "Bolig",
+        "Kontakt",
+        "Billeder",
+        "Faglig tilgang og aktiviteter",
+        "Forhold",
+        "Aktivitetsadresse",
+        "Besøgsadresse",
+        "Postadresse",
     ):
         assert f"<span data-panel-heading-text>{heading}</span>" in html
-    for label in ("P-nummer", "CVR gældende fra", "Sygefravær", "Lederomsætning", "Boligtype",
-                  "Leders fornavn", "Værdigrundlag", "Faste teams", "Faggrupper", "Egenskaber"):
+    for label in (
+        "P-nummer",
+        "CVR gældende fra",
+        "Sygefravær",
+        "Lederomsætning",
+        "Boligtype",
+        "Leders fornavn",
+        "Værdigrundlag",
+        "Faste teams",
+        "Faggrupper",
+        "Egenskaber",
+    ):
         assert label in html
-    for housing in ("§47-plejehjem jf. Ældreloven", "Friplejeboligbebyggelser jf. Lov om Friplejebolig",
-                    "Plejeboligbebyggelser jf. Ældreboligloven",
-                    "Plejeboligbebyggelser jf. almenboligloven"):
+    for housing in (
+        "§47-plejehjem jf. Ældreloven",
+        "Friplejeboligbebyggelser jf. Lov om Friplejebolig",
+        "Plejeboligbebyggelser jf. Ældreboligloven",
+        "Plejeboligbebyggelser jf. almenboligloven",
+    ):
         assert housing in html
     assert "Billede 1 (forsidebillede)" in html and f"/admin/enheder/{unit.pk}/medier/" in html
     groups = set(Property.objects.values_list("group", flat=True))
@@ -928,9 +979,7 @@ def test_a_save_that_would_hide_a_published_unit_asks_first(
     assert "plov.unpublish" in actions_logged()
 
 
-def test_saves_that_keep_a_published_unit_shown_are_not_asked_about(
-    client, published_solgaarden
-):
+def test_saves_that_keep_a_published_unit_shown_are_not_asked_about(client, published_solgaarden):
     unit = published_solgaarden
     response = post_confirming_warnings(
         client,
@@ -951,7 +1000,8 @@ def help_of(response, name: str) -> str:
     page = response.content.decode()
     match = re.search(
         r'<div class="w-field__wrapper[^"]*"[^>]*>(?:(?!w-field__wrapper).)*?data-field="'
-        + re.escape(name) + r'".*?</div>\s*</div>',
+        + re.escape(name)
+        + r'".*?</div>\s*</div>',
         page,
         flags=re.S,
     )
@@ -996,8 +1046,9 @@ def test_the_version_count_reads_well(client, units, anna, own_production):
         ("supervisor", c.SOLGAARDEN, None),
     ],
 )
-def test_every_link_on_the_unit_page_opens_for_its_reader(client, units, who, sor_id,
-                                                          agreements_link):
+def test_every_link_on_the_unit_page_opens_for_its_reader(
+    client, units, who, sor_id, agreements_link
+):
     """No dead ends: each link in the unit page's navigation answers 200 for whoever sees it."""
     user = {
         "municipal editor": lambda: make_user("e", ["editor"], c.AARHUS_CVR),
@@ -1009,14 +1060,18 @@ def test_every_link_on_the_unit_page_opens_for_its_reader(client, units, who, so
     unit = Unit.objects.get(sor_id=sor_id)
     page = login(client, user).get(editor_url(unit)).content.decode()
     nav = re.search(r'<nav class="plov-links".*?</nav>', page, flags=re.S).group(0)
-    links = dict((label.strip(), href) for href, label in re.findall(r'href="([^"]+)"[^>]*>([^<]+)<', nav))
+    links = dict(
+        (label.strip(), href) for href, label in re.findall(r'href="([^"]+)"[^>]*>([^<]+)<', nav)
+    )
     for label, href in links.items():
         assert client.get(href).status_code == 200, (label, href)
     labels = {label for label in links if label in ("Serviceleverancer", "Aftalebeskrivelser")}
     assert labels == ({agreements_link} if agreements_link else set())
     back = next(label for label in links if label.startswith("&larr;"))
-    assert back == "&larr; " + {"contract manager": "Serviceleverancer",
-                                "supervisor": "Tilsyn"}.get(who, "Mine enheder")
+    assert back == "&larr; " + {
+        "contract manager": "Serviceleverancer",
+        "supervisor": "Tilsyn",
+    }.get(who, "Mine enheder")
 
 
 def supervisor_of_aarhus():
@@ -1024,8 +1079,11 @@ def supervisor_of_aarhus():
     Aarhus."""
     Organisation.objects.get_or_create(
         cvr_number="29189919",
-        defaults={"kind": Organisation.Kind.MUNICIPALITY, "name": "Silkeborg Kommune",
-                  "municipality_id": 740},
+        defaults={
+            "kind": Organisation.Kind.MUNICIPALITY,
+            "name": "Silkeborg Kommune",
+            "municipality_id": 740,
+        },
     )
     return make_user("t", ["supervisor"], "29189919")
 

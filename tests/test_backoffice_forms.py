@@ -59,16 +59,26 @@ OTHER_COMPANY_SOLGAARDEN = OTHER_COMPANY.format(name="Plejecenter Solgården", c
 
 
 @pytest.mark.parametrize(
-    "text", ["1.2.2020", "01.02.2020", "1/2/2020", "01/02/2020", "1/2-2020", "1-2-2020",
-             "2020-02-01", " 01.02.2020 ", "1. 2. 2020"],
+    "text",
+    [
+        "1.2.2020",
+        "01.02.2020",
+        "1/2/2020",
+        "01/02/2020",
+        "1/2-2020",
+        "1-2-2020",
+        "2020-02-01",
+        " 01.02.2020 ",
+        "1. 2. 2020",
+    ],
 )
 def test_every_danish_way_of_writing_a_date_means_that_date(text):
     assert parse_date(text) == FEB_1
 
 
 @pytest.mark.parametrize(
-    "text", ["01.02.20", "31.02.2020", "1.13.2020", "2020/02/01", "1.2", "i går", "01022020",
-             "01.02.0020"],
+    "text",
+    ["01.02.20", "31.02.2020", "1.13.2020", "2020/02/01", "1.2", "i går", "01022020", "01.02.0020"],
 )
 def test_a_text_that_is_not_a_date_is_refused_not_guessed(text):
     with pytest.raises(ValueError):
@@ -77,8 +87,14 @@ def test_a_text_that_is_not_a_date_is_refused_not_guessed(text):
 
 @pytest.mark.parametrize(
     ("text", "value"),
-    [("20,5", "20.5"), ("20.5", "20.5"), ("20", "20"), ("1.234,5", "1234.5"),
-     ("1 234,5", "1234.5"), (",5", "0.5")],
+    [
+        ("20,5", "20.5"),
+        ("20.5", "20.5"),
+        ("20", "20"),
+        ("1.234,5", "1234.5"),
+        ("1 234,5", "1234.5"),
+        (",5", "0.5"),
+    ],
 )
 def test_decimals_are_read_as_danes_write_them(text, value):
     assert parse_decimal(text) == Decimal(value)
@@ -126,7 +142,9 @@ def test_cvr_valid_from_is_stored_exactly_as_typed(client, editing, typed):
 @pytest.mark.parametrize("typed", ["01.02.20", "31.02.2020", "i går"])
 def test_a_date_that_cannot_be_read_is_refused_and_kept(client, editing, typed):
     before = snapshot(editing)
-    response = client.post(editor_url(editing), form_data(content_of(editing), cvr_valid_from=typed))
+    response = client.post(
+        editor_url(editing), form_data(content_of(editing), cvr_valid_from=typed)
+    )
     page = htmllib.unescape(response.content.decode())
     assert INVALID_DATE in page
     assert "Enheden er ikke gemt" in " ".join(messages_of(response))
@@ -198,14 +216,22 @@ def test_a_changed_value_that_still_warns_is_asked_about_again(client, editing):
 @pytest.mark.parametrize(
     ("changes", "field", "message"),
     [
-        ({"homes": "24", "homes_for_couples": "50"}, "homes_for_couples",
-         "Boliger for par (50) kan ikke være flere end antal boliger (24)"),
-        ({"homes": "24", "temporary_homes": "30"}, "temporary_homes",
-         "Antal midlertidige boliger (30) kan ikke være flere end antal boliger (24)"),
-        ({"homes": "24", "temporary_homes": "4", "temporary_homes_for_couples": "6"},
-         "temporary_homes_for_couples",
-         "Antal midlertidige boliger for par (6) kan ikke være flere end antal midlertidige "
-         "boliger (4)"),
+        (
+            {"homes": "24", "homes_for_couples": "50"},
+            "homes_for_couples",
+            "Boliger for par (50) kan ikke være flere end antal boliger (24)",
+        ),
+        (
+            {"homes": "24", "temporary_homes": "30"},
+            "temporary_homes",
+            "Antal midlertidige boliger (30) kan ikke være flere end antal boliger (24)",
+        ),
+        (
+            {"homes": "24", "temporary_homes": "4", "temporary_homes_for_couples": "6"},
+            "temporary_homes_for_couples",
+            "Antal midlertidige boliger for par (6) kan ikke være flere end antal midlertidige "
+            "boliger (4)",
+        ),
     ],
 )
 def test_parts_of_the_homes_larger_than_the_whole_are_refused(
@@ -215,8 +241,7 @@ def test_parts_of_the_homes_larger_than_the_whole_are_refused(
     response = client.post(editor_url(editing), form_data(content_of(editing), **changes))
     assert message in htmllib.unescape(response.content.decode())
     assert snapshot(editing) == before
-    form = UnitContentForm(form_data(content_of(editing), **changes),
-                           instance=content_of(editing))
+    form = UnitContentForm(form_data(content_of(editing), **changes), instance=content_of(editing))
     assert not form.is_valid() and form.errors[field] == [message]
 
 
@@ -297,14 +322,21 @@ def test_the_import_applies_the_same_rules(imported, tmp_path):
         [
             {"sor_id": c.SOLGAARDEN, "homes": 24, "homes_for_couples": 50},
             {"sor_id": c.KAERBO, "homes": 24, "temporary_homes": 30},
-            {"sor_id": c.LINDEHUS, "p_number": c.P_SOLGAARDEN, "sick_leave_days": "20,5",
-             "cvr_valid_from": "1/2-2020"},
+            {
+                "sor_id": c.LINDEHUS,
+                "p_number": c.P_SOLGAARDEN,
+                "sick_leave_days": "20,5",
+                "cvr_valid_from": "1/2-2020",
+            },
             {"sor_id": c.SITE_NORTH, "homes": 12},
         ],
     )
     summary, rejected = import_editorial(path)
     assert len(rejected) == 3
-    assert f"sor_id {c.SOLGAARDEN}" in rejected[0] and "Boliger for par (50) kan ikke være flere" in rejected[0]
+    assert (
+        f"sor_id {c.SOLGAARDEN}" in rejected[0]
+        and "Boliger for par (50) kan ikke være flere" in rejected[0]
+    )
     assert "Antal midlertidige boliger (30) kan ikke være flere" in rejected[1]
     assert c.SITE_NORTH in rejected[2] and "ikke for helhedspleje: homes" in rejected[2]
     assert UnitContent.objects.filter(unit__sor_id=c.SOLGAARDEN, homes_for_couples=50).count() == 0
@@ -338,7 +370,9 @@ def test_home_care_has_no_housing_or_resident_sections(client, units, anna):
     care_home = units["solgaarden"]
     login(client, anna).post(action_url(care_home, "lock"))
     page = client.get(editor_url(care_home)).content.decode()
-    assert "<span data-panel-heading-text>Bolig</span>" in page and 'name="resident_relations"' in page
+    assert (
+        "<span data-panel-heading-text>Bolig</span>" in page and 'name="resident_relations"' in page
+    )
     assert "<span data-panel-heading-text>Hjemmepleje</span>" not in page
 
 
@@ -363,7 +397,9 @@ def test_restoring_a_version_that_would_hide_the_unit_asks_first(
     response = client.post(restore)
     page = htmllib.unescape(response.content.decode())
     assert response.status_code == 200
-    assert "Ændringerne er ikke gemt endnu: enheden vil ikke længere blive vist for borgerne" in page
+    assert (
+        "Ændringerne er ikke gemt endnu: enheden vil ikke længere blive vist for borgerne" in page
+    )
     assert "Gendanner du version 2, skjules den for borgerne, fordi:" in page
     assert "Gem alligevel – enheden skjules" in page
     assert "PNummeret har den forkerte branchekode" in page
@@ -376,8 +412,10 @@ def test_restoring_a_version_that_would_hide_the_unit_asks_first(
     unit.refresh_from_db()
     assert not unit.published
     assert content_of(unit).p_number == c.P_WRONG_CODE
-    assert any(m.startswith("Version 2 er gendannet. Gemt – enheden er skjult")
-               for m in messages_of(response))
+    assert any(
+        m.startswith("Version 2 er gendannet. Gemt – enheden er skjult")
+        for m in messages_of(response)
+    )
 
 
 def test_restoring_a_version_that_keeps_the_unit_shown_is_not_asked_about(
@@ -387,8 +425,9 @@ def test_restoring_a_version_that_keeps_the_unit_shown_is_not_asked_about(
     client.post(editor_url(unit), form_data(content_of(unit), leader_first_name="Grethe"))
     second = sorted(content_of(unit).revisions, key=lambda r: r.pk)[1]
     response = client.post(reverse("backoffice:restore", args=[unit.pk, second.pk]), follow=True)
-    assert any(m.startswith("Version 2 er gendannet. Gemt og publiceret")
-               for m in messages_of(response))
+    assert any(
+        m.startswith("Version 2 er gendannet. Gemt og publiceret") for m in messages_of(response)
+    )
     assert Unit.objects.get(pk=unit.pk).published
 
 
@@ -471,7 +510,10 @@ def test_selects_say_what_to_choose_instead_of_dashes(db):
     from plov.supervision.coverage import CoverageForm, HandOverForm
 
     forms_ = [
-        HousingDescriptionForm(), UnitDocumentForm(with_file=True), CoverageForm(), HandOverForm()
+        HousingDescriptionForm(),
+        UnitDocumentForm(with_file=True),
+        CoverageForm(),
+        HandOverForm(),
     ]
     rendered = "".join(str(form) for form in forms_)
     assert "---------" not in rendered

@@ -38,7 +38,9 @@ def _world():
     owner = Organisation.objects.create(
         kind=Organisation.Kind.COMPANY, name="Kapløb ApS", cvr_number="11223344"
     )
-    unit = Unit.objects.create(kind=UnitKind.CARE_HOME, sor_id="900000000001", name="Kapløbshjemmet", owner=owner)
+    unit = Unit.objects.create(
+        kind=UnitKind.CARE_HOME, sor_id="900000000001", name="Kapløbshjemmet", owner=owner
+    )
     User = get_user_model()
     users = [User.objects.create_user(f"racer{i}") for i in range(THREADS)]
     return unit, users

@@ -223,7 +223,9 @@ def test_matrix(client, world, actor_name, action):
         assert response.status_code == 302
         assert content.leader_first_name == "Ændret"
         # The first save also keeps the content as it was before it, as version 1.
-        assert content.revisions.count() == before["revisions"] + (2 if not before["revisions"] else 1)
+        assert content.revisions.count() == before["revisions"] + (
+            2 if not before["revisions"] else 1
+        )
     elif action == "check_in":
         assert response.status_code == 302
         assert not content.locked

@@ -112,24 +112,26 @@ def test_each_removal_page_is_named_for_what_it_does(client, world, media_root):
     assert post_document(client, unit).status_code == 302
     assert post_image(client, unit).status_code == 302
     document = UnitDocument.objects.get(unit=unit)
-    housing = HousingDescription.objects.create(unit=unit, title="1-rumsbolig",
-                                                persons_per_home=1)
+    housing = HousingDescription.objects.create(unit=unit, title="1-rumsbolig", persons_per_home=1)
 
     def crumbs(page: str) -> str:
         return re.search(r'<nav[^>]*aria-label="Brødkrummesti".*?</nav>', page, re.S).group(0)
 
     pages = {
         url("document_delete", unit, document.pk): ("Slet dokument", "Rediger dokument"),
-        url("housing_delete", unit, housing.pk): ("Slet boligbeskrivelse",
-                                                   "Rediger boligbeskrivelse"),
+        url("housing_delete", unit, housing.pk): (
+            "Slet boligbeskrivelse",
+            "Rediger boligbeskrivelse",
+        ),
         url("image_remove", unit, 1): ("Fjern billede", "Forsidebillede"),
     }
     for address, (name, not_name) in pages.items():
         page = client.get(address).content.decode()
         assert name in crumbs(page), address
         assert not_name not in crumbs(page), address
-    assert "Rediger dokument" in crumbs(client.get(url("document_edit", unit, document.pk))
-                                        .content.decode())
+    assert "Rediger dokument" in crumbs(
+        client.get(url("document_edit", unit, document.pk)).content.decode()
+    )
 
 
 def test_the_agency_is_named_once(client, imported, settings):
@@ -180,8 +182,9 @@ def test_the_editorial_import_keeps_table_rows_apart(tmp_path, units):  # noqa: 
     from plov.units.editorial import import_editorial
 
     path = tmp_path / "editorial.json"
-    path.write_text(json.dumps([{"sor_id": units["lindehus"].sor_id, "food": WORD_TABLE}]),
-                    encoding="utf-8")
+    path.write_text(
+        json.dumps([{"sor_id": units["lindehus"].sor_id, "food": WORD_TABLE}]), encoding="utf-8"
+    )
     summary, rejected = import_editorial(path)
     assert not rejected
     assert content_of(units["lindehus"]).food == WORD_TABLE_KEPT

@@ -47,8 +47,11 @@ def test_an_agreement_starting_at_danish_midnight_counts_while_utc_is_still_yest
     solgaarden = Unit.objects.get(sor_id=c.SOLGAARDEN)
     UnitContent.objects.update_or_create(unit=solgaarden, defaults={"p_number": c.P_SOLGAARDEN})
     ServiceAgreement.objects.create(
-        municipality_id=AARHUS, unit=solgaarden, type=AgreementType.OWN_PRODUCTION,
-        start=dt.date(2026, 2, 1), reference="AAR-MIDNAT",
+        municipality_id=AARHUS,
+        unit=solgaarden,
+        type=AgreementType.OWN_PRODUCTION,
+        start=dt.date(2026, 2, 1),
+        reference="AAR-MIDNAT",
     )
     at(monkeypatch, dt.datetime(2026, 1, 31, 22, 59, tzinfo=UTC))  # 23:59 in Copenhagen
     refresh_publication()

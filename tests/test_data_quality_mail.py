@@ -84,7 +84,8 @@ def test_each_municipality_gets_one_email_to_exactly_its_editors(world):
     sent = by_recipients()
     # Each editor gets their own copy: no one sees a colleague's address.
     assert set(sent) == {
-        ("redaktoer@aarhus.example",), ("smal@aarhus.example",),
+        ("redaktoer@aarhus.example",),
+        ("smal@aarhus.example",),
         ("redaktoer@skanderborg.example",),
     }
     assert sent[("smal@aarhus.example",)].body == sent[("redaktoer@aarhus.example",)].body
@@ -146,7 +147,8 @@ def test_no_email_without_findings_or_without_editors(world):
     Unit.objects.filter(sor_id=c.SITE_PRIVATE).update(closed_on=clock.today())
     run()
     assert sorted(address for m in mail.outbox for address in m.to) == [
-        "redaktoer@aarhus.example", "smal@aarhus.example"
+        "redaktoer@aarhus.example",
+        "smal@aarhus.example",
     ]
     # Aarhus's editors lose their addresses: no one to write to
     mail.outbox.clear()

@@ -54,7 +54,8 @@ def test_a_small_demo_is_built_with_every_municipality_owning_units():
     assert Organisation.objects.filter(municipality__isnull=False).count() == 98
     owners_of = {
         kind: set(
-            care_units().filter(kind=kind, owner__municipality__isnull=False)
+            care_units()
+            .filter(kind=kind, owner__municipality__isnull=False)
             .values_list("owner__municipality", flat=True)
         )
         for kind in (UnitKind.CARE_HOME, UnitKind.HOME_CARE_SITE)
@@ -70,9 +71,7 @@ def test_some_units_are_published_and_some_are_not(demo):
     published = open_units.filter(published=True).count()
     assert 0 < published < open_units.count()
     assert published / open_units.count() > 0.7
-    messages = Counter(
-        w["message"] for u in open_units.filter(published=False) for w in u.warnings
-    )
+    messages = Counter(w["message"] for u in open_units.filter(published=False) for w in u.warnings)
     assert messages["Enheden har ikke noget PNummer"] > 0
     assert care_units().filter(closed_on__isnull=False).exists()
 
@@ -122,8 +121,9 @@ def test_running_the_demo_twice_gives_the_same_result(db, tmp_path):
             sorted(care_units().values_list("sor_id", "published", "closed_on")),
             ServiceAgreement.objects.count(),
             Organisation.objects.count(),
-            sorted(SupervisionFeedback.objects.values_list("unit__sor_id", "inspected_on",
-                                                           "status")),
+            sorted(
+                SupervisionFeedback.objects.values_list("unit__sor_id", "inspected_on", "status")
+            ),
             sorted(Sanction.objects.values_list("unit__sor_id", "type", "decided_on")),
             QualityResult.objects.count(),
         )
@@ -194,9 +194,7 @@ def test_the_home_care_editor_can_write_the_description_of_a_driftsoverenskomst(
     assert company.kind == Organisation.Kind.COMPANY
     agreement = (
         ServiceAgreement.objects.in_force(clock.today())
-        .filter(
-            type="driftsoverenskomst", unit__owner=company, unit__kind=UnitKind.HOME_CARE_SITE
-        )
+        .filter(type="driftsoverenskomst", unit__owner=company, unit__kind=UnitKind.HOME_CARE_SITE)
         .first()
     )
     assert agreement is not None
@@ -220,8 +218,10 @@ def test_the_demo_has_the_agencys_pages_and_the_agency_may_edit_them(demo):
         GuidancePage,
     )
 
-    danish, english = (DriftsinfoPage.objects.live().filter(locale__language_code=code).get()
-                       for code in ("da", "en"))
+    danish, english = (
+        DriftsinfoPage.objects.live().filter(locale__language_code=code).get()
+        for code in ("da", "en")
+    )
     assert danish.status_text.startswith("Planlagt vedligeholdelse")
     assert english.status_text.startswith("Planned maintenance")
     assert english.translation_key == danish.translation_key
@@ -234,7 +234,8 @@ def test_the_demo_has_the_agencys_pages_and_the_agency_may_edit_them(demo):
     # on the Danish root page and its English copy
     assert granted.values("page").distinct().count() == 2
     assert {"add_page", "change_page", "publish_page"} <= set(
-        granted.values_list("permission__codename", flat=True))
+        granted.values_list("permission__codename", flat=True)
+    )
 
 
 def test_every_unit_with_a_valid_address_has_a_street_of_neighbours_in_dar(demo):
@@ -284,6 +285,7 @@ def test_most_care_homes_have_prices_and_vacancies_some_missing_some_outdated(de
     assert any(r and r.outdated for r in reports) and any(r is None for r in reports)
     sites = UnitContent.objects.filter(unit__kind=UnitKind.HOME_CARE_SITE)
     assert sites.exclude(extra_services="").exists() and sites.filter(extra_services="").exists()
+
 
 def _examples(text: str) -> list[str]:
     """The examples in a hint or message: "Fx 8000 eller Solvej 4, 8000. …" → ["8000",

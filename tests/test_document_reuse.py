@@ -27,10 +27,15 @@ EXISTING = "Eller vælg en eksisterende fil"
 
 
 def add_existing(client, unit, document, **fields):
-    return client.post(url("document_add", unit), {
-        "name": "Prisliste 2026", "document_type": UnitDocument.DocumentType.PRICE_LIST,
-        "existing": str(document.pk), **fields,
-    })
+    return client.post(
+        url("document_add", unit),
+        {
+            "name": "Prisliste 2026",
+            "document_type": UnitDocument.DocumentType.PRICE_LIST,
+            "existing": str(document.pk),
+            **fields,
+        },
+    )
 
 
 def other_owners_document(unit) -> UnitDocument:
@@ -38,13 +43,16 @@ def other_owners_document(unit) -> UnitDocument:
         title="kommunens-prisliste.pdf", file=ContentFile(pdf(), name="kommunens.pdf")
     )
     return UnitDocument.objects.create(
-        unit=unit, name="Kommunens prisliste", document=file,
+        unit=unit,
+        name="Kommunens prisliste",
+        document=file,
         document_type=UnitDocument.DocumentType.PRICE_LIST,
     )
 
 
-def test_the_organisations_file_is_chosen_on_another_of_its_units(editor, client, world,
-                                                                 media_root):
+def test_the_organisations_file_is_chosen_on_another_of_its_units(
+    editor, client, world, media_root
+):
     lindehus, user = editor
     units, _ = world
     site = units["site_private"]
@@ -122,8 +130,9 @@ def test_a_file_or_an_existing_one_but_not_both(editor, client, world):
     shared = UnitDocument.objects.get(unit=site).document
     from django.core.files.uploadedfile import SimpleUploadedFile
 
-    both = add_existing(client, lindehus, shared,
-                        file=SimpleUploadedFile("ny.pdf", pdf(), "application/pdf"))
+    both = add_existing(
+        client, lindehus, shared, file=SimpleUploadedFile("ny.pdf", pdf(), "application/pdf")
+    )
     assert both.status_code == 200 and "ikke begge" in errors(both)
     neither = add_existing(client, lindehus, shared, existing="")
     assert "Vælg en PDF-fil, eller vælg en eksisterende fil." in errors(neither)

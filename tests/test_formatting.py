@@ -17,8 +17,12 @@ from plov.units.formatting import (
 from plov.units.models import Unit
 
 SOLVEJ = {
-    "street": "Solvej", "house_number": "4", "floor": "1", "door": "tv",
-    "postcode": "8000", "district": "Aarhus C",
+    "street": "Solvej",
+    "house_number": "4",
+    "floor": "1",
+    "door": "tv",
+    "postcode": "8000",
+    "district": "Aarhus C",
 }
 
 

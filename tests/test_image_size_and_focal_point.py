@@ -86,8 +86,9 @@ def test_the_focal_point_is_chosen_on_the_image_and_kept_in_the_public_crop(edit
     assert right_edge_of(centred)[1] > 200  # white
 
     # The right edge matters: the focal point 95 % from the left, 50 % from the top.
-    response = client.post(url("image", unit, 1), {"alt_text": "Haven", "focal_x": "95",
-                                                     "focal_y": "50"})
+    response = client.post(
+        url("image", unit, 1), {"alt_text": "Haven", "focal_x": "95", "focal_y": "50"}
+    )
     assert response.status_code == 302
     image.refresh_from_db()
     assert (image.focal_point_x, image.focal_point_y) == (1520, 400)
@@ -100,8 +101,9 @@ def test_the_focal_point_is_chosen_on_the_image_and_kept_in_the_public_crop(edit
     assert "Forsidebillede: fokuspunkt valgt" in history
 
     # An out-of-range value is refused; the focal point can be removed again.
-    response = client.post(url("image", unit, 1), {"alt_text": "Haven", "focal_x": "140",
-                                                     "focal_y": "50"})
+    response = client.post(
+        url("image", unit, 1), {"alt_text": "Haven", "focal_x": "140", "focal_y": "50"}
+    )
     assert response.status_code == 200
     image.refresh_from_db()
     assert image.focal_point_x == 1520
@@ -109,6 +111,7 @@ def test_the_focal_point_is_chosen_on_the_image_and_kept_in_the_public_crop(edit
     assert response.status_code == 302
     image.refresh_from_db()
     assert image.focal_point_x is None
-    assert "Forsidebillede: fokuspunkt fjernet" in client.get(
-        reverse("backoffice:history", args=[unit.pk])
-    ).content.decode()
+    assert (
+        "Forsidebillede: fokuspunkt fjernet"
+        in client.get(reverse("backoffice:history", args=[unit.pk])).content.decode()
+    )

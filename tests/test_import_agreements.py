@@ -89,4 +89,7 @@ def test_a_description_is_kept_only_for_home_care_operating_agreements(imported,
     summary, rejected = import_agreements(path)
     assert rejected == [] and summary.created == 1
     assert not AgreementDescription.objects.exists()
-    assert summary.skipped["beskrivelse ignoreret: kun driftsoverenskomster om helhedspleje har en"] == 1
+    assert (
+        summary.skipped["beskrivelse ignoreret: kun driftsoverenskomster om helhedspleje har en"]
+        == 1
+    )

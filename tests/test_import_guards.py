@@ -82,15 +82,15 @@ def test_one_closure_in_a_country_of_eight_needs_the_flag_or_a_larger_share(
     assert "lukket:         1" in out
 
 
-def test_a_file_with_far_fewer_entities_than_last_time_is_refused(
-    db, tmp_path, capsys, country
-):
+def test_a_file_with_far_fewer_entities_than_last_time_is_refused(db, tmp_path, capsys, country):
     from tests.country import municipal
 
     # day 1: the country plus 40 other entities (say, dental clinics) under Aarhus
     day1 = country.copy()
     day1.sor += [
-        municipal(f"1000000009{i:02d}", f"Tandklinik {i}", parent=c.AARHUS_ELDER, unit_type="tandklinik")
+        municipal(
+            f"1000000009{i:02d}", f"Tandklinik {i}", parent=c.AARHUS_ELDER, unit_type="tandklinik"
+        )
         for i in range(40)
     ]
     import_country(capsys, tmp_path / "day1", day1)
@@ -117,9 +117,7 @@ def test_the_first_import_is_never_refused(imported, tmp_path, capsys, country):
     assert code == 0, err
 
 
-def test_a_real_file_cut_off_at_a_line_boundary_is_refused_in_the_nightly_run(
-    db, tmp_path, capsys
-):
+def test_a_real_file_cut_off_at_a_line_boundary_is_refused_in_the_nightly_run(db, tmp_path, capsys):
     files = generate(tmp_path / "day1", seed=3, scale=0.05)
     for register in ("dar", "cvr", "sor"):
         code, _, err = run(capsys, "import", register, str(files.paths[register]))
@@ -135,7 +133,9 @@ def test_a_real_file_cut_off_at_a_line_boundary_is_refused_in_the_nightly_run(
     code, out, err = run(capsys, "nightly", str(night))
     assert code == 1
     assert database() == before
-    refusal = rf"sor: .*: importen er afvist, intet er ændret: filen ville lukke \d+ af {before_open} "
+    refusal = (
+        rf"sor: .*: importen er afvist, intet er ændret: filen ville lukke \d+ af {before_open} "
+    )
     assert re.match(refusal, err), err
     code, out, err = run(capsys, "nightly", str(night), "--allow-mass-closure")
     assert code == 0, err

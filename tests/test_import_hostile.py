@@ -96,8 +96,7 @@ def test_an_escaped_nul_in_a_json_text_is_refused(imported, tmp_path, country, c
     path = write_jsonl(tmp_path / "dar.jsonl", country.dar)
     assert "\\u0000" in path.read_text(encoding="utf-8")
     assert refused(capsys, "dar", path) == (
-        f"{path}:3: styretegn (\\u0000) i en tekst; et registers tekst kan ikke indeholde "
-        "styretegn"
+        f"{path}:3: styretegn (\\u0000) i en tekst; et registers tekst kan ikke indeholde styretegn"
     )
 
 

@@ -73,13 +73,21 @@ class SharedDatabase:
     def plov(self, *args: str) -> subprocess.CompletedProcess:
         return subprocess.run(
             [sys.executable, "-m", "plov.cli", *args],
-            env=self.env, cwd=ROOT, capture_output=True, text=True, timeout=120,
+            env=self.env,
+            cwd=ROOT,
+            capture_output=True,
+            text=True,
+            timeout=120,
         )
 
     def start_slow_import(self, path: Path) -> subprocess.Popen:
         process = subprocess.Popen(
             [sys.executable, "-c", SLOW_IMPORT, str(path)],
-            env=self.env, cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+            env=self.env,
+            cwd=ROOT,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
         )
         line = process.stdout.readline()
         assert line.strip() == "written, not committed", process.stderr.read()
@@ -118,9 +126,7 @@ def _renamed_file(tmp_path, country) -> Path:
     return country.write(tmp_path / "day2")[0]
 
 
-def test_a_run_killed_by_sigkill_is_marked_abandoned_by_the_next_import(
-    shared, tmp_path, country
-):
+def test_a_run_killed_by_sigkill_is_marked_abandoned_by_the_next_import(shared, tmp_path, country):
     path = _renamed_file(tmp_path, country)
     killed = shared.start_slow_import(path)
     killed.send_signal(signal.SIGKILL)

@@ -286,12 +286,24 @@ def test_an_import_whose_refresh_fails_leaves_the_database_as_before(
     assert ImportRun.objects.get(register="sor").status == ImportRun.Status.FAILED
 
 
-def test_every_municipal_owner_in_sor_is_an_organisation_even_without_care_units(db, tmp_path, country):
+def test_every_municipal_owner_in_sor_is_an_organisation_even_without_care_units(
+    db, tmp_path, country
+):
     from tests.country import SorEntity
 
-    country.sor.append(SorEntity("300000000001", "Læsø Kommune", sor_type="IE", unit_type="kommune",
-                                 owner_type="kommune", owner_cvr="45973328", municipality_code="825",
-                                 owner_sor_id="300000000001", owner_name="Læsø Kommune"))
+    country.sor.append(
+        SorEntity(
+            "300000000001",
+            "Læsø Kommune",
+            sor_type="IE",
+            unit_type="kommune",
+            owner_type="kommune",
+            owner_cvr="45973328",
+            municipality_code="825",
+            owner_sor_id="300000000001",
+            owner_name="Læsø Kommune",
+        )
+    )
     import_sor(country.write(tmp_path)[0])
     laesoe = Organisation.objects.get(municipality_id=825)
     assert (laesoe.cvr_number, laesoe.kind) == ("45973328", Organisation.Kind.MUNICIPALITY)

@@ -48,13 +48,16 @@ def test_the_unit_editor_removes_them(client, units, anna):  # noqa: F811
     unit = units["solgaarden"]
     client.force_login(anna)
     client.post(action_url(unit, "lock"))
-    client.post(editor_url(unit), form_data(
-        content_of(unit),
-        leader_first_name=f"Gre{ZWSP}the{RLO}",
-        leader_last_name=f"{LRI}Ølgaard{PDI}",
-        values=f"<p>Vi tror{SHY} på <b>nær{BOM}vær</b>{TAG_A}.</p>",
-        food_link=f"https://aarhus.dk/{WJ}mad",
-    ))
+    client.post(
+        editor_url(unit),
+        form_data(
+            content_of(unit),
+            leader_first_name=f"Gre{ZWSP}the{RLO}",
+            leader_last_name=f"{LRI}Ølgaard{PDI}",
+            values=f"<p>Vi tror{SHY} på <b>nær{BOM}vær</b>{TAG_A}.</p>",
+            food_link=f"https://aarhus.dk/{WJ}mad",
+        ),
+    )
     content = content_of(unit)
     assert content.leader_first_name == "Grethe" and content.leader_last_name == "Ølgaard"
     assert content.values == "<p>Vi tror på <b>nærvær</b>.</p>"
@@ -63,39 +66,52 @@ def test_the_unit_editor_removes_them(client, units, anna):  # noqa: F811
 
 def test_the_media_pages_remove_them_from_names_titles_and_texts(editor, client):  # noqa: F811
     unit, _ = editor
-    response = client.post(reverse("unitmedia:document_add", args=[unit.pk]), {
-        "name": f"Prisliste{RLO} 2026{ZWSP}",
-        "document_type": UnitDocument.DocumentType.PRICE_LIST,
-        "file": SimpleUploadedFile(f"pris{RLO}fdp.exe.pdf", pdf(), "application/pdf"),
-    })
+    response = client.post(
+        reverse("unitmedia:document_add", args=[unit.pk]),
+        {
+            "name": f"Prisliste{RLO} 2026{ZWSP}",
+            "document_type": UnitDocument.DocumentType.PRICE_LIST,
+            "file": SimpleUploadedFile(f"pris{RLO}fdp.exe.pdf", pdf(), "application/pdf"),
+        },
+    )
     assert response.status_code == 302
     document = UnitDocument.objects.get(unit=unit)
     assert document.name == "Prisliste 2026"
     assert document.document.title == "prisfdp.exe.pdf"
 
-    response = client.post(reverse("unitmedia:image", args=[unit.pk, 1]), {
-        "file": SimpleUploadedFile(f"have{LRI}.jpg", picture(size=(1024, 768))),
-        "alt_text": f"Haven{SHY} om foråret{TAG_A}",
-    })
+    response = client.post(
+        reverse("unitmedia:image", args=[unit.pk, 1]),
+        {
+            "file": SimpleUploadedFile(f"have{LRI}.jpg", picture(size=(1024, 768))),
+            "alt_text": f"Haven{SHY} om foråret{TAG_A}",
+        },
+    )
     assert response.status_code == 302
     image = UnitContent.objects.get(unit=unit).image_1
     assert image.title == "have.jpg" and image.description == "Haven om foråret"
 
-    response = client.post(reverse("unitmedia:housing_add", args=[unit.pk]), {
-        "title": HousingDescription.Title.choices[0][0], "persons_per_home": "1",
-        "description": f"Lys bolig{RLO}\nmed altan{BOM}",
-    })
+    response = client.post(
+        reverse("unitmedia:housing_add", args=[unit.pk]),
+        {
+            "title": HousingDescription.Title.choices[0][0],
+            "persons_per_home": "1",
+            "description": f"Lys bolig{RLO}\nmed altan{BOM}",
+        },
+    )
     assert response.status_code == 302
     assert HousingDescription.objects.get(unit=unit).description == "Lys bolig\nmed altan"
 
 
 def test_a_value_of_only_invisible_characters_is_empty(editor, client):  # noqa: F811
     unit, _ = editor
-    response = client.post(reverse("unitmedia:document_add", args=[unit.pk]), {
-        "name": f"{RLO}{ZWSP}{SHY}",
-        "document_type": UnitDocument.DocumentType.PRICE_LIST,
-        "file": SimpleUploadedFile("pris.pdf", pdf(), "application/pdf"),
-    })
+    response = client.post(
+        reverse("unitmedia:document_add", args=[unit.pk]),
+        {
+            "name": f"{RLO}{ZWSP}{SHY}",
+            "document_type": UnitDocument.DocumentType.PRICE_LIST,
+            "file": SimpleUploadedFile("pris.pdf", pdf(), "application/pdf"),
+        },
+    )
     assert response.status_code == 200
     assert "Skriv dokumentets navn." in response.content.decode()
     assert not UnitDocument.objects.exists()
@@ -121,9 +137,10 @@ def supervised(imported):
 def test_supervision_summaries_and_sanction_themes_lose_them(client, supervised):
     unit = supervised["solgaarden"]
     supervision.actor(client, "supervisor")
-    response = client.post(supervision.url("feedback", unit.pk), supervision.feedback_data(
-        summary=f"Medicin{SHY}håndteringen{RLO} skal forbedres.{TAG_A}"
-    ))
+    response = client.post(
+        supervision.url("feedback", unit.pk),
+        supervision.feedback_data(summary=f"Medicin{SHY}håndteringen{RLO} skal forbedres.{TAG_A}"),
+    )
     assert response.status_code == 302
     assert SupervisionFeedback.objects.get().summary == "Medicinhåndteringen skal forbedres."
     response = client.post(
@@ -137,16 +154,27 @@ def test_supervision_summaries_and_sanction_themes_lose_them(client, supervised)
 def test_the_editorial_import_removes_them(imported, tmp_path):
     site = Unit.objects.get(sor_id=c.SITE_PRIVATE)
     ServiceAgreement.objects.create(
-        municipality_id=727, unit=site, reference="ODD-1",
-        type=AgreementType.OPERATING_AGREEMENT, start="2025-01-01",
+        municipality_id=727,
+        unit=site,
+        reference="ODD-1",
+        type=AgreementType.OPERATING_AGREEMENT,
+        start="2025-01-01",
     )
     path = tmp_path / "indhold.json"
-    path.write_text(json.dumps([{
-        "sor_id": c.SITE_PRIVATE,
-        "leader_first_name": f"Ka{RLO}ren",
-        "values": f"<p>Nær{ZWSP}vær{BOM}</p>",
-        "agreement_descriptions": {"727": f"Faste teams{LRI} i Odder{PDI}"},
-    }], ensure_ascii=False), encoding="utf-8")
+    path.write_text(
+        json.dumps(
+            [
+                {
+                    "sor_id": c.SITE_PRIVATE,
+                    "leader_first_name": f"Ka{RLO}ren",
+                    "values": f"<p>Nær{ZWSP}vær{BOM}</p>",
+                    "agreement_descriptions": {"727": f"Faste teams{LRI} i Odder{PDI}"},
+                }
+            ],
+            ensure_ascii=False,
+        ),
+        encoding="utf-8",
+    )
     _, rejected = import_editorial(path)
     assert rejected == []
     content = UnitContent.objects.get(unit=site)

@@ -62,8 +62,10 @@ def make_user(username, roles=(), cvr="", sor_ids=(), superuser=False):
 @pytest.fixture
 def world(imported):
     Organisation.objects.create(
-        kind=Organisation.Kind.MUNICIPALITY, name="Silkeborg Kommune",
-        cvr_number=SILKEBORG_CVR, municipality_id=740,
+        kind=Organisation.Kind.MUNICIPALITY,
+        name="Silkeborg Kommune",
+        cvr_number=SILKEBORG_CVR,
+        municipality_id=740,
     )
     units = {
         "lindehus": Unit.objects.get(sor_id=c.LINDEHUS),  # private care home in Aarhus
@@ -118,8 +120,11 @@ def png_header(width, height) -> bytes:
     """A PNG that claims width × height pixels but holds almost nothing (a cheap 'bomb')."""
 
     def chunk(kind, data):
-        return struct.pack(">I", len(data)) + kind + data + struct.pack(
-            ">I", zlib.crc32(kind + data) & 0xFFFFFFFF
+        return (
+            struct.pack(">I", len(data))
+            + kind
+            + data
+            + struct.pack(">I", zlib.crc32(kind + data) & 0xFFFFFFFF)
         )
 
     return (
@@ -149,7 +154,8 @@ def pdf(padding: int = 0) -> bytes:
     for offset in offsets:
         out += b"%010d 00000 n \n" % offset
     out += b"trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (
-        len(objects) + 1, xref,
+        len(objects) + 1,
+        xref,
     )
     return bytes(out)
 
@@ -329,7 +335,9 @@ def test_replacing_and_removing_a_slot_keeps_the_old_image_until_the_purge(
     first_path = Path(first.file.path)
     assert first_path.exists()
     with django_capture_on_commit_callbacks(execute=True):
-        assert post_image(client, unit, 1, name="second.png", data=picture("PNG")).status_code == 302
+        assert (
+            post_image(client, unit, 1, name="second.png", data=picture("PNG")).status_code == 302
+        )
     second = UnitContent.objects.get(unit=unit).image_1
     assert second.pk != first.pk and second.title == "second.png"
     assert RemovedMedia.objects.get().image == first and first_path.exists()
@@ -346,7 +354,11 @@ def test_replacing_and_removing_a_slot_keeps_the_old_image_until_the_purge(
     assert WagtailImage.objects.count() == 2
     actions = list(changes_logged().values_list("action", flat=True))
     assert actions == [
-        "plov.upload", "plov.media_removed", "plov.upload", "wagtail.edit", "plov.media_removed",
+        "plov.upload",
+        "plov.media_removed",
+        "plov.upload",
+        "wagtail.edit",
+        "plov.media_removed",
     ]
     # 31 days later the nightly purge deletes both, files too.
     RemovedMedia.objects.update(removed_at=timezone.now() - dt.timedelta(days=31))
@@ -394,8 +406,15 @@ def test_every_colour_mode_becomes_a_plain_rgb_jpeg(mode, fmt, extra):
 # --- documents -----------------------------------------------------------------------------
 
 
-def post_document(client, unit, *, data=None, name="Tilsynsrapport 2025 – Åhaven",
-                  file_name="rapport.pdf", **extra):
+def post_document(
+    client,
+    unit,
+    *,
+    data=None,
+    name="Tilsynsrapport 2025 – Åhaven",
+    file_name="rapport.pdf",
+    **extra,
+):
     fields = {
         "name": name,
         "document_type": UnitDocument.DocumentType.SUPERVISION_REPORT,
@@ -461,25 +480,37 @@ def test_name_type_and_annulled_flag_are_edited_and_logged(editor, client):
     post_document(client, unit, annulled="on")
     document = UnitDocument.objects.get(unit=unit)
     assert document.annulled  # hidden publicly
-    response = client.post(url("document_edit", unit, document.pk), {
-        "name": "Prisliste 2026", "document_type": "prisliste",
-    })
+    response = client.post(
+        url("document_edit", unit, document.pk),
+        {
+            "name": "Prisliste 2026",
+            "document_type": "prisliste",
+        },
+    )
     assert response.status_code == 302
     document.refresh_from_db()
     assert (document.name, document.document_type, document.annulled) == (
-        "Prisliste 2026", "prisliste", False
+        "Prisliste 2026",
+        "prisliste",
+        False,
     )
     entry = ModelLogEntry.objects.get(action="wagtail.edit")
     assert entry.data["changes"]["annulled"] == [True, False]
     assert entry.data["changes"]["name"] == ["Tilsynsrapport 2025 – Åhaven", "Prisliste 2026"]
     # An unknown type is refused.
-    response = client.post(url("document_edit", unit, document.pk), {
-        "name": "X", "document_type": "hemmelig",
-    })
+    response = client.post(
+        url("document_edit", unit, document.pk),
+        {
+            "name": "X",
+            "document_type": "hemmelig",
+        },
+    )
     assert response.status_code == 200 and "document_type" in response.context["form"].errors
 
 
-def test_a_deleted_document_keeps_its_file_until_the_purge(editor, client, django_capture_on_commit_callbacks):
+def test_a_deleted_document_keeps_its_file_until_the_purge(
+    editor, client, django_capture_on_commit_callbacks
+):
     unit, _ = editor
     post_document(client, unit)
     document = UnitDocument.objects.get(unit=unit)
@@ -517,28 +548,52 @@ def test_a_document_of_another_unit_is_not_found(editor, client, world):
 
 def housing(**fields):
     return {
-        "title": "1-rumsbolig", "persons_per_home": "1", "rent": "7.500", "deposit": "25000",
-        "rooms": "1", "description": "Lys bolig med eget bad & altan.", **fields,
+        "title": "1-rumsbolig",
+        "persons_per_home": "1",
+        "rent": "7.500",
+        "deposit": "25000",
+        "rooms": "1",
+        "description": "Lys bolig med eget bad & altan.",
+        **fields,
     }
 
 
 def test_a_housing_description_is_added_edited_and_deleted(editor, client):
     unit, _ = editor
-    response = client.post(url("housing_add", unit), housing(
-        description="<p>Lys bolig</p><p>med <b>eget</b> bad &amp; altan.</p><script>alert(1)</script>",
-    ))
+    response = client.post(
+        url("housing_add", unit),
+        housing(
+            description="<p>Lys bolig</p><p>med <b>eget</b> bad &amp; altan.</p><script>alert(1)</script>",
+        ),
+    )
     assert response.status_code == 302
     item = HousingDescription.objects.get(unit=unit)
     assert (item.title, item.persons_per_home, item.rent, item.deposit, item.rooms) == (
-        "1-rumsbolig", 1, 7500, 25000, 1
+        "1-rumsbolig",
+        1,
+        7500,
+        25000,
+        1,
     )
     assert item.description == "Lys bolig\nmed eget bad & altan."
-    response = client.post(url("housing_edit", unit, item.pk), housing(
-        title="parbolig", persons_per_home="2", rent="", deposit="", rooms="2",
-    ))
+    response = client.post(
+        url("housing_edit", unit, item.pk),
+        housing(
+            title="parbolig",
+            persons_per_home="2",
+            rent="",
+            deposit="",
+            rooms="2",
+        ),
+    )
     assert response.status_code == 302
     item.refresh_from_db()
-    assert (item.title, item.persons_per_home, item.rent, item.deposit) == ("parbolig", 2, None, None)
+    assert (item.title, item.persons_per_home, item.rent, item.deposit) == (
+        "parbolig",
+        2,
+        None,
+        None,
+    )
     assert client.post(url("housing_delete", unit, item.pk)).status_code == 302
     assert not HousingDescription.objects.exists()
     actions = list(changes_logged().values_list("action", flat=True))
@@ -594,10 +649,14 @@ def attempts(unit):
     """Every kind of change, as (url, data) a browser would post."""
     return [
         (url("image", unit, 1), lambda: {"file": upload("a.jpg", picture()), "alt_text": "Have"}),
-        (url("document_add", unit), lambda: {
-            "name": "Rapport", "document_type": "andet",
-            "file": upload("r.pdf", pdf(), "application/pdf"),
-        }),
+        (
+            url("document_add", unit),
+            lambda: {
+                "name": "Rapport",
+                "document_type": "andet",
+                "file": upload("r.pdf", pdf(), "application/pdf"),
+            },
+        ),
         (url("housing_add", unit), lambda: housing()),
     ]
 
@@ -722,8 +781,12 @@ def test_an_existing_item_cannot_be_changed_without_the_lock(editor, client, wor
         url("housing_delete", unit, item.pk),
         url("image_remove", unit, 1),
     ):
-        assert client.post(target, {"name": "Nyt", "document_type": "andet",
-                                    **housing(title="parbolig")}).status_code == 409, target
+        assert (
+            client.post(
+                target, {"name": "Nyt", "document_type": "andet", **housing(title="parbolig")}
+            ).status_code
+            == 409
+        ), target
     assert UnitDocument.objects.get().name == "Tilsynsrapport 2025 – Åhaven"
     assert HousingDescription.objects.get().title == "1-rumsbolig"
     assert UnitContent.objects.get(unit=unit).image_1 is not None
@@ -737,7 +800,9 @@ def test_the_lock_within_the_timeout_is_enough(world, client, settings):
     assert post_image(client, units["lindehus"]).status_code == 302
 
 
-def test_an_annulled_documents_direct_link_answers_404_publicly(imported, client, tmp_path, settings):
+def test_an_annulled_documents_direct_link_answers_404_publicly(
+    imported, client, tmp_path, settings
+):
     from django.core.files.base import ContentFile
     from wagtail.documents.models import Document
 
@@ -745,10 +810,13 @@ def test_an_annulled_documents_direct_link_answers_404_publicly(imported, client
 
     settings.MEDIA_ROOT = str(tmp_path)
     pdf = b"%PDF-1.4\n1 0 obj\n<< /Type /Catalog >>\nendobj\ntrailer\n<< /Root 1 0 R >>\n%%EOF\n"
-    document = Document.objects.create(title="Tilsynsrapport", file=ContentFile(pdf, name="rapport.pdf"))
+    document = Document.objects.create(
+        title="Tilsynsrapport", file=ContentFile(pdf, name="rapport.pdf")
+    )
     unit = Unit.objects.get(sor_id="100000000010")
-    link = UnitDocument.objects.create(unit=unit, name="Tilsynsrapport 2025", document=document,
-                                       document_type="tilsynsrapport")
+    link = UnitDocument.objects.create(
+        unit=unit, name="Tilsynsrapport 2025", document=document, document_type="tilsynsrapport"
+    )
     assert client.get(document.url).status_code == 200
     link.annulled = True
     link.save()

@@ -40,8 +40,15 @@ def history_page(client, unit) -> str:
 
 
 def housing_data(**changes):
-    return {"title": "1-rumsbolig", "persons_per_home": "1", "rent": "7.500", "deposit": "",
-            "rooms": "1", "description": "Lys bolig med altan", **changes}
+    return {
+        "title": "1-rumsbolig",
+        "persons_per_home": "1",
+        "rent": "7.500",
+        "deposit": "",
+        "rooms": "1",
+        "description": "Lys bolig med altan",
+        **changes,
+    }
 
 
 def restore_url(unit, removed) -> str:
@@ -112,7 +119,9 @@ def test_a_deleted_document_is_hidden_publicly_and_restored_with_its_file(editor
     assert client.post(restore_url(unit, removed)).status_code == 302
     restored = UnitDocument.objects.get()
     assert (restored.name, restored.document_type, restored.annulled) == (
-        "Prisliste 2026", document.document_type, False
+        "Prisliste 2026",
+        document.document_type,
+        False,
     )
     assert restored.document_id == document.document_id
     client.logout()
@@ -127,7 +136,9 @@ def test_a_deleted_housing_description_is_restored(editor, client):
     client.post(restore_url(unit, RemovedMedia.objects.get()))
     housing = HousingDescription.objects.get()
     assert (housing.title, housing.rent, housing.description) == (
-        "1-rumsbolig", 7500, "Lys bolig med altan"
+        "1-rumsbolig",
+        7500,
+        "Lys bolig med altan",
     )
 
 
@@ -218,9 +229,10 @@ def test_the_image_library_cannot_delete_a_units_image(editor, client, agency_ad
     assert get_image_model().objects.filter(pk=image.pk).exists()
     assert UnitContent.objects.get(unit=unit).image_1 == image
     # Bulk delete neither.
-    bulk = reverse(
-        "wagtail_bulk_action", args=("wagtailimages", "image", "delete")
-    ) + f"?id={image.pk}"
+    bulk = (
+        reverse("wagtail_bulk_action", args=("wagtailimages", "image", "delete"))
+        + f"?id={image.pk}"
+    )
     client.post(bulk)
     assert get_image_model().objects.filter(pk=image.pk).exists()
 
@@ -238,12 +250,20 @@ def test_the_image_library_changes_a_units_image_only_with_the_lock(editor, clie
     other = get_image_model().objects.create(
         title="x", file=image.file.name, width=1, height=1, collection_id=1
     )
-    response = client.post(edit, {
-        "title": "Haven", "description": "Haven om foråret", "collection": "1",
-        "focal_point_x": "100", "focal_point_y": "80",
-        "focal_point_width": "50", "focal_point_height": "40", "tags": "",
-        "file": io.BytesIO(picture(size=(900, 700))),
-    })
+    response = client.post(
+        edit,
+        {
+            "title": "Haven",
+            "description": "Haven om foråret",
+            "collection": "1",
+            "focal_point_x": "100",
+            "focal_point_y": "80",
+            "focal_point_width": "50",
+            "focal_point_height": "40",
+            "tags": "",
+            "file": io.BytesIO(picture(size=(900, 700))),
+        },
+    )
     assert response.status_code == 302, response.content.decode()[:3000]
     image.refresh_from_db()
     assert (image.focal_point_x, image.focal_point_y) == (100, 80)

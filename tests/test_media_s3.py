@@ -109,7 +109,11 @@ def fetch(address: str) -> bytes:
 
 
 def test_images_and_pdfs_live_in_the_bucket_and_leave_it_when_replaced_or_deleted(
-    editor, client, bucket, media_root, django_capture_on_commit_callbacks  # noqa: F811
+    editor,  # noqa: F811
+    client,
+    bucket,
+    media_root,  # noqa: F811
+    django_capture_on_commit_callbacks,
 ):
     unit, _ = editor
     with django_capture_on_commit_callbacks(execute=True):
@@ -154,4 +158,3 @@ def test_images_and_pdfs_live_in_the_bucket_and_leave_it_when_replaced_or_delete
     assert not old & keys(bucket)
     assert document.file.name not in keys(bucket)
     assert keys(bucket) == {new.file.name}
-

@@ -524,9 +524,7 @@ def test_the_csv_speaks_danish(shown, client):
     assert solgaarden["Fuldtidsmedarbejdere"] == "31,5"
     assert solgaarden["Kommuner med aftale"] == "Odder, Aarhus"
     # Danish time with its UTC offset (+01:00 in winter, +02:00 in summer)
-    assert re.fullmatch(
-        r"\d{4}-\d\d-\d\d \d\d:\d\d:\d\d\+0[12]:00", solgaarden["Senest opdateret"]
-    )
+    assert re.fullmatch(r"\d{4}-\d\d-\d\d \d\d:\d\d:\d\d\+0[12]:00", solgaarden["Senest opdateret"])
     private_site = rows[c.SITE_PRIVATE]
     assert private_site["Type"] == "Helhedsplejeleverandørsted"
     assert private_site["Adresse"] == "Adelgade 3, 1. tv"

@@ -84,8 +84,13 @@ def test_a_month_is_never_written_twice_and_earlier_months_stay_unchanged(client
 
 @pytest.mark.parametrize(
     "name",
-    ["enheder-2026-05.csv", "enheder-2026-13.csv", "enheder-2026-03.xlsx", "..%2Fsecret",
-     "enheder-2026-03.csv.bak"],
+    [
+        "enheder-2026-05.csv",
+        "enheder-2026-13.csv",
+        "enheder-2026-03.xlsx",
+        "..%2Fsecret",
+        "enheder-2026-03.csv.bak",
+    ],
 )
 def test_a_month_not_archived_or_a_strange_name_is_404(db, client, media_root, name):
     (media_root / "opendata" / "arkiv").mkdir(parents=True)
@@ -121,9 +126,10 @@ def test_archives_live_in_the_s3_bucket(client, bucket, media_root):  # noqa: F8
     )
     assert not [p for p in media_root.rglob("*") if p.is_file()]  # nothing on the local disk
     march = download(client, "enheder-2026-03.csv")
-    assert march == bucket.get_object(Bucket=BUCKET, Key="opendata/arkiv/enheder-2026-03.csv")[
-        "Body"
-    ].read()
+    assert (
+        march
+        == bucket.get_object(Bucket=BUCKET, Key="opendata/arkiv/enheder-2026-03.csv")["Body"].read()
+    )
     assert keep_monthly_snapshot(MARCH) == []  # idempotent on S3 too
     assert keys(bucket) == {
         "opendata/arkiv/enheder-2026-03.csv", "opendata/arkiv/enheder-2026-03.json"

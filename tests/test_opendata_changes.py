@@ -55,8 +55,13 @@ def test_publication_and_agreements_are_in_the_feed(client):
     ended = [i for i in items if i["kind"] == "agreement_ended"]
     assert [(i["unit_sor_id"], i["agreement"]["kommune"]) for i in ended] == [(c.LINDEHUS, "746")]
     assert ended[0]["at"].startswith(TODAY.isoformat())
-    assert not [i for i in items if i["unit_sor_id"] == c.SITE_NORTH
-                and i["agreement"] and i["agreement"]["kommune"] == "727"]
+    assert not [
+        i
+        for i in items
+        if i["unit_sor_id"] == c.SITE_NORTH
+        and i["agreement"]
+        and i["agreement"]["kommune"] == "727"
+    ]
     assert [i["at"] for i in items] == sorted(i["at"] for i in items)  # oldest first
     assert len({i["id"] for i in items}) == len(items)
 
@@ -78,9 +83,7 @@ def test_a_sor_import_records_created_changed_and_closed(request, db, client, tm
 
     items = feed(client, since=TODAY.isoformat())
     changed = [i for i in items if i["kind"] == "unit_changed"]
-    assert [(i["unit_sor_id"], i["fields"]) for i in changed] == [
-        (c.SOLGAARDEN, ["name", "phone"])
-    ]
+    assert [(i["unit_sor_id"], i["fields"]) for i in changed] == [(c.SOLGAARDEN, ["name", "phone"])]
     assert changed[0]["unit_name"] == "Plejecenter Solgården Syd"
     assert "unit_closed" in kinds(items, c.LINDEHUS)
     assert "300000000099" not in {i["unit_sor_id"] for i in items}  # created, not shown
@@ -163,7 +166,10 @@ def test_a_dar_import_that_moves_a_unit_is_a_change(client, tmp_path, request):
     solgaarden = country.entity(c.SOLGAARDEN).visiting
     moved = [dict(a) for a in country.dar]
     for address in moved:
-        if address.get("vejnavn") == solgaarden.street and address.get("husnr") == solgaarden.house_number:
+        if (
+            address.get("vejnavn") == solgaarden.street
+            and address.get("husnr") == solgaarden.house_number
+        ):
             address["y"] = float(address["y"]) + 0.01  # the address point is moved
     country.dar = moved
     _, _, dar_path = country.write(tmp_path / "dar2")

@@ -35,8 +35,14 @@ def test_the_page_lists_every_download_and_each_one_answers(client):
         assert download.url in links
         answer = client.get(download.url)
         assert answer.status_code == 200, download.url
-    assert {"/data/enheder.csv", "/data/fhir.json", "/api/v1/units", "/api/v1/agreements",
-            "/api/v1/supervising-authorities", "/overgangsordning.csv"} <= links
+    assert {
+        "/data/enheder.csv",
+        "/data/fhir.json",
+        "/api/v1/units",
+        "/api/v1/agreements",
+        "/api/v1/supervising-authorities",
+        "/overgangsordning.csv",
+    } <= links
 
 
 def test_the_licence_is_the_setting(db, client, settings):
@@ -57,11 +63,13 @@ def test_the_update_time_is_the_last_successful_import(db, client):
     assert "Der er endnu ikke importeret fra registrene." in text_of(client.get("/data/"))
     at = timezone.make_aware(dt.datetime(2026, 3, 2, 4, 41))
     ImportRun.objects.create(register="sor", source="x", status="succeeded", finished_at=at)
-    ImportRun.objects.create(register="cvr", source="x", status="succeeded",
-                             finished_at=at - dt.timedelta(hours=1))
+    ImportRun.objects.create(
+        register="cvr", source="x", status="succeeded", finished_at=at - dt.timedelta(hours=1)
+    )
     # later, but failed: not an update
-    ImportRun.objects.create(register="dar", source="x", status="failed",
-                             finished_at=at + dt.timedelta(hours=1))
+    ImportRun.objects.create(
+        register="dar", source="x", status="failed", finished_at=at + dt.timedelta(hours=1)
+    )
     response = client.get("/data/")
     assert '<time datetime="2026-03-02T04:41:00+01:00">' in response.content.decode()
     text = text_of(response)

@@ -41,22 +41,45 @@ def csv_rows(client) -> list[dict]:
 def supervised(shown):  # noqa: F811
     solgaarden = unit(c.SOLGAARDEN)
     authority = SupervisingAuthority.objects.order_by("name").first()
-    for day, status in ((TODAY - dt.timedelta(days=400), "kritiske_bemaerkninger"),
-                        (TODAY - dt.timedelta(days=20), "mindre_bemaerkninger")):
-        SupervisionFeedback.objects.create(unit=solgaarden, authority=authority,
-                                           inspected_on=day, status=status)
-    Sanction.objects.create(unit=solgaarden, authority=authority, type="paabud",
-                            decided_on=TODAY - dt.timedelta(days=10))
-    Sanction.objects.create(unit=solgaarden, authority=authority, type="forbud_indflytning",
-                            decided_on=TODAY - dt.timedelta(days=300),
-                            lifted_on=TODAY - dt.timedelta(days=100))  # not in force
+    for day, status in (
+        (TODAY - dt.timedelta(days=400), "kritiske_bemaerkninger"),
+        (TODAY - dt.timedelta(days=20), "mindre_bemaerkninger"),
+    ):
+        SupervisionFeedback.objects.create(
+            unit=solgaarden, authority=authority, inspected_on=day, status=status
+        )
+    Sanction.objects.create(
+        unit=solgaarden,
+        authority=authority,
+        type="paabud",
+        decided_on=TODAY - dt.timedelta(days=10),
+    )
+    Sanction.objects.create(
+        unit=solgaarden,
+        authority=authority,
+        type="forbud_indflytning",
+        decided_on=TODAY - dt.timedelta(days=300),
+        lifted_on=TODAY - dt.timedelta(days=100),
+    )  # not in force
     for period, value in (("2024", "6.1"), ("2025", "5.4")):
-        QualityResult.objects.create(unit=solgaarden, kind="indicator", code="AEI-03",
-                                     name="Beboere med tryksår", period=period,
-                                     value=Decimal(value), unit_of_measure="%")
-    QualityResult.objects.create(unit=solgaarden, kind="satisfaction", code="BTU-1",
-                                 name="Tilfredshed med hjælpen", period="2025",
-                                 value=Decimal("87"), unit_of_measure="%")
+        QualityResult.objects.create(
+            unit=solgaarden,
+            kind="indicator",
+            code="AEI-03",
+            name="Beboere med tryksår",
+            period=period,
+            value=Decimal(value),
+            unit_of_measure="%",
+        )
+    QualityResult.objects.create(
+        unit=solgaarden,
+        kind="satisfaction",
+        code="BTU-1",
+        name="Tilfredshed med hjælpen",
+        period="2025",
+        value=Decimal("87"),
+        unit_of_measure="%",
+    )
     return shown
 
 
@@ -93,7 +116,8 @@ def test_the_api_list_carries_the_same(client):
     }
     assert [s["type"] for s in solgaarden["sanctions_in_force"]] == ["paabud"]
     assert [(q["code"], q["period"], q["value"]) for q in solgaarden["quality_latest"]] == [
-        ("AEI-03", "2025", 5.4), ("BTU-1", "2025", 87.0)
+        ("AEI-03", "2025", 5.4),
+        ("BTU-1", "2025", 87.0),
     ]
     assert solgaarden["public_url"].endswith(f"/enhed/{solgaarden['id']}/plejecenter-solgaarden/")
     assert items[c.LINDEHUS]["supervision"] is None

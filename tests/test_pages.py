@@ -55,25 +55,32 @@ def editor(root, django_user_model):
 
 
 def guidance_form(title: str, slug: str, publish: bool = True) -> dict:
-    data = nested_form_data({
-        "title": title, "slug": slug,
-        "intro": rich_text("<p>Du kan selv vælge plejehjem.</p>"),
-        "body": streamfield([("heading", "Først visiterer kommunen")]),
-    })
+    data = nested_form_data(
+        {
+            "title": title,
+            "slug": slug,
+            "intro": rich_text("<p>Du kan selv vælge plejehjem.</p>"),
+            "body": streamfield([("heading", "Først visiterer kommunen")]),
+        }
+    )
     if publish:
         data["action-publish"] = "action-publish"
     return data
 
 
 def driftsinfo_form(level: str, text: str, starts: dt.datetime, ends: dt.datetime) -> dict:
-    return nested_form_data({
-        "title": "Driftsinfo", "slug": "driftsinfo",
-        "status_level": level, "status_text": text,
-        "status_from": timezone.localtime(starts).strftime(WHEN),
-        "status_to": timezone.localtime(ends).strftime(WHEN),
-        "intro": rich_text("<p>Status for Plejeoverblikket.</p>"),
-        "body": streamfield([]),
-    }) | {"action-publish": "action-publish"}
+    return nested_form_data(
+        {
+            "title": "Driftsinfo",
+            "slug": "driftsinfo",
+            "status_level": level,
+            "status_text": text,
+            "status_from": timezone.localtime(starts).strftime(WHEN),
+            "status_to": timezone.localtime(ends).strftime(WHEN),
+            "intro": rich_text("<p>Status for Plejeoverblikket.</p>"),
+            "body": streamfield([]),
+        }
+    ) | {"action-publish": "action-publish"}
 
 
 def add_url(model: str, parent: Page) -> str:
@@ -85,8 +92,9 @@ def add_url(model: str, parent: Page) -> str:
 
 def test_the_agency_writes_a_draft_then_publishes_it_with_revisions(client, root, agency):
     client.force_login(agency)
-    response = client.post(add_url("guidancepage", root),
-                           guidance_form("Frit valg", "frit-valg", publish=False))
+    response = client.post(
+        add_url("guidancepage", root), guidance_form("Frit valg", "frit-valg", publish=False)
+    )
     assert response.status_code == 302, response.content.decode()[:2000]
     page = GuidancePage.objects.get(slug="frit-valg")
     assert not page.live and client.get("/frit-valg/").status_code == 404  # a draft is not shown
@@ -106,7 +114,9 @@ def test_an_editor_may_neither_add_nor_edit_a_page(client, root, editor):
     assert client.get(add_url("guidancepage", root)).status_code in (302, 403)
     client.post(add_url("guidancepage", root), guidance_form("Snyd", "snyd"))
     assert not GuidancePage.objects.filter(slug="snyd").exists()
-    response = client.post(f"/admin/pages/{page.pk}/edit/", guidance_form("Ændret", "om-helhedspleje"))
+    response = client.post(
+        f"/admin/pages/{page.pk}/edit/", guidance_form("Ændret", "om-helhedspleje")
+    )
     assert response.status_code in (302, 403)
     page.refresh_from_db()
     assert page.title == "Om helhedspleje" and page.revisions.count() == 0
@@ -122,10 +132,21 @@ def test_a_page_cannot_take_a_public_address(client, root, agency):
 
 def test_the_public_pages_still_answer_beside_the_agencys_pages(client, root):
     create_demo_pages()
-    for url in ("/", "/soeg/?kommune=751", "/kort/", "/sammenlign/", "/overgangsordning/",
-                "/en/", "/sitemap.xml", "/robots.txt", "/api/v1/docs"):
+    for url in (
+        "/",
+        "/soeg/?kommune=751",
+        "/kort/",
+        "/sammenlign/",
+        "/overgangsordning/",
+        "/en/",
+        "/sitemap.xml",
+        "/robots.txt",
+        "/api/v1/docs",
+    ):
         assert client.get(url).status_code == 200, url
-    assert "Sådan vælger du plejehjem" in client.get("/saadan-vaelger-du-plejehjem/").content.decode()
+    assert (
+        "Sådan vælger du plejehjem" in client.get("/saadan-vaelger-du-plejehjem/").content.decode()
+    )
     assert client.get("/findes-ikke/").status_code == 404
 
 
@@ -135,8 +156,15 @@ def test_the_sitemap_lists_the_live_pages_only(client, root):
     sitemap = client.get("/sitemap.xml").content.decode()
     for slug in ("driftsinfo", "frit-valg", "om-plejeoverblikket", "tilgaengelighedserklaering"):
         assert f"/{slug}/</loc>" in sitemap
-    for slug in ("operations-status", "free-choice", "about", "accessibility-statement",
-                 "how-to-choose-a-care-home", "about-home-care", "guide-for-editors"):
+    for slug in (
+        "operations-status",
+        "free-choice",
+        "about",
+        "accessibility-statement",
+        "how-to-choose-a-care-home",
+        "about-home-care",
+        "guide-for-editors",
+    ):
         assert f"/en/{slug}/</loc>" in sitemap
     assert "/kladde/" not in sitemap
 
@@ -152,9 +180,15 @@ def test_publishing_the_status_shows_the_banner_at_once_and_it_goes_at_its_end(
     client.force_login(agency)
     form = client.get(add_url("driftsinfopage", root)).content.decode()
     assert "Driftsstatus (banner på alle offentlige sider)" in form and "Vises til" in form
-    response = client.post(add_url("driftsinfopage", root), driftsinfo_form(
-        "outage", "Søgningen er nede. Vi arbejder på det.", now - dt.timedelta(minutes=5),
-        now + dt.timedelta(hours=1)))
+    response = client.post(
+        add_url("driftsinfopage", root),
+        driftsinfo_form(
+            "outage",
+            "Søgningen er nede. Vi arbejder på det.",
+            now - dt.timedelta(minutes=5),
+            now + dt.timedelta(hours=1),
+        ),
+    )
     assert response.status_code == 302, response.content.decode()[:2000]
     assert DriftsinfoPage.objects.get().live
     client.logout()
@@ -167,12 +201,20 @@ def test_publishing_the_status_shows_the_banner_at_once_and_it_goes_at_its_end(
     assert "Søgningen er nede" not in client.get("/").content.decode()
 
 
-def test_a_status_is_not_shown_before_it_starts_nor_while_a_draft(client, root, agency, monkeypatch):
+def test_a_status_is_not_shown_before_it_starts_nor_while_a_draft(
+    client, root, agency, monkeypatch
+):
     now = timezone.now().replace(second=0, microsecond=0)
-    page = root.add_child(instance=DriftsinfoPage(
-        title="Driftsinfo", slug="driftsinfo", status_level="warning",
-        status_text="Planlagt vedligeholdelse søndag.", status_from=now + dt.timedelta(days=1),
-        status_to=now + dt.timedelta(days=2)))
+    page = root.add_child(
+        instance=DriftsinfoPage(
+            title="Driftsinfo",
+            slug="driftsinfo",
+            status_level="warning",
+            status_text="Planlagt vedligeholdelse søndag.",
+            status_from=now + dt.timedelta(days=1),
+            status_to=now + dt.timedelta(days=2),
+        )
+    )
     page.save_revision().publish()
     assert "Planlagt vedligeholdelse" not in client.get("/").content.decode()
     assert "Ingen kendte driftsproblemer" in client.get("/driftsinfo/").content.decode()
@@ -189,8 +231,10 @@ def test_a_status_is_not_shown_before_it_starts_nor_while_a_draft(client, root, 
 def test_the_status_form_refuses_an_end_before_the_start(client, root, agency):
     now = timezone.now()
     client.force_login(agency)
-    response = client.post(add_url("driftsinfopage", root), driftsinfo_form(
-        "info", "Tekst", now, now - dt.timedelta(hours=1)))
+    response = client.post(
+        add_url("driftsinfopage", root),
+        driftsinfo_form("info", "Tekst", now, now - dt.timedelta(hours=1)),
+    )
     assert response.status_code == 200
     assert "Sluttidspunktet skal ligge efter starttidspunktet." in response.content.decode()
     assert not DriftsinfoPage.objects.exists()
@@ -200,22 +244,40 @@ def test_the_status_form_refuses_an_end_before_the_start(client, root, agency):
 
 
 def test_every_public_page_type_links_about_and_the_accessibility_statement(
-    client, root, shown  # noqa: F811  (the fixture imported above)
+    client,
+    root,
+    shown,  # noqa: F811  (the fixture imported above)
 ):
     create_demo_pages()
-    urls = ["/", "/soeg/?kommune=751", "/kort/", "/sammenlign/", "/overgangsordning/",
-            f"/enhed/{unit(c.SOLGAARDEN).pk}/", "/frit-valg/", "/driftsinfo/",
-            "/vejledning-til-redaktoerer/", "/findes-ikke/"]
+    urls = [
+        "/",
+        "/soeg/?kommune=751",
+        "/kort/",
+        "/sammenlign/",
+        "/overgangsordning/",
+        f"/enhed/{unit(c.SOLGAARDEN).pk}/",
+        "/frit-valg/",
+        "/driftsinfo/",
+        "/vejledning-til-redaktoerer/",
+        "/findes-ikke/",
+    ]
     for url in urls:
         page = client.get(url, follow=True).content.decode()
-        footer = page[page.index("<footer"):]
+        footer = page[page.index("<footer") :]
         assert 'href="/om-plejeoverblikket/">Om Plejeoverblikket</a>' in footer, url
         assert 'href="/tilgaengelighedserklaering/">Tilgængelighedserklæring</a>' in footer, url
     # The English site links the English translations, in English.
-    for url in ("/en/", "/en/kort/", "/en/sammenlign/", f"/en/enhed/{unit(c.SOLGAARDEN).pk}/",
-                "/en/free-choice/", "/en/operations-status/", "/en/findes-ikke/"):
+    for url in (
+        "/en/",
+        "/en/kort/",
+        "/en/sammenlign/",
+        f"/en/enhed/{unit(c.SOLGAARDEN).pk}/",
+        "/en/free-choice/",
+        "/en/operations-status/",
+        "/en/findes-ikke/",
+    ):
         page = client.get(url, follow=True).content.decode()
-        footer = page[page.index("<footer"):]
+        footer = page[page.index("<footer") :]
         assert 'href="/en/about/">About Plejeoverblikket</a>' in footer, url
         assert 'href="/en/accessibility-statement/">Accessibility statement</a>' in footer, url
 
@@ -233,8 +295,13 @@ def test_the_demo_creates_the_pages_again_without_duplicates(root):
     create_demo_pages()
     assert DriftsinfoPage.objects.live().filter(locale__language_code="da").count() == 1
     assert set(GuidancePage.objects.live().values_list("title", flat=True)) == {
-        "Sådan vælger du plejehjem", "Om helhedspleje", "Frit valg",
-        "How to choose a care home", "About home care", "Free choice"}
+        "Sådan vælger du plejehjem",
+        "Om helhedspleje",
+        "Frit valg",
+        "How to choose a care home",
+        "About home care",
+        "Free choice",
+    }
     # Each English page is the translation of a Danish one (Wagtail's translation key).
     for page in GuidancePage.objects.filter(locale__language_code="en"):
         assert page.get_translation_or_none(Locale.objects.get(language_code="da")).live
@@ -247,9 +314,15 @@ def test_a_scheduled_status_appears_when_wagtail_publishes_it_and_goes_when_it_e
     from wagtail.models import Revision
 
     now = timezone.now()
-    page = root.add_child(instance=DriftsinfoPage(
-        title="Driftsinfo", slug="driftsinfo", live=False, status_level="outage",
-        status_text="Nedetid ved opgradering i aften."))
+    page = root.add_child(
+        instance=DriftsinfoPage(
+            title="Driftsinfo",
+            slug="driftsinfo",
+            live=False,
+            status_level="outage",
+            status_text="Nedetid ved opgradering i aften.",
+        )
+    )
     page.go_live_at = now + dt.timedelta(hours=1)
     page.save_revision().publish()  # Wagtail schedules it: not live yet
     page.refresh_from_db()
@@ -296,10 +369,12 @@ def test_a_page_submitted_for_moderation_goes_live_when_a_colleague_approves(
     page = GuidancePage.objects.get(slug="om-helhedspleje")
     assert not page.live and page.workflow_in_progress
     client.force_login(colleague)
-    state = TaskState.objects.get(workflow_state__base_content_type__isnull=False,
-                                  status=TaskState.STATUS_IN_PROGRESS)
+    state = TaskState.objects.get(
+        workflow_state__base_content_type__isnull=False, status=TaskState.STATUS_IN_PROGRESS
+    )
     response = client.post(
-        f"/admin/pages/workflow/action/{page.pk}/approve/{state.pk}/", {"comment": ""})
+        f"/admin/pages/workflow/action/{page.pk}/approve/{state.pk}/", {"comment": ""}
+    )
     assert response.status_code in (200, 302), response.content.decode()[:1000]
     page.refresh_from_db()
     assert page.live
@@ -312,7 +387,8 @@ def test_a_page_submitted_for_moderation_goes_live_when_a_colleague_approves(
 
 def english_root() -> Page:
     return Site.objects.get(is_default_site=True).root_page.get_translation(
-        Locale.objects.get(language_code="en"))
+        Locale.objects.get(language_code="en")
+    )
 
 
 def test_an_english_page_links_its_danish_original_with_hreflang_and_lang(client, root):
@@ -328,14 +404,14 @@ def test_an_english_page_links_its_danish_original_with_hreflang_and_lang(client
     assert '<link rel="alternate" hreflang="en" href="http://testserver/en/free-choice/">' in danish
     assert "Last updated" in page and "Senest opdateret" in danish
     driftsinfo = client.get("/en/operations-status/").content.decode()
-    assert "<h2 id=\"driftsstatus\">Operations status</h2>" in driftsinfo
+    assert '<h2 id="driftsstatus">Operations status</h2>' in driftsinfo
     assert '<th scope="col">Performed by</th>' in driftsinfo
 
 
 def test_the_banner_speaks_the_visitors_language_and_falls_back_to_danish(client, root):
     create_demo_pages()
     english = client.get("/en/").content.decode()
-    banner = english[english.index("plov-status-banner"):english.index("</main>")]
+    banner = english[english.index("plov-status-banner") : english.index("</main>")]
     assert "Service information" in banner and "Planned maintenance" in banner
     assert 'href="/en/operations-status/">See the operations status</a>' in banner
     assert "Planlagt vedligeholdelse" in client.get("/kort/").content.decode()
@@ -343,7 +419,7 @@ def test_the_banner_speaks_the_visitors_language_and_falls_back_to_danish(client
     # as Danish, and links the Danish driftsinfo.
     DriftsinfoPage.objects.get(locale__language_code="en").unpublish()
     english = client.get("/en/kort/").content.decode()
-    banner = english[english.index("plov-status-banner"):english.index("</main>")]
+    banner = english[english.index("plov-status-banner") : english.index("</main>")]
     assert '<span lang="da">Planlagt vedligeholdelse' in banner
     assert 'href="/driftsinfo/">See the operations status</a>' in banner
     # Danish status ended, no English status: no banner on either site.

@@ -118,8 +118,8 @@ def test_the_bulk_imports_refuse_cpr_numbers_in_public_text(imported, tmp_path):
         f"sor_id {c.LINDEHUS}: values: Værdigrundlag ser ud til at indeholde et CPR-nummer "
         "(010203-xxxx). Teksten vises offentligt: fjern CPR-numre og andre personoplysninger"
     )
-    assert "Aftalebeskrivelsen for kommune 746 ser ud til at indeholde et CPR-nummer" in (
-        rejected[1]
+    assert (
+        "Aftalebeskrivelsen for kommune 746 ser ud til at indeholde et CPR-nummer" in (rejected[1])
     )
     assert not UnitContent.objects.filter(unit__sor_id=c.LINDEHUS).exists()
     assert not AgreementDescription.objects.exists()

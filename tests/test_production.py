@@ -51,7 +51,11 @@ def test_the_cli_runs_with_production_settings_unless_told_otherwise(tmp_path):
     assert done.returncode != 0
     assert "PLOV_SECRET_KEY must be set" in done.stderr
     # The demo's settings when asked for.
-    done = _plov(["shell", "--no-imports", "-c", show], {"DJANGO_SETTINGS_MODULE": "plov.settings.dev"}, tmp_path)
+    done = _plov(
+        ["shell", "--no-imports", "-c", show],
+        {"DJANGO_SETTINGS_MODULE": "plov.settings.dev"},
+        tmp_path,
+    )
     assert done.stdout.split()[:3] == ["plov.settings.dev", "True", "True"]
 
 

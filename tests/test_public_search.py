@@ -695,8 +695,10 @@ def test_a_postcode_centre_follows_a_dar_delta(towns, tmp_path):
     retired = [dict(a, status=2) for a in towns.dar if a["postnr"] == "8660"]
     import_dar(write_jsonl(tmp_path / "dar-delta.jsonl", retired))
     assert before is not None
-    assert search({"adresse": "8660"}).errors[0].message.startswith(
-        "Vi kender ikke postnummeret 8660."
+    assert (
+        search({"adresse": "8660"})
+        .errors[0]
+        .message.startswith("Vi kender ikke postnummeret 8660.")
     )
 
 

@@ -535,8 +535,10 @@ def test_three_units_side_by_side(client, shown, django_assert_max_num_queries):
     assert "6.450–8.200 kr." in html and "Påbud om at sikre kvaliteten" in html
     assert "Kommunal" in html and "Privat" in html
     # quality figures with their period and source
-    assert '<th scope="row">Faldulykker pr. 100 beboere<span class="plov-direction">Færre er ' \
+    assert (
+        '<th scope="row">Faldulykker pr. 100 beboere<span class="plov-direction">Færre er '
         'bedre</span><span class="plov-source">Kilde: Sundhedsdatastyrelsen</span></th>' in html
+    )
     # each figure with its source and period in the one small form (plov.publishing.sources)
     assert '<strong>12,5</strong><span class="plov-source">Kvalitetsindikator 2025' in html
     # each figure's verdict against the national and the municipality's average, in words

@@ -59,7 +59,8 @@ def which_agreements_count_is_the_same_rule_in_python_and_sql():
             }
             left_out += len(in_force) - len(python)
             assert set(counting_agreements(code, day).values_list("pk", flat=True)) == python, (
-                code, day
+                code,
+                day,
             )
             shown = {
                 a.unit_id

@@ -85,7 +85,8 @@ def test_without_the_variables_the_documented_defaults_apply():
     assert seen["image_min"] == [800, 600] and seen["image_max_side"] == 2400
     assert seen["document_bytes"] == 20 * 1024 * 1024
     assert seen["unit_types"] == {
-        "plejeenhed": "care_home", "helhedsplejeleverandørsted": "home_care_site"
+        "plejeenhed": "care_home",
+        "helhedsplejeleverandørsted": "home_care_site",
     }
 
 

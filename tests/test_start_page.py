@@ -21,8 +21,10 @@ AGENCY_CVR = "33257872"
 @pytest.fixture
 def world(imported):
     Organisation.objects.create(
-        kind=Organisation.Kind.MUNICIPALITY, name="Silkeborg Kommune",
-        cvr_number=SILKEBORG_CVR, municipality_id=740,
+        kind=Organisation.Kind.MUNICIPALITY,
+        name="Silkeborg Kommune",
+        cvr_number=SILKEBORG_CVR,
+        municipality_id=740,
     )
     return imported
 
@@ -56,8 +58,10 @@ def test_an_editor_starts_at_their_units(client, world):
     # A lock the editor holds is counted.
     unit = units.exclude(kind=UnitKind.HOME_CARE_PROVIDER).first()
     UnitContent.objects.update_or_create(unit=unit, defaults={"locked": True, "locked_by": user})
-    assert figure(panel(client.get("/admin/").content.decode(), "plov-start-editor"),
-                  "er låst af dig") == 1
+    assert (
+        figure(panel(client.get("/admin/").content.decode(), "plov-start-editor"), "er låst af dig")
+        == 1
+    )
     for other in ("plov-start-supervisor", "plov-start-agency"):
         assert f'id="{other}' not in page
 
@@ -80,8 +84,13 @@ def test_a_supervisor_starts_at_their_authoritys_units(client, world):
 def test_the_agency_starts_with_its_tools(client, world):
     _, page = start_page(client, roles=["agency"], cvr=AGENCY_CVR)
     block = panel(page, "plov-start-agency")
-    for name in ("plov_data_quality:index", "backoffice:locks", "backoffice:audit_log",
-                 "tilsynsdaekning:index", "plov_supervision:index"):
+    for name in (
+        "plov_data_quality:index",
+        "backoffice:locks",
+        "backoffice:audit_log",
+        "tilsynsdaekning:index",
+        "plov_supervision:index",
+    ):
         assert f'href="{reverse(name)}"' in block
 
 
@@ -107,8 +116,10 @@ def test_a_feedback_counts_as_supervised(client, world):
 
     unit = Unit.objects.get(sor_id=c.SOLGAARDEN)
     SupervisionFeedback.objects.create(
-        unit=unit, authority=SupervisingAuthority.objects.get(name="Ældretilsynet Silkeborg"),
-        inspected_on="2026-01-05", status=SupervisionStatus.NO_REMARKS,
+        unit=unit,
+        authority=SupervisingAuthority.objects.get(name="Ældretilsynet Silkeborg"),
+        inspected_on="2026-01-05",
+        status=SupervisionStatus.NO_REMARKS,
     )
     _, page = start_page(client, roles=["supervisor"], cvr=SILKEBORG_CVR)
     block = panel(page, "plov-start-supervisor")
@@ -132,10 +143,15 @@ def test_wagtails_default_page_carries_the_sites_name(db):
 # --- the guide (issue 18, point 14) and counts that link to their lists (point 18) ----------
 
 
-@pytest.mark.parametrize("roles,cvr", [
-    (["editor"], c.AARHUS_CVR), (["contract_manager"], c.AARHUS_CVR),
-    (["supervisor"], SILKEBORG_CVR), (["agency"], AGENCY_CVR),
-])
+@pytest.mark.parametrize(
+    "roles,cvr",
+    [
+        (["editor"], c.AARHUS_CVR),
+        (["contract_manager"], c.AARHUS_CVR),
+        (["supervisor"], SILKEBORG_CVR),
+        (["agency"], AGENCY_CVR),
+    ],
+)
 def test_every_role_finds_the_guide_on_the_start_page_and_in_help(client, world, roles, cvr):
     _, page = start_page(client, roles=roles, cvr=cvr)
     guide = reverse("plov_guide")
@@ -143,15 +159,22 @@ def test_every_role_finds_the_guide_on_the_start_page_and_in_help(client, world,
     assert f'href="{guide}"' in panel(page, "plov-start-guide")
     # Wagtail's sidebar is built from JSON: the help menu's items are in it, ours first.
     sidebar = re.search(r'id="wagtail-sidebar-props"[^>]*>(.*?)</script>', page, re.S).group(1)
-    help_menu = sidebar[sidebar.index('"help"'):]
+    help_menu = sidebar[sidebar.index('"help"') :]
     assert help_menu.index('"Vejledning"') < help_menu.index('"Genveje"')
     assert guide in help_menu
     response = client.get(guide)
     assert response.status_code == 200
     text = response.content.decode()
-    for essential in ("Lås og rediger", "Gem ofte", "Tjek ind", "Serviceleverancer",
-                      "enhedstypen <em>plejeenhed</em>", "helhedsplejeleverandørsted",
-                      "servicedesk@sundhedsdata.dk", "driftsinfosund.dk"):
+    for essential in (
+        "Lås og rediger",
+        "Gem ofte",
+        "Tjek ind",
+        "Serviceleverancer",
+        "enhedstypen <em>plejeenhed</em>",
+        "helhedsplejeleverandørsted",
+        "servicedesk@sundhedsdata.dk",
+        "driftsinfosund.dk",
+    ):
         assert essential in text, essential
 
 
@@ -163,8 +186,10 @@ def test_the_guide_is_for_logged_in_users_only(client, db):
 def _links(block: str) -> dict[str, str]:
     """label → href of the start panel's linked counts."""
     return {
-        label.strip(): href for href, label in
-        re.findall(r'<a href="([^"]+)"><strong>[\d.]+</strong> ([^<]+)</a>', block)
+        label.strip(): href
+        for href, label in re.findall(
+            r'<a href="([^"]+)"><strong>[\d.]+</strong> ([^<]+)</a>', block
+        )
     }
 
 
@@ -172,16 +197,22 @@ def test_an_editors_counts_open_the_lists_they_count(client, world):
     user, page = start_page(client, roles=["editor"], cvr=c.AARHUS_CVR)
     block = panel(page, "plov-start-editor")
     links = _links(block)
-    assert set(links) == {"enheder, du redigerer", "vises ikke for borgerne endnu",
-                          "er låst af dig"}
-    unit = editable_units(user).filter(published=False).exclude(
-        kind=UnitKind.HOME_CARE_PROVIDER).first()
+    assert set(links) == {
+        "enheder, du redigerer",
+        "vises ikke for borgerne endnu",
+        "er låst af dig",
+    }
+    unit = (
+        editable_units(user)
+        .filter(published=False)
+        .exclude(kind=UnitKind.HOME_CARE_PROVIDER)
+        .first()
+    )
     UnitContent.objects.update_or_create(unit=unit, defaults={"locked": True, "locked_by": user})
     for label, href in links.items():
         listed = client.get(href.replace("&amp;", "&")).content.decode()
         shown = int(re.search(r'id="units-count">(\d+) enhed', listed).group(1))
-        expected = figure(panel(client.get("/admin/").content.decode(), "plov-start-editor"),
-                          label)
+        expected = figure(panel(client.get("/admin/").content.decode(), "plov-start-editor"), label)
         assert shown == expected, label
     hidden = client.get(links["vises ikke for borgerne endnu"]).content.decode()
     assert "Vises ikke</span>" in hidden and "plov-status--ok" not in hidden

@@ -33,8 +33,14 @@ ENDPOINTS = [
     f"{BASE}/aendringer.csv?siden={today().isoformat()}",
 ]
 OPEN_SUPERVISED = {
-    c.SOLGAARDEN, c.KAERBO, c.NESTED_PARENT, c.NESTED_CHILD, c.LINDEHUS,
-    c.SITE_NORTH, c.SITE_SOUTH, c.SITE_PRIVATE,
+    c.SOLGAARDEN,
+    c.KAERBO,
+    c.NESTED_PARENT,
+    c.NESTED_CHILD,
+    c.LINDEHUS,
+    c.SITE_NORTH,
+    c.SITE_SOUTH,
+    c.SITE_PRIVATE,
 }
 
 
@@ -73,8 +79,11 @@ def as_rows(response) -> list[list[str]]:
 def state() -> tuple:
     """What a refused request must leave as it was."""
     return (
-        list(AuthorityCoverage.objects.values_list("pk", "municipality", "authority", "valid_from",
-                                                   "valid_to")),
+        list(
+            AuthorityCoverage.objects.values_list(
+                "pk", "municipality", "authority", "valid_from", "valid_to"
+            )
+        ),
         list(Unit.objects.order_by("pk").values_list("pk", "name", "municipality", "closed_on")),
         ModelLogEntry.objects.exclude(action="plov.login").count(),
     )
@@ -172,8 +181,9 @@ def test_the_list_follows_the_units_rules(client, world):
     Unit.objects.filter(pk=solgaarden.pk).update(published=True)
     Unit.objects.filter(sor_id=c.NESTED_CHILD).update(closed_on=today() - dt.timedelta(days=3))
     expected = set(
-        Unit.objects.filter(kind__in=[UnitKind.CARE_HOME, UnitKind.HOME_CARE_SITE],
-                            closed_on__isnull=True).values_list("sor_id", flat=True)
+        Unit.objects.filter(
+            kind__in=[UnitKind.CARE_HOME, UnitKind.HOME_CARE_SITE], closed_on__isnull=True
+        ).values_list("sor_id", flat=True)
     )
     client.force_login(user("agency"))
     items = client.get(f"{BASE}/enheder").json()["items"]
@@ -193,15 +203,31 @@ def test_the_csv_is_the_same_list_for_danish_excel(client, world):
     assert response["Cache-Control"] == "private, no-store"
     rows = as_rows(response)
     assert rows[0] == [
-        "SOR-ID", "Navn", "Type", "Ejer", "Ejers CVR", "P-nummer", "Besøgsadresse",
-        "Beliggenhedskommune (kode)", "Beliggenhedskommune", "Tilsynsmyndighed",
-        "Vises på plejeoverblikket", "Status", "Registreringsfejl",
+        "SOR-ID",
+        "Navn",
+        "Type",
+        "Ejer",
+        "Ejers CVR",
+        "P-nummer",
+        "Besøgsadresse",
+        "Beliggenhedskommune (kode)",
+        "Beliggenhedskommune",
+        "Tilsynsmyndighed",
+        "Vises på plejeoverblikket",
+        "Status",
+        "Registreringsfejl",
     ]
     assert {r[0] for r in rows[1:]} == OPEN_SUPERVISED - {c.KAERBO}
     site = next(r for r in rows if r[0] == c.SITE_PRIVATE)
     assert site[2] == "Helhedsplejeleverandørsted"  # the type by its Danish name
-    assert site[6:12] == ["Adelgade 3, 1. tv, 8660 Skanderborg", "746", "Skanderborg",
-                          "Ældretilsynet Silkeborg", "nej", "aktiv"]
+    assert site[6:12] == [
+        "Adelgade 3, 1. tv, 8660 Skanderborg",
+        "746",
+        "Skanderborg",
+        "Ældretilsynet Silkeborg",
+        "nej",
+        "aktiv",
+    ]
 
 
 def test_csv_cells_cannot_be_spreadsheet_formulas(client, world):
@@ -215,8 +241,13 @@ def test_csv_cells_cannot_be_spreadsheet_formulas(client, world):
     client.logout()
     open_rows = as_rows(client.get("/data/enheder.csv"))
     assert [r[1] for r in open_rows if r[0] == c.LINDEHUS] == ["'@SUM(1+1)"]
-    assert [csv_safe(v) for v in ("-1", "+45", "\tx", "Ærø", "")] == ["'-1", "'+45", "'\tx",
-                                                                      "Ærø", ""]
+    assert [csv_safe(v) for v in ("-1", "+45", "\tx", "Ærø", "")] == [
+        "'-1",
+        "'+45",
+        "'\tx",
+        "Ærø",
+        "",
+    ]
     assert csv_text(["=A"], [["b"]]) == "\ufeff'=A\r\nb\r\n"
 
 
@@ -237,8 +268,10 @@ def test_changes_since_a_date_include_closures_and_edits(client, world, country,
     from plov.registers.sor import import_sor
 
     yesterday = (today() - dt.timedelta(days=1)).isoformat()
-    Unit.objects.update(register_updated_at=timezone.now() - dt.timedelta(days=30),
-                        created_at=timezone.now() - dt.timedelta(days=30))
+    Unit.objects.update(
+        register_updated_at=timezone.now() - dt.timedelta(days=30),
+        created_at=timezone.now() - dt.timedelta(days=30),
+    )
     client.force_login(user("silkeborg"))
     assert client.get(f"{BASE}/aendringer", {"siden": yesterday}).json()["items"] == []
     country.sor = [e for e in country.sor if e.sor_id != c.LINDEHUS]
@@ -247,7 +280,8 @@ def test_changes_since_a_date_include_closures_and_edits(client, world, country,
     body = client.get(f"{BASE}/aendringer", {"siden": yesterday}).json()
     assert body["since"] == yesterday
     assert {i["sor_id"]: i["status"] for i in body["items"]} == {
-        c.LINDEHUS: "lukket", c.SITE_NORTH: "aktiv"
+        c.LINDEHUS: "lukket",
+        c.SITE_NORTH: "aktiv",
     }
     assert all(i["previous_supervising_authority"] is None for i in body["items"])
     rows = as_rows(client.get(f"{BASE}/aendringer.csv", {"siden": yesterday}))
@@ -261,16 +295,17 @@ def test_changes_since_a_date_include_closures_and_edits(client, world, country,
 def test_a_move_in_the_coverage_table_is_a_change_for_both_authorities(client, world):
     from plov.supervision.authorities import coverage_moves, coverage_periods, log_moves
 
-    Unit.objects.update(register_updated_at=timezone.now() - dt.timedelta(days=30),
-                        created_at=timezone.now() - dt.timedelta(days=30))
+    Unit.objects.update(
+        register_updated_at=timezone.now() - dt.timedelta(days=30),
+        created_at=timezone.now() - dt.timedelta(days=30),
+    )
     since = today().isoformat()
     before = coverage_periods({751})
     AuthorityCoverage.objects.filter(municipality_id=751).update(
         authority=SupervisingAuthority.objects.get(name="Ældretilsynet Hjørring")
     )
     log_moves(coverage_moves(before, coverage_periods({751})))  # as the back office does
-    aarhus = {c.SOLGAARDEN, c.NESTED_PARENT, c.NESTED_CHILD, c.LINDEHUS, c.SITE_NORTH,
-              c.SITE_SOUTH}
+    aarhus = {c.SOLGAARDEN, c.NESTED_PARENT, c.NESTED_CHILD, c.LINDEHUS, c.SITE_NORTH, c.SITE_SOUTH}
 
     client.force_login(user("hjoerring"))
     assert {i["sor_id"] for i in client.get(f"{BASE}/enheder").json()["items"]} == aarhus
@@ -281,9 +316,7 @@ def test_a_move_in_the_coverage_table_is_a_change_for_both_authorities(client, w
     }
 
     client.force_login(user("silkeborg"))
-    assert {i["sor_id"] for i in client.get(f"{BASE}/enheder").json()["items"]} == {
-        c.SITE_PRIVATE
-    }
+    assert {i["sor_id"] for i in client.get(f"{BASE}/enheder").json()["items"]} == {c.SITE_PRIVATE}
     # the units that left Silkeborg are in Silkeborg's change list, with their new authority
     changes = client.get(f"{BASE}/aendringer", {"siden": since}).json()["items"]
     assert {i["sor_id"] for i in changes} == aarhus
@@ -294,14 +327,21 @@ def test_a_move_in_the_coverage_table_is_a_change_for_both_authorities(client, w
 
 def test_the_endpoints_are_in_the_openapi_document_with_session_auth(client, db):
     doc = client.get("/api/v1/openapi.json").json()
-    for path in ("/api/v1/tilsyn/enheder", "/api/v1/tilsyn/enheder.csv",
-                 "/api/v1/tilsyn/aendringer", "/api/v1/tilsyn/aendringer.csv"):
+    for path in (
+        "/api/v1/tilsyn/enheder",
+        "/api/v1/tilsyn/enheder.csv",
+        "/api/v1/tilsyn/aendringer",
+        "/api/v1/tilsyn/aendringer.csv",
+    ):
         operation = doc["paths"][path]["get"]
         assert operation["security"] == [{"SupervisorSession": []}]
         assert {"401", "403"} <= set(operation["responses"])
-    assert "text/csv" in doc["paths"]["/api/v1/tilsyn/enheder.csv"]["get"]["responses"]["200"][
-        "content"
-    ]
+    assert (
+        "text/csv"
+        in doc["paths"]["/api/v1/tilsyn/enheder.csv"]["get"]["responses"]["200"]["content"]
+    )
     assert doc["components"]["securitySchemes"]["SupervisorSession"] == {
-        "type": "apiKey", "in": "cookie", "name": "sessionid"
+        "type": "apiKey",
+        "in": "cookie",
+        "name": "sessionid",
     }

@@ -94,8 +94,14 @@ def world(imported):
     return {"solgaarden": solgaarden, "sanction": sanction, "authority": silkeborg}
 
 
-def make_feedback(unit, authority, *, days_ago=40, status=SupervisionStatus.MINOR,
-                  summary="Kun mindre bemærkninger om dokumentation.") -> SupervisionFeedback:
+def make_feedback(
+    unit,
+    authority,
+    *,
+    days_ago=40,
+    status=SupervisionStatus.MINOR,
+    summary="Kun mindre bemærkninger om dokumentation.",
+) -> SupervisionFeedback:
     """A registered feedback with its PDF in the unit's media folder (as registering leaves it)."""
     document = get_document_model()(
         title=f"tilsyn-{days_ago}.pdf", collection=UnitMediaFolder.collection_for(unit)
@@ -437,7 +443,9 @@ def test_a_lifted_sanction_moves_to_the_history(client, world):
     actor(client, "supervisor")
     form = client.get(url("sanction_lift", unit.pk, ban.pk)).content.decode()
     assert f'value="{today():%d.%m.%Y}"' in form  # today, unless another day is chosen
-    response = client.post(url("sanction_lift", unit.pk, ban.pk), {"lifted_on": today().isoformat()})
+    response = client.post(
+        url("sanction_lift", unit.pk, ban.pk), {"lifted_on": today().isoformat()}
+    )
     assert response.status_code == 302
     ban.refresh_from_db()
     assert ban.lifted_on == today()
@@ -506,8 +514,8 @@ def test_the_agencys_audit_log_names_the_supervisors_registrations_in_danish(cli
     actor(client, "agency")
     page = client.get(reverse("backoffice:audit_log")).content.decode()
     table = page.split('id="log"', 1)[1]  # the rows, not the filter's options
-    assert '<td>Tilsynstilbagemelding registreret</td>' in table
-    assert '<td>Sanktion registreret</td>' in table
+    assert "<td>Tilsynstilbagemelding registreret</td>" in table
+    assert "<td>Sanktion registreret</td>" in table
 
 
 # --- validation ----------------------------------------------------------------------------
@@ -614,7 +622,10 @@ def test_feedback_needs_a_file_a_date_and_a_status(client, world):
         ({"decided_on": ""}, "decided_on", "Afgørelsesdato skal udfyldes"),
         ({"decided_on": "31-02-2026"}, "decided_on", "Skriv datoen som dd.mm.åååå, fx 01.02.2020"),
         (
-            {"decided_on": (today() + DAY).isoformat(), "deadline": (today() + 9 * DAY).isoformat()},
+            {
+                "decided_on": (today() + DAY).isoformat(),
+                "deadline": (today() + 9 * DAY).isoformat(),
+            },
             "decided_on",
             "Afgørelsesdato må ikke ligge i fremtiden",
         ),
@@ -645,7 +656,9 @@ def test_lifting_before_the_decision_is_refused(client, world):
     assert "Ophævelsesdatoen må ikke ligge før afgørelsesdatoen" in field_errors(page, "lifted_on")
     assert f'value="{too_early}"' in page
     page = errors_of(
-        client.post(url("sanction_lift", unit.pk, ban.pk), {"lifted_on": (today() + DAY).isoformat()})
+        client.post(
+            url("sanction_lift", unit.pk, ban.pk), {"lifted_on": (today() + DAY).isoformat()}
+        )
     )
     assert "Ophævelsesdato må ikke ligge i fremtiden" in field_errors(page, "lifted_on")
     assert snapshot() == before

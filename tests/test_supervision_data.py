@@ -26,8 +26,16 @@ def write(tmp_path, *rows, header=HEADER, encoding="utf-8"):
 
 def test_the_authoritative_list_has_every_open_supervised_unit(imported):
     rows = {r["sor_id"]: r for r in supervised_units()}
-    assert set(rows) == {c.SOLGAARDEN, c.KAERBO, c.NESTED_PARENT, c.NESTED_CHILD, c.LINDEHUS,
-                         c.SITE_NORTH, c.SITE_SOUTH, c.SITE_PRIVATE}
+    assert set(rows) == {
+        c.SOLGAARDEN,
+        c.KAERBO,
+        c.NESTED_PARENT,
+        c.NESTED_CHILD,
+        c.LINDEHUS,
+        c.SITE_NORTH,
+        c.SITE_SOUTH,
+        c.SITE_PRIVATE,
+    }
     site = rows[c.SITE_PRIVATE]
     assert site["owner_cvr"] == c.COMPANY_CVR
     assert site["municipality"] == "746" and site["municipality_name"] == "Skanderborg"
@@ -103,17 +111,26 @@ def test_quality_rows_say_which_way_is_better_and_how_many_answered(imported, tm
     }
 
 
-def test_a_quality_file_in_the_wrong_encoding_or_without_columns_is_rejected_whole(imported, tmp_path):
+def test_a_quality_file_in_the_wrong_encoding_or_without_columns_is_rejected_whole(
+    imported, tmp_path
+):
     with pytest.raises(MalformedFile, match="ikke gyldig UTF-8"):
-        import_quality(write(tmp_path, f"{c.SOLGAARDEN};brugertilfredshed;T;Tilfredshed;2025;80;%;;Undersøgelse;",
-                             encoding="latin-1"))
+        import_quality(
+            write(
+                tmp_path,
+                f"{c.SOLGAARDEN};brugertilfredshed;T;Tilfredshed;2025;80;%;;Undersøgelse;",
+                encoding="latin-1",
+            )
+        )
     with pytest.raises(MalformedFile, match="kolonnen vaerdi mangler"):
         import_quality(write(tmp_path, header="sor_id;type;kode;navn;periode"))
     assert not QualityResult.objects.exists()
 
 
 def test_data_quality_findings_per_kind_and_municipality(imported):
-    Unit.objects.filter(sor_id=c.LINDEHUS).update(register_updated_at=timezone.now() - dt.timedelta(days=400))
+    Unit.objects.filter(sor_id=c.LINDEHUS).update(
+        register_updated_at=timezone.now() - dt.timedelta(days=400)
+    )
     UnitContent.objects.create(unit=Unit.objects.get(sor_id=c.SOLGAARDEN), p_number=c.P_WRONG_CODE)
     rows = findings()
     kinds = {(r["sor_id"], r["kind"]) for r in rows}

@@ -98,7 +98,7 @@ def test_a_home_care_ban_on_a_care_home_is_refused(client, world):
 
 def preview_inputs(page: str) -> dict:
     """The hidden fields of the preview's form, as the browser sends them back."""
-    form = page[page.index('id="preview-form"'):]
+    form = page[page.index('id="preview-form"') :]
     form = form[: form.index("</form>")]
     return {
         name: html.unescape(value)
@@ -120,7 +120,7 @@ def test_a_feedback_is_public_only_after_the_preview_is_confirmed(client, world)
     page = response.content.decode()
     assert response.status_code == 200
     assert "Intet er offentliggjort endnu" in page
-    preview = page[page.index('id="public-preview"'):]
+    preview = page[page.index('id="public-preview"') :]
     assert "Væsentlige bemærkninger" in preview
     assert "Medicinhåndteringen skal forbedres." in preview
     assert "Læs tilbagemeldingen fra tilsynet" in preview
@@ -173,9 +173,10 @@ def test_a_pending_pdf_cannot_be_taken_by_another_unit_or_a_forged_token(client,
     assert response.status_code == 200
     assert "Vælg tilbagemeldingens PDF-fil" in response.content.decode()
     forged = confirmed | {"pending_document": sent["pending_document"][:-3] + "xyz"}
-    assert "Vælg tilbagemeldingens PDF-fil" in client.post(
-        url("feedback", unit.pk), forged
-    ).content.decode()
+    assert (
+        "Vælg tilbagemeldingens PDF-fil"
+        in client.post(url("feedback", unit.pk), forged).content.decode()
+    )
     assert SupervisionFeedback.objects.count() == 0
 
 

@@ -128,5 +128,7 @@ def test_an_agreement_ended_on_server_a_is_gone_from_server_b_at_once(two_server
     assert "Lindehuset" not in after["search"]
     assert c.LINDEHUS not in {u["sor_id"] for u in json.loads(after["api"])["items"]}
     # Server A agrees, and nothing went wrong on either.
-    assert "Lindehuset" not in http("GET", f"{server_a.base}/soeg/?kommune={SKANDERBORG}")[2].decode()
+    assert (
+        "Lindehuset" not in http("GET", f"{server_a.base}/soeg/?kommune={SKANDERBORG}")[2].decode()
+    )
     assert "Traceback" not in server_a.log() + server_b.log()

@@ -111,10 +111,7 @@ def derive_access(claims: dict) -> Access:
         else:
             wanted.add(role.value)
 
-    agency_cvrs = {
-        c.strip() for c in str(settings.PLOV_OIDC_AGENCY_CVRS).split(",")
-        if c.strip()
-    }
+    agency_cvrs = {c.strip() for c in str(settings.PLOV_OIDC_AGENCY_CVRS).split(",") if c.strip()}
     for role in Role:
         if role.value not in wanted:
             continue
@@ -134,8 +131,11 @@ def derive_access(claims: dict) -> Access:
         logger.warning("SSO-login: rollen %s er fjernet: %s", role.value, reason)
 
     access.sor_ids = sorted(
-        {s for s in _as_list(claims.get(_setting("PLOV_OIDC_CLAIM_SOR_IDS", "sor_ids")))
-         if _SOR_ID.fullmatch(s)}
+        {
+            s
+            for s in _as_list(claims.get(_setting("PLOV_OIDC_CLAIM_SOR_IDS", "sor_ids")))
+            if _SOR_ID.fullmatch(s)
+        }
     )
 
     given, family = claims.get("given_name"), claims.get("family_name")
@@ -237,7 +237,8 @@ class PlovOIDCBackend(OIDCAuthenticationBackend):
         )
         response.raise_for_status()
         candidates = [
-            key for key in response.json().get("keys", [])
+            key
+            for key in response.json().get("keys", [])
             if key.get("use", "sig") == "sig"
             and key.get("alg", header.get("alg")) == header.get("alg")
             and key.get("kty") == ("EC" if str(header.get("alg")).startswith("ES") else "RSA")

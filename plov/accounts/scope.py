@@ -167,9 +167,7 @@ class Scope:
         from plov.supervision.authorities import authority_by_municipality
 
         return frozenset(
-            code
-            for code, name in authority_by_municipality().items()
-            if name in self.authorities
+            code for code, name in authority_by_municipality().items() if name in self.authorities
         )
 
     # --- units -----------------------------------------------------------------------------

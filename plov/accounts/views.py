@@ -138,7 +138,7 @@ def seb_logout_url(request: HttpRequest, id_token: str | None) -> str | None:
 @never_cache
 @require_http_methods(["GET", "POST"])
 def logout_view(request: HttpRequest) -> HttpResponse:
-    """"Log ud" (ours and Wagtail's menu): ends the session here and, for a SEB login, at SEB,
+    """ "Log ud" (ours and Wagtail's menu): ends the session here and, for a SEB login, at SEB,
     so that the next "Log ind via SEB" asks for credentials again."""
     if request.method == "POST":
         id_token = request.session.get("oidc_id_token")

@@ -26,8 +26,14 @@ class StartPanel(Component):
 
     template_name = "accounts/start_panel.html"
 
-    def __init__(self, name: str, heading: str, figures: list[tuple[str, int, str]],
-                 links: list[tuple[str, str]], order: int):
+    def __init__(
+        self,
+        name: str,
+        heading: str,
+        figures: list[tuple[str, int, str]],
+        links: list[tuple[str, str]],
+        order: int,
+    ):
         self.name = name
         self.heading = heading
         self.figures = figures
@@ -40,8 +46,9 @@ class StartPanel(Component):
             panel_id=f"plov-start-{self.name}",
             heading=self.heading,
             # Danish thousands separator: 1.398; each count links to the list it counts.
-            figures=[(label, f"{number:,}".replace(",", "."), url)
-                     for label, number, url in self.figures],
+            figures=[
+                (label, f"{number:,}".replace(",", "."), url) for label, number, url in self.figures
+            ],
             links=self.links,
         )
         return context
@@ -55,10 +62,16 @@ def editor_panel(user) -> StartPanel:
         "Mine enheder",
         [
             ("enheder, du redigerer", units.count(), mine),
-            ("vises ikke for borgerne endnu", units.filter(published=False)
-             .exclude(kind=UnitKind.HOME_CARE_PROVIDER).count(), mine + "?vises=nej"),
-            ("er låst af dig", UnitContent.objects.filter(
-                unit__in=units, locked=True, locked_by=user).count(), mine + "?laast=mig"),
+            (
+                "vises ikke for borgerne endnu",
+                units.filter(published=False).exclude(kind=UnitKind.HOME_CARE_PROVIDER).count(),
+                mine + "?vises=nej",
+            ),
+            (
+                "er låst af dig",
+                UnitContent.objects.filter(unit__in=units, locked=True, locked_by=user).count(),
+                mine + "?laast=mig",
+            ),
         ],
         [(reverse("backoffice:dashboard"), "Gå til Mine enheder")],
         order=50,
@@ -78,11 +91,16 @@ def supervisor_panel(scope: Scope) -> StartPanel:
         "Tilsyn – " + ", ".join(sorted(scope.authorities)),
         [
             ("enheder under tilsyn", units.count(), supervision),
-            ("uden registreret tilsyn", units.filter(supervision_feedback__isnull=True).count(),
-             supervision + "?seneste=" + WITHOUT_SUPERVISION),
-            ("sanktioner, der gælder nu",
-             Sanction.objects.in_force(today).filter(unit__in=units).count(),
-             supervision + "?sanktion=ja"),
+            (
+                "uden registreret tilsyn",
+                units.filter(supervision_feedback__isnull=True).count(),
+                supervision + "?seneste=" + WITHOUT_SUPERVISION,
+            ),
+            (
+                "sanktioner, der gælder nu",
+                Sanction.objects.in_force(today).filter(unit__in=units).count(),
+                supervision + "?sanktion=ja",
+            ),
         ],
         [(reverse("plov_supervision:index"), "Gå til Tilsyn")],
         order=60,
@@ -99,13 +117,22 @@ def agency_panel() -> StartPanel:
         "agency",
         "Sundhedsdatastyrelsen",
         [
-            ("plejeenheder og helhedsplejeleverandørsteder", care_units.count(),
-             reverse("backoffice:dashboard")),
-            ("vises for borgerne", care_units.filter(published=True).count(),
-             reverse("backoffice:dashboard") + "?vises=ja"),
+            (
+                "plejeenheder og helhedsplejeleverandørsteder",
+                care_units.count(),
+                reverse("backoffice:dashboard"),
+            ),
+            (
+                "vises for borgerne",
+                care_units.filter(published=True).count(),
+                reverse("backoffice:dashboard") + "?vises=ja",
+            ),
             ("låste enheder", locked, reverse("backoffice:locks")),
-            ("sanktioner, der gælder nu", Sanction.objects.in_force(today).count(),
-             reverse("plov_supervision:index") + "?sanktion=ja"),
+            (
+                "sanktioner, der gælder nu",
+                Sanction.objects.in_force(today).count(),
+                reverse("plov_supervision:index") + "?sanktion=ja",
+            ),
         ],
         [
             (reverse("plov_data_quality:index"), "Datakvalitet"),
@@ -121,7 +148,9 @@ def agency_panel() -> StartPanel:
 def guide_panel() -> StartPanel:
     """Every role's way to the guide (the Danish guides promise it on the start page)."""
     return StartPanel(
-        "guide", "Vejledning", [],
+        "guide",
+        "Vejledning",
+        [],
         [(reverse("plov_guide"), "Læs vejledningen")],
         order=90,
     )
@@ -151,8 +180,10 @@ def keep_only_local_help(request, menu_items) -> None:
     """Drop Wagtail's links to wagtail.org ("Nyheder i Wagtail", "Redaktørvejledning") and put
     plov's own guide first."""
     menu_items[:] = [
-        MenuItem("Vejledning", reverse("plov_guide"), name="plov-guide", icon_name="help",
-                 order=0),
-        *(item for item in menu_items
-          if item.name != "editor-guide" and not item.name.startswith("whats-new-in-wagtail")),
+        MenuItem("Vejledning", reverse("plov_guide"), name="plov-guide", icon_name="help", order=0),
+        *(
+            item
+            for item in menu_items
+            if item.name != "editor-guide" and not item.name.startswith("whats-new-in-wagtail")
+        ),
     ]

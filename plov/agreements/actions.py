@@ -46,9 +46,7 @@ def create_agreement(
             agreement,
             AuditAction.AGREEMENT_CREATED,
             user=user,
-            data=_data(
-                agreement, source, changes={k: audit_value(v) for k, v in values.items()}
-            ),
+            data=_data(agreement, source, changes={k: audit_value(v) for k, v in values.items()}),
         )
         _refresh(agreement, user, refresh)
     return agreement
@@ -88,7 +86,7 @@ def change_agreement(
 
 
 def end_agreement(agreement: ServiceAgreement, end: dt.date, *, user) -> None:
-    """"Afslut": the agreement ends on `end` (inclusive)."""
+    """ "Afslut": the agreement ends on `end` (inclusive)."""
     with transaction.atomic():
         before = agreement.end
         history.ensure_baseline(agreement)
@@ -99,15 +97,13 @@ def end_agreement(agreement: ServiceAgreement, end: dt.date, *, user) -> None:
             agreement,
             AuditAction.AGREEMENT_ENDED,
             user=user,
-            data=_data(
-                agreement, None, changes={"end": [audit_value(before), audit_value(end)]}
-            ),
+            data=_data(agreement, None, changes={"end": [audit_value(before), audit_value(end)]}),
         )
         _refresh(agreement, user, True)
 
 
 def annul_agreement(agreement: ServiceAgreement, reason: str, *, user) -> None:
-    """"Annullér": kept with its versions, but never counted nor shown."""
+    """ "Annullér": kept with its versions, but never counted nor shown."""
     with transaction.atomic():
         history.ensure_baseline(agreement)
         agreement.annulled_at = timezone.now()

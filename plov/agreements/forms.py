@@ -23,9 +23,7 @@ from plov.units.personal_data import cpr_problem
 
 DESCRIPTION_MAX_LENGTH = 10_000
 
-MUNICIPAL_TYPES = [
-    (t.value, t.label) for t in AgreementType if t != AgreementType.FREE_CARE_HOME
-]
+MUNICIPAL_TYPES = [(t.value, t.label) for t in AgreementType if t != AgreementType.FREE_CARE_HOME]
 ALL_TYPES = [(t.value, t.label) for t in AgreementType]
 
 
@@ -203,7 +201,7 @@ def warnings_key(warnings: list[str]) -> str:
 
 
 class EndAgreementForm(forms.Form):
-    """"Afslut": the agreement ends on this day (inclusive)."""
+    """ "Afslut": the agreement ends on this day (inclusive)."""
 
     end = DanishDateField(
         label="Slutdato",
@@ -239,7 +237,7 @@ class EndAgreementForm(forms.Form):
 
 
 class AnnulAgreementForm(forms.Form):
-    """"Annullér": the agreement was registered by mistake. It stays in the history but is
+    """ "Annullér": the agreement was registered by mistake. It stays in the history but is
     never counted nor shown."""
 
     reason = forms.CharField(

@@ -55,8 +55,10 @@ def ensure_baseline(agreement: ServiceAgreement) -> Revision | None:
 
 
 def revisions_of(agreement: ServiceAgreement):
-    return Revision.objects.for_instance(agreement).select_related("user").order_by(
-        "-created_at", "-id"
+    return (
+        Revision.objects.for_instance(agreement)
+        .select_related("user")
+        .order_by("-created_at", "-id")
     )
 
 
@@ -148,10 +150,9 @@ def versions(agreement: ServiceAgreement) -> list[Version]:
 
 
 def latest_change(agreement: ServiceAgreement) -> str:
-    """"gemt af NN 03.12.2026 kl. 15:12" for the newest version, for a refusal message."""
+    """ "gemt af NN 03.12.2026 kl. 15:12" for the newest version, for a refusal message."""
     latest = revisions_of(agreement).first()
     if latest is None:
         return ""
     who = user_name(latest.user) if latest.user_id else SYSTEM
     return f"af {who} {format_time(latest.created_at)}"
-

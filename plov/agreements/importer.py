@@ -107,9 +107,12 @@ def import_agreements(path: Path, *, by_agency: bool = True) -> tuple[ImportSumm
                 touched.add(unit.pk)
             else:
                 previous_unit = current.unit_id  # an agreement moved to another unit
-                if actions.change_agreement(
-                    current, values, user=None, source=source, refresh=False
-                ) is None:
+                if (
+                    actions.change_agreement(
+                        current, values, user=None, source=source, refresh=False
+                    )
+                    is None
+                ):
                     summary.unchanged += 1
                 else:
                     summary.updated += 1

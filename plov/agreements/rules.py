@@ -72,7 +72,11 @@ def agreement_problems(
         problems.append("Lokalplejehjem kan kun aftales med et privat ejet plejehjem (eget CVR)")
     if start is not None and (end is None or end >= start):
         other = overlapping_agreement(
-            party=party, unit=unit, agreement_type=agreement_type, start=start, end=end,
+            party=party,
+            unit=unit,
+            agreement_type=agreement_type,
+            start=start,
+            end=end,
             current=current,
         )
         if other is not None:

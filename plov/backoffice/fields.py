@@ -88,7 +88,6 @@ class DanishDateField(forms.DateField):
             raise ValidationError(self.error_messages["invalid"], code="invalid") from None
 
 
-
 # --- numbers --------------------------------------------------------------------------------
 
 
@@ -200,4 +199,3 @@ def name_empty_choice(field: forms.Field, label: str) -> None:
     choices = list(getattr(field, "choices", []))
     if choices and choices[0][0] in ("", None):
         field.choices = [("", label), *choices[1:]]
-

@@ -80,9 +80,7 @@ def _comparable(name: str, value):
     if name not in RICH_TEXT_FIELDS or not value:
         return value
     text = re.sub(r">\s+<", "><", value.strip())
-    return re.sub(
-        r"<(/?)(strong|em)>", lambda m: f"<{m.group(1)}{_SAME_TAGS[m.group(2)]}>", text
-    )
+    return re.sub(r"<(/?)(strong|em)>", lambda m: f"<{m.group(1)}{_SAME_TAGS[m.group(2)]}>", text)
 
 
 def changes(stored: UnitContent, edited: UnitContent, cleaned: dict) -> list[str]:
@@ -284,9 +282,7 @@ def restore(content: UnitContent, revision: Revision, user) -> Revision:
             current.professions.set(
                 Profession.objects.filter(pk__in=relations.get("professions", []))
             )
-            current.properties.set(
-                Property.objects.filter(pk__in=relations.get("properties", []))
-            )
+            current.properties.set(Property.objects.filter(pk__in=relations.get("properties", [])))
         new_revision = create_revision(current, user, previous_revision=revision)
     content.refresh_from_db()
     return new_revision

@@ -97,7 +97,7 @@ class LockState:
 
     @property
     def message(self) -> str:
-        """"Låst af <navn> siden <tid>" (with a note when the lock has expired)."""
+        """ "Låst af <navn> siden <tid>" (with a note when the lock has expired)."""
         if not self.locked:
             return ""
         text = f"Låst af {self.holder_name} siden {self.since_text}"
@@ -195,11 +195,15 @@ def acquire_content(content, user, *, attempts: int = 3) -> LockResult:
         if not free:
             break
         # Compare-and-swap: only the row exactly as read is taken.
-        won = _rows(content).filter(
-            locked=row["locked"],
-            locked_by_id=row["locked_by_id"],
-            locked_at=row["locked_at"],
-        ).update(locked=True, locked_by=user, locked_at=now)
+        won = (
+            _rows(content)
+            .filter(
+                locked=row["locked"],
+                locked_by_id=row["locked_by_id"],
+                locked_at=row["locked_at"],
+            )
+            .update(locked=True, locked_by=user, locked_at=now)
+        )
         if won:
             content.refresh_from_db()
             previous = None
@@ -216,9 +220,7 @@ def acquire_content(content, user, *, attempts: int = 3) -> LockResult:
 def refresh(content: UnitContent, user) -> bool:
     """Mark activity on a lock the user holds (each save). False if they no longer hold it."""
     now = timezone.now()
-    updated = _rows(content).filter(locked=True, locked_by=user).update(
-        locked_at=now
-    )
+    updated = _rows(content).filter(locked=True, locked_by=user).update(locked_at=now)
     if updated:
         content.locked_at = now
     return bool(updated)
@@ -226,8 +228,10 @@ def refresh(content: UnitContent, user) -> bool:
 
 def check_in(content: UnitContent, user) -> bool:
     """Release the user's own lock ("Tjek ind"). False if they did not hold it."""
-    released = _rows(content).filter(locked=True, locked_by=user).update(
-        locked=False, locked_by=None, locked_at=None
+    released = (
+        _rows(content)
+        .filter(locked=True, locked_by=user)
+        .update(locked=False, locked_by=None, locked_at=None)
     )
     if released:
         content.refresh_from_db()

@@ -19,10 +19,6 @@ urlpatterns = [
     path("<int:pk>/pnummer/", views.pnumber_check, name="pnumber"),
     path("<int:pk>/historik/", views.history_view, name="history"),
     path("<int:pk>/tilsyn/", views_replies.reply_list, name="replies"),
-    path(
-        "<int:pk>/tilsyn/<int:feedback_pk>/", views_replies.reply_save, name="reply_save"
-    ),
-    path(
-        "<int:pk>/historik/<int:revision_id>/gendan/", views.restore, name="restore"
-    ),
+    path("<int:pk>/tilsyn/<int:feedback_pk>/", views_replies.reply_save, name="reply_save"),
+    path("<int:pk>/historik/<int:revision_id>/gendan/", views.restore, name="restore"),
 ]

@@ -255,8 +255,11 @@ def dashboard(request: HttpRequest) -> HttpResponse:
             "locked_mine": locked,
             "filtered": bool(query or shown or locked),
             "query_string": urlencode(
-                {k: v for k, v in (("q", query), ("vises", shown),
-                                   ("laast", "mig" if locked else "")) if v}
+                {
+                    k: v
+                    for k, v in (("q", query), ("vises", shown), ("laast", "mig" if locked else ""))
+                    if v
+                }
             ),
             "total": page.paginator.count,
             "is_agency": Scope.for_user(request.user).is_agency,
@@ -300,11 +303,15 @@ def _agreements_link(request: HttpRequest, unit: Unit) -> dict:
     from plov.agreements.wagtail_hooks import manages_agreements, writes_descriptions
 
     if manages_agreements(request):
-        return {"agreements_url": reverse("plov_agreements:index"),
-                "agreements_label": "Serviceleverancer"}
+        return {
+            "agreements_url": reverse("plov_agreements:index"),
+            "agreements_label": "Serviceleverancer",
+        }
     if unit.kind == UnitKind.HOME_CARE_SITE and writes_descriptions(request):
-        return {"agreements_url": reverse("plov_agreements:descriptions"),
-                "agreements_label": "Aftalebeskrivelser"}
+        return {
+            "agreements_url": reverse("plov_agreements:descriptions"),
+            "agreements_label": "Aftalebeskrivelser",
+        }
     return {}
 
 
@@ -711,7 +718,9 @@ def restore(request: HttpRequest, pk: int, revision_id: int) -> HttpResponse:
         messages.error(request, MUST_LOCK + ". Lås enheden, og gendan derefter versionen.")
         return redirect(history_url)
     _publication_messages(
-        request, unit, prefix=f"Version {version.number} er gendannet. ",
+        request,
+        unit,
+        prefix=f"Version {version.number} er gendannet. ",
         was_published=was_published,
     )
     return redirect(history_url)

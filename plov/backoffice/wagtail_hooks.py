@@ -35,8 +35,11 @@ class AgencyMenuItem(MenuItem):
 @hooks.register("register_admin_menu_item")
 def units_menu_item():
     return EditorMenuItem(
-        "Mine enheder", reverse("backoffice:dashboard"), name="mine-enheder",
-        icon_name="doc-full-inverse", order=100,
+        "Mine enheder",
+        reverse("backoffice:dashboard"),
+        name="mine-enheder",
+        icon_name="doc-full-inverse",
+        order=100,
     )
 
 
@@ -50,8 +53,11 @@ def locks_menu_item():
 @hooks.register("register_admin_menu_item")
 def audit_menu_item():
     return AgencyMenuItem(
-        "Revisionslog", reverse("backoffice:audit_log"), name="revisionslog",
-        icon_name="history", order=910,
+        "Revisionslog",
+        reverse("backoffice:audit_log"),
+        name="revisionslog",
+        icon_name="history",
+        order=910,
     )
 
 

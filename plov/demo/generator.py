@@ -71,7 +71,13 @@ FILES = {
     "quality": "quality.csv",
 }
 AGREEMENT_COLUMNS = [
-    "kommunekode", "sor_id", "aftaleidentifikation", "type", "start", "slut", "beskrivelse",
+    "kommunekode",
+    "sor_id",
+    "aftaleidentifikation",
+    "type",
+    "start",
+    "slut",
+    "beskrivelse",
 ]
 
 # --- Sizes at scale 1.0 -----------------------------------------------------------------------
@@ -114,15 +120,35 @@ WRONG_CODES = [
 ]
 OTHER_PRIMARY = ("682040", "Udlejning af erhvervsejendomme")
 INTERVALS = [
-    (1, 1), (2, 4), (5, 9), (10, 19), (20, 49), (50, 99), (100, 199), (200, 499), (500, 999),
+    (1, 1),
+    (2, 4),
+    (5, 9),
+    (10, 19),
+    (20, 49),
+    (50, 99),
+    (100, 199),
+    (200, 499),
+    (500, 999),
 ]
 
 REGION_WORDS = {
-    "Nordjysk": 1081, "Vendsyssel": 1081, "Himmerland": 1081, "Limfjord": 1081,
-    "Midtjysk": 1082, "Vestjysk": 1082, "Østjysk": 1082,
-    "Fyn": 1083, "Sydjysk": 1083, "Sønderjysk": 1083,
-    "Sjælland": 1085, "Lolland": 1085, "Midtsjælland": 1085,
-    "Københavns": 1084, "Nordsjælland": 1084, "Bornholm": 1084, "Mølleå": 1084,
+    "Nordjysk": 1081,
+    "Vendsyssel": 1081,
+    "Himmerland": 1081,
+    "Limfjord": 1081,
+    "Midtjysk": 1082,
+    "Vestjysk": 1082,
+    "Østjysk": 1082,
+    "Fyn": 1083,
+    "Sydjysk": 1083,
+    "Sønderjysk": 1083,
+    "Sjælland": 1085,
+    "Lolland": 1085,
+    "Midtsjælland": 1085,
+    "Københavns": 1084,
+    "Nordsjælland": 1084,
+    "Bornholm": 1084,
+    "Mølleå": 1084,
 }
 CITY_WORDS = {"Københavns": 101, "Aarhus": 751, "Odense": 461, "Aalborg": 851, "Bornholm": 400}
 CARE_HOME_COMPANY_WORDS = ("Plejehjem", "Seniorbo", "Plejebo", "Omsorgscenter", "Ældreliv")
@@ -249,7 +275,6 @@ EXTRA_SERVICES = [
 ]
 
 
-
 def _name_twin(name: str, kind: str) -> Unit:
     """An unsaved unit that carries only a name, for asking the duplicate check about names."""
     return Unit(name=name, kind=kind, owner_id=0, visiting_address={})
@@ -335,9 +360,14 @@ class Owner:
 
     def entity(self, sor_id: str, name: str, **kwargs) -> SorEntity:
         return SorEntity(
-            sor_id=sor_id, name=name, owner_sor_id=self.sor_id, owner_name=self.name,
-            owner_cvr=self.cvr, owner_type="kommune" if self.municipal else "privat",
-            municipality_code=str(self.municipality) if self.municipal else "", **kwargs,
+            sor_id=sor_id,
+            name=name,
+            owner_sor_id=self.sor_id,
+            owner_name=self.name,
+            owner_cvr=self.cvr,
+            owner_type="kommune" if self.municipal else "privat",
+            municipality_code=str(self.municipality) if self.municipal else "",
+            **kwargs,
         )
 
 
@@ -449,7 +479,10 @@ class DemoGenerator:
         with (DATA_DIR / "towns.csv").open(encoding="utf-8") as handle:
             for row in csv.DictReader(handle):
                 town = Town(
-                    int(row["kommunekode"]), row["postnr"], row["bynavn"], float(row["lat"]),
+                    int(row["kommunekode"]),
+                    row["postnr"],
+                    row["bynavn"],
+                    float(row["lat"]),
                     float(row["lon"]),
                 )
                 towns.setdefault(town.municipality, []).append(town)
@@ -458,7 +491,10 @@ class DemoGenerator:
             for row in csv.DictReader(handle):
                 code = int(row["kommunekode"])
                 self.places[code] = Place(
-                    code, row["navn"].strip(), int(row["regionskode"]), towns[code],
+                    code,
+                    row["navn"].strip(),
+                    int(row["regionskode"]),
+                    towns[code],
                     official_name=(row.get("officielt_navn") or "").strip(),
                 )
         for place in self.places.values():
@@ -583,18 +619,27 @@ class DemoGenerator:
             self.dar.append(
                 dar_address(
                     str(uuid.UUID(int=self.rng.getrandbits(128), version=4)),
-                    street=address.street, house_number=number, postcode=address.postcode,
-                    postcode_name=address.district, municipality_code=town.municipality,
-                    lon=round(lon + dlon, 6), lat=lat,
+                    street=address.street,
+                    house_number=number,
+                    postcode=address.postcode,
+                    postcode_name=address.district,
+                    municipality_code=town.municipality,
+                    lon=round(lon + dlon, 6),
+                    lat=lat,
                 )
             )
         if address.floor:
             self.dar.append(
                 dar_address(
                     str(uuid.UUID(int=self.rng.getrandbits(128), version=4)),
-                    street=address.street, house_number=address.house_number,
-                    postcode=address.postcode, postcode_name=address.district,
-                    municipality_code=town.municipality, lon=lon, lat=lat, floor=address.floor,
+                    street=address.street,
+                    house_number=address.house_number,
+                    postcode=address.postcode,
+                    postcode_name=address.district,
+                    municipality_code=town.municipality,
+                    lon=lon,
+                    lat=lat,
+                    floor=address.floor,
                     door=address.door or None,
                 )
             )
@@ -613,9 +658,7 @@ class DemoGenerator:
         placed = {(r["vejnavn"], r["husnr"], r["postnr"]): (r["x"], r["y"]) for r in self.dar}
         towns: dict[tuple[str, str], tuple[Town, dict[str, list[int]]]] = {}
         for unit in self.units:
-            town, streets = towns.setdefault(
-                (unit.town.postcode, unit.town.name), (unit.town, {})
-            )
+            town, streets = towns.setdefault((unit.town.postcode, unit.town.name), (unit.town, {}))
             digits = re.match(r"\d+", unit.address.house_number)
             if unit.address.postcode == town.postcode and digits:
                 streets.setdefault(unit.address.street, []).append(int(digits.group()))
@@ -721,13 +764,16 @@ class DemoGenerator:
             self.rng.randint(0, (self.today - first_from).days - 30)
         )
         entity = owner.entity(
-            sor_id, name, sor_type=sor_type,
+            sor_id,
+            name,
+            sor_type=sor_type,
             unit_type="plejeenhed" if kind == UnitKind.CARE_HOME else "helhedsplejeleverandørsted",
             parent_id=parent.sor_id,
             health_institution_id=health_institution or (sor_id if sor_type == "SI" else ""),
             first_from=first_from.isoformat(),
             from_date=from_date.isoformat(),
-            visiting=address, phone=self.phone(),
+            visiting=address,
+            phone=self.phone(),
             email=f"{slug(name)[:40]}@{owner.domain}",
             website=f"https://www.{owner.domain}/{slug(name)[:40]}",
         )
@@ -746,16 +792,28 @@ class DemoGenerator:
         return unit
 
     def other_entity(
-        self, owner: Owner, name: str, unit_type: str, parent: str, sor_type: str, town: Town,
+        self,
+        owner: Owner,
+        name: str,
+        unit_type: str,
+        parent: str,
+        sor_type: str,
+        town: Town,
         health_institution: str = "",
     ) -> SorEntity:
         """An entity that is not a care unit (the importer skips it)."""
         address, _, _ = self.new_address(town)
         sor_id = self.sor_id()
         entity = owner.entity(
-            sor_id, name, sor_type=sor_type, unit_type=unit_type, parent_id=parent,
+            sor_id,
+            name,
+            sor_type=sor_type,
+            unit_type=unit_type,
+            parent_id=parent,
             health_institution_id=health_institution or (sor_id if sor_type == "SI" else ""),
-            first_from="2008-01-01", from_date="2024-01-01", visiting=address,
+            first_from="2008-01-01",
+            from_date="2024-01-01",
+            visiting=address,
             phone=self.phone(),
         )
         self.sor.append(entity)
@@ -764,8 +822,14 @@ class DemoGenerator:
     def owner_entity(self, owner: Owner, unit_type: str, town: Town) -> SorEntity:
         address, _, _ = self.new_address(town)
         entity = owner.entity(
-            owner.sor_id, owner.name, sor_type="IE", unit_type=unit_type, visiting=address,
-            first_from="2007-01-01", from_date="2024-01-01", phone=self.phone(),
+            owner.sor_id,
+            owner.name,
+            sor_type="IE",
+            unit_type=unit_type,
+            visiting=address,
+            first_from="2007-01-01",
+            from_date="2024-01-01",
+            phone=self.phone(),
             website=f"https://www.{owner.domain}",
         )
         self.sor.append(entity)
@@ -777,9 +841,7 @@ class DemoGenerator:
         per_weight = MUNICIPAL_CARE_HOMES / total_weight
         for place in sorted(self.places.values(), key=lambda p: p.code):
             place.cvr, place.sor_id = self.cvr_number(), self.sor_id()
-            owner = Owner(
-                place.owner_name, place.cvr, place.sor_id, True, place.domain, place.code
-            )
+            owner = Owner(place.owner_name, place.cvr, place.sor_id, True, place.domain, place.code)
             self.owners.append(owner)
             main = place.towns[0]
             top = self.owner_entity(owner, "kommune", main)
@@ -794,8 +856,10 @@ class DemoGenerator:
                     self.other_entity(owner, name, unit_type, care.sor_id, "OE", main, care.sor_id)
 
             n_homes = self._round(place.weight * per_weight * self.scale)
-            n_sites = min(8, max(2, round(1 + 0.55 * len(place.towns)
-                                          + BIG_CITY_BONUS.get(place.code, 0) / 2)))
+            n_sites = min(
+                8,
+                max(2, round(1 + 0.55 * len(place.towns) + BIG_CITY_BONUS.get(place.code, 0) / 2)),
+            )
             n_sites = self._round(n_sites * self.scale)
             if n_homes + n_sites == 0:
                 n_homes, n_sites = (1, 0) if self.rng.random() < 0.6 else (0, 1)
@@ -806,21 +870,45 @@ class DemoGenerator:
             districts = [care]
             if n_homes > 12 and not as_institutions:
                 districts = [
-                    self.other_entity(owner, f"Plejecentre {d}", "organisatorisk enhed",
-                                      care.sor_id, "OE", main, care.sor_id)
+                    self.other_entity(
+                        owner,
+                        f"Plejecentre {d}",
+                        "organisatorisk enhed",
+                        care.sor_id,
+                        "OE",
+                        main,
+                        care.sor_id,
+                    )
                     for d in DIRECTIONS[:4]
                 ]
             for i in range(n_homes):
-                town = place.towns[i % len(place.towns)] if i < len(place.towns) else \
-                    self.rng.choice(place.towns)
+                town = (
+                    place.towns[i % len(place.towns)]
+                    if i < len(place.towns)
+                    else self.rng.choice(place.towns)
+                )
                 name = self.care_home_name(owner, town)
                 if as_institutions:
-                    self.add_unit(owner, UnitKind.CARE_HOME, town, category="municipal",
-                                  parent=top, sor_type="SI", name=name)
+                    self.add_unit(
+                        owner,
+                        UnitKind.CARE_HOME,
+                        town,
+                        category="municipal",
+                        parent=top,
+                        sor_type="SI",
+                        name=name,
+                    )
                 else:
-                    self.add_unit(owner, UnitKind.CARE_HOME, town, category="municipal",
-                                  parent=districts[i % len(districts)], sor_type="OE", name=name,
-                                  health_institution=care.sor_id)
+                    self.add_unit(
+                        owner,
+                        UnitKind.CARE_HOME,
+                        town,
+                        category="municipal",
+                        parent=districts[i % len(districts)],
+                        sor_type="OE",
+                        name=name,
+                        health_institution=care.sor_id,
+                    )
             if n_sites:
                 self._municipal_sites(owner, place, care, n_sites)
 
@@ -831,13 +919,27 @@ class DemoGenerator:
         style = self.rng.choice(["flat", "group", "districts"])
         group = care
         if style != "flat":
-            group = self.other_entity(owner, self.rng.choice(["Hjemmeplejen", "Helhedsplejen"]),
-                                      "organisatorisk enhed", care.sor_id, "OE", main, care.sor_id)
+            group = self.other_entity(
+                owner,
+                self.rng.choice(["Hjemmeplejen", "Helhedsplejen"]),
+                "organisatorisk enhed",
+                care.sor_id,
+                "OE",
+                main,
+                care.sor_id,
+            )
         parents = [group]
         if style == "districts" and n_sites >= 3:
             parents = [
-                self.other_entity(owner, f"Distrikt {d}", "organisatorisk enhed", group.sor_id,
-                                  "OE", main, care.sor_id)
+                self.other_entity(
+                    owner,
+                    f"Distrikt {d}",
+                    "organisatorisk enhed",
+                    group.sor_id,
+                    "OE",
+                    main,
+                    care.sor_id,
+                )
                 for d in DIRECTIONS[: 2 + (n_sites > 5)]
             ]
         # Several sites may share one address (DOMAIN.md §3).
@@ -846,9 +948,14 @@ class DemoGenerator:
         for i in range(n_sites):
             town = first.town if (share and i == 1 and first) else place.towns[i % len(place.towns)]
             unit = self.add_unit(
-                owner, UnitKind.HOME_CARE_SITE, town, category="municipal",
-                parent=parents[i % len(parents)], sor_type="OE",
-                name=self.site_name(owner, town, ""), health_institution=care.sor_id,
+                owner,
+                UnitKind.HOME_CARE_SITE,
+                town,
+                category="municipal",
+                parent=parents[i % len(parents)],
+                sor_type="OE",
+                name=self.site_name(owner, town, ""),
+                health_institution=care.sor_id,
                 address=replace(first.address) if (share and i == 1 and first) else None,
             )
             first = first or unit
@@ -889,8 +996,13 @@ class DemoGenerator:
             base = self.places[city]
             spread = self.rng.randint(1, min(3, len(base.neighbours)))
             owner = Owner(
-                name, self.cvr_number(), self.sor_id(), False, f"{slug(short)}.dk",
-                profile=profile, places=[city, *self.rng.sample(base.neighbours, spread)],
+                name,
+                self.cvr_number(),
+                self.sor_id(),
+                False,
+                f"{slug(short)}.dk",
+                profile=profile,
+                places=[city, *self.rng.sample(base.neighbours, spread)],
             )
             self.owners.append(owner)
             owner.short = short
@@ -901,10 +1013,13 @@ class DemoGenerator:
             for p in ("home_care", "care_homes", "free_care")
         }
         plan = [
-            (UnitKind.HOME_CARE_SITE, "private", "home_care",
-             _scaled(PRIVATE_SITES, self.scale, 2)),
-            (UnitKind.CARE_HOME, "private", "care_homes",
-             _scaled(PRIVATE_CARE_HOMES, self.scale)),
+            (
+                UnitKind.HOME_CARE_SITE,
+                "private",
+                "home_care",
+                _scaled(PRIVATE_SITES, self.scale, 2),
+            ),
+            (UnitKind.CARE_HOME, "private", "care_homes", _scaled(PRIVATE_CARE_HOMES, self.scale)),
             (UnitKind.CARE_HOME, "free_care", "free_care", _scaled(FREE_CARE_HOMES, self.scale)),
         ]
         for kind, category, profile, count in plan:
@@ -932,8 +1047,9 @@ class DemoGenerator:
                     else self.care_home_name(owner, town, free_care=category == "free_care")
                 )
                 assert owner.top is not None
-                self.add_unit(owner, kind, town, category=category, parent=owner.top,
-                              sor_type="SI", name=name)
+                self.add_unit(
+                    owner, kind, town, category=category, parent=owner.top, sor_type="SI", name=name
+                )
 
     def local_care_homes(self) -> None:
         """Lokalplejehjem: a private care home with its own CVR, set up locally."""
@@ -942,18 +1058,30 @@ class DemoGenerator:
             town = self.rng.choice(place.towns)
             base = self.rng.choice([n for n in self.care_home_names if " " not in n])
             owner = Owner(
-                f"Den selvejende institution {base} i {town.name}", self.cvr_number(),
-                self.sor_id(), False, f"{slug(base)}-{slug(town.name)}.dk", profile="local",
+                f"Den selvejende institution {base} i {town.name}",
+                self.cvr_number(),
+                self.sor_id(),
+                False,
+                f"{slug(base)}-{slug(town.name)}.dk",
+                profile="local",
                 places=[place.code],
             )
             self.owners.append(owner)
             top = self.owner_entity(owner, "selvejende institution", town)
             name = self.unique_name(
-                owner, UnitKind.CARE_HOME,
+                owner,
+                UnitKind.CARE_HOME,
                 [f"Lokalplejehjemmet {base}", f"Lokalplejehjemmet {base} i {town.name}"],
             )
-            self.add_unit(owner, UnitKind.CARE_HOME, town, category="local_care", parent=top,
-                          sor_type="SI", name=name)
+            self.add_unit(
+                owner,
+                UnitKind.CARE_HOME,
+                town,
+                category="local_care",
+                parent=top,
+                sor_type="SI",
+                name=name,
+            )
 
     def practices(self) -> None:
         """Practices and clinics: most of SOR is not care units."""
@@ -963,8 +1091,9 @@ class DemoGenerator:
                     continue
                 unit_type, pattern = self.rng.choice(PRACTICES)
                 name = pattern.format(place=f"i {town.name}")
-                owner = Owner(f"{name} I/S", self.cvr_number(), self.sor_id(), False,
-                              f"{slug(name)}.dk")
+                owner = Owner(
+                    f"{name} I/S", self.cvr_number(), self.sor_id(), False, f"{slug(name)}.dk"
+                )
                 top = self.owner_entity(owner, "privat virksomhed", town)
                 self.other_entity(owner, name, unit_type, top.sor_id, "SI", town)
 
@@ -992,14 +1121,28 @@ class DemoGenerator:
             unit.problem = "nested"
             address, lon, lat = self.new_address(unit.town)
             self.add_dar(address, unit.town, lon, lat)
-            name = self.unique_name(unit.owner, UnitKind.CARE_HOME, [
-                f"{unit.entity.name}, {suffix}"
-                for suffix in ("afsnit 2", "demensafsnit", "skærmet afsnit for borgere med demens",
-                               "midlertidige pladser og aflastning")
-            ])
+            name = self.unique_name(
+                unit.owner,
+                UnitKind.CARE_HOME,
+                [
+                    f"{unit.entity.name}, {suffix}"
+                    for suffix in (
+                        "afsnit 2",
+                        "demensafsnit",
+                        "skærmet afsnit for borgere med demens",
+                        "midlertidige pladser og aflastning",
+                    )
+                ],
+            )
             child = self.add_unit(
-                unit.owner, UnitKind.CARE_HOME, unit.town, category="municipal",
-                parent=unit.entity, sor_type="OE", name=name, address=address,
+                unit.owner,
+                UnitKind.CARE_HOME,
+                unit.town,
+                category="municipal",
+                parent=unit.entity,
+                sor_type="OE",
+                name=name,
+                address=address,
                 health_institution=unit.entity.health_institution_id,
             )
             child.problem, child.editorial = "nested_child", False
@@ -1011,11 +1154,13 @@ class DemoGenerator:
             unit.problem = "invalid_address"
             visiting = replace(unit.entity.visiting)
             street = visiting.street
-            while match_key(visiting.street, visiting.house_number, visiting.postcode) in \
-                    self._addresses:
+            while (
+                match_key(visiting.street, visiting.house_number, visiting.postcode)
+                in self._addresses
+            ):
                 if i % 3 == 0:
                     cut = self.rng.randint(1, len(street) - 2)
-                    visiting.street = street[:cut] + street[cut + 1:]
+                    visiting.street = street[:cut] + street[cut + 1 :]
                 elif i % 3 == 1:
                     visiting.house_number = str(self.rng.randint(200, 400))
                 else:
@@ -1028,19 +1173,30 @@ class DemoGenerator:
             unit.problem = "duplicated"
             original = unit.entity.name
             variants = [
-                original.replace(" i ", ", ", 1), original.replace("Plejecenter ", "Plejecentret "),
-                original.replace("Plejehjemmet ", "Plejehjem "), f"{original} 2",
-                f"{original} (ny)", original.upper(),
+                original.replace(" i ", ", ", 1),
+                original.replace("Plejecenter ", "Plejecentret "),
+                original.replace("Plejehjemmet ", "Plejehjem "),
+                f"{original} 2",
+                f"{original} (ny)",
+                original.upper(),
             ]
             twin = _name_twin(original, unit.kind)
-            name = next(v for v in variants if v != original
-                        and _near_same(_name_twin(v, unit.kind), twin))
+            name = next(
+                v for v in variants if v != original and _near_same(_name_twin(v, unit.kind), twin)
+            )
             parent = next(e for e in self.sor if e.sor_id == unit.entity.parent_id)
             copy = self.add_unit(
-                unit.owner, unit.kind, unit.town, category=unit.category, parent=parent,
-                sor_type=unit.entity.sor_type, name=name, address=replace(unit.address),
+                unit.owner,
+                unit.kind,
+                unit.town,
+                category=unit.category,
+                parent=parent,
+                sor_type=unit.entity.sor_type,
+                name=name,
+                address=replace(unit.address),
                 health_institution=unit.entity.health_institution_id
-                if unit.entity.sor_type == "OE" else "",
+                if unit.entity.sor_type == "OE"
+                else "",
             )
             copy.problem, copy.editorial = "duplicate", False
             self.counts["duplicates"] += 2
@@ -1056,10 +1212,19 @@ class DemoGenerator:
         for i in range(_scaled(OLD_TYPES, s)):
             owner = self.rng.choice(municipal)
             place = self.places[owner.municipality]  # type: ignore[index]
-            old_type, name = (("plejehjem", "Plejehjemmet {}") if i % 2 == 0
-                              else ("hjemmeplejeenhed", "Hjemmeplejen {}"))
-            self.other_entity(owner, name.format(self.rng.choice(self.streets).removesuffix("vej")),
-                              old_type, owner.sor_id, "SI", self.rng.choice(place.towns))
+            old_type, name = (
+                ("plejehjem", "Plejehjemmet {}")
+                if i % 2 == 0
+                else ("hjemmeplejeenhed", "Hjemmeplejen {}")
+            )
+            self.other_entity(
+                owner,
+                name.format(self.rng.choice(self.streets).removesuffix("vej")),
+                old_type,
+                owner.sor_id,
+                "SI",
+                self.rng.choice(place.towns),
+            )
             self.counts["old_types"] += 1
 
         # Units that open later: SOR has them already, plov not yet.
@@ -1067,14 +1232,16 @@ class DemoGenerator:
             owner = self.rng.choice(municipal)
             place = self.places[owner.municipality]  # type: ignore[index]
             town = self.rng.choice(place.towns)
-            entity = self.other_entity(owner, self.care_home_name(owner, town), "plejeenhed",
-                                       owner.sor_id, "SI", town)
+            entity = self.other_entity(
+                owner, self.care_home_name(owner, town), "plejeenhed", owner.sor_id, "SI", town
+            )
             entity.from_date = (self.today + dt.timedelta(self.rng.randint(30, 200))).isoformat()
             self.counts["future_units"] += 1
 
         # P-numbers: missing, not in CVR, wrong industry code, warnings.
         def eligible(unit: CareUnit) -> bool:
             return unit.editorial
+
         for unit in self._pick(round(MISSING_P_NUMBER_SHARE * len(self.units)), eligible):
             unit.problem = "no_p_number"
         for problem, count, predicate in (
@@ -1082,14 +1249,26 @@ class DemoGenerator:
             ("wrong_code", WRONG_INDUSTRY_CODE, eligible),
             ("home_nursing", HOME_NURSING_CODE, lambda u: u.editorial and not u.is_care_home),
             ("secondary_code", SECONDARY_CODE_ONLY, eligible),
-            ("municipal_no_agreement", MUNICIPAL_WITHOUT_AGREEMENT,
-             lambda u: u.editorial and u.category == "municipal"),
-            ("no_agreement", PRIVATE_WITHOUT_AGREEMENT,
-             lambda u: u.editorial and u.category == "private"),
-            ("agreement_ended", PRIVATE_AGREEMENT_ENDED,
-             lambda u: u.editorial and u.category == "private"),
-            ("agreement_future", PRIVATE_AGREEMENT_FUTURE,
-             lambda u: u.editorial and u.category == "private"),
+            (
+                "municipal_no_agreement",
+                MUNICIPAL_WITHOUT_AGREEMENT,
+                lambda u: u.editorial and u.category == "municipal",
+            ),
+            (
+                "no_agreement",
+                PRIVATE_WITHOUT_AGREEMENT,
+                lambda u: u.editorial and u.category == "private",
+            ),
+            (
+                "agreement_ended",
+                PRIVATE_AGREEMENT_ENDED,
+                lambda u: u.editorial and u.category == "private",
+            ),
+            (
+                "agreement_future",
+                PRIVATE_AGREEMENT_FUTURE,
+                lambda u: u.editorial and u.category == "private",
+            ),
         ):
             for unit in self._pick(_scaled(count, s), predicate):
                 unit.problem = problem
@@ -1121,11 +1300,19 @@ class DemoGenerator:
             a = unit.address
             self.cvr.append(
                 cvr_document(
-                    unit.p_number, name=unit.entity.name, cvr_number=unit.owner.cvr,
-                    primary=primary, secondary=secondary, employees=employees,
-                    full_time_employees=fte, employees_interval=interval, year=year,
-                    street=a.street, house_number=int(re.match(r"\d+", a.house_number).group()),
-                    postcode=int(a.postcode), district=a.district,
+                    unit.p_number,
+                    name=unit.entity.name,
+                    cvr_number=unit.owner.cvr,
+                    primary=primary,
+                    secondary=secondary,
+                    employees=employees,
+                    full_time_employees=fte,
+                    employees_interval=interval,
+                    year=year,
+                    street=a.street,
+                    house_number=int(re.match(r"\d+", a.house_number).group()),
+                    postcode=int(a.postcode),
+                    district=a.district,
                     municipality_code=unit.town.municipality,
                 )
             )
@@ -1146,17 +1333,27 @@ class DemoGenerator:
             return earliest + dt.timedelta(self.rng.randint(0, (latest - earliest).days))
 
         for unit in self.units:
-            if unit.problem in ("closed", "nested_child", "duplicate", "municipal_no_agreement",
-                                "no_agreement"):
+            if unit.problem in (
+                "closed",
+                "nested_child",
+                "duplicate",
+                "municipal_no_agreement",
+                "no_agreement",
+            ):
                 continue
             home_care = not unit.is_care_home
             earliest = HOME_CARE_START if home_care else dt.date(2012, 1, 1)
             located = unit.town.municipality
             if unit.category == "municipal":
                 assert unit.owner.municipality is not None
-                unit.agreements.append(Agreement(
-                    unit.owner.municipality, unit, AgreementType.OWN_PRODUCTION,
-                    past_start(earliest)))
+                unit.agreements.append(
+                    Agreement(
+                        unit.owner.municipality,
+                        unit,
+                        AgreementType.OWN_PRODUCTION,
+                        past_start(earliest),
+                    )
+                )
                 continue
             if unit.category == "free_care":
                 unit.agreements.append(
@@ -1171,8 +1368,7 @@ class DemoGenerator:
             parties = [located]
             neighbours = self.places[located].neighbours
             if neighbours and self.rng.random() < (0.6 if home_care else 0.25):
-                parties += self.rng.sample(neighbours, min(len(neighbours),
-                                                           self.rng.randint(1, 2)))
+                parties += self.rng.sample(neighbours, min(len(neighbours), self.rng.randint(1, 2)))
             for party in parties:
                 start = past_start(earliest)
                 end = None
@@ -1184,9 +1380,15 @@ class DemoGenerator:
                 elif party == located and not home_care and self.rng.random() < 0.15:
                     # An earlier agreement that ended, followed by the one in force.
                     old_end = start - dt.timedelta(1)
-                    unit.agreements.append(Agreement(
-                        party, unit, AgreementType.OPERATING_AGREEMENT,
-                        old_end - dt.timedelta(self.rng.randint(400, 1500)), old_end))
+                    unit.agreements.append(
+                        Agreement(
+                            party,
+                            unit,
+                            AgreementType.OPERATING_AGREEMENT,
+                            old_end - dt.timedelta(self.rng.randint(400, 1500)),
+                            old_end,
+                        )
+                    )
                 unit.agreements.append(
                     Agreement(party, unit, AgreementType.OPERATING_AGREEMENT, start, end)
                 )
@@ -1195,13 +1397,21 @@ class DemoGenerator:
                     agreement.described = self.rng.random() >= UNDESCRIBED_SHARE
 
         # At least one provider's site seen by a municipality it does not lie in.
-        cross = next((u for u in self.units if u.category == "private" and not u.is_care_home
-                      and not u.problem), None)
+        cross = next(
+            (
+                u
+                for u in self.units
+                if u.category == "private" and not u.is_care_home and not u.problem
+            ),
+            None,
+        )
         if cross and not any(a.municipality != cross.town.municipality for a in cross.agreements):
             party = self.places[cross.town.municipality].neighbours[0]
-            cross.agreements.append(Agreement(
-                party, cross, AgreementType.OPERATING_AGREEMENT,
-                past_start(HOME_CARE_START)))
+            cross.agreements.append(
+                Agreement(
+                    party, cross, AgreementType.OPERATING_AGREEMENT, past_start(HOME_CARE_START)
+                )
+            )
         if cross:
             for agreement in cross.agreements:
                 agreement.described = True
@@ -1228,8 +1438,7 @@ class DemoGenerator:
                 party=self.places[a.municipality].owner_name,
             )
             for a in unit.agreements
-            if a.type == AgreementType.OPERATING_AGREEMENT and not unit.is_care_home
-            and a.described
+            if a.type == AgreementType.OPERATING_AGREEMENT and not unit.is_care_home and a.described
         }
         if not unit.editorial:
             return None
@@ -1265,10 +1474,16 @@ class DemoGenerator:
                 record["temporary_homes"] = self.rng.randint(1, 8)
                 record["temporary_homes_for_couples"] = 0
             record["housing_type"] = (
-                HousingType.FREE_CARE if unit.category == "free_care"
+                HousingType.FREE_CARE
+                if unit.category == "free_care"
                 else self.rng.choices(
-                    [HousingType.PUBLIC_HOUSING_ACT, HousingType.ELDER_HOUSING_ACT,
-                     HousingType.ELDER_ACT_47], [6, 3, 1])[0]
+                    [
+                        HousingType.PUBLIC_HOUSING_ACT,
+                        HousingType.ELDER_HOUSING_ACT,
+                        HousingType.ELDER_ACT_47,
+                    ],
+                    [6, 3, 1],
+                )[0]
             ).value
             if self.rng.random() < 0.4:
                 record["food_link"] = f"https://www.{unit.owner.domain}/mad"
@@ -1297,16 +1512,20 @@ class DemoGenerator:
         draw = rng.random()
         if draw < 0.85:  # prices given
             free_care = unit.category == "free_care"
-            record["rent_monthly"] = rng.randrange(9_000, 14_500, 50) if free_care else (
-                rng.randrange(5_400, 11_000, 50)
+            record["rent_monthly"] = (
+                rng.randrange(9_000, 14_500, 50)
+                if free_care
+                else (rng.randrange(5_400, 11_000, 50))
             )
             record["service_monthly"] = rng.randrange(350, 950, 25)
             record["meals_monthly"] = rng.randrange(3_500, 4_350, 10)
             record["other_monthly"] = rng.choice([0, 0, 0, 95, 150, 245, 320])
             if draw > 0.75:  # one amount not given: no total
                 record.pop(rng.choice(["service_monthly", "meals_monthly", "other_monthly"]))
-            year = self.today.year if self.today.month > 1 or rng.random() < 0.5 else (
-                self.today.year - 1
+            year = (
+                self.today.year
+                if self.today.month > 1 or rng.random() < 0.5
+                else (self.today.year - 1)
             )
             record["cost_valid_from"] = dt.date(year, 1, 1).isoformat()
         if rng.random() < 0.8:  # a vacancy report, a few of them outdated
@@ -1389,10 +1608,17 @@ class DemoGenerator:
             writer.writerow(AGREEMENT_COLUMNS)
             for unit in self.units:
                 for a in unit.agreements:
-                    writer.writerow([
-                        f"{a.municipality:03d}", unit.sor_id, a.reference, a.type,
-                        a.start.isoformat(), a.end.isoformat() if a.end else "", "",
-                    ])
+                    writer.writerow(
+                        [
+                            f"{a.municipality:03d}",
+                            unit.sor_id,
+                            a.reference,
+                            a.type,
+                            a.start.isoformat(),
+                            a.end.isoformat() if a.end else "",
+                            "",
+                        ]
+                    )
         with paths["editorial"].open("w", encoding="utf-8") as handle:
             json.dump(self.editorial, handle, ensure_ascii=False, indent=1)
         self.counts["quality_results"] = write_quality_file(

@@ -60,22 +60,66 @@ class Measure:
 
 
 MEASURES = [
-    Measure("AEI-01", "Genindlæggelser inden for 30 dage", "kvalitetsindikator", "%", 11, 4,
-            better="lavt"),
-    Measure("AEI-02", "Forebyggelige indlæggelser pr. 1.000 borgere", "kvalitetsindikator",
-            "pr. 1.000", 95, 30, 0, 400, better="lavt"),
-    Measure("AEI-03", "Beboere med tryksår", "kvalitetsindikator", "%", 4, 2, home_care=False,
-            better="lavt"),
-    Measure("AEI-04", "Beboere screenet for underernæring", "kvalitetsindikator", "%", 78, 12,
-            home_care=False),
-    Measure("AEI-05", "Borgere der har fået tilbudt hverdagsrehabilitering",
-            "kvalitetsindikator", "%", 64, 15, care_homes=False),
+    Measure(
+        "AEI-01",
+        "Genindlæggelser inden for 30 dage",
+        "kvalitetsindikator",
+        "%",
+        11,
+        4,
+        better="lavt",
+    ),
+    Measure(
+        "AEI-02",
+        "Forebyggelige indlæggelser pr. 1.000 borgere",
+        "kvalitetsindikator",
+        "pr. 1.000",
+        95,
+        30,
+        0,
+        400,
+        better="lavt",
+    ),
+    Measure(
+        "AEI-03",
+        "Beboere med tryksår",
+        "kvalitetsindikator",
+        "%",
+        4,
+        2,
+        home_care=False,
+        better="lavt",
+    ),
+    Measure(
+        "AEI-04",
+        "Beboere screenet for underernæring",
+        "kvalitetsindikator",
+        "%",
+        78,
+        12,
+        home_care=False,
+    ),
+    Measure(
+        "AEI-05",
+        "Borgere der har fået tilbudt hverdagsrehabilitering",
+        "kvalitetsindikator",
+        "%",
+        64,
+        15,
+        care_homes=False,
+    ),
     Measure("BTU-01", "Tilfredse med hjælpen samlet set", "brugertilfredshed", "%", 86, 7),
     Measure("BTU-02", "Oplever at blive mødt med respekt", "brugertilfredshed", "%", 90, 6),
-    Measure("BTU-03", "Tilfredse med maden", "brugertilfredshed", "%", 74, 10,
-            home_care=False),
-    Measure("BTU-04", "Oplever at få hjælp af de samme medarbejdere", "brugertilfredshed", "%",
-            58, 14, care_homes=False),
+    Measure("BTU-03", "Tilfredse med maden", "brugertilfredshed", "%", 74, 10, home_care=False),
+    Measure(
+        "BTU-04",
+        "Oplever at få hjælp af de samme medarbejdere",
+        "brugertilfredshed",
+        "%",
+        58,
+        14,
+        care_homes=False,
+    ),
 ]
 
 
@@ -113,14 +157,22 @@ def write_quality_file(path: Path, units, *, rng: random.Random, today: dt.date)
             # Surveys have respondents; the register indicators give no count (the page then
             # uses the threshold rule, `plov.supervision.verdicts`).
             answered = str(respondents(sor_id, is_care_home)) if satisfaction else ""
-            writer.writerow([
-                sor_id, measure.kind, measure.code, measure.name, str(year),
-                value.replace(".", ","), measure.unit_of_measure,
-                str(averages[code]).replace(".", ","),
-                SOURCE_SATISFACTION if satisfaction else SOURCE_INDICATORS,
-                published.isoformat() if published else "",
-                measure.better, answered,
-            ])
+            writer.writerow(
+                [
+                    sor_id,
+                    measure.kind,
+                    measure.code,
+                    measure.name,
+                    str(year),
+                    value.replace(".", ","),
+                    measure.unit_of_measure,
+                    str(averages[code]).replace(".", ","),
+                    SOURCE_SATISFACTION if satisfaction else SOURCE_INDICATORS,
+                    published.isoformat() if published else "",
+                    measure.better,
+                    answered,
+                ]
+            )
     return len(rows)
 
 
@@ -163,14 +215,24 @@ def add_supervision(*, seed: int, today: dt.date) -> dict[str, int]:
         inspected = today - dt.timedelta(days=rng.randint(20, 700))
         if rng.random() < 0.3:  # an earlier inspection, shown under "Tidligere tilsyn"
             earlier = inspected - dt.timedelta(days=rng.randint(300, 500))
-            feedback.append(SupervisionFeedback(
-                unit=unit, authority=authority, inspected_on=earlier,
-                status=SupervisionStatus.MINOR, summary=SUMMARIES[SupervisionStatus.MINOR],
-            ))
-        feedback.append(SupervisionFeedback(
-            unit=unit, authority=authority, inspected_on=inspected, status=status,
-            summary=SUMMARIES[status],
-        ))
+            feedback.append(
+                SupervisionFeedback(
+                    unit=unit,
+                    authority=authority,
+                    inspected_on=earlier,
+                    status=SupervisionStatus.MINOR,
+                    summary=SUMMARIES[SupervisionStatus.MINOR],
+                )
+            )
+        feedback.append(
+            SupervisionFeedback(
+                unit=unit,
+                authority=authority,
+                inspected_on=inspected,
+                status=status,
+                summary=SUMMARIES[status],
+            )
+        )
         if status == SupervisionStatus.CRITICAL or (
             status == SupervisionStatus.SIGNIFICANT and rng.random() < 0.25
         ):
@@ -246,11 +308,13 @@ def attach_reports(feedback: list[SupervisionFeedback], *, seed: int) -> dict[st
 def _sanction(unit: Unit, authority, inspected: dt.date, rng: random.Random, today: dt.date):
     decided = min(today, inspected + dt.timedelta(days=rng.randint(10, 30)))
     kind = rng.choice([SanctionType.ORDER, SanctionType.ORDER, SanctionType.ADVICE_ORDER, "ban"])
-    sanction = Sanction(unit=unit, authority=authority, decided_on=decided,
-                        themes=rng.choice(THEMES))
+    sanction = Sanction(
+        unit=unit, authority=authority, decided_on=decided, themes=rng.choice(THEMES)
+    )
     if kind == "ban":
         sanction.type = (
-            SanctionType.BAN_NEW_RESIDENTS if unit.kind == UnitKind.CARE_HOME
+            SanctionType.BAN_NEW_RESIDENTS
+            if unit.kind == UnitKind.CARE_HOME
             else SanctionType.BAN_NEW_CITIZENS
         )
         sanction.period_end = decided + dt.timedelta(days=rng.choice([90, 180]))
@@ -290,9 +354,9 @@ def add_replies(*, seed: int) -> int:
 
     rng = random.Random(seed * 104729 + 3)
     made = 0
-    feedback = SupervisionFeedback.objects.exclude(
-        status=SupervisionStatus.NO_REMARKS
-    ).order_by("unit_id", "-inspected_on", "-pk")
+    feedback = SupervisionFeedback.objects.exclude(status=SupervisionStatus.NO_REMARKS).order_by(
+        "unit_id", "-inspected_on", "-pk"
+    )
     seen: set[int] = set()
     for item in feedback:
         if item.unit_id in seen:

@@ -43,7 +43,7 @@ class DemoLogin:
 
     @property
     def label(self) -> str:
-        """"Redaktør, Aarhus Kommune"; the agency's role is its name, said once."""
+        """ "Redaktør, Aarhus Kommune"; the agency's role is its name, said once."""
         if self.organisation == self.role:
             return self.role
         return f"{self.role}, {self.organisation}"
@@ -81,15 +81,22 @@ def demo_logins() -> list[DemoLogin]:
     if home_care:
         logins.append(
             DemoLogin(
-                "redaktoer-hjemmepleje", EDITOR, home_care.name, home_care.cvr_number or "",
+                "redaktoer-hjemmepleje",
+                EDITOR,
+                home_care.name,
+                home_care.cvr_number or "",
                 note="privat hjemmepleje med driftsoverenskomst",
             )
         )
     if silkeborg:
         # Ældretilsynet Silkeborg: supervision run by Silkeborg Kommune.
         logins.append(
-            DemoLogin("tilsyn-silkeborg", SUPERVISION, "Ældretilsynet Silkeborg",
-                      silkeborg.cvr_number or "")
+            DemoLogin(
+                "tilsyn-silkeborg",
+                SUPERVISION,
+                "Ældretilsynet Silkeborg",
+                silkeborg.cvr_number or "",
+            )
         )
     return logins
 
@@ -136,9 +143,7 @@ def create_demo_users(password: str | None = None) -> dict[str, tuple[str, str]]
     User = get_user_model()
     created = {}
     for login in demo_logins():
-        user = User.objects.filter(username=login.username).first() or User(
-            username=login.username
-        )
+        user = User.objects.filter(username=login.username).first() or User(username=login.username)
         user.email = f"{login.username}+{login.cvr}@{DEMO_DOMAIN}"
         user.first_name = login.label[:150]
         user.last_name = ""

@@ -33,8 +33,7 @@ BROKEN_PDF = (
 
 
 ENCRYPTED_PDF = (
-    "PDF-filen er beskyttet med adgangskode. Gem dokumentet som PDF uden adgangskode og prøv "
-    "på ny."
+    "PDF-filen er beskyttet med adgangskode. Gem dokumentet som PDF uden adgangskode og prøv på ny."
 )
 ACTIVE_PDF = (
     "PDF-filen indeholder {found}. Af sikkerhedshensyn tager Plejeoverblikket kun imod PDF-filer "

@@ -107,12 +107,11 @@ class ImageSlotForm(RepickFileMixin, forms.Form):
 
     # The focal point (Wagtail's): where on the current image, in per cent from the left and the
     # top, the part that must stay in every crop is. Set by clicking on the image (focal-point.js).
-    focal_x = forms.FloatField(required=False, min_value=0, max_value=100,
-                               widget=forms.HiddenInput)
-    focal_y = forms.FloatField(required=False, min_value=0, max_value=100,
-                               widget=forms.HiddenInput)
+    focal_x = forms.FloatField(required=False, min_value=0, max_value=100, widget=forms.HiddenInput)
+    focal_y = forms.FloatField(required=False, min_value=0, max_value=100, widget=forms.HiddenInput)
     focal_clear = forms.BooleanField(
-        label="Fjern fokuspunktet", required=False,
+        label="Fjern fokuspunktet",
+        required=False,
         help_text="Billedet beskæres da om midten.",
     )
 
@@ -128,8 +127,7 @@ class ImageSlotForm(RepickFileMixin, forms.Form):
             self.fields["file"].error_messages["required"] = "Vælg en billedfil."
         else:
             self.fields["file"].help_text = (
-                "Vælg kun en fil, hvis billedet skal udskiftes. "
-                + self.fields["file"].help_text
+                "Vælg kun en fil, hvis billedet skal udskiftes. " + self.fields["file"].help_text
             )
             self.fields["file"].widget = forms.FileInput(attrs={"accept": images.ACCEPT_ATTRIBUTE})
         self.cleaned_image: images.CleanImage | None = None
@@ -196,9 +194,7 @@ class UnitDocumentForm(RepickFileMixin, forms.ModelForm):
         super().__init__(*args, **kwargs)
         self.pdf_bytes: bytes | None = None
         if with_file:
-            self.fields["file"].help_text = (
-                f"Kun PDF. Højst {documents.max_document_mb()} MB."
-            )
+            self.fields["file"].help_text = f"Kun PDF. Højst {documents.max_document_mb()} MB."
             offered = _reusable_choices(reusable)
             if offered:
                 self.fields["file"].required = False
@@ -216,8 +212,9 @@ class UnitDocumentForm(RepickFileMixin, forms.ModelForm):
         if "existing" in self.fields and not self.has_error("file"):
             upload, existing = cleaned.get("file"), cleaned.get("existing")
             if upload and existing:
-                self.add_error("existing", "Vælg enten en ny PDF-fil eller en eksisterende fil, "
-                                           "ikke begge.")
+                self.add_error(
+                    "existing", "Vælg enten en ny PDF-fil eller en eksisterende fil, ikke begge."
+                )
             elif not upload and not existing and not self.has_error("existing"):
                 self.add_error("file", "Vælg en PDF-fil, eller vælg en eksisterende fil.")
         return cleaned

@@ -63,13 +63,15 @@ def register() -> None:
     # exact_class: Wagtail's own apps register theirs after ours (INSTALLED_APPS order).
     register_permission_policy(
         image,
-        UnitImagePolicy(image, auth_model="wagtailimages.Image",
-                        owner_field_name="uploaded_by_user"),
+        UnitImagePolicy(
+            image, auth_model="wagtailimages.Image", owner_field_name="uploaded_by_user"
+        ),
         exact_class=True,
     )
     register_permission_policy(
         document,
-        UnitMediaPolicy(document, auth_model="wagtaildocs.Document",
-                        owner_field_name="uploaded_by_user"),
+        UnitMediaPolicy(
+            document, auth_model="wagtaildocs.Document", owner_field_name="uploaded_by_user"
+        ),
         exact_class=True,
     )

@@ -41,9 +41,14 @@ def _removed(unit: Unit, user, kind: str, label: str, data: dict, **objects) -> 
     removed = RemovedMedia.objects.create(
         unit=unit, kind=kind, label=label, data=data, removed_by=user, **objects
     )
-    log(removed, AuditAction.MEDIA_REMOVED, user=user,
-        data=_log_data(unit, kind=kind, label=label, removed=removed.pk,
-                       replaced=bool(data.get("replaced"))))
+    log(
+        removed,
+        AuditAction.MEDIA_REMOVED,
+        user=user,
+        data=_log_data(
+            unit, kind=kind, label=label, removed=removed.pk, replaced=bool(data.get("replaced"))
+        ),
+    )
     return removed
 
 
@@ -57,7 +62,9 @@ def remove_image(content: UnitContent, slot: int, user, *, replaced: bool = Fals
         return None
     setattr(content, f"image_{slot}", None)
     return _removed(
-        content.unit, user, RemovedMedia.Kind.IMAGE,
+        content.unit,
+        user,
+        RemovedMedia.Kind.IMAGE,
         f"{SLOT_NAMES[slot]}: {image.title}",
         {"slot": slot, "alt_text": image.description, "replaced": replaced},
         image=image,
@@ -66,9 +73,15 @@ def remove_image(content: UnitContent, slot: int, user, *, replaced: bool = Fals
 
 def remove_document(document: UnitDocument, user) -> RemovedMedia:
     removed = _removed(
-        document.unit, user, RemovedMedia.Kind.DOCUMENT, f"Dokumentet »{document.name}«",
-        {"name": document.name, "document_type": document.document_type,
-         "annulled": document.annulled},
+        document.unit,
+        user,
+        RemovedMedia.Kind.DOCUMENT,
+        f"Dokumentet »{document.name}«",
+        {
+            "name": document.name,
+            "document_type": document.document_type,
+            "annulled": document.annulled,
+        },
         document=document.document,
     )
     document.delete()
@@ -77,7 +90,9 @@ def remove_document(document: UnitDocument, user) -> RemovedMedia:
 
 def remove_housing(housing: HousingDescription, user) -> RemovedMedia:
     removed = _removed(
-        housing.unit, user, RemovedMedia.Kind.HOUSING,
+        housing.unit,
+        user,
+        RemovedMedia.Kind.HOUSING,
         f"Boligbeskrivelsen »{housing.get_title_display()}«",
         {name: getattr(housing, name) for name in HOUSING_FIELDS},
     )
@@ -106,8 +121,11 @@ def restore(removed: RemovedMedia, content: UnitContent, user) -> str:
         if removed.document is None:
             raise NotRestorable("Dokumentets fil findes ikke længere og kan ikke gendannes.")
         UnitDocument.objects.create(
-            unit=unit, document=removed.document, name=data["name"],
-            document_type=data["document_type"], annulled=bool(data.get("annulled")),
+            unit=unit,
+            document=removed.document,
+            name=data["name"],
+            document_type=data["document_type"],
+            annulled=bool(data.get("annulled")),
         )
         message = f"Dokumentet »{data['name']}« er gendannet."
     else:
@@ -115,8 +133,12 @@ def restore(removed: RemovedMedia, content: UnitContent, user) -> str:
             unit=unit, **{k: data.get(k) for k in HOUSING_FIELDS if k in data}
         )
         message = f"{removed.label} er gendannet."
-    log(removed, AuditAction.MEDIA_RESTORED, user=user,
-        data=_log_data(unit, kind=removed.kind, label=removed.label, removed=removed.pk))
+    log(
+        removed,
+        AuditAction.MEDIA_RESTORED,
+        user=user,
+        data=_log_data(unit, kind=removed.kind, label=removed.label, removed=removed.pk),
+    )
     removed.delete()
     return message
 
@@ -196,8 +218,12 @@ def _describe(entry: ModelLogEntry) -> str:
 
 
 MEDIA_ACTIONS = [
-    AuditAction.UPLOADED, AuditAction.MEDIA_REMOVED, AuditAction.MEDIA_RESTORED,
-    "wagtail.create", "wagtail.edit", "wagtail.delete",
+    AuditAction.UPLOADED,
+    AuditAction.MEDIA_REMOVED,
+    AuditAction.MEDIA_RESTORED,
+    "wagtail.create",
+    "wagtail.edit",
+    "wagtail.delete",
 ]
 
 
@@ -211,8 +237,9 @@ def events(unit: Unit, limit: int = 200) -> list[Event]:
     which = Q(content_type__in=list(media_types.values()))
     content_id = UnitContent.objects.filter(unit=unit).values_list("pk", flat=True).first()
     if content_id is not None:
-        which |= Q(content_type=ContentType.objects.get_for_model(UnitContent),
-                   object_id=str(content_id))
+        which |= Q(
+            content_type=ContentType.objects.get_for_model(UnitContent), object_id=str(content_id)
+        )
     entries = (
         ModelLogEntry.objects.filter(which, action__in=MEDIA_ACTIONS, data__unit=unit.pk)
         .select_related("user", "content_type")

@@ -60,7 +60,7 @@ def serve_document(request, document_id, document_filename) -> HttpResponse:
     response = serve(request, document_id, document_filename)
     disposition = response.get("Content-Disposition", "")
     if disposition and not disposition.startswith("attachment"):
-        response["Content-Disposition"] = "attachment" + disposition[len("inline"):]
+        response["Content-Disposition"] = "attachment" + disposition[len("inline") :]
     elif response.status_code == 200 and not disposition:
         response["Content-Disposition"] = "attachment"
     response["Content-Security-Policy"] = DOCUMENT_CSP
@@ -115,7 +115,8 @@ class UnitMediaView(WagtailAdminTemplateMixin, View):
         if self.requires_edit:
             if not self.may_edit:
                 return forbidden(
-                    request, "Du har ikke adgang til at ændre denne enhed.",
+                    request,
+                    "Du har ikke adgang til at ændre denne enhed.",
                     back_url=self.index_url(),
                 )
             if self.lock_problem:
@@ -179,8 +180,10 @@ class UnitMediaView(WagtailAdminTemplateMixin, View):
     def locked_content(self) -> UnitContent:
         """Inside a transaction: the unit's content row, locked, with the edit lock re-checked."""
         content = (
-            UnitContent.objects.select_for_update(of=("self",)).select_related("locked_by")
-            .filter(pk=self.content.pk).first()
+            UnitContent.objects.select_for_update(of=("self",))
+            .select_related("locked_by")
+            .filter(pk=self.content.pk)
+            .first()
         )
         problem = lock_problem(self.request.user, content)
         if problem:
@@ -205,7 +208,8 @@ class IndexView(UnitMediaView):
             image = getattr(content, f"image_{n}", None) if content else None
             slots.append({"number": n, "label": SLOT_LABELS[n], "image": image})
         documents = (
-            UnitDocument.objects.filter(unit=self.unit).select_related("document")
+            UnitDocument.objects.filter(unit=self.unit)
+            .select_related("document")
             .order_by("annulled", "name", "pk")
         )
         housing = (
@@ -253,8 +257,9 @@ def _set_focal_point(image, form) -> list | None:
         value = [cx, cy, size_x, size_y]
     else:
         return None
-    image.save(update_fields=["focal_point_x", "focal_point_y", "focal_point_width",
-                              "focal_point_height"])
+    image.save(
+        update_fields=["focal_point_x", "focal_point_y", "focal_point_width", "focal_point_height"]
+    )
     image.renditions.all().delete()  # the crops are made again around the new point
     return value
 
@@ -299,8 +304,9 @@ class ImageSlotView(UnitMediaView):
     def post(self, request, pk, slot):
         form = self.form(request.POST, request.FILES)
         if not form.is_valid():
-            messages.validation_error(request, "Billedet blev ikke gemt. Ret fejlene nedenfor.",
-                                      form)
+            messages.validation_error(
+                request, "Billedet blev ikke gemt. Ret fejlene nedenfor.", form
+            )
             return self.show(form, status=200)
         alt_text = form.cleaned_data["alt_text"]
         field = f"image_{self.slot}"
@@ -312,14 +318,23 @@ class ImageSlotView(UnitMediaView):
                     old = current.description
                     current.description = alt_text
                     current.save(update_fields=["description"])
-                    log(content, "wagtail.edit", user=request.user,
-                        data=self.log_data(slot=self.slot, image=current.pk,
-                                           alt_text=[old, alt_text]))
+                    log(
+                        content,
+                        "wagtail.edit",
+                        user=request.user,
+                        data=self.log_data(
+                            slot=self.slot, image=current.pk, alt_text=[old, alt_text]
+                        ),
+                    )
                 focal = _set_focal_point(current, form)
                 if focal is not None:
                     content.save(update_fields=["updated_at"])  # the public page is drawn again
-                    log(content, "wagtail.edit", user=request.user,
-                        data=self.log_data(slot=self.slot, image=current.pk, focal_point=focal))
+                    log(
+                        content,
+                        "wagtail.edit",
+                        user=request.user,
+                        data=self.log_data(slot=self.slot, image=current.pk, focal_point=focal),
+                    )
                 messages.success(request, f"{SLOT_LABELS[self.slot]}: ændringerne er gemt.")
                 return redirect(self.index_url())
             image = self.store_image(form, alt_text)
@@ -327,11 +342,18 @@ class ImageSlotView(UnitMediaView):
             removal.remove_image(content, self.slot, request.user, replaced=True)
             setattr(content, field, image)
             content.save(update_fields=[field, "updated_at"])
-            audit(content, AuditAction.UPLOADED, user=request.user, data=self.log_data(
-                slot=self.slot, image=image.pk, title=image.title,
-                format=form.cleaned_image.source_format,
-                replaced=current.pk if current else None,
-            ))
+            audit(
+                content,
+                AuditAction.UPLOADED,
+                user=request.user,
+                data=self.log_data(
+                    slot=self.slot,
+                    image=image.pk,
+                    title=image.title,
+                    format=form.cleaned_image.source_format,
+                    replaced=current.pk if current else None,
+                ),
+            )
         messages.success(request, f"{SLOT_LABELS[self.slot]} er gemt.")
         return redirect(self.index_url())
 
@@ -454,7 +476,9 @@ class DocumentView(UnitMediaView):
     def document_form(self, *args, obj=None) -> UnitDocumentForm:
         with_file = obj is None
         return UnitDocumentForm(
-            *args, instance=obj, with_file=with_file,
+            *args,
+            instance=obj,
+            with_file=with_file,
             reusable=self.reusable() if with_file and self.unit.owner_id else None,
         )
 
@@ -466,8 +490,9 @@ class DocumentView(UnitMediaView):
         obj = self.get_object()
         form = self.document_form(request.POST, request.FILES, obj=obj)
         if not form.is_valid():
-            messages.validation_error(request, "Dokumentet blev ikke gemt. Ret fejlene nedenfor.",
-                                      form)
+            messages.validation_error(
+                request, "Dokumentet blev ikke gemt. Ret fejlene nedenfor.", form
+            )
             return self.show(form, obj)
         with transaction.atomic():
             self.locked_content()
@@ -476,8 +501,9 @@ class DocumentView(UnitMediaView):
             elif form.has_changed():
                 changes = _changes(form)
                 document = form.save()
-                log(document, "wagtail.edit", user=request.user,
-                    data=self.log_data(changes=changes))
+                log(
+                    document, "wagtail.edit", user=request.user, data=self.log_data(changes=changes)
+                )
         messages.success(request, f"Dokumentet »{form.instance.name}« er gemt.")
         return redirect(self.index_url())
 
@@ -488,11 +514,19 @@ class DocumentView(UnitMediaView):
             document.unit = self.unit
             document.document = existing
             document.save()
-            audit(document, AuditAction.UPLOADED, user=self.request.user, data=self.log_data(
-                name=document.name, document_type=document.document_type,
-                annulled=document.annulled, file=existing.pk, title=existing.title,
-                reused=True,
-            ))
+            audit(
+                document,
+                AuditAction.UPLOADED,
+                user=self.request.user,
+                data=self.log_data(
+                    name=document.name,
+                    document_type=document.document_type,
+                    annulled=document.annulled,
+                    file=existing.pk,
+                    title=existing.title,
+                    reused=True,
+                ),
+            )
             return document
         upload = form.cleaned_data["file"]
         file = get_document_model()(
@@ -512,11 +546,19 @@ class DocumentView(UnitMediaView):
         document.unit = self.unit
         document.document = file
         document.save()
-        audit(document, AuditAction.UPLOADED, user=self.request.user, data=self.log_data(
-            name=document.name, document_type=document.document_type,
-            annulled=document.annulled, file=file.pk, title=file.title,
-            size=file.file_size,
-        ))
+        audit(
+            document,
+            AuditAction.UPLOADED,
+            user=self.request.user,
+            data=self.log_data(
+                name=document.name,
+                document_type=document.document_type,
+                annulled=document.annulled,
+                file=file.pk,
+                title=file.title,
+                size=file.file_size,
+            ),
+        )
         return document
 
 
@@ -573,7 +615,8 @@ class HousingView(UnitMediaView):
             form=form,
             object=obj,
             heading=(
-                "Ny boligbeskrivelse" if obj is None
+                "Ny boligbeskrivelse"
+                if obj is None
                 else f"Rediger boligbeskrivelse: {obj.get_title_display()}"
             ),
             action_url=action_url,
@@ -602,13 +645,16 @@ class HousingView(UnitMediaView):
                 housing = form.save(commit=False)
                 housing.unit = self.unit
                 housing.save()
-                log(housing, "wagtail.create", user=request.user,
-                    data=self.log_data(**{k: form.cleaned_data[k] for k in form.Meta.fields}))
+                log(
+                    housing,
+                    "wagtail.create",
+                    user=request.user,
+                    data=self.log_data(**{k: form.cleaned_data[k] for k in form.Meta.fields}),
+                )
             elif form.has_changed():
                 changes = _changes(form)
                 housing = form.save()
-                log(housing, "wagtail.edit", user=request.user,
-                    data=self.log_data(changes=changes))
+                log(housing, "wagtail.edit", user=request.user, data=self.log_data(changes=changes))
         messages.success(request, "Boligbeskrivelsen er gemt.")
         return redirect(self.index_url())
 
@@ -634,7 +680,6 @@ class HousingDeleteView(HousingView):
             removal.remove_housing(obj, request.user)
         messages.success(request, f"Boligbeskrivelsen er slettet. {restore_note()}")
         return redirect(self.index_url())
-
 
 
 # --- restoring a removal ---------------------------------------------------------------------

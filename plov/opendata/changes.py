@@ -108,15 +108,11 @@ def record_register_changes(
     record_many(events)
 
 
-def record_content_change(
-    unit_id: int, old: Mapping | None, new: Mapping, *, public: bool
-) -> None:
+def record_content_change(unit_id: int, old: Mapping | None, new: Mapping, *, public: bool) -> None:
     """After an editor's save: the public content fields whose value changed. `old` and `new`
     are field → value (a revision's content; `old` None for the first save)."""
     old = old or {}
-    record_content_fields(
-        unit_id, [f for f in new if old.get(f) != new.get(f)], public=public
-    )
+    record_content_fields(unit_id, [f for f in new if old.get(f) != new.get(f)], public=public)
 
 
 def record_content_fields(unit_id: int, fields: Iterable[str], *, public: bool) -> None:
@@ -129,9 +125,7 @@ def record_content_fields(unit_id: int, fields: Iterable[str], *, public: bool) 
 
 def record_publication(unit_id: int, published: bool, at: dt.datetime | None = None) -> None:
     """The unit's stored publication flipped (shown to citizens, or no longer)."""
-    record(
-        unit_id, ChangeEvent.Kind.PUBLISHED if published else ChangeEvent.Kind.HIDDEN, at=at
-    )
+    record(unit_id, ChangeEvent.Kind.PUBLISHED if published else ChangeEvent.Kind.HIDDEN, at=at)
 
 
 def record_publications(flips: Iterable[tuple[int, bool]], at: dt.datetime | None = None) -> None:

@@ -89,9 +89,7 @@ def unit_records(units: Iterable[Unit] | QuerySet[Unit], *, today: dt.date) -> l
     site_units = {site.pk: site for group in sites.values() for site in group}
     with_agreements = sorted({*ids, *site_units})
     in_force = defaultdict(list)
-    for agreement in ServiceAgreement.objects.in_force(today).filter(
-        unit_id__in=with_agreements
-    ):
+    for agreement in ServiceAgreement.objects.in_force(today).filter(unit_id__in=with_agreements):
         in_force[agreement.unit_id].append(agreement)
     described = defaultdict(set)
     for unit_id, code in (
@@ -110,6 +108,7 @@ def unit_records(units: Iterable[Unit] | QuerySet[Unit], *, today: dt.date) -> l
             for a in in_force[unit.pk]
             if agreement_counts(a, unit, described[unit.pk], today)
         }
+
     comments = defaultdict(list)
     commented_at: dict[int, dt.datetime] = {}
     for reply in (
@@ -227,8 +226,10 @@ def supervision_and_quality(ids: list[int], today: dt.date) -> dict[int, dict]:
                     "status": feedback.status,
                     "status_label": str(feedback.get_status_display()),
                 }
-        for sanction in Sanction.objects.in_force(today).filter(unit_id__in=ids).order_by(
-            "unit_id", "-decided_on", "-id"
+        for sanction in (
+            Sanction.objects.in_force(today)
+            .filter(unit_id__in=ids)
+            .order_by("unit_id", "-decided_on", "-id")
         ):
             found[sanction.unit_id]["sanctions_in_force"].append(
                 {
@@ -408,9 +409,7 @@ def csv_cells(record: dict) -> dict[str, str]:
         "ID": str(record["id"]),
         "Offentlig side": record["public_url"],
         "Breddegrad": "" if record["latitude"] is None else danish_coordinate(record["latitude"]),
-        "Længdegrad": ""
-        if record["longitude"] is None
-        else danish_coordinate(record["longitude"]),
+        "Længdegrad": "" if record["longitude"] is None else danish_coordinate(record["longitude"]),
         "Seneste tilsyn": supervision["inspected_on"].isoformat() if supervision else "",
         "Tilsynsresultat": supervision["status_label"] if supervision else "",
         "Sanktioner i kraft": "; ".join(

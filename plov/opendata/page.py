@@ -34,38 +34,64 @@ class Download:
 def downloads() -> list[Download]:
     """Every download and endpoint of the open data, as the page lists them."""
     return [
-        Download(reverse("opendata-units-csv"), "CSV",
-                 "Alle viste enheder (semikolon, UTF-8 med BOM, decimalkomma), til regneark.",
-                 "Every unit shown (semicolons, UTF-8 with BOM, decimal commas), for "
-                 "spreadsheets."),
-        Download("/api/v1/units", "JSON",
-                 "De viste enheder, side for side; filtre `kommune`, `kind`, `updated_since`.",
-                 "The units shown, page by page; filters `kommune`, `kind`, `updated_since`."),
-        Download("/api/v1/agreements", "JSON",
-                 "Kommunernes gældende aftaler (serviceleverancer) med viste enheder.",
-                 "The municipalities' agreements in force with units shown."),
-        Download("/api/v1/supervising-authorities", "JSON",
-                 "Tilsynsmyndighederne og de kommuner, hver dækker i dag.",
-                 "The supervising authorities and the municipalities each covers today."),
-        Download("/api/v1/changes?since=2026-01-01", "JSON",
-                 "Ændringer siden en dag: enheder oprettet, ændret, lukket, vist eller skjult, "
-                 "aftaler startet eller ophørt.",
-                 "Changes since a day: units created, changed, closed, shown or hidden, "
-                 "agreements started or ended."),
-        Download(reverse("opendata-fhir"), "FHIR R4 (JSON)",
-                 "Plejehjem og helhedsplejeleverandørsteder som HL7 FHIR-bundle (Organization, "
-                 "Location, HealthcareService).",
-                 "Care homes and home-care sites as an HL7 FHIR bundle (Organization, "
-                 "Location, HealthcareService)."),
-        Download(reverse("public:transition-list-csv"), "CSV",
-                 "Overgangslisten: virksomheder i overgangsordningen.",
-                 "The transition list: companies in the transitional arrangement."),
-        Download(reverse("api-v1:openapi-json"), "OpenAPI 3 (JSON)",
-                 "Den maskinlæsbare beskrivelse af API'et.",
-                 "The machine-readable description of the API."),
-        Download(reverse("opendata-api-docs"), "HTML",
-                 "API'ets dokumentation: endepunkter, parametre og svarkoder.",
-                 "The API's documentation: endpoints, parameters and status codes."),
+        Download(
+            reverse("opendata-units-csv"),
+            "CSV",
+            "Alle viste enheder (semikolon, UTF-8 med BOM, decimalkomma), til regneark.",
+            "Every unit shown (semicolons, UTF-8 with BOM, decimal commas), for spreadsheets.",
+        ),
+        Download(
+            "/api/v1/units",
+            "JSON",
+            "De viste enheder, side for side; filtre `kommune`, `kind`, `updated_since`.",
+            "The units shown, page by page; filters `kommune`, `kind`, `updated_since`.",
+        ),
+        Download(
+            "/api/v1/agreements",
+            "JSON",
+            "Kommunernes gældende aftaler (serviceleverancer) med viste enheder.",
+            "The municipalities' agreements in force with units shown.",
+        ),
+        Download(
+            "/api/v1/supervising-authorities",
+            "JSON",
+            "Tilsynsmyndighederne og de kommuner, hver dækker i dag.",
+            "The supervising authorities and the municipalities each covers today.",
+        ),
+        Download(
+            "/api/v1/changes?since=2026-01-01",
+            "JSON",
+            "Ændringer siden en dag: enheder oprettet, ændret, lukket, vist eller skjult, "
+            "aftaler startet eller ophørt.",
+            "Changes since a day: units created, changed, closed, shown or hidden, "
+            "agreements started or ended.",
+        ),
+        Download(
+            reverse("opendata-fhir"),
+            "FHIR R4 (JSON)",
+            "Plejehjem og helhedsplejeleverandørsteder som HL7 FHIR-bundle (Organization, "
+            "Location, HealthcareService).",
+            "Care homes and home-care sites as an HL7 FHIR bundle (Organization, "
+            "Location, HealthcareService).",
+        ),
+        Download(
+            reverse("public:transition-list-csv"),
+            "CSV",
+            "Overgangslisten: virksomheder i overgangsordningen.",
+            "The transition list: companies in the transitional arrangement.",
+        ),
+        Download(
+            reverse("api-v1:openapi-json"),
+            "OpenAPI 3 (JSON)",
+            "Den maskinlæsbare beskrivelse af API'et.",
+            "The machine-readable description of the API.",
+        ),
+        Download(
+            reverse("opendata-api-docs"),
+            "HTML",
+            "API'ets dokumentation: endepunkter, parametre og svarkoder.",
+            "The API's documentation: endpoints, parameters and status codes.",
+        ),
     ]
 
 

@@ -21,7 +21,11 @@ from plov.pages.models import (
 )
 
 PAGE_TYPES = (
-    DriftsinfoPage, GuidancePage, EditorGuidancePage, AboutPage, AccessibilityStatementPage,
+    DriftsinfoPage,
+    GuidancePage,
+    EditorGuidancePage,
+    AboutPage,
+    AccessibilityStatementPage,
     VisitChecklistPage,
 )
 # Demo addresses: the sites, not invented deep links.
@@ -49,17 +53,33 @@ def _links(heading: str, *links: tuple[str, str]) -> dict:
 
 
 TIMELINE = [
-    ("Identifikation af private leverandører af helhedspleje – videresendelse af dette "
-     "informationsbrev til private leverandører", "Kommune", "Uge 45 (2025)"),
-    ("Ajourføring af plejeenheder i SOR jf. vejledning", "Kommune/privat leverandør",
-     "Uge 45 (2025) - uge 6 (2026)"),
-    ("Tildeling af roller i SEB", "Kommunens/virksomhedens SEB-administrator",
-     "Primo uge 46 (2025)"),
+    (
+        "Identifikation af private leverandører af helhedspleje – videresendelse af dette "
+        "informationsbrev til private leverandører",
+        "Kommune",
+        "Uge 45 (2025)",
+    ),
+    (
+        "Ajourføring af plejeenheder i SOR jf. vejledning",
+        "Kommune/privat leverandør",
+        "Uge 45 (2025) - uge 6 (2026)",
+    ),
+    (
+        "Tildeling af roller i SEB",
+        "Kommunens/virksomhedens SEB-administrator",
+        "Primo uge 46 (2025)",
+    ),
     ("Oprettelse af private helhedsplejeleverandører i SEB", "Privat leverandør", "Uge 46 (2025)"),
-    ("Indberetning på plejeoverblikket.dk", "Kommune/private plejeenheder",
-     "Uge 46 (2025) - uge 6 (2026)"),
-    ("Ajourføring af helhedspleje i SOR jf. vejledning", "Kommune/privat leverandør",
-     "Uge 46 (2025) - uge 6 (2026)"),
+    (
+        "Indberetning på plejeoverblikket.dk",
+        "Kommune/private plejeenheder",
+        "Uge 46 (2025) - uge 6 (2026)",
+    ),
+    (
+        "Ajourføring af helhedspleje i SOR jf. vejledning",
+        "Kommune/privat leverandør",
+        "Uge 46 (2025) - uge 6 (2026)",
+    ),
 ]
 
 
@@ -82,29 +102,44 @@ def _driftsinfo_body() -> list[dict]:
             "Formålet med forlængelsen er at sikre, at alle berørte enheder får tilstrækkelig tid "
             "til at gennemføre de påkrævede registreringer og indberetninger inden lanceringen.",
         ),
-        {"type": "timeline", "value": {
-            "caption": "Tidsplan for registrering",
-            "rows": [{"task": a, "performer": b, "period": c} for a, b, c in TIMELINE],
-        }},
+        {
+            "type": "timeline",
+            "value": {
+                "caption": "Tidsplan for registrering",
+                "rows": [{"task": a, "performer": b, "period": c} for a, b, c in TIMELINE],
+            },
+        },
         _heading("Webinarer og opfølgningssessioner"),
         _text(
             "For at støtte registreringen af enheder afholder vi følgende webinarer og "
             "opfølgningssessioner. OBS! Du kan have behov for at deltage i flere webinarer.",
             "Alle webinarer afholdes via Teams, og invitationer sendes automatisk ved tilmelding.",
         ),
-        {"type": "webinar", "value": {
-            "title": "SOR-basisregistrering for kommuner", "audience": "Kommuner",
-            "when": "12. november 2025, kl. 12:30-14:30",
-            "link": {"title": "Præsentation om SOR-basisregistrering for kommuner 12. november",
-                     "url": SDS},
-        }},
-        {"type": "webinar", "value": {
-            "title": "SOR-basisregistrering for private aktører", "audience": "Private aktører",
-            "when": "13. november 2025, kl. 12:30-14:30",
-            "link": {"title": "Præsentation om SOR-basisregistrering for private aktører "
-                              "13. november",
-                     "url": SDS},
-        }},
+        {
+            "type": "webinar",
+            "value": {
+                "title": "SOR-basisregistrering for kommuner",
+                "audience": "Kommuner",
+                "when": "12. november 2025, kl. 12:30-14:30",
+                "link": {
+                    "title": "Præsentation om SOR-basisregistrering for kommuner 12. november",
+                    "url": SDS,
+                },
+            },
+        },
+        {
+            "type": "webinar",
+            "value": {
+                "title": "SOR-basisregistrering for private aktører",
+                "audience": "Private aktører",
+                "when": "13. november 2025, kl. 12:30-14:30",
+                "link": {
+                    "title": "Præsentation om SOR-basisregistrering for private aktører "
+                    "13. november",
+                    "url": SDS,
+                },
+            },
+        },
         _text(
             "OBS! Der er indtil 10 arbejdsdages ekspeditionstid fra, at I har oprettet eller "
             "opdateret via SOR Selvbetjeningsløsning, til ændringen er i SOR.",
@@ -143,38 +178,62 @@ ABOUT = [
 ]
 
 GUIDES = [
-    ("Sådan vælger du plejehjem", "saadan-vaelger-du-plejehjem",
-     "Du kan selv vælge, hvilket plejehjem du vil bo på – også i en anden kommune.", [
-        _heading("Først visiterer kommunen"),
-        _text("Når du søger om en plejebolig, vurderer din kommune, om du er berettiget. "
-              "Bliver du godkendt, kan du ønske et bestemt plejehjem eller en bestemt plejebolig."),
-        _heading("Sammenlign plejehjemmene"),
-        _text("På Plejeoverblikket kan du søge på din kommune og se de plejehjem, kommunen har "
-              "aftale med. Du kan sammenligne boligernes størrelse, pris, aktiviteter, mad, "
-              "personalets uddannelse og Ældretilsynets tilsyn.",
-              "Besøg gerne plejehjemmet, før du vælger. Spørg om hverdagen, om "
-              "pårørendesamarbejdet og om ventetiden."),
-    ]),
-    ("Om helhedspleje", "om-helhedspleje",
-     "Helhedspleje er den personlige pleje og praktiske hjælp, du får i dit eget hjem.", [
-        _text("Med ældreloven samles personlig pleje, praktisk hjælp og træning i én "
-              "helhedspleje, som tilrettelægges sammen med dig. Kommunen visiterer dig og "
-              "fortæller, hvilke leverandører du kan vælge imellem."),
-        _heading("Leverandører"),
-        _text("Helhedspleje kan leveres af kommunen selv eller af private leverandører, som "
-              "kommunen har indgået driftsoverenskomst med. Plejeoverblikket viser de "
-              "leverandører, din kommune har aftale med."),
-    ]),
-    ("Frit valg", "frit-valg",
-     "Du har ret til frit at vælge plejehjem og leverandør af helhedspleje.", [
-        _heading("Frit valg af plejebolig"),
-        _text("Er du visiteret til en plejebolig, kan du vælge en plejebolig i din egen eller "
-              "en anden kommune, hvis du opfylder betingelserne i begge kommuner. Du kan også "
-              "vælge et friplejehjem."),
-        _heading("Frit valg af leverandør af helhedspleje"),
-        _text("Du kan vælge mellem kommunens egen leverandør og de private leverandører, som "
-              "kommunen har aftale med. Du kan skifte leverandør, hvis du ønsker det."),
-    ]),
+    (
+        "Sådan vælger du plejehjem",
+        "saadan-vaelger-du-plejehjem",
+        "Du kan selv vælge, hvilket plejehjem du vil bo på – også i en anden kommune.",
+        [
+            _heading("Først visiterer kommunen"),
+            _text(
+                "Når du søger om en plejebolig, vurderer din kommune, om du er berettiget. "
+                "Bliver du godkendt, kan du ønske et bestemt plejehjem eller en bestemt plejebolig."
+            ),
+            _heading("Sammenlign plejehjemmene"),
+            _text(
+                "På Plejeoverblikket kan du søge på din kommune og se de plejehjem, kommunen har "
+                "aftale med. Du kan sammenligne boligernes størrelse, pris, aktiviteter, mad, "
+                "personalets uddannelse og Ældretilsynets tilsyn.",
+                "Besøg gerne plejehjemmet, før du vælger. Spørg om hverdagen, om "
+                "pårørendesamarbejdet og om ventetiden.",
+            ),
+        ],
+    ),
+    (
+        "Om helhedspleje",
+        "om-helhedspleje",
+        "Helhedspleje er den personlige pleje og praktiske hjælp, du får i dit eget hjem.",
+        [
+            _text(
+                "Med ældreloven samles personlig pleje, praktisk hjælp og træning i én "
+                "helhedspleje, som tilrettelægges sammen med dig. Kommunen visiterer dig og "
+                "fortæller, hvilke leverandører du kan vælge imellem."
+            ),
+            _heading("Leverandører"),
+            _text(
+                "Helhedspleje kan leveres af kommunen selv eller af private leverandører, som "
+                "kommunen har indgået driftsoverenskomst med. Plejeoverblikket viser de "
+                "leverandører, din kommune har aftale med."
+            ),
+        ],
+    ),
+    (
+        "Frit valg",
+        "frit-valg",
+        "Du har ret til frit at vælge plejehjem og leverandør af helhedspleje.",
+        [
+            _heading("Frit valg af plejebolig"),
+            _text(
+                "Er du visiteret til en plejebolig, kan du vælge en plejebolig i din egen eller "
+                "en anden kommune, hvis du opfylder betingelserne i begge kommuner. Du kan også "
+                "vælge et friplejehjem."
+            ),
+            _heading("Frit valg af leverandør af helhedspleje"),
+            _text(
+                "Du kan vælge mellem kommunens egen leverandør og de private leverandører, som "
+                "kommunen har aftale med. Du kan skifte leverandør, hvis du ønsker det."
+            ),
+        ],
+    ),
 ]
 
 EDITOR_GUIDE = [
@@ -268,17 +327,33 @@ CHECKLIST_EN = [
 # --- English -----------------------------------------------------------------------------------
 
 TIMELINE_EN = [
-    ("Identifying private providers of home care – forwarding this information letter to "
-     "private providers", "Municipality", "Week 45 (2025)"),
-    ("Updating care units in SOR as described in the guide", "Municipality/private provider",
-     "Week 45 (2025) - week 6 (2026)"),
-    ("Assigning roles in SEB", "The municipality's/company's SEB administrator",
-     "Early week 46 (2025)"),
+    (
+        "Identifying private providers of home care – forwarding this information letter to "
+        "private providers",
+        "Municipality",
+        "Week 45 (2025)",
+    ),
+    (
+        "Updating care units in SOR as described in the guide",
+        "Municipality/private provider",
+        "Week 45 (2025) - week 6 (2026)",
+    ),
+    (
+        "Assigning roles in SEB",
+        "The municipality's/company's SEB administrator",
+        "Early week 46 (2025)",
+    ),
     ("Private home-care providers set up in SEB", "Private provider", "Week 46 (2025)"),
-    ("Reporting on plejeoverblikket.dk", "Municipality/private care units",
-     "Week 46 (2025) - week 6 (2026)"),
-    ("Updating home care in SOR as described in the guide", "Municipality/private provider",
-     "Week 46 (2025) - week 6 (2026)"),
+    (
+        "Reporting on plejeoverblikket.dk",
+        "Municipality/private care units",
+        "Week 46 (2025) - week 6 (2026)",
+    ),
+    (
+        "Updating home care in SOR as described in the guide",
+        "Municipality/private provider",
+        "Week 46 (2025) - week 6 (2026)",
+    ),
 ]
 
 
@@ -299,29 +374,43 @@ def _driftsinfo_body_en() -> list[dict]:
             "registrations and reports required. The Danish Health Data Authority and the "
             "Ministry for Senior Citizens have therefore extended the registration period.",
         ),
-        {"type": "timeline", "value": {
-            "caption": "Registration timetable",
-            "rows": [{"task": a, "performer": b, "period": c} for a, b, c in TIMELINE_EN],
-        }},
+        {
+            "type": "timeline",
+            "value": {
+                "caption": "Registration timetable",
+                "rows": [{"task": a, "performer": b, "period": c} for a, b, c in TIMELINE_EN],
+            },
+        },
         _heading("Webinars and follow-up sessions"),
         _text(
             "To support the registration of units we hold the webinars and follow-up sessions "
             "below (in Danish). You may need to attend more than one.",
             "All webinars are held on Teams; invitations are sent when you sign up.",
         ),
-        {"type": "webinar", "value": {
-            "title": "SOR registration for municipalities", "audience": "Municipalities",
-            "when": "12 November 2025, 12:30-14:30",
-            "link": {"title": "Presentation on SOR registration for municipalities, 12 November",
-                     "url": SDS},
-        }},
-        {"type": "webinar", "value": {
-            "title": "SOR registration for private providers", "audience": "Private providers",
-            "when": "13 November 2025, 12:30-14:30",
-            "link": {"title": "Presentation on SOR registration for private providers, "
-                              "13 November",
-                     "url": SDS},
-        }},
+        {
+            "type": "webinar",
+            "value": {
+                "title": "SOR registration for municipalities",
+                "audience": "Municipalities",
+                "when": "12 November 2025, 12:30-14:30",
+                "link": {
+                    "title": "Presentation on SOR registration for municipalities, 12 November",
+                    "url": SDS,
+                },
+            },
+        },
+        {
+            "type": "webinar",
+            "value": {
+                "title": "SOR registration for private providers",
+                "audience": "Private providers",
+                "when": "13 November 2025, 12:30-14:30",
+                "link": {
+                    "title": "Presentation on SOR registration for private providers, 13 November",
+                    "url": SDS,
+                },
+            },
+        },
         _heading("Technical support"),
         _text(
             "Service desk, weekdays 9-15. Write Plejeoverblikket in the subject line and give a "
@@ -353,43 +442,64 @@ ABOUT_EN = [
 
 GUIDES_EN = {
     "saadan-vaelger-du-plejehjem": (
-        "How to choose a care home", "how-to-choose-a-care-home",
-        "You can choose the care home you want to live in – in another municipality too.", [
+        "How to choose a care home",
+        "how-to-choose-a-care-home",
+        "You can choose the care home you want to live in – in another municipality too.",
+        [
             _heading("First, the municipality assesses your needs"),
-            _text("When you apply for a care home place, your municipality assesses whether you "
-                  "are eligible (visitation). Once approved, you may ask for a particular care "
-                  "home or home."),
+            _text(
+                "When you apply for a care home place, your municipality assesses whether you "
+                "are eligible (visitation). Once approved, you may ask for a particular care "
+                "home or home."
+            ),
             _heading("Compare the care homes"),
-            _text("On Plejeoverblikket you can search your municipality and see the care homes "
-                  "it has an agreement with. You can compare the size and price of the homes, "
-                  "activities, meals, the staff's training and Ældretilsynet's supervision.",
-                  "Visit the care home before you choose. Ask about daily life, how relatives "
-                  "are involved and how long the wait is."),
-        ]),
+            _text(
+                "On Plejeoverblikket you can search your municipality and see the care homes "
+                "it has an agreement with. You can compare the size and price of the homes, "
+                "activities, meals, the staff's training and Ældretilsynet's supervision.",
+                "Visit the care home before you choose. Ask about daily life, how relatives "
+                "are involved and how long the wait is.",
+            ),
+        ],
+    ),
     "om-helhedspleje": (
-        "About home care", "about-home-care",
+        "About home care",
+        "about-home-care",
         "Home care (helhedspleje) is the personal care and practical help you get in your own "
-        "home.", [
-            _text("Under the Act on Care for Older People, personal care, practical help and "
-                  "training are brought together in one home care, planned with you. The "
-                  "municipality assesses your needs and tells you which providers you can "
-                  "choose from."),
+        "home.",
+        [
+            _text(
+                "Under the Act on Care for Older People, personal care, practical help and "
+                "training are brought together in one home care, planned with you. The "
+                "municipality assesses your needs and tells you which providers you can "
+                "choose from."
+            ),
             _heading("Providers"),
-            _text("Home care is provided by the municipality itself or by private providers "
-                  "the municipality has an agreement with. Plejeoverblikket shows the "
-                  "providers your municipality has an agreement with."),
-        ]),
+            _text(
+                "Home care is provided by the municipality itself or by private providers "
+                "the municipality has an agreement with. Plejeoverblikket shows the "
+                "providers your municipality has an agreement with."
+            ),
+        ],
+    ),
     "frit-valg": (
-        "Free choice", "free-choice",
-        "You have the right to choose your care home and your home-care provider.", [
+        "Free choice",
+        "free-choice",
+        "You have the right to choose your care home and your home-care provider.",
+        [
             _heading("Free choice of care home"),
-            _text("Once you are approved for a care home place, you can choose one in your own "
-                  "or another municipality, if you meet the conditions of both. You can also "
-                  "choose a friplejehjem (a private care home)."),
+            _text(
+                "Once you are approved for a care home place, you can choose one in your own "
+                "or another municipality, if you meet the conditions of both. You can also "
+                "choose a friplejehjem (a private care home)."
+            ),
             _heading("Free choice of home-care provider"),
-            _text("You can choose between the municipality's own provider and the private "
-                  "providers it has an agreement with, and change provider if you wish."),
-        ]),
+            _text(
+                "You can choose between the municipality's own provider and the private "
+                "providers it has an agreement with, and change provider if you wish."
+            ),
+        ],
+    ),
 }
 
 EDITOR_GUIDE_EN = [
@@ -429,28 +539,41 @@ def _english(page: Page) -> dict | None:
     """The English translation's fields of one of the demo's Danish pages."""
     if isinstance(page, DriftsinfoPage):
         return {
-            "title": "Operations status", "slug": "operations-status",
+            "title": "Operations status",
+            "slug": "operations-status",
             "status_text": "Planned maintenance: Plejeoverblikket may be unavailable for short "
-                           "periods on Sunday 6-8 am.",
-            "intro": _p("Plejeoverblikket gives an overview of, and lets you compare, every "
-                        "care home for older people and every home-care provider in Denmark."),
+            "periods on Sunday 6-8 am.",
+            "intro": _p(
+                "Plejeoverblikket gives an overview of, and lets you compare, every "
+                "care home for older people and every home-care provider in Denmark."
+            ),
             "body": json.dumps(_driftsinfo_body_en()),
         }
     if isinstance(page, AboutPage):
-        return {"title": "About Plejeoverblikket", "slug": "about",
-                "body": json.dumps(ABOUT_EN)}
+        return {"title": "About Plejeoverblikket", "slug": "about", "body": json.dumps(ABOUT_EN)}
     if isinstance(page, AccessibilityStatementPage):
-        return {"title": "Accessibility statement", "slug": "accessibility-statement",
-                "body": json.dumps(ACCESSIBILITY_EN)}
+        return {
+            "title": "Accessibility statement",
+            "slug": "accessibility-statement",
+            "body": json.dumps(ACCESSIBILITY_EN),
+        }
     if isinstance(page, EditorGuidancePage):
-        return {"title": "Guide for editors", "slug": "guide-for-editors",
-                "intro": _p("The essentials of the reporting guide."),
-                "body": json.dumps(EDITOR_GUIDE_EN)}
+        return {
+            "title": "Guide for editors",
+            "slug": "guide-for-editors",
+            "intro": _p("The essentials of the reporting guide."),
+            "body": json.dumps(EDITOR_GUIDE_EN),
+        }
     if isinstance(page, VisitChecklistPage):
-        return {"title": "Questions to ask on a visit", "slug": "questions-for-your-visit",
-                "intro": _p("Take the list with you when you visit a care home or a home-care "
-                            "provider. Tick off the questions and write down the answers."),
-                "body": json.dumps(CHECKLIST_EN)}
+        return {
+            "title": "Questions to ask on a visit",
+            "slug": "questions-for-your-visit",
+            "intro": _p(
+                "Take the list with you when you visit a care home or a home-care "
+                "provider. Tick off the questions and write down the answers."
+            ),
+            "body": json.dumps(CHECKLIST_EN),
+        }
     if page.slug in GUIDES_EN:
         title, slug, intro, body = GUIDES_EN[page.slug]
         return {"title": title, "slug": slug, "intro": _p(intro), "body": json.dumps(body)}
@@ -489,36 +612,69 @@ def create_demo_pages(now: dt.datetime | None = None) -> list[Page]:
             page.delete()
     root = Site.objects.get(is_default_site=True).root_page
     pages: list[Page] = [
-        _publish(root, DriftsinfoPage(
-            title="Driftsinfo", slug="driftsinfo",
-            status_level=StatusLevel.INFO,
-            status_text="Planlagt vedligeholdelse: Plejeoverblikket kan være utilgængeligt i "
-                        "korte perioder søndag kl. 6-8.",
-            status_from=now - dt.timedelta(hours=1), status_to=now + dt.timedelta(days=7),
-            intro=_p("Plejeoverblikket skal give overblik over og gøre det muligt at sammenligne "
-                     "alle plejehjem målrettet ældre og leverandører af helhedspleje i Danmark "
-                     "og dermed understøtte det frie valg af plejeenheder og "
-                     "helhedsplejeleverandører."),
-            body=json.dumps(_driftsinfo_body()),
-        )),
-        _publish(root, AboutPage(title="Om Plejeoverblikket", slug="om-plejeoverblikket",
-                                 body=json.dumps(ABOUT))),
-        _publish(root, AccessibilityStatementPage(
-            title="Tilgængelighedserklæring", slug="tilgaengelighedserklaering",
-            body=json.dumps(ACCESSIBILITY))),
-        _publish(root, EditorGuidancePage(
-            title="Vejledning til redaktører", slug="vejledning-til-redaktoerer",
-            intro=_p("De vigtigste punkter fra indberetningsvejledningen."),
-            body=json.dumps(EDITOR_GUIDE))),
+        _publish(
+            root,
+            DriftsinfoPage(
+                title="Driftsinfo",
+                slug="driftsinfo",
+                status_level=StatusLevel.INFO,
+                status_text="Planlagt vedligeholdelse: Plejeoverblikket kan være utilgængeligt i "
+                "korte perioder søndag kl. 6-8.",
+                status_from=now - dt.timedelta(hours=1),
+                status_to=now + dt.timedelta(days=7),
+                intro=_p(
+                    "Plejeoverblikket skal give overblik over og gøre det muligt at sammenligne "
+                    "alle plejehjem målrettet ældre og leverandører af helhedspleje i Danmark "
+                    "og dermed understøtte det frie valg af plejeenheder og "
+                    "helhedsplejeleverandører."
+                ),
+                body=json.dumps(_driftsinfo_body()),
+            ),
+        ),
+        _publish(
+            root,
+            AboutPage(
+                title="Om Plejeoverblikket", slug="om-plejeoverblikket", body=json.dumps(ABOUT)
+            ),
+        ),
+        _publish(
+            root,
+            AccessibilityStatementPage(
+                title="Tilgængelighedserklæring",
+                slug="tilgaengelighedserklaering",
+                body=json.dumps(ACCESSIBILITY),
+            ),
+        ),
+        _publish(
+            root,
+            EditorGuidancePage(
+                title="Vejledning til redaktører",
+                slug="vejledning-til-redaktoerer",
+                intro=_p("De vigtigste punkter fra indberetningsvejledningen."),
+                body=json.dumps(EDITOR_GUIDE),
+            ),
+        ),
     ]
-    pages.append(_publish(root, VisitChecklistPage(
-        title="Spørgsmål til besøget", slug="spoergsmaal-til-besoeget",
-        intro=_p("Tag listen med, når du besøger et plejehjem eller en leverandør af "
-                 "helhedspleje. Sæt kryds ved spørgsmålene, og skriv svarene ned."),
-        body=json.dumps(CHECKLIST))))
+    pages.append(
+        _publish(
+            root,
+            VisitChecklistPage(
+                title="Spørgsmål til besøget",
+                slug="spoergsmaal-til-besoeget",
+                intro=_p(
+                    "Tag listen med, når du besøger et plejehjem eller en leverandør af "
+                    "helhedspleje. Sæt kryds ved spørgsmålene, og skriv svarene ned."
+                ),
+                body=json.dumps(CHECKLIST),
+            ),
+        )
+    )
     for title, slug, intro, body in GUIDES:
-        pages.append(_publish(root, GuidancePage(title=title, slug=slug, intro=_p(intro),
-                                                 body=json.dumps(body))))
+        pages.append(
+            _publish(
+                root, GuidancePage(title=title, slug=slug, intro=_p(intro), body=json.dumps(body))
+            )
+        )
     translations = []
     for page in pages:
         fields = _english(page)

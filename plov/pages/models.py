@@ -41,6 +41,7 @@ class ContentPage(Page):
 
         return {**super().get_context(request, *args, **kwargs), **page_languages(request, self)}
 
+
 class GuidancePage(ContentPage):
     """Guidance for citizens (Sådan vælger du plejehjem, Om helhedspleje, Frit valg)."""
 
@@ -117,7 +118,10 @@ class DriftsinfoPage(ContentPage):
     max_count = 1
 
     status_level = models.CharField(
-        "niveau", max_length=10, choices=StatusLevel.choices, blank=True,
+        "niveau",
+        max_length=10,
+        choices=StatusLevel.choices,
+        blank=True,
         help_text="Tomt: ingen kendte driftsproblemer, intet banner.",
     )
     status_text = models.CharField("driftsbesked", max_length=300, blank=True)

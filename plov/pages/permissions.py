@@ -26,9 +26,7 @@ def grant_agency_page_permissions(sender=None, **kwargs) -> None:
     group, _ = Group.objects.get_or_create(name=AGENCY_GROUP)
     for root in roots:  # the Danish root page and its English copy
         for permission in permissions:
-            GroupPagePermission.objects.get_or_create(
-                group=group, page=root, permission=permission
-            )
+            GroupPagePermission.objects.get_or_create(group=group, page=root, permission=permission)
     # "Oversæt" (wagtail.contrib.simple_translation): the agency makes the English pages.
     group.permissions.add(
         *Permission.objects.filter(

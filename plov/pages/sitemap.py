@@ -12,7 +12,11 @@ from plov.pages.models import (
 )
 
 PAGE_TYPES = (
-    GuidancePage, EditorGuidancePage, AboutPage, AccessibilityStatementPage, DriftsinfoPage,
+    GuidancePage,
+    EditorGuidancePage,
+    AboutPage,
+    AccessibilityStatementPage,
+    DriftsinfoPage,
     VisitChecklistPage,
 )
 

@@ -55,9 +55,14 @@ def _load() -> dict:
         .filter(content_type__in=types.values())
         .order_by("path")
         .values(
-            "pk", "url_path", "content_type_id", "locale__language_code",
-            "driftsinfopage__status_level", "driftsinfopage__status_text",
-            "driftsinfopage__status_from", "driftsinfopage__status_to",
+            "pk",
+            "url_path",
+            "content_type_id",
+            "locale__language_code",
+            "driftsinfopage__status_level",
+            "driftsinfopage__status_text",
+            "driftsinfopage__status_from",
+            "driftsinfopage__status_to",
         )
     )
     languages: dict[str, dict] = {}

@@ -272,6 +272,7 @@ class UnitPageData:
     @property
     def extra_services_lines(self) -> list[str]:
         return [line.strip() for line in self.extra_services.splitlines() if line.strip()]
+
     # Home care only: fixed teams, helpers, time-keeping, languages, services
     home_care: list[HomeCareFact] = field(default_factory=list)
 
@@ -547,7 +548,9 @@ def _load(
 
     feedback = defaultdict(list)
     for item in SupervisionFeedback.objects.filter(unit_id__in=unit_ids).select_related(
-        "authority", "document", "reply"  # the unit's own comment (right of reply), if any
+        "authority",
+        "document",
+        "reply",  # the unit's own comment (right of reply), if any
     ):
         item.level = STATUS_LEVELS.get(item.status, "info")
         item.explanation = str(STATUS_EXPLANATIONS.get(item.status, ""))

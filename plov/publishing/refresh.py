@@ -78,14 +78,16 @@ def load_inputs(unit_ids: Collection[int] | None = None) -> PublicationInputs:
     ):
         inputs.agreements[agreement.unit_id].append(agreement)
     for unit_id, code in (
-        of_units(AgreementDescription.objects).exclude(text="").values_list(
-            "unit_id", "municipality_id"
-        )
+        of_units(AgreementDescription.objects)
+        .exclude(text="")
+        .values_list("unit_id", "municipality_id")
     ):
         inputs.described[unit_id].add(code)
-    parties = None if unit_ids is None else {
-        a.municipality_id for agreements in inputs.agreements.values() for a in agreements
-    }
+    parties = (
+        None
+        if unit_ids is None
+        else {a.municipality_id for agreements in inputs.agreements.values() for a in agreements}
+    )
     municipalities = Municipality.objects.all()
     if parties is not None:
         municipalities = municipalities.filter(code__in=parties)

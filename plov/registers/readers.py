@@ -277,8 +277,13 @@ def _deeper_than(value: Any, limit: int) -> bool:
 def json_type(value: Any) -> str:
     """A JSON value's kind in Danish, for messages."""
     return {
-        dict: "et objekt", list: "en liste", str: "en tekst", bool: "en sandhedsværdi",
-        int: "et tal", float: "et tal", type(None): "null",
+        dict: "et objekt",
+        list: "en liste",
+        str: "en tekst",
+        bool: "en sandhedsværdi",
+        int: "et tal",
+        float: "et tal",
+        type(None): "null",
     }.get(type(value), type(value).__name__)
 
 
@@ -400,10 +405,9 @@ def read_json_records(path: Path) -> Iterator[tuple[int, Any]]:
                     f"styretegn ({escaped.group(1)}) i en tekst; et registers tekst kan ikke "
                     "indeholde styretegn",
                 )
-            if (
-                buffer.count("{", pos, end) + buffer.count("[", pos, end) > MAX_JSON_DEPTH
-                and _deeper_than(value, MAX_JSON_DEPTH)
-            ):
+            if buffer.count("{", pos, end) + buffer.count(
+                "[", pos, end
+            ) > MAX_JSON_DEPTH and _deeper_than(value, MAX_JSON_DEPTH):
                 raise error(pos, f"JSON-posten er indlejret mere end {MAX_JSON_DEPTH} niveauer")
             record_line = line
             line += buffer.count("\n", pos, end)

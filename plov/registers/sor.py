@@ -87,8 +87,18 @@ ERROR_LABELS = {
 }
 # The Unit fields filled from a SOR row (see SorImporter.read).
 REGISTER_FIELDS = [
-    "name", "sor_type", "sor_unit_type", "sor_parent_id", "owner_type_name", "phone", "email",
-    "website", "first_from_date", "from_date", "to_date", *ADDRESS_PREFIXES,
+    "name",
+    "sor_type",
+    "sor_unit_type",
+    "sor_parent_id",
+    "owner_type_name",
+    "phone",
+    "email",
+    "website",
+    "first_from_date",
+    "from_date",
+    "to_date",
+    *ADDRESS_PREFIXES,
 ]
 
 
@@ -253,9 +263,7 @@ class SorImporter:
         self.entity_counts = EntityCounts(
             total=sum(raw_type_counts.values()),
             types=dict(types),
-            owners=dict(
-                Counter(u.owner_key for u in self.units.values() if u.closed_on is None)
-            ),
+            owners=dict(Counter(u.owner_key for u in self.units.values() if u.closed_on is None)),
         )
         self.summary.details["entity_counts"] = self.entity_counts.as_dict()
 
@@ -466,8 +474,15 @@ class SorImporter:
         update_rows(
             to_update,
             [
-                "kind", "owner", "parent", "nested_care_home", "closed_on", "register_hash",
-                "register_updated_at", *REGISTER_FIELDS, *MATCH_FIELDS,
+                "kind",
+                "owner",
+                "parent",
+                "nested_care_home",
+                "closed_on",
+                "register_hash",
+                "register_updated_at",
+                *REGISTER_FIELDS,
+                *MATCH_FIELDS,
             ],
         )
 

@@ -21,5 +21,6 @@ class RunsMenuItem(MenuItem):
 
 @hooks.register("register_admin_menu_item")
 def runs_menu_item():
-    return RunsMenuItem("Kørsler", reverse("plov_runs"), name="koersler", icon_name="history",
-                        order=260)
+    return RunsMenuItem(
+        "Kørsler", reverse("plov_runs"), name="koersler", icon_name="history", order=260
+    )

@@ -407,8 +407,9 @@ for _kind in PLOV_SOR_UNIT_TYPES.values():
         )
 PLOV_SOR_LEGACY_TYPES = {
     t.strip().lower()
-    for t in env_str("PLOV_SOR_LEGACY_TYPES", "plejehjem,hjemmeplejeenhed,hjemmesygeplejeenhed")
-    .split(",")
+    for t in env_str(
+        "PLOV_SOR_LEGACY_TYPES", "plejehjem,hjemmeplejeenhed,hjemmesygeplejeenhed"
+    ).split(",")
     if t.strip()
 }
 # The demo users' password (plov demo); a fixed default otherwise (demo mode only).

@@ -225,8 +225,7 @@ def import_authorities(path: Path) -> ImportSummary:
     summary.created = len(rows)
     if missing:
         summary.notes.append(
-            "kommuner uden tilsynsmyndighed: "
-            + ", ".join(str(c) for c in sorted(missing))
+            "kommuner uden tilsynsmyndighed: " + ", ".join(str(c) for c in sorted(missing))
         )
     if moves:
         summary.notes.append(
@@ -304,9 +303,7 @@ def hand_over(
             f"{municipality.name} har allerede en planlagt periode hos {later.authority} fra "
             f"{later.valid_from:%d.%m.%Y}. Ret eller slet den først."
         )
-    current = (
-        rows.in_force(effective).order_by(F("valid_from").desc(nulls_last=True)).first()
-    )
+    current = rows.in_force(effective).order_by(F("valid_from").desc(nulls_last=True)).first()
     if current is not None and current.authority_id == authority.pk:
         raise HandOverRefused(
             f"{authority} dækker allerede {municipality.name} den {effective:%d.%m.%Y}."

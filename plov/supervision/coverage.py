@@ -111,8 +111,7 @@ class CoverageForm(WagtailAdminModelForm):
         help_texts = {
             "valid_from": "Første dag, myndigheden dækker kommunen (dd.mm.åååå). Tom: uden "
             "startdato.",
-            "valid_to": "Sidste dag, myndigheden dækker kommunen (dd.mm.åååå). Tom: uden "
-            "slutdato.",
+            "valid_to": "Sidste dag, myndigheden dækker kommunen (dd.mm.åååå). Tom: uden slutdato.",
         }
 
     def __init__(self, *args, **kwargs):
@@ -178,8 +177,11 @@ class CoverageIndexView(RefusesWith403, generic.IndexView):
     @cached_property
     def header_buttons(self):
         return [
-            HeaderButton("Skift tilsynsmyndighed", url=reverse("tilsynsdaekning:hand_over"),
-                         icon_name="arrow-right"),
+            HeaderButton(
+                "Skift tilsynsmyndighed",
+                url=reverse("tilsynsdaekning:hand_over"),
+                icon_name="arrow-right",
+            ),
             *super().header_buttons,
         ]
 
@@ -189,11 +191,13 @@ class CoverageIndexView(RefusesWith403, generic.IndexView):
 
 class HandOverForm(forms.Form):
     municipality = forms.ModelChoiceField(
-        label="Kommune", queryset=Municipality.objects.order_by("name"),
+        label="Kommune",
+        queryset=Municipality.objects.order_by("name"),
         empty_label="Vælg kommune",
     )
     authority = forms.ModelChoiceField(
-        label="Ny tilsynsmyndighed", queryset=SupervisingAuthority.objects.order_by("name"),
+        label="Ny tilsynsmyndighed",
+        queryset=SupervisingAuthority.objects.order_by("name"),
         empty_label="Vælg tilsynsmyndighed",
     )
     effective = DanishDateField(
@@ -208,7 +212,7 @@ class HandOverForm(forms.Form):
 
 
 class HandOverView(WagtailAdminTemplateMixin, FormView):
-    """"Skift tilsynsmyndighed": end the period in force and start the new one, logged as one
+    """ "Skift tilsynsmyndighed": end the period in force and start the new one, logged as one
     move (`plov.supervision.authorities.hand_over`)."""
 
     template_name = "coverage/hand_over.html"
@@ -236,7 +240,9 @@ class HandOverView(WagtailAdminTemplateMixin, FormView):
         data = form.cleaned_data
         try:
             moves = hand_over(
-                data["municipality"], data["authority"], data["effective"],
+                data["municipality"],
+                data["authority"],
+                data["effective"],
                 user=self.request.user,
             )
         except HandOverRefused as refusal:

@@ -59,6 +59,8 @@ def report_url_problem(value: str) -> str | None:
     if parts.username or parts.password or not parts.hostname or "." not in parts.hostname:
         return NOT_A_URL
     return None
+
+
 THEMES_MAX_LENGTH = 2_000
 
 
@@ -317,9 +319,7 @@ def sanction_kind_problem(sanction_type: str | None, unit_kind: str | None) -> s
         return None
     chosen = SanctionType(sanction_type).label
     if unit_kind == UnitKind.CARE_HOME:
-        return (
-            f"«{chosen}» gælder hjemmepleje. For en plejeenhed vælges «{fitting.label}»"
-        )
+        return f"«{chosen}» gælder hjemmepleje. For en plejeenhed vælges «{fitting.label}»"
     return f"«{chosen}» gælder plejeenheder. For hjemmepleje vælges «{fitting.label}»"
 
 

@@ -66,9 +66,7 @@ def interval_label(code: str | None) -> str | None:
     return f"{low}–{high}"
 
 
-_DANISH_LETTERS = str.maketrans(
-    {"æ": "ae", "ø": "oe", "å": "aa", "Æ": "Ae", "Ø": "Oe", "Å": "Aa"}
-)
+_DANISH_LETTERS = str.maketrans({"æ": "ae", "ø": "oe", "å": "aa", "Æ": "Ae", "Ø": "Oe", "Å": "Aa"})
 
 
 def slug(text: str) -> str:

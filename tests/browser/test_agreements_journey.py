@@ -57,9 +57,7 @@ def counterpart() -> Unit:
     pytest.fail("the demo has no private care home for Aarhus to agree with")
 
 
-def test_a_contract_manager_registers_an_agreement_and_the_unit_is_found_in_the_search(
-    site, page
-):
+def test_a_contract_manager_registers_an_agreement_and_the_unit_is_found_in_the_search(site, page):
     unit = counterpart()
     start = clock.today() - dt.timedelta(days=1)
 

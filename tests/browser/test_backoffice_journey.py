@@ -64,9 +64,7 @@ def messages(page):
 def test_an_editor_locks_edits_saves_checks_in_and_restores(demo, browser, page):
     base = demo
     unit = (
-        Unit.objects.filter(
-            owner__municipality_id=751, kind=UnitKind.CARE_HOME, published=True
-        )
+        Unit.objects.filter(owner__municipality_id=751, kind=UnitKind.CARE_HOME, published=True)
         .order_by("name")
         .first()
     )
@@ -109,7 +107,9 @@ def test_an_editor_locks_edits_saves_checks_in_and_restores(demo, browser, page)
         other = other_context.new_page()
         other.set_default_timeout(15_000)
         log_in(other, base, "admin", next_url=f"/admin/enheder/{unit.pk}/")
-        expect(other.locator("#lock-status")).to_contain_text("Låst af Redaktør, Aarhus Kommune siden")
+        expect(other.locator("#lock-status")).to_contain_text(
+            "Låst af Redaktør, Aarhus Kommune siden"
+        )
         expect(other.get_by_role("button", name="Lås og rediger")).to_have_count(0)
         expect(other.locator('[contenteditable="true"]')).to_have_count(0)
     finally:

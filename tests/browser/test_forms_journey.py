@@ -116,7 +116,8 @@ def test_the_unit_editor_keeps_dates_and_decimals_saves_with_ctrl_s_and_asks_bef
     expect(page.locator("#id_sick_leave_days")).to_have_value("20,5")
     after_refusal = UnitContent.objects.get(unit=unit)
     assert (after_refusal.cvr_valid_from, after_refusal.sick_leave_days) == (
-        before.cvr_valid_from, before.sick_leave_days
+        before.cvr_valid_from,
+        before.sick_leave_days,
     )
 
     # The refused form holds unsaved text: the browser's back button asks (and stays).
@@ -224,7 +225,8 @@ def test_restoring_a_version_that_would_hide_the_unit_asks_like_a_save(demo, pag
     assert unit.published
 
     hidden_number = next(
-        i for i, row in enumerate(reversed(rows.all()), start=1)
+        i
+        for i, row in enumerate(reversed(rows.all()), start=1)
         if row.get_attribute("data-revision") == str(hidden_revision)
     )
     page.get_by_role("button", name=f"Gendan version {hidden_number}").click()
@@ -239,7 +241,9 @@ def test_restoring_a_version_that_would_hide_the_unit_asks_like_a_save(demo, pag
     assert_accessible(page)
     page.get_by_label("Gem alligevel – enheden skjules").check()
     page.get_by_role("button", name=f"Gendan version {hidden_number}").first.click()
-    expect(messages(page)).to_contain_text(f"Version {hidden_number} er gendannet. Gemt – enheden er skjult")
+    expect(messages(page)).to_contain_text(
+        f"Version {hidden_number} er gendannet. Gemt – enheden er skjult"
+    )
     unit.refresh_from_db()
     assert not unit.published
     assert UnitContent.objects.get(unit=unit).p_number == "9999999999"
@@ -324,7 +328,9 @@ def test_supervision_dates_in_an_english_browser(demo, browser):
             expect(page.locator("#id_inspected_on")).to_have_value("01.02.2020")
         page.select_option("#id_status", "ingen_bemaerkninger")
         page.keyboard.press("Control+s")  # the form's save action: the public preview first
-        expect(page.locator("#public-preview")).to_contain_text("1. februar 2020")  # as the public sees it
+        expect(page.locator("#public-preview")).to_contain_text(
+            "1. februar 2020"
+        )  # as the public sees it
         publish(page)
         page.wait_for_url(re.compile(rf"/admin/tilsyn/{unit.pk}/$"))
         feedback = SupervisionFeedback.objects.filter(unit=unit).order_by("-pk").first()

@@ -53,10 +53,13 @@ def sso(provider, settings) -> str:
 def aarhus_organisation() -> Organisation:
     # Transactional tests flush the tables between them, reference data included.
     aarhus, _ = Municipality.objects.get_or_create(
-        code=751, defaults={"name": "Aarhus", "region_code": 1082, "region_name": "Region Midtjylland"}
+        code=751,
+        defaults={"name": "Aarhus", "region_code": 1082, "region_name": "Region Midtjylland"},
     )
     return Organisation.objects.create(
-        kind=Organisation.Kind.MUNICIPALITY, name="Aarhus Kommune", cvr_number=AARHUS_CVR,
+        kind=Organisation.Kind.MUNICIPALITY,
+        name="Aarhus Kommune",
+        cvr_number=AARHUS_CVR,
         municipality=aarhus,
     )
 
@@ -74,16 +77,18 @@ def log_in_via_seb(page, base_url: str, sub: str, start: str = "/admin/") -> Non
     page.get_by_role("button", name="Authorize").click()
 
 
-def test_an_editor_logs_in_via_seb_and_is_refused_once_the_role_is_gone(
-    live_server, page, sso, db
-):
+def test_an_editor_logs_in_via_seb_and_is_refused_once_the_role_is_gone(live_server, page, sso, db):
     aarhus_organisation()
-    set_claims(sso, SUB, {
-        "name": "Anne Marie Jensen",
-        "organisation_cvr": AARHUS_CVR,
-        "roles": ["ploRedaktør", "driftsoverenskomstansvarlig", "ploGodkender"],
-        "sor_ids": ["100000000010"],
-    })
+    set_claims(
+        sso,
+        SUB,
+        {
+            "name": "Anne Marie Jensen",
+            "organisation_cvr": AARHUS_CVR,
+            "roles": ["ploRedaktør", "driftsoverenskomstansvarlig", "ploGodkender"],
+            "sor_ids": ["100000000010"],
+        },
+    )
 
     page.goto(live_server.url + "/konto/login/")
     assert_accessible(page)
@@ -94,14 +99,18 @@ def test_an_editor_logs_in_via_seb_and_is_refused_once_the_role_is_gone(
     assert "Anne Marie Jensen" in page.content()  # Wagtail's dashboard, logged in
     user = get_user_model().objects.get(username=SUB)
     assert sorted(user.groups.values_list("name", flat=True)) == [
-        "Driftsoverenskomstansvarlig", "Redaktør"
+        "Driftsoverenskomstansvarlig",
+        "Redaktør",
     ]
     assert user.plov_profile.sor_ids == ["100000000010"]
     assert user.has_perm("wagtailadmin.access_admin")
 
     # The organisation's user administrator takes the roles away in SEB.
-    set_claims(sso, SUB, {"name": "Anne Marie Jensen", "organisation_cvr": AARHUS_CVR,
-                          "roles": ["ploGodkender"]})
+    set_claims(
+        sso,
+        SUB,
+        {"name": "Anne Marie Jensen", "organisation_cvr": AARHUS_CVR, "roles": ["ploGodkender"]},
+    )
     log_in_via_seb(page, live_server.url, SUB, start="/konto/login/")
     page.wait_for_url(live_server.url + "/konto/afvist/")
     assert page.get_by_role("heading", level=1).inner_text() == (
@@ -127,15 +136,20 @@ def test_demo_users_log_in_with_a_button(live_server, page, settings, db):
     page.get_by_role("button", name="Log ind som Redaktør, Aarhus Kommune").click()
     page.wait_for_url(live_server.url + "/admin/")
     user = get_user_model().objects.get(username="redaktoer-aarhus")
-    assert user.plov_profile.roles == ["editor"] and user.plov_profile.organisation_cvr == AARHUS_CVR
+    assert (
+        user.plov_profile.roles == ["editor"] and user.plov_profile.organisation_cvr == AARHUS_CVR
+    )
 
 
 def test_logging_out_ends_the_seb_session_too(live_server, page, sso, db):
     """RP-initiated logout: "Log ud" sends the browser to the provider's end-session endpoint
     with the ID token as hint, and the provider sends it back to plov's login page."""
     aarhus_organisation()
-    set_claims(sso, SUB, {"name": "Anne Marie Jensen", "organisation_cvr": AARHUS_CVR,
-                          "roles": ["ploRedaktør"]})
+    set_claims(
+        sso,
+        SUB,
+        {"name": "Anne Marie Jensen", "organisation_cvr": AARHUS_CVR, "roles": ["ploRedaktør"]},
+    )
     log_in_via_seb(page, live_server.url, SUB)
     page.wait_for_url(live_server.url + "/admin/")
 

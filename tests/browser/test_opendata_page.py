@@ -14,8 +14,9 @@ from tests.browser.conftest import DESKTOP, PHONE, assert_accessible, screenshot
 
 def test_the_open_data_page_is_accessible_in_both_languages(live_server, page, settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path
-    ImportRun.objects.create(register="sor", source="SorEntity_daily.csv", status="succeeded",
-                             finished_at=timezone.now())
+    ImportRun.objects.create(
+        register="sor", source="SorEntity_daily.csv", status="succeeded", finished_at=timezone.now()
+    )
     keep_monthly_snapshot(dt.date(2026, 11, 1))
     page.goto(live_server.url + "/")
     page.locator("footer").get_by_role("link", name="Åbne data (API)").click()

@@ -60,21 +60,24 @@ def check_page(page, name: str, actions: str, form: str) -> None:
 
 def test_mine_enheder_at_390px(demo, page):  # noqa: F811
     log_in(page, demo, "redaktoer-privat")
-    check_page(page, "mine-enheder", "#units tbody td:last-child a, #units tbody td:first-child a",
-               "form.plov-search")
+    check_page(
+        page,
+        "mine-enheder",
+        "#units tbody td:last-child a, #units tbody td:first-child a",
+        "form.plov-search",
+    )
 
 
 def test_the_agreements_list_at_390px(demo, page):  # noqa: F811
     log_in(page, demo, "kontrakt-aarhus", next_url="/admin/serviceleverancer/")
-    check_page(page, "serviceleverancer", "#agreements tbody td:last-child a",
-               "form.plov-filters")
+    check_page(page, "serviceleverancer", "#agreements tbody td:last-child a", "form.plov-filters")
 
 
 WORD_HTML = (
     '<html><body><p class="MsoNormal">Priser pr. måned:</p>'
     '<table class="MsoTableGrid" border="1"><tr><td><p class="MsoNormal">Enkeltbolig</p></td>'
     '<td><p class="MsoNormal">7.500 kr.</p></td></tr><tr><td>Parbolig</td><td>9.800 kr.</td>'
-    '</tr></table>'
+    "</tr></table>"
     '<p class="MsoNormal">Efter tabellen.</p></body></html>'
 )
 PASTE = """(target, html) => {
@@ -93,8 +96,11 @@ def test_a_word_table_pasted_into_the_editor_keeps_its_rows_apart(demo, page):  
 
     from plov.units.models import Unit, UnitContent, UnitKind
 
-    unit = Unit.objects.filter(owner__municipality_id=751, kind=UnitKind.CARE_HOME).order_by(
-        "name").first()
+    unit = (
+        Unit.objects.filter(owner__municipality_id=751, kind=UnitKind.CARE_HOME)
+        .order_by("name")
+        .first()
+    )
     log_in(page, demo, "redaktoer-aarhus", next_url=f"/admin/enheder/{unit.pk}/")
     page.get_by_role("button", name="Lås og rediger").click()
     editor = page.locator("#id_values").locator("xpath=..").locator('[contenteditable="true"]')
@@ -114,8 +120,9 @@ def test_a_word_table_pasted_into_the_editor_keeps_its_rows_apart(demo, page):  
 
 def test_the_tilsyn_and_data_quality_filters_at_390px(demo, page):  # noqa: F811
     log_in(page, demo, "tilsyn-silkeborg", next_url="/admin/tilsyn/")
-    check_page(page, "tilsyn", "#units tbody td:first-child a, table.listing tbody a",
-               "form.plov-filters")
+    check_page(
+        page, "tilsyn", "#units tbody td:first-child a, table.listing tbody a", "form.plov-filters"
+    )
 
 
 def test_the_guide_is_reached_from_the_start_page_and_help(demo, page):  # noqa: F811
@@ -126,8 +133,9 @@ def test_the_guide_is_reached_from_the_start_page_and_help(demo, page):  # noqa:
     assert_accessible(page)  # the start page with its linked counts and the guide panel
     page.get_by_role("link", name="Læs vejledningen").click()
     page.wait_for_url("**/admin/vejledning/")
-    expect(page.get_by_role("heading", name="Driftsoverenskomstansvarlig: serviceleverancer")
-           ).to_be_visible()
+    expect(
+        page.get_by_role("heading", name="Driftsoverenskomstansvarlig: serviceleverancer")
+    ).to_be_visible()
     page.goto(f"{demo}/admin/")
     page.get_by_role("button", name="Hjælp").click()
     page.get_by_role("list", name="Hjælp").get_by_role("link", name="Vejledning").click()

@@ -147,7 +147,9 @@ def test_a_supervisor_registers_feedback_and_a_paabud_and_the_public_page_shows_
     # A CPR number in the public summary is refused, with the text kept to correct.
     page.fill("#id_summary", "Beboer 010203-1234 klagede.")
     page.get_by_role("button", name="Forhåndsvis").click()
-    expect(page.get_by_text("Sammenfatningen ser ud til at indeholde et CPR-nummer")).to_be_visible()
+    expect(
+        page.get_by_text("Sammenfatningen ser ud til at indeholde et CPR-nummer")
+    ).to_be_visible()
     expect(page.locator("#id_summary")).to_have_value("Beboer 010203-1234 klagede.")
     page.set_input_files(
         "#id_document",
@@ -165,9 +167,10 @@ def test_a_supervisor_registers_feedback_and_a_paabud_and_the_public_page_shows_
     expect(page.locator("main")).to_contain_text("Intet er offentliggjort endnu")
     page.get_by_role("button", name="Offentliggør").click()
     expect(page.locator("#confirm-error")).to_contain_text("bekræft, at teksten ikke indeholder")
-    assert set(
-        SupervisionFeedback.objects.filter(unit=unit).values_list("pk", flat=True)
-    ) == feedback_before
+    assert (
+        set(SupervisionFeedback.objects.filter(unit=unit).values_list("pk", flat=True))
+        == feedback_before
+    )
     screenshot(page, "supervision-feedback-preview")
     assert_accessible(page)
     page.get_by_label(re.compile("Jeg har læst det, som det vises offentligt")).check()

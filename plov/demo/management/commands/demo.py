@@ -98,11 +98,19 @@ class Command(BaseCommand):
     )
 
     def add_arguments(self, parser: CommandParser) -> None:
-        parser.add_argument("--scale", type=float, default=1.0,
-                            help="size; 1.0 = about 1,000 care homes and 400 home-care sites")
+        parser.add_argument(
+            "--scale",
+            type=float,
+            default=1.0,
+            help="size; 1.0 = about 1,000 care homes and 400 home-care sites",
+        )
         parser.add_argument("--seed", type=int, default=1, help="random seed (default 1)")
-        parser.add_argument("--keep-files", type=Path, metavar="DIR",
-                            help="write the register files here and keep them")
+        parser.add_argument(
+            "--keep-files",
+            type=Path,
+            metavar="DIR",
+            help="write the register files here and keep them",
+        )
 
     def handle(self, *args, scale: float, seed: int, keep_files: Path | None, **options) -> None:
         if not 0 < scale <= 5:
@@ -147,35 +155,50 @@ class Command(BaseCommand):
         out(f"Demodata bygget på {seconds:.1f} s (skala {scale}, frø {seed}).")
         if keep_files:
             out(f"Registerfilerne ligger i {keep_files}: " + ", ".join(FILES.values()))
-        out(f"  Kommuner:                      {Municipality.objects.count()} "
-            f"({with_org} med organisation)")
-        out(f"  Plejeenheder:                  {n(care_homes)} "
-            f"(+ {units.filter(closed_on__isnull=False).count()} lukkede enheder)")
+        out(
+            f"  Kommuner:                      {Municipality.objects.count()} "
+            f"({with_org} med organisation)"
+        )
+        out(
+            f"  Plejeenheder:                  {n(care_homes)} "
+            f"(+ {units.filter(closed_on__isnull=False).count()} lukkede enheder)"
+        )
         out(f"  Helhedsplejeleverandørsteder:  {n(sites)}")
-        out(f"  Helhedsplejeleverandører:      {providers.count()} "
-            f"({providers.filter(published=True).count()} vist)")
-        out(f"  Private leverandører:          "
-            f"{Organisation.objects.filter(kind=Organisation.Kind.COMPANY).count()}")
-        out(f"  Serviceleverancer:             {n(agreements.count())} "
-            f"({n(agreements.in_force(today).count())} i kraft i dag)")
+        out(
+            f"  Helhedsplejeleverandører:      {providers.count()} "
+            f"({providers.filter(published=True).count()} vist)"
+        )
+        out(
+            f"  Private leverandører:          "
+            f"{Organisation.objects.filter(kind=Organisation.Kind.COMPANY).count()}"
+        )
+        out(
+            f"  Serviceleverancer:             {n(agreements.count())} "
+            f"({n(agreements.in_force(today).count())} i kraft i dag)"
+        )
         share = 100 * published / max(1, care_homes + sites)
-        out(f"  Viste enheder:                 {n(published)} af {n(care_homes + sites)} "
-            f"({share:.0f} %)")
-        out(f"  Registreringsfejl:             {len(errors)} ("
+        out(
+            f"  Viste enheder:                 {n(published)} af {n(care_homes + sites)} "
+            f"({share:.0f} %)"
+        )
+        out(
+            f"  Registreringsfejl:             {len(errors)} ("
             + ", ".join(f"{ERROR_LABELS.get(k, k)}: {v}" for k, v in sorted(by_kind.items()))
-            + ")")
+            + ")"
+        )
         today_feedback = SupervisionFeedback.objects.count()
-        out(f"  Tilsynstilbagemeldinger:       {n(today_feedback)} "
+        out(
+            f"  Tilsynstilbagemeldinger:       {n(today_feedback)} "
             f"({n(Sanction.objects.in_force(today).count())} sanktioner i kraft, "
             f"{n(Sanction.objects.filter(lifted_on__isnull=False).count())} ophævede; "
             f"{n(SupervisionFeedback.objects.filter(document__isnull=False).count())} med "
             f"PDF-rapport, "
-            f"{n(SupervisionFeedback.objects.exclude(report_url='').count())} med link)")
+            f"{n(SupervisionFeedback.objects.exclude(report_url='').count())} med link)"
+        )
         out(f"  Kvalitetsresultater:           {n(QualityResult.objects.count())}")
         for register, rows in rejected.items():
             if rows:
                 self.stderr.write(f"  {register}: {len(rows)} afviste rækker, fx {rows[0]}")
-        out("Demo-logins (adgangskode fra PLOV_DEMO_PASSWORD, ellers "
-            f"\"{DEFAULT_PASSWORD}\"):")
+        out(f'Demo-logins (adgangskode fra PLOV_DEMO_PASSWORD, ellers "{DEFAULT_PASSWORD}"):')
         for username, (role, cvr) in logins.items():
             out(f"  {username:<18} {role:<28} CVR {cvr}")
