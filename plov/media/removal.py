@@ -33,7 +33,8 @@ class NotRestorable(Exception):
     """The removal cannot be restored (any more); the message is for the editor."""
 
 
-def _log_data(unit: Unit, **data) -> dict:
+def log_data(unit: Unit, **data) -> dict:
+    """What a media entry in the log keeps about the unit (`events` finds them by it)."""
     return {"unit": unit.pk, "sor_id": unit.sor_id, **data}
 
 
@@ -45,7 +46,7 @@ def _removed(unit: Unit, user, kind: str, label: str, data: dict, **objects) -> 
         removed,
         AuditAction.MEDIA_REMOVED,
         user=user,
-        data=_log_data(
+        data=log_data(
             unit, kind=kind, label=label, removed=removed.pk, replaced=bool(data.get("replaced"))
         ),
     )
@@ -137,7 +138,7 @@ def restore(removed: RemovedMedia, content: UnitContent, user) -> str:
         removed,
         AuditAction.MEDIA_RESTORED,
         user=user,
-        data=_log_data(unit, kind=removed.kind, label=removed.label, removed=removed.pk),
+        data=log_data(unit, kind=removed.kind, label=removed.label, removed=removed.pk),
     )
     removed.delete()
     return message

@@ -2,15 +2,14 @@
 
 Every view asks `plov.accounts.scope` first: a unit the user may not see is a 404, a unit the
 user may see but not edit is a 403, and nothing is written. Changing anything also needs the
-unit's edit lock, by the unit editor's rule (`plov.backoffice.locking.holds_lock`); each change
-renews it. Uploads are logged as AuditAction.UPLOADED, other changes as Wagtail's own
-edit/create/delete log entries, so the unit's history shows them.
+unit's edit lock, by the unit editor's rule (`plov.backoffice.locking.holds_lock`): without it
+the page says why (409). The writes themselves, with their audit entries and files, are
+`plov.media.actions` (which checks scope and the lock again inside its transaction and renews
+the lock); a view parses the form, calls the action and answers.
 """
 
 from __future__ import annotations
 
-from django.core.files.base import ContentFile
-from django.db import transaction
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
@@ -18,28 +17,20 @@ from django.urls import NoReverseMatch, reverse
 from django.views import View
 from wagtail.admin import messages
 from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
-from wagtail.documents import get_document_model
-from wagtail.images import get_image_model
-from wagtail.images.rect import Rect
-from wagtail.log_actions import log
 
 from plov.accounts.http import forbidden
 from plov.accounts.scope import can_edit_unit, can_view_unit
-from plov.backoffice import locking
-from plov.backoffice.audit import AuditAction, audit
 from plov.backoffice.locking import LockLost
-from plov.media import removal
+from plov.media import actions, removal
+from plov.media.actions import SLOTS, lock_problem
 from plov.media.forms import (
     SLOT_LABELS,
     HousingDescriptionForm,
     ImageSlotForm,
     UnitDocumentForm,
 )
-from plov.media.images import original_title, stored_name
-from plov.media.models import RemovedMedia, UnitMediaFolder, restore_days
+from plov.media.models import RemovedMedia, restore_days
 from plov.units.models import HousingDescription, Unit, UnitContent, UnitDocument, UnitKind
-
-SLOTS = (1, 2, 3, 4)
 
 
 def restore_note() -> str:
@@ -66,27 +57,6 @@ def serve_document(request, document_id, document_filename) -> HttpResponse:
     response["Content-Security-Policy"] = DOCUMENT_CSP
     response["X-Content-Type-Options"] = "nosniff"
     return response
-
-
-# --- the edit lock: the editor's rule (plov.backoffice.locking) --------------------------
-
-
-def lock_problem(user, content: UnitContent | None) -> str | None:
-    """None when `user` holds the unit's edit lock, else why not. As in the unit editor, a lock
-    that expired but was not taken by anyone else still belongs to its holder; each change here
-    renews it (`locking.refresh`)."""
-    if locking.holds_lock(content, user):
-        return None
-    state = locking.lock_state(content)
-    if not state.locked:
-        return (
-            "Enheden er ikke låst. Lås enheden til redigering, før du ændrer billeder, "
-            "dokumenter eller boligbeskrivelser."
-        )
-    return (
-        f"Enheden er låst af {state.holder_name} siden {state.since_text}. "
-        "Du kan ændre den, når låsen er frigivet."
-    )
 
 
 # --- the base view -------------------------------------------------------------------------
@@ -123,7 +93,7 @@ class UnitMediaView(WagtailAdminTemplateMixin, View):
                 return self.refuse(self.lock_problem, status=409)
         try:
             return super().dispatch(request, *args, **kwargs)
-        except LockLost as lost:
+        except LockLost as lost:  # lost between the check above and the action's
             return self.refuse(str(lost), status=409)
 
     def refuse(self, message: str, *, status: int) -> HttpResponse:
@@ -175,25 +145,6 @@ class UnitMediaView(WagtailAdminTemplateMixin, View):
             self.request, template, {**self.base_context(), **context}, status=status
         )
 
-    # -- writing --
-
-    def locked_content(self) -> UnitContent:
-        """Inside a transaction: the unit's content row, locked, with the edit lock re-checked."""
-        content = (
-            UnitContent.objects.select_for_update(of=("self",))
-            .select_related("locked_by")
-            .filter(pk=self.content.pk)
-            .first()
-        )
-        problem = lock_problem(self.request.user, content)
-        if problem:
-            raise LockLost(problem)
-        locking.refresh(content, self.request.user)
-        return content
-
-    def log_data(self, **data) -> dict:
-        return {"unit": self.unit.pk, "sor_id": self.unit.sor_id, **data}
-
 
 # --- overview ------------------------------------------------------------------------------
 
@@ -233,35 +184,6 @@ class IndexView(UnitMediaView):
 
 
 # --- images --------------------------------------------------------------------------------
-
-
-def _set_focal_point(image, form) -> list | None:
-    """Set (or clear) the image's focal point as chosen in the form; what changed, or None.
-    Wagtail's `fill` crops (the public pages') keep the focal point in view."""
-    if image is None:
-        return None
-    if form.cleaned_data.get("focal_clear"):
-        if image.focal_point_x is None:
-            return None
-        image.set_focal_point(None)
-        value = []
-    elif form.focal_point is not None:
-        x, y = form.focal_point
-        size_x, size_y = max(1, image.width // 5), max(1, image.height // 5)
-        cx, cy = round(image.width * x / 100), round(image.height * y / 100)
-        rect = Rect.from_point(cx, cy, size_x, size_y)
-        current = image.get_focal_point()
-        if current is not None and current == rect:
-            return None
-        image.set_focal_point(rect)
-        value = [cx, cy, size_x, size_y]
-    else:
-        return None
-    image.save(
-        update_fields=["focal_point_x", "focal_point_y", "focal_point_width", "focal_point_height"]
-    )
-    image.renditions.all().delete()  # the crops are made again around the new point
-    return value
 
 
 class ImageSlotView(UnitMediaView):
@@ -309,76 +231,27 @@ class ImageSlotView(UnitMediaView):
             )
             return self.show(form, status=200)
         alt_text = form.cleaned_data["alt_text"]
-        field = f"image_{self.slot}"
-        with transaction.atomic():
-            content = self.locked_content()
-            current = getattr(content, field)
-            if form.cleaned_image is None:  # the alternative text and the focal point
-                if current is not None and current.description != alt_text:
-                    old = current.description
-                    current.description = alt_text
-                    current.save(update_fields=["description"])
-                    log(
-                        content,
-                        "wagtail.edit",
-                        user=request.user,
-                        data=self.log_data(
-                            slot=self.slot, image=current.pk, alt_text=[old, alt_text]
-                        ),
-                    )
-                focal = _set_focal_point(current, form)
-                if focal is not None:
-                    content.save(update_fields=["updated_at"])  # the public page is drawn again
-                    log(
-                        content,
-                        "wagtail.edit",
-                        user=request.user,
-                        data=self.log_data(slot=self.slot, image=current.pk, focal_point=focal),
-                    )
-                messages.success(request, f"{SLOT_LABELS[self.slot]}: ændringerne er gemt.")
-                return redirect(self.index_url())
-            image = self.store_image(form, alt_text)
-            # The image replaced can be restored from the history for 30 days.
-            removal.remove_image(content, self.slot, request.user, replaced=True)
-            setattr(content, field, image)
-            content.save(update_fields=[field, "updated_at"])
-            audit(
-                content,
-                AuditAction.UPLOADED,
+        if form.cleaned_image is None:  # the alternative text and the focal point
+            actions.change_image(
+                self.unit,
+                self.slot,
+                alt_text=alt_text,
+                focal_point=form.focal_point,
+                clear_focal_point=bool(form.cleaned_data.get("focal_clear")),
                 user=request.user,
-                data=self.log_data(
-                    slot=self.slot,
-                    image=image.pk,
-                    title=image.title,
-                    format=form.cleaned_image.source_format,
-                    replaced=current.pk if current else None,
-                ),
             )
+            messages.success(request, f"{SLOT_LABELS[self.slot]}: ændringerne er gemt.")
+            return redirect(self.index_url())
+        actions.upload_image(
+            self.unit,
+            self.slot,
+            form.cleaned_image,
+            file_name=form.cleaned_data["file"].name,
+            alt_text=alt_text,
+            user=request.user,
+        )
         messages.success(request, f"{SLOT_LABELS[self.slot]} er gemt.")
         return redirect(self.index_url())
-
-    def store_image(self, form, alt_text):
-        clean = form.cleaned_image
-        upload = form.cleaned_data["file"]
-        image = get_image_model()(
-            title=original_title(upload.name),
-            description=alt_text,
-            collection=UnitMediaFolder.collection_for(self.unit),
-            uploaded_by_user=self.request.user,
-            width=clean.width,
-            height=clean.height,
-        )
-        image.file = ContentFile(
-            clean.content, name=stored_name(f"{self.unit.name}-billede-{self.slot}", "jpg")
-        )
-        image._set_image_file_metadata()
-        try:
-            image.save()
-        except Exception:
-            if image.file.name:
-                image.file.storage.delete(image.file.name)
-            raise
-        return image
 
 
 class ImageRemoveView(ImageSlotView):
@@ -397,11 +270,7 @@ class ImageRemoveView(ImageSlotView):
         )
 
     def post(self, request, pk, slot):
-        field = f"image_{self.slot}"
-        with transaction.atomic():
-            content = self.locked_content()
-            if removal.remove_image(content, self.slot, request.user):
-                content.save(update_fields=[field, "updated_at"])
+        actions.remove_image(self.unit, self.slot, user=request.user)
         messages.success(request, f"{SLOT_LABELS[self.slot]} er fjernet. {restore_note()}")
         return redirect(self.index_url())
 
@@ -409,12 +278,9 @@ class ImageRemoveView(ImageSlotView):
 # --- documents -----------------------------------------------------------------------------
 
 
-def _changes(form) -> dict:
-    return {
-        name: [form.initial.get(name), form.cleaned_data.get(name)]
-        for name in form.changed_data
-        if name != "file"
-    }
+def _values(form) -> dict:
+    """The model fields a document or housing description form sets, as cleaned."""
+    return {name: form.cleaned_data[name] for name in form.Meta.fields}
 
 
 class DocumentView(UnitMediaView):
@@ -429,9 +295,11 @@ class DocumentView(UnitMediaView):
     def get_object(self) -> UnitDocument | None:
         if self.document_pk is None:
             return None
-        return get_object_or_404(
+        obj = get_object_or_404(
             UnitDocument.objects.select_related("document"), pk=self.document_pk, unit=self.unit
         )
+        obj.unit = self.unit
+        return obj
 
     def extra_breadcrumbs(self):
         label = "Nyt dokument" if self.document_pk is None else "Rediger dokument"
@@ -456,30 +324,15 @@ class DocumentView(UnitMediaView):
             submit_button_active_label="Gemmer …",
         )
 
-    def reusable(self):
-        """The organisation's documents on its other units that this user may edit: their
-        files may be chosen instead of uploading the same one again (not annulled ones)."""
-        from plov.accounts.scope import editable_units
-
-        return (
-            UnitDocument.objects.filter(
-                unit__owner_id=self.unit.owner_id,
-                unit__in=editable_units(self.request.user),
-                annulled=False,
-            )
-            .exclude(unit=self.unit)
-            .exclude(document__in=UnitDocument.objects.filter(unit=self.unit).values("document"))
-            .select_related("document", "unit")
-            .order_by("name", "unit__name", "pk")
-        )
-
     def document_form(self, *args, obj=None) -> UnitDocumentForm:
         with_file = obj is None
         return UnitDocumentForm(
             *args,
             instance=obj,
             with_file=with_file,
-            reusable=self.reusable() if with_file and self.unit.owner_id else None,
+            reusable=actions.reusable_documents(self.unit, self.request.user)
+            if with_file
+            else None,
         )
 
     def get(self, request, pk, document_pk=None):
@@ -494,72 +347,27 @@ class DocumentView(UnitMediaView):
                 request, "Dokumentet blev ikke gemt. Ret fejlene nedenfor.", form
             )
             return self.show(form, obj)
-        with transaction.atomic():
-            self.locked_content()
-            if obj is None:
-                self.add(form)
-            elif form.has_changed():
-                changes = _changes(form)
-                document = form.save()
-                log(
-                    document, "wagtail.edit", user=request.user, data=self.log_data(changes=changes)
-                )
-        messages.success(request, f"Dokumentet »{form.instance.name}« er gemt.")
+        try:
+            document = self.save(form, obj)
+        except UnitDocument.DoesNotExist:  # deleted meanwhile
+            raise Http404("Dokumentet findes ikke.") from None
+        messages.success(request, f"Dokumentet »{document.name}« er gemt.")
         return redirect(self.index_url())
 
-    def add(self, form) -> UnitDocument:
+    def save(self, form, obj) -> UnitDocument:
+        user, values = self.request.user, _values(form)
+        if obj is not None:
+            return actions.change_document(obj, values, user=user)[0]
         existing = form.cleaned_data.get("existing")
         if existing is not None:  # a file the organisation already has on another unit
-            document = form.save(commit=False)
-            document.unit = self.unit
-            document.document = existing
-            document.save()
-            audit(
-                document,
-                AuditAction.UPLOADED,
-                user=self.request.user,
-                data=self.log_data(
-                    name=document.name,
-                    document_type=document.document_type,
-                    annulled=document.annulled,
-                    file=existing.pk,
-                    title=existing.title,
-                    reused=True,
-                ),
-            )
-            return document
-        upload = form.cleaned_data["file"]
-        file = get_document_model()(
-            title=original_title(upload.name),
-            collection=UnitMediaFolder.collection_for(self.unit),
-            uploaded_by_user=self.request.user,
+            return actions.reuse_document(self.unit, existing, values, user=user)
+        return actions.add_document(
+            self.unit,
+            values,
+            pdf=form.pdf_bytes,
+            file_name=form.cleaned_data["file"].name,
+            user=user,
         )
-        file.file = ContentFile(form.pdf_bytes, name=stored_name(form.cleaned_data["name"], "pdf"))
-        file._set_document_file_metadata()
-        try:
-            file.save()
-        except Exception:
-            if file.file.name:
-                file.file.storage.delete(file.file.name)
-            raise
-        document = form.save(commit=False)
-        document.unit = self.unit
-        document.document = file
-        document.save()
-        audit(
-            document,
-            AuditAction.UPLOADED,
-            user=self.request.user,
-            data=self.log_data(
-                name=document.name,
-                document_type=document.document_type,
-                annulled=document.annulled,
-                file=file.pk,
-                title=file.title,
-                size=file.file_size,
-            ),
-        )
-        return document
 
 
 class DocumentDeleteView(DocumentView):
@@ -577,10 +385,11 @@ class DocumentDeleteView(DocumentView):
         )
 
     def post(self, request, pk, document_pk):
-        with transaction.atomic():
-            self.locked_content()
-            obj = self.get_object()
-            removal.remove_document(obj, request.user)
+        obj = self.get_object()
+        try:
+            actions.delete_document(obj, user=request.user)
+        except UnitDocument.DoesNotExist:  # deleted meanwhile
+            raise Http404("Dokumentet findes ikke.") from None
         messages.success(request, f"Dokumentet »{obj.name}« er slettet. {restore_note()}")
         return redirect(self.index_url())
 
@@ -599,7 +408,9 @@ class HousingView(UnitMediaView):
     def get_object(self) -> HousingDescription | None:
         if self.housing_pk is None:
             return None
-        return get_object_or_404(HousingDescription, pk=self.housing_pk, unit=self.unit)
+        obj = get_object_or_404(HousingDescription, pk=self.housing_pk, unit=self.unit)
+        obj.unit = self.unit
+        return obj
 
     def extra_breadcrumbs(self):
         label = "Ny boligbeskrivelse" if self.housing_pk is None else "Rediger boligbeskrivelse"
@@ -639,22 +450,13 @@ class HousingView(UnitMediaView):
                 request, "Boligbeskrivelsen blev ikke gemt. Ret fejlene nedenfor.", form
             )
             return self.show(form, obj)
-        with transaction.atomic():
-            self.locked_content()
+        try:
             if obj is None:
-                housing = form.save(commit=False)
-                housing.unit = self.unit
-                housing.save()
-                log(
-                    housing,
-                    "wagtail.create",
-                    user=request.user,
-                    data=self.log_data(**{k: form.cleaned_data[k] for k in form.Meta.fields}),
-                )
-            elif form.has_changed():
-                changes = _changes(form)
-                housing = form.save()
-                log(housing, "wagtail.edit", user=request.user, data=self.log_data(changes=changes))
+                actions.add_housing(self.unit, _values(form), user=request.user)
+            else:
+                actions.change_housing(obj, _values(form), user=request.user)
+        except HousingDescription.DoesNotExist:  # deleted meanwhile
+            raise Http404("Boligbeskrivelsen findes ikke.") from None
         messages.success(request, "Boligbeskrivelsen er gemt.")
         return redirect(self.index_url())
 
@@ -674,10 +476,11 @@ class HousingDeleteView(HousingView):
         )
 
     def post(self, request, pk, housing_pk):
-        with transaction.atomic():
-            self.locked_content()
-            obj = self.get_object()
-            removal.remove_housing(obj, request.user)
+        obj = self.get_object()
+        try:
+            actions.delete_housing(obj, user=request.user)
+        except HousingDescription.DoesNotExist:  # deleted meanwhile
+            raise Http404("Boligbeskrivelsen findes ikke.") from None
         messages.success(request, f"Boligbeskrivelsen er slettet. {restore_note()}")
         return redirect(self.index_url())
 
@@ -690,11 +493,12 @@ class RestoreView(UnitMediaView):
 
     def post(self, request, pk, removed_pk):
         removed = get_object_or_404(RemovedMedia.restorable(self.unit), pk=removed_pk)
+        removed.unit = self.unit
         back = _safe_back(request, self.index_url())
         try:
-            with transaction.atomic():
-                content = self.locked_content()
-                message = removal.restore(removed, content, request.user)
+            message = actions.restore(removed, user=request.user)
+        except RemovedMedia.DoesNotExist:  # restored meanwhile
+            raise Http404("Det fjernede findes ikke længere.") from None
         except removal.NotRestorable as exc:
             messages.error(request, str(exc))
             return redirect(back)
