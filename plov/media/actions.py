@@ -338,38 +338,45 @@ def reuse_document(unit: Unit, existing, values: dict, *, user) -> UnitDocument:
         return _add_document(unit, existing, values, user, reused=True)
 
 
-def _row(model, obj, unit: Unit):
-    """Inside a transaction: `obj` as stored, locked; DoesNotExist if it is gone (or is not
-    the unit's)."""
-    return model.objects.select_for_update(of=("self",)).get(pk=obj.pk, unit=unit)
+def _stored(obj, unit: Unit):
+    """Inside a transaction: a document or housing description as stored, locked;
+    DoesNotExist if it is gone (or is not the unit's)."""
+    stored = type(obj).objects.select_for_update(of=("self",)).get(pk=obj.pk, unit=unit)
+    stored.unit = unit
+    return stored
+
+
+def _change(obj, values: dict, allowed: tuple[str, ...], *, user):
+    _check_fields(values, allowed)
+    unit = obj.unit
+    with transaction.atomic():
+        _checked(unit, user)
+        obj = _stored(obj, unit)
+        changes = _set(obj, values)
+        if changes:
+            obj.save(update_fields=list(changes))
+            log(obj, "wagtail.edit", user=user, data=log_data(unit, changes=changes))
+    return obj, changes
+
+
+def _delete(obj, remove, *, user) -> RemovedMedia:
+    unit = obj.unit
+    with transaction.atomic():
+        _checked(unit, user)
+        return remove(_stored(obj, unit), user)
 
 
 def change_document(document: UnitDocument, values: dict, *, user) -> tuple[UnitDocument, dict]:
     """Change a document's name, type or annulled flag (`values` of DOCUMENT_FIELDS). Returns
     it as stored and what changed ({} when nothing did: no write, no entry).
     `UnitDocument.DoesNotExist` if it was deleted meanwhile."""
-    _check_fields(values, DOCUMENT_FIELDS)
-    unit = document.unit
-    with transaction.atomic():
-        _checked(unit, user)
-        document = _row(UnitDocument, document, unit)
-        document.unit = unit
-        changes = _set(document, values)
-        if changes:
-            document.save(update_fields=list(changes))
-            log(document, "wagtail.edit", user=user, data=log_data(unit, changes=changes))
-    return document, changes
+    return _change(document, values, DOCUMENT_FIELDS, user=user)
 
 
 def delete_document(document: UnitDocument, *, user) -> RemovedMedia:
     """Delete a document from its unit; its file stays restorable for `restore_days()`.
     `UnitDocument.DoesNotExist` if it was deleted meanwhile."""
-    unit = document.unit
-    with transaction.atomic():
-        _checked(unit, user)
-        document = _row(UnitDocument, document, unit)
-        document.unit = unit
-        return removal.remove_document(document, user)
+    return _delete(document, removal.remove_document, user=user)
 
 
 # --- housing descriptions ----------------------------------------------------------------
@@ -397,28 +404,13 @@ def change_housing(
     """Change a housing description (`values` of HOUSING_FIELDS). Returns it as stored and what
     changed ({} when nothing did: no write, no entry). `HousingDescription.DoesNotExist` if it
     was deleted meanwhile."""
-    _check_fields(values, HOUSING_FIELDS)
-    unit = housing.unit
-    with transaction.atomic():
-        _checked(unit, user)
-        housing = _row(HousingDescription, housing, unit)
-        housing.unit = unit
-        changes = _set(housing, values)
-        if changes:
-            housing.save(update_fields=list(changes))
-            log(housing, "wagtail.edit", user=user, data=log_data(unit, changes=changes))
-    return housing, changes
+    return _change(housing, values, HOUSING_FIELDS, user=user)
 
 
 def delete_housing(housing: HousingDescription, *, user) -> RemovedMedia:
     """Delete a housing description; it stays restorable for `restore_days()`.
     `HousingDescription.DoesNotExist` if it was deleted meanwhile."""
-    unit = housing.unit
-    with transaction.atomic():
-        _checked(unit, user)
-        housing = _row(HousingDescription, housing, unit)
-        housing.unit = unit
-        return removal.remove_housing(housing, user)
+    return _delete(housing, removal.remove_housing, user=user)
 
 
 # --- restoring ---------------------------------------------------------------------------
