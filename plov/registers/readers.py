@@ -436,12 +436,22 @@ def needs_shared_reader(text: bytes, value: dict) -> bool:
     """For a register's own faster decoder of JSON Lines (DAR's msgspec): whether a line it
     decoded as `value` must be read by read_json_records instead, which refuses what a fast
     decoder lets pass: a key twice in one object (msgspec keeps the last), an escaped control
-    character, a CR inside the line, DEL. Exact for flat objects; a nested one always goes
-    to the shared reader, as does a line with a space or tab before a colon."""
-    if text.count(b'":') != len(value) or b" :" in text or b"\t:" in text:
+    character, a CR inside the line, DEL. Exact for flat objects; an array anywhere, a
+    nested object with keys, and a line with both a colon in a text and a space or tab before
+    a key's colon go to the shared reader. Written for speed: DAR runs it on 3.6 million
+    lines."""
+    # A colon is a key's or is inside a text: as many colons as distinct keys means no key
+    # twice and no colon in a text (one pass, where the exact check below takes three).
+    # `find`, not `in`: `bytes in bytes` first tries its operand as an integer and formats
+    # the error it then drops, which costs more than the search.
+    find = text.find
+    keys = len(value)
+    if text.count(b":") != keys and (
+        text.count(b'":') != keys or find(b" :") != -1 or find(b"\t:") != -1
+    ):
         return True
-    if b"\r" in text and text.count(b"\r") > text.endswith(b"\r\n"):
+    if find(b"[") != -1 or find(b"\x7f") != -1:
         return True
-    if b"\x7f" in text:
+    if find(b"\r") != -1 and text.count(b"\r") > text.endswith(b"\r\n"):
         return True
-    return b"\\" in text and _ESCAPED_CONTROL_BYTES.search(text) is not None
+    return find(b"\\") != -1 and _ESCAPED_CONTROL_BYTES.search(text) is not None
