@@ -53,9 +53,10 @@ from collections.abc import Iterable, Iterator
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
+from zlib import adler32, crc32
 
 import msgspec
-from django.db import connection, transaction
+from django.db import DataError, connection, transaction
 from django.db.models import Avg, Count, Max, QuerySet
 
 from plov.folding import fold_cached
@@ -251,13 +252,10 @@ def _municipality_code(value: str | int) -> int | None:
     return int(text) if text.isdigit() and len(text) <= 4 else None
 
 
-# A street, house number, postcode and town are shared by every floor and door of a house and
-# by the houses of a street: what is derived from them is derived once for each (pure, so
-# nothing in the cache can go stale; bounded).
-@lru_cache(maxsize=1 << 16)
 def _derived(street: str, house: str, postcode: str, town: str) -> tuple[str, str, str, bool]:
     """(match_key, search_text's part before the floor, its part after the door, whether
-    street, house number, town and match_key fit their columns)."""
+    street, house number, town and match_key fit their columns). Each part is normalised
+    through a cache of its own (streets, house numbers and towns recur in any order)."""
     house_key = normalise_house_number(house)
     key = f"{normalise_street(street)}|{house_key}|{postcode}"
     fits = (
@@ -266,8 +264,17 @@ def _derived(street: str, house: str, postcode: str, town: str) -> tuple[str, st
         and len(town) <= _LIMIT_TOWN
         and len(key) <= _LIMIT_KEY
     )
-    head = _joined(fold_cached(street), fold_cached(house_key))
-    return key, head, _joined(postcode, fold_cached(town)), fits
+    folded_street, folded_house, folded_town = (
+        fold_cached(street),
+        fold_cached(house_key),
+        fold_cached(town),
+    )
+    head = (
+        f"{folded_street} {folded_house}"
+        if folded_street and folded_house
+        else (folded_street or folded_house)
+    )
+    return key, head, f"{postcode} {folded_town}" if folded_town else postcode, fits
 
 
 @lru_cache(maxsize=1024)
@@ -311,12 +318,13 @@ def _is_json_lines(path: Path) -> bool:
     return start.startswith(b"{")
 
 
-def _fast_records(path: Path) -> Iterator[tuple[int, Any]]:
-    """(line, value) for a JSON Lines file, decoded by msgspec (several times faster than the
-    json module: the whole country is 3.6 million lines). It takes only lines that are one
-    JSON object each, up to MAX_RECORD bytes, and raises _NotFast at the first other line: the
-    shared reader (readers.read_json_records) then reports what is wrong, or reads the file
-    (say NaN, which JSON does not allow but Python's json module does)."""
+def _fast_records(path: Path) -> Iterator[tuple[int, Any, int]]:
+    """(line, value, line_fingerprint) for a JSON Lines file, decoded by msgspec (several
+    times faster than the json module: the whole country is 3.6 million lines). It takes only
+    lines that are one JSON object each, up to MAX_RECORD bytes, and raises _NotFast at the
+    first other line: the shared reader (readers.read_json_records) then reports what is
+    wrong, or reads the file (say NaN, which JSON does not allow but Python's json module
+    does)."""
     decode = msgspec.json.Decoder().decode
     with path.open("rb") as handle:
         readline = handle.readline
@@ -325,19 +333,48 @@ def _fast_records(path: Path) -> Iterator[tuple[int, Any]]:
             line += 1
             if line == 1:
                 text = text.removeprefix(_BOM)
-            try:
-                value = decode(text)
-            except (msgspec.DecodeError, msgspec.ValidationError, ValueError, RecursionError):
-                if text.isspace():
-                    continue
-                raise _NotFast(line) from None
-            if value.__class__ is not dict or len(text) > MAX_RECORD:
-                raise _NotFast(line)
-            # A key twice, an escaped control character; an array anywhere (a DAR record is
-            # flat) for the shared reader's depth check.
-            if needs_shared_reader(text, value):
-                raise _NotFast(line)
-            yield line, value
+            value = _fast_value(decode, line, text)
+            if value is not None:
+                yield line, value, line_fingerprint(text)
+
+
+def _fast_value(decode, line: int, text: bytes) -> dict | None:
+    """The line's record as the fast reader takes it; None for a blank line; _NotFast if the
+    shared reader must decide."""
+    try:
+        value = decode(text)
+    except (msgspec.DecodeError, msgspec.ValidationError, ValueError, RecursionError):
+        if text.isspace():
+            return None
+        raise _NotFast(line) from None
+    if value.__class__ is not dict or len(text) > MAX_RECORD:
+        raise _NotFast(line)
+    # A key twice, an escaped control character; an array anywhere (a DAR record is flat)
+    # for the shared reader's depth check.
+    if needs_shared_reader(text, value):
+        raise _NotFast(line)
+    return value
+
+
+def _shared_records(path: Path) -> Iterator[tuple[int, Any, None]]:
+    """The shared reader's records, in _fast_records' shape (no fingerprint: the next import
+    reads these addresses in full again)."""
+    for line, value in read_json_records(path):
+        yield line, value, None
+
+
+# What a DAR line gives is derived by `_values`; a re-import reads in full only the lines that
+# differ from the one each address was last imported from (DarAddress.line_hash). Bump this
+# when `_values` derives anything differently, so that every line is read in full once again
+# (tests/test_import_dar.py checks that its output for sample records has not changed).
+DERIVED_BY = 1
+
+
+def line_fingerprint(text: bytes) -> int:
+    """A signed 64-bit fingerprint of a line of the file (CRC-32 and Adler-32, both seeded with
+    DERIVED_BY): equal for the same bytes, and for a changed line unequal but by a chance of
+    about 2**-64 (CRC-32 alone misses no change of up to 4 adjacent bytes)."""
+    return ((crc32(text, DERIVED_BY) - 0x80000000) << 32) | adler32(text, DERIVED_BY)
 
 
 def _check_with_shared_reader(path: Path) -> None:
@@ -425,6 +462,8 @@ def _merge_orm(path: Path, summary: ImportSummary) -> None:
 # --- PostgreSQL: COPY into a staging table, then set-based SQL. -----------------------------
 
 STAGING = "plov_dar_staging"
+FINGERPRINTS = "plov_dar_fingerprints"
+LINE_HASH = DarAddress._meta.get_field("line_hash").column
 CHANGES = "plov_dar_changes"
 TWICE = "plov_dar_twice"
 # The (street, postcode) pairs a re-import changed, before and after: the streets to refresh.
@@ -438,18 +477,42 @@ WORK_MEM_MB = (256, 2048)
 BLOOM_BITS = 26
 
 
-def _stage(cursor, path: Path, names: list[str], records: Iterator) -> tuple[int, int] | None:
-    """COPY every record into the staging table; return (rows, rows flagged as possibly
-    repeating an earlier id), or None if `records` (the fast reader) gave up on a line."""
+def _bloom() -> bytearray:
+    return bytearray(1 << (BLOOM_BITS - 3))
+
+
+_BLOOM_MASK = (1 << BLOOM_BITS) - 1
+
+
+def _seen_before(bloom: bytearray, identifier: str) -> bool:
+    """Whether the Bloom filter may have seen the id (then certainly, if it is a duplicate);
+    adds it."""
+    h = hash(identifier)
+    a, b = h & _BLOOM_MASK, (h >> BLOOM_BITS) & _BLOOM_MASK
+    if bloom[a >> 3] >> (a & 7) & 1 and bloom[b >> 3] >> (b & 7) & 1:
+        return True
+    bloom[a >> 3] |= 1 << (a & 7)
+    bloom[b >> 3] |= 1 << (b & 7)
+    return False
+
+
+def _column_types(cursor, table: str, names: list[str]) -> list[int]:
     cursor.execute(
         "SELECT a.atttypid::int FROM unnest(%s::text[]) WITH ORDINALITY "
         "AS c(name, n) JOIN pg_attribute AS a ON a.attname = c.name "
-        f"AND a.attrelid = '{STAGING}'::regclass ORDER BY c.n",
+        f"AND a.attrelid = '{table}'::regclass ORDER BY c.n",
         [names],
     )
-    types = [t for (t,) in cursor.fetchall()]
-    mask = (1 << BLOOM_BITS) - 1
-    bloom = bytearray(1 << (BLOOM_BITS - 3))
+    return [t for (t,) in cursor.fetchall()]
+
+
+def _stage(
+    cursor, path: Path, names: list[str], records: Iterator, bloom: bytearray | None = None
+) -> tuple[int, int] | None:
+    """COPY every record into the staging table; return (rows, rows flagged as possibly
+    repeating an earlier id), or None if `records` (the fast reader) gave up on a line."""
+    types = _column_types(cursor, STAGING, names)
+    bloom = bloom if bloom is not None else _bloom()
     staged = flagged = 0
     columns = ", ".join(names)
     with cursor.copy(f"COPY {STAGING} ({columns}) FROM STDIN (FORMAT BINARY)") as copy:
@@ -457,18 +520,13 @@ def _stage(cursor, path: Path, names: list[str], records: Iterator) -> tuple[int
         write = copy.write_row
         line = 0
         try:
-            for line, raw in records:
+            for line, raw, fingerprint in records:
                 values = _values(line, path, raw)
-                h = hash(values[0])
-                a, b = h & mask, (h >> BLOOM_BITS) & mask
-                seen = bloom[a >> 3] >> (a & 7) & 1 and bloom[b >> 3] >> (b & 7) & 1
-                if seen:
-                    flagged += 1
-                else:
-                    bloom[a >> 3] |= 1 << (a & 7)
-                    bloom[b >> 3] |= 1 << (b & 7)
+                seen = _seen_before(bloom, values[0])
+                flagged += seen
+                values.append(fingerprint)
                 values.append(line)
-                values.append(bool(seen))
+                values.append(seen)
                 write(values)
                 staged += 1
         except _NotFast:
@@ -491,6 +549,137 @@ def _nul_problem(path: Path) -> MalformedFile | None:
     return None
 
 
+def _set_work_mem(cursor, rows: int) -> None:
+    # Hashing and sorting millions of rows: give this transaction the memory for it
+    # (server-side, freed at its end) so that the join finding what changed hashes the
+    # table once instead of spilling it to disk in batches (at 3.6 million addresses
+    # that was 32 s of a 79 s re-import with 256 MB; the hash needs ~170 bytes a row).
+    work_mem = min(WORK_MEM_MB[1], max(WORK_MEM_MB[0], rows * 200 >> 20))
+    cursor.execute(f"SET LOCAL work_mem = '{work_mem}MB'")
+
+
+def _stage_every_line(cursor, path: Path, names: list[str], summary: ImportSummary) -> int:
+    """Stage every record of the file (duplicates dropped); return how many."""
+    counts = None
+    if _is_json_lines(path):
+        counts = _stage(cursor, path, names, _fast_records(path))
+        if counts is None:
+            _check_with_shared_reader(path)
+            cursor.execute(f"TRUNCATE {STAGING}")
+    if counts is None:
+        counts = _stage(cursor, path, names, _shared_records(path))
+    assert counts is not None
+    staged, flagged = counts
+    _set_work_mem(cursor, staged)
+    if flagged:
+        staged -= _drop_duplicates(cursor, summary, STAGING)
+    return staged
+
+
+class _AddressId(msgspec.Struct, rename={"id": FIELDS["id"]}):
+    id: str
+
+
+REREAD_BATCH = 20_000  # lines read in full at a time (their offsets are held in memory)
+
+
+def _stage_changed_lines(
+    cursor, path: Path, names: list[str], summary: ImportSummary
+) -> int | None:
+    """A re-import of a JSON Lines file: stage in full only the lines that differ from the one
+    each address was last imported from; return how many addresses the file gives (each id
+    once), or None, with nothing staged, if the fast reader gave up on a line.
+
+    First pass: each line's id and fingerprint (and where it starts) into FINGERPRINTS, a
+    fraction of the work of reading it in full. A line byte for byte the one its address was
+    imported from gives what is stored (it was checked then; see DERIVED_BY). Second pass:
+    the other lines (new ids, changed lines), read in full and checked as any line is."""
+    import psycopg
+
+    try:
+        with transaction.atomic():  # a savepoint: an id PostgreSQL refuses undoes only this
+            counts = _stage_fingerprints(cursor, path)
+    except (psycopg.DataError, DataError, UnicodeEncodeError):
+        counts = None
+    if counts is None:
+        return None
+    addresses, flagged = counts
+    _set_work_mem(cursor, addresses)
+    if flagged:
+        addresses -= _drop_duplicates(cursor, summary, FINGERPRINTS)
+    table = connection.ops.quote_name(DarAddress._meta.db_table)
+    decode = msgspec.json.Decoder().decode
+    bloom = _bloom()
+    # Django's connection underneath: a server-side cursor, so that the offsets of a whole
+    # country's lines (the first import that has fingerprints to compare) are not held at once.
+    with (
+        connection.connection.cursor(name="plov_dar_reread") as changed,
+        path.open("rb") as handle,
+    ):
+        changed.execute(
+            f"SELECT f.line, f.byte_offset FROM {FINGERPRINTS} AS f "
+            f"LEFT JOIN {table} AS d ON d.id = f.id "
+            f"WHERE d.{LINE_HASH} IS DISTINCT FROM f.line_hash ORDER BY f.line"
+        )
+        fast = True
+        while fast and (batch := changed.fetchmany(REREAD_BATCH)):
+            fast = _stage(cursor, path, names, _lines_at(handle, decode, batch), bloom) is not None
+    cursor.execute(f"DROP TABLE {FINGERPRINTS}")
+    if not fast:
+        cursor.execute(f"TRUNCATE {STAGING}")
+        return None
+    return addresses
+
+
+def _stage_fingerprints(cursor, path: Path) -> tuple[int, int] | None:
+    """The first pass of _stage_changed_lines: (lines, lines flagged as possibly repeating an
+    earlier id), or None if a line is not one JSON object with a text id."""
+    cursor.execute(
+        f"CREATE TEMPORARY TABLE {FINGERPRINTS} (id text NOT NULL, line_hash bigint NOT NULL, "
+        "line integer NOT NULL, byte_offset bigint NOT NULL, maybe_twice boolean NOT NULL) "
+        "ON COMMIT DROP"
+    )
+    names = ["id", "line_hash", "line", "byte_offset", "maybe_twice"]
+    types = _column_types(cursor, FINGERPRINTS, names)
+    decode = msgspec.json.Decoder(_AddressId).decode
+    bloom = _bloom()
+    rows = flagged = 0
+    with (
+        path.open("rb") as handle,
+        cursor.copy(f"COPY {FINGERPRINTS} ({', '.join(names)}) FROM STDIN (FORMAT BINARY)") as copy,
+    ):
+        copy.set_types(types)
+        write, readline = copy.write_row, handle.readline
+        line = end = 0
+        while text := readline(MAX_RECORD + 1):
+            line += 1
+            start, end = end, end + len(text)
+            if line == 1 and text.startswith(_BOM):
+                text, start = text[len(_BOM) :], len(_BOM)
+            try:
+                identifier = decode(text).id.strip()
+            except (msgspec.DecodeError, msgspec.ValidationError, ValueError, RecursionError):
+                if text.isspace():
+                    continue
+                return None  # the second way reads it, or the shared reader does
+            seen = _seen_before(bloom, identifier)
+            flagged += seen
+            write((identifier, line_fingerprint(text), line, start, seen))
+            rows += 1
+    return rows, flagged
+
+
+def _lines_at(handle, decode, batch: list[tuple[int, int]]) -> Iterator[tuple[int, Any, int]]:
+    """The records of the (line, byte offset) pairs, in _fast_records' shape."""
+    seek, readline = handle.seek, handle.readline
+    for line, offset in batch:
+        seek(offset)
+        text = readline(MAX_RECORD + 1)
+        value = _fast_value(decode, line, text)
+        if value is not None:
+            yield line, value, line_fingerprint(text)
+
+
 def _merge_postgresql(path: Path, summary: ImportSummary) -> str | None:
     """Stage the file with COPY and upsert what is new or changed. Returns the name of a
     temporary table of the (street, postcode) pairs the changes touched (their values before
@@ -501,8 +690,9 @@ def _merge_postgresql(path: Path, summary: ImportSummary) -> str | None:
     quote = connection.ops.quote_name
     table = quote(DarAddress._meta.db_table)
     names = [DarAddress._meta.get_field(c).column for c in COLUMNS]
-    columns = ", ".join(quote(c) for c in names)
-    from_staging = ", ".join(f"s.{quote(c)}" for c in names)
+    # What the file gives, and the fingerprint of its line (written, never compared).
+    columns = ", ".join(quote(c) for c in [*names, LINE_HASH])
+    from_staging = ", ".join(f"s.{quote(c)}" for c in [*names, LINE_HASH])
     # Compared column by column: NULL-safe (a missing coordinate), and no hash to keep.
     differs = (
         f"({', '.join(f'd.{quote(c)}' for c in names[1:])}) IS DISTINCT FROM "
@@ -510,47 +700,35 @@ def _merge_postgresql(path: Path, summary: ImportSummary) -> str | None:
     )
     upsert = (
         "ON CONFLICT (id) DO UPDATE SET "
-        + ", ".join(f"{quote(c)} = EXCLUDED.{quote(c)}" for c in names[1:])
+        + ", ".join(f"{quote(c)} = EXCLUDED.{quote(c)}" for c in [*names[1:], LINE_HASH])
         + f" WHERE ({', '.join(f'{table}.{quote(c)}' for c in names[1:])}) IS DISTINCT FROM "
         f"({', '.join(f'EXCLUDED.{quote(c)}' for c in names[1:])})"
     )
     with connection.cursor() as cursor:
         cursor.execute(f"SET LOCAL work_mem = '{WORK_MEM_MB[0]}MB'")
-        for name in (STAGING, CHANGES, TWICE, f"{TWICE}_ids"):
+        for name in (STAGING, FINGERPRINTS, CHANGES, TWICE, f"{TWICE}_ids"):
             cursor.execute(f"DROP TABLE IF EXISTS {name}")
         cursor.execute(
             f"CREATE TEMPORARY TABLE {STAGING} (LIKE {table} INCLUDING DEFAULTS, "
             "line integer NOT NULL, maybe_twice boolean NOT NULL) ON COMMIT DROP"
         )
-        staging_columns = [*names, "line", "maybe_twice"]
+        staging_columns = [*names, LINE_HASH, "line", "maybe_twice"]
+        cursor.execute(f"SELECT EXISTS (SELECT 1 FROM {table})")
+        first_import = not cursor.fetchone()[0]
         try:
-            counts = None
-            if _is_json_lines(path):
-                counts = _stage(cursor, path, staging_columns, _fast_records(path))
-                if counts is None:
-                    _check_with_shared_reader(path)
-                    cursor.execute(f"TRUNCATE {STAGING}")
-            if counts is None:
-                counts = _stage(cursor, path, staging_columns, read_json_records(path))
-            assert counts is not None
-            staged, flagged = counts
+            addresses = None  # how many addresses the file gives (each id once)
+            if not first_import and _is_json_lines(path):
+                addresses = _stage_changed_lines(cursor, path, staging_columns, summary)
+            if addresses is None:
+                addresses = _stage_every_line(cursor, path, staging_columns, summary)
         except psycopg.errors.UntranslatableCharacter:
             raise _nul_problem(path) or MalformedFile(path, 0, "ikke gyldig tekst") from None
         except psycopg.DataError as exc:
             if "0x00" in str(exc):
                 raise _nul_problem(path) or MalformedFile(path, 0, str(exc)) from None
             raise
-        # Hashing and sorting millions of rows: give this transaction the memory for it
-        # (server-side, freed at its end) so that the join finding what changed hashes the
-        # table once instead of spilling it to disk in batches (at 3.6 million addresses
-        # that was 32 s of a 79 s re-import with 256 MB; the hash needs ~170 bytes a row).
-        work_mem = min(WORK_MEM_MB[1], max(WORK_MEM_MB[0], staged * 200 >> 20))
-        cursor.execute(f"SET LOCAL work_mem = '{work_mem}MB'")
-        if flagged:
-            staged -= _drop_duplicates(cursor, summary)
         touched = None
-        cursor.execute(f"SELECT EXISTS (SELECT 1 FROM {table})")
-        if not cursor.fetchone()[0]:
+        if first_import:
             # The first import: every address is new, so a plain INSERT (ON CONFLICT costs a
             # third more here; a concurrent DAR import would fail on the primary key and roll
             # back). In id order, which keeps the primary key's index appending instead of
@@ -591,25 +769,31 @@ def _merge_postgresql(path: Path, summary: ImportSummary) -> str | None:
                 )
                 summary.created, summary.updated = created, cursor.rowcount - created
             cursor.execute(f"DROP TABLE {CHANGES}")
-        summary.unchanged = staged - summary.created - summary.updated
+            # A line that changed but not what it gives (its keys in another order, say):
+            # keep its fingerprint, so that the next import need not read it in full again.
+            cursor.execute(
+                f"UPDATE {table} AS d SET {LINE_HASH} = s.{LINE_HASH} FROM {STAGING} AS s "
+                f"WHERE d.id = s.id AND d.{LINE_HASH} IS DISTINCT FROM s.{LINE_HASH}"
+            )
+        summary.unchanged = addresses - summary.created - summary.updated
         cursor.execute(f"DROP TABLE {STAGING}")
     return touched
 
 
-def _drop_duplicates(cursor, summary: ImportSummary) -> int:
+def _drop_duplicates(cursor, summary: ImportSummary, staging: str) -> int:
     """Skip every line whose id an earlier line of the file already gave (as the ORM path
     does); return how many. Checked in SQL, among the lines the Bloom filter flagged."""
     # The flagged ids first, in a table of their own: small, so that the join below hashes
     # them and reads the staging table once.
     cursor.execute(
         f"CREATE TEMPORARY TABLE {TWICE}_ids ON COMMIT DROP AS "
-        f"SELECT DISTINCT id FROM {STAGING} WHERE maybe_twice"
+        f"SELECT DISTINCT id FROM {staging} WHERE maybe_twice"
     )
     cursor.execute(f"ANALYZE {TWICE}_ids")
     cursor.execute(
         f"CREATE TEMPORARY TABLE {TWICE} ON COMMIT DROP AS "
         "WITH candidates AS MATERIALIZED ("
-        f"SELECT line, id FROM {STAGING} WHERE id IN (SELECT id FROM {TWICE}_ids)) "
+        f"SELECT line, id FROM {staging} WHERE id IN (SELECT id FROM {TWICE}_ids)) "
         "SELECT line, id, first_line FROM (SELECT line, id, "
         "min(line) OVER (PARTITION BY id) AS first_line FROM candidates) AS repeated "
         "WHERE line > first_line"
@@ -618,7 +802,7 @@ def _drop_duplicates(cursor, summary: ImportSummary) -> int:
     if skipped:
         cursor.execute(f"SELECT id, line, first_line FROM {TWICE} ORDER BY line LIMIT 20")
         examples = cursor.fetchall()
-        cursor.execute(f"DELETE FROM {STAGING} AS s USING {TWICE} AS t WHERE s.line = t.line")
+        cursor.execute(f"DELETE FROM {staging} AS s USING {TWICE} AS t WHERE s.line = t.line")
         for identifier, line, first in examples:
             summary.skip(DUPLICATE, f"{identifier} (linje {line}, første gang på linje {first})")
         summary.skipped[DUPLICATE] += skipped - len(examples)

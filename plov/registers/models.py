@@ -60,7 +60,10 @@ class DarAddress(models.Model):
     # "solvej 4 1 tv 8000 aarhus c". Filled by the DAR import; prefix index in bytewise order
     # (migration 0007: PostgreSQL's COLLATE "C", SQLite's default).
     search_text = models.CharField(max_length=600, blank=True, default="")
-    # No record hash: the import compares the columns themselves (in SQL on PostgreSQL).
+    # The fingerprint of the file's line the address was last imported from
+    # (plov.registers.dar.line_fingerprint), on PostgreSQL: a re-import reads in full only
+    # the lines that differ from it. Never compared as data: the import compares the columns.
+    line_hash = models.BigIntegerField(null=True, blank=True, editable=False)
 
     class Meta:
         verbose_name = "DAR-adresse"
