@@ -42,7 +42,10 @@ id given twice is skipped after its first line, as in a full file.
 How it runs
 -----------
 On PostgreSQL the file streams into a temporary table with COPY and is merged with set-based
-SQL, so memory does not grow with the file (3.6 million addresses). SQLite (the demo) writes
+SQL, so memory does not grow with the file (3.6 million addresses). A re-import of a JSON Lines
+file reads most lines for their id only: each address keeps the fingerprint of the line it was
+last imported from (`line_hash`), and only the lines whose fingerprint differs (new addresses,
+changed ones) are read and checked in full (`_stage_changed_lines`). SQLite (the demo) writes
 through the ORM in batches. Both in one transaction: a malformed line (`PATH:LINE: reason`)
 changes nothing.
 """
