@@ -222,6 +222,11 @@ def copy_bytes(url: str, path: Path) -> float:
     return elapsed
 
 
+def delta_path(path: Path) -> Path:
+    """The delta made from a file of N addresses: dar-N-delta.jsonl beside it."""
+    return path.with_name(f"{path.name.split('.')[0]}-delta.jsonl")
+
+
 def truncate_addresses(url: str) -> None:
     import psycopg
 
@@ -236,7 +241,7 @@ def child_main(args: argparse.Namespace) -> None:
     if args.child == "generate":
         start = time.perf_counter()
         count = write_file(Path(args.file), DarFileGenerator(args.addresses).records(), args.array)
-        delta = Path(args.file).with_name("dar-delta.jsonl")
+        delta = delta_path(Path(args.file))
         changes = write_file(delta, delta_records(Path(args.file), 0.01, 0.001), False)
         print(RESULT_MARK + json.dumps({"seconds": time.perf_counter() - start, "count": count,
                                         "bytes": Path(args.file).stat().st_size,
@@ -366,7 +371,7 @@ def main() -> None:
     try:
         suffix = "json" if args.array else "jsonl"
         path = workdir / f"dar-{args.addresses}.{suffix}"
-        delta = path.with_name("dar-delta.jsonl")
+        delta = delta_path(path)
         if path.exists() and delta.exists():
             print(f"reusing {path.name} ({path.stat().st_size / 1e6:.0f} MB)")
         else:
