@@ -8,6 +8,7 @@ from django.db import connection
 
 from plov import clock
 from tests.country import Country, small_country
+from tests.demo import DemoCountry
 from tests.imported import Snapshot, import_country, record_session
 from tests.servers import static_data_dir  # noqa: F401  (session fixture: collected static files)
 
@@ -45,6 +46,13 @@ def imported_fresh(db, tmp_path: Path, country: Country) -> Country:
     """As `imported`, always through the importers themselves (never the recorded rows)."""
     import_country(tmp_path / "registers", country)
     return country
+
+
+@pytest.fixture(scope="session")
+def demo_country() -> DemoCountry:
+    """`demo_country.build()`: the demo country at scale 0.05, built for real once per session
+    and written again from its recording for every later test (tests/demo.py)."""
+    return DemoCountry()
 
 
 @pytest.fixture

@@ -22,6 +22,7 @@ from pathlib import Path
 from django.apps import apps
 from django.db import DEFAULT_DB_ALIAS, connections, transaction
 from django.db.models import AutoField, BigAutoField, Field, Model, SmallAutoField
+from django.db.models.base import ModelState
 
 from plov import clock
 from plov.registers.cvr import import_cvr
@@ -75,27 +76,42 @@ class Snapshot:
 
     def restore(self, connection) -> None:
         """Write the recorded rows, in the test's transaction (constraints are deferred)."""
-        using = connection.alias
-        for table in self.tables:
-            manager = table.model._base_manager.db_manager(using)
-            names = [f.attname for f in table.fields]
-            if table.deleted:
-                manager.filter(pk__in=table.deleted)._raw_delete(using)
-            for row in table.updated:
-                manager.filter(pk=row[0]).update(**dict(zip(names[1:], row[1:], strict=True)))
-            objects = [table.model(**dict(zip(names, row, strict=True))) for row in table.inserted]
-            size = connection.ops.bulk_batch_size(table.fields, objects) or len(objects)
-            for start in range(0, len(objects), size):
-                manager._insert(
-                    objects[start : start + size], fields=table.fields, using=using, raw=True
-                )
-        if connection.vendor == "postgresql":
-            _advance_sequences(connection, self.tables)
-        # A unit's cached page is keyed by its pk and register_updated_at, which repeat from
-        # test to test now: new generations, so nothing a test before cached is read.
-        from plov.public.signals import clear_all_unit_caches
+        write_rows(connection, self.tables)
 
-        clear_all_unit_caches()
+
+def write_rows(connection, tables: list[Table]) -> None:
+    """Delete, update and insert each table's recorded rows, advance PostgreSQL's sequences
+    past them, and forget the units' cached pages. In a transaction: constraints are deferred."""
+    using = connection.alias
+    for table in tables:
+        manager = table.model._base_manager.db_manager(using)
+        names = [f.attname for f in table.fields]
+        if table.deleted:
+            manager.filter(pk__in=table.deleted)._raw_delete(using)
+        for row in table.updated:
+            manager.filter(pk=row[0]).update(**dict(zip(names[1:], row[1:], strict=True)))
+        objects = [_instance(table.model, names, row) for row in table.inserted]
+        size = connection.ops.bulk_batch_size(table.fields, objects) or len(objects)
+        for start in range(0, len(objects), size):
+            manager._insert(
+                objects[start : start + size], fields=table.fields, using=using, raw=True
+            )
+    if connection.vendor == "postgresql":
+        _advance_sequences(connection, tables)
+    # A unit's cached page is keyed by its pk and register_updated_at, which repeat from
+    # test to test now: new generations, so nothing a test before cached is read.
+    from plov.public.signals import clear_all_unit_caches
+
+    clear_all_unit_caches()
+
+
+def _instance(model: type[Model], names: list[str], row: tuple) -> Model:
+    """The row as an instance for `_insert`, without the model's __init__ (defaults, and
+    Wagtail's page looking up its content type while the table is being written)."""
+    instance = model.__new__(model)
+    instance.__dict__.update(zip(names, row, strict=True))
+    instance._state = ModelState()
+    return instance
 
 
 def _advance_sequences(connection, tables: list[Table]) -> None:

@@ -101,12 +101,9 @@ def browser_reference_data(reference_data):
 
 
 @pytest.fixture
-def demo_site(reference_data, live_server, settings, tmp_path):
+def demo_site(reference_data, live_server, settings, tmp_path, demo_country):
     """The demo country at a small scale, served by live_server; its supervision reports
     (PDFs) are stored in the test's own folder."""
-    from django.core.management import call_command
-
     settings.MEDIA_ROOT = tmp_path / "media"
-
-    call_command("demo", scale=0.05, stdout=open(os.devnull, "w"))  # noqa: SIM115
+    demo_country.build()
     return live_server

@@ -5,12 +5,10 @@ driftsoverenskomst, and see the home in Aarhus' public search at once."""
 from __future__ import annotations
 
 import datetime as dt
-import io
 import re
 
 import pytest
 from django.core.cache import cache
-from django.core.management import call_command
 from django.core.management.sql import emit_post_migrate_signal
 
 from plov import clock
@@ -26,7 +24,7 @@ pytestmark = pytest.mark.django_db(transaction=True)
 
 
 @pytest.fixture
-def site(live_server, settings) -> str:
+def site(live_server, settings, demo_country) -> str:
     """The demo country (scale 0.05) served by live_server, with the demo login buttons.
 
     Reference data comes from `reference_data` (tests/browser/conftest.py). A transactional
@@ -34,7 +32,7 @@ def site(live_server, settings) -> str:
     does): make what post_migrate makes (content types, permissions) first; it is idempotent."""
     emit_post_migrate_signal(verbosity=0, interactive=False, db="default")
     settings.PLOV_DEMO = True
-    call_command("demo", scale=0.05, stdout=io.StringIO(), stderr=io.StringIO())
+    demo_country.build()
     cache.clear()
     yield live_server.url
     cache.clear()

@@ -5,13 +5,11 @@ at phone (390 px) and desktop (1280 px) width, accessible (axe), with screenshot
 from __future__ import annotations
 
 import datetime as dt
-import io
 import os
 from pathlib import Path
 
 import pytest
 from django.core.cache import cache
-from django.core.management import call_command
 
 from plov.clock import today
 from plov.units.models import Unit, UnitContent, UnitKind
@@ -32,9 +30,9 @@ def shoot(page, name: str) -> None:
 
 
 @pytest.fixture
-def priced_units():
+def priced_units(demo_country):
     cache.clear()
-    call_command("demo", scale=0.05, stdout=io.StringIO(), stderr=io.StringIO())
+    demo_country.build()
     homes = list(Unit.objects.published().filter(kind=UnitKind.CARE_HOME).order_by("pk")[:2])
     site = Unit.objects.published().filter(kind=UnitKind.HOME_CARE_SITE).order_by("pk").first()
     assert len(homes) == 2 and site is not None

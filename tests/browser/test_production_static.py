@@ -10,7 +10,6 @@ must stay free of errors.
 
 from __future__ import annotations
 
-import os
 import re
 from collections.abc import Iterator
 
@@ -29,7 +28,9 @@ class _Served:
 
 
 @pytest.fixture
-def production_static_site(reference_data, static_data_dir, settings) -> Iterator[_Served]:
+def production_static_site(
+    reference_data, static_data_dir, settings, demo_country
+) -> Iterator[_Served]:
     """The demo country, served with the collected (hashed, compressed) static files."""
     settings.STORAGES = {
         **settings.STORAGES,
@@ -40,9 +41,7 @@ def production_static_site(reference_data, static_data_dir, settings) -> Iterato
     settings.WHITENOISE_AUTOREFRESH = False
     settings.DEBUG = False
     settings.PLOV_MAP_TILE_URL = ""
-    from django.core.management import call_command
-
-    call_command("demo", scale=0.05, stdout=open(os.devnull, "w"))  # noqa: SIM115
+    demo_country.build()
     in_memory = {
         c.alias: c for c in connections.all() if c.vendor == "sqlite" and c.is_in_memory_db()
     }

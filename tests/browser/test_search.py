@@ -2,12 +2,10 @@
 
 from __future__ import annotations
 
-import io
 import re
 
 import pytest
 from django.core.cache import cache
-from django.core.management import call_command
 from playwright.sync_api import expect
 
 from plov.public.search import search
@@ -26,8 +24,8 @@ pytestmark = pytest.mark.django_db(transaction=True)
 
 
 @pytest.fixture
-def site(live_server) -> str:
-    call_command("demo", scale=0.05, stdout=io.StringIO(), stderr=io.StringIO())
+def site(live_server, demo_country) -> str:
+    demo_country.build()
     cache.clear()
     yield live_server.url
     cache.clear()

@@ -10,12 +10,10 @@ Screenshots: var/screenshots/supervision-*.png."""
 from __future__ import annotations
 
 import datetime as dt
-import io
 import re
 
 import pytest
 from django.core.cache import cache
-from django.core.management import call_command
 from django.core.management.sql import emit_post_migrate_signal
 from django.forms.models import model_to_dict
 from django.test import Client
@@ -40,7 +38,7 @@ pytestmark = pytest.mark.django_db(transaction=True)
 
 
 @pytest.fixture
-def site(live_server, settings, tmp_path) -> str:
+def site(live_server, settings, tmp_path, demo_country) -> str:
     """The demo country (scale 0.05) served by live_server, with the demo login buttons.
 
     Reference data comes from `reference_data` (tests/browser/conftest.py). A transactional
@@ -49,7 +47,7 @@ def site(live_server, settings, tmp_path) -> str:
     emit_post_migrate_signal(verbosity=0, interactive=False, db="default")
     settings.PLOV_DEMO = True
     settings.MEDIA_ROOT = tmp_path / "media"
-    call_command("demo", scale=0.05, stdout=io.StringIO(), stderr=io.StringIO())
+    demo_country.build()
     cache.clear()
     yield live_server.url
     cache.clear()

@@ -11,7 +11,6 @@ from pathlib import Path
 import pytest
 from django.core.cache import cache
 from django.core.files.base import ContentFile
-from django.core.management import call_command
 
 from plov.clock import today
 from plov.supervision.models import (
@@ -61,7 +60,7 @@ def _jpeg(colour: tuple[int, int, int], accent: tuple[int, int, int]) -> bytes:
 
 
 @pytest.fixture
-def demo_units(settings, tmp_path):
+def demo_units(settings, tmp_path, demo_country):
     """Three published care homes of the demo, the first with images, documents, housing,
     supervision, a sanction and quality results; the others with some of it."""
     from wagtail.documents import get_document_model
@@ -70,7 +69,7 @@ def demo_units(settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path / "media"
     cache.clear()
     _reference_data(settings)
-    call_command("demo", scale=0.05, stdout=io.StringIO(), stderr=io.StringIO())
+    demo_country.build()
     units = list(
         Unit.objects.published()
         .filter(kind=UnitKind.CARE_HOME, content__sick_leave_days__isnull=False)
