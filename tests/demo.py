@@ -68,6 +68,7 @@ def _files() -> dict[str, tuple[int, int]]:
 class Copy:
     tables: list[Table]  # every row of every table after the recorded build
     files: dict[str, bytes]  # what it wrote to MEDIA_ROOT, by name
+    counts: dict[str, int]  # every table's rows after it
 
 
 class DemoCountry:
@@ -107,7 +108,7 @@ class DemoCountry:
             for name, stat in _files().items()
             if files.get(name) != stat
         }
-        return Copy([t for t in tables if t.inserted], written)
+        return Copy([t for t in tables if t.inserted], written, _counts(connection))
 
     def _restore(self, connection, copy: Copy) -> None:
         names = connection.introspection.django_table_names(only_existing=True, include_views=False)
@@ -118,6 +119,8 @@ class DemoCountry:
             flush = connection.ops.sql_flush(no_style(), names, allow_cascade=False)
             connection.ops.execute_sql_flush(flush)
             write_rows(connection, copy.tables)
+        if _counts(connection) != copy.counts:
+            raise AssertionError("the demo's copy does not hold the rows the demo left")
         for name, data in copy.files.items():
             path = Path(default_storage.path(name))
             path.parent.mkdir(parents=True, exist_ok=True)
