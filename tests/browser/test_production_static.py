@@ -84,10 +84,14 @@ def test_every_public_page_loads_cleanly_with_hashed_static_files(production_sta
     failures, errors = _watch(page)
     unit = Unit.objects.filter(published=True).order_by("pk").first()
     assert unit is not None
-    code = next(
-        p.municipality_id
-        for p in Unit.objects.filter(published=True, municipality__isnull=False).order_by("pk")
-        if search({"kommune": str(p.municipality_id)}).points
+    # A municipality with one unit on the map: two close together are drawn as a cluster,
+    # which has no marker image to check (which municipality comes first depends on the run).
+    codes = Unit.objects.filter(published=True, municipality__isnull=False).values_list(
+        "municipality_id", flat=True
+    )
+    points = {code: len(search({"kommune": str(code)}).points) for code in sorted(set(codes))}
+    code = next((c for c, n in points.items() if n == 1), None) or next(
+        c for c, n in points.items() if n
     )
     others = list(
         Unit.objects.filter(published=True).order_by("pk").values_list("pk", flat=True)[:3]
