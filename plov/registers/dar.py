@@ -173,7 +173,9 @@ _LIMIT_KEY = TEXT_LIMITS["match_key"]
 def _values(line: int, path: Path, raw: object) -> list:
     """The record as the table's values in COLUMNS order; or
     MalformedFile saying what is wrong with it. Written for speed: it runs for every
-    address in Denmark (one C-level fetch of the fields, a cache for what is derived)."""
+    address in Denmark (one C-level fetch of the fields; each part normalised through its own
+    cache). search_text is each part folded (plov.folding), empty ones left out: 'Solvej',
+    '4', '1', 'tv', '8000', 'Aarhus C' → 'solvej 4 1 tv 8000 aarhus c'."""
     if raw.__class__ is not dict:
         raise MalformedFile(path, line, f"forventede et JSON-objekt, fandt {json_type(raw)}")
     (identifier, status, street, house, floor, door, postcode, town, code, lon, lat, label) = map(
@@ -286,22 +288,6 @@ def _floor_and_door(floor: str, door: str) -> str:
 
 
 def _joined(*parts: str) -> str:
-    return " ".join(p for p in parts if p)
-
-
-def search_text(
-    street: str, house_key: str, floor: str, door: str, postcode: str, town: str
-) -> str:
-    """DarAddress.search_text: 'Solvej', '4', '1', 'tv', '8000', 'Aarhus C' →
-    'solvej 4 1 tv 8000 aarhus c' (each part folded by plov.folding; empty parts left out)."""
-    parts = (
-        fold_cached(street),
-        fold_cached(house_key),
-        fold_cached(floor),
-        fold_cached(door),
-        postcode,
-        fold_cached(town),
-    )
     return " ".join(p for p in parts if p)
 
 
